@@ -1,0 +1,180 @@
+//! Django's `django.conf.settings`: one `Settings` value per process, built by the project's
+//! `settings()` function at start-up and read anywhere through `settings()`.
+
+#![allow(non_snake_case)]
+
+use std::sync::OnceLock;
+
+use crate::middleware::MiddlewareFactory;
+
+/// The project's settings. Field names and meanings are Django's.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Detailed error pages and relaxed host checks. Never in production.
+    pub DEBUG: bool,
+    /// Signs sessions and tokens. With DEBUG off it must come from the environment.
+    pub SECRET_KEY: String,
+    /// Host names this site serves (`example.com`, `.example.com` for subdomains, `*`). With
+    /// DEBUG on and the list empty, localhost, 127.0.0.1 and [::1] are allowed, as in Django.
+    pub ALLOWED_HOSTS: Vec<String>,
+    pub INSTALLED_APPS: Vec<&'static str>,
+    /// Middleware in order, outermost first: `middleware![A, B]`.
+    pub MIDDLEWARE: Vec<MiddlewareFactory>,
+    /// Largest request body accepted, in bytes; larger requests get 413. Django's default, 2.5 MB.
+    pub DATA_UPLOAD_MAX_MEMORY_SIZE: usize,
+    /// Redirect `/path` to `/path/` when only the latter has a view (CommonMiddleware).
+    pub APPEND_SLASH: bool,
+    pub X_FRAME_OPTIONS: String,
+    pub SECURE_CONTENT_TYPE_NOSNIFF: bool,
+    pub SECURE_REFERRER_POLICY: Option<String>,
+    pub SECURE_CROSS_ORIGIN_OPENER_POLICY: Option<String>,
+    pub SECURE_HSTS_SECONDS: u64,
+    pub SECURE_HSTS_INCLUDE_SUBDOMAINS: bool,
+    pub SECURE_SSL_REDIRECT: bool,
+    pub STATIC_URL: String,
+}
+
+impl Default for Settings {
+    /// Django's global defaults.
+    fn default() -> Self {
+        Settings {
+            DEBUG: false,
+            SECRET_KEY: String::new(),
+            ALLOWED_HOSTS: Vec::new(),
+            INSTALLED_APPS: Vec::new(),
+            MIDDLEWARE: Vec::new(),
+            DATA_UPLOAD_MAX_MEMORY_SIZE: 2_621_440,
+            APPEND_SLASH: true,
+            X_FRAME_OPTIONS: "DENY".into(),
+            SECURE_CONTENT_TYPE_NOSNIFF: true,
+            SECURE_REFERRER_POLICY: Some("same-origin".into()),
+            SECURE_CROSS_ORIGIN_OPENER_POLICY: Some("same-origin".into()),
+            SECURE_HSTS_SECONDS: 0,
+            SECURE_HSTS_INCLUDE_SUBDOMAINS: false,
+            SECURE_SSL_REDIRECT: false,
+            STATIC_URL: "static/".into(),
+        }
+    }
+}
+
+/// The prefix of the development keys startproject writes; never valid with DEBUG off.
+pub const INSECURE_KEY_PREFIX: &str = "rjango-insecure-";
+
+/// A setting that makes the project unable to run safely: Django's `ImproperlyConfigured`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("ImproperlyConfigured: {0}")]
+pub struct ImproperlyConfigured(pub String);
+
+impl Settings {
+    /// Django's start-up checks that refuse to run: a missing production SECRET_KEY, and
+    /// ALLOWED_HOSTS unset with DEBUG off.
+    pub fn check(&self) -> Result<(), ImproperlyConfigured> {
+        if !self.DEBUG {
+            if self.SECRET_KEY.is_empty() || self.SECRET_KEY.starts_with(INSECURE_KEY_PREFIX) {
+                return Err(ImproperlyConfigured(
+                    "DEBUG is off, so SECRET_KEY must come from the environment: set the SECRET_KEY environment variable to a long random value (the development key in settings.rs is refused).".into(),
+                ));
+            }
+            if self.ALLOWED_HOSTS.is_empty() {
+                return Err(ImproperlyConfigured(
+                    "DEBUG is off, so ALLOWED_HOSTS must list the host names this site serves: set the ALLOWED_HOSTS environment variable (comma-separated, e.g. ALLOWED_HOSTS=example.com,.example.org).".into(),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// ALLOWED_HOSTS as the host check applies it.
+    pub fn effective_allowed_hosts(&self) -> Vec<String> {
+        if self.DEBUG && self.ALLOWED_HOSTS.is_empty() {
+            vec![".localhost".into(), "127.0.0.1".into(), "[::1]".into()]
+        } else {
+            self.ALLOWED_HOSTS.clone()
+        }
+    }
+}
+
+static SETTINGS: OnceLock<Settings> = OnceLock::new();
+
+/// Installs the settings for the process; the first call wins. Returns the installed ones.
+pub fn configure(settings: Settings) -> &'static Settings {
+    SETTINGS.get_or_init(|| settings)
+}
+
+/// The settings of this process: Django's `from django.conf import settings`.
+///
+/// # Panics
+/// When called before the project configured them (before `execute_from_command_line` or
+/// `test::Client::new`): a programming error, not a request-time failure.
+pub fn settings() -> &'static Settings {
+    SETTINGS
+        .get()
+        .expect("settings are not configured yet: they are installed when the project starts")
+}
+
+/// Settings from environment variables.
+pub mod env {
+    /// A boolean variable: 1/0, true/false, yes/no, on/off (any case). A value that is none of
+    /// these stops the program with a clear message rather than guessing, since DEBUG hangs on it.
+    pub fn bool(name: &str) -> Option<bool> {
+        let value = std::env::var(name).ok()?;
+        match value.trim().to_ascii_lowercase().as_str() {
+            "1" | "true" | "yes" | "on" => Some(true),
+            "0" | "false" | "no" | "off" | "" => Some(false),
+            _ => {
+                eprintln!(
+                    "error: the environment variable {name}={value:?} is not a boolean: use true or false"
+                );
+                std::process::exit(1);
+            }
+        }
+    }
+
+    /// A text variable, when set and not empty.
+    pub fn string(name: &str) -> Option<String> {
+        std::env::var(name).ok().filter(|v| !v.is_empty())
+    }
+
+    /// A comma-separated list, when set.
+    pub fn list(name: &str) -> Option<Vec<String>> {
+        let value = std::env::var(name).ok()?;
+        Some(
+            value
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect(),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn production_needs_a_real_key_and_hosts() {
+        let dev = Settings {
+            DEBUG: true,
+            SECRET_KEY: format!("{INSECURE_KEY_PREFIX}x"),
+            ..Settings::default()
+        };
+        assert!(dev.check().is_ok());
+        let prod = Settings {
+            DEBUG: false,
+            ..dev.clone()
+        };
+        assert!(prod.check().unwrap_err().0.contains("SECRET_KEY"));
+        let prod = Settings {
+            SECRET_KEY: "real".into(),
+            ..prod
+        };
+        assert!(prod.check().unwrap_err().0.contains("ALLOWED_HOSTS"));
+        let prod = Settings {
+            ALLOWED_HOSTS: vec!["example.com".into()],
+            ..prod
+        };
+        assert!(prod.check().is_ok());
+    }
+}

@@ -1,0 +1,3 @@
+//! Django's `django.core`: the management commands of a project binary.
+
+pub mod management;

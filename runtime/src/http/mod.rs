@@ -1,0 +1,18 @@
+//! Django's `django.http`: the request a view receives, the responses it returns, and the
+//! errors it can raise (Http404 and friends), which the handler turns into error pages.
+
+mod error;
+mod querydict;
+mod request;
+mod response;
+
+pub use actix_web::cookie::Cookie;
+pub use actix_web::http::{Method, StatusCode};
+pub use error::{BadRequest, Http404, IntoResponse, PermissionDenied, ViewError, ViewResult};
+pub use querydict::QueryDict;
+pub use request::{Headers, HttpRequest, RequestBuilder, ResolverMatch};
+pub use response::{
+    HttpResponse, HttpResponseBadRequest, HttpResponseForbidden, HttpResponseGone,
+    HttpResponseNotAllowed, HttpResponseNotFound, HttpResponseNotModified,
+    HttpResponsePermanentRedirect, HttpResponseRedirect, HttpResponseServerError, JsonResponse,
+};

@@ -1,0 +1,364 @@
+//! `HttpRequest`: what a view receives. Cheap to clone (one shared allocation), so middleware
+//! can hand it to `get_response` and still read it afterwards, as Django middleware does.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, OnceLock};
+
+use actix_web::http::Method;
+use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue};
+use bytes::Bytes;
+
+use super::QueryDict;
+
+/// An HTTP request, with Django's accessors: `method()`, `path()`, `GET()`, `POST()`, `body()`,
+/// `headers()`, `content_type()`, `COOKIES()`.
+#[derive(Clone)]
+pub struct HttpRequest {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    method: Method,
+    path: String,
+    query_string: String,
+    headers: Headers,
+    body: Bytes,
+    scheme: &'static str,
+    peer_addr: Option<SocketAddr>,
+    get: OnceLock<QueryDict>,
+    post: OnceLock<QueryDict>,
+    cookies: OnceLock<HashMap<String, String>>,
+    resolver_match: OnceLock<ResolverMatch>,
+}
+
+/// Which route answered a request: Django's `request.resolver_match`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolverMatch {
+    /// The full route, prefixes of includes joined: `blog/posts/<int:pk>/`.
+    pub route: String,
+    /// The route's name, if it has one (`post-detail`).
+    pub url_name: Option<String>,
+    /// Namespaces from the outermost include in: `["blog"]`.
+    pub namespaces: Vec<String>,
+    /// Captured parameters by name, as text.
+    pub kwargs: Vec<(String, String)>,
+}
+
+impl ResolverMatch {
+    /// `blog:post-detail`, Django's `view_name` for a named route.
+    pub fn view_name(&self) -> Option<String> {
+        let name = self.url_name.as_deref()?;
+        Some(
+            self.namespaces
+                .iter()
+                .map(String::as_str)
+                .chain([name])
+                .collect::<Vec<_>>()
+                .join(":"),
+        )
+    }
+}
+
+/// Request headers, looked up case-insensitively: `request.headers().get("X-Request-ID")`.
+#[derive(Debug, Clone, Default)]
+pub struct Headers(HeaderMap);
+
+impl Headers {
+    /// The first value of a header, when it is valid text.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// Every value of a header that occurs more than once.
+    pub fn get_all(&self, name: &str) -> Vec<&str> {
+        self.0
+            .get_all(name)
+            .filter_map(|v| v.to_str().ok())
+            .collect()
+    }
+
+    pub fn contains(&self, name: &str) -> bool {
+        self.0.contains_key(name)
+    }
+
+    /// Every (name, value) pair; names are lower case.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0
+            .iter()
+            .filter_map(|(k, v)| Some((k.as_str(), v.to_str().ok()?)))
+    }
+
+    pub fn as_header_map(&self) -> &HeaderMap {
+        &self.0
+    }
+}
+
+#[allow(non_snake_case)]
+impl HttpRequest {
+    /// Starts a request by hand: for tests and for servers other than the built-in one.
+    pub fn builder(method: &str, path_and_query: &str) -> RequestBuilder {
+        RequestBuilder::new(method, path_and_query)
+    }
+
+    /// `GET`, `POST`, ...: Django's `request.method`.
+    pub fn method(&self) -> &str {
+        self.inner.method.as_str()
+    }
+
+    /// The percent-decoded path, leading slash included: Django's `request.path`.
+    pub fn path(&self) -> &str {
+        &self.inner.path
+    }
+
+    /// The raw query string, without `?`.
+    pub fn query_string(&self) -> &str {
+        &self.inner.query_string
+    }
+
+    /// Path and query string: Django's `request.get_full_path()`.
+    pub fn get_full_path(&self) -> String {
+        if self.inner.query_string.is_empty() {
+            self.inner.path.clone()
+        } else {
+            format!("{}?{}", self.inner.path, self.inner.query_string)
+        }
+    }
+
+    /// The query string's parameters: Django's `request.GET`.
+    pub fn GET(&self) -> &QueryDict {
+        self.inner
+            .get
+            .get_or_init(|| QueryDict::parse(self.inner.query_string.as_bytes()))
+    }
+
+    /// A form body's fields (`application/x-www-form-urlencoded`): Django's `request.POST`.
+    /// Empty for other content types; read those from `body()`.
+    pub fn POST(&self) -> &QueryDict {
+        self.inner.post.get_or_init(|| {
+            if self.content_type() == "application/x-www-form-urlencoded" {
+                QueryDict::parse(&self.inner.body)
+            } else {
+                QueryDict::default()
+            }
+        })
+    }
+
+    /// The raw body bytes: Django's `request.body`.
+    pub fn body(&self) -> &[u8] {
+        &self.inner.body
+    }
+
+    /// The body as JSON. A body that is not valid UTF-8 or not valid JSON is a `BadRequest`,
+    /// so `request.json::<T>()?` answers 400 rather than 500.
+    pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, super::BadRequest> {
+        let text = std::str::from_utf8(self.body())
+            .map_err(|_| super::BadRequest::new("invalid JSON: the body is not UTF-8"))?;
+        serde_json::from_str(text).map_err(|e| super::BadRequest::new(format!("invalid JSON: {e}")))
+    }
+
+    pub fn headers(&self) -> &Headers {
+        &self.inner.headers
+    }
+
+    /// The media type without parameters (`application/json`), or "" when absent:
+    /// Django's `request.content_type`.
+    pub fn content_type(&self) -> &str {
+        self.headers()
+            .get("content-type")
+            .map(|ct| ct.split(';').next().unwrap_or("").trim())
+            .unwrap_or("")
+    }
+
+    /// Cookies sent with the request: Django's `request.COOKIES`.
+    pub fn COOKIES(&self) -> &HashMap<String, String> {
+        self.inner.cookies.get_or_init(|| {
+            let mut out = HashMap::new();
+            for header in self.headers().get_all("cookie") {
+                // Django's parse_cookie: `;`-separated pairs, a pair without `=` is a value with
+                // an empty name, and later duplicates win.
+                for chunk in header.split(';') {
+                    let (name, value) = chunk.split_once('=').unwrap_or(("", chunk));
+                    let (name, value) = (name.trim(), value.trim());
+                    if !name.is_empty() || !value.is_empty() {
+                        let value = percent_encoding::percent_decode_str(value).decode_utf8_lossy();
+                        out.insert(name.to_owned(), value.into_owned());
+                    }
+                }
+            }
+            out
+        })
+    }
+
+    /// The Host header (port included), unvalidated. The handler has already refused hosts not
+    /// in ALLOWED_HOSTS before a view runs, so in a view this is Django's `get_host()`.
+    pub fn get_host(&self) -> &str {
+        self.headers().get("host").unwrap_or("")
+    }
+
+    pub fn scheme(&self) -> &str {
+        self.inner.scheme
+    }
+
+    pub fn is_secure(&self) -> bool {
+        self.inner.scheme == "https"
+    }
+
+    /// `http://host/path` for a location: Django's `build_absolute_uri`.
+    pub fn build_absolute_uri(&self, location: Option<&str>) -> String {
+        let loc = location
+            .map(str::to_owned)
+            .unwrap_or_else(|| self.get_full_path());
+        if loc.contains("://") {
+            return loc;
+        }
+        format!("{}://{}{}", self.scheme(), self.get_host(), loc)
+    }
+
+    /// The client's address, when known.
+    pub fn peer_addr(&self) -> Option<SocketAddr> {
+        self.inner.peer_addr
+    }
+
+    /// The route that answered, once URL resolution has run.
+    pub fn resolver_match(&self) -> Option<&ResolverMatch> {
+        self.inner.resolver_match.get()
+    }
+
+    pub(crate) fn set_resolver_match(&self, m: ResolverMatch) {
+        let _ = self.inner.resolver_match.set(m);
+    }
+}
+
+impl std::fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "<HttpRequest: {} {:?}>",
+            self.method(),
+            self.get_full_path()
+        )
+    }
+}
+
+/// Builds an `HttpRequest`: `HttpRequest::builder("POST", "/items/?x=1").header(..).body(..)`.
+pub struct RequestBuilder {
+    method: Method,
+    path: String,
+    query_string: String,
+    headers: HeaderMap,
+    body: Bytes,
+    scheme: &'static str,
+    peer_addr: Option<SocketAddr>,
+}
+
+impl RequestBuilder {
+    fn new(method: &str, path_and_query: &str) -> Self {
+        let (raw_path, query) = path_and_query
+            .split_once('?')
+            .unwrap_or((path_and_query, ""));
+        let path = percent_encoding::percent_decode_str(raw_path)
+            .decode_utf8_lossy()
+            .into_owned();
+        RequestBuilder {
+            method: Method::from_bytes(method.as_bytes()).unwrap_or(Method::GET),
+            path: if path.starts_with('/') {
+                path
+            } else {
+                format!("/{path}")
+            },
+            query_string: query.to_owned(),
+            headers: HeaderMap::new(),
+            body: Bytes::new(),
+            scheme: "http",
+            peer_addr: None,
+        }
+    }
+
+    /// Adds a header; an invalid name or value is skipped (it could not arrive over HTTP).
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        if let (Ok(n), Ok(v)) = (HeaderName::try_from(name), HeaderValue::try_from(value)) {
+            self.headers.append(n, v);
+        }
+        self
+    }
+
+    pub(crate) fn headers(mut self, headers: HeaderMap) -> Self {
+        self.headers = headers;
+        self
+    }
+
+    pub fn body(mut self, body: impl Into<Bytes>) -> Self {
+        self.body = body.into();
+        self
+    }
+
+    pub fn secure(mut self, secure: bool) -> Self {
+        self.scheme = if secure { "https" } else { "http" };
+        self
+    }
+
+    pub fn peer_addr(mut self, addr: Option<SocketAddr>) -> Self {
+        self.peer_addr = addr;
+        self
+    }
+
+    pub fn build(self) -> HttpRequest {
+        HttpRequest {
+            inner: Arc::new(Inner {
+                method: self.method,
+                path: self.path,
+                query_string: self.query_string,
+                headers: Headers(self.headers),
+                body: self.body,
+                scheme: self.scheme,
+                peer_addr: self.peer_addr,
+                get: OnceLock::new(),
+                post: OnceLock::new(),
+                cookies: OnceLock::new(),
+                resolver_match: OnceLock::new(),
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn django_accessors() {
+        let r = HttpRequest::builder("POST", "/a%20b/?q=abc&page=2")
+            .header(
+                "Content-Type",
+                "application/x-www-form-urlencoded; charset=utf-8",
+            )
+            .header("Cookie", "sessionid=xyz; theme=dark")
+            .header("X-Request-ID", "r1")
+            .body("title=Hi&tag=a&tag=b")
+            .build();
+        assert_eq!(r.method(), "POST");
+        assert_eq!(r.path(), "/a b/");
+        assert_eq!(r.get_full_path(), "/a b/?q=abc&page=2");
+        assert_eq!(r.GET().get("page"), Some("2"));
+        assert_eq!(r.POST().getlist("tag"), vec!["a", "b"]);
+        assert_eq!(r.content_type(), "application/x-www-form-urlencoded");
+        assert_eq!(r.headers().get("x-request-id"), Some("r1"));
+        assert_eq!(r.COOKIES().get("theme").map(String::as_str), Some("dark"));
+    }
+
+    #[test]
+    fn json_errors_are_bad_requests() {
+        let bad = HttpRequest::builder("POST", "/")
+            .body(vec![0xff, 0xfe])
+            .build();
+        assert!(
+            bad.json::<serde_json::Value>()
+                .unwrap_err()
+                .to_string()
+                .contains("UTF-8")
+        );
+        let ok = HttpRequest::builder("POST", "/").body(r#"{"a":1}"#).build();
+        assert_eq!(ok.json::<serde_json::Value>().unwrap()["a"], 1);
+    }
+}

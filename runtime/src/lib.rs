@@ -1,0 +1,67 @@
+//! rjango: Django's API in Rust idiom, on actix-web. This is the runtime crate an rjango
+//! project depends on; its modules mirror Django's packages so a Django user finds things where
+//! they expect them (`rjango::http`, `rjango::urls`, `rjango::views`, `rjango::shortcuts`,
+//! `rjango::middleware`, `rjango::conf`, `rjango::core::management`, `rjango::test`).
+
+pub mod apps;
+pub mod conf;
+pub mod core;
+pub mod debug;
+pub mod http;
+pub mod middleware;
+pub mod shortcuts;
+pub mod template;
+pub mod test;
+pub mod urls;
+pub mod views;
+
+mod handlers;
+mod log;
+mod server;
+
+pub use askama;
+pub use handlers::validate_host;
+pub use rjango_macros::test;
+pub use serde_json::json;
+
+/// Everything the runtime needs to run a project; the generated `project()` builds it.
+#[derive(Clone, Copy)]
+pub struct Project {
+    /// The package name (`mysite`).
+    pub name: &'static str,
+    /// The project's `settings()` function.
+    pub settings: fn() -> conf::Settings,
+    /// The root URLconf's `urlpatterns()`.
+    pub root_urlconf: fn() -> urls::UrlConf,
+    pub apps: &'static [apps::AppConfig],
+}
+
+/// What views and URLconfs usually need: `use rjango::prelude::*;`.
+pub mod prelude {
+    pub use crate::http::{
+        BadRequest, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest,
+        HttpResponseForbidden, HttpResponseNotAllowed, HttpResponseNotFound,
+        HttpResponsePermanentRedirect, HttpResponseRedirect, HttpResponseServerError, IntoResponse,
+        JsonResponse, PermissionDenied, ViewError,
+    };
+    pub use crate::json;
+    pub use crate::middleware::{GetResponse, Middleware};
+    pub use crate::shortcuts::{redirect, redirect_permanent, render};
+    pub use crate::urls::{reverse, urlpatterns};
+    pub use crate::views::{View, view};
+    pub use askama::Template;
+}
+
+#[doc(hidden)]
+pub mod __private {
+    pub use futures_util::future::LocalBoxFuture;
+
+    /// Runs a test body on a current-thread runtime (used by `#[rjango::test]`).
+    pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a tokio runtime for the test")
+            .block_on(future)
+    }
+}

@@ -1,0 +1,178 @@
+//! actix-web underneath: one catch-all service per worker that reads the body (within
+//! DATA_UPLOAD_MAX_MEMORY_SIZE), builds an `HttpRequest`, runs the project's chain, and writes
+//! the `HttpResponse` back. URL resolution is rjango's own, so middleware sees every response,
+//! 404s included, as in Django.
+
+use std::net::SocketAddr;
+use std::panic::AssertUnwindSafe;
+
+use actix_web::{App, HttpServer, web};
+use bytes::BytesMut;
+use futures_util::{FutureExt, StreamExt};
+
+use crate::conf::{Settings, settings};
+use crate::handlers;
+use crate::http::{HttpRequest, HttpResponse};
+use crate::log;
+use crate::middleware::GetResponse;
+
+/// Runs `request` through the chain as the server does: the host check, the body limit, the
+/// middleware and view; a panic anywhere gives the 500 page, never a dropped connection.
+/// `extra_host` is allowed besides ALLOWED_HOSTS (the test client's `testserver`).
+pub(crate) async fn handle(
+    chain: &GetResponse,
+    request: HttpRequest,
+    extra_host: Option<&str>,
+) -> HttpResponse {
+    let s = settings();
+    if request.body().len() > s.DATA_UPLOAD_MAX_MEMORY_SIZE {
+        return too_large();
+    }
+    let host = request.get_host();
+    let allowed = s.effective_allowed_hosts();
+    if extra_host != Some(host) && !handlers::validate_host(host, &allowed) {
+        return handlers::disallowed_host(&request);
+    }
+    match AssertUnwindSafe(chain.call(request.clone()))
+        .catch_unwind()
+        .await
+    {
+        Ok(response) => response,
+        Err(panic) => {
+            log::error(&format!(
+                "Internal Server Error: {}\n{}",
+                request.path(),
+                crate::debug::panic_message(&panic)
+            ));
+            handlers::default_500()
+        }
+    }
+}
+
+fn too_large() -> HttpResponse {
+    HttpResponse::new("<h1>Request Entity Too Large (413)</h1><p>The request body is larger than DATA_UPLOAD_MAX_MEMORY_SIZE.</p>")
+        .status(413)
+}
+
+async fn entry(
+    req: actix_web::HttpRequest,
+    mut payload: web::Payload,
+    chain: GetResponse,
+    log_requests: bool,
+) -> actix_web::HttpResponse {
+    let limit = settings().DATA_UPLOAD_MAX_MEMORY_SIZE;
+    let declared = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
+    let response = if declared.is_some_and(|n| n > limit) {
+        too_large()
+    } else {
+        let mut body = BytesMut::new();
+        let mut over = false;
+        while let Some(chunk) = payload.next().await {
+            match chunk {
+                Ok(chunk) if body.len() + chunk.len() <= limit => body.extend_from_slice(&chunk),
+                Ok(_) => {
+                    over = true;
+                    break;
+                }
+                Err(_) => return actix_web::HttpResponse::BadRequest().finish(),
+            }
+        }
+        if over {
+            too_large()
+        } else {
+            let path = req
+                .uri()
+                .path_and_query()
+                .map(|p| p.as_str())
+                .unwrap_or("/");
+            let mut headers = req.headers().clone();
+            if !headers.contains_key("host")
+                && let Some(authority) = req.uri().authority().and_then(|a| a.as_str().parse().ok())
+            {
+                headers.insert(actix_web::http::header::HOST, authority);
+            }
+            let request = HttpRequest::builder(req.method().as_str(), path)
+                .headers(headers)
+                .body(body.freeze())
+                .secure(req.connection_info().scheme() == "https")
+                .peer_addr(req.peer_addr())
+                .build();
+            handle(&chain, request, None).await
+        }
+    };
+    if log_requests {
+        eprintln!(
+            "[{}] \"{} {} {:?}\" {} {}",
+            log::timestamp(),
+            req.method(),
+            req.uri()
+                .path_and_query()
+                .map(|p| p.as_str())
+                .unwrap_or("/"),
+            req.version(),
+            response.status_code(),
+            response.content().len()
+        );
+    }
+    to_actix(response)
+}
+
+fn to_actix(response: HttpResponse) -> actix_web::HttpResponse {
+    let (status, headers, cookies, body) = response.into_parts();
+    let mut builder = actix_web::HttpResponse::build(status);
+    for (name, value) in headers.iter() {
+        if name != actix_web::http::header::CONTENT_LENGTH {
+            builder.append_header((name.clone(), value.clone()));
+        }
+    }
+    for cookie in cookies {
+        builder.cookie(cookie);
+    }
+    builder.body(body)
+}
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("That port is already in use ({0}). Stop the other server, or pick another port.")]
+    AddrInUse(SocketAddr),
+    #[error("You don't have permission to access that port ({0}).")]
+    PermissionDenied(SocketAddr),
+    #[error("cannot listen on {0}: {1}")]
+    Bind(SocketAddr, std::io::Error),
+    #[error("the server stopped: {0}")]
+    Run(std::io::Error),
+}
+
+/// Serves until Ctrl-C (or SIGTERM), with `workers` threads.
+pub fn serve(
+    settings: &'static Settings,
+    addr: SocketAddr,
+    workers: usize,
+    log_requests: bool,
+    on_ready: impl FnOnce(),
+) -> Result<(), ServeError> {
+    actix_web::rt::System::new().block_on(async move {
+        let server = HttpServer::new(move || {
+            let chain = handlers::build_chain(settings);
+            App::new().default_service(web::to(
+                move |req: actix_web::HttpRequest, payload: web::Payload| {
+                    entry(req, payload, chain.clone(), log_requests)
+                },
+            ))
+        })
+        .workers(workers.max(1))
+        .shutdown_timeout(5)
+        .bind(addr)
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::AddrInUse => ServeError::AddrInUse(addr),
+            std::io::ErrorKind::PermissionDenied => ServeError::PermissionDenied(addr),
+            _ => ServeError::Bind(addr, e),
+        })?;
+        on_ready();
+        server.run().await.map_err(ServeError::Run)
+    })
+}

@@ -1,0 +1,39 @@
+//! Django's `django.shortcuts`.
+
+use crate::http::{
+    HttpRequest, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect, ViewError,
+};
+
+/// Renders a template into a 200 HTML response: Django's `render(request, "home.html", context)`.
+/// In rjango the template and its context are one struct, checked at compile time:
+///
+/// ```text
+/// #[derive(Template)]
+/// #[template(path = "home.html")]        // templates/home.html
+/// struct HomePage<'a> { title: &'a str }
+///
+/// async fn home(request: HttpRequest) -> impl IntoResponse {
+///     render(&request, HomePage { title: "Home" })
+/// }
+/// ```
+pub fn render(
+    _request: &HttpRequest,
+    template: impl askama::Template,
+) -> Result<HttpResponse, ViewError> {
+    let html = template
+        .render()
+        .map_err(|e| ViewError::Internal(Box::new(e)))?;
+    Ok(HttpResponse::new(html))
+}
+
+/// A 302 to `to`: `redirect(reverse::item_detail(42))`, or a URL. Django's `redirect`
+/// also takes a view name; here the typed reverse function (or `reverse(name, args)?`) gives
+/// the URL, so a wrong name or argument is caught before the redirect is built.
+pub fn redirect(to: impl AsRef<str>) -> HttpResponse {
+    HttpResponseRedirect(to)
+}
+
+/// A 301 to `to`: Django's `redirect(to, permanent=True)`.
+pub fn redirect_permanent(to: impl AsRef<str>) -> HttpResponse {
+    HttpResponsePermanentRedirect(to)
+}

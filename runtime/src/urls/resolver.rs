@@ -1,0 +1,368 @@
+//! URL resolution and reversing over a compiled URLconf tree, installed once per process.
+//!
+//! Matching follows Django's `URLResolver`: entries in order, first match wins; an include
+//! matches its prefix and resolves the rest in the included patterns; every miss is recorded
+//! for the DEBUG 404 page.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Arc, OnceLock};
+
+use regex_lite::Regex;
+
+use super::conf::{Converter, Entry, ErrorHandlers, Segment, UrlConf};
+use super::handler::ErasedView;
+use crate::http::ResolverMatch;
+
+enum Matcher {
+    /// A route with no converters: compared as text, no regex needed.
+    Literal(&'static str),
+    Pattern(Regex, Vec<(Converter, &'static str)>),
+}
+
+impl Matcher {
+    fn new(segments: &[Segment], endpoint: bool) -> Self {
+        if let [Segment::Literal(text)] = segments {
+            return Matcher::Literal(text);
+        }
+        if segments.is_empty() {
+            return Matcher::Literal("");
+        }
+        let mut re = String::from("^");
+        let mut captures = Vec::new();
+        for seg in segments {
+            match seg {
+                Segment::Literal(text) => re.push_str(&regex_lite::escape(text)),
+                Segment::Capture(conv, name) => {
+                    re.push('(');
+                    re.push_str(conv.regex());
+                    re.push(')');
+                    captures.push((*conv, *name));
+                }
+            }
+        }
+        if endpoint {
+            re.push_str("\\z");
+        }
+        let regex = Regex::new(&re).expect("urlpatterns! produces valid patterns");
+        Matcher::Pattern(regex, captures)
+    }
+
+    /// The length matched and the captured values, or None.
+    fn matches(
+        &self,
+        path: &str,
+        endpoint: bool,
+        out: &mut Vec<(String, String)>,
+    ) -> Option<usize> {
+        match self {
+            Matcher::Literal(text) => {
+                let hit = if endpoint {
+                    path == *text
+                } else {
+                    path.starts_with(text)
+                };
+                hit.then_some(text.len())
+            }
+            Matcher::Pattern(regex, convs) => {
+                let caps = regex.captures(path)?;
+                let start = out.len();
+                for (i, (conv, name)) in convs.iter().enumerate() {
+                    let value = caps.get(i + 1)?.as_str();
+                    if !conv.accepts(value) {
+                        out.truncate(start);
+                        return None;
+                    }
+                    out.push(((*name).to_owned(), value.to_owned()));
+                }
+                Some(caps.get(0)?.end())
+            }
+        }
+    }
+}
+
+enum Node {
+    Route {
+        matcher: Matcher,
+        route: &'static str,
+        name: Option<&'static str>,
+        view: ErasedView,
+    },
+    Include {
+        matcher: Matcher,
+        prefix: &'static str,
+        namespace: Option<&'static str>,
+        children: Vec<Node>,
+    },
+}
+
+/// A matched route: the view to call and what Django's `request.resolver_match` holds.
+pub(crate) struct Found {
+    pub view: ErasedView,
+    pub args: Vec<String>,
+    pub resolver_match: ResolverMatch,
+}
+
+pub(crate) enum Resolved {
+    Match(Found),
+    /// No route matched; the patterns tried, one line each, for the DEBUG 404 page.
+    NotFound(Vec<String>),
+}
+
+/// The compiled root URLconf with its error handlers and reverse table.
+pub(crate) struct Resolver {
+    module: &'static str,
+    nodes: Vec<Node>,
+    pub handlers: ErrorHandlers,
+    reverse: HashMap<String, Vec<Vec<Segment>>>,
+}
+
+static INSTALLED: OnceLock<Arc<Resolver>> = OnceLock::new();
+
+/// The resolver of this process, if one was installed.
+pub(crate) fn installed() -> Option<&'static Arc<Resolver>> {
+    INSTALLED.get()
+}
+
+impl Resolver {
+    /// Compiles the root URLconf and installs it for the process (the first one installed
+    /// stays: a process serves one project). Returns the installed resolver.
+    pub fn install(root: UrlConf) -> &'static Arc<Resolver> {
+        INSTALLED.get_or_init(|| Arc::new(Resolver::compile(root)))
+    }
+
+    pub fn compile(root: UrlConf) -> Resolver {
+        let mut reverse = HashMap::new();
+        let module = root.module;
+        let handlers = root.handlers.clone();
+        let nodes = compile_entries(root.entries, &[], &[], &mut reverse);
+        Resolver {
+            module,
+            nodes,
+            handlers,
+            reverse,
+        }
+    }
+
+    /// The module of the root URLconf, for the DEBUG 404 page.
+    pub fn module(&self) -> &'static str {
+        self.module
+    }
+
+    /// True when the root URLconf declares no patterns at all.
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    /// Resolves a request path (with its leading `/`).
+    pub fn resolve(&self, path: &str) -> Resolved {
+        let path = path.strip_prefix('/').unwrap_or(path);
+        let mut tried = Vec::new();
+        let mut kwargs = Vec::new();
+        let mut namespaces = Vec::new();
+        let mut route = String::new();
+        match resolve_in(
+            &self.nodes,
+            path,
+            &mut kwargs,
+            &mut namespaces,
+            &mut route,
+            &mut tried,
+            "",
+        ) {
+            Some((view, name)) => {
+                let args = kwargs.iter().map(|(_, v)| v.clone()).collect();
+                Resolved::Match(Found {
+                    view,
+                    args,
+                    resolver_match: ResolverMatch {
+                        route,
+                        url_name: name.map(str::to_owned),
+                        namespaces: namespaces.iter().map(|s: &&str| (*s).to_owned()).collect(),
+                        kwargs,
+                    },
+                })
+            }
+            None => Resolved::NotFound(tried),
+        }
+    }
+
+    /// The URL of a named route (`"blog:post-detail"`) with positional arguments.
+    pub fn reverse(
+        &self,
+        name: &str,
+        args: &[&dyn fmt::Display],
+    ) -> Result<String, NoReverseMatch> {
+        let candidates = self.reverse.get(name).ok_or_else(|| NoReverseMatch {
+            message: format!("Reverse for {name:?} not found: no route has that name."),
+        })?;
+        let values: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        'candidates: for segments in candidates.iter().rev() {
+            let captures: Vec<_> = segments
+                .iter()
+                .filter_map(|s| match s {
+                    Segment::Capture(c, _) => Some(*c),
+                    Segment::Literal(_) => None,
+                })
+                .collect();
+            if captures.len() != values.len() {
+                continue;
+            }
+            let mut url = String::from("/");
+            let mut vi = 0;
+            for seg in segments {
+                match seg {
+                    Segment::Literal(t) => url.push_str(t),
+                    Segment::Capture(conv, _) => {
+                        let v = &values[vi];
+                        vi += 1;
+                        let whole = Regex::new(&format!("^(?:{})\\z", conv.regex()))
+                            .expect("converter regex");
+                        if !whole.is_match(v) || !conv.accepts(v) {
+                            continue 'candidates;
+                        }
+                        url.push_str(&if *conv == Converter::Path {
+                            super::escape_path(v)
+                        } else {
+                            super::escape_segment(v)
+                        });
+                    }
+                }
+            }
+            return Ok(url);
+        }
+        Err(NoReverseMatch {
+            message: format!(
+                "Reverse for {name:?} with arguments {values:?} not found: no pattern of that name accepts them."
+            ),
+        })
+    }
+}
+
+fn compile_entries(
+    entries: Vec<Entry>,
+    prefix: &[Segment],
+    namespaces: &[&'static str],
+    reverse: &mut HashMap<String, Vec<Vec<Segment>>>,
+) -> Vec<Node> {
+    entries
+        .into_iter()
+        .map(|entry| match entry {
+            Entry::Route(r) => {
+                if let Some(name) = r.name {
+                    let key = namespaces
+                        .iter()
+                        .copied()
+                        .chain([name])
+                        .collect::<Vec<_>>()
+                        .join(":");
+                    let mut full = prefix.to_vec();
+                    full.extend_from_slice(r.segments);
+                    reverse.entry(key).or_default().push(full);
+                }
+                Node::Route {
+                    matcher: Matcher::new(r.segments, true),
+                    route: r.route,
+                    name: r.name,
+                    view: r.view,
+                }
+            }
+            Entry::Include(inc) => {
+                let mut full = prefix.to_vec();
+                full.extend_from_slice(inc.segments);
+                let mut ns = namespaces.to_vec();
+                ns.extend(inc.namespace);
+                Node::Include {
+                    matcher: Matcher::new(inc.segments, false),
+                    prefix: inc.prefix,
+                    namespace: inc.namespace,
+                    children: compile_entries(inc.conf.entries, &full, &ns, reverse),
+                }
+            }
+        })
+        .collect()
+}
+
+fn resolve_in(
+    nodes: &[Node],
+    path: &str,
+    kwargs: &mut Vec<(String, String)>,
+    namespaces: &mut Vec<&'static str>,
+    route_out: &mut String,
+    tried: &mut Vec<String>,
+    shown_prefix: &str,
+) -> Option<(ErasedView, Option<&'static str>)> {
+    for node in nodes {
+        match node {
+            Node::Route {
+                matcher,
+                route,
+                name,
+                view,
+            } => {
+                let mark = kwargs.len();
+                if matcher.matches(path, true, kwargs).is_some() {
+                    route_out.push_str(route);
+                    return Some((view.clone(), *name));
+                }
+                kwargs.truncate(mark);
+                let label = name.map(|n| format!(" [name='{n}']")).unwrap_or_default();
+                tried.push(format!("{shown_prefix}{route}{label}"));
+            }
+            Node::Include {
+                matcher,
+                prefix,
+                namespace,
+                children,
+            } => {
+                let mark = kwargs.len();
+                let shown = match namespace {
+                    Some(ns) => format!("{shown_prefix}{prefix} [namespace='{ns}'] "),
+                    None => format!("{shown_prefix}{prefix} "),
+                };
+                if let Some(len) = matcher.matches(path, false, kwargs) {
+                    namespaces.extend(namespace);
+                    let before = route_out.len();
+                    route_out.push_str(prefix);
+                    if let Some(found) = resolve_in(
+                        children,
+                        &path[len..],
+                        kwargs,
+                        namespaces,
+                        route_out,
+                        tried,
+                        &shown,
+                    ) {
+                        return Some(found);
+                    }
+                    route_out.truncate(before);
+                    if namespace.is_some() {
+                        namespaces.pop();
+                    }
+                } else {
+                    // As Django: an include whose prefix did not match is listed by itself.
+                    tried.push(shown.trim_end().to_owned());
+                }
+                kwargs.truncate(mark);
+            }
+        }
+    }
+    None
+}
+
+/// Django's `NoReverseMatch`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("NoReverseMatch: {message}")]
+pub struct NoReverseMatch {
+    message: String,
+}
+
+/// The URL of a named route: `reverse("blog:post-detail", &[&42])` → `/blog/posts/42/`.
+/// The generated `crate::generated::reverse` functions do the same, checked at compile time.
+pub fn reverse(name: &str, args: &[&dyn fmt::Display]) -> Result<String, NoReverseMatch> {
+    let resolver = installed().ok_or_else(|| NoReverseMatch {
+        message: "no URLconf is installed yet (reverse is available once the project starts)"
+            .into(),
+    })?;
+    resolver.reverse(name, args)
+}

@@ -1,0 +1,9 @@
+//! Compile-time guarantees, proven by compiling code that must not compile: a view whose
+//! parameters do not fit its route's converters, a typed reverse called with the wrong
+//! arguments, stale generated code, an unknown converter, a wrong error-handler signature.
+
+#[test]
+fn compile_fail() {
+    let t = trybuild::TestCases::new();
+    t.compile_fail("tests/ui/*.rs");
+}

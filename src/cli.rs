@@ -1,0 +1,178 @@
+//! The command line, as clap types: every command and argument with the help it prints.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::reload::{AddrPort, parse_addrport};
+
+/// Told under each pass-through command: how to reach the project binary's own help.
+const PASS_THROUGH_HELP: &str =
+    "Arguments go to the project binary unchanged; `rjango migrate -- --help` shows its own help.";
+
+/// Django's developer experience in Rust.
+#[derive(Debug, Parser)]
+#[command(
+    name = "rjango",
+    version,
+    about = "Django's developer experience in Rust: create projects and apps, generate code, run the dev server",
+    long_about = "rjango is Django's workflow for Rust web projects: `rjango startproject` and \
+`rjango startapp` lay out a project the way Django does, `rjango runserver` rebuilds and \
+restarts it as you edit, and the commands that need the compiled project (check, migrate, ...) \
+run through its binary after regenerating and building it.\n\n\
+Example:\n    rjango startproject mysite\n    cd mysite\n    rjango startapp blog\n    rjango runserver",
+    after_help = "Run `rjango <command> --help` for the details of a command.",
+    propagate_version = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new project: Cargo.toml, settings, URLconf and the generated code
+    #[command(
+        name = "startproject",
+        long_about = "Creates an rjango project: Cargo.toml, build.rs, src/main.rs (the project's \
+manage.py), src/settings.rs with a fresh development SECRET_KEY, src/urls.rs (the root URLconf), \
+templates/base.html, static/ and the generated code in src/generated/.\n\n\
+Without DIRECTORY the project is created in ./NAME/. With DIRECTORY the files go there; it must \
+not exist yet or be empty, unless --force is given. Existing files are never overwritten, even \
+with --force. NAME must be a Rust identifier that is not a keyword and not the name of a crate \
+the project uses (std, tokio, serde, rjango, ...).\n\n\
+Examples:\n    rjango startproject mysite\n    rjango startproject mysite .          # into the current (empty) directory"
+    )]
+    Startproject(StartProject),
+
+    /// Create an app in the current project and register it
+    #[command(
+        name = "startapp",
+        long_about = "Creates an app in the current project: src/NAME/ with mod.rs, models.rs, \
+views.rs, urls.rs, admin.rs, tests.rs and migrations/, plus templates/NAME/. Then registers it: \
+\"NAME\" in INSTALLED_APPS (src/settings.rs), `mod NAME;` (src/main.rs) and \
+`include(\"NAME/\", crate::NAME::urls)` in the root URLconf (src/urls.rs), editing only those \
+lines so your own code and comments stay as they are.\n\n\
+When one of those places cannot be found, the file is left untouched and the exact line to add \
+is printed as a warning; the command still succeeds (exit 0). When one of the three files does \
+not parse, its file:line:col is printed, the line to add is shown, and the command exits 1 after \
+creating the app, since the project would not build as it is.\n\n\
+Example:\n    rjango startapp blog"
+    )]
+    Startapp(StartApp),
+
+    /// Regenerate src/generated/ from settings.rs and the URLconfs
+    #[command(
+        long_about = "Regenerates src/generated/ (the app registry and the typed reverse \
+functions of every named route) from src/settings.rs and the URLconfs. A project's build.rs does \
+the same on every `cargo build`; run this to see what changed, or to check declarations without \
+building. Files whose contents did not change are not rewritten.\n\n\
+Example:\n    rjango generate"
+    )]
+    Generate,
+
+    /// Build and serve the project, rebuilding and restarting it when a file changes
+    #[command(
+        name = "runserver",
+        long_about = "Regenerates the code, builds the project with cargo and starts its server \
+on ADDRPORT (default 127.0.0.1:8000). While it runs, changes under src/ and templates/ trigger a \
+rebuild; the new server replaces the old one only when the build succeeds, so a typo never takes \
+the site down. Quit with CONTROL-C.\n\n\
+Examples:\n    rjango runserver\n    rjango runserver 8001\n    rjango runserver 0.0.0.0:8000\n    rjango runserver --noreload"
+    )]
+    Runserver(RunServer),
+
+    /// Check the project for problems (runs the project binary's `check`)
+    #[command(after_help = PASS_THROUGH_HELP, long_about = "Regenerates the code, builds the project quietly and runs its \
+`check` command: settings and URLconfs are validated. Arguments after `check` are passed to the \
+project binary as they are.\n\nExample:\n    rjango check")]
+    Check(PassThrough),
+
+    /// Apply migrations to the database (runs the project binary's `migrate`)
+    #[command(after_help = PASS_THROUGH_HELP, long_about = "Regenerates the code, builds the project quietly and runs its \
+`migrate` command with the arguments given, exiting with its exit code.\n\n\
+Examples:\n    rjango migrate\n    rjango migrate blog 0001")]
+    Migrate(PassThrough),
+
+    /// List migrations and whether they are applied (runs the project binary's `showmigrations`)
+    #[command(after_help = PASS_THROUGH_HELP, long_about = "Regenerates the code, builds the project quietly and runs its \
+`showmigrations` command with the arguments given.\n\nExample:\n    rjango showmigrations blog")]
+    Showmigrations(PassThrough),
+
+    /// Print the SQL of a migration (runs the project binary's `sqlmigrate`)
+    #[command(after_help = PASS_THROUGH_HELP, long_about = "Regenerates the code, builds the project quietly and runs its \
+`sqlmigrate` command with the arguments given.\n\nExample:\n    rjango sqlmigrate blog 0001")]
+    Sqlmigrate(PassThrough),
+}
+
+#[derive(Debug, Args)]
+pub struct StartProject {
+    /// The project's name: its Cargo package and crate name (e.g. mysite)
+    pub name: String,
+    /// Where to write the project (default: ./NAME); must not exist or be empty
+    pub directory: Option<PathBuf>,
+    /// Write into a non-empty DIRECTORY (existing files are still never overwritten)
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StartApp {
+    /// The app's name: its module under src/ and its URL namespace (e.g. blog)
+    pub name: String,
+    /// A directory of the project to add the app to (default: the current directory)
+    pub directory: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct RunServer {
+    /// Port, or address:port, to listen on: 8001, 0.0.0.0:8001, [::1]:8000
+    #[arg(value_name = "ADDRPORT", default_value = "127.0.0.1:8000", value_parser = parse_addrport)]
+    pub addrport: AddrPort,
+    /// Serve without watching for changes
+    #[arg(long)]
+    pub noreload: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PassThrough {
+    /// Arguments passed on to the project binary's command
+    #[arg(
+        trailing_var_arg = true,
+        allow_hyphen_values = true,
+        value_name = "ARGS"
+    )]
+    pub args: Vec<String>,
+}
+
+impl Command {
+    /// The name a pass-through command has in the project binary.
+    pub fn project_command(&self) -> Option<(&'static str, &[String])> {
+        match self {
+            Command::Check(p) => Some(("check", &p.args)),
+            Command::Migrate(p) => Some(("migrate", &p.args)),
+            Command::Showmigrations(p) => Some(("showmigrations", &p.args)),
+            Command::Sqlmigrate(p) => Some(("sqlmigrate", &p.args)),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn pass_through_keeps_flags() {
+        let cli = Cli::try_parse_from(["rjango", "migrate", "blog", "--fake", "-v", "2"]).unwrap();
+        let (name, args) = cli.command.project_command().unwrap();
+        assert_eq!(name, "migrate");
+        assert_eq!(args, ["blog", "--fake", "-v", "2"]);
+    }
+}

@@ -1,0 +1,416 @@
+//! End to end: `rjango startproject` + `startapp`, the seed's Django examples written as views,
+//! `cargo build` (one shared target dir for every generated project), then real HTTP over
+//! loopback against the project binary, with DEBUG on and off.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use support::http::{Request, get};
+use support::project::{self, Running};
+
+struct Built {
+    _dir: tempfile::TempDir,
+    root: PathBuf,
+    binary: PathBuf,
+}
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/e2e");
+const PROD: &[(&str, &str)] = &[
+    ("DEBUG", "false"),
+    ("SECRET_KEY", "a-real-production-secret-for-the-test"),
+    ("ALLOWED_HOSTS", "127.0.0.1,localhost"),
+];
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(
+        text.contains(from),
+        "{} lacks {from:?}:\n{text}",
+        path.display()
+    );
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
+/// The seed project, generated and built once per test run.
+fn seed_project() -> &'static Built {
+    static BUILT: OnceLock<Built> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let root = project::startproject(dir.path(), "seedsite");
+        project::run_rjango(&root, &["startapp", "blog"]);
+        for file in ["views.rs", "middleware.rs", "urls.rs"] {
+            std::fs::copy(Path::new(FIXTURES).join(file), root.join("src").join(file)).unwrap();
+        }
+        std::fs::copy(Path::new(FIXTURES).join("home.html"), root.join("templates/home.html")).unwrap();
+        edit(&root.join("src/main.rs"), "mod generated;", "mod generated;\nmod middleware;\nmod views;");
+        edit(
+            &root.join("src/settings.rs"),
+            "middleware::clickjacking::XFrameOptionsMiddleware,",
+            "middleware::clickjacking::XFrameOptionsMiddleware,\n            crate::middleware::RequestIDMiddleware,",
+        );
+        let binary = project::build(&root, "seedsite");
+        Built { _dir: dir, root, binary }
+    })
+}
+
+#[test]
+fn seed_examples_over_http() {
+    let server = Running::server(&seed_project().binary, &[("DEBUG", "true")]);
+    let port = server.port;
+
+    let r = get(port, "/hello/");
+    assert_eq!((r.status, r.text().as_str()), (200, "Hello, world"));
+    assert_eq!(r.header("content-type"), Some("text/html; charset=utf-8"));
+
+    // Class-based view: GET answers, POST is 405 with Allow.
+    assert_eq!(get(port, "/ping/").text(), "pong");
+    let r = Request::new("POST", "/ping/").send(port);
+    assert_eq!(r.status, 405);
+    assert_eq!(r.header("allow"), Some("GET, HEAD, OPTIONS"));
+    let r = Request::new("HEAD", "/ping/").send(port);
+    assert_eq!((r.status, r.body.len()), (200, 0));
+
+    // <int:item_id>
+    let r = get(port, "/items/42/");
+    assert_eq!(
+        (r.status, r.json()),
+        (200, serde_json::json!({ "item_id": 42 }))
+    );
+    assert_eq!(r.header("content-type"), Some("application/json"));
+    assert_eq!(get(port, "/items/abc/").status, 404);
+    assert_eq!(
+        get(port, "/items/99999999999999999999/").status,
+        404,
+        "past i64 is no match, as Django"
+    );
+
+    // create_item
+    let r = Request::new("POST", "/items/").send(port);
+    assert_eq!((r.status, r.text().as_str()), (201, "created"));
+    assert_eq!(get(port, "/items/").status, 405);
+
+    // search: params, defaults, and a bad page is a 400 with a message
+    assert_eq!(
+        get(port, "/search/?q=abc&page=2").json(),
+        serde_json::json!({ "q": "abc", "page": 2 })
+    );
+    assert_eq!(
+        get(port, "/search/").json(),
+        serde_json::json!({ "q": "", "page": 1 })
+    );
+    let r = get(port, "/search/?page=x");
+    assert_eq!(
+        (r.status, r.text().as_str()),
+        (400, "page must be an integer")
+    );
+
+    // parse_json: content type, malformed JSON, invalid UTF-8, valid
+    let r = Request::new("POST", "/parse-json/")
+        .header("Content-Type", "text/plain")
+        .body("{}")
+        .send(port);
+    assert_eq!(
+        (r.status, r.json()),
+        (
+            415,
+            serde_json::json!({ "error": "expected application/json" })
+        )
+    );
+    let json = |body: Vec<u8>| {
+        Request::new("POST", "/parse-json/")
+            .header("Content-Type", "application/json; charset=utf-8")
+            .body(body)
+            .send(port)
+    };
+    assert_eq!(json(b"{not json".to_vec()).status, 400);
+    assert_eq!(json(vec![b'"', 0xff, 0xfe, b'"']).status, 400);
+    let r = json(br#"{"a": [1, 2, {"b": null}]}"#.to_vec());
+    assert_eq!(
+        (r.status, r.json()),
+        (
+            200,
+            serde_json::json!({ "received": { "a": [1, 2, { "b": null }] } })
+        )
+    );
+
+    // A JsonResponse with a header of its own.
+    let r = get(port, "/json-ok/");
+    assert_eq!(
+        (r.json(), r.header("x-custom-id")),
+        (serde_json::json!({ "ok": true }), Some("example"))
+    );
+
+    // RequestIDMiddleware, enabled through MIDDLEWARE, on every response (404s too).
+    let r = Request::new("GET", "/hello/")
+        .header("X-Request-ID", "abc-123")
+        .send(port);
+    assert_eq!(r.header("x-request-id"), Some("abc-123"));
+    assert_eq!(get(port, "/hello/").header("x-request-id"), Some("missing"));
+    assert_eq!(get(port, "/nope/").header("x-request-id"), Some("missing"));
+    // The built-in middleware of the default MIDDLEWARE.
+    let r = get(port, "/hello/");
+    assert_eq!(r.header("x-frame-options"), Some("DENY"));
+    assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
+
+    // Redirects to named routes with arguments: typed reverse, and reverse by name.
+    let r = get(port, "/go/42/");
+    assert_eq!((r.status, r.header("location")), (302, Some("/items/42/")));
+    let r = get(port, "/go-by-name/hello-world/");
+    assert_eq!(
+        (r.status, r.header("location")),
+        (302, Some("/blog/?from=hello-world"))
+    );
+
+    // render(): an askama template extending the project's base.html, escaped.
+    let r = get(port, "/home/");
+    assert_eq!(r.status, 200);
+    let page = r.text();
+    assert!(page.contains("<title>seedsite</title>"), "{page}");
+    assert!(page.contains("<h1>Home</h1>"), "{page}");
+    assert!(
+        page.contains("<li>Tom &amp; Jerry</li><li>&lt;script&gt;</li>"),
+        "escaped as Django does: {page}"
+    );
+
+    // include() with a namespace: the app's own index.
+    let r = get(port, "/blog/");
+    assert_eq!(r.status, 200);
+    assert!(r.text().contains("The blog app works"), "{}", r.text());
+
+    // APPEND_SLASH: /hello → /hello/ (CommonMiddleware).
+    let r = get(port, "/hello?x=1");
+    assert_eq!((r.status, r.header("location")), (301, Some("/hello/?x=1")));
+
+    // DEBUG 404: the patterns tried, in order, like Django's page.
+    let r = get(port, "/nope/");
+    assert_eq!(r.status, 404);
+    let page = r.text();
+    for expected in [
+        "Page not found",
+        "seedsite::urls",
+        "hello/ [name=&#x27;hello&#x27;]",
+        "items/&lt;int:item_id&gt;/ [name=&#x27;item-detail&#x27;]",
+        "blog/ [namespace=&#x27;blog&#x27;]",
+        "The current path, <code>nope/</code>, didn’t match any of these.",
+    ] {
+        assert!(
+            page.contains(expected),
+            "{expected:?} missing from the debug 404:\n{page}"
+        );
+    }
+
+    // A view that panics: a 500 with the panic shown (DEBUG), and the server goes on.
+    let r = get(port, "/boom/");
+    assert_eq!(r.status, 500);
+    assert!(r.text().contains("boom: a view that panics"));
+    assert_eq!(get(port, "/hello/").status, 200);
+
+    // Hosts outside ALLOWED_HOSTS (DEBUG allows only localhost names) are refused.
+    let r = Request::new("GET", "/hello/")
+        .header("Host", "evil.example")
+        .send(port);
+    assert_eq!(r.status, 400);
+    // A body over DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) is refused with 413.
+    let r = Request::new("POST", "/items/")
+        .body(vec![b'x'; 3 * 1024 * 1024])
+        .send(port);
+    assert_eq!(r.status, 413);
+    assert_eq!(get(port, "/hello/").status, 200);
+}
+
+/// The tests.rs startapp writes pass, through the in-process test client.
+#[test]
+fn generated_app_tests_pass() {
+    let out = project::cargo_test(&seed_project().root);
+    assert!(
+        out.contains("test blog::tests::index_answers ... ok"),
+        "{out}"
+    );
+}
+
+#[test]
+fn production_mode_shows_nothing_internal() {
+    let server = Running::server(&seed_project().binary, PROD);
+    let port = server.port;
+
+    // The custom JSON handler404 of the root URLconf.
+    let r = get(port, "/nope/");
+    assert_eq!(
+        (r.status, r.json()),
+        (404, serde_json::json!({ "error": "not found" }))
+    );
+    let r = get(port, "/items/abc/");
+    assert_eq!(
+        (r.status, r.json()),
+        (404, serde_json::json!({ "error": "not found" }))
+    );
+
+    // A panicking view: the plain 500 page, no message, no paths; the server goes on.
+    let r = get(port, "/boom/");
+    assert_eq!(r.status, 500);
+    let page = r.text();
+    assert!(page.contains("Server Error (500)"), "{page}");
+    for secret in ["boom", "panic", "seedsite", "src/"] {
+        assert!(
+            !page.contains(secret),
+            "production 500 leaks {secret:?}: {page}"
+        );
+    }
+    assert_eq!(get(port, "/hello/").text(), "Hello, world");
+    assert!(
+        server.output().contains("Internal Server Error: /boom/"),
+        "the 500 is logged"
+    );
+
+    // ALLOWED_HOSTS from the environment.
+    let r = Request::new("GET", "/hello/")
+        .header("Host", "localhost:1234")
+        .send(port);
+    assert_eq!(r.status, 200);
+    let r = Request::new("GET", "/hello/")
+        .header("Host", "evil.example")
+        .send(port);
+    assert_eq!(r.status, 400);
+    assert!(
+        !r.text().contains("ALLOWED_HOSTS"),
+        "production 400 explains nothing: {}",
+        r.text()
+    );
+}
+
+#[test]
+fn production_refuses_to_start_without_a_secret_key() {
+    let out = std::process::Command::new(&seed_project().binary)
+        .args(["runserver", &format!("127.0.0.1:{}", project::free_port())])
+        .env("DEBUG", "false")
+        .env("ALLOWED_HOSTS", "example.com")
+        .env_remove("SECRET_KEY")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("SECRET_KEY environment variable"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "one clear line: {stderr}");
+}
+
+#[test]
+fn project_binary_port_in_use_is_one_clear_line() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let out = std::process::Command::new(&seed_project().binary)
+        .args(["runserver", &port.to_string()])
+        .env("DEBUG", "true")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("That port is already in use"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}
+
+/// `rjango runserver` on a fresh project: the welcome page, a port in use, a reload on change,
+/// a compile error that leaves the last good server serving, the fix, and Ctrl-C.
+#[test]
+fn runserver_reloads_and_survives_compile_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = project::startproject(dir.path(), "freshsite");
+    let port = project::free_port();
+    let mut cmd = project::rjango();
+    cmd.args(["runserver", &port.to_string()])
+        .current_dir(&root)
+        .env("DEBUG", "true");
+    let mut cli = Running::spawn(cmd, port);
+    assert!(
+        project::wait_for_port(port, Duration::from_secs(600)),
+        "runserver did not serve:\n{}",
+        cli.output()
+    );
+
+    // A new project with no URLs shows the welcome page, like Django's rocket.
+    let r = get(port, "/");
+    assert_eq!(r.status, 200);
+    assert!(
+        r.text().contains("The install worked successfully!"),
+        "{}",
+        r.text()
+    );
+
+    // A second server on the same port: one clear line, exit 1.
+    let out = project::rjango()
+        .args(["runserver", &port.to_string()])
+        .current_dir(&root)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already in use"));
+
+    // Add a view: rebuilt and restarted on save.
+    std::fs::write(
+        root.join("src/views.rs"),
+        "use rjango::prelude::*;\n\npub async fn hello(_request: HttpRequest) -> HttpResponse {\n    HttpResponse::new(\"v1\")\n}\n",
+    )
+    .unwrap();
+    edit(
+        &root.join("src/main.rs"),
+        "mod generated;",
+        "mod generated;\nmod views;",
+    );
+    edit(
+        &root.join("src/urls.rs"),
+        "urlpatterns![",
+        "use crate::views;\n\nurlpatterns![\n    path(\"hello/\", views::hello, name = \"hello\"),",
+    );
+    assert!(
+        wait_for_text(port, "/hello/", "v1"),
+        "no reload:\n{}",
+        cli.output()
+    );
+
+    // A compile error: shown, and the last good server keeps serving.
+    std::fs::write(root.join("src/views.rs"), "this is not rust\n").unwrap();
+    assert!(
+        cli.wait_for_output("last good server keeps serving", Duration::from_secs(300)),
+        "{}",
+        cli.output()
+    );
+    assert_eq!(get(port, "/hello/").text(), "v1");
+
+    // Fixed: serves the new code.
+    std::fs::write(
+        root.join("src/views.rs"),
+        "use rjango::prelude::*;\n\npub async fn hello(_request: HttpRequest) -> HttpResponse {\n    HttpResponse::new(\"v2\")\n}\n",
+    )
+    .unwrap();
+    assert!(
+        wait_for_text(port, "/hello/", "v2"),
+        "no reload after the fix:\n{}",
+        cli.output()
+    );
+
+    // Ctrl-C stops the CLI and its server.
+    cli.interrupt();
+    let stopped = (0..100).any(|_| {
+        std::thread::sleep(Duration::from_millis(100));
+        !cli.is_running()
+    });
+    assert!(stopped, "runserver did not stop on Ctrl-C");
+    assert!(
+        !project::wait_for_port(port, Duration::from_millis(500)),
+        "the server outlived Ctrl-C"
+    );
+}
+
+fn wait_for_text(port: u16, path: &str, text: &str) -> bool {
+    (0..1200).any(|_| {
+        std::thread::sleep(Duration::from_millis(250));
+        Request::new("GET", path)
+            .try_send(port)
+            .is_some_and(|r| r.text() == text)
+    })
+}
