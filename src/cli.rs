@@ -8,7 +8,7 @@ use crate::reload::{AddrPort, parse_addrport};
 
 /// Told under each pass-through command: how to reach the project binary's own help.
 const PASS_THROUGH_HELP: &str =
-    "Arguments go to the project binary unchanged; `rjango migrate -- --help` shows its own help.";
+    "Arguments go to the project binary unchanged; `rjango check -- --help` shows its own help.";
 
 /// Django's developer experience in Rust.
 #[derive(Debug, Parser)]
@@ -18,7 +18,7 @@ const PASS_THROUGH_HELP: &str =
     about = "Django's developer experience in Rust: create projects and apps, generate code, run the dev server",
     long_about = "rjango is Django's workflow for Rust web projects: `rjango startproject` and \
 `rjango startapp` lay out a project the way Django does, `rjango runserver` rebuilds and \
-restarts it as you edit, and the commands that need the compiled project (check, migrate, ...) \
+restarts it as you edit, and the commands that need the compiled project (check) \
 run through its binary after regenerating and building it.\n\n\
 Example:\n    rjango startproject mysite\n    cd mysite\n    rjango startapp blog\n    rjango runserver",
     after_help = "Run `rjango <command> --help` for the details of a command.",
@@ -87,22 +87,6 @@ Examples:\n    rjango runserver\n    rjango runserver 8001\n    rjango runserver
 `check` command: settings and URLconfs are validated. Arguments after `check` are passed to the \
 project binary as they are.\n\nExample:\n    rjango check")]
     Check(PassThrough),
-
-    /// Apply migrations to the database (runs the project binary's `migrate`)
-    #[command(after_help = PASS_THROUGH_HELP, long_about = "Regenerates the code, builds the project quietly and runs its \
-`migrate` command with the arguments given, exiting with its exit code.\n\n\
-Examples:\n    rjango migrate\n    rjango migrate blog 0001")]
-    Migrate(PassThrough),
-
-    /// List migrations and whether they are applied (runs the project binary's `showmigrations`)
-    #[command(after_help = PASS_THROUGH_HELP, long_about = "Regenerates the code, builds the project quietly and runs its \
-`showmigrations` command with the arguments given.\n\nExample:\n    rjango showmigrations blog")]
-    Showmigrations(PassThrough),
-
-    /// Print the SQL of a migration (runs the project binary's `sqlmigrate`)
-    #[command(after_help = PASS_THROUGH_HELP, long_about = "Regenerates the code, builds the project quietly and runs its \
-`sqlmigrate` command with the arguments given.\n\nExample:\n    rjango sqlmigrate blog 0001")]
-    Sqlmigrate(PassThrough),
 }
 
 #[derive(Debug, Args)]
@@ -150,9 +134,6 @@ impl Command {
     pub fn project_command(&self) -> Option<(&'static str, &[String])> {
         match self {
             Command::Check(p) => Some(("check", &p.args)),
-            Command::Migrate(p) => Some(("migrate", &p.args)),
-            Command::Showmigrations(p) => Some(("showmigrations", &p.args)),
-            Command::Sqlmigrate(p) => Some(("sqlmigrate", &p.args)),
             _ => None,
         }
     }
@@ -170,9 +151,9 @@ mod tests {
 
     #[test]
     fn pass_through_keeps_flags() {
-        let cli = Cli::try_parse_from(["rjango", "migrate", "blog", "--fake", "-v", "2"]).unwrap();
+        let cli = Cli::try_parse_from(["rjango", "check", "--deploy", "-v", "2"]).unwrap();
         let (name, args) = cli.command.project_command().unwrap();
-        assert_eq!(name, "migrate");
-        assert_eq!(args, ["blog", "--fake", "-v", "2"]);
+        assert_eq!(name, "check");
+        assert_eq!(args, ["--deploy", "-v", "2"]);
     }
 }

@@ -1,6 +1,6 @@
-//! Commands the compiled project runs itself (check, migrate, showmigrations, sqlmigrate):
+//! Commands the compiled project runs itself (check; migrate and friends join with migrations):
 //! regenerate, build quietly, then hand over to `<project binary> <command> <args...>` and
-//! exit with its code, so `rjango migrate` behaves exactly like `cargo run -- migrate`.
+//! exit with its code, so `rjango check` behaves exactly like `cargo run -- check`.
 
 use std::process::{Command, ExitCode};
 

@@ -1,7 +1,7 @@
 //! `rjango startproject NAME [DIRECTORY]`: validate everything, then write the project's files
 //! and its generated code, and tell the user what to do next.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 use crate::cli::StartProject;
@@ -39,13 +39,6 @@ pub fn run(args: StartProject) -> Result<ExitCode> {
             target.join(existing).display()
         )));
     }
-    if let Some(workspace) = enclosing_workspace(&target) {
-        ui::warning(format!(
-            "{} declares a Cargo workspace; add the project to its members, or cargo will refuse to build it.",
-            workspace.display()
-        ));
-    }
-
     scaffold::write_all(&target, &files)?;
     rjango_codegen::generate_project(&target).map_err(|e| super::located(e, &target))?;
 
@@ -122,19 +115,6 @@ pub fn toml_string(path: &Path) -> String {
     }
     out.push('"');
     out
-}
-
-/// The Cargo.toml of a workspace above `target`, if any: cargo refuses to build a package
-/// inside a workspace that does not list it.
-fn enclosing_workspace(target: &Path) -> Option<PathBuf> {
-    target
-        .ancestors()
-        .skip(1)
-        .map(|dir| dir.join("Cargo.toml"))
-        .find(|manifest| {
-            std::fs::read_to_string(manifest)
-                .is_ok_and(|text| text.lines().any(|l| l.trim() == "[workspace]"))
-        })
 }
 
 #[cfg(test)]
