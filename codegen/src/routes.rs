@@ -23,25 +23,6 @@ impl Converter {
             _ => return None,
         })
     }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Int => "int",
-            Self::Str => "str",
-            Self::Slug => "slug",
-            Self::Uuid => "uuid",
-            Self::Path => "path",
-        }
-    }
-
-    /// The Rust type a view receives for this converter, as a path from the runtime crate.
-    pub fn rust_type(self) -> &'static str {
-        match self {
-            Self::Int => "i64",
-            Self::Uuid => "Uuid",
-            Self::Str | Self::Slug | Self::Path => "String",
-        }
-    }
 }
 
 /// One piece of a route: text to match literally, or a typed capture.

@@ -43,6 +43,7 @@ pub fn generate_project(root: &Path) -> Result<Generated> {
         &mut tree,
         &mut urlconfs,
         &mut out.inputs,
+        &mut Vec::new(),
     )?;
 
     let files = [
@@ -108,6 +109,7 @@ fn collect(
     ns: &mut Namespace,
     urlconfs: &mut Vec<UrlConfFile>,
     inputs: &mut Vec<PathBuf>,
+    stack: &mut Vec<Vec<String>>,
 ) -> Result<()> {
     let shown = format!("crate::{}", module.join("::"));
     let file = module_file(root, module).ok_or_else(|| {
@@ -119,10 +121,10 @@ fn collect(
             ),
         )
     })?;
-    if urlconfs.iter().any(|u| u.module == module) {
+    if stack.iter().any(|m| m.as_slice() == module) {
         return Err(Error::io(
             &file,
-            std::io::Error::other(format!("{shown} is included twice (or includes itself)")),
+            std::io::Error::other(format!("{shown} includes itself (through include())")),
         ));
     }
     inputs.push(file.clone());
@@ -154,11 +156,13 @@ fn collect(
             ),
         })?;
     let patterns: UrlPatterns = mac.parse_body().map_err(|e| Error::parse(&file, &e))?;
-    urlconfs.push(UrlConfFile {
-        module: module.to_vec(),
-        file: file.clone(),
-        fingerprint: fingerprint::of_tokens(&mac.tokens),
-    });
+    if !urlconfs.iter().any(|u| u.module == module) {
+        urlconfs.push(UrlConfFile {
+            module: module.to_vec(),
+            file: file.clone(),
+            fingerprint: fingerprint::of_tokens(&mac.tokens),
+        });
+    }
     let uses = use_map(&parsed);
     for entry in &patterns.entries {
         match entry {
@@ -190,7 +194,9 @@ fn collect(
                     Some(n) => ns.children.entry(n).or_default(),
                     None => &mut *ns,
                 };
-                collect(root, &target, &full, child, urlconfs, inputs)?;
+                stack.push(module.to_vec());
+                collect(root, &target, &full, child, urlconfs, inputs, stack)?;
+                stack.pop();
             }
         }
     }
@@ -322,6 +328,7 @@ pub fn reverse_functions(root: &Path) -> Result<String> {
         &mut tree,
         &mut Vec::new(),
         &mut Vec::new(),
+        &mut Vec::new(),
     )?;
     Ok(pretty(render_namespace(&tree)))
 }
@@ -345,7 +352,9 @@ fn render_namespace(ns: &Namespace) -> TokenStream {
         let mut args = Vec::new();
         for s in segments {
             match s {
-                Segment::Literal(l) => fmt.push_str(&l.replace('{', "{{").replace('}', "}}")),
+                Segment::Literal(l) => {
+                    fmt.push_str(&encode_literal(l).replace('{', "{{").replace('}', "}}"))
+                }
                 Segment::Capture { converter, name } => {
                     fmt.push_str("{}");
                     let p = rust_ident(name);
@@ -357,8 +366,21 @@ fn render_namespace(ns: &Namespace) -> TokenStream {
                 }
             }
         }
+        // Only a route that starts with a <path:...> capture can begin with `//` (a value
+        // starting with `/`), which a browser would read as another host.
+        let starts_with_path = matches!(
+            segments.first(),
+            Some(Segment::Capture {
+                converter: Converter::Path,
+                ..
+            })
+        );
         let body = if args.is_empty() {
             quote!(#fmt.to_owned())
+        } else if starts_with_path {
+            quote!(::rjango::urls::escape_leading_slashes(
+                format!(#fmt, #(#args),*)
+            ))
         } else {
             quote!(format!(#fmt, #(#args),*))
         };
@@ -379,7 +401,8 @@ fn render_namespace(ns: &Namespace) -> TokenStream {
     quote!(#(#fns)* #(#children)*)
 }
 
-/// A Rust identifier for a route or namespace name: `post-detail` → `post_detail`.
+/// A Rust identifier for a route or namespace name: `post-detail` → `post_detail`, `type` →
+/// `r#type`, and `self`/`super`/`crate`/`Self` (which cannot be raw) → `self_`.
 pub fn rust_ident(name: &str) -> syn::Ident {
     let mut s: String = name
         .chars()
@@ -388,5 +411,22 @@ pub fn rust_ident(name: &str) -> syn::Ident {
     if s.is_empty() || s.starts_with(|c: char| c.is_ascii_digit()) {
         s.insert(0, '_');
     }
+    if matches!(s.as_str(), "self" | "super" | "crate" | "Self" | "_") {
+        s.push('_');
+    }
     syn::parse_str::<syn::Ident>(&s).unwrap_or_else(|_| format_ident!("r#{}", s))
+}
+
+/// Percent-encodes a route's literal text as Django's `reverse` quotes URLs (RFC 3986
+/// unreserved and sub-delimiters, `/`, `:` and `@` stay as they are).
+fn encode_literal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
 }

@@ -31,7 +31,10 @@ urlpatterns![
     path("items/<int:item_id>/", views::item_detail, name = "item-detail"),
     path("files/<path:rest>", views::files, name = "files"),
     path("unnamed/", views::unnamed),
+    path("café/", views::cafe, name = "self"),
+    path("<path:rest>/", views::catch_all, name = "catch-all"),
     include("blog/", crate::blog::urls),
+    include("archive/", crate::blog::urls, namespace = "archive"),
     handler404 = views::not_found,
 ];
 "#,
@@ -87,6 +90,20 @@ fn compile_fail_fixture_is_current() {
         "run with RJANGO_UPDATE_FIXTURES=1 to refresh {}",
         fixture.display()
     );
+}
+
+#[test]
+fn an_include_cycle_is_an_error() {
+    let dir = project();
+    write(
+        dir.path(),
+        "src/blog/urls.rs",
+        "urlpatterns![\n    include(\"again/\", crate::urls),\n];\n",
+    );
+    let err = rjango_codegen::generate_project(dir.path())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("includes itself"), "{err}");
 }
 
 #[test]

@@ -110,21 +110,20 @@ fn segments_tokens(segments: &[Segment]) -> TokenStream {
     quote!(&[#(#items),*])
 }
 
-/// A marker type named after the route, so compile errors can say which route a view fails.
+/// A marker type named after the route (`route_item_detail`), so compile errors can say
+/// which route a view fails. The caller keeps markers distinct when two names sanitize alike.
 fn marker_ident(name: Option<&str>, route: &str, index: usize) -> syn::Ident {
     let source = match name {
         Some(n) => n.to_owned(),
-        None if route.is_empty() => format!("route_{index}"),
+        None if route.is_empty() => index.to_string(),
         None => route.to_owned(),
     };
-    let mut ident: String = source
+    let sanitized: String = source
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
         .collect();
-    ident = format!("route_{}", ident.trim_matches('_'));
-    if syn::parse_str::<syn::Ident>(&ident).is_err() {
-        ident.push('_');
-    }
-    // Two routes may share a sanitized name; the index keeps markers distinct.
-    syn::Ident::new(&ident, Span::call_site())
+    syn::Ident::new(
+        &format!("route_{}", sanitized.trim_matches('_')),
+        Span::call_site(),
+    )
 }

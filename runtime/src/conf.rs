@@ -22,6 +22,13 @@ pub struct Settings {
     pub MIDDLEWARE: Vec<MiddlewareFactory>,
     /// Largest request body accepted, in bytes; larger requests get 413. Django's default, 2.5 MB.
     pub DATA_UPLOAD_MAX_MEMORY_SIZE: usize,
+    /// Most fields a query string or form body may carry (Django's TooManyFieldsSent, a 400);
+    /// None for no limit. Django's default, 1000.
+    pub DATA_UPLOAD_MAX_NUMBER_FIELDS: Option<usize>,
+    /// Behind a TLS-terminating proxy: the header and value that mark a request as HTTPS,
+    /// e.g. `Some(("X-Forwarded-Proto".into(), "https".into()))`. Only set it when the proxy
+    /// always sets or strips that header; clients could forge it otherwise.
+    pub SECURE_PROXY_SSL_HEADER: Option<(String, String)>,
     /// Redirect `/path` to `/path/` when only the latter has a view (CommonMiddleware).
     pub APPEND_SLASH: bool,
     pub X_FRAME_OPTIONS: String,
@@ -44,6 +51,8 @@ impl Default for Settings {
             INSTALLED_APPS: Vec::new(),
             MIDDLEWARE: Vec::new(),
             DATA_UPLOAD_MAX_MEMORY_SIZE: 2_621_440,
+            DATA_UPLOAD_MAX_NUMBER_FIELDS: Some(1000),
+            SECURE_PROXY_SSL_HEADER: None,
             APPEND_SLASH: true,
             X_FRAME_OPTIONS: "DENY".into(),
             SECURE_CONTENT_TYPE_NOSNIFF: true,

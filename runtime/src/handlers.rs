@@ -23,7 +23,7 @@ async fn get_response(request: HttpRequest) -> HttpResponse {
     let Some(resolver) = crate::urls::resolver_installed() else {
         return HttpResponse::new("no URLconf installed").status(500);
     };
-    match resolver.resolve(request.path()) {
+    match resolver.resolve(request.path(), settings().DEBUG) {
         Resolved::Match(found) => {
             request.set_resolver_match(found.resolver_match);
             let call = std::panic::catch_unwind(AssertUnwindSafe(|| {
@@ -66,26 +66,29 @@ pub(crate) async fn response_for_error(
                 return debug::technical_404(&request, &e, resolver.module());
             }
             match &resolver.handlers.handler404 {
-                Some(h) => run_handler(h(request.clone(), e), default_404).await,
+                Some(h) => run_handler(h(request.clone(), e)).await,
                 None => default_404(),
             }
         }
         ViewError::PermissionDenied(e) => match &resolver.handlers.handler403 {
-            Some(h) => run_handler(h(request.clone(), e), default_403).await,
+            Some(h) => run_handler(h(request.clone(), e)).await,
             None => default_403(),
         },
         ViewError::BadRequest(e) => {
-            log::warning(&format!("Bad Request: {}: {e}", request.path()));
+            log::warning(&format!("Bad Request: {}: {e}", log::safe(request.path())));
             if s.DEBUG {
                 return debug::technical_500(&request, "BadRequest", &e.to_string(), 400);
             }
             match &resolver.handlers.handler400 {
-                Some(h) => run_handler(h(request.clone(), e), default_400).await,
+                Some(h) => run_handler(h(request.clone(), e)).await,
                 None => default_400(),
             }
         }
         ViewError::Internal(e) => {
-            log::error(&format!("Internal Server Error: {}\n{e}", request.path()));
+            log::error(&format!(
+                "Internal Server Error: {}\n{e}",
+                log::safe(request.path())
+            ));
             if s.DEBUG {
                 return debug::technical_500(&request, "Error", &e.to_string(), 500);
             }
@@ -97,28 +100,28 @@ pub(crate) async fn response_for_error(
 /// handler500, or the default page.
 pub(crate) async fn server_error(resolver: &Resolver, request: HttpRequest) -> HttpResponse {
     match &resolver.handlers.handler500 {
-        Some(h) => run_handler(h(request, ()), default_500).await,
+        Some(h) => run_handler(h(request, ())).await,
         None => default_500(),
     }
 }
 
-/// Runs a custom error handler; if it fails too, the plain default page answers.
+/// Runs a custom error handler. If it fails too, the answer is a 500, as Django's
+/// `handle_uncaught_exception` gives.
 async fn run_handler(
     future: futures_util::future::LocalBoxFuture<'static, crate::http::ViewResult>,
-    fallback: impl FnOnce() -> HttpResponse,
 ) -> HttpResponse {
     match AssertUnwindSafe(future).catch_unwind().await {
         Ok(Ok(response)) => response,
         Ok(Err(ViewError::Response(response))) => response,
         _ => {
-            log::error("the custom error handler failed; answering with the default page");
-            fallback()
+            log::error("the custom error handler failed; answering 500");
+            default_500()
         }
     }
 }
 
-fn page(status: u16, html: &str) -> HttpResponse {
-    HttpResponse::new(html.to_owned()).status(status)
+fn page(status: u16, html: &'static str) -> HttpResponse {
+    HttpResponse::new(html).status(status)
 }
 
 pub(crate) fn default_400() -> HttpResponse {
@@ -149,48 +152,117 @@ pub(crate) fn default_500() -> HttpResponse {
     )
 }
 
+/// Django's `split_domain_port`: `(domain, port)` of a Host header, the domain lower case
+/// without one trailing dot; None when the Host is not a valid name or IP literal.
+fn split_domain_port(host: &str) -> Option<(String, &str)> {
+    let (domain, port) = if host.starts_with('[') {
+        let end = host.find(']')?;
+        let (d, rest) = host.split_at(end + 1);
+        let inner = &d[1..d.len() - 1];
+        let (before, after) = inner.split_once(':')?;
+        let hex = |s: &str, extra: &str| {
+            s.chars()
+                .all(|c| c.is_ascii_hexdigit() || extra.contains(c))
+        };
+        if !hex(before, "") || after.is_empty() || !hex(after, ".:") {
+            return None;
+        }
+        (d, rest)
+    } else {
+        let end = host.find(':').unwrap_or(host.len());
+        let (d, rest) = host.split_at(end);
+        if d.is_empty()
+            || !d
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+        {
+            return None;
+        }
+        (d, rest)
+    };
+    let port = match port.strip_prefix(':') {
+        Some(p) if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => p,
+        None if port.is_empty() => "",
+        _ => return None,
+    };
+    let domain = domain.to_ascii_lowercase();
+    let domain = domain
+        .strip_suffix('.')
+        .map(str::to_owned)
+        .unwrap_or(domain);
+    Some((domain, port))
+}
+
 /// Django's `validate_host`: exact names, `.example.com` for a domain and its subdomains,
-/// `*` for any. The port is ignored; a trailing dot is allowed.
+/// `*` for any. `allowed` must be lower case (see `allowed_hosts`).
 pub fn validate_host(host: &str, allowed: &[String]) -> bool {
-    let host = host.to_ascii_lowercase();
-    let domain = split_port(&host).trim_end_matches('.');
-    if domain.is_empty()
-        || !host
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-.:[]_".contains(c))
-    {
+    let Some((domain, _)) = split_domain_port(host) else {
         return false;
-    }
-    allowed.iter().any(|pattern| {
-        let pattern = pattern.to_ascii_lowercase();
-        pattern == "*"
-            || pattern == domain
-            || (pattern.starts_with('.') && (domain.ends_with(&pattern) || domain == &pattern[1..]))
+    };
+    !domain.is_empty()
+        && allowed.iter().any(|pattern| {
+            pattern == "*"
+                || *pattern == domain
+                || (pattern.starts_with('.')
+                    && (domain.ends_with(pattern.as_str()) || domain == pattern[1..]))
+        })
+}
+
+/// ALLOWED_HOSTS as the host check applies it, lower-cased once per process.
+pub(crate) fn allowed_hosts() -> &'static [String] {
+    static ALLOWED: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    ALLOWED.get_or_init(|| {
+        settings()
+            .effective_allowed_hosts()
+            .into_iter()
+            .map(|h| h.to_ascii_lowercase())
+            .collect()
     })
 }
 
-fn split_port(host: &str) -> &str {
-    if host.starts_with('[') {
-        return host.find(']').map(|i| &host[..=i]).unwrap_or(host);
-    }
-    host.rsplit_once(':').map(|(h, _)| h).unwrap_or(host)
-}
-
-/// The 400 for a Host outside ALLOWED_HOSTS (Django's DisallowedHost).
-pub(crate) fn disallowed_host(request: &HttpRequest) -> HttpResponse {
-    let host = request.get_host();
+/// The 400 for a Host outside ALLOWED_HOSTS (Django's DisallowedHost): the DEBUG page, or
+/// the URLconf's handler400.
+pub(crate) async fn disallowed_host(request: HttpRequest) -> HttpResponse {
+    let host = log::safe(request.get_host());
     let mut message = format!("Invalid HTTP_HOST header: {host:?}.");
-    let domain = split_port(host);
-    if !domain.is_empty() {
-        message.push_str(&format!(
-            " You may need to add {domain:?} to ALLOWED_HOSTS."
-        ));
+    match split_domain_port(request.get_host()) {
+        Some((domain, _)) if !domain.is_empty() => {
+            message.push_str(&format!(
+                " You may need to add {domain:?} to ALLOWED_HOSTS."
+            ));
+        }
+        _ => message.push_str(" The domain name provided is not valid according to RFC 1034/1035."),
     }
     log::warning(&format!("DisallowedHost: {message}"));
     if settings().DEBUG {
-        debug::technical_500(request, "DisallowedHost", &message, 400)
-    } else {
-        default_400()
+        return debug::technical_500(&request, "DisallowedHost", &message, 400);
+    }
+    match crate::urls::resolver_installed().and_then(|r| r.handlers.handler400.clone()) {
+        Some(h) => run_handler(h(request, crate::http::BadRequest::new(message))).await,
+        None => default_400(),
+    }
+}
+
+/// The 400 for a query string or form with more than DATA_UPLOAD_MAX_NUMBER_FIELDS fields
+/// (Django's TooManyFieldsSent).
+pub(crate) async fn too_many_fields(request: HttpRequest) -> HttpResponse {
+    let e = crate::http::BadRequest::new(
+        "The number of GET/POST parameters exceeded settings.DATA_UPLOAD_MAX_NUMBER_FIELDS.",
+    );
+    match crate::urls::resolver_installed() {
+        Some(resolver) => response_for_error(resolver, request, ViewError::BadRequest(e)).await,
+        None => default_400(),
+    }
+}
+
+/// The 500 for a panic outside a view (in a middleware): the DEBUG page or handler500, as
+/// Django's `convert_exception_to_response` gives around every middleware.
+pub(crate) async fn panicked(request: HttpRequest, message: String) -> HttpResponse {
+    match crate::urls::resolver_installed() {
+        Some(resolver) => {
+            response_for_error(resolver, request, ViewError::Internal(message.into())).await
+        }
+        None => default_500(),
     }
 }
 
@@ -214,7 +286,20 @@ mod tests {
         ] {
             assert!(validate_host(ok, &allowed), "{ok}");
         }
-        for bad in ["evil.com", "example.com.evil", "", "api.test.evil", "a b"] {
+        for bad in [
+            "evil.com",
+            "example.com.evil",
+            "",
+            "api.test.evil",
+            "a b",
+            "example.com:evil",
+            "[::1]evil",
+            "exa_mple.com",
+            "example.com:",
+            "[::1",
+            "[zz::1]",
+            "example.com..",
+        ] {
             assert!(!validate_host(bad, &allowed), "{bad}");
         }
         assert!(validate_host("anything.io", &["*".to_owned()]));

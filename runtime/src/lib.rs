@@ -36,6 +36,15 @@ pub struct Project {
     pub apps: &'static [apps::AppConfig],
 }
 
+impl std::fmt::Debug for Project {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Project")
+            .field("name", &self.name)
+            .field("apps", &self.apps)
+            .finish_non_exhaustive()
+    }
+}
+
 /// What views and URLconfs usually need: `use rjango::prelude::*;`.
 pub mod prelude {
     pub use crate::http::{

@@ -11,6 +11,23 @@ pub fn error(message: &str) {
     eprintln!("[{}] ERROR {message}", timestamp());
 }
 
+/// Text from a request (a path, a host) made safe for a log line: control characters are
+/// escaped, so a request cannot forge log lines with `%0A` (as Django does since 5.2.2).
+pub fn safe(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_owned();
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// `24/Nov/2026 09:30:01`, UTC, as Django's runserver prints request lines.
 pub fn timestamp() -> String {
     let secs = SystemTime::now()
@@ -46,6 +63,12 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn log_lines_cannot_be_forged() {
+        assert_eq!(super::safe("/a\n[x] forged"), "/a\\n[x] forged");
+        assert_eq!(super::safe("/café/"), "/café/");
+    }
+
     #[test]
     fn dates() {
         assert_eq!(super::civil_from_days(0), (1970, 1, 1));

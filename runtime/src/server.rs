@@ -16,9 +16,9 @@ use crate::http::{HttpRequest, HttpResponse};
 use crate::log;
 use crate::middleware::GetResponse;
 
-/// Runs `request` through the chain as the server does: the host check, the body limit, the
-/// middleware and view; a panic anywhere gives the 500 page, never a dropped connection.
-/// `extra_host` is allowed besides ALLOWED_HOSTS (the test client's `testserver`).
+/// Runs `request` through the chain as the server does: the body and field limits, the host
+/// check, the middleware and view; a panic anywhere gives the 500 page, never a dropped
+/// connection. `extra_host` is allowed besides ALLOWED_HOSTS (the test client's `testserver`).
 pub(crate) async fn handle(
     chain: &GetResponse,
     request: HttpRequest,
@@ -29,29 +29,59 @@ pub(crate) async fn handle(
         return too_large();
     }
     let host = request.get_host();
-    let allowed = s.effective_allowed_hosts();
-    if extra_host != Some(host) && !handlers::validate_host(host, &allowed) {
-        return handlers::disallowed_host(&request);
+    if extra_host != Some(host) && !handlers::validate_host(host, handlers::allowed_hosts()) {
+        return handlers::disallowed_host(request).await;
+    }
+    if let Some(limit) = s.DATA_UPLOAD_MAX_NUMBER_FIELDS
+        && too_many_fields(&request, limit)
+    {
+        return handlers::too_many_fields(request).await;
     }
     match AssertUnwindSafe(chain.call(request.clone()))
         .catch_unwind()
         .await
     {
         Ok(response) => response,
-        Err(panic) => {
-            log::error(&format!(
-                "Internal Server Error: {}\n{}",
-                request.path(),
-                crate::debug::panic_message(&panic)
-            ));
-            handlers::default_500()
-        }
+        Err(panic) => handlers::panicked(request, crate::debug::panic_message(&panic)).await,
     }
 }
 
+/// More fields in the query string, or in a form body, than `limit`: Django counts `&`- and
+/// `;`-separated pieces before parsing, so a huge form never becomes a huge dictionary.
+fn too_many_fields(request: &HttpRequest, limit: usize) -> bool {
+    let count = |bytes: &[u8]| {
+        bytes
+            .split(|b| *b == b'&' || *b == b';')
+            .filter(|piece| !piece.is_empty())
+            .count()
+    };
+    count(request.query_string().as_bytes()) > limit
+        || (request.content_type() == "application/x-www-form-urlencoded"
+            && count(request.body()) > limit)
+}
+
 fn too_large() -> HttpResponse {
-    HttpResponse::new("<h1>Request Entity Too Large (413)</h1><p>The request body is larger than DATA_UPLOAD_MAX_MEMORY_SIZE.</p>")
-        .status(413)
+    HttpResponse::new(
+        "<h1>Request Entity Too Large (413)</h1><p>The request body is larger than DATA_UPLOAD_MAX_MEMORY_SIZE.</p>",
+    )
+    .status(413)
+}
+
+/// True for HTTPS: TLS on this connection, or the proxy header of SECURE_PROXY_SSL_HEADER.
+/// Never `X-Forwarded-Proto`/`Forwarded` on their own: any client can send those.
+fn is_secure(req: &actix_web::HttpRequest) -> bool {
+    if req.app_config().secure() {
+        return true;
+    }
+    settings()
+        .SECURE_PROXY_SSL_HEADER
+        .as_ref()
+        .is_some_and(|(name, value)| {
+            req.headers()
+                .get(name.as_str())
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.split(',').next().unwrap_or("").trim() == value)
+        })
 }
 
 async fn entry(
@@ -68,7 +98,7 @@ async fn entry(
     let response = if declared.is_some_and(|n| n > limit) {
         too_large()
     } else {
-        let mut body = BytesMut::new();
+        let mut body = BytesMut::with_capacity(declared.unwrap_or(0));
         let mut over = false;
         while let Some(chunk) = payload.next().await {
             match chunk {
@@ -97,7 +127,7 @@ async fn entry(
             let request = HttpRequest::builder(req.method().as_str(), path)
                 .headers(headers)
                 .body(body.freeze())
-                .secure(req.connection_info().scheme() == "https")
+                .secure(is_secure(&req))
                 .peer_addr(req.peer_addr())
                 .build();
             handle(&chain, request, None).await
@@ -108,10 +138,12 @@ async fn entry(
             "[{}] \"{} {} {:?}\" {} {}",
             log::timestamp(),
             req.method(),
-            req.uri()
-                .path_and_query()
-                .map(|p| p.as_str())
-                .unwrap_or("/"),
+            log::safe(
+                req.uri()
+                    .path_and_query()
+                    .map(|p| p.as_str())
+                    .unwrap_or("/")
+            ),
             req.version(),
             response.status_code(),
             response.content().len()
@@ -123,9 +155,9 @@ async fn entry(
 fn to_actix(response: HttpResponse) -> actix_web::HttpResponse {
     let (status, headers, cookies, body) = response.into_parts();
     let mut builder = actix_web::HttpResponse::build(status);
-    for (name, value) in headers.iter() {
+    for (name, value) in headers {
         if name != actix_web::http::header::CONTENT_LENGTH {
-            builder.append_header((name.clone(), value.clone()));
+            builder.append_header((name, value));
         }
     }
     for cookie in cookies {

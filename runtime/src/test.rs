@@ -53,22 +53,13 @@ impl Client {
 
     /// Any request, built with `HttpRequest::builder`; the Host defaults to `testserver`.
     pub async fn request(&self, builder: crate::http::RequestBuilder) -> HttpResponse {
-        let mut request = builder.build();
-        if request.headers().get("host").is_none() {
-            request = rebuild_with_host(request);
-        }
+        let request = builder.default_host(TEST_HOST).build();
         crate::server::handle(&self.chain, request, Some(TEST_HOST)).await
     }
 }
 
-fn rebuild_with_host(request: HttpRequest) -> HttpRequest {
-    let mut builder =
-        HttpRequest::builder(request.method(), &request.get_full_path()).header("Host", TEST_HOST);
-    for (name, value) in request.headers().iter() {
-        builder = builder.header(name, value);
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Client")
     }
-    builder
-        .body(bytes::Bytes::copy_from_slice(request.body()))
-        .secure(request.is_secure())
-        .build()
 }

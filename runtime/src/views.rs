@@ -50,6 +50,12 @@ pub trait View: Send + Sync + Sized + 'static {
 /// A class-based view bound into a URL pattern: `PingView::as_view()`.
 pub struct AsView<V>(Arc<V>);
 
+impl<V> std::fmt::Debug for AsView<V> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "AsView<{}>", std::any::type_name::<V>())
+    }
+}
+
 impl<V> Clone for AsView<V> {
     fn clone(&self) -> Self {
         AsView(self.0.clone())

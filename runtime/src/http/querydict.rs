@@ -40,13 +40,12 @@ impl QueryDict {
 
     /// Each distinct key once, in first-seen order.
     pub fn keys(&self) -> Vec<&str> {
-        let mut keys: Vec<&str> = Vec::new();
-        for (k, _) in &self.pairs {
-            if !keys.contains(&k.as_str()) {
-                keys.push(k);
-            }
-        }
-        keys
+        let mut seen = std::collections::HashSet::new();
+        self.pairs
+            .iter()
+            .map(|(k, _)| k.as_str())
+            .filter(|k| seen.insert(*k))
+            .collect()
     }
 
     /// Every (key, value) pair in order, repeated keys included.

@@ -29,6 +29,7 @@ struct Inner {
     get: OnceLock<QueryDict>,
     post: OnceLock<QueryDict>,
     cookies: OnceLock<HashMap<String, String>>,
+    content_type: OnceLock<String>,
     resolver_match: OnceLock<ResolverMatch>,
 }
 
@@ -116,12 +117,14 @@ impl HttpRequest {
         &self.inner.query_string
     }
 
-    /// Path and query string: Django's `request.get_full_path()`.
+    /// Path (re-escaped for use in a URL, as Django's `escape_uri_path` does) and query
+    /// string: Django's `request.get_full_path()`. Safe to put in a `Location` header.
     pub fn get_full_path(&self) -> String {
+        let path = crate::urls::escape_uri_path(&self.inner.path);
         if self.inner.query_string.is_empty() {
-            self.inner.path.clone()
+            path
         } else {
-            format!("{}?{}", self.inner.path, self.inner.query_string)
+            format!("{path}?{}", self.inner.query_string)
         }
     }
 
@@ -132,11 +135,12 @@ impl HttpRequest {
             .get_or_init(|| QueryDict::parse(self.inner.query_string.as_bytes()))
     }
 
-    /// A form body's fields (`application/x-www-form-urlencoded`): Django's `request.POST`.
-    /// Empty for other content types; read those from `body()`.
+    /// A POST form body's fields (`application/x-www-form-urlencoded`): Django's
+    /// `request.POST`. Empty for other methods and content types; read those from `body()`.
     pub fn POST(&self) -> &QueryDict {
         self.inner.post.get_or_init(|| {
-            if self.content_type() == "application/x-www-form-urlencoded" {
+            if self.method() == "POST" && self.content_type() == "application/x-www-form-urlencoded"
+            {
                 QueryDict::parse(&self.inner.body)
             } else {
                 QueryDict::default()
@@ -161,28 +165,36 @@ impl HttpRequest {
         &self.inner.headers
     }
 
-    /// The media type without parameters (`application/json`), or "" when absent:
-    /// Django's `request.content_type`.
+    /// The media type without parameters, lower case (`application/json`), or "" when
+    /// absent: Django's `request.content_type`.
     pub fn content_type(&self) -> &str {
-        self.headers()
-            .get("content-type")
-            .map(|ct| ct.split(';').next().unwrap_or("").trim())
-            .unwrap_or("")
+        self.inner.content_type.get_or_init(|| {
+            self.headers()
+                .get("content-type")
+                .map(|ct| {
+                    ct.split(';')
+                        .next()
+                        .unwrap_or("")
+                        .trim()
+                        .to_ascii_lowercase()
+                })
+                .unwrap_or_default()
+        })
     }
 
-    /// Cookies sent with the request: Django's `request.COOKIES`.
+    /// Cookies sent with the request: Django's `request.COOKIES`, parsed as Django's
+    /// `parse_cookie` does: `;`-separated pairs, a pair without `=` is a value with an empty
+    /// name, surrounding quotes are removed, and a later duplicate wins.
     pub fn COOKIES(&self) -> &HashMap<String, String> {
         self.inner.cookies.get_or_init(|| {
             let mut out = HashMap::new();
-            for header in self.headers().get_all("cookie") {
-                // Django's parse_cookie: `;`-separated pairs, a pair without `=` is a value with
-                // an empty name, and later duplicates win.
+            for header in self.headers().as_header_map().get_all("cookie") {
+                let header = String::from_utf8_lossy(header.as_bytes());
                 for chunk in header.split(';') {
                     let (name, value) = chunk.split_once('=').unwrap_or(("", chunk));
                     let (name, value) = (name.trim(), value.trim());
                     if !name.is_empty() || !value.is_empty() {
-                        let value = percent_encoding::percent_decode_str(value).decode_utf8_lossy();
-                        out.insert(name.to_owned(), value.into_owned());
+                        out.insert(name.to_owned(), unquote_cookie(value));
                     }
                 }
             }
@@ -204,15 +216,23 @@ impl HttpRequest {
         self.inner.scheme == "https"
     }
 
-    /// `http://host/path` for a location: Django's `build_absolute_uri`.
+    /// The absolute URL of `location` (this request's URL when None), resolved against the
+    /// request's path as a browser would: Django's `build_absolute_uri`.
     pub fn build_absolute_uri(&self, location: Option<&str>) -> String {
-        let loc = location
-            .map(str::to_owned)
-            .unwrap_or_else(|| self.get_full_path());
-        if loc.contains("://") {
-            return loc;
+        let full = self.get_full_path();
+        let location = location.unwrap_or(&full);
+        if location.contains("://") {
+            return location.to_owned();
         }
-        format!("{}://{}{}", self.scheme(), self.get_host(), loc)
+        let base = format!("{}://{}", self.scheme(), self.get_host());
+        if location.starts_with("//") {
+            format!("{}:{location}", self.scheme())
+        } else if location.starts_with('/') {
+            format!("{base}{location}")
+        } else {
+            let dir = &self.inner.path[..=self.inner.path.rfind('/').unwrap_or(0)];
+            format!("{base}{}{location}", crate::urls::escape_uri_path(dir))
+        }
     }
 
     /// The client's address, when known.
@@ -230,6 +250,25 @@ impl HttpRequest {
     }
 }
 
+/// Django's cookie unquoting: `"a\"b"` → `a"b`; an unquoted value is kept as it is.
+fn unquote_cookie(value: &str) -> String {
+    let Some(inner) = value.strip_prefix('"').and_then(|v| v.strip_suffix('"')) else {
+        return value.to_owned();
+    };
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        match (c, chars.clone().next()) {
+            ('\\', Some(next)) => {
+                out.push(next);
+                chars.next();
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 impl std::fmt::Debug for HttpRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
@@ -242,6 +281,7 @@ impl std::fmt::Debug for HttpRequest {
 }
 
 /// Builds an `HttpRequest`: `HttpRequest::builder("POST", "/items/?x=1").header(..).body(..)`.
+#[derive(Debug)]
 pub struct RequestBuilder {
     method: Method,
     path: String,
@@ -253,6 +293,8 @@ pub struct RequestBuilder {
 }
 
 impl RequestBuilder {
+    /// # Panics
+    /// When `method` is not an HTTP method token (a test's typo; servers pass valid ones).
     fn new(method: &str, path_and_query: &str) -> Self {
         let (raw_path, query) = path_and_query
             .split_once('?')
@@ -261,7 +303,8 @@ impl RequestBuilder {
             .decode_utf8_lossy()
             .into_owned();
         RequestBuilder {
-            method: Method::from_bytes(method.as_bytes()).unwrap_or(Method::GET),
+            method: Method::from_bytes(method.to_ascii_uppercase().as_bytes())
+                .unwrap_or_else(|_| panic!("{method:?} is not an HTTP method")),
             path: if path.starts_with('/') {
                 path
             } else {
@@ -285,6 +328,16 @@ impl RequestBuilder {
 
     pub(crate) fn headers(mut self, headers: HeaderMap) -> Self {
         self.headers = headers;
+        self
+    }
+
+    /// Sets the Host header unless one is set already.
+    pub fn default_host(mut self, host: &str) -> Self {
+        if !self.headers.contains_key("host")
+            && let Ok(value) = HeaderValue::try_from(host)
+        {
+            self.headers.insert(actix_web::http::header::HOST, value);
+        }
         self
     }
 
@@ -316,6 +369,7 @@ impl RequestBuilder {
                 get: OnceLock::new(),
                 post: OnceLock::new(),
                 cookies: OnceLock::new(),
+                content_type: OnceLock::new(),
                 resolver_match: OnceLock::new(),
             }),
         }
@@ -339,12 +393,39 @@ mod tests {
             .build();
         assert_eq!(r.method(), "POST");
         assert_eq!(r.path(), "/a b/");
-        assert_eq!(r.get_full_path(), "/a b/?q=abc&page=2");
         assert_eq!(r.GET().get("page"), Some("2"));
         assert_eq!(r.POST().getlist("tag"), vec!["a", "b"]);
         assert_eq!(r.content_type(), "application/x-www-form-urlencoded");
         assert_eq!(r.headers().get("x-request-id"), Some("r1"));
         assert_eq!(r.COOKIES().get("theme").map(String::as_str), Some("dark"));
+        assert_eq!(r.get_full_path(), "/a%20b/?q=abc&page=2");
+    }
+
+    #[test]
+    fn django_normalisation() {
+        let r = HttpRequest::builder("get", "/x/%0Ay")
+            .header("Content-Type", "Application/JSON")
+            .header("Cookie", "a=\"q\\\"t\"; b=%41; c")
+            .body("k=v")
+            .build();
+        assert_eq!(r.method(), "GET");
+        assert_eq!(r.content_type(), "application/json");
+        assert_eq!(
+            r.get_full_path(),
+            "/x/%0Ay",
+            "a path is re-escaped before it reaches a header"
+        );
+        assert!(r.POST().is_empty(), "POST is parsed for POST requests only");
+        let c = r.COOKIES();
+        assert_eq!(
+            (c["a"].as_str(), c["b"].as_str(), c[""].as_str()),
+            ("q\"t", "%41", "c")
+        );
+        let r = HttpRequest::builder("GET", "/a/b/c")
+            .header("Host", "h")
+            .build();
+        assert_eq!(r.build_absolute_uri(Some("d/")), "http://h/a/b/d/");
+        assert_eq!(r.build_absolute_uri(Some("/e")), "http://h/e");
     }
 
     #[test]

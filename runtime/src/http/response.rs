@@ -162,15 +162,18 @@ pub struct JsonResponse(HttpResponse);
 
 impl JsonResponse {
     /// Serializes `data` (anything `serde::Serialize`). Data that cannot be JSON (a map with
-    /// non-string keys) gives a 500 naming the error rather than a panic.
+    /// non-string keys) gives a logged 500 rather than a panic; the error is not sent.
     pub fn new(data: impl serde::Serialize) -> Self {
         match serde_json::to_vec(&data) {
             Ok(body) => JsonResponse(HttpResponse::new(body).content_type("application/json")),
-            Err(e) => JsonResponse(
-                HttpResponse::new(format!("JsonResponse: data is not serializable: {e}"))
-                    .status(500)
-                    .content_type("text/plain; charset=utf-8"),
-            ),
+            Err(e) => {
+                crate::log::error(&format!("JsonResponse: the data is not serializable: {e}"));
+                JsonResponse(
+                    HttpResponse::new("Server Error (500)")
+                        .status(500)
+                        .content_type("text/plain; charset=utf-8"),
+                )
+            }
         }
     }
 

@@ -23,8 +23,10 @@ pub mod common;
 pub mod security;
 
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::rc::Rc;
 
+use futures_util::FutureExt;
 use futures_util::future::LocalBoxFuture;
 
 use crate::http::{HttpRequest, HttpResponse};
@@ -43,6 +45,12 @@ pub trait Middleware: 'static {
 /// The rest of the chain: the next middleware, or the view with its error handling.
 #[derive(Clone)]
 pub struct GetResponse(Rc<dyn Fn(HttpRequest) -> LocalBoxFuture<'static, HttpResponse>>);
+
+impl std::fmt::Debug for GetResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("GetResponse")
+    }
+}
 
 impl GetResponse {
     pub fn from_fn(
@@ -70,11 +78,24 @@ impl std::fmt::Debug for MiddlewareFactory {
     }
 }
 
+/// Builds `M` around `next`. A panic inside the middleware becomes the 500 response right
+/// there (the DEBUG page or handler500), so the middleware outside it still see a response,
+/// as Django's `convert_exception_to_response` around each middleware gives.
 fn build<M: Middleware>(next: GetResponse) -> GetResponse {
     let middleware = Rc::new(M::new(next));
     GetResponse::from_fn(move |request| {
         let middleware = middleware.clone();
-        Box::pin(async move { middleware.call(request).await })
+        Box::pin(async move {
+            let outcome = AssertUnwindSafe(middleware.call(request.clone()))
+                .catch_unwind()
+                .await;
+            match outcome {
+                Ok(response) => response,
+                Err(panic) => {
+                    crate::handlers::panicked(request, crate::debug::panic_message(&panic)).await
+                }
+            }
+        })
     })
 }
 

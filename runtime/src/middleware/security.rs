@@ -9,11 +9,21 @@ use crate::http::{HttpRequest, HttpResponse, HttpResponsePermanentRedirect};
 /// redirects to HTTPS when SECURE_SSL_REDIRECT is on.
 pub struct SecurityMiddleware {
     get_response: GetResponse,
+    /// The Strict-Transport-Security value, built once from the settings.
+    hsts: Option<String>,
 }
 
 impl Middleware for SecurityMiddleware {
     fn new(get_response: GetResponse) -> Self {
-        SecurityMiddleware { get_response }
+        let s = settings();
+        let hsts = (s.SECURE_HSTS_SECONDS > 0).then(|| {
+            let mut value = format!("max-age={}", s.SECURE_HSTS_SECONDS);
+            if s.SECURE_HSTS_INCLUDE_SUBDOMAINS {
+                value.push_str("; includeSubDomains");
+            }
+            value
+        });
+        SecurityMiddleware { get_response, hsts }
     }
 
     async fn call(&self, request: HttpRequest) -> HttpResponse {
@@ -27,12 +37,10 @@ impl Middleware for SecurityMiddleware {
         }
         let secure = request.is_secure();
         let mut response = self.get_response.call(request).await;
-        if s.SECURE_HSTS_SECONDS > 0 && secure {
-            let mut value = format!("max-age={}", s.SECURE_HSTS_SECONDS);
-            if s.SECURE_HSTS_INCLUDE_SUBDOMAINS {
-                value.push_str("; includeSubDomains");
-            }
-            response.set_default_header("Strict-Transport-Security", &value);
+        if let Some(hsts) = &self.hsts
+            && secure
+        {
+            response.set_default_header("Strict-Transport-Security", hsts);
         }
         if s.SECURE_CONTENT_TYPE_NOSNIFF {
             response.set_default_header("X-Content-Type-Options", "nosniff");

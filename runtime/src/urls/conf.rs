@@ -24,6 +24,27 @@ impl Converter {
         }
     }
 
+    /// Whether a whole value is one this converter produces (used by `reverse`, which must not
+    /// build a URL that would not resolve back). Checked by hand: no regex per call.
+    pub(crate) fn matches_whole(self, value: &str) -> bool {
+        let hex = |s: &str, n: usize| {
+            s.len() == n && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+        };
+        !value.is_empty()
+            && match self {
+                Converter::Int => value.bytes().all(|b| b.is_ascii_digit()) && self.accepts(value),
+                Converter::Str => !value.contains('/'),
+                Converter::Slug => value
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'),
+                Converter::Uuid => {
+                    let parts: Vec<&str> = value.split('-').collect();
+                    parts.len() == 5 && parts.iter().zip([8, 4, 4, 4, 12]).all(|(p, n)| hex(p, n))
+                }
+                Converter::Path => true,
+            }
+    }
+
     /// Django's `to_python`: a value the regex matched but the type cannot hold (an int past
     /// i64) makes the pattern not match, and resolution goes on to the next one.
     pub(crate) fn accepts(self, value: &str) -> bool {
@@ -91,6 +112,23 @@ pub fn route<Args: FromParams + 'static, R, H: Handler<Args, R>>(
             name,
             view,
         }));
+    }
+}
+
+impl std::fmt::Debug for UrlConf {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let entries: Vec<String> = self
+            .entries
+            .iter()
+            .map(|e| match e {
+                Entry::Route(r) => format!("path({:?}, name = {:?})", r.route, r.name),
+                Entry::Include(i) => format!("include({:?}, {:?})", i.prefix, i.conf),
+            })
+            .collect();
+        f.debug_struct("UrlConf")
+            .field("module", &self.module)
+            .field("entries", &entries)
+            .finish()
     }
 }
 

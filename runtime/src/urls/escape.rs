@@ -22,6 +22,38 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b':')
     .remove(b'@');
 const PATH: &AsciiSet = &SEGMENT.remove(b'/');
+/// Django's `escape_uri_path`: safe = `/:@&+$,-_.!~*'()`.
+const URI_PATH: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'/')
+    .remove(b':')
+    .remove(b'@')
+    .remove(b'&')
+    .remove(b'+')
+    .remove(b'$')
+    .remove(b',')
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'!')
+    .remove(b'~')
+    .remove(b'*')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')');
+
+/// Escapes a decoded path for use in a URL, as Django's `escape_uri_path` does.
+pub fn escape_uri_path(path: &str) -> String {
+    utf8_percent_encode(path, URI_PATH).to_string()
+}
+
+/// `//evil.example/` → `/%2Fevil.example/`: a path that a browser would read as another host
+/// in a `Location` header (Django's `escape_leading_slashes`).
+pub fn escape_leading_slashes(url: String) -> String {
+    match url.strip_prefix("//") {
+        Some(rest) => format!("/%2F{rest}"),
+        None => url,
+    }
+}
 
 /// Encodes one path segment: a `/` in the value is escaped, so it stays one segment.
 pub fn escape_segment(value: &str) -> String {
@@ -40,5 +72,11 @@ mod tests {
         assert_eq!(super::escape_segment("a b/c@d"), "a%20b%2Fc@d");
         assert_eq!(super::escape_path("a b/c"), "a%20b/c");
         assert_eq!(super::escape_segment("café"), "caf%C3%A9");
+        assert_eq!(super::escape_uri_path("/a b/\n/é"), "/a%20b/%0A/%C3%A9");
+        assert_eq!(
+            super::escape_leading_slashes("//evil.example/".into()),
+            "/%2Fevil.example/"
+        );
+        assert_eq!(super::escape_leading_slashes("/ok/".into()), "/ok/");
     }
 }

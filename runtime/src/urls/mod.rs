@@ -9,7 +9,7 @@ mod handler;
 mod resolver;
 
 pub use conf::{Converter, Segment, UrlConf};
-pub use escape::{escape_path, escape_segment};
+pub use escape::{escape_leading_slashes, escape_path, escape_segment, escape_uri_path};
 pub use handler::{ErrorHandler, FromParam, FromParams, Handler};
 pub use resolver::{NoReverseMatch, reverse};
 pub use rjango_macros::urlpatterns;
@@ -19,7 +19,7 @@ pub(crate) use resolver::{Resolved, Resolver, installed as resolver_installed};
 
 /// True when `path` resolves to a view: Django's `is_valid_path` (used by APPEND_SLASH).
 pub fn is_valid_path(path: &str) -> bool {
-    resolver::installed().is_some_and(|r| matches!(r.resolve(path), Resolved::Match(_)))
+    resolver::installed().is_some_and(|r| matches!(r.resolve(path, false), Resolved::Match(_)))
 }
 
 #[doc(hidden)]

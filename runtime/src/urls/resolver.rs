@@ -87,12 +87,15 @@ enum Node {
         route: &'static str,
         name: Option<&'static str>,
         view: ErasedView,
+        /// How the DEBUG 404 page lists it: `blog/ [namespace='blog'] <int:pk>/ [name='x']`.
+        label: String,
     },
     Include {
         matcher: Matcher,
         prefix: &'static str,
         namespace: Option<&'static str>,
         children: Vec<Node>,
+        label: String,
     },
 }
 
@@ -135,7 +138,7 @@ impl Resolver {
         let mut reverse = HashMap::new();
         let module = root.module;
         let handlers = root.handlers.clone();
-        let nodes = compile_entries(root.entries, &[], &[], &mut reverse);
+        let nodes = compile_entries(root.entries, &[], &[], "", &mut reverse);
         Resolver {
             module,
             nodes,
@@ -154,22 +157,24 @@ impl Resolver {
         self.nodes.is_empty()
     }
 
-    /// Resolves a request path (with its leading `/`).
-    pub fn resolve(&self, path: &str) -> Resolved {
+    /// Resolves a request path (with its leading `/`). The patterns tried are collected only
+    /// when `collect_tried` (the DEBUG 404 page needs them; production does not pay for them).
+    pub fn resolve(&self, path: &str, collect_tried: bool) -> Resolved {
         let path = path.strip_prefix('/').unwrap_or(path);
-        let mut tried = Vec::new();
+        let mut tried_list = Vec::new();
+        let mut tried = collect_tried.then_some(&mut tried_list);
         let mut kwargs = Vec::new();
         let mut namespaces = Vec::new();
         let mut route = String::new();
-        match resolve_in(
+        let found = resolve_in(
             &self.nodes,
             path,
             &mut kwargs,
             &mut namespaces,
             &mut route,
             &mut tried,
-            "",
-        ) {
+        );
+        match found {
             Some((view, name)) => {
                 let args = kwargs.iter().map(|(_, v)| v.clone()).collect();
                 Resolved::Match(Found {
@@ -183,7 +188,7 @@ impl Resolver {
                     },
                 })
             }
-            None => Resolved::NotFound(tried),
+            None => Resolved::NotFound(tried_list),
         }
     }
 
@@ -212,13 +217,11 @@ impl Resolver {
             let mut vi = 0;
             for seg in segments {
                 match seg {
-                    Segment::Literal(t) => url.push_str(t),
+                    Segment::Literal(t) => url.push_str(&super::escape_path(t)),
                     Segment::Capture(conv, _) => {
                         let v = &values[vi];
                         vi += 1;
-                        let whole = Regex::new(&format!("^(?:{})\\z", conv.regex()))
-                            .expect("converter regex");
-                        if !whole.is_match(v) || !conv.accepts(v) {
+                        if !conv.matches_whole(v) {
                             continue 'candidates;
                         }
                         url.push_str(&if *conv == Converter::Path {
@@ -229,7 +232,7 @@ impl Resolver {
                     }
                 }
             }
-            return Ok(url);
+            return Ok(super::escape_leading_slashes(url));
         }
         Err(NoReverseMatch {
             message: format!(
@@ -243,6 +246,7 @@ fn compile_entries(
     entries: Vec<Entry>,
     prefix: &[Segment],
     namespaces: &[&'static str],
+    shown_prefix: &str,
     reverse: &mut HashMap<String, Vec<Vec<Segment>>>,
 ) -> Vec<Node> {
     entries
@@ -260,11 +264,13 @@ fn compile_entries(
                     full.extend_from_slice(r.segments);
                     reverse.entry(key).or_default().push(full);
                 }
+                let named = r.name.map(|n| format!(" [name='{n}']")).unwrap_or_default();
                 Node::Route {
                     matcher: Matcher::new(r.segments, true),
                     route: r.route,
                     name: r.name,
                     view: r.view,
+                    label: format!("{shown_prefix}{}{named}", r.route),
                 }
             }
             Entry::Include(inc) => {
@@ -272,16 +278,26 @@ fn compile_entries(
                 full.extend_from_slice(inc.segments);
                 let mut ns = namespaces.to_vec();
                 ns.extend(inc.namespace);
+                let label = match inc.namespace {
+                    Some(n) => format!("{shown_prefix}{} [namespace='{n}']", inc.prefix),
+                    None => format!("{shown_prefix}{}", inc.prefix),
+                };
+                let children =
+                    compile_entries(inc.conf.entries, &full, &ns, &format!("{label} "), reverse);
                 Node::Include {
                     matcher: Matcher::new(inc.segments, false),
                     prefix: inc.prefix,
                     namespace: inc.namespace,
-                    children: compile_entries(inc.conf.entries, &full, &ns, reverse),
+                    children,
+                    label,
                 }
             }
         })
         .collect()
 }
+
+/// Where resolution collects the patterns it tried: only for the DEBUG 404 page.
+type Tried<'a> = Option<&'a mut Vec<String>>;
 
 fn resolve_in(
     nodes: &[Node],
@@ -289,8 +305,7 @@ fn resolve_in(
     kwargs: &mut Vec<(String, String)>,
     namespaces: &mut Vec<&'static str>,
     route_out: &mut String,
-    tried: &mut Vec<String>,
-    shown_prefix: &str,
+    tried: &mut Tried<'_>,
 ) -> Option<(ErasedView, Option<&'static str>)> {
     for node in nodes {
         match node {
@@ -299,6 +314,7 @@ fn resolve_in(
                 route,
                 name,
                 view,
+                label,
             } => {
                 let mark = kwargs.len();
                 if matcher.matches(path, true, kwargs).is_some() {
@@ -306,42 +322,34 @@ fn resolve_in(
                     return Some((view.clone(), *name));
                 }
                 kwargs.truncate(mark);
-                let label = name.map(|n| format!(" [name='{n}']")).unwrap_or_default();
-                tried.push(format!("{shown_prefix}{route}{label}"));
+                if let Some(t) = tried.as_deref_mut() {
+                    t.push(label.clone());
+                }
             }
             Node::Include {
                 matcher,
                 prefix,
                 namespace,
                 children,
+                label,
             } => {
                 let mark = kwargs.len();
-                let shown = match namespace {
-                    Some(ns) => format!("{shown_prefix}{prefix} [namespace='{ns}'] "),
-                    None => format!("{shown_prefix}{prefix} "),
-                };
                 if let Some(len) = matcher.matches(path, false, kwargs) {
                     namespaces.extend(namespace);
                     let before = route_out.len();
                     route_out.push_str(prefix);
-                    if let Some(found) = resolve_in(
-                        children,
-                        &path[len..],
-                        kwargs,
-                        namespaces,
-                        route_out,
-                        tried,
-                        &shown,
-                    ) {
+                    if let Some(found) =
+                        resolve_in(children, &path[len..], kwargs, namespaces, route_out, tried)
+                    {
                         return Some(found);
                     }
                     route_out.truncate(before);
                     if namespace.is_some() {
                         namespaces.pop();
                     }
-                } else {
+                } else if let Some(t) = tried.as_deref_mut() {
                     // As Django: an include whose prefix did not match is listed by itself.
-                    tried.push(shown.trim_end().to_owned());
+                    t.push(label.clone());
                 }
                 kwargs.truncate(mark);
             }

@@ -1,0 +1,108 @@
+//! A small project declared in-process for the runtime's client tests: URLconf, views and a
+//! middleware that panics on request, exercised through `rjango::test::Client`.
+
+#![allow(dead_code)]
+
+use rjango::conf::Settings;
+use rjango::middleware::{GetResponse, Middleware, middleware};
+use rjango::prelude::*;
+
+pub mod views {
+    use rjango::prelude::*;
+
+    pub async fn hello(_request: HttpRequest) -> HttpResponse {
+        HttpResponse::new("Hello, world")
+    }
+
+    pub async fn missing(_request: HttpRequest) -> Result<HttpResponse, Http404> {
+        Err(Http404::new("no such thing"))
+    }
+
+    pub async fn catch_all(_request: HttpRequest, rest: String) -> HttpResponse {
+        HttpResponse::new(format!("caught {rest}"))
+    }
+
+    pub async fn cafe(_request: HttpRequest) -> HttpResponse {
+        HttpResponse::new("café")
+    }
+
+    pub async fn echo(request: HttpRequest) -> JsonResponse {
+        JsonResponse::new(json!({
+            "path": request.path(),
+            "full": request.get_full_path(),
+            "q": request.GET().getlist("q"),
+            "cookies": request.COOKIES(),
+            "secure": request.is_secure(),
+        }))
+    }
+
+    pub async fn not_found(request: HttpRequest, _e: Http404) -> JsonResponse {
+        if request.path().contains("handler-panics") {
+            panic!("the 404 handler itself fails");
+        }
+        JsonResponse::new(json!({ "error": "not found" })).status(404)
+    }
+
+    pub async fn bad_request(_request: HttpRequest, e: BadRequest) -> JsonResponse {
+        JsonResponse::new(json!({ "error": "bad request", "why": e.to_string() })).status(400)
+    }
+}
+
+urlpatterns![
+    path("hello/", views::hello, name = "hello"),
+    path("missing", views::missing, name = "missing"),
+    path("café/", views::cafe, name = "cafe"),
+    path("echo/", views::echo, name = "echo"),
+    path("<path:rest>/", views::catch_all, name = "catch-all"),
+    handler404 = views::not_found,
+    handler400 = views::bad_request,
+];
+
+/// Panics when the request carries `X-Panic`; always stamps `X-Outer` on the way out.
+pub struct PanicMiddleware {
+    get_response: GetResponse,
+}
+
+impl Middleware for PanicMiddleware {
+    fn new(get_response: GetResponse) -> Self {
+        Self { get_response }
+    }
+
+    async fn call(&self, request: HttpRequest) -> HttpResponse {
+        if request.headers().contains("x-panic") {
+            panic!("middleware failure");
+        }
+        self.get_response.call(request).await
+    }
+}
+
+pub struct OuterMiddleware {
+    get_response: GetResponse,
+}
+
+impl Middleware for OuterMiddleware {
+    fn new(get_response: GetResponse) -> Self {
+        Self { get_response }
+    }
+
+    async fn call(&self, request: HttpRequest) -> HttpResponse {
+        let mut response = self.get_response.call(request).await;
+        response.set_header("X-Outer", "yes");
+        response
+    }
+}
+
+pub fn settings(debug: bool) -> Settings {
+    Settings {
+        DEBUG: debug,
+        SECRET_KEY: "test-secret".into(),
+        ALLOWED_HOSTS: vec!["testserver".into(), ".example.com".into()],
+        MIDDLEWARE: middleware![
+            OuterMiddleware,
+            rjango::middleware::common::CommonMiddleware,
+            PanicMiddleware,
+        ],
+        DATA_UPLOAD_MAX_NUMBER_FIELDS: Some(10),
+        ..Settings::default()
+    }
+}
