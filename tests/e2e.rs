@@ -414,3 +414,55 @@ fn wait_for_text(port: u16, path: &str, text: &str) -> bool {
             .is_some_and(|r| r.text() == text)
     })
 }
+
+/// The pages a person sees, loaded in headless Chromium (Debian's package; `.ci/run` installs
+/// it): the rendered template with its base layout, the DEBUG 404 page, and an app's page.
+#[test]
+fn pages_render_in_a_real_browser() {
+    let Some(chromium) = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .into_iter()
+        .find(|p| Path::new(p).exists())
+    else {
+        eprintln!(
+            "NOTICE: skipping pages_render_in_a_real_browser: chromium is not installed (apt-get install chromium)"
+        );
+        return;
+    };
+    let server = Running::server(&seed_project().binary, &[("DEBUG", "true")]);
+    let profile = tempfile::tempdir().unwrap();
+    let dom = |path: &str| {
+        let out = std::process::Command::new(chromium)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .arg("--dump-dom")
+            .arg(format!("http://127.0.0.1:{}{path}", server.port))
+            .output()
+            .expect("run chromium");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+
+    let home = dom("/home/");
+    assert!(home.contains("<title>seedsite</title>"), "{home}");
+    assert!(home.contains("<h1>Home</h1>"), "{home}");
+    // The browser decoded Django's entities back into the text the view passed.
+    assert!(
+        home.contains("<li>Tom &amp; Jerry</li><li>&lt;script&gt;</li>"),
+        "{home}"
+    );
+
+    let not_found = dom("/nope/");
+    assert!(not_found.contains("Page not found"), "{not_found}");
+    assert!(not_found.contains("hello/ [name='hello']"), "{not_found}");
+
+    let blog = dom("/blog/");
+    assert!(blog.contains("The blog app works"), "{blog}");
+}

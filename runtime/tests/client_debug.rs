@@ -7,12 +7,7 @@ use rjango::http::HttpRequest;
 use rjango::test::Client;
 
 fn client() -> Client {
-    Client::new(rjango::Project {
-        name: "clienttest",
-        settings: || common::settings(true),
-        root_urlconf: common::urlpatterns,
-        apps: &[],
-    })
+    common::client(true)
 }
 
 #[rjango::test]
@@ -128,4 +123,14 @@ async fn a_panicking_middleware_is_a_500_inside_the_outer_ones() {
         "the outer middleware still ran"
     );
     assert_eq!(c.get("/hello/").await.status_code(), 200);
+}
+
+#[rjango::test]
+async fn json_response_with_its_own_request_id() {
+    let c = client();
+    let r = c.get("/json-ok/").await;
+    assert_eq!(r.status_code(), 200);
+    assert_eq!(r.header("x-request-id"), Some("example"));
+    assert_eq!(r.header("content-type"), Some("application/json"));
+    assert_eq!(r.text(), r#"{"ok":true}"#);
 }

@@ -7,12 +7,7 @@ use rjango::http::HttpRequest;
 use rjango::test::Client;
 
 fn client() -> Client {
-    Client::new(rjango::Project {
-        name: "clienttest",
-        settings: || common::settings(false),
-        root_urlconf: common::urlpatterns,
-        apps: &[],
-    })
+    common::client(false)
 }
 
 #[rjango::test]

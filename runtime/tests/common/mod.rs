@@ -36,6 +36,13 @@ pub mod views {
         }))
     }
 
+    /// The seed's json_ok: a JsonResponse with a header of its own.
+    pub async fn json_ok(_request: HttpRequest) -> JsonResponse {
+        let mut resp = JsonResponse::new(json!({ "ok": true }));
+        resp.set_header("X-Request-ID", "example");
+        resp
+    }
+
     pub async fn not_found(request: HttpRequest, _e: Http404) -> JsonResponse {
         if request.path().contains("handler-panics") {
             panic!("the 404 handler itself fails");
@@ -53,6 +60,7 @@ urlpatterns![
     path("missing", views::missing, name = "missing"),
     path("café/", views::cafe, name = "cafe"),
     path("echo/", views::echo, name = "echo"),
+    path("json-ok/", views::json_ok, name = "json-ok"),
     path("<path:rest>/", views::catch_all, name = "catch-all"),
     handler404 = views::not_found,
     handler400 = views::bad_request,
@@ -105,4 +113,20 @@ pub fn settings(debug: bool) -> Settings {
         DATA_UPLOAD_MAX_NUMBER_FIELDS: Some(10),
         ..Settings::default()
     }
+}
+
+/// The test client for this project, with DEBUG on or off (one per test binary: settings are
+/// per process).
+pub fn client(debug: bool) -> rjango::test::Client {
+    let settings = if debug {
+        || settings(true)
+    } else {
+        || settings(false)
+    };
+    rjango::test::Client::new(rjango::Project {
+        name: "clienttest",
+        settings,
+        root_urlconf: urlpatterns,
+        apps: &[],
+    })
 }
