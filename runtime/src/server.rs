@@ -56,7 +56,8 @@ fn too_many_fields(request: &HttpRequest, limit: usize) -> bool {
             .count()
     };
     count(request.query_string().as_bytes()) > limit
-        || (request.content_type() == "application/x-www-form-urlencoded"
+        || (!request.body().is_empty()
+            && request.content_type() == "application/x-www-form-urlencoded"
             && count(request.body()) > limit)
 }
 
