@@ -71,6 +71,22 @@ Example:\n    rjango generate"
     )]
     Generate,
 
+    /// Create new migrations from the changes to the models (Django's makemigrations)
+    #[command(
+        name = "makemigrations",
+        long_about = "Reads every installed app's src/<app>/models.rs and its migration files (no \
+compile and no database needed), works out what changed the way Django's autodetector does, and \
+writes new migration files to src/<app>/migrations/: 0001_initial, then names from the \
+operations (0002_post_views, 0003_remove_post_body, 0004_rename_title_post_headline).\n\n\
+Where Django asks, it asks: whether a field or a model was renamed, and for a one-off default \
+when a non-null field is added to an existing model or a nullable field becomes non-null. With \
+--noinput no rename is assumed and a missing default is an error.\n\n\
+Examples:\n    rjango makemigrations\n    rjango makemigrations blog --name add_views\n    \
+rjango makemigrations --check          # in CI: exit 1 when models have changes without migrations\n    \
+rjango makemigrations blog --empty     # a migration to write RunSql/RunRust into"
+    )]
+    Makemigrations(MakeMigrations),
+
     /// Build and serve the project, rebuilding and restarting it when a file changes
     #[command(
         name = "runserver",
@@ -87,6 +103,30 @@ Examples:\n    rjango runserver\n    rjango runserver 8001\n    rjango runserver
 `check` command: settings and URLconfs are validated. Arguments after `check` are passed to the \
 project binary as they are.\n\nExample:\n    rjango check")]
     Check(PassThrough),
+}
+
+#[derive(Debug, Args)]
+pub struct MakeMigrations {
+    /// Only these apps (default: every installed app)
+    pub apps: Vec<String>,
+    /// Show what would be written, without writing (with -v 3, the files too)
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Exit with status 1 when migrations are missing, without writing them
+    #[arg(long)]
+    pub check: bool,
+    /// The migration's name instead of the one suggested (0002_NAME)
+    #[arg(short, long)]
+    pub name: Option<String>,
+    /// Write an empty migration for each given app (for RunSql / RunRust)
+    #[arg(long)]
+    pub empty: bool,
+    /// Never ask: assume no renames, and fail when a default is missing
+    #[arg(long, visible_alias = "no-input")]
+    pub noinput: bool,
+    /// 0 = quiet, 1 = normal, 2 = verbose, 3 = also print the migration files (with --dry-run)
+    #[arg(short, long, default_value_t = 1)]
+    pub verbosity: u8,
 }
 
 #[derive(Debug, Args)]

@@ -8,6 +8,7 @@ mod commands;
 mod edit;
 mod error;
 mod names;
+mod questioner;
 mod reload;
 mod scaffold;
 mod secret;
@@ -26,6 +27,7 @@ fn main() -> ExitCode {
         Command::Startproject(args) => commands::startproject::run(args),
         Command::Startapp(args) => commands::startapp::run(args),
         Command::Generate => commands::generate::run(),
+        Command::Makemigrations(args) => commands::makemigrations::run(args),
         Command::Runserver(args) => commands::runserver::run(args),
         ref pass_through => {
             let (name, args) = pass_through

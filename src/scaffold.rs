@@ -94,7 +94,11 @@ pub fn project_files(ctx: &ProjectContext) -> Result<Vec<File>> {
 }
 
 /// The files the code generator writes into a new project, which must not exist either.
-pub const GENERATED_FILES: [&str; 2] = ["src/generated/mod.rs", "src/generated/reverse.rs"];
+pub const GENERATED_FILES: [&str; 3] = [
+    "src/generated/migrations.rs",
+    "src/generated/mod.rs",
+    "src/generated/reverse.rs",
+];
 
 /// Every file of a new app (templates/<app>/.gitkeep is the caller's, as that folder may exist).
 pub fn app_files(ctx: &AppContext) -> Result<Vec<File>> {

@@ -212,6 +212,7 @@ fn startproject_writes_the_project() {
         "build.rs",
         "src",
         "src/generated",
+        "src/generated/migrations.rs",
         "src/generated/mod.rs",
         "src/generated/reverse.rs",
         "src/main.rs",

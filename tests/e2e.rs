@@ -45,6 +45,9 @@ fn seed_project() -> &'static Built {
             std::fs::copy(Path::new(FIXTURES).join(file), root.join("src").join(file)).unwrap();
         }
         std::fs::copy(Path::new(FIXTURES).join("home.html"), root.join("templates/home.html")).unwrap();
+        std::fs::copy(Path::new(FIXTURES).join("models.rs"), root.join("src/blog/models.rs")).unwrap();
+        let made = project::run_rjango(&root, &["makemigrations", "--noinput"]);
+        assert!(made.contains("0001_initial.rs"), "{made}");
         edit(&root.join("src/main.rs"), "mod generated;", "mod generated;\nmod middleware;\nmod views;");
         edit(
             &root.join("src/settings.rs"),
@@ -228,6 +231,26 @@ fn generated_app_tests_pass() {
     assert!(
         out.contains("test blog::tests::index_answers ... ok"),
         "{out}"
+    );
+}
+
+/// The migrations makemigrations wrote are compiled into the binary, and replay cleanly.
+#[test]
+fn migrations_are_compiled_in() {
+    let out = std::process::Command::new(&seed_project().binary)
+        .arg("check")
+        .env("DEBUG", "true")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("1 migration in 1 app replays to 2 models"),
+        "{stdout}"
     );
 }
 

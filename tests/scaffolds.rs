@@ -76,6 +76,7 @@ fn startproject_files() {
             "Cargo.toml",
             "askama.toml",
             "build.rs",
+            "src/generated/migrations.rs",
             "src/generated/mod.rs",
             "src/generated/reverse.rs",
             "src/main.rs",

@@ -8,6 +8,8 @@
 pub mod error;
 pub mod fingerprint;
 pub mod fsutil;
+pub mod migrations;
+pub mod models;
 pub mod project;
 pub mod routes;
 pub mod urlpatterns;

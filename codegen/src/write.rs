@@ -46,9 +46,17 @@ pub fn generate_project(root: &Path) -> Result<Generated> {
         &mut Vec::new(),
     )?;
 
+    let mut migration_files = Vec::new();
+    for app in &apps {
+        for file in crate::migrations::loader::migration_files(root, app)? {
+            out.inputs.push(file.clone());
+            migration_files.push((app.clone(), file));
+        }
+    }
     let files = [
         ("mod.rs", render_mod(&name, &apps, &urlconfs)),
         ("reverse.rs", render_reverse(&tree)),
+        ("migrations.rs", render_migrations(root, &migration_files)),
     ];
     for (file, tokens) in files {
         let path = root.join("src/generated").join(file);
@@ -289,6 +297,7 @@ fn render_mod(name: &str, apps: &[String], urlconfs: &[UrlConfFile]) -> TokenStr
         //! named route, and checks that each URLconf is the one this was generated from.
         #![allow(dead_code)]
 
+        pub mod migrations;
         pub mod reverse;
 
         /// Installed apps, in INSTALLED_APPS order.
@@ -301,10 +310,50 @@ fn render_mod(name: &str, apps: &[String], urlconfs: &[UrlConfFile]) -> TokenStr
                 settings: crate::settings::settings,
                 root_urlconf: crate::urls::urlpatterns,
                 apps: APPS,
+                migrations: migrations::all,
             }
         }
 
         #(#checks)*
+    }
+}
+
+/// Every migration file of the installed apps, compiled in by path (Django's file names,
+/// `0001_initial.rs`, are not module names), in app and name order.
+fn render_migrations(root: &Path, files: &[(String, PathBuf)]) -> TokenStream {
+    let mods = files.iter().map(|(app, file)| {
+        let stem = file
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default();
+        let module = format_ident!(
+            "{}_{}",
+            app,
+            stem.replace(|c: char| !c.is_ascii_alphanumeric(), "_")
+        );
+        let rel = file.strip_prefix(root.join("src")).unwrap_or(file);
+        let path = format!("../{}", rel.to_string_lossy().replace('\\', "/"));
+        let call = quote!(#module::migration(#app, #stem));
+        (
+            quote! {
+                #[path = #path]
+                mod #module;
+            },
+            call,
+        )
+    });
+    let (decls, calls): (Vec<_>, Vec<_>) = mods.unzip();
+    quote! {
+        //! Every migration of the installed apps, compiled into the project binary (one binary
+        //! to deploy). Regenerated when a migration file is added or removed.
+        #![allow(dead_code)]
+
+        #(#decls)*
+
+        /// All migrations, each with its app and name.
+        pub fn all() -> ::std::vec::Vec<::rjango::db::migrations::Migration> {
+            ::std::vec![#(#calls),*]
+        }
     }
 }
 

@@ -63,7 +63,7 @@ fn snapshot(name: &str, text: &str) {
 fn generates_registry_and_typed_reverse() {
     let dir = project();
     let out = rjango_codegen::generate_project(dir.path()).unwrap();
-    assert_eq!(out.written.len(), 2);
+    assert_eq!(out.written.len(), 3, "mod.rs, reverse.rs, migrations.rs");
     let read = |f: &str| std::fs::read_to_string(dir.path().join("src/generated").join(f)).unwrap();
     snapshot("codegen__generated_mod", &read("mod.rs"));
     snapshot("codegen__generated_reverse", &read("reverse.rs"));

@@ -2,6 +2,8 @@
 //! `#[rjango::test]`. The grammar of `urlpatterns!` lives in rjango-codegen, shared with the
 //! generator that writes typed reverse functions, so both always read a URLconf the same way.
 
+mod migration;
+mod model;
 mod urls;
 mod view;
 
@@ -30,6 +32,44 @@ pub fn urlpatterns(input: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn view(attr: TokenStream, item: TokenStream) -> TokenStream {
     view::expand(attr.into(), item.into()).into()
+}
+
+/// A migration file's body (written by `rjango makemigrations`, editable):
+///
+/// ```text
+/// rjango::migration! {
+///     dependencies: [("blog", "0001_initial")],
+///     operations: [
+///         AddField { model_name: "post", name: "views", field: IntegerField { default: 0 } },
+///     ],
+/// }
+/// ```
+///
+/// Expands to `pub fn migration(app_label: &str, name: &str) -> rjango::db::migrations::Migration`.
+#[proc_macro]
+pub fn migration(input: TokenStream) -> TokenStream {
+    migration::expand(input.into()).into()
+}
+
+/// Declares a model (Django's `models.Model` subclass): the struct is the row, each field's type
+/// a Django field type, `#[field(...)]` its options and `#[model(...)]` its Meta:
+///
+/// ```text
+/// #[model(ordering = ["-published"])]
+/// pub struct Post {
+///     #[field(on_delete = Cascade, related_name = "posts")]
+///     pub author: ForeignKey<Author>,
+///     #[field(max_length = 200)]
+///     pub title: CharField,
+///     pub published: Option<DateTimeField>,
+/// }
+/// ```
+///
+/// Checks the declaration as makemigrations does (a CharField needs max_length, ...), removes
+/// the `#[field]` attributes, and implements `rjango::models::Model`.
+#[proc_macro_attribute]
+pub fn model(attr: TokenStream, item: TokenStream) -> TokenStream {
+    model::expand(attr.into(), item.into()).into()
 }
 
 /// Runs an async test on a current-thread runtime: `#[rjango::test] async fn ...`.

@@ -6,9 +6,11 @@
 pub mod apps;
 pub mod conf;
 pub mod core;
+pub mod db;
 pub mod debug;
 pub mod http;
 pub mod middleware;
+pub mod models;
 pub mod shortcuts;
 pub mod template;
 pub mod test;
@@ -21,7 +23,7 @@ mod server;
 
 pub use askama;
 pub use handlers::validate_host;
-pub use rjango_macros::test;
+pub use rjango_macros::{migration, test};
 pub use serde_json::json;
 
 /// Everything the runtime needs to run a project; the generated `project()` builds it.
@@ -34,6 +36,8 @@ pub struct Project {
     /// The root URLconf's `urlpatterns()`.
     pub root_urlconf: fn() -> urls::UrlConf,
     pub apps: &'static [apps::AppConfig],
+    /// Every migration of the installed apps (src/generated/migrations.rs).
+    pub migrations: fn() -> Vec<db::migrations::Migration>,
 }
 
 impl std::fmt::Debug for Project {

@@ -1,6 +1,7 @@
 //! One module per command; each returns the exit code or a [`Failure`] for `main` to print.
 
 pub mod generate;
+pub mod makemigrations;
 pub mod project_cmd;
 pub mod runserver;
 pub mod startapp;

@@ -88,6 +88,19 @@ fn run(project: Project, command: Command) -> Result<(), String> {
             checked.check().map_err(|e| format!("CommandError: {e}"))?;
             conf::configure(settings);
             Resolver::install((project.root_urlconf)());
+            let migrations = (project.migrations)();
+            let state = crate::db::migrations::project_state(&migrations)
+                .map_err(|e| format!("CommandError: the migrations do not replay: {e}"))?;
+            let apps: std::collections::BTreeSet<&str> =
+                migrations.iter().map(|m| m.app_label.as_str()).collect();
+            let plural =
+                |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+            println!(
+                "{} in {} replays to {}.",
+                plural(migrations.len(), "migration"),
+                plural(apps.len(), "app"),
+                plural(state.models.len(), "model")
+            );
             println!("System check identified no issues (0 silenced).");
             Ok(())
         }

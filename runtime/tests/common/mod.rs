@@ -128,5 +128,6 @@ pub fn client(debug: bool) -> rjango::test::Client {
         settings,
         root_urlconf: urlpatterns,
         apps: &[],
+        migrations: Vec::new,
     })
 }

@@ -1,0 +1,11 @@
+//! Model declarations: the schema state every step shares (DESIGN.md, "The flow of data").
+//! The parser produces it from models.rs, migrations replay it, the autodetector diffs two of
+//! them, and (later) the schema editor and entity writer render from it.
+
+pub mod parse;
+pub mod state;
+
+pub use state::{
+    Constraint, FieldState, FieldType, Index, ModelOptions, ModelState, OnDelete, ProjectState,
+    Value,
+};

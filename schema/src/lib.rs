@@ -1,0 +1,16 @@
+//! The one model of the schema every step of rjango shares (DESIGN.md, "The flow of data"):
+//! the parser of models.rs produces a `ProjectState`, migrations replay their `Operation`s
+//! onto one, the autodetector diffs two, and the runtime's schema editor renders SQL from an
+//! operation and the state before it. Plain data with no dependencies, so both the code
+//! generator and a project's binary can use it.
+
+pub mod migration;
+pub mod operations;
+pub mod state;
+
+pub use migration::Migration;
+pub use operations::{Operation, StateError};
+pub use state::{
+    Constraint, FieldState, FieldType, Index, ModelOptions, ModelState, OnDelete, ProjectState,
+    Value,
+};

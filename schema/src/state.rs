@@ -1,0 +1,420 @@
+//! The schema as data: `ProjectState` of `ModelState`s of `FieldState`s, named as Django names
+//! them (Django's `ProjectState`, `ModelState`, and a field's `deconstruct()`).
+
+use std::collections::BTreeMap;
+
+/// A literal value: a field default, or a choice.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Str(String),
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    /// A Decimal written as text, to keep its digits exactly.
+    Decimal(String),
+    Null,
+}
+
+/// Django's `on_delete`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum OnDelete {
+    Cascade,
+    Protect,
+    Restrict,
+    SetNull,
+    SetDefault,
+    DoNothing,
+}
+
+impl OnDelete {
+    pub const ALL: [(&'static str, OnDelete); 6] = [
+        ("Cascade", OnDelete::Cascade),
+        ("Protect", OnDelete::Protect),
+        ("Restrict", OnDelete::Restrict),
+        ("SetNull", OnDelete::SetNull),
+        ("SetDefault", OnDelete::SetDefault),
+        ("DoNothing", OnDelete::DoNothing),
+    ];
+
+    pub fn name(self) -> &'static str {
+        OnDelete::ALL
+            .iter()
+            .find(|(_, v)| *v == self)
+            .map(|(n, _)| *n)
+            .unwrap_or("Cascade")
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        OnDelete::ALL
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| *v)
+    }
+}
+
+/// Django's field classes, with the parameters that shape the column.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FieldType {
+    AutoField,
+    BigAutoField,
+    SmallAutoField,
+    CharField {
+        max_length: u32,
+    },
+    TextField,
+    SlugField {
+        max_length: u32,
+    },
+    EmailField {
+        max_length: u32,
+    },
+    URLField {
+        max_length: u32,
+    },
+    IntegerField,
+    BigIntegerField,
+    SmallIntegerField,
+    PositiveIntegerField,
+    PositiveBigIntegerField,
+    PositiveSmallIntegerField,
+    BooleanField,
+    FloatField,
+    DecimalField {
+        max_digits: u32,
+        decimal_places: u32,
+    },
+    DateField {
+        auto_now: bool,
+        auto_now_add: bool,
+    },
+    DateTimeField {
+        auto_now: bool,
+        auto_now_add: bool,
+    },
+    TimeField {
+        auto_now: bool,
+        auto_now_add: bool,
+    },
+    DurationField,
+    UUIDField,
+    JSONField,
+    BinaryField,
+    /// `to` is "app.Model" (Django's lazy reference, lower-cased app label, model name as declared).
+    ForeignKey {
+        to: String,
+        on_delete: OnDelete,
+        related_name: Option<String>,
+    },
+    OneToOneField {
+        to: String,
+        on_delete: OnDelete,
+        related_name: Option<String>,
+    },
+    ManyToManyField {
+        to: String,
+        related_name: Option<String>,
+        db_table: Option<String>,
+    },
+}
+
+impl FieldType {
+    /// Django's class name (`CharField`), as migrations and messages spell it.
+    pub fn class_name(&self) -> &'static str {
+        match self {
+            FieldType::AutoField => "AutoField",
+            FieldType::BigAutoField => "BigAutoField",
+            FieldType::SmallAutoField => "SmallAutoField",
+            FieldType::CharField { .. } => "CharField",
+            FieldType::TextField => "TextField",
+            FieldType::SlugField { .. } => "SlugField",
+            FieldType::EmailField { .. } => "EmailField",
+            FieldType::URLField { .. } => "URLField",
+            FieldType::IntegerField => "IntegerField",
+            FieldType::BigIntegerField => "BigIntegerField",
+            FieldType::SmallIntegerField => "SmallIntegerField",
+            FieldType::PositiveIntegerField => "PositiveIntegerField",
+            FieldType::PositiveBigIntegerField => "PositiveBigIntegerField",
+            FieldType::PositiveSmallIntegerField => "PositiveSmallIntegerField",
+            FieldType::BooleanField => "BooleanField",
+            FieldType::FloatField => "FloatField",
+            FieldType::DecimalField { .. } => "DecimalField",
+            FieldType::DateField { .. } => "DateField",
+            FieldType::DateTimeField { .. } => "DateTimeField",
+            FieldType::TimeField { .. } => "TimeField",
+            FieldType::DurationField => "DurationField",
+            FieldType::UUIDField => "UUIDField",
+            FieldType::JSONField => "JSONField",
+            FieldType::BinaryField => "BinaryField",
+            FieldType::ForeignKey { .. } => "ForeignKey",
+            FieldType::OneToOneField { .. } => "OneToOneField",
+            FieldType::ManyToManyField { .. } => "ManyToManyField",
+        }
+    }
+
+    pub fn is_relation(&self) -> bool {
+        matches!(
+            self,
+            FieldType::ForeignKey { .. }
+                | FieldType::OneToOneField { .. }
+                | FieldType::ManyToManyField { .. }
+        )
+    }
+
+    pub fn is_auto(&self) -> bool {
+        matches!(
+            self,
+            FieldType::AutoField | FieldType::BigAutoField | FieldType::SmallAutoField
+        )
+    }
+
+    /// The related model ("app.Model") of a relation.
+    pub fn related_model(&self) -> Option<&str> {
+        match self {
+            FieldType::ForeignKey { to, .. }
+            | FieldType::OneToOneField { to, .. }
+            | FieldType::ManyToManyField { to, .. } => Some(to),
+            _ => None,
+        }
+    }
+
+    /// True when the field has a column (a many-to-many has a join table instead).
+    pub fn has_column(&self) -> bool {
+        !matches!(self, FieldType::ManyToManyField { .. })
+    }
+}
+
+/// One field of a model, as Django's `deconstruct()` describes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldState {
+    pub field_type: FieldType,
+    /// `Option<T>` in the model: NULL allowed.
+    pub null: bool,
+    pub blank: bool,
+    pub default: Option<Value>,
+    pub unique: bool,
+    pub db_index: bool,
+    pub db_column: Option<String>,
+    pub primary_key: bool,
+    pub choices: Vec<(Value, String)>,
+    pub help_text: Option<String>,
+    pub verbose_name: Option<String>,
+}
+
+impl FieldState {
+    pub fn new(field_type: FieldType) -> Self {
+        FieldState {
+            field_type,
+            null: false,
+            blank: false,
+            default: None,
+            unique: false,
+            db_index: false,
+            db_column: None,
+            primary_key: false,
+            choices: Vec::new(),
+            help_text: None,
+            verbose_name: None,
+        }
+    }
+
+    /// The column name, as Django names it: `db_column`, else the field name (`author_id`
+    /// for a ForeignKey `author`).
+    pub fn column(&self, name: &str) -> String {
+        if let Some(c) = &self.db_column {
+            return c.clone();
+        }
+        match self.field_type {
+            FieldType::ForeignKey { .. } | FieldType::OneToOneField { .. } => format!("{name}_id"),
+            _ => name.to_owned(),
+        }
+    }
+
+    /// Equal for the database: what an AlterField must change. help_text, verbose_name,
+    /// blank and choices live only in Rust (Django still writes AlterField for them; so do we,
+    /// through `==`), but they need no SQL.
+    pub fn same_schema(&self, other: &FieldState) -> bool {
+        self.field_type == other.field_type
+            && self.null == other.null
+            && self.default == other.default
+            && self.unique == other.unique
+            && self.db_index == other.db_index
+            && self.db_column == other.db_column
+            && self.primary_key == other.primary_key
+    }
+}
+
+/// An index in Meta.indexes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Index {
+    pub name: String,
+    pub fields: Vec<String>,
+}
+
+/// A constraint in Meta.constraints.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Constraint {
+    Unique { name: String, fields: Vec<String> },
+    Check { name: String, check: String },
+}
+
+impl Constraint {
+    pub fn name(&self) -> &str {
+        match self {
+            Constraint::Unique { name, .. } | Constraint::Check { name, .. } => name,
+        }
+    }
+}
+
+/// A model's Meta.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ModelOptions {
+    pub db_table: Option<String>,
+    pub ordering: Vec<String>,
+    pub unique_together: Vec<Vec<String>>,
+    pub indexes: Vec<Index>,
+    pub constraints: Vec<Constraint>,
+    pub verbose_name: Option<String>,
+}
+
+/// One model: its fields in declaration order (the implicit `id` first).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ModelState {
+    pub app_label: String,
+    /// As declared (`Post`); Django compares model names case-insensitively.
+    pub name: String,
+    pub fields: Vec<(String, FieldState)>,
+    pub options: ModelOptions,
+}
+
+impl ModelState {
+    /// Lower-cased name: Django's `model_name`, the key of a model within its app.
+    pub fn name_lower(&self) -> String {
+        self.name.to_ascii_lowercase()
+    }
+
+    /// The table: `db_table`, else `<app_label>_<model_name>`, as Django names it.
+    pub fn db_table(&self) -> String {
+        self.options
+            .db_table
+            .clone()
+            .unwrap_or_else(|| format!("{}_{}", self.app_label, self.name_lower()))
+    }
+
+    /// Same fields (names and definitions) in any order: field order in a state follows the
+    /// migration history (AddField appends), not the declaration, as in Django.
+    pub fn same_fields(&self, other: &ModelState) -> bool {
+        self.fields.len() == other.fields.len()
+            && self.fields.iter().all(|(n, f)| other.field(n) == Some(f))
+    }
+
+    /// Equal but for field order.
+    pub fn equivalent(&self, other: &ModelState) -> bool {
+        self.app_label == other.app_label
+            && self.name == other.name
+            && self.options == other.options
+            && self.same_fields(other)
+    }
+
+    pub fn field(&self, name: &str) -> Option<&FieldState> {
+        self.fields.iter().find(|(n, _)| n == name).map(|(_, f)| f)
+    }
+
+    pub fn field_mut(&mut self, name: &str) -> Option<&mut FieldState> {
+        self.fields
+            .iter_mut()
+            .find(|(n, _)| n == name)
+            .map(|(_, f)| f)
+    }
+}
+
+/// Every model of every app, keyed by (app_label, model name lower-cased).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProjectState {
+    pub models: BTreeMap<(String, String), ModelState>,
+}
+
+impl ProjectState {
+    pub fn add(&mut self, model: ModelState) {
+        self.models
+            .insert((model.app_label.clone(), model.name_lower()), model);
+    }
+
+    pub fn get(&self, app: &str, model: &str) -> Option<&ModelState> {
+        self.models
+            .get(&(app.to_owned(), model.to_ascii_lowercase()))
+    }
+
+    pub fn get_mut(&mut self, app: &str, model: &str) -> Option<&mut ModelState> {
+        self.models
+            .get_mut(&(app.to_owned(), model.to_ascii_lowercase()))
+    }
+
+    pub fn remove(&mut self, app: &str, model: &str) -> Option<ModelState> {
+        self.models
+            .remove(&(app.to_owned(), model.to_ascii_lowercase()))
+    }
+
+    /// Equal but for the order of each model's fields.
+    pub fn equivalent(&self, other: &ProjectState) -> bool {
+        self.models.len() == other.models.len()
+            && self
+                .models
+                .iter()
+                .all(|(k, m)| other.models.get(k).is_some_and(|o| m.equivalent(o)))
+    }
+
+    /// The models of one app, in name order.
+    pub fn app_models<'a>(&'a self, app: &'a str) -> impl Iterator<Item = &'a ModelState> + 'a {
+        self.models
+            .iter()
+            .filter(move |((a, _), _)| a == app)
+            .map(|(_, m)| m)
+    }
+}
+
+impl FieldType {
+    /// Whether `value` can be this field's default (Django checks it when the column is
+    /// written; rjango when the model is read). Text-backed types also take strings for dates,
+    /// times, UUIDs and decimals, as Django's migrations spell them.
+    pub fn accepts(&self, value: &Value) -> bool {
+        use FieldType as T;
+        match value {
+            Value::Null => true,
+            Value::Bool(_) => matches!(self, T::BooleanField | T::JSONField),
+            Value::Int(_) => matches!(
+                self,
+                T::IntegerField
+                    | T::BigIntegerField
+                    | T::SmallIntegerField
+                    | T::PositiveIntegerField
+                    | T::PositiveBigIntegerField
+                    | T::PositiveSmallIntegerField
+                    | T::FloatField
+                    | T::DecimalField { .. }
+                    | T::JSONField
+                    | T::ForeignKey { .. }
+                    | T::OneToOneField { .. }
+                    | T::DurationField
+            ),
+            Value::Float(_) => {
+                matches!(self, T::FloatField | T::DecimalField { .. } | T::JSONField)
+            }
+            Value::Decimal(_) => matches!(self, T::DecimalField { .. }),
+            Value::Str(_) => matches!(
+                self,
+                T::CharField { .. }
+                    | T::TextField
+                    | T::SlugField { .. }
+                    | T::EmailField { .. }
+                    | T::URLField { .. }
+                    | T::DateField { .. }
+                    | T::DateTimeField { .. }
+                    | T::TimeField { .. }
+                    | T::UUIDField
+                    | T::JSONField
+                    | T::DecimalField { .. }
+                    | T::BinaryField
+            ),
+        }
+    }
+}

@@ -1,0 +1,135 @@
+//! `rjango makemigrations`: Django's makemigrations. Reads every installed app's models.rs and
+//! its migration files (no compile, no database), diffs the two states, asks where Django
+//! asks, and writes the new migration files.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use rjango_codegen::migrations::autodetector::{self, Planned};
+use rjango_codegen::migrations::loader::Loader;
+use rjango_codegen::migrations::questioner::{NonInteractive, Questioner};
+use rjango_codegen::migrations::writer::{self, NewMigration};
+use rjango_codegen::{fsutil, models, project};
+
+use super::{located, project_root, relative};
+use crate::cli::MakeMigrations;
+use crate::error::{Failure, Result};
+use crate::{questioner, ui};
+
+pub fn run(args: MakeMigrations) -> Result<ExitCode> {
+    let root = project_root(None)?;
+    let installed = project::installed_apps(&root).map_err(|e| located(e, &root))?;
+    for app in &args.apps {
+        if !installed.contains(app) {
+            return Err(Failure {
+                message: format!(
+                    "App '{app}' could not be found. Is it in INSTALLED_APPS (src/settings.rs)?"
+                ),
+                code: 2,
+            });
+        }
+    }
+    if let Some(name) = &args.name
+        && (name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'))
+    {
+        return Err(Failure {
+            message: format!(
+                "The migration name must be letters, digits and underscores: {name:?}"
+            ),
+            code: 2,
+        });
+    }
+    if args.empty && args.apps.is_empty() {
+        return Err(Failure {
+            message: "You must supply at least one app label when using --empty.".into(),
+            code: 2,
+        });
+    }
+    let targets: Vec<String> = if args.apps.is_empty() {
+        installed.clone()
+    } else {
+        args.apps.clone()
+    };
+
+    let loader = Loader::load(&root, &installed).map_err(|e| located(e, &root))?;
+    for app in &installed {
+        loader.leaf(app).map_err(|e| located(e, &root))?;
+    }
+    let planned: Vec<Planned> = if args.empty {
+        targets
+            .iter()
+            .map(|app| Planned {
+                app: app.clone(),
+                operations: Vec::new(),
+                depends_on_apps: Default::default(),
+                after_own: 0,
+            })
+            .collect()
+    } else {
+        let from = loader.project_state().map_err(|e| located(e, &root))?;
+        let to = models::parse::project_state(&root, &installed).map_err(|e| located(e, &root))?;
+        let mut terminal = questioner::Terminal;
+        let mut noinput = NonInteractive;
+        let q: &mut dyn Questioner = if args.noinput {
+            &mut noinput
+        } else {
+            &mut terminal
+        };
+        autodetector::detect(&from, &to, &targets, q).map_err(|quit| Failure::new(quit.0))?
+    };
+
+    if planned.is_empty() {
+        match args.apps.as_slice() {
+            [] => ui::info("No changes detected"),
+            [one] => ui::info(format!("No changes detected in app '{one}'")),
+            many => ui::info(format!(
+                "No changes detected in apps '{}'",
+                many.join("', '")
+            )),
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    let (written_at, stamp) = writer::now();
+    let migrations = writer::arrange(&loader, planned, args.name.as_deref(), &stamp)
+        .map_err(|e| located(e, &root))?;
+    report(&migrations, &root, &args, &written_at);
+    if args.check {
+        return Ok(ExitCode::FAILURE);
+    }
+    if args.dry_run {
+        return Ok(ExitCode::SUCCESS);
+    }
+    for m in &migrations {
+        let path = root.join(&m.path);
+        if path.exists() {
+            return Err(Failure::new(format!(
+                "{} already exists; rjango never overwrites a migration.",
+                m.path.display()
+            )));
+        }
+        fsutil::write_atomic(&path, m.text(&written_at).as_bytes())
+            .map_err(|e| located(e, &root))?;
+    }
+    // The new files are compiled in through src/generated/migrations.rs.
+    rjango_codegen::generate_project(&root).map_err(|e| located(e, &root))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Django's report: the app, the file, one line per operation.
+fn report(migrations: &[NewMigration], root: &Path, args: &MakeMigrations, written_at: &str) {
+    let mut current_app: Option<&str> = None;
+    for m in migrations {
+        if current_app != Some(m.app.as_str()) {
+            ui::heading(format!("Migrations for '{}':", m.app));
+            current_app = Some(&m.app);
+        }
+        ui::info(format!("  {}", relative(&root.join(&m.path), root)));
+        for op in &m.body.operations {
+            ui::info(format!("    {} {}", writer::symbol(op), op.describe()));
+        }
+        if args.dry_run && args.verbosity >= 3 {
+            ui::info(m.text(written_at));
+        }
+    }
+}
