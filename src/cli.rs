@@ -8,7 +8,7 @@ use crate::reload::{AddrPort, parse_addrport};
 
 /// Told under each pass-through command: how to reach the project binary's own help.
 const PASS_THROUGH_HELP: &str =
-    "Arguments go to the project binary unchanged; `rjango check -- --help` shows its own help.";
+    "Arguments go to the project binary unchanged; `rjango migrate -- --help` shows its own help.";
 
 /// Django's developer experience in Rust.
 #[derive(Debug, Parser)]
@@ -103,6 +103,23 @@ Examples:\n    rjango runserver\n    rjango runserver 8001\n    rjango runserver
 `check` command: settings and URLconfs are validated. Arguments after `check` are passed to the \
 project binary as they are.\n\nExample:\n    rjango check")]
     Check(PassThrough),
+
+    /// Apply migrations to the database (runs the project binary's `migrate`)
+    #[command(after_help = PASS_THROUGH_HELP, long_about = "Regenerates the code, builds the project quietly and runs its \
+`migrate` command with the arguments given, exiting with its exit code.\n\n\
+Examples:\n    rjango migrate\n    rjango migrate blog 0002\n    rjango migrate blog zero\n    rjango migrate --plan\n    rjango migrate blog 0001 --fake")]
+    Migrate(PassThrough),
+
+    /// List migrations and whether they are applied (runs the project binary's `showmigrations`)
+    #[command(after_help = PASS_THROUGH_HELP, long_about = "Regenerates the code, builds the project quietly and runs its \
+`showmigrations` command: [X] applied, [ ] not.\n\nExample:\n    rjango showmigrations blog")]
+    Showmigrations(PassThrough),
+
+    /// Print the SQL of a migration (runs the project binary's `sqlmigrate`)
+    #[command(after_help = PASS_THROUGH_HELP, long_about = "Regenerates the code, builds the project quietly and runs its \
+`sqlmigrate` command: the SQL a migration runs on the configured database.\n\n\
+Examples:\n    rjango sqlmigrate blog 0002\n    rjango sqlmigrate blog 0002 --backwards")]
+    Sqlmigrate(PassThrough),
 }
 
 #[derive(Debug, Args)]
@@ -174,6 +191,9 @@ impl Command {
     pub fn project_command(&self) -> Option<(&'static str, &[String])> {
         match self {
             Command::Check(p) => Some(("check", &p.args)),
+            Command::Migrate(p) => Some(("migrate", &p.args)),
+            Command::Showmigrations(p) => Some(("showmigrations", &p.args)),
+            Command::Sqlmigrate(p) => Some(("sqlmigrate", &p.args)),
             _ => None,
         }
     }

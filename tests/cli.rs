@@ -82,7 +82,17 @@ fn help_of_rjango_and_every_command() {
     let out = rjango(Path::new("."), &["--help"]);
     assert_eq!(out.status.code(), Some(0));
     let help = stdout(&out);
-    for command in ["startproject", "startapp", "generate", "runserver", "check"] {
+    for command in [
+        "startproject",
+        "startapp",
+        "generate",
+        "makemigrations",
+        "runserver",
+        "check",
+        "migrate",
+        "showmigrations",
+        "sqlmigrate",
+    ] {
         assert!(
             help.contains(command),
             "{command} missing from --help:\n{help}"

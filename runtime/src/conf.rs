@@ -18,6 +18,9 @@ pub struct Settings {
     /// DEBUG on and the list empty, localhost, 127.0.0.1 and [::1] are allowed, as in Django.
     pub ALLOWED_HOSTS: Vec<String>,
     pub INSTALLED_APPS: Vec<&'static str>,
+    /// Databases by alias, as URLs: `Databases::new().with("default", "sqlite:///path/db.sqlite3")`.
+    /// The DATABASE_URL environment variable overrides "default".
+    pub DATABASES: Databases,
     /// Middleware in order, outermost first: `middleware![A, B]`.
     pub MIDDLEWARE: Vec<MiddlewareFactory>,
     /// Largest request body accepted, in bytes; larger requests get 413. Django's default, 2.5 MB.
@@ -49,6 +52,7 @@ impl Default for Settings {
             SECRET_KEY: String::new(),
             ALLOWED_HOSTS: Vec::new(),
             INSTALLED_APPS: Vec::new(),
+            DATABASES: Databases::new().with("default", "sqlite://db.sqlite3"),
             MIDDLEWARE: Vec::new(),
             DATA_UPLOAD_MAX_MEMORY_SIZE: 2_621_440,
             DATA_UPLOAD_MAX_NUMBER_FIELDS: Some(1000),
@@ -63,6 +67,36 @@ impl Default for Settings {
             SECURE_SSL_REDIRECT: false,
             STATIC_URL: "static/".into(),
         }
+    }
+}
+
+/// Django's DATABASES: a URL per alias (`sqlite://`, `postgres://`, `mysql://`/`mariadb://`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Databases(std::collections::BTreeMap<String, String>);
+
+impl Databases {
+    pub fn new() -> Self {
+        Databases::default()
+    }
+
+    /// Adds (or replaces) an alias.
+    pub fn with(mut self, alias: &str, url: impl Into<String>) -> Self {
+        self.0.insert(alias.to_owned(), url.into());
+        self
+    }
+
+    /// The URL of an alias; for "default", DATABASE_URL wins when it is set.
+    pub fn url(&self, alias: &str) -> Option<String> {
+        if alias == "default"
+            && let Some(url) = env::string("DATABASE_URL")
+        {
+            return Some(url);
+        }
+        self.0.get(alias).cloned()
+    }
+
+    pub fn aliases(&self) -> impl Iterator<Item = &str> {
+        self.0.keys().map(String::as_str)
     }
 }
 

@@ -1,4 +1,4 @@
-//! Commands the compiled project runs itself (check; migrate and friends join with migrations):
+//! Commands the compiled project runs itself (check, migrate, showmigrations, sqlmigrate):
 //! regenerate, build quietly, then hand over to `<project binary> <command> <args...>` and
 //! exit with its code, so `rjango check` behaves exactly like `cargo run -- check`.
 

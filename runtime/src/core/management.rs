@@ -39,6 +39,43 @@ enum Command {
         #[arg(long)]
         quiet: bool,
     },
+    /// Apply (or unapply) migrations: `migrate`, `migrate blog`, `migrate blog 0002`,
+    /// `migrate blog zero`.
+    Migrate {
+        /// Only this app's migrations
+        app_label: Option<String>,
+        /// Migrate to this migration (a name or a unique prefix; `zero` unapplies all)
+        migration_name: Option<String>,
+        /// Record the migrations as applied (or unapplied) without running their SQL
+        #[arg(long)]
+        fake: bool,
+        /// Show the operations that would run, and stop
+        #[arg(long)]
+        plan: bool,
+        /// The DATABASES alias
+        #[arg(long, default_value = "default")]
+        database: String,
+        /// Accepted for Django compatibility: migrate never asks
+        #[arg(long, visible_alias = "no-input")]
+        noinput: bool,
+    },
+    /// List each app's migrations: [X] applied, [ ] not.
+    Showmigrations {
+        app_labels: Vec<String>,
+        #[arg(long, default_value = "default")]
+        database: String,
+    },
+    /// Print the SQL of a migration for the configured database.
+    Sqlmigrate {
+        app_label: String,
+        /// A migration name or a unique prefix (0002)
+        migration_name: String,
+        /// The SQL that unapplies it
+        #[arg(long)]
+        backwards: bool,
+        #[arg(long, default_value = "default")]
+        database: String,
+    },
     /// Check the project for problems (settings, URL patterns) without serving.
     Check {
         /// Also apply the production checks, as with DEBUG off.
@@ -75,6 +112,33 @@ pub fn execute_from_command_line(project: Project) -> ExitCode {
 
 fn run(project: Project, command: Command) -> Result<(), String> {
     match command {
+        Command::Migrate {
+            app_label,
+            migration_name,
+            fake,
+            plan,
+            database,
+            ..
+        } => {
+            conf::configure((project.settings)());
+            super::migrate::migrate(project, app_label, migration_name, fake, plan, &database)
+        }
+        Command::Showmigrations {
+            app_labels,
+            database,
+        } => {
+            conf::configure((project.settings)());
+            super::migrate::showmigrations(project, &app_labels, &database)
+        }
+        Command::Sqlmigrate {
+            app_label,
+            migration_name,
+            backwards,
+            database,
+        } => {
+            conf::configure((project.settings)());
+            super::migrate::sqlmigrate(project, &app_label, &migration_name, backwards, &database)
+        }
         Command::Check { deploy } => {
             let settings = (project.settings)();
             let checked = if deploy {

@@ -1,3 +1,4 @@
 //! Django's `django.core`: the management commands of a project binary.
 
 pub mod management;
+mod migrate;

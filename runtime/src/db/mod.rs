@@ -1,4 +1,10 @@
-//! Django's `django.db`. Migrations are here now; connections, `transaction::atomic` and the
-//! schema editor arrive with the migration executor and the ORM.
+//! Django's `django.db`: the SQL dialects, connections to the DATABASES of the settings, and
+//! migrations (schema editor, recorder, executor). `transaction::atomic` and querysets arrive
+//! with the ORM.
 
+pub mod connection;
+mod dialect;
 pub mod migrations;
+
+pub use connection::{Connection, DbError};
+pub use dialect::Dialect;

@@ -1,0 +1,219 @@
+//! The migration commands of a project binary: `migrate`, `showmigrations`, `sqlmigrate`,
+//! printing what Django prints.
+
+use crate::Project;
+use crate::db::Connection;
+use crate::db::migrations::executor::{Executor, MigrateError, Step, Target};
+use crate::db::migrations::{Migration, recorder};
+
+type Result<T> = std::result::Result<T, String>;
+
+fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    crate::__private::block_on(f)
+}
+
+fn err(e: impl std::fmt::Display) -> String {
+    format!("CommandError: {e}")
+}
+
+async fn open(database: &str) -> Result<Connection> {
+    Connection::open(database).await.map_err(err)
+}
+
+/// `migrate [app] [target] [--fake] [--plan]`
+pub fn migrate(
+    project: Project,
+    app: Option<String>,
+    target: Option<String>,
+    fake: bool,
+    plan_only: bool,
+    database: &str,
+) -> Result<()> {
+    let migrations = (project.migrations)();
+    block_on(async {
+        let conn = open(database).await?;
+        recorder::ensure_table(&conn).await.map_err(err)?;
+        let applied = recorder::applied(&conn).await.map_err(err)?;
+        let mut executor = Executor::new(&migrations, applied).map_err(err)?;
+        let target = resolve_target(&executor, &migrations, app.as_deref(), target.as_deref())?;
+        let steps = executor.plan(&target);
+        if plan_only {
+            println!("Planned operations:");
+            if steps.is_empty() {
+                println!("  No planned migration operations.");
+            }
+            for step in &steps {
+                print_planned(&executor, conn.dialect, step)?;
+            }
+            return Ok(());
+        }
+        println!("Operations to perform:");
+        match &target {
+            Target::All => {
+                let apps: Vec<&str> = executor.graph.apps().into_iter().collect();
+                println!(
+                    "  Apply all migrations: {}",
+                    if apps.is_empty() {
+                        "(none)".into()
+                    } else {
+                        apps.join(", ")
+                    }
+                );
+            }
+            Target::AppLatest(a) => println!("  Apply all migrations: {a}"),
+            Target::Zero(a) => println!("  Unapply all migrations: {a}"),
+            Target::Migration((a, n)) => println!("  Target specific migration: {n}, from {a}"),
+        }
+        println!("Running migrations:");
+        if steps.is_empty() {
+            println!("  No migrations to apply.");
+        }
+        for step in &steps {
+            let verb = if step.backwards {
+                "Unapplying"
+            } else {
+                "Applying"
+            };
+            print!("  {verb} {}.{}...", step.key.0, step.key.1);
+            let _ = std::io::Write::flush(&mut std::io::stdout());
+            match executor.run(&conn, step, fake).await {
+                Ok(()) => println!("{}", if fake { " FAKED" } else { " OK" }),
+                Err(e) => {
+                    println!(" FAILED");
+                    return Err(err(e));
+                }
+            }
+        }
+        Ok(())
+    })
+}
+
+fn resolve_target(
+    executor: &Executor<'_>,
+    migrations: &[Migration],
+    app: Option<&str>,
+    target: Option<&str>,
+) -> Result<Target> {
+    let Some(app) = app else {
+        return Ok(Target::All);
+    };
+    if !migrations.iter().any(|m| m.app_label == app) {
+        return Err(err(format!("App '{app}' does not have migrations.")));
+    }
+    match target {
+        None => Ok(Target::AppLatest(app.to_owned())),
+        Some("zero") => Ok(Target::Zero(app.to_owned())),
+        Some(name) => executor
+            .graph
+            .resolve(app, name)
+            .map(Target::Migration)
+            .map_err(err),
+    }
+}
+
+fn print_planned(executor: &Executor<'_>, dialect: crate::db::Dialect, step: &Step) -> Result<()> {
+    let m = executor
+        .graph
+        .get(&step.key)
+        .ok_or_else(|| err("unknown migration"))?;
+    println!("{}.{}", m.app_label, m.name);
+    let ops: Vec<_> = if step.backwards {
+        m.operations.iter().rev().collect()
+    } else {
+        m.operations.iter().collect()
+    };
+    for op in ops {
+        let irreversible = step.backwards && !op.is_reversible();
+        let _ = dialect;
+        println!(
+            "    {}{}",
+            if step.backwards { "Undo " } else { "" },
+            op.describe()
+        );
+        if irreversible {
+            println!("      Raw SQL operation -> IRREVERSIBLE");
+        }
+    }
+    Ok(())
+}
+
+/// `showmigrations [app ...]`: each app's migrations, [X] applied, [ ] not.
+pub fn showmigrations(project: Project, apps: &[String], database: &str) -> Result<()> {
+    let migrations = (project.migrations)();
+    block_on(async {
+        let conn = open(database).await?;
+        recorder::ensure_table(&conn).await.map_err(err)?;
+        let applied = recorder::applied(&conn).await.map_err(err)?;
+        let executor = Executor::new(&migrations, applied.clone()).map_err(err)?;
+        let labels: Vec<String> = if apps.is_empty() {
+            project.apps.iter().map(|a| a.label.to_owned()).collect()
+        } else {
+            for a in apps {
+                if !project.apps.iter().any(|c| c.label == a) {
+                    return Err(err(format!("No installed app with label '{a}'.")));
+                }
+            }
+            apps.to_vec()
+        };
+        for app in labels {
+            println!("{app}");
+            let nodes = executor.graph.app_nodes(&app);
+            if nodes.is_empty() {
+                println!(" (no migrations)");
+            }
+            for key in nodes {
+                let mark = if applied.contains(&key) { "X" } else { " " };
+                println!(" [{mark}] {}", key.1);
+            }
+        }
+        Ok(())
+    })
+}
+
+/// `sqlmigrate app name [--backwards]`: the SQL a migration runs on the configured database.
+pub fn sqlmigrate(
+    project: Project,
+    app: &str,
+    name: &str,
+    backwards: bool,
+    database: &str,
+) -> Result<()> {
+    let migrations = (project.migrations)();
+    let url = crate::conf::settings()
+        .DATABASES
+        .url(database)
+        .ok_or_else(|| {
+            err(format!(
+                "the database alias '{database}' is not in DATABASES"
+            ))
+        })?;
+    let dialect = crate::db::Dialect::from_url(&url).ok_or_else(|| {
+        err(format!(
+            "unknown database URL scheme: {}",
+            crate::db::connection::redact(&url)
+        ))
+    })?;
+    if !migrations.iter().any(|m| m.app_label == app) {
+        return Err(err(format!("App '{app}' does not have migrations")));
+    }
+    let executor = Executor::new(&migrations, Default::default()).map_err(err)?;
+    let key = executor.graph.resolve(app, name).map_err(err)?;
+    let step = Step { key, backwards };
+    let sql = executor
+        .sql(dialect, &step)
+        .map_err(|e: MigrateError| err(e))?;
+    let atomic = dialect.can_rollback_ddl();
+    if atomic {
+        println!("BEGIN;");
+    }
+    for (description, statements) in sql {
+        println!("--\n-- {description}\n--");
+        for s in statements {
+            println!("{s};");
+        }
+    }
+    if atomic {
+        println!("COMMIT;");
+    }
+    Ok(())
+}
