@@ -234,6 +234,100 @@ fn generated_app_tests_pass() {
     );
 }
 
+/// migrate, showmigrations and sqlmigrate through `rjango`, as a user types them, on the
+/// project's default SQLite database.
+#[test]
+fn migrate_commands_on_sqlite() {
+    let root = &seed_project().root;
+    let run = |args: &[&str]| {
+        let out = project::rjango()
+            .args(args)
+            .current_dir(root)
+            .env("DEBUG", "true")
+            .output()
+            .unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (out.status.code(), text)
+    };
+    let (code, text) = run(&["showmigrations"]);
+    assert_eq!(
+        (code, text.as_str()),
+        (Some(0), "blog\n [ ] 0001_initial\n")
+    );
+    let (_, text) = run(&["migrate", "--plan"]);
+    assert_eq!(
+        text,
+        "Planned operations:\nblog.0001_initial\n    Create model Author\n    Create model Post\n"
+    );
+    let (_, text) = run(&["sqlmigrate", "blog", "0001"]);
+    assert!(
+        text.starts_with("BEGIN;\n--\n-- Create model Author\n--\nCREATE TABLE \"blog_author\""),
+        "{text}"
+    );
+    assert!(text.contains("\"author_id\" bigint NOT NULL REFERENCES \"blog_author\" (\"id\") DEFERRABLE INITIALLY DEFERRED"), "{text}");
+    assert!(text.trim_end().ends_with("COMMIT;"), "{text}");
+    let (code, text) = run(&["migrate"]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("Operations to perform:\n  Apply all migrations: blog\nRunning migrations:\n  Applying blog.0001_initial... OK"), "{text}");
+    assert!(
+        root.join("db.sqlite3").exists(),
+        "the default database is BASE_DIR/db.sqlite3"
+    );
+    let (_, text) = run(&["showmigrations", "blog"]);
+    assert_eq!(text, "blog\n [X] 0001_initial\n");
+    let (_, text) = run(&["migrate"]);
+    assert!(text.contains("No migrations to apply."), "{text}");
+    let (code, text) = run(&["migrate", "blog", "zero"]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(
+        text.contains("Unapplying blog.0001_initial... OK"),
+        "{text}"
+    );
+    let (_, text) = run(&["migrate", "blog", "0001", "--fake"]);
+    assert!(
+        text.contains("Applying blog.0001_initial... FAKED"),
+        "{text}"
+    );
+    let (_, text) = run(&["migrate", "blog", "zero", "--fake"]);
+    assert!(
+        text.contains("Unapplying blog.0001_initial... FAKED"),
+        "{text}"
+    );
+    let (code, text) = run(&["migrate", "shop"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        text.contains("App 'shop' does not have migrations."),
+        "{text}"
+    );
+    let (code, text) = run(&["sqlmigrate", "blog", "0009"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        text.contains("Cannot find a migration matching '0009' from app 'blog'"),
+        "{text}"
+    );
+
+    // A database that cannot be reached: one clear line, exit 1.
+    let out = project::rjango()
+        .args(["migrate"])
+        .current_dir(root)
+        .env("DATABASE_URL", "postgres://postgres@127.0.0.1:1/nowhere")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr.contains(
+            "could not connect to the database 'default' (postgres://postgres@127.0.0.1:1/nowhere)"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+}
+
 /// The migrations makemigrations wrote are compiled into the binary, and replay cleanly.
 #[test]
 fn migrations_are_compiled_in() {

@@ -335,3 +335,87 @@ fn rows_survive_a_chain_of_changes() {
         }
     });
 }
+
+mod failing {
+    rjango::migration! {
+        dependencies: [("shop", "0001_initial")],
+        operations: [
+            AddField { model_name: "author", name: "bio", field: TextField { null: true } },
+            RunSql { sql: "THIS IS NOT SQL", reverse_sql: "" },
+        ],
+    }
+}
+
+/// A migration that fails half-way: rolled back whole and not recorded on SQLite and
+/// PostgreSQL; on MySQL (no transactional DDL) not recorded, with the failing statement named.
+#[test]
+fn a_failing_migration_is_not_recorded() {
+    rjango::__private::block_on(async {
+        let migrations = vec![
+            m0001::migration("shop", "0001_initial"),
+            failing::migration("shop", "0002_broken"),
+        ];
+        for dialect in DIALECTS {
+            let Some(db) = TestDb::open(dialect).await else {
+                continue;
+            };
+            recorder::ensure_table(&db.conn).await.unwrap();
+            let mut executor = Executor::new(&migrations, Default::default()).unwrap();
+            let key = |n: &str| ("shop".to_owned(), n.to_owned());
+            executor
+                .run(
+                    &db.conn,
+                    &Step {
+                        key: key("0001_initial"),
+                        backwards: false,
+                    },
+                    false,
+                )
+                .await
+                .unwrap();
+            let err = executor
+                .run(
+                    &db.conn,
+                    &Step {
+                        key: key("0002_broken"),
+                        backwards: false,
+                    },
+                    false,
+                )
+                .await
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.contains("statement 2 of 2") && err.contains("THIS IS NOT SQL"),
+                "{dialect:?}: {err}"
+            );
+            let applied = recorder::applied(&db.conn).await.unwrap();
+            assert_eq!(
+                applied.len(),
+                1,
+                "{dialect:?}: the failed migration is not recorded"
+            );
+            let columns: Vec<String> = introspect(&db.conn).await["shop_author"]
+                .columns
+                .iter()
+                .map(|c| c.name.clone())
+                .collect();
+            if dialect.can_rollback_ddl() {
+                assert!(err.contains("rolled back"), "{err}");
+                assert!(
+                    !columns.contains(&"bio".to_owned()),
+                    "{dialect:?}: the first statement was rolled back too"
+                );
+            } else {
+                assert!(
+                    err.contains("NOT recorded") && err.contains("cannot roll back DDL"),
+                    "{err}"
+                );
+                assert!(
+                    columns.contains(&"bio".to_owned()),
+                    "MySQL keeps what ran; the message says so"
+                );
+            }
+        }
+    });
+}
