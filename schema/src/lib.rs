@@ -4,6 +4,7 @@
 //! operation and the state before it. Plain data with no dependencies, so both the code
 //! generator and a project's binary can use it.
 
+pub mod clock;
 pub mod migration;
 pub mod operations;
 pub mod state;

@@ -418,3 +418,40 @@ impl FieldType {
         }
     }
 }
+
+impl FieldType {
+    /// The field types that take no parameters, by Django's class name (`TextField`), and the
+    /// text types whose max_length has Django's default (SlugField 50, EmailField 254,
+    /// URLField 200): one table for every parser of field declarations.
+    pub fn from_class(class: &str, max_length: Option<u32>) -> Option<FieldType> {
+        use FieldType as T;
+        Some(match class {
+            "AutoField" => T::AutoField,
+            "BigAutoField" => T::BigAutoField,
+            "SmallAutoField" => T::SmallAutoField,
+            "TextField" => T::TextField,
+            "SlugField" => T::SlugField {
+                max_length: max_length.unwrap_or(50),
+            },
+            "EmailField" => T::EmailField {
+                max_length: max_length.unwrap_or(254),
+            },
+            "URLField" => T::URLField {
+                max_length: max_length.unwrap_or(200),
+            },
+            "IntegerField" => T::IntegerField,
+            "BigIntegerField" => T::BigIntegerField,
+            "SmallIntegerField" => T::SmallIntegerField,
+            "PositiveIntegerField" => T::PositiveIntegerField,
+            "PositiveBigIntegerField" => T::PositiveBigIntegerField,
+            "PositiveSmallIntegerField" => T::PositiveSmallIntegerField,
+            "BooleanField" => T::BooleanField,
+            "FloatField" => T::FloatField,
+            "DurationField" => T::DurationField,
+            "UUIDField" => T::UUIDField,
+            "JSONField" => T::JSONField,
+            "BinaryField" => T::BinaryField,
+            _ => return None,
+        })
+    }
+}

@@ -194,12 +194,6 @@ fn struct_parts(e: &Expr) -> R<(String, Vec<(String, &Expr)>)> {
 pub fn field(e: &Expr) -> R<FieldState> {
     let (class, pairs) = struct_parts(e)?;
     let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| *v);
-    let length = |default: u32| {
-        get("max_length")
-            .map(uint)
-            .transpose()
-            .map(|v| v.unwrap_or(default))
-    };
     let flag = |k: &str| get(k).map(bool_of).transpose().map(|v| v.unwrap_or(false));
     let related = || -> R<(String, Option<String>)> {
         let to = get("to").ok_or_else(|| {
@@ -215,33 +209,12 @@ pub fn field(e: &Expr) -> R<FieldState> {
             .ok_or_else(|| syn::Error::new(v.span(), format!("unknown on_delete `{name}`")))
     };
     let field_type = match class.as_str() {
-        "AutoField" => FieldType::AutoField,
-        "BigAutoField" => FieldType::BigAutoField,
-        "SmallAutoField" => FieldType::SmallAutoField,
         "CharField" => FieldType::CharField {
             max_length: uint(
                 get("max_length")
                     .ok_or_else(|| syn::Error::new(e.span(), "CharField needs max_length"))?,
             )?,
         },
-        "TextField" => FieldType::TextField,
-        "SlugField" => FieldType::SlugField {
-            max_length: length(50)?,
-        },
-        "EmailField" => FieldType::EmailField {
-            max_length: length(254)?,
-        },
-        "URLField" => FieldType::URLField {
-            max_length: length(200)?,
-        },
-        "IntegerField" => FieldType::IntegerField,
-        "BigIntegerField" => FieldType::BigIntegerField,
-        "SmallIntegerField" => FieldType::SmallIntegerField,
-        "PositiveIntegerField" => FieldType::PositiveIntegerField,
-        "PositiveBigIntegerField" => FieldType::PositiveBigIntegerField,
-        "PositiveSmallIntegerField" => FieldType::PositiveSmallIntegerField,
-        "BooleanField" => FieldType::BooleanField,
-        "FloatField" => FieldType::FloatField,
         "DecimalField" => FieldType::DecimalField {
             max_digits: uint(
                 get("max_digits")
@@ -265,10 +238,6 @@ pub fn field(e: &Expr) -> R<FieldState> {
             auto_now: flag("auto_now")?,
             auto_now_add: flag("auto_now_add")?,
         },
-        "DurationField" => FieldType::DurationField,
-        "UUIDField" => FieldType::UUIDField,
-        "JSONField" => FieldType::JSONField,
-        "BinaryField" => FieldType::BinaryField,
         "ForeignKey" => {
             let (to, related_name) = related()?;
             FieldType::ForeignKey {
@@ -293,7 +262,10 @@ pub fn field(e: &Expr) -> R<FieldState> {
                 db_table: get("db_table").map(string).transpose()?,
             }
         }
-        other => return err(e.span(), format!("unknown field type `{other}`")),
+        other => match FieldType::from_class(other, get("max_length").map(uint).transpose()?) {
+            Some(t) => t,
+            None => return err(e.span(), format!("unknown field type `{other}`")),
+        },
     };
     let mut f = FieldState::new(field_type);
     for (key, v) in &pairs {

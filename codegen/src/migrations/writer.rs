@@ -158,28 +158,9 @@ pub fn symbol(op: &Operation) -> char {
 
 /// `2026-11-24 10:05 UTC` and Django's name timestamp `20261124_1005`, from the clock.
 pub fn now() -> (String, String) {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let days = (secs / 86_400) as i64;
-    let (y, m, d) = civil_from_days(days);
-    let (hh, mm) = ((secs % 86_400) / 3600, (secs % 3600) / 60);
+    let (y, m, d, hh, mm, _) = rjango_schema::clock::now_utc();
     (
         format!("{y:04}-{m:02}-{d:02} {hh:02}:{mm:02} UTC"),
         format!("{y:04}{m:02}{d:02}_{hh:02}{mm:02}"),
     )
-}
-
-/// Days since 1970-01-01 to (year, month, day) (Howard Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
 }

@@ -1363,32 +1363,10 @@ fn parse_field(f: &syn::Field, model: &str, scope: &Scope) -> MResult<ParsedFiel
         )
     };
     state.field_type = match kind {
-        "AutoField" => FieldType::AutoField,
-        "BigAutoField" => FieldType::BigAutoField,
-        "SmallAutoField" => FieldType::SmallAutoField,
         "CharField" => FieldType::CharField {
             max_length: max_length
                 .ok_or_else(|| require("max_length (Django's fields.E120)", "max_length = 200"))?,
         },
-        "TextField" => FieldType::TextField,
-        // Django's defaults for these.
-        "SlugField" => FieldType::SlugField {
-            max_length: max_length.unwrap_or(50),
-        },
-        "EmailField" => FieldType::EmailField {
-            max_length: max_length.unwrap_or(254),
-        },
-        "URLField" => FieldType::URLField {
-            max_length: max_length.unwrap_or(200),
-        },
-        "IntegerField" => FieldType::IntegerField,
-        "BigIntegerField" => FieldType::BigIntegerField,
-        "SmallIntegerField" => FieldType::SmallIntegerField,
-        "PositiveIntegerField" => FieldType::PositiveIntegerField,
-        "PositiveBigIntegerField" => FieldType::PositiveBigIntegerField,
-        "PositiveSmallIntegerField" => FieldType::PositiveSmallIntegerField,
-        "BooleanField" => FieldType::BooleanField,
-        "FloatField" => FieldType::FloatField,
         "DecimalField" => {
             let example = "max_digits = 10, decimal_places = 2";
             let max_digits = max_digits.ok_or_else(|| {
@@ -1434,10 +1412,6 @@ fn parse_field(f: &syn::Field, model: &str, scope: &Scope) -> MResult<ParsedFiel
                 },
             }
         }
-        "DurationField" => FieldType::DurationField,
-        "UUIDField" => FieldType::UUIDField,
-        "JSONField" => FieldType::JSONField,
-        "BinaryField" => FieldType::BinaryField,
         "ForeignKey" | "OneToOneField" => {
             let (on_delete, span) = on_delete.ok_or_else(|| {
                 require("on_delete, as Django requires it", "on_delete = Cascade")
@@ -1483,7 +1457,9 @@ fn parse_field(f: &syn::Field, model: &str, scope: &Scope) -> MResult<ParsedFiel
             related_name,
             db_table,
         },
-        _ => unreachable!("FIELD_TYPES covers the kinds"),
+        // The rest take no parameters, or a max_length with Django's default.
+        other => FieldType::from_class(other, max_length)
+            .expect("FIELD_TYPES lists only the kinds FieldType knows"),
     };
     if state.field_type.is_auto() && !state.primary_key {
         return Err(ModelError::new(
