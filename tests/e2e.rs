@@ -378,8 +378,9 @@ fn production_mode_shows_nothing_internal() {
     }
     assert_eq!(get(port, "/hello/").text(), "Hello, world");
     assert!(
-        server.output().contains("Internal Server Error: /boom/"),
-        "the 500 is logged"
+        server.wait_for_output("Internal Server Error: /boom/", Duration::from_secs(10)),
+        "the 500 is logged:\n{}",
+        server.output()
     );
 
     // ALLOWED_HOSTS from the environment.
