@@ -419,3 +419,54 @@ fn a_failing_migration_is_not_recorded() {
         }
     });
 }
+
+/// A function a RunRust operation names (the compiler checks the path exists).
+pub fn fill_titles() {}
+
+mod with_code {
+    rjango::migration! {
+        dependencies: [("shop", "0001_initial")],
+        operations: [RunRust { code: crate::fill_titles }],
+    }
+}
+
+/// A migration whose RunRust code cannot run is refused, never recorded as if it had run.
+#[test]
+fn run_rust_is_refused_not_skipped() {
+    rjango::__private::block_on(async {
+        let migrations = vec![
+            m0001::migration("shop", "0001_initial"),
+            with_code::migration("shop", "0002_code"),
+        ];
+        let db = TestDb::open(Dialect::Sqlite).await.unwrap();
+        recorder::ensure_table(&db.conn).await.unwrap();
+        let mut executor = Executor::new(&migrations, Default::default()).unwrap();
+        let step = |n: &str| Step {
+            key: ("shop".to_owned(), n.to_owned()),
+            backwards: false,
+        };
+        executor
+            .run(&db.conn, &step("0001_initial"), false)
+            .await
+            .unwrap();
+        let err = executor
+            .run(&db.conn, &step("0002_code"), false)
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("RunRust (crate::fill_titles) cannot run yet") && err.contains("--fake"),
+            "{err}"
+        );
+        assert_eq!(recorder::applied(&db.conn).await.unwrap().len(), 1);
+        executor
+            .run(&db.conn, &step("0002_code"), true)
+            .await
+            .unwrap();
+        assert_eq!(
+            recorder::applied(&db.conn).await.unwrap().len(),
+            2,
+            "--fake records it"
+        );
+    });
+}
