@@ -86,6 +86,57 @@ pub enum SchemaError {
 }
 
 /// SQL statements that apply `op` (of app `app`) to a database whose schema is `before`.
+/// The models (app, lower-cased name) whose tables `op` can change: the ones it names, and
+/// every model with a relation to one of them, before or after it.
+fn touched_models(
+    app: &str,
+    op: &Operation,
+    before: &ProjectState,
+    after: &ProjectState,
+) -> std::collections::BTreeSet<(String, String)> {
+    let key = |name: &str| (app.to_owned(), name.to_ascii_lowercase());
+    let mut seeds = std::collections::BTreeSet::new();
+    match op {
+        Operation::CreateModel { name, .. }
+        | Operation::DeleteModel { name }
+        | Operation::AlterModelTable { name, .. }
+        | Operation::AlterModelOptions { name, .. }
+        | Operation::AlterUniqueTogether { name, .. } => {
+            seeds.insert(key(name));
+        }
+        Operation::RenameModel { old_name, new_name } => {
+            seeds.insert(key(old_name));
+            seeds.insert(key(new_name));
+        }
+        Operation::AddField { model_name, .. }
+        | Operation::RemoveField { model_name, .. }
+        | Operation::AlterField { model_name, .. }
+        | Operation::RenameField { model_name, .. }
+        | Operation::AddIndex { model_name, .. }
+        | Operation::RemoveIndex { model_name, .. }
+        | Operation::AddConstraint { model_name, .. }
+        | Operation::RemoveConstraint { model_name, .. } => {
+            seeds.insert(key(model_name));
+        }
+        Operation::RunSql { .. } | Operation::RunRust { .. } => {}
+    }
+    let mut touched = seeds.clone();
+    for state in [before, after] {
+        for (k, m) in &state.models {
+            let points_at_seed = m.fields.iter().any(|(_, f)| {
+                f.field_type
+                    .related_model()
+                    .and_then(|t| t.split_once('.'))
+                    .is_some_and(|(a, n)| seeds.contains(&(a.to_owned(), n.to_ascii_lowercase())))
+            });
+            if points_at_seed {
+                touched.insert(k.clone());
+            }
+        }
+    }
+    touched
+}
+
 pub fn forwards(
     dialect: Dialect,
     app: &str,
@@ -100,8 +151,12 @@ pub fn forwards(
     let mut after = before.clone();
     op.state_forwards(app, &mut after)
         .map_err(|e| SchemaError::State(e.0))?;
-    let tb = tables::tables(dialect, before)?;
-    let ta = tables::tables(dialect, &after)?;
+    // Only the tables the operation can touch: its model's, and those of the models pointing
+    // at it (their foreign keys and join tables). Deriving every table of a large project for
+    // every operation made migrate quadratic in the number of models.
+    let touched = touched_models(app, op, before, &after);
+    let tb = tables::tables(dialect, before, Some(&touched))?;
+    let ta = tables::tables(dialect, &after, Some(&touched))?;
     let plan = ddl::core(dialect, app, op, &tb, &ta)?;
     let old: Vec<Derived> = tb
         .iter()

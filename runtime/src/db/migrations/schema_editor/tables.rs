@@ -142,10 +142,18 @@ fn col(
     })
 }
 
-/// Every table of `state`, models in key order, each followed by its join tables.
-pub(crate) fn tables(d: Dialect, state: &ProjectState) -> Result<Vec<Table>, SchemaError> {
+/// The tables of `state` (of the models in `only`, when given), models in key order, each
+/// followed by its join tables. Foreign key targets resolve against the whole state.
+pub(crate) fn tables(
+    d: Dialect,
+    state: &ProjectState,
+    only: Option<&std::collections::BTreeSet<(String, String)>>,
+) -> Result<Vec<Table>, SchemaError> {
     let mut out = Vec::new();
-    for m in state.models.values() {
+    for (key, m) in &state.models {
+        if only.is_some_and(|keep| !keep.contains(key)) {
+            continue;
+        }
         let app = &m.app_label;
         let mut cols = Vec::new();
         for (n, f) in &m.fields {
