@@ -48,6 +48,14 @@ fn seed_project() -> &'static Built {
         std::fs::copy(Path::new(FIXTURES).join("models.rs"), root.join("src/blog/models.rs")).unwrap();
         let made = project::run_rjango(&root, &["makemigrations", "--noinput"]);
         assert!(made.contains("0001_initial.rs"), "{made}");
+        // A hand-written data migration (RunRust) after the generated one.
+        std::fs::copy(Path::new(FIXTURES).join("data.rs"), root.join("src/blog/data.rs")).unwrap();
+        std::fs::copy(
+            Path::new(FIXTURES).join("0002_seed_authors.rs"),
+            root.join("src/blog/migrations/0002_seed_authors.rs"),
+        )
+        .unwrap();
+        edit(&root.join("src/blog/mod.rs"), "pub mod admin;", "pub mod admin;\npub mod data;");
         edit(&root.join("src/main.rs"), "mod generated;", "mod generated;\nmod middleware;\nmod views;");
         edit(
             &root.join("src/settings.rs"),
@@ -256,12 +264,17 @@ fn migrate_commands_on_sqlite() {
     let (code, text) = run(&["showmigrations"]);
     assert_eq!(
         (code, text.as_str()),
-        (Some(0), "blog\n [ ] 0001_initial\n")
+        (Some(0), "blog\n [ ] 0001_initial\n [ ] 0002_seed_authors\n")
     );
     let (_, text) = run(&["migrate", "--plan"]);
     assert_eq!(
         text,
-        "Planned operations:\nblog.0001_initial\n    Create model Author\n    Create model Post\n"
+        "Planned operations:\nblog.0001_initial\n    Create model Author\n    Create model Post\nblog.0002_seed_authors\n    Raw Rust operation\n"
+    );
+    let (_, text) = run(&["sqlmigrate", "blog", "0002"]);
+    assert_eq!(
+        text,
+        "BEGIN;\n--\n-- Raw Rust operation\n--\n-- THIS OPERATION CANNOT BE WRITTEN AS SQL (crate::blog::data::seed_authors)\nCOMMIT;\n"
     );
     let (_, text) = run(&["sqlmigrate", "blog", "0001"]);
     assert!(
@@ -272,21 +285,30 @@ fn migrate_commands_on_sqlite() {
     assert!(text.trim_end().ends_with("COMMIT;"), "{text}");
     let (code, text) = run(&["migrate"]);
     assert_eq!(code, Some(0), "{text}");
-    assert!(text.contains("Operations to perform:\n  Apply all migrations: blog\nRunning migrations:\n  Applying blog.0001_initial... OK"), "{text}");
+    assert!(text.contains("Operations to perform:\n  Apply all migrations: blog\nRunning migrations:\n  Applying blog.0001_initial... OK\n  Applying blog.0002_seed_authors... OK"), "{text}");
     assert!(
         root.join("db.sqlite3").exists(),
         "the default database is BASE_DIR/db.sqlite3"
     );
+    assert_eq!(authors(root), "Ada,Grace", "the RunRust function ran");
     let (_, text) = run(&["showmigrations", "blog"]);
-    assert_eq!(text, "blog\n [X] 0001_initial\n");
+    assert_eq!(text, "blog\n [X] 0001_initial\n [X] 0002_seed_authors\n");
     let (_, text) = run(&["migrate"]);
     assert!(text.contains("No migrations to apply."), "{text}");
+    let (code, text) = run(&["migrate", "blog", "0001"]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(
+        text.contains("Unapplying blog.0002_seed_authors... OK"),
+        "{text}"
+    );
+    assert_eq!(authors(root), "", "its reverse_code ran");
     let (code, text) = run(&["migrate", "blog", "zero"]);
     assert_eq!(code, Some(0), "{text}");
     assert!(
         text.contains("Unapplying blog.0001_initial... OK"),
         "{text}"
     );
+    assert!(!text.contains("0002"), "{text}");
     let (_, text) = run(&["migrate", "blog", "0001", "--fake"]);
     assert!(
         text.contains("Applying blog.0001_initial... FAKED"),
@@ -328,6 +350,25 @@ fn migrate_commands_on_sqlite() {
     assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
 }
 
+/// The authors' names in the project's SQLite database, read with Python's sqlite3 (another
+/// client than the one that wrote them).
+fn authors(root: &Path) -> String {
+    let out = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import sqlite3,sys; print(','.join(r[0] for r in sqlite3.connect(sys.argv[1]).execute('SELECT name FROM blog_author ORDER BY name')))",
+        ])
+        .arg(root.join("db.sqlite3"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
 /// The migrations makemigrations wrote are compiled into the binary, and replay cleanly.
 #[test]
 fn migrations_are_compiled_in() {
@@ -343,7 +384,7 @@ fn migrations_are_compiled_in() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(
-        stdout.contains("1 migration in 1 app replays to 2 models"),
+        stdout.contains("2 migrations in 1 app replay to 2 models"),
         "{stdout}"
     );
 }

@@ -311,6 +311,7 @@ fn render_mod(name: &str, apps: &[String], urlconfs: &[UrlConfFile]) -> TokenStr
                 root_urlconf: crate::urls::urlpatterns,
                 apps: APPS,
                 migrations: migrations::all,
+                migration_code: migrations::code,
             }
         }
 
@@ -334,15 +335,17 @@ fn render_migrations(root: &Path, files: &[(String, PathBuf)]) -> TokenStream {
         let rel = file.strip_prefix(root.join("src")).unwrap_or(file);
         let path = format!("../{}", rel.to_string_lossy().replace('\\', "/"));
         let call = quote!(#module::migration(#app, #stem));
+        let code = quote!(#module::code(#app, #stem));
         (
             quote! {
                 #[path = #path]
                 mod #module;
             },
-            call,
+            (call, code),
         )
     });
     let (decls, calls): (Vec<_>, Vec<_>) = mods.unzip();
+    let (calls, codes): (Vec<_>, Vec<_>) = calls.into_iter().unzip();
     quote! {
         //! Every migration of the installed apps, compiled into the project binary (one binary
         //! to deploy). Regenerated when a migration file is added or removed.
@@ -353,6 +356,11 @@ fn render_migrations(root: &Path, files: &[(String, PathBuf)]) -> TokenStream {
         /// All migrations, each with its app and name.
         pub fn all() -> ::std::vec::Vec<::rjango::db::migrations::Migration> {
             ::std::vec![#(#calls),*]
+        }
+
+        /// The RunRust functions each migration names.
+        pub fn code() -> ::std::vec::Vec<::rjango::db::migrations::MigrationCode> {
+            ::std::vec![#(#codes),*]
         }
     }
 }

@@ -38,6 +38,8 @@ pub struct Project {
     pub apps: &'static [apps::AppConfig],
     /// Every migration of the installed apps (src/generated/migrations.rs).
     pub migrations: fn() -> Vec<db::migrations::Migration>,
+    /// The RunRust functions those migrations name.
+    pub migration_code: fn() -> Vec<db::migrations::MigrationCode>,
 }
 
 impl std::fmt::Debug for Project {

@@ -69,6 +69,8 @@ mod m0004 {
             AddIndex { model_name: "post", index: Index { name: "shop_post_headline_idx", fields: ["headline"] } },
             AddConstraint { model_name: "post", constraint: UniqueConstraint { name: "shop_post_author_headline_uniq", fields: ["author", "headline"] } },
             AlterUniqueTogether { name: "post", unique_together: [["headline", "subtitle"]] },
+            AddConstraint { model_name: "post", constraint: CheckConstraint { name: "shop_post_views_gte_0", check: "views >= 0" } },
+            AlterModelOptions { name: "post", options: ModelOptions { ordering: ["-views"], verbose_name: "article" } },
         ],
     }
 }
@@ -78,6 +80,7 @@ mod m0005 {
         operations: [
             RemoveIndex { model_name: "post", name: "shop_post_headline_idx" },
             RemoveConstraint { model_name: "post", name: "shop_post_author_headline_uniq" },
+            RemoveConstraint { model_name: "post", name: "shop_post_views_gte_0" },
             AlterUniqueTogether { name: "post", unique_together: [] },
             RemoveField { model_name: "post", name: "body" },
         ],
@@ -420,19 +423,142 @@ fn a_failing_migration_is_not_recorded() {
     });
 }
 
-/// A function a RunRust operation names (the compiler checks the path exists).
-pub fn fill_titles() {}
+/// RunRust functions, as a user writes them in their app (Django's RunPython callables).
+pub async fn shout_names(db: &rjango::db::Connection) -> Result<(), rjango::db::DbError> {
+    db.execute("UPDATE shop_author SET name = UPPER(name)")
+        .await
+}
+
+pub async fn quiet_names(db: &rjango::db::Connection) -> Result<(), rjango::db::DbError> {
+    db.execute("UPDATE shop_author SET name = LOWER(name)")
+        .await
+}
+
+/// Changes rows, then fails: its change must not survive.
+pub async fn fail_half_way(db: &rjango::db::Connection) -> Result<(), String> {
+    db.execute("UPDATE shop_author SET name = 'changed'")
+        .await
+        .map_err(|e| e.to_string())?;
+    Err("the data did not fit".to_owned())
+}
 
 mod with_code {
     rjango::migration! {
         dependencies: [("shop", "0001_initial")],
-        operations: [RunRust { code: crate::fill_titles }],
+        operations: [
+            AddField { model_name: "author", name: "bio", field: TextField { null: true } },
+            RunRust { code: crate::shout_names, reverse_code: crate::quiet_names },
+        ],
     }
 }
 
-/// A migration whose RunRust code cannot run is refused, never recorded as if it had run.
+mod with_failing_code {
+    rjango::migration! {
+        dependencies: [("shop", "0002_code")],
+        operations: [RunRust { code: crate::fail_half_way }],
+    }
+}
+
+/// RunRust functions run inside their migration, forwards and backwards, on every database;
+/// one that fails rolls its changes back and its migration is not recorded.
 #[test]
-fn run_rust_is_refused_not_skipped() {
+fn run_rust_runs_forwards_and_backwards() {
+    rjango::__private::block_on(async {
+        let migrations = vec![
+            m0001::migration("shop", "0001_initial"),
+            with_code::migration("shop", "0002_code"),
+            with_failing_code::migration("shop", "0003_fails"),
+        ];
+        let code = vec![
+            with_code::code("shop", "0002_code"),
+            with_failing_code::code("shop", "0003_fails"),
+        ];
+        let mut ran = Vec::new();
+        for dialect in DIALECTS {
+            let Some(db) = TestDb::open(dialect).await else {
+                continue;
+            };
+            recorder::ensure_table(&db.conn).await.unwrap();
+            let mut executor = Executor::new(&migrations, Default::default())
+                .unwrap()
+                .with_code(code.clone());
+            let step = |n: &str, backwards| Step {
+                key: ("shop".to_owned(), n.to_owned()),
+                backwards,
+            };
+            let names = || async {
+                db.conn
+                    .query_strings("SELECT name FROM shop_author ORDER BY id", &["name"])
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|r| r[0].clone().unwrap())
+                    .collect::<Vec<_>>()
+            };
+            executor
+                .run(&db.conn, &step("0001_initial", false), false)
+                .await
+                .unwrap();
+            db.conn
+                .execute(
+                    "INSERT INTO shop_author (name, email) VALUES ('ann', 'a@x'), ('bob', 'b@x')",
+                )
+                .await
+                .unwrap();
+            executor
+                .run(&db.conn, &step("0002_code", false), false)
+                .await
+                .unwrap();
+            assert_eq!(
+                names().await,
+                ["ANN", "BOB"],
+                "{dialect:?}: code ran forwards"
+            );
+
+            let err = executor
+                .run(&db.conn, &step("0003_fails", false), false)
+                .await
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.contains("RunRust crate::fail_half_way")
+                    && err.contains("the data did not fit"),
+                "{dialect:?}: {err}"
+            );
+            assert_eq!(
+                names().await,
+                ["ANN", "BOB"],
+                "{dialect:?}: the failed function's change was rolled back"
+            );
+            assert_eq!(recorder::applied(&db.conn).await.unwrap().len(), 2);
+
+            executor
+                .run(&db.conn, &step("0002_code", true), false)
+                .await
+                .unwrap();
+            assert_eq!(
+                names().await,
+                ["ann", "bob"],
+                "{dialect:?}: reverse_code ran"
+            );
+            assert!(
+                !introspect(&db.conn).await["shop_author"]
+                    .columns
+                    .iter()
+                    .any(|c| c.name == "bio"),
+                "{dialect:?}: the field was removed too"
+            );
+            ran.push(dialect);
+        }
+        println!("RunRust ran on {ran:?}");
+        assert!(ran.contains(&Dialect::Sqlite));
+    });
+}
+
+/// A function a migration names but the binary lacks (a stale build) is an error that says
+/// how to fix it, and the migration is not recorded.
+#[test]
+fn missing_run_rust_function_is_not_skipped() {
     rjango::__private::block_on(async {
         let migrations = vec![
             m0001::migration("shop", "0001_initial"),
@@ -455,18 +581,10 @@ fn run_rust_is_refused_not_skipped() {
             .unwrap_err()
             .to_string();
         assert!(
-            err.contains("RunRust (crate::fill_titles) cannot run yet") && err.contains("--fake"),
+            err.contains("crate::shout_names is not compiled into this binary")
+                && err.contains("rolled back"),
             "{err}"
         );
         assert_eq!(recorder::applied(&db.conn).await.unwrap().len(), 1);
-        executor
-            .run(&db.conn, &step("0002_code"), true)
-            .await
-            .unwrap();
-        assert_eq!(
-            recorder::applied(&db.conn).await.unwrap().len(),
-            2,
-            "--fake records it"
-        );
     });
 }

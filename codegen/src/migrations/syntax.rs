@@ -1120,8 +1120,9 @@ fn operation_tokens(op: &Operation) -> TokenStream {
     }
 }
 
-/// The expansion of `migration! { ... }`: `pub fn migration(app_label, name) -> Migration`.
-/// The paths of RunRust operations are referenced, so a wrong one fails to compile.
+/// The expansion of `migration! { ... }`: `pub fn migration(app_label, name) -> Migration`,
+/// and `pub fn code(app_label, name) -> MigrationCode` holding each RunRust function it names
+/// (so a wrong path fails to compile, and the executor can call the right one).
 pub fn construct(body: &MigrationBody) -> TokenStream {
     let initial = body.initial;
     let deps = body.dependencies.iter().map(|(a, n)| {
@@ -1129,7 +1130,7 @@ pub fn construct(body: &MigrationBody) -> TokenStream {
         quote!((#a, #n))
     });
     let ops = body.operations.iter().map(operation_tokens);
-    let code_paths: Vec<syn::Path> = body
+    let code_paths: Vec<&String> = body
         .operations
         .iter()
         .filter_map(|op| match op {
@@ -1138,13 +1139,42 @@ pub fn construct(body: &MigrationBody) -> TokenStream {
         })
         .flatten()
         .flatten()
-        .filter_map(|p| syn::parse_str(p).ok())
         .collect();
+    let unique: Vec<&String> = code_paths
+        .iter()
+        .enumerate()
+        .filter(|(i, p)| !code_paths[..*i].contains(p))
+        .map(|(_, p)| *p)
+        .collect();
+    let functions = unique.iter().enumerate().filter_map(|(i, text)| {
+        let path: syn::Path = syn::parse_str(text).ok()?;
+        let wrapper = quote::format_ident!("__run_rust_{i}");
+        Some(quote! {{
+            fn #wrapper<'a>(
+                connection: &'a ::rjango::db::Connection,
+            ) -> ::rjango::db::migrations::code::RunRustFuture<'a> {
+                ::rjango::db::migrations::code::boxed(#path(connection))
+            }
+            ::rjango::db::migrations::RunRust { path: #text, run: #wrapper }
+        }})
+    });
     quote! {
+        /// The RunRust functions this migration names.
+        pub fn code(
+            app_label: &'static str,
+            name: &'static str,
+        ) -> ::rjango::db::migrations::MigrationCode {
+            ::rjango::db::migrations::MigrationCode {
+                app_label,
+                name,
+                functions: ::std::vec![#(#functions),*],
+            }
+        }
+
         /// This migration, for the app and name its file gives it.
         pub fn migration(app_label: &str, name: &str) -> ::rjango::db::migrations::Migration {
             use ::rjango::db::migrations::schema as S;
-            #(let _ = #code_paths;)*
+
             S::Migration {
                 app_label: ::std::string::String::from(app_label),
                 name: ::std::string::String::from(name),

@@ -160,9 +160,14 @@ fn run(project: Project, command: Command) -> Result<(), String> {
             let plural =
                 |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
             println!(
-                "{} in {} replays to {}.",
+                "{} in {} {} to {}.",
                 plural(migrations.len(), "migration"),
                 plural(apps.len(), "app"),
+                if migrations.len() == 1 {
+                    "replays"
+                } else {
+                    "replay"
+                },
                 plural(state.models.len(), "model")
             );
             println!("System check identified no issues (0 silenced).");

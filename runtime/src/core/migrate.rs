@@ -34,7 +34,9 @@ pub fn migrate(
         let conn = open(database).await?;
         recorder::ensure_table(&conn).await.map_err(err)?;
         let applied = recorder::applied(&conn).await.map_err(err)?;
-        let mut executor = Executor::new(&migrations, applied).map_err(err)?;
+        let mut executor = Executor::new(&migrations, applied)
+            .map_err(err)?
+            .with_code((project.migration_code)());
         let target = resolve_target(&executor, &migrations, app.as_deref(), target.as_deref())?;
         let steps = executor.plan(&target);
         if plan_only {
@@ -208,8 +210,8 @@ pub fn sqlmigrate(
     }
     for (description, statements) in sql {
         println!("--\n-- {description}\n--");
-        for s in statements {
-            println!("{s};");
+        for action in statements {
+            println!("{}", action.as_sql());
         }
     }
     if atomic {

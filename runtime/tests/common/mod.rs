@@ -129,5 +129,6 @@ pub fn client(debug: bool) -> rjango::test::Client {
         root_urlconf: urlpatterns,
         apps: &[],
         migrations: Vec::new,
+        migration_code: Vec::new,
     })
 }

@@ -155,6 +155,9 @@ pub struct Table {
     pub uniques: BTreeSet<Vec<String>>,
     /// Column lists of non-unique indexes.
     pub indexes: BTreeSet<Vec<String>>,
+    /// Names of table-level CHECK constraints (a column's own checks, such as PostgreSQL's for
+    /// PositiveIntegerField, belong to its type and are left out).
+    pub checks: BTreeSet<String>,
 }
 
 /// Lower case, no display widths, and each dialect's synonyms folded to Django's spelling.
@@ -265,10 +268,15 @@ pub fn expected(
                 .insert(idx.fields.iter().map(|f| col(f)).collect());
         }
         for c in &model.options.constraints {
-            if let rjango::db::migrations::schema::Constraint::Unique { fields, .. } = c {
-                table
-                    .uniques
-                    .insert(fields.iter().map(|f| col(f)).collect());
+            match c {
+                rjango::db::migrations::schema::Constraint::Unique { fields, .. } => {
+                    table
+                        .uniques
+                        .insert(fields.iter().map(|f| col(f)).collect());
+                }
+                rjango::db::migrations::schema::Constraint::Check { name, .. } => {
+                    table.checks.insert(name.clone());
+                }
             }
         }
         out.insert(model.db_table(), table);
@@ -395,6 +403,21 @@ async fn table(conn: &Connection, t: &str) -> Table {
                     table.indexes.insert(cols)
                 };
             }
+            // SQLite keeps no catalogue of CHECK constraints: read their names off the table's SQL.
+            let sql = rows(
+                conn,
+                &format!("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = '{t}'"),
+                &["sql"],
+            )
+            .await;
+            let sql = sql.first().map(|r| r[0].clone()).unwrap_or_default();
+            for part in sql.split("CONSTRAINT \"").skip(1) {
+                if let Some((name, rest)) = part.split_once('"')
+                    && rest.trim_start().starts_with("CHECK")
+                {
+                    table.checks.insert(name.to_owned());
+                }
+            }
         }
         Dialect::Postgres => {
             for r in rows(conn, &format!(
@@ -425,6 +448,18 @@ async fn table(conn: &Connection, t: &str) -> Table {
                 let cols: Vec<String> = r[1].split(',').map(str::to_owned).collect();
                 if r[0] == "1" { table.uniques.insert(cols) } else { table.indexes.insert(cols) };
             }
+            let column_checks: Vec<String> = table
+                .columns
+                .iter()
+                .map(|c| format!("{t}_{}_check", c.name))
+                .collect();
+            for r in rows(conn, &format!(
+                "SELECT conname::text AS name FROM pg_constraint WHERE contype = 'c' AND conrelid = '\"{t}\"'::regclass"), &["name"]).await
+            {
+                if !column_checks.contains(&r[0]) {
+                    table.checks.insert(r[0].clone());
+                }
+            }
         }
         Dialect::Mysql => {
             for r in rows(conn, &format!(
@@ -451,6 +486,12 @@ async fn table(conn: &Connection, t: &str) -> Table {
             {
                 let cols: Vec<String> = r[2].split(',').map(str::to_owned).collect();
                 if r[1] == "0" { table.uniques.insert(cols) } else { table.indexes.insert(cols) };
+            }
+            for r in rows(conn, &format!(
+                "SELECT CAST(constraint_name AS CHAR) AS name FROM information_schema.check_constraints \
+                 WHERE constraint_schema = DATABASE() AND table_name = '{t}' AND level = 'Table'"), &["name"]).await
+            {
+                table.checks.insert(r[0].clone());
             }
         }
     }

@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 
 use rjango_schema::{Migration, ProjectState};
 
+use super::code::{self, MigrationCode};
 use super::graph::{Graph, Key};
 use super::{recorder, schema_editor};
 use crate::db::{Connection, DbError, Dialect};
@@ -47,6 +48,31 @@ pub enum MigrateError {
     ForeignKeyCheck { migration: String, rows: String },
 }
 
+/// What running one operation does: SQL statements, or a RunRust function called on the
+/// connection (inside the migration's transaction where the database has one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    Sql(String),
+    Rust(String),
+}
+
+impl Action {
+    /// As `sqlmigrate` prints it: Django writes this comment for RunPython.
+    pub fn as_sql(&self) -> String {
+        match self {
+            Action::Sql(sql) => format!("{sql};"),
+            Action::Rust(path) => format!("-- THIS OPERATION CANNOT BE WRITTEN AS SQL ({path})"),
+        }
+    }
+
+    fn shown(&self) -> String {
+        match self {
+            Action::Sql(sql) => sql.clone(),
+            Action::Rust(path) => format!("RunRust {path}"),
+        }
+    }
+}
+
 /// One step of a plan.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Step {
@@ -66,6 +92,8 @@ pub enum Target {
 pub struct Executor<'a> {
     pub graph: Graph<'a>,
     pub applied: BTreeSet<Key>,
+    /// The RunRust functions the migrations name (the project's `migration_code()`).
+    pub code: Vec<MigrationCode>,
 }
 
 impl<'a> Executor<'a> {
@@ -73,7 +101,14 @@ impl<'a> Executor<'a> {
         Ok(Executor {
             graph: Graph::new(migrations).map_err(MigrateError::Plan)?,
             applied,
+            code: Vec::new(),
         })
+    }
+
+    /// The RunRust functions to call, from the project's generated `migrations::code()`.
+    pub fn with_code(mut self, code: Vec<MigrationCode>) -> Self {
+        self.code = code;
+        self
     }
 
     /// Django's `migration_plan`.
@@ -152,7 +187,7 @@ impl<'a> Executor<'a> {
         &self,
         dialect: Dialect,
         step: &Step,
-    ) -> Result<Vec<(String, Vec<String>)>, MigrateError> {
+    ) -> Result<Vec<(String, Vec<Action>)>, MigrateError> {
         let m = self.graph.get(&step.key).ok_or_else(|| {
             MigrateError::Plan(format!("{}.{} is not known", step.key.0, step.key.1))
         })?;
@@ -165,21 +200,17 @@ impl<'a> Executor<'a> {
         let mut states = Vec::with_capacity(m.operations.len());
         let mut out = Vec::with_capacity(m.operations.len());
         for op in &m.operations {
-            if let rjango_schema::Operation::RunRust { code, .. } = op {
-                // Never record a migration whose code did not run.
-                return Err(MigrateError::Schema {
-                    migration: label.clone(),
-                    message: format!(
-                        "RunRust ({code}) cannot run yet: the executor does not call project functions in this release. Run the code by hand, then `migrate --fake` past this migration."
-                    ),
-                });
-            }
             if step.backwards {
                 states.push(state.clone());
             } else {
                 out.push((
                     op.describe(),
-                    schema_editor::forwards(dialect, &m.app_label, op, &state).map_err(schema)?,
+                    actions(
+                        op,
+                        schema_editor::forwards(dialect, &m.app_label, op, &state)
+                            .map_err(schema)?,
+                        false,
+                    ),
                 ));
             }
             op.state_forwards(&m.app_label, &mut state)
@@ -189,7 +220,12 @@ impl<'a> Executor<'a> {
             for (op, before) in m.operations.iter().zip(states).rev() {
                 out.push((
                     op.describe(),
-                    schema_editor::backwards(dialect, &m.app_label, op, &before).map_err(schema)?,
+                    actions(
+                        op,
+                        schema_editor::backwards(dialect, &m.app_label, op, &before)
+                            .map_err(schema)?,
+                        true,
+                    ),
                 ));
             }
         }
@@ -210,7 +246,7 @@ impl<'a> Executor<'a> {
         } else {
             recorder::record_sql(conn.dialect, app, name)
         };
-        let mut statements: Vec<String> = if fake {
+        let mut statements: Vec<Action> = if fake {
             Vec::new()
         } else {
             self.sql(conn.dialect, step)?
@@ -221,15 +257,15 @@ impl<'a> Executor<'a> {
         let total = statements.len();
         match conn.dialect {
             Dialect::Mysql => {
-                for (i, sql) in statements.iter().enumerate() {
-                    conn.execute(sql)
+                for (i, action) in statements.iter().enumerate() {
+                    self.perform(conn, app, name, action)
                         .await
-                        .map_err(|e| MigrateError::PartiallyApplied {
+                        .map_err(|error| MigrateError::PartiallyApplied {
                             migration: label.clone(),
                             index: i + 1,
                             total,
-                            sql: sql.clone(),
-                            error: e.to_string(),
+                            sql: action.shown(),
+                            error,
                         })?;
                 }
                 conn.execute(&record).await?;
@@ -241,16 +277,16 @@ impl<'a> Executor<'a> {
                     conn.execute("PRAGMA foreign_keys = OFF").await?;
                 }
                 conn.execute("BEGIN").await?;
-                statements.push(record);
+                statements.push(Action::Sql(record));
                 let mut failure = None;
-                for (i, sql) in statements.iter().enumerate() {
-                    if let Err(e) = conn.execute(sql).await {
+                for (i, action) in statements.iter().enumerate() {
+                    if let Err(error) = self.perform(conn, app, name, action).await {
                         failure = Some(MigrateError::RolledBack {
                             migration: label.clone(),
                             index: i + 1,
                             total,
-                            sql: sql.clone(),
-                            error: e.to_string(),
+                            sql: action.shown(),
+                            error,
                         });
                         break;
                     }
@@ -299,5 +335,54 @@ impl<'a> Executor<'a> {
             self.applied.insert(step.key.clone());
         }
         Ok(())
+    }
+
+    /// Runs one action on `conn`: a statement, or the RunRust function the project compiled in.
+    async fn perform(
+        &self,
+        conn: &Connection,
+        app: &str,
+        name: &str,
+        action: &Action,
+    ) -> Result<(), String> {
+        match action {
+            Action::Sql(sql) => conn.execute(sql).await.map_err(|e| e.to_string()),
+            Action::Rust(path) => {
+                let run = code::find(&self.code, app, name, path).ok_or_else(|| {
+                    format!(
+                        "the function {path} is not compiled into this binary: regenerate the project (`rjango generate`) and build again"
+                    )
+                })?;
+                if conn.dialect.can_rollback_ddl() {
+                    return run(conn).await;
+                }
+                // MySQL migrations are not atomic, but their RunRust functions are, as Django
+                // wraps RunPython in atomic() there: its data changes commit or roll back whole.
+                conn.execute("BEGIN").await.map_err(|e| e.to_string())?;
+                match run(conn).await {
+                    Ok(()) => conn.execute("COMMIT").await.map_err(|e| e.to_string()),
+                    Err(e) => {
+                        let _ = conn.execute("ROLLBACK").await;
+                        Err(e)
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The actions of one operation: its SQL, or its RunRust function (`code` forwards, the
+/// inverse's `code`, which is the original's `reverse_code`, backwards).
+fn actions(op: &rjango_schema::Operation, sql: Vec<String>, backwards: bool) -> Vec<Action> {
+    match op {
+        rjango_schema::Operation::RunRust { code, reverse_code } => {
+            let path = if backwards {
+                reverse_code
+            } else {
+                &Some(code.clone())
+            };
+            path.iter().cloned().map(Action::Rust).collect()
+        }
+        _ => sql.into_iter().map(Action::Sql).collect(),
     }
 }

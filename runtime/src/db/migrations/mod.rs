@@ -2,11 +2,13 @@
 //! with rjango's code generator through `rjango-schema` (one model of the schema for every
 //! step). Each app's migration files are compiled in by `src/generated/migrations.rs`.
 
+pub mod code;
 pub mod executor;
 pub mod graph;
 pub mod recorder;
 pub mod schema_editor;
 
+pub use code::{MigrationCode, RunRust, RunRustFn};
 pub use rjango_macros::migration;
 pub use rjango_schema as schema;
 pub use rjango_schema::{Migration, Operation, ProjectState};

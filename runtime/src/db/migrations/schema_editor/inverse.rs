@@ -133,7 +133,10 @@ pub(crate) fn inverse(
             }
         },
         Operation::RunRust { code, reverse_code } => match reverse_code {
-            Some(_) => vec![],
+            Some(r) => vec![Operation::RunRust {
+                code: r.clone(),
+                reverse_code: Some(code.clone()),
+            }],
             None => {
                 return Err(SchemaError::Irreversible(format!(
                     "RunRust {code} has no reverse_code"

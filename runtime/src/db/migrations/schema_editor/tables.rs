@@ -403,7 +403,8 @@ fn drop_constraint(d: Dialect, table: &str, name: &str, kind: Kind) -> String {
     let (t, n) = (d.quote(table), d.quote(name));
     match (d, kind) {
         (Dialect::Mysql, Kind::Unique | Kind::Index) => format!("ALTER TABLE {t} DROP INDEX {n}"),
-        (Dialect::Mysql, Kind::Check) => format!("ALTER TABLE {t} DROP CHECK {n}"),
+        // MariaDB has no `DROP CHECK` (MySQL's spelling); `DROP CONSTRAINT` works on both
+        // (MySQL 8.0.19+), as Django's MariaDB schema editor writes it.
         (Dialect::Mysql, Kind::ForeignKey) => format!("ALTER TABLE {t} DROP FOREIGN KEY {n}"),
         _ => format!("ALTER TABLE {t} DROP CONSTRAINT {n}"),
     }
