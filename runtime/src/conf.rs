@@ -149,6 +149,11 @@ pub fn configure(settings: Settings) -> &'static Settings {
 /// # Panics
 /// When called before the project configured them (before `execute_from_command_line` or
 /// `test::Client::new`): a programming error, not a request-time failure.
+/// The settings if the program configured them (a test of the ORM alone may not have).
+pub fn try_settings() -> Option<&'static Settings> {
+    SETTINGS.get()
+}
+
 pub fn settings() -> &'static Settings {
     SETTINGS
         .get()

@@ -69,7 +69,9 @@ pub mod prelude {
 
 #[doc(hidden)]
 pub mod __private {
+    pub use chrono;
     pub use futures_util::future::LocalBoxFuture;
+    pub use sea_orm;
 
     /// Runs a test body on a current-thread runtime (used by `#[rjango::test]`).
     pub fn block_on<F: std::future::Future>(future: F) -> F::Output {

@@ -140,11 +140,20 @@ fn the_model_trait_names_the_model() {
     assert_eq!(<Author as Model>::NAME, "Author");
     assert_eq!(<blog::models::Legacy as Model>::NAME, "Legacy");
     assert_eq!(<accounts::models::User as Model>::NAME, "User");
+    // Tables as Django names them, from the module (`blog::models` is app `blog`) or db_table.
+    assert_eq!(<Post as Model>::table(), "blog_post");
+    assert_eq!(<Author as Model>::table(), "blog_authors");
+    assert_eq!(<accounts::models::User as Model>::table(), "accounts_user");
+    // The implicit id first, then each column as Django names it.
+    let columns: Vec<&str> = <Author as Model>::FIELDS.iter().map(|f| f.column).collect();
+    assert_eq!(columns, ["id", "user_id", "full_name", "mentor_id", "team_id"]);
+    assert_eq!(<Post as Model>::ORDERING, ["-published", "title"]);
 }
 
 #[test]
 fn a_model_is_a_plain_struct_of_its_column_types() {
     let post = Post {
+        id: 0,
         author: ForeignKey::new(7),
         title: "Hello".into(),
         slug: "hello".into(),

@@ -4,7 +4,10 @@
 
 use std::fmt;
 
-use sea_orm::{ConnectOptions, ConnectionTrait, DatabaseConnection, DbBackend, Statement};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, DatabaseConnection, DbBackend, ExecResult, QueryResult,
+    Statement, Value,
+};
 
 use super::Dialect;
 
@@ -27,6 +30,14 @@ pub enum DbError {
     },
     #[error("{0}")]
     Query(String),
+    #[error(
+        "no connection to the database '{alias}' came free within {seconds} s (the pool of {size} is busy): raise DATABASE_POOL_SIZE or find what holds connections"
+    )]
+    PoolTimeout {
+        alias: String,
+        seconds: u64,
+        size: u32,
+    },
 }
 
 /// An open database, with the dialect its SQL is written in.
@@ -36,6 +47,10 @@ pub struct Connection {
     /// The URL with any password replaced by `***`, for messages.
     pub display_url: String,
     db: DatabaseConnection,
+    /// The pool's size and how long a query waits for a free connection (0 for the single
+    /// connection that migrates).
+    pool_size: u32,
+    acquire_timeout: std::time::Duration,
 }
 
 impl fmt::Debug for Connection {
@@ -80,8 +95,27 @@ impl Connection {
         Connection::open_url(alias, &url).await
     }
 
-    /// Opens a database by URL.
+    /// Opens a database by URL: one connection, without a statement cache, for migrations.
     pub async fn open_url(alias: &str, url: &str) -> Result<Connection, DbError> {
+        Connection::connect(alias, url, None).await
+    }
+
+    /// Opens a pool of `size` connections to a database by URL, for the ORM: prepared
+    /// statements are cached, and a query waits `acquire_timeout` for a free connection.
+    pub async fn open_pool(
+        alias: &str,
+        url: &str,
+        size: u32,
+        acquire_timeout: std::time::Duration,
+    ) -> Result<Connection, DbError> {
+        Connection::connect(alias, url, Some((size.max(1), acquire_timeout))).await
+    }
+
+    async fn connect(
+        alias: &str,
+        url: &str,
+        pool: Option<(u32, std::time::Duration)>,
+    ) -> Result<Connection, DbError> {
         let display_url = redact(url);
         let dialect = Dialect::from_url(url).ok_or_else(|| DbError::UnknownScheme {
             alias: alias.to_owned(),
@@ -93,17 +127,24 @@ impl Connection {
             Dialect::Postgres => url.to_owned(),
         };
         let mut options = ConnectOptions::new(url);
+        let (size, acquire_timeout) = pool.unwrap_or((1, std::time::Duration::from_secs(30)));
         options
-            .max_connections(1)
-            .min_connections(1)
+            .max_connections(size)
+            .min_connections(if pool.is_some() { 0 } else { 1 })
             .connect_timeout(std::time::Duration::from_secs(10))
+            .acquire_timeout(acquire_timeout)
+            // sqlx pings each pooled connection before handing it out by default: ~13 % of a
+            // point query on SQLite (DESIGN.md). A broken connection fails its query instead.
+            .test_before_acquire(false)
             .sqlx_logging(false);
-        // Schema changes invalidate prepared statements ("cached plan must not change result
-        // type" on PostgreSQL): a connection that migrates does not cache them.
-        options
-            .map_sqlx_postgres_opts(|o| o.statement_cache_capacity(0))
-            .map_sqlx_mysql_opts(|o| o.statement_cache_capacity(0))
-            .map_sqlx_sqlite_opts(|o| o.statement_cache_capacity(0));
+        if pool.is_none() {
+            // Schema changes invalidate prepared statements ("cached plan must not change
+            // result type" on PostgreSQL): a connection that migrates does not cache them.
+            options
+                .map_sqlx_postgres_opts(|o| o.statement_cache_capacity(0))
+                .map_sqlx_mysql_opts(|o| o.statement_cache_capacity(0))
+                .map_sqlx_sqlite_opts(|o| o.statement_cache_capacity(0));
+        }
         let db = sea_orm::Database::connect(options)
             .await
             .map_err(|e| DbError::Connect {
@@ -116,6 +157,8 @@ impl Connection {
             dialect,
             display_url,
             db,
+            pool_size: size,
+            acquire_timeout,
         })
     }
 
@@ -192,6 +235,35 @@ impl Connection {
                     .collect()
             })
             .collect())
+    }
+
+    /// Rows of a statement with bound parameters.
+    pub async fn fetch(&self, sql: &str, values: Vec<Value>) -> Result<Vec<QueryResult>, DbError> {
+        self.db
+            .query_all_raw(Statement::from_sql_and_values(self.backend(), sql, values))
+            .await
+            .map_err(|e| self.error(e, sql))
+    }
+
+    /// Runs a statement with bound parameters.
+    pub async fn run(&self, sql: &str, values: Vec<Value>) -> Result<ExecResult, DbError> {
+        self.db
+            .execute_raw(Statement::from_sql_and_values(self.backend(), sql, values))
+            .await
+            .map_err(|e| self.error(e, sql))
+    }
+
+    /// A driver error as rjango reports it: a pool that stayed busy is its own error (a 503
+    /// in a view), anything else names the statement.
+    fn error(&self, e: sea_orm::DbErr, sql: &str) -> DbError {
+        if matches!(e, sea_orm::DbErr::ConnectionAcquire(_)) {
+            return DbError::PoolTimeout {
+                alias: self.alias.clone(),
+                seconds: self.acquire_timeout.as_secs(),
+                size: self.pool_size,
+            };
+        }
+        DbError::Query(format!("{}\n  SQL: {sql}", short_error(&e.to_string())))
     }
 
     /// The underlying SeaORM connection, for anything the Django-style layer does not cover.

@@ -3,6 +3,7 @@
 //! with the ORM.
 
 pub mod connection;
+pub mod connections;
 mod dialect;
 pub mod migrations;
 

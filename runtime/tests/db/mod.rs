@@ -14,6 +14,8 @@ use rjango::db::{Connection, Dialect};
 /// A test database, dropped when the test ends.
 pub struct TestDb {
     pub conn: Connection,
+    /// The database's URL, for opening more connections to it.
+    pub url: String,
     admin_url: Option<String>,
     name: String,
     _dir: Option<tempfile::TempDir>,
@@ -61,6 +63,7 @@ impl TestDb {
                     .expect("open sqlite");
                 Some(TestDb {
                     conn,
+                    url,
                     admin_url: None,
                     name,
                     _dir: Some(dir),
@@ -86,11 +89,13 @@ impl TestDb {
                     .execute(&format!("CREATE DATABASE {}", dialect.quote(&name)))
                     .await
                     .expect("create the test database");
-                let conn = Connection::open_url("default", &with_database(&server, &name))
+                let url = with_database(&server, &name);
+                let conn = Connection::open_url("default", &url)
                     .await
                     .expect("open the test database");
                 Some(TestDb {
                     conn,
+                    url,
                     admin_url: Some(server),
                     name,
                     _dir: None,

@@ -23,13 +23,15 @@ use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::marker::PhantomData;
 
-pub use rjango_macros::model;
+pub mod lookups;
+pub mod meta;
+pub mod query;
+mod sql;
 
-/// What `#[model]` implements for a model struct.
-pub trait Model {
-    /// The model's name as declared (`Post`).
-    const NAME: &'static str;
-}
+pub use lookups::{F, Field, Lookups, Q};
+pub use meta::{FieldInfo, FromSql, Model, ToSql};
+pub use query::{Instance, QueryError, QuerySet};
+pub use rjango_macros::model;
 
 /// `CHAR`/`VARCHAR(max_length)`: `#[field(max_length = ...)]` is required, as in Django.
 pub type CharField = String;
@@ -179,4 +181,5 @@ pub mod prelude {
         PositiveIntegerField, PositiveSmallIntegerField, SlugField, SmallAutoField,
         SmallIntegerField, TextField, TimeField, URLField, UUIDField, model,
     };
+    pub use super::{F, Instance, Lookups, Q, QueryError, QuerySet};
 }

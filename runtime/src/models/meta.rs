@@ -1,0 +1,220 @@
+//! What `#[model]` implements for a model: its table, its columns in order, and how a row
+//! reads into the user's struct and back into SQL values. The struct is the row type: there
+//! is no second struct to keep in sync (DESIGN.md, "Model declarations").
+
+use sea_orm::{QueryResult, Value};
+
+use super::{ForeignKey, OneToOneField};
+
+/// One column of a model, in the order rows are selected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldInfo {
+    /// The field's name (`author`).
+    pub name: &'static str,
+    /// Its column (`author_id`).
+    pub column: &'static str,
+    pub primary_key: bool,
+    /// The database assigns it (AutoField, BigAutoField, SmallAutoField).
+    pub auto: bool,
+    /// `DateTimeField(auto_now)` / `DateField(auto_now)`: set to now on every save.
+    pub auto_now: bool,
+    /// `auto_now_add`: set to now when the row is created.
+    pub auto_now_add: bool,
+}
+
+/// A declared model. Implemented by `#[model]`; the methods are what querysets and instances
+/// are built on.
+pub trait Model: Sized + Send + Sync + 'static {
+    /// The model's name as declared (`Post`).
+    const NAME: &'static str;
+    /// Every column, the primary key among them, in SELECT order.
+    const FIELDS: &'static [FieldInfo];
+    /// Meta.ordering, in Django's spelling (`-published`).
+    const ORDERING: &'static [&'static str];
+    /// `Meta.db_table` when the model sets one.
+    const DB_TABLE: Option<&'static str>;
+    /// The module the model is declared in (`mysite::blog::models`): its app is the module
+    /// above `models`, as Django's app_label is the package of models.py.
+    const MODULE: &'static str;
+
+    /// The table: `Meta.db_table`, or `<app>_<model>` as Django names it.
+    fn table() -> &'static str;
+    /// Reads a row selected with [`Model::FIELDS`]' columns, in order, from `offset`.
+    fn from_row(row: &QueryResult, offset: usize) -> Result<Self, sea_orm::DbErr>;
+    /// The value of every column, in [`Model::FIELDS`] order.
+    fn values(&self) -> Vec<Value>;
+    /// The primary key's value (`0` for an auto key not saved yet).
+    fn pk(&self) -> Value;
+    /// Stores the key the database assigned on insert.
+    fn set_pk(&mut self, id: i64);
+    /// Sets auto_now fields (and auto_now_add ones on insert) to `now`.
+    fn touch(&mut self, now: chrono::DateTime<chrono::Utc>, inserting: bool);
+}
+
+/// The table name Django gives a model declared in `module`: `<app>_<model lower-cased>`.
+pub fn table_name(module: &str, model: &str) -> String {
+    let segments: Vec<&str> = module.split("::").collect();
+    let app = match segments.iter().rposition(|s| *s == "models") {
+        Some(i) if i > 0 => segments[i - 1],
+        _ => segments.last().copied().unwrap_or_default(),
+    };
+    format!("{}_{}", app, model.to_ascii_lowercase())
+}
+
+/// The primary key of a saved instance is never 0: an auto key is 0 until the first save.
+pub fn is_unsaved(pk: &Value) -> bool {
+    matches!(
+        pk,
+        Value::BigInt(Some(0)) | Value::Int(Some(0)) | Value::SmallInt(Some(0))
+    )
+}
+
+/// A Rust value that goes into a column: every field type of `rjango::models`.
+pub trait ToSql {
+    fn to_sql(&self) -> Value;
+    /// This type's NULL (SQL NULLs are typed for the drivers).
+    fn null() -> Value;
+}
+
+/// A Rust value read from a column.
+pub trait FromSql: Sized {
+    fn from_sql(row: &QueryResult, index: usize) -> Result<Self, sea_orm::DbErr>;
+    /// The value, or None for NULL.
+    fn from_sql_nullable(row: &QueryResult, index: usize) -> Result<Option<Self>, sea_orm::DbErr>;
+}
+
+macro_rules! plain_sql {
+    ($($t:ty => $variant:ident),* $(,)?) => {$(
+        impl ToSql for $t {
+            fn to_sql(&self) -> Value {
+                Value::$variant(Some(self.clone().into()))
+            }
+            fn null() -> Value {
+                Value::$variant(None)
+            }
+        }
+        impl FromSql for $t {
+            fn from_sql(row: &QueryResult, index: usize) -> Result<Self, sea_orm::DbErr> {
+                row.try_get_by_index::<$t>(index)
+            }
+            fn from_sql_nullable(
+                row: &QueryResult,
+                index: usize,
+            ) -> Result<Option<Self>, sea_orm::DbErr> {
+                row.try_get_by_index::<Option<$t>>(index)
+            }
+        }
+    )*};
+}
+
+plain_sql! {
+    i16 => SmallInt,
+    i32 => Int,
+    i64 => BigInt,
+    f64 => Double,
+    String => String,
+    rust_decimal::Decimal => Decimal,
+    chrono::NaiveDate => ChronoDate,
+    chrono::NaiveTime => ChronoTime,
+    chrono::DateTime<chrono::Utc> => ChronoDateTimeUtc,
+    uuid::Uuid => Uuid,
+    serde_json::Value => Json,
+    Vec<u8> => Bytes,
+}
+
+impl ToSql for bool {
+    fn to_sql(&self) -> Value {
+        Value::Bool(Some(*self))
+    }
+    fn null() -> Value {
+        Value::Bool(None)
+    }
+}
+
+impl FromSql for bool {
+    fn from_sql(row: &QueryResult, index: usize) -> Result<Self, sea_orm::DbErr> {
+        row.try_get_by_index::<bool>(index)
+    }
+    fn from_sql_nullable(row: &QueryResult, index: usize) -> Result<Option<Self>, sea_orm::DbErr> {
+        row.try_get_by_index::<Option<bool>>(index)
+    }
+}
+
+/// A DurationField as Django keeps it outside PostgreSQL: a count of microseconds.
+/// (PostgreSQL's `interval` column does not read or write through the ORM yet.)
+impl ToSql for chrono::TimeDelta {
+    fn to_sql(&self) -> Value {
+        Value::BigInt(self.num_microseconds())
+    }
+    fn null() -> Value {
+        Value::BigInt(None)
+    }
+}
+
+impl FromSql for chrono::TimeDelta {
+    fn from_sql(row: &QueryResult, index: usize) -> Result<Self, sea_orm::DbErr> {
+        row.try_get_by_index::<i64>(index)
+            .map(chrono::TimeDelta::microseconds)
+    }
+    fn from_sql_nullable(row: &QueryResult, index: usize) -> Result<Option<Self>, sea_orm::DbErr> {
+        Ok(row
+            .try_get_by_index::<Option<i64>>(index)?
+            .map(chrono::TimeDelta::microseconds))
+    }
+}
+
+macro_rules! relation_sql {
+    ($($name:ident),*) => {$(
+        impl<T> ToSql for $name<T> {
+            fn to_sql(&self) -> Value {
+                Value::BigInt(Some(self.id))
+            }
+            fn null() -> Value {
+                Value::BigInt(None)
+            }
+        }
+        impl<T> FromSql for $name<T> {
+            fn from_sql(row: &QueryResult, index: usize) -> Result<Self, sea_orm::DbErr> {
+                row.try_get_by_index::<i64>(index).map($name::new)
+            }
+            fn from_sql_nullable(
+                row: &QueryResult,
+                index: usize,
+            ) -> Result<Option<Self>, sea_orm::DbErr> {
+                Ok(row.try_get_by_index::<Option<i64>>(index)?.map($name::new))
+            }
+        }
+    )*};
+}
+
+relation_sql!(ForeignKey, OneToOneField);
+
+impl<T: ToSql> ToSql for Option<T> {
+    fn to_sql(&self) -> Value {
+        match self {
+            Some(v) => v.to_sql(),
+            None => T::null(),
+        }
+    }
+    fn null() -> Value {
+        T::null()
+    }
+}
+
+impl<T: FromSql> FromSql for Option<T> {
+    fn from_sql(row: &QueryResult, index: usize) -> Result<Self, sea_orm::DbErr> {
+        T::from_sql_nullable(row, index)
+    }
+    fn from_sql_nullable(row: &QueryResult, index: usize) -> Result<Option<Self>, sea_orm::DbErr> {
+        T::from_sql_nullable(row, index).map(Some)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn tables_are_named_as_django_names_them() {
+        assert_eq!(super::table_name("mysite::blog::models", "Post"), "blog_post");
+        assert_eq!(super::table_name("shop::models", "OrderLine"), "shop_orderline");
+    }
+}

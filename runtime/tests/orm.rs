@@ -1,0 +1,356 @@
+//! The ORM against real databases: models declared with `#[model]`, their tables made by the
+//! migration executor, and querysets, lookups and instances checked on SQLite, PostgreSQL and
+//! MariaDB, including where Django's answer differs between them.
+
+mod db;
+
+use chrono::{TimeZone, Utc};
+use db::{DIALECTS, TestDb};
+use rjango::db::migrations::executor::{Executor, Target};
+use rjango::db::{Connection, Dialect, connections};
+use rjango::models::prelude::*;
+
+mod blog {
+    pub mod models {
+        use rjango::models::prelude::*;
+
+        #[model]
+        #[derive(Debug, Clone)]
+        pub struct Author {
+            #[field(max_length = 100)]
+            pub name: CharField,
+        }
+
+        #[model(ordering = ["-views", "title"])]
+        #[derive(Debug, Clone)]
+        pub struct Post {
+            #[field(on_delete = Cascade, related_name = "posts")]
+            pub author: ForeignKey<Author>,
+            #[field(max_length = 200)]
+            pub title: CharField,
+            pub body: TextField,
+            #[field(default = 0)]
+            pub views: IntegerField,
+            #[field(default = 0)]
+            pub likes: IntegerField,
+            pub published: Option<DateTimeField>,
+            #[field(auto_now_add = true)]
+            pub created: DateTimeField,
+        }
+    }
+}
+
+mod m0001 {
+    rjango::migration! {
+        initial: true,
+        dependencies: [],
+        operations: [
+            CreateModel {
+                name: "Author",
+                fields: [
+                    ("id", BigAutoField { primary_key: true }),
+                    ("name", CharField { max_length: 100 }),
+                ],
+            },
+            CreateModel {
+                name: "Post",
+                fields: [
+                    ("id", BigAutoField { primary_key: true }),
+                    ("author", ForeignKey { to: "blog.Author", on_delete: Cascade, related_name: "posts" }),
+                    ("title", CharField { max_length: 200 }),
+                    ("body", TextField),
+                    ("views", IntegerField { default: 0 }),
+                    ("likes", IntegerField { default: 0 }),
+                    ("published", DateTimeField { null: true }),
+                    ("created", DateTimeField { auto_now_add: true }),
+                ],
+                options: Options { ordering: ["-views", "title"] },
+            },
+        ],
+    }
+}
+
+use blog::models::{Author, Post, author, post};
+
+/// A migrated database of each dialect, its pool registered under a unique alias that stands
+/// for `default` while `body` runs.
+async fn on_each_database<F, Fut>(test: &str, body: F) -> Vec<Dialect>
+where
+    F: Fn(Dialect) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let mut ran = Vec::new();
+    for dialect in DIALECTS {
+        let Some(db) = TestDb::open(dialect).await else {
+            continue;
+        };
+        let migrations = vec![m0001::migration("blog", "0001_initial")];
+        rjango::db::migrations::recorder::ensure_table(&db.conn)
+            .await
+            .unwrap();
+        let mut executor = Executor::new(&migrations, Default::default()).unwrap();
+        for step in executor.plan(&Target::All) {
+            executor.run(&db.conn, &step, false).await.unwrap();
+        }
+        let alias = format!("{test}_{}", dialect.vendor());
+        connections::add(
+            Connection::open_pool(&alias, &db.url, 4, std::time::Duration::from_secs(10))
+                .await
+                .unwrap(),
+        );
+        connections::with_default(&alias, body(dialect)).await;
+        ran.push(dialect);
+    }
+    assert!(ran.contains(&Dialect::Sqlite));
+    ran
+}
+
+fn new_post(author: &Author, title: &str, views: i32) -> Post {
+    Post {
+        id: 0,
+        author: ForeignKey::new(author.id),
+        title: title.to_owned(),
+        body: String::new(),
+        views,
+        likes: 0,
+        published: None,
+        created: Utc::now(),
+    }
+}
+
+async fn titles(qs: QuerySet<Post>) -> Vec<String> {
+    qs.all().await.unwrap().into_iter().map(|p| p.title).collect()
+}
+
+async fn sorted_titles(qs: QuerySet<Post>) -> Vec<String> {
+    let mut t = titles(qs).await;
+    t.sort();
+    t
+}
+
+#[test]
+fn crud_and_querysets() {
+    rjango::__private::block_on(async {
+        let ran = on_each_database("crud", |dialect| async move {
+            let ada = Author::objects()
+                .create(Author { id: 0, name: "Ada".into() })
+                .await
+                .unwrap();
+            assert!(ada.id > 0, "{dialect:?}: create stores the new key");
+            let grace = Author::objects()
+                .create(Author { id: 0, name: "Grace".into() })
+                .await
+                .unwrap();
+            for (title, views, who) in [("Intro", 10, &ada), ("Django", 30, &ada), ("Rust", 20, &grace), ("Zed", 20, &grace)] {
+                Post::objects().create(new_post(who, title, views)).await.unwrap();
+            }
+
+            // Meta.ordering ["-views", "title"] by default; order_by replaces it.
+            assert_eq!(titles(Post::objects()).await, ["Django", "Rust", "Zed", "Intro"], "{dialect:?}");
+            assert_eq!(
+                titles(Post::objects().order_by([post::title.asc()])).await,
+                ["Django", "Intro", "Rust", "Zed"]
+            );
+            assert_eq!(titles(Post::objects().reverse()).await, ["Intro", "Zed", "Rust", "Django"]);
+            // Slicing is OFFSET/LIMIT, and slices of slices are relative.
+            assert_eq!(titles(Post::objects().slice(1..3)).await, ["Rust", "Zed"]);
+            assert_eq!(titles(Post::objects().slice(1..).slice(2..)).await, ["Intro"]);
+            assert_eq!(titles(Post::objects().slice(2..)).await, ["Zed", "Intro"]);
+
+            // filter, exclude, Q combinations.
+            assert_eq!(sorted_titles(Post::objects().filter(post::author.eq(&ada))).await, ["Django", "Intro"]);
+            assert_eq!(sorted_titles(Post::objects().exclude(post::views.eq(20))).await, ["Django", "Intro"]);
+            assert_eq!(
+                sorted_titles(Post::objects().filter(post::views.gt(15) & !post::title.startswith("Z"))).await,
+                ["Django", "Rust"]
+            );
+            assert_eq!(
+                sorted_titles(Post::objects().filter(post::views.lt(15) | post::title.eq("Zed"))).await,
+                ["Intro", "Zed"]
+            );
+            assert_eq!(sorted_titles(Post::objects().filter(post::views.is_in([10, 30]))).await, ["Django", "Intro"]);
+            assert!(titles(Post::objects().filter(post::views.is_in(Vec::<i32>::new()))).await.is_empty());
+            assert_eq!(sorted_titles(Post::objects().filter(post::views.range(15, 20))).await, ["Rust", "Zed"]);
+            assert_eq!(sorted_titles(Post::objects().filter(post::views.gte(20) & post::views.lte(20))).await, ["Rust", "Zed"]);
+
+            // count, exists, first, last.
+            assert_eq!(Post::objects().count().await.unwrap(), 4);
+            assert_eq!(Post::objects().filter(post::views.gt(100)).count().await.unwrap(), 0);
+            assert_eq!(Post::objects().slice(1..3).count().await.unwrap(), 2);
+            assert!(Post::objects().filter(post::title.eq("Rust")).exists().await.unwrap());
+            assert!(!Post::objects().filter(post::title.eq("Go")).exists().await.unwrap());
+            assert_eq!(Post::objects().first().await.unwrap().unwrap().title, "Django");
+            assert_eq!(Post::objects().last().await.unwrap().unwrap().title, "Intro");
+            // Unordered: first/last go by primary key.
+            assert_eq!(Author::objects().first().await.unwrap().unwrap().name, "Ada");
+            assert_eq!(Author::objects().last().await.unwrap().unwrap().name, "Grace");
+            assert!(Post::objects().filter(post::views.gt(100)).first().await.unwrap().is_none());
+
+            // get: one row, or Django's errors naming the model.
+            let rust = Post::objects().get(post::title.eq("Rust")).await.unwrap();
+            assert_eq!((rust.views, rust.author.id), (20, grace.id));
+            let err = Post::objects().get(post::title.eq("Go")).await.unwrap_err();
+            assert!(err.is_does_not_exist());
+            assert_eq!(err.to_string(), "Post matching query does not exist.");
+            let err = Post::objects().get(post::views.eq(20)).await.unwrap_err();
+            assert_eq!(err.to_string(), "get() returned more than one Post -- it returned 2!");
+
+            // update with F expressions, in one statement.
+            let n = Post::objects()
+                .filter(post::author.eq(&grace))
+                .update([post::views.set(F(post::views) + 1), post::likes.set(F(post::views) * 2)])
+                .await
+                .unwrap();
+            assert_eq!(n, 2);
+            let rust = Post::objects().get(post::title.eq("Rust")).await.unwrap();
+            // Standard SQL reads the old row in SET; MySQL assigns left to right, so `likes`
+            // sees the new `views` there, and Django's answer on MySQL is the same.
+            let likes = if dialect == Dialect::Mysql { 42 } else { 40 };
+            assert_eq!((rust.views, rust.likes), (21, likes), "{dialect:?}: SET");
+            // F in a filter compares two columns of the row.
+            assert_eq!(sorted_titles(Post::objects().filter(post::likes.gt(F(post::views)))).await, ["Rust", "Zed"]);
+
+            // Instances: save updates, save inserts, refresh_from_db, auto_now_add, delete.
+            let mut intro = Post::objects().get(post::title.eq("Intro")).await.unwrap();
+            let created = intro.created;
+            assert!((Utc::now() - created).num_seconds() < 60, "auto_now_add set it: {created}");
+            intro.views = 99;
+            intro.save().await.unwrap();
+            assert_eq!(Post::objects().get(post::title.eq("Intro")).await.unwrap().views, 99);
+            let mut copy = intro.clone();
+            copy.views = 5;
+            copy.refresh_from_db().await.unwrap();
+            assert_eq!(copy.views, 99);
+            let mut extra = new_post(&ada, "Extra", 1);
+            extra.save().await.unwrap();
+            assert!(extra.id > intro.id);
+            extra.title = "Renamed".into();
+            extra.views = 7;
+            extra.save_fields(&["title"]).await.unwrap();
+            let fresh = Post::objects().get(post::id.eq(extra.id)).await.unwrap();
+            assert_eq!((fresh.title.as_str(), fresh.views), ("Renamed", 1), "only title was saved");
+            assert_eq!(fresh.delete().await.unwrap(), 1);
+            assert_eq!(Post::objects().count().await.unwrap(), 4);
+
+            // get_or_create.
+            let (found, created) = Author::objects()
+                .get_or_create(author::name.eq("Ada"), || Author { id: 0, name: "Ada".into() })
+                .await
+                .unwrap();
+            assert_eq!((found.id, created), (ada.id, false));
+            let (_, created) = Author::objects()
+                .get_or_create(author::name.eq("Linus"), || Author { id: 0, name: "Linus".into() })
+                .await
+                .unwrap();
+            assert!(created);
+
+            // Queryset delete.
+            assert_eq!(Post::objects().filter(post::views.lt(25)).delete().await.unwrap(), 2);
+            assert_eq!(sorted_titles(Post::objects()).await, ["Django", "Intro"]);
+        })
+        .await;
+        println!("crud ran on {ran:?}");
+    });
+}
+
+/// Text lookups answer what Django answers on each backend: SQLite's LIKE ignores ASCII case
+/// (so `contains` does too) but not beyond ASCII; MariaDB's default collation makes `exact`
+/// and the i-lookups ignore case and accents, while `contains` (LIKE BINARY) does not;
+/// PostgreSQL is case-sensitive except for the i-lookups, which fold any case via UPPER.
+#[test]
+fn text_lookups_per_backend() {
+    rjango::__private::block_on(async {
+        on_each_database("text", |dialect| async move {
+            let a = Author::objects().create(Author { id: 0, name: "A".into() }).await.unwrap();
+            for title in ["Django Tips", "django basics", "100% pure", "under_score", "back\\slash", "Éclair", "it's"] {
+                Post::objects().create(new_post(&a, title, 0)).await.unwrap();
+            }
+            let sqlite = dialect == Dialect::Sqlite;
+            let mysql = dialect == Dialect::Mysql;
+            let q = |q: Q<Post>| sorted_titles(Post::objects().filter(q));
+
+            assert_eq!(q(post::title.icontains("DJANGO")).await, ["Django Tips", "django basics"]);
+            assert_eq!(
+                q(post::title.contains("Django")).await,
+                if sqlite { vec!["Django Tips", "django basics"] } else { vec!["Django Tips"] },
+                "{dialect:?}: contains"
+            );
+            assert_eq!(
+                q(post::title.eq("django tips")).await,
+                if mysql { vec!["Django Tips"] } else { Vec::<&str>::new() },
+                "{dialect:?}: exact"
+            );
+            assert_eq!(q(post::title.iexact("DJANGO TIPS")).await, ["Django Tips"]);
+            assert_eq!(q(post::title.startswith("dj")).await, if sqlite { vec!["Django Tips", "django basics"] } else { vec!["django basics"] });
+            assert_eq!(q(post::title.istartswith("dj")).await, ["Django Tips", "django basics"]);
+            assert_eq!(q(post::title.endswith("TIPS")).await, if sqlite { vec!["Django Tips"] } else { Vec::<&str>::new() });
+            assert_eq!(q(post::title.iendswith("TIPS")).await, ["Django Tips"]);
+            // Wildcards and quotes in values match literally.
+            assert_eq!(q(post::title.contains("%")).await, ["100% pure"]);
+            assert_eq!(q(post::title.contains("_")).await, ["under_score"]);
+            assert_eq!(q(post::title.contains("\\")).await, ["back\\slash"]);
+            assert_eq!(q(post::title.contains("'")).await, ["it's"]);
+            assert_eq!(q(post::title.eq("it's")).await, ["it's"]);
+            // Beyond ASCII: SQLite's LIKE folds ASCII only.
+            assert_eq!(
+                q(post::title.icontains("éclair")).await,
+                if sqlite { Vec::<&str>::new() } else { vec!["Éclair"] },
+                "{dialect:?}: non-ASCII icontains"
+            );
+            if !sqlite {
+                assert_eq!(q(post::title.regex("^[Dd]jango")).await, ["Django Tips", "django basics"]);
+                assert_eq!(q(post::title.regex("^django")).await, ["django basics"], "{dialect:?}: regex is case-sensitive");
+                assert_eq!(q(post::title.iregex("^django")).await, ["Django Tips", "django basics"]);
+            }
+        })
+        .await;
+    });
+}
+
+/// NULLs: isnull, and where they sort, which Django leaves to each database (last ascending on
+/// PostgreSQL, first on SQLite and MariaDB). Date parts of an aware DateTimeField read in UTC.
+#[test]
+fn nulls_and_dates() {
+    rjango::__private::block_on(async {
+        on_each_database("nulls", |dialect| async move {
+            let a = Author::objects().create(Author { id: 0, name: "A".into() }).await.unwrap();
+            let when = [
+                ("draft", None),
+                ("newyear", Some(Utc.with_ymd_and_hms(2024, 1, 1, 0, 30, 0).unwrap())),
+                ("summer", Some(Utc.with_ymd_and_hms(2023, 7, 15, 23, 59, 0).unwrap())),
+            ];
+            for (title, published) in when {
+                let mut p = new_post(&a, title, 0);
+                p.published = published;
+                p.save().await.unwrap();
+            }
+            let q = |q: Q<Post>| sorted_titles(Post::objects().filter(q));
+            assert_eq!(q(post::published.isnull(true)).await, ["draft"]);
+            assert_eq!(q(post::published.isnull(false)).await, ["newyear", "summer"]);
+            let ordered = titles(Post::objects().order_by([post::published.asc()])).await;
+            if dialect == Dialect::Postgres {
+                assert_eq!(ordered, ["summer", "newyear", "draft"]);
+            } else {
+                assert_eq!(ordered, ["draft", "summer", "newyear"], "{dialect:?}");
+            }
+            let saved = Post::objects().get(post::title.eq("newyear")).await.unwrap();
+            assert_eq!(saved.published, Some(Utc.with_ymd_and_hms(2024, 1, 1, 0, 30, 0).unwrap()), "{dialect:?}: read back exactly");
+            assert_eq!(q(post::published.year().eq(2024)).await, ["newyear"], "{dialect:?}: year");
+            assert_eq!(q(post::published.month().eq(7)).await, ["summer"]);
+            assert_eq!(q(post::published.day().eq(15)).await, ["summer"]);
+            assert_eq!(q(post::published.year().lt(2024)).await, ["summer"]);
+            // 2024-01-01 was a Monday: Django's week_day 2 (1 is Sunday).
+            assert_eq!(q(post::published.week_day().eq(2)).await, ["newyear"], "{dialect:?}: week_day");
+            assert_eq!(
+                q(post::published.date().eq(chrono::NaiveDate::from_ymd_opt(2023, 7, 15).unwrap())).await,
+                ["summer"],
+                "{dialect:?}: date"
+            );
+            assert_eq!(
+                q(post::published.gt(Utc.with_ymd_and_hms(2023, 12, 31, 0, 0, 0).unwrap())).await,
+                ["newyear"]
+            );
+        })
+        .await;
+    });
+}
