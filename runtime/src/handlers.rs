@@ -84,6 +84,20 @@ pub(crate) async fn response_for_error(
                 None => default_400(),
             }
         }
+        ViewError::Internal(e) if is_pool_timeout(e.as_ref()) => {
+            // Every connection stayed busy: the server is overloaded, not broken.
+            log::error(&format!(
+                "Service Unavailable: {}\n{e}",
+                log::safe(request.path())
+            ));
+            if s.DEBUG {
+                return debug::technical_500(&request, "PoolTimeout", &e.to_string(), 503);
+            }
+            let mut response = HttpResponse::new("<h1>Service Unavailable</h1><p>The server is busy; try again shortly.</p>");
+            response.set_status_code(503);
+            response.set_header("Retry-After", "1");
+            response
+        }
         ViewError::Internal(e) => {
             log::error(&format!(
                 "Internal Server Error: {}\n{e}",
@@ -95,6 +109,23 @@ pub(crate) async fn response_for_error(
             server_error(resolver, request).await
         }
     }
+}
+
+/// A database pool that gave no connection in time, however the view's error wrapped it.
+fn is_pool_timeout(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current = Some(e);
+    while let Some(e) = current {
+        if let Some(crate::db::DbError::PoolTimeout { .. }) = e.downcast_ref::<crate::db::DbError>() {
+            return true;
+        }
+        if let Some(crate::models::QueryError::Database(crate::db::DbError::PoolTimeout { .. })) =
+            e.downcast_ref::<crate::models::QueryError>()
+        {
+            return true;
+        }
+        current = e.source();
+    }
+    false
 }
 
 /// handler500, or the default page.

@@ -37,3 +37,21 @@ pub fn redirect(to: impl AsRef<str>) -> HttpResponse {
 pub fn redirect_permanent(to: impl AsRef<str>) -> HttpResponse {
     HttpResponsePermanentRedirect(to)
 }
+
+/// The one row of `queryset` matching `q`, or Http404: Django's
+/// `get_object_or_404(Widget, pk=widget_id)` is
+/// `get_object_or_404(Widget::objects(), widget::id.eq(widget_id)).await?`.
+/// A query matching several rows, or a database error, is a 500 as in Django.
+pub async fn get_object_or_404<M: crate::models::Model>(
+    queryset: crate::models::QuerySet<M>,
+    q: crate::models::Q<M>,
+) -> Result<M, ViewError> {
+    match queryset.get(q).await {
+        Ok(found) => Ok(found),
+        Err(crate::models::QueryError::DoesNotExist { model }) => Err(crate::http::Http404::new(
+            format!("No {model} matches the given query."),
+        )
+        .into()),
+        Err(e) => Err(ViewError::Internal(Box::new(e))),
+    }
+}

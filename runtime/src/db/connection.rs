@@ -30,6 +30,8 @@ pub enum DbError {
     },
     #[error("{0}")]
     Query(String),
+    #[error("{0}")]
+    Transaction(String),
     #[error(
         "no connection to the database '{alias}' came free within {seconds} s (the pool of {size} is busy): raise DATABASE_POOL_SIZE or find what holds connections"
     )]
@@ -137,6 +139,7 @@ impl Connection {
             // point query on SQLite (DESIGN.md). A broken connection fails its query instead.
             .test_before_acquire(false)
             .sqlx_logging(false);
+        options.map_sqlx_sqlite_opts(|o| o.with_regexp());
         if pool.is_none() {
             // Schema changes invalidate prepared statements ("cached plan must not change
             // result type" on PostgreSQL): a connection that migrates does not cache them.

@@ -6,6 +6,10 @@ pub mod connection;
 pub mod connections;
 mod dialect;
 pub mod migrations;
+pub mod queries;
+pub mod transaction;
 
 pub use connection::{Connection, DbError};
+pub use queries::count_queries;
+pub use transaction::{atomic, on_commit};
 pub use dialect::Dialect;

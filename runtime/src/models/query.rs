@@ -4,7 +4,6 @@
 
 use std::marker::PhantomData;
 use std::ops::{Bound, RangeBounds};
-use std::sync::Arc;
 
 use sea_orm::Value;
 
@@ -12,7 +11,8 @@ use super::Model;
 use super::lookups::{Assignment, Node, OrderBy, Q};
 use super::meta::is_unsaved;
 use super::sql::Sql;
-use crate::db::{Connection, DbError, connections};
+use crate::db::DbError;
+use crate::db::transaction::{Executor, executor};
 
 /// Why a query gave no answer: Django's `Model.DoesNotExist`, `MultipleObjectsReturned`, and
 /// the database's own errors.
@@ -162,8 +162,8 @@ impl<M: Model> QuerySet<M> {
         self
     }
 
-    async fn connection(&self) -> Result<Arc<Connection>> {
-        Ok(connections::get(&connections::resolve(self.alias.as_deref())).await?)
+    async fn connection(&self) -> Result<Executor> {
+        Ok(executor(self.alias.as_deref()).await?)
     }
 
     /// The ORDER BY in effect: the queryset's, else Meta.ordering.
@@ -200,9 +200,9 @@ impl<M: Model> QuerySet<M> {
         }
     }
 
-    fn select_sql(&self, conn: &Connection, ordering: &[(String, bool)], limit: Option<u64>) -> Sql {
+    fn select_sql(&self, conn: &Executor, ordering: &[(String, bool)], limit: Option<u64>) -> Sql {
         let table = M::table();
-        let mut sql = Sql::new(conn.dialect);
+        let mut sql = Sql::new(conn.dialect());
         sql.push(if self.distinct { "SELECT DISTINCT " } else { "SELECT " });
         for (i, f) in M::FIELDS.iter().enumerate() {
             if i > 0 {
@@ -234,7 +234,7 @@ impl<M: Model> QuerySet<M> {
             (None, 0) => {}
             (None, low) => {
                 // Every backend needs a LIMIT before OFFSET: Django writes the largest one.
-                let max = match conn.dialect {
+                let max = match conn.dialect() {
                     crate::db::Dialect::Mysql => "18446744073709551615",
                     crate::db::Dialect::Sqlite => "-1",
                     crate::db::Dialect::Postgres => "ALL",
@@ -302,7 +302,7 @@ impl<M: Model> QuerySet<M> {
     /// How many rows match (SELECT COUNT(*)).
     pub async fn count(&self) -> Result<u64> {
         let conn = self.connection().await?;
-        let mut sql = Sql::new(conn.dialect);
+        let mut sql = Sql::new(conn.dialect());
         if self.low > 0 || self.high.is_some() || self.distinct {
             // A sliced or distinct queryset is counted as a subquery, as Django does.
             let inner = self.select_sql(&conn, &[], None);
@@ -327,7 +327,7 @@ impl<M: Model> QuerySet<M> {
     /// Whether any row matches (SELECT 1 ... LIMIT 1).
     pub async fn exists(&self) -> Result<bool> {
         let conn = self.connection().await?;
-        let mut sql = Sql::new(conn.dialect);
+        let mut sql = Sql::new(conn.dialect());
         sql.push("SELECT 1 AS a FROM ");
         sql.quote(M::table());
         self.where_clause(&mut sql);
@@ -340,7 +340,7 @@ impl<M: Model> QuerySet<M> {
     pub async fn update(&self, assignments: impl IntoIterator<Item = Assignment<M>>) -> Result<u64> {
         let conn = self.connection().await?;
         let table = M::table();
-        let mut sql = Sql::new(conn.dialect);
+        let mut sql = Sql::new(conn.dialect());
         sql.push("UPDATE ");
         sql.quote(table);
         sql.push(" SET ");
@@ -359,7 +359,7 @@ impl<M: Model> QuerySet<M> {
     /// Deletes every matching row; returns how many were deleted.
     pub async fn delete(&self) -> Result<u64> {
         let conn = self.connection().await?;
-        let mut sql = Sql::new(conn.dialect);
+        let mut sql = Sql::new(conn.dialect());
         sql.push("DELETE FROM ");
         sql.quote(M::table());
         self.where_clause(&mut sql);
@@ -391,7 +391,7 @@ fn pk_column<M: Model>() -> &'static str {
 }
 
 /// INSERT of one instance; the primary key the database assigns is stored back.
-pub(crate) async fn insert<M: Model>(conn: &Connection, instance: &mut M) -> Result<()> {
+pub(crate) async fn insert<M: Model>(conn: &Executor, instance: &mut M) -> Result<()> {
     instance.touch(chrono::Utc::now(), true);
     let table = M::table();
     let values = instance.values();
@@ -399,7 +399,7 @@ pub(crate) async fn insert<M: Model>(conn: &Connection, instance: &mut M) -> Res
         .iter()
         .position(|f| f.auto)
         .filter(|_| is_unsaved(&instance.pk()));
-    let mut sql = Sql::new(conn.dialect);
+    let mut sql = Sql::new(conn.dialect());
     sql.push("INSERT INTO ");
     sql.quote(table);
     sql.push(" (");
@@ -431,7 +431,7 @@ pub(crate) async fn insert<M: Model>(conn: &Connection, instance: &mut M) -> Res
         conn.run(&sql.text, sql.values).await?;
         return Ok(());
     };
-    let id = match conn.dialect {
+    let id = match conn.dialect() {
         crate::db::Dialect::Mysql => conn.run(&sql.text, sql.values).await?.last_insert_id() as i64,
         _ => {
             sql.push(" RETURNING ");
@@ -450,13 +450,13 @@ pub(crate) async fn insert<M: Model>(conn: &Connection, instance: &mut M) -> Res
 
 /// UPDATE of one saved instance's columns; false when no row has its key.
 pub(crate) async fn update_row<M: Model>(
-    conn: &Connection,
+    conn: &Executor,
     instance: &mut M,
     only: Option<&[&str]>,
 ) -> Result<bool> {
     instance.touch(chrono::Utc::now(), false);
     let table = M::table();
-    let mut sql = Sql::new(conn.dialect);
+    let mut sql = Sql::new(conn.dialect());
     sql.push("UPDATE ");
     sql.quote(table);
     sql.push(" SET ");
@@ -498,7 +498,7 @@ pub trait Instance: Model {
     /// Inserts a new instance (its auto key still 0) or updates a saved one; an update that
     /// finds no row inserts, as Django's save does.
     async fn save(&mut self) -> Result<()> {
-        let conn = connections::get(&connections::resolve(None)).await?;
+        let conn = executor(None).await?;
         if is_unsaved(&self.pk()) || !update_row(&conn, self, None).await? {
             insert(&conn, self).await?;
         }
@@ -507,7 +507,7 @@ pub trait Instance: Model {
 
     /// Updates only the named fields (Django's `save(update_fields=[...])`).
     async fn save_fields(&mut self, fields: &[&str]) -> Result<()> {
-        let conn = connections::get(&connections::resolve(None)).await?;
+        let conn = executor(None).await?;
         if !update_row(&conn, self, Some(fields)).await? {
             return Err(QueryError::Database(DbError::Query(format!(
                 "{} has no row to update: save_fields() needs a saved instance",
@@ -519,9 +519,9 @@ pub trait Instance: Model {
 
     /// Deletes this instance's row; returns how many rows were deleted.
     async fn delete(&self) -> Result<u64> {
-        let conn = connections::get(&connections::resolve(None)).await?;
+        let conn = executor(None).await?;
         let pk = pk_column::<Self>();
-        let mut sql = Sql::new(conn.dialect);
+        let mut sql = Sql::new(conn.dialect());
         sql.push("DELETE FROM ");
         sql.quote(Self::table());
         sql.push(" WHERE ");
@@ -533,9 +533,9 @@ pub trait Instance: Model {
 
     /// Reads this instance's row again.
     async fn refresh_from_db(&mut self) -> Result<()> {
-        let conn = connections::get(&connections::resolve(None)).await?;
+        let conn = executor(None).await?;
         let table = Self::table();
-        let mut sql = Sql::new(conn.dialect);
+        let mut sql = Sql::new(conn.dialect());
         sql.push("SELECT ");
         for (i, f) in Self::FIELDS.iter().enumerate() {
             if i > 0 {

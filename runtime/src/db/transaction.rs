@@ -1,0 +1,288 @@
+//! Django's `django.db.transaction`: `atomic` blocks whose queries commit together or roll back
+//! together, without a transaction handed to each query. The outermost block opens a database
+//! transaction on its alias's pool and puts it in a task-local slot; every queryset and
+//! instance method inside picks it up ([`executor`]). Nested blocks are savepoints, so an inner
+//! failure rolls back only the inner block. `on_commit` callbacks wait for the outermost commit
+//! and are dropped by any rollback that covers them.
+//!
+//! ```text
+//! transaction::atomic(|| async {
+//!     Account::objects().filter(account::id.eq(a)).update([account::balance.set(F(account::balance) - amount)]).await?;
+//!     Account::objects().filter(account::id.eq(b)).update([account::balance.set(F(account::balance) + amount)]).await?;
+//!     Ok::<_, QueryError>(())
+//! }).await?;
+//! ```
+
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::sync::{Arc, Mutex};
+
+use futures_util::FutureExt;
+use sea_orm::{ConnectionTrait, DatabaseTransaction, ExecResult, QueryResult, Statement, TransactionTrait, Value};
+
+use super::{Connection, DbError, Dialect, connections};
+
+type Callback = Box<dyn FnOnce() + Send>;
+
+/// The open transaction of an atomic block and its nesting.
+struct Atomic {
+    alias: String,
+    dialect: Dialect,
+    tx: DatabaseTransaction,
+    /// Savepoints opened so far (for unique names) and the ones open now.
+    state: Mutex<Nesting>,
+}
+
+#[derive(Default)]
+struct Nesting {
+    opened: usize,
+    open: Vec<usize>,
+    /// Callbacks with the savepoint depth they were registered at.
+    on_commit: Vec<(usize, Callback)>,
+}
+
+tokio::task_local! {
+    static ATOMIC: Arc<Atomic>;
+}
+
+/// Where a query runs: the pool of its alias, or the atomic block open on that alias.
+pub enum Executor {
+    Pool(Arc<Connection>),
+    Atomic(Arc<AtomicHandle>),
+}
+
+/// An atomic block's transaction, as queries see it.
+pub struct AtomicHandle(Arc<Atomic>);
+
+/// The executor for `alias` (resolved: `None` is `default`) in the current task.
+pub async fn executor(alias: Option<&str>) -> Result<Executor, DbError> {
+    let alias = connections::resolve(alias);
+    if let Ok(atomic) = ATOMIC.try_with(Clone::clone)
+        && atomic.alias == alias
+    {
+        return Ok(Executor::Atomic(Arc::new(AtomicHandle(atomic))));
+    }
+    Ok(Executor::Pool(connections::get(&alias).await?))
+}
+
+impl Executor {
+    pub fn dialect(&self) -> Dialect {
+        match self {
+            Executor::Pool(c) => c.dialect,
+            Executor::Atomic(a) => a.0.dialect,
+        }
+    }
+
+    /// Rows of a statement with bound parameters.
+    pub async fn fetch(&self, sql: &str, values: Vec<Value>) -> Result<Vec<QueryResult>, DbError> {
+        crate::db::queries::count(sql);
+        match self {
+            Executor::Pool(c) => c.fetch(sql, values).await,
+            Executor::Atomic(a) => {
+                let stmt = Statement::from_sql_and_values(backend(a.0.dialect), sql, values);
+                a.0.tx
+                    .query_all_raw(stmt)
+                    .await
+                    .map_err(|e| DbError::Query(format!("{e}\n  SQL: {sql}")))
+            }
+        }
+    }
+
+    /// Runs a statement with bound parameters.
+    pub async fn run(&self, sql: &str, values: Vec<Value>) -> Result<ExecResult, DbError> {
+        crate::db::queries::count(sql);
+        match self {
+            Executor::Pool(c) => c.run(sql, values).await,
+            Executor::Atomic(a) => {
+                let stmt = Statement::from_sql_and_values(backend(a.0.dialect), sql, values);
+                a.0.tx
+                    .execute_raw(stmt)
+                    .await
+                    .map_err(|e| DbError::Query(format!("{e}\n  SQL: {sql}")))
+            }
+        }
+    }
+}
+
+fn backend(d: Dialect) -> sea_orm::DbBackend {
+    match d {
+        Dialect::Sqlite => sea_orm::DbBackend::Sqlite,
+        Dialect::Postgres => sea_orm::DbBackend::Postgres,
+        Dialect::Mysql => sea_orm::DbBackend::MySql,
+    }
+}
+
+/// How an atomic block ended: the block's own error, or the database's.
+pub trait AtomicError: From<DbError> {}
+impl<E: From<DbError>> AtomicError for E {}
+
+/// Options of [`atomic_with`]: Django's `atomic(using=..., durable=...)`.
+#[derive(Debug, Clone, Default)]
+pub struct Atomicity {
+    /// The database alias (`default` when None).
+    pub using: Option<String>,
+    /// Refuse to run inside another atomic block: this block's commit is the real commit.
+    pub durable: bool,
+}
+
+/// Runs `block` atomically on `default`: commit if it returns `Ok`, roll back if it returns
+/// `Err` or panics (the panic then continues). Inside another atomic block it is a savepoint.
+pub async fn atomic<T, E, Fut>(block: impl FnOnce() -> Fut) -> Result<T, E>
+where
+    Fut: Future<Output = Result<T, E>>,
+    E: From<DbError>,
+{
+    atomic_with(Atomicity::default(), block).await
+}
+
+/// [`atomic`] with Django's options (`using`, `durable`).
+pub async fn atomic_with<T, E, Fut>(options: Atomicity, block: impl FnOnce() -> Fut) -> Result<T, E>
+where
+    Fut: Future<Output = Result<T, E>>,
+    E: From<DbError>,
+{
+    let alias = connections::resolve(options.using.as_deref());
+    let current = ATOMIC.try_with(Clone::clone).ok().filter(|a| a.alias == alias);
+    match current {
+        Some(atomic) => {
+            if options.durable {
+                return Err(DbError::Transaction(
+                    "a durable atomic block cannot be nested within another atomic block".into(),
+                )
+                .into());
+            }
+            savepoint(atomic, block).await
+        }
+        None => outermost(alias, block).await,
+    }
+}
+
+async fn outermost<T, E, Fut>(alias: String, block: impl FnOnce() -> Fut) -> Result<T, E>
+where
+    Fut: Future<Output = Result<T, E>>,
+    E: From<DbError>,
+{
+    let conn = connections::get(&alias).await?;
+    crate::db::queries::count("BEGIN");
+    let tx = conn
+        .sea_orm()
+        .begin()
+        .await
+        .map_err(|e| DbError::Transaction(format!("could not begin a transaction on '{alias}': {e}")))?;
+    let atomic = Arc::new(Atomic {
+        alias,
+        dialect: conn.dialect,
+        tx,
+        state: Mutex::new(Nesting::default()),
+    });
+    let outcome = ATOMIC
+        .scope(atomic.clone(), AssertUnwindSafe(block()).catch_unwind())
+        .await;
+    let atomic = Arc::try_unwrap(atomic).map_err(|_| {
+        DbError::Transaction(
+            "a spawned task still holds this atomic block's transaction: await it inside the block".into(),
+        )
+    })?;
+    let callbacks = std::mem::take(&mut atomic.state.lock().unwrap_or_else(|e| e.into_inner()).on_commit);
+    match outcome {
+        Ok(Ok(value)) => {
+            crate::db::queries::count("COMMIT");
+            atomic
+                .tx
+                .commit()
+                .await
+                .map_err(|e| DbError::Transaction(format!("COMMIT failed: {e}")))?;
+            for (_, callback) in callbacks {
+                callback();
+            }
+            Ok(value)
+        }
+        Ok(Err(e)) => {
+            crate::db::queries::count("ROLLBACK");
+            let _ = atomic.tx.rollback().await;
+            Err(e)
+        }
+        Err(panic) => {
+            crate::db::queries::count("ROLLBACK");
+            let _ = atomic.tx.rollback().await;
+            std::panic::resume_unwind(panic)
+        }
+    }
+}
+
+async fn savepoint<T, E, Fut>(atomic: Arc<Atomic>, block: impl FnOnce() -> Fut) -> Result<T, E>
+where
+    Fut: Future<Output = Result<T, E>>,
+    E: From<DbError>,
+{
+    let id = {
+        let mut state = atomic.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.opened += 1;
+        let id = state.opened;
+        state.open.push(id);
+        id
+    };
+    let name = format!("rjango_sp_{id}");
+    let exec = |sql: String| {
+        let atomic = atomic.clone();
+        async move {
+            crate::db::queries::count(&sql);
+            atomic
+                .tx
+                .execute_unprepared(&sql)
+                .await
+                .map(|_| ())
+                .map_err(|e| DbError::Transaction(format!("{sql}: {e}")))
+        }
+    };
+    exec(format!("SAVEPOINT {name}")).await?;
+    let outcome = AssertUnwindSafe(block()).catch_unwind().await;
+    let depth = {
+        let mut state = atomic.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.open.retain(|s| *s != id);
+        state.open.len() + 1
+    };
+    let roll_back = |atomic: &Atomic| {
+        // Callbacks registered inside this savepoint die with it.
+        atomic
+            .state
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .on_commit
+            .retain(|(d, _)| *d < depth);
+    };
+    match outcome {
+        Ok(Ok(value)) => {
+            exec(format!("RELEASE SAVEPOINT {name}")).await?;
+            Ok(value)
+        }
+        Ok(Err(e)) => {
+            roll_back(&atomic);
+            exec(format!("ROLLBACK TO SAVEPOINT {name}")).await?;
+            Err(e)
+        }
+        Err(panic) => {
+            roll_back(&atomic);
+            let _ = exec(format!("ROLLBACK TO SAVEPOINT {name}")).await;
+            std::panic::resume_unwind(panic)
+        }
+    }
+}
+
+/// Django's `transaction.on_commit`: runs `callback` after the outermost atomic block commits,
+/// never after a rollback; outside any atomic block it runs now.
+pub fn on_commit(callback: impl FnOnce() + Send + 'static) {
+    match ATOMIC.try_with(Clone::clone) {
+        Ok(atomic) => {
+            let mut state = atomic.state.lock().unwrap_or_else(|e| e.into_inner());
+            let depth = state.open.len();
+            state.on_commit.push((depth, Box::new(callback)));
+        }
+        Err(_) => callback(),
+    }
+}
+
+/// Whether the current task is inside an atomic block (on any alias).
+pub fn in_atomic_block() -> bool {
+    ATOMIC.try_with(|_| ()).is_ok()
+}
