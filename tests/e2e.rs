@@ -269,7 +269,7 @@ fn migrate_commands_on_sqlite() {
     let (_, text) = run(&["migrate", "--plan"]);
     assert_eq!(
         text,
-        "Planned operations:\nblog.0001_initial\n    Create model Author\n    Create model Post\nblog.0002_seed_authors\n    Raw Rust operation\n"
+        "Planned operations:\nblog.0001_initial\n    Create model Author\n    Create model Post\n    Create model Widget\nblog.0002_seed_authors\n    Raw Rust operation\n"
     );
     let (_, text) = run(&["sqlmigrate", "blog", "0002"]);
     assert_eq!(
@@ -350,6 +350,68 @@ fn migrate_commands_on_sqlite() {
     assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
 }
 
+/// The ORM over real HTTP in the generated project, on its own SQLite database: the seed's
+/// widget_detail (get_object_or_404 and the JSON handler404), a create, and a filtered list
+/// of the authors the RunRust data migration seeded.
+#[test]
+fn orm_over_http() {
+    let built = seed_project();
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/orm.sqlite3", dir.path().display());
+    let out = project::rjango()
+        .args(["migrate"])
+        .current_dir(&built.root)
+        .env("DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let env: Vec<(&str, &str)> = PROD
+        .iter()
+        .copied()
+        .chain([("DATABASE_URL", url.as_str())])
+        .collect();
+    let server = Running::server(&built.binary, &env);
+    let port = server.port;
+
+    let r = get(port, "/authors/");
+    assert_eq!(
+        (r.status, r.json()),
+        (200, serde_json::json!({ "authors": ["Ada", "Grace"] }))
+    );
+    assert_eq!(
+        get(port, "/authors/?q=RAC").json(),
+        serde_json::json!({ "authors": ["Grace"] }),
+        "icontains"
+    );
+    assert_eq!(
+        get(port, "/authors/?q=%25").json(),
+        serde_json::json!({ "authors": [] }),
+        "a % in the value matches only a %"
+    );
+
+    let r = get(port, "/widgets/1/");
+    assert_eq!(
+        (r.status, r.json()),
+        (404, serde_json::json!({ "error": "not found" })),
+        "get_object_or_404 answers through handler404"
+    );
+    let r = Request::new("POST", "/widgets/")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("name=Sprocket")
+        .send(port);
+    assert_eq!(r.status, 201, "{}", r.text());
+    let id = r.json()["id"].as_i64().unwrap();
+    let r = get(port, &format!("/widgets/{id}/"));
+    assert_eq!(
+        (r.status, r.json()),
+        (200, serde_json::json!({ "id": id, "name": "Sprocket" }))
+    );
+}
+
 /// The authors' names in the project's SQLite database, read with Python's sqlite3 (another
 /// client than the one that wrote them).
 fn authors(root: &Path) -> String {
@@ -384,7 +446,7 @@ fn migrations_are_compiled_in() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(
-        stdout.contains("2 migrations in 1 app replay to 2 models"),
+        stdout.contains("2 migrations in 1 app replay to 3 models"),
         "{stdout}"
     );
 }

@@ -97,7 +97,10 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
         .fields
         .first()
         .is_some_and(|(n, f)| n == "id" && f.primary_key)
-        && !named.named.iter().any(|f| f.ident.as_ref().is_some_and(|i| i == "id"));
+        && !named
+            .named
+            .iter()
+            .any(|f| f.ident.as_ref().is_some_and(|i| i == "id"));
     if implicit_id {
         named.named.insert(
             0,
@@ -276,13 +279,21 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
             FieldType::DateField { .. } | FieldType::DateTimeField { .. }
         );
         let datetime = matches!(ft, FieldType::DateTimeField { .. });
-        let marker = |yes: bool, t: TokenStream| if yes { quote!(impl #t for #id {}) } else { quote!() };
+        let marker = |yes: bool, t: TokenStream| {
+            if yes {
+                quote!(impl #t for #id {})
+            } else {
+                quote!()
+            }
+        };
         let text_impl = marker(text, quote!(::rjango::models::lookups::TextLookups));
         let ordered_impl = marker(ordered, quote!(::rjango::models::lookups::OrderedLookups));
         let null_impl = marker(c.state.null, quote!(::rjango::models::lookups::NullLookups));
         let date_impl = marker(date, quote!(::rjango::models::lookups::DateLookups));
         let datetime_impl = marker(datetime, quote!(::rjango::models::lookups::DateTimeLookups));
-        let doc = format!("The field `{name}.{field_name}` (column `{column}`), for lookups and ordering.");
+        let doc = format!(
+            "The field `{name}.{field_name}` (column `{column}`), for lookups and ordering."
+        );
         quote! {
             #[doc = #doc]
             #[allow(non_camel_case_types)]
@@ -303,7 +314,10 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
             #datetime_impl
         }
     });
-    let module_doc = format!("The fields of [`{name}`](super::{name}): `{}::title.icontains(\"django\")`.", snake_case(&name));
+    let module_doc = format!(
+        "The fields of [`{name}`](super::{name}): `{}::title.icontains(\"django\")`.",
+        snake_case(&name)
+    );
 
     quote! {
         #item
@@ -351,6 +365,7 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
             }
         }
 
+        #[allow(dead_code)]
         impl #ident {
             /// The model's manager (Django's `Post.objects`): a queryset of every row.
             #vis fn objects() -> ::rjango::models::QuerySet<#ident> {

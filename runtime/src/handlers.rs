@@ -93,7 +93,9 @@ pub(crate) async fn response_for_error(
             if s.DEBUG {
                 return debug::technical_500(&request, "PoolTimeout", &e.to_string(), 503);
             }
-            let mut response = HttpResponse::new("<h1>Service Unavailable</h1><p>The server is busy; try again shortly.</p>");
+            let mut response = HttpResponse::new(
+                "<h1>Service Unavailable</h1><p>The server is busy; try again shortly.</p>",
+            );
             response.set_status_code(503);
             response.set_header("Retry-After", "1");
             response
@@ -115,11 +117,13 @@ pub(crate) async fn response_for_error(
 fn is_pool_timeout(e: &(dyn std::error::Error + 'static)) -> bool {
     let mut current = Some(e);
     while let Some(e) = current {
-        if let Some(crate::db::DbError::PoolTimeout { .. }) = e.downcast_ref::<crate::db::DbError>() {
+        if let Some(crate::db::DbError::PoolTimeout { .. }) = e.downcast_ref::<crate::db::DbError>()
+        {
             return true;
         }
-        if let Some(crate::models::QueryError::Database(crate::db::DbError::PoolTimeout { .. })) =
-            e.downcast_ref::<crate::models::QueryError>()
+        if let Some(crate::models::QueryError::Database(crate::db::DbError::PoolTimeout {
+            ..
+        })) = e.downcast_ref::<crate::models::QueryError>()
         {
             return true;
         }

@@ -53,6 +53,7 @@ impl std::fmt::Debug for Project {
 
 /// What views and URLconfs usually need: `use rjango::prelude::*;`.
 pub mod prelude {
+    pub use crate::db::transaction;
     pub use crate::http::{
         BadRequest, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest,
         HttpResponseForbidden, HttpResponseNotAllowed, HttpResponseNotFound,
@@ -61,7 +62,8 @@ pub mod prelude {
     };
     pub use crate::json;
     pub use crate::middleware::{GetResponse, Middleware};
-    pub use crate::shortcuts::{redirect, redirect_permanent, render};
+    pub use crate::models::{F, Instance, Lookups, Q, QueryError, QuerySet};
+    pub use crate::shortcuts::{get_object_or_404, redirect, redirect_permanent, render};
     pub use crate::urls::{reverse, urlpatterns};
     pub use crate::views::{View, view};
     pub use askama::Template;

@@ -48,10 +48,9 @@ pub async fn get_object_or_404<M: crate::models::Model>(
 ) -> Result<M, ViewError> {
     match queryset.get(q).await {
         Ok(found) => Ok(found),
-        Err(crate::models::QueryError::DoesNotExist { model }) => Err(crate::http::Http404::new(
-            format!("No {model} matches the given query."),
-        )
-        .into()),
+        Err(crate::models::QueryError::DoesNotExist { model }) => {
+            Err(crate::http::Http404::new(format!("No {model} matches the given query.")).into())
+        }
         Err(e) => Err(ViewError::Internal(Box::new(e))),
     }
 }

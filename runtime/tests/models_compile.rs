@@ -146,7 +146,10 @@ fn the_model_trait_names_the_model() {
     assert_eq!(<accounts::models::User as Model>::table(), "accounts_user");
     // The implicit id first, then each column as Django names it.
     let columns: Vec<&str> = <Author as Model>::FIELDS.iter().map(|f| f.column).collect();
-    assert_eq!(columns, ["id", "user_id", "full_name", "mentor_id", "team_id"]);
+    assert_eq!(
+        columns,
+        ["id", "user_id", "full_name", "mentor_id", "team_id"]
+    );
     assert_eq!(<Post as Model>::ORDERING, ["-published", "title"]);
 }
 

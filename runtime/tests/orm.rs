@@ -148,7 +148,12 @@ fn new_post(author: &Author, title: &str, views: i32) -> Post {
 }
 
 async fn titles(qs: QuerySet<Post>) -> Vec<String> {
-    qs.all().await.unwrap().into_iter().map(|p| p.title).collect()
+    qs.all()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.title)
+        .collect()
 }
 
 async fn sorted_titles(qs: QuerySet<Post>) -> Vec<String> {
@@ -162,58 +167,144 @@ fn crud_and_querysets() {
     rjango::__private::block_on(async {
         let ran = on_each_database("crud", |dialect| async move {
             let ada = Author::objects()
-                .create(Author { id: 0, name: "Ada".into() })
+                .create(Author {
+                    id: 0,
+                    name: "Ada".into(),
+                })
                 .await
                 .unwrap();
             assert!(ada.id > 0, "{dialect:?}: create stores the new key");
             let grace = Author::objects()
-                .create(Author { id: 0, name: "Grace".into() })
+                .create(Author {
+                    id: 0,
+                    name: "Grace".into(),
+                })
                 .await
                 .unwrap();
-            for (title, views, who) in [("Intro", 10, &ada), ("Django", 30, &ada), ("Rust", 20, &grace), ("Zed", 20, &grace)] {
-                Post::objects().create(new_post(who, title, views)).await.unwrap();
+            for (title, views, who) in [
+                ("Intro", 10, &ada),
+                ("Django", 30, &ada),
+                ("Rust", 20, &grace),
+                ("Zed", 20, &grace),
+            ] {
+                Post::objects()
+                    .create(new_post(who, title, views))
+                    .await
+                    .unwrap();
             }
 
             // Meta.ordering ["-views", "title"] by default; order_by replaces it.
-            assert_eq!(titles(Post::objects()).await, ["Django", "Rust", "Zed", "Intro"], "{dialect:?}");
+            assert_eq!(
+                titles(Post::objects()).await,
+                ["Django", "Rust", "Zed", "Intro"],
+                "{dialect:?}"
+            );
             assert_eq!(
                 titles(Post::objects().order_by([post::title.asc()])).await,
                 ["Django", "Intro", "Rust", "Zed"]
             );
-            assert_eq!(titles(Post::objects().reverse()).await, ["Intro", "Zed", "Rust", "Django"]);
+            assert_eq!(
+                titles(Post::objects().reverse()).await,
+                ["Intro", "Zed", "Rust", "Django"]
+            );
             // Slicing is OFFSET/LIMIT, and slices of slices are relative.
             assert_eq!(titles(Post::objects().slice(1..3)).await, ["Rust", "Zed"]);
-            assert_eq!(titles(Post::objects().slice(1..).slice(2..)).await, ["Intro"]);
+            assert_eq!(
+                titles(Post::objects().slice(1..).slice(2..)).await,
+                ["Intro"]
+            );
             assert_eq!(titles(Post::objects().slice(2..)).await, ["Zed", "Intro"]);
 
             // filter, exclude, Q combinations.
-            assert_eq!(sorted_titles(Post::objects().filter(post::author.eq(&ada))).await, ["Django", "Intro"]);
-            assert_eq!(sorted_titles(Post::objects().exclude(post::views.eq(20))).await, ["Django", "Intro"]);
             assert_eq!(
-                sorted_titles(Post::objects().filter(post::views.gt(15) & !post::title.startswith("Z"))).await,
+                sorted_titles(Post::objects().filter(post::author.eq(&ada))).await,
+                ["Django", "Intro"]
+            );
+            assert_eq!(
+                sorted_titles(Post::objects().exclude(post::views.eq(20))).await,
+                ["Django", "Intro"]
+            );
+            assert_eq!(
+                sorted_titles(
+                    Post::objects().filter(post::views.gt(15) & !post::title.startswith("Z"))
+                )
+                .await,
                 ["Django", "Rust"]
             );
             assert_eq!(
-                sorted_titles(Post::objects().filter(post::views.lt(15) | post::title.eq("Zed"))).await,
+                sorted_titles(Post::objects().filter(post::views.lt(15) | post::title.eq("Zed")))
+                    .await,
                 ["Intro", "Zed"]
             );
-            assert_eq!(sorted_titles(Post::objects().filter(post::views.is_in([10, 30]))).await, ["Django", "Intro"]);
-            assert!(titles(Post::objects().filter(post::views.is_in(Vec::<i32>::new()))).await.is_empty());
-            assert_eq!(sorted_titles(Post::objects().filter(post::views.range(15, 20))).await, ["Rust", "Zed"]);
-            assert_eq!(sorted_titles(Post::objects().filter(post::views.gte(20) & post::views.lte(20))).await, ["Rust", "Zed"]);
+            assert_eq!(
+                sorted_titles(Post::objects().filter(post::views.is_in([10, 30]))).await,
+                ["Django", "Intro"]
+            );
+            assert!(
+                titles(Post::objects().filter(post::views.is_in(Vec::<i32>::new())))
+                    .await
+                    .is_empty()
+            );
+            assert_eq!(
+                sorted_titles(Post::objects().filter(post::views.range(15, 20))).await,
+                ["Rust", "Zed"]
+            );
+            assert_eq!(
+                sorted_titles(Post::objects().filter(post::views.gte(20) & post::views.lte(20)))
+                    .await,
+                ["Rust", "Zed"]
+            );
 
             // count, exists, first, last.
             assert_eq!(Post::objects().count().await.unwrap(), 4);
-            assert_eq!(Post::objects().filter(post::views.gt(100)).count().await.unwrap(), 0);
+            assert_eq!(
+                Post::objects()
+                    .filter(post::views.gt(100))
+                    .count()
+                    .await
+                    .unwrap(),
+                0
+            );
             assert_eq!(Post::objects().slice(1..3).count().await.unwrap(), 2);
-            assert!(Post::objects().filter(post::title.eq("Rust")).exists().await.unwrap());
-            assert!(!Post::objects().filter(post::title.eq("Go")).exists().await.unwrap());
-            assert_eq!(Post::objects().first().await.unwrap().unwrap().title, "Django");
-            assert_eq!(Post::objects().last().await.unwrap().unwrap().title, "Intro");
+            assert!(
+                Post::objects()
+                    .filter(post::title.eq("Rust"))
+                    .exists()
+                    .await
+                    .unwrap()
+            );
+            assert!(
+                !Post::objects()
+                    .filter(post::title.eq("Go"))
+                    .exists()
+                    .await
+                    .unwrap()
+            );
+            assert_eq!(
+                Post::objects().first().await.unwrap().unwrap().title,
+                "Django"
+            );
+            assert_eq!(
+                Post::objects().last().await.unwrap().unwrap().title,
+                "Intro"
+            );
             // Unordered: first/last go by primary key.
-            assert_eq!(Author::objects().first().await.unwrap().unwrap().name, "Ada");
-            assert_eq!(Author::objects().last().await.unwrap().unwrap().name, "Grace");
-            assert!(Post::objects().filter(post::views.gt(100)).first().await.unwrap().is_none());
+            assert_eq!(
+                Author::objects().first().await.unwrap().unwrap().name,
+                "Ada"
+            );
+            assert_eq!(
+                Author::objects().last().await.unwrap().unwrap().name,
+                "Grace"
+            );
+            assert!(
+                Post::objects()
+                    .filter(post::views.gt(100))
+                    .first()
+                    .await
+                    .unwrap()
+                    .is_none()
+            );
 
             // get: one row, or Django's errors naming the model.
             let rust = Post::objects().get(post::title.eq("Rust")).await.unwrap();
@@ -222,12 +313,18 @@ fn crud_and_querysets() {
             assert!(err.is_does_not_exist());
             assert_eq!(err.to_string(), "Post matching query does not exist.");
             let err = Post::objects().get(post::views.eq(20)).await.unwrap_err();
-            assert_eq!(err.to_string(), "get() returned more than one Post -- it returned 2!");
+            assert_eq!(
+                err.to_string(),
+                "get() returned more than one Post -- it returned 2!"
+            );
 
             // update with F expressions, in one statement.
             let n = Post::objects()
                 .filter(post::author.eq(&grace))
-                .update([post::views.set(F(post::views) + 1), post::likes.set(F(post::views) * 2)])
+                .update([
+                    post::views.set(F(post::views) + 1),
+                    post::likes.set(F(post::views) * 2),
+                ])
                 .await
                 .unwrap();
             assert_eq!(n, 2);
@@ -237,15 +334,28 @@ fn crud_and_querysets() {
             let likes = if dialect == Dialect::Mysql { 42 } else { 40 };
             assert_eq!((rust.views, rust.likes), (21, likes), "{dialect:?}: SET");
             // F in a filter compares two columns of the row.
-            assert_eq!(sorted_titles(Post::objects().filter(post::likes.gt(F(post::views)))).await, ["Rust", "Zed"]);
+            assert_eq!(
+                sorted_titles(Post::objects().filter(post::likes.gt(F(post::views)))).await,
+                ["Rust", "Zed"]
+            );
 
             // Instances: save updates, save inserts, refresh_from_db, auto_now_add, delete.
             let mut intro = Post::objects().get(post::title.eq("Intro")).await.unwrap();
             let created = intro.created;
-            assert!((Utc::now() - created).num_seconds() < 60, "auto_now_add set it: {created}");
+            assert!(
+                (Utc::now() - created).num_seconds() < 60,
+                "auto_now_add set it: {created}"
+            );
             intro.views = 99;
             intro.save().await.unwrap();
-            assert_eq!(Post::objects().get(post::title.eq("Intro")).await.unwrap().views, 99);
+            assert_eq!(
+                Post::objects()
+                    .get(post::title.eq("Intro"))
+                    .await
+                    .unwrap()
+                    .views,
+                99
+            );
             let mut copy = intro.clone();
             copy.views = 5;
             copy.refresh_from_db().await.unwrap();
@@ -257,24 +367,41 @@ fn crud_and_querysets() {
             extra.views = 7;
             extra.save_fields(&["title"]).await.unwrap();
             let fresh = Post::objects().get(post::id.eq(extra.id)).await.unwrap();
-            assert_eq!((fresh.title.as_str(), fresh.views), ("Renamed", 1), "only title was saved");
+            assert_eq!(
+                (fresh.title.as_str(), fresh.views),
+                ("Renamed", 1),
+                "only title was saved"
+            );
             assert_eq!(fresh.delete().await.unwrap(), 1);
             assert_eq!(Post::objects().count().await.unwrap(), 4);
 
             // get_or_create.
             let (found, created) = Author::objects()
-                .get_or_create(author::name.eq("Ada"), || Author { id: 0, name: "Ada".into() })
+                .get_or_create(author::name.eq("Ada"), || Author {
+                    id: 0,
+                    name: "Ada".into(),
+                })
                 .await
                 .unwrap();
             assert_eq!((found.id, created), (ada.id, false));
             let (_, created) = Author::objects()
-                .get_or_create(author::name.eq("Linus"), || Author { id: 0, name: "Linus".into() })
+                .get_or_create(author::name.eq("Linus"), || Author {
+                    id: 0,
+                    name: "Linus".into(),
+                })
                 .await
                 .unwrap();
             assert!(created);
 
             // Queryset delete.
-            assert_eq!(Post::objects().filter(post::views.lt(25)).delete().await.unwrap(), 2);
+            assert_eq!(
+                Post::objects()
+                    .filter(post::views.lt(25))
+                    .delete()
+                    .await
+                    .unwrap(),
+                2
+            );
             assert_eq!(sorted_titles(Post::objects()).await, ["Django", "Intro"]);
         })
         .await;
@@ -290,29 +417,74 @@ fn crud_and_querysets() {
 fn text_lookups_per_backend() {
     rjango::__private::block_on(async {
         on_each_database("text", |dialect| async move {
-            let a = Author::objects().create(Author { id: 0, name: "A".into() }).await.unwrap();
-            for title in ["Django Tips", "django basics", "100% pure", "under_score", "back\\slash", "Éclair", "it's"] {
-                Post::objects().create(new_post(&a, title, 0)).await.unwrap();
+            let a = Author::objects()
+                .create(Author {
+                    id: 0,
+                    name: "A".into(),
+                })
+                .await
+                .unwrap();
+            for title in [
+                "Django Tips",
+                "django basics",
+                "100% pure",
+                "under_score",
+                "back\\slash",
+                "Éclair",
+                "it's",
+            ] {
+                Post::objects()
+                    .create(new_post(&a, title, 0))
+                    .await
+                    .unwrap();
             }
             let sqlite = dialect == Dialect::Sqlite;
             let mysql = dialect == Dialect::Mysql;
             let q = |q: Q<Post>| sorted_titles(Post::objects().filter(q));
 
-            assert_eq!(q(post::title.icontains("DJANGO")).await, ["Django Tips", "django basics"]);
+            assert_eq!(
+                q(post::title.icontains("DJANGO")).await,
+                ["Django Tips", "django basics"]
+            );
             assert_eq!(
                 q(post::title.contains("Django")).await,
-                if sqlite { vec!["Django Tips", "django basics"] } else { vec!["Django Tips"] },
+                if sqlite {
+                    vec!["Django Tips", "django basics"]
+                } else {
+                    vec!["Django Tips"]
+                },
                 "{dialect:?}: contains"
             );
             assert_eq!(
                 q(post::title.eq("django tips")).await,
-                if mysql { vec!["Django Tips"] } else { Vec::<&str>::new() },
+                if mysql {
+                    vec!["Django Tips"]
+                } else {
+                    Vec::<&str>::new()
+                },
                 "{dialect:?}: exact"
             );
             assert_eq!(q(post::title.iexact("DJANGO TIPS")).await, ["Django Tips"]);
-            assert_eq!(q(post::title.startswith("dj")).await, if sqlite { vec!["Django Tips", "django basics"] } else { vec!["django basics"] });
-            assert_eq!(q(post::title.istartswith("dj")).await, ["Django Tips", "django basics"]);
-            assert_eq!(q(post::title.endswith("TIPS")).await, if sqlite { vec!["Django Tips"] } else { Vec::<&str>::new() });
+            assert_eq!(
+                q(post::title.startswith("dj")).await,
+                if sqlite {
+                    vec!["Django Tips", "django basics"]
+                } else {
+                    vec!["django basics"]
+                }
+            );
+            assert_eq!(
+                q(post::title.istartswith("dj")).await,
+                ["Django Tips", "django basics"]
+            );
+            assert_eq!(
+                q(post::title.endswith("TIPS")).await,
+                if sqlite {
+                    vec!["Django Tips"]
+                } else {
+                    Vec::<&str>::new()
+                }
+            );
             assert_eq!(q(post::title.iendswith("TIPS")).await, ["Django Tips"]);
             // Wildcards and quotes in values match literally.
             assert_eq!(q(post::title.contains("%")).await, ["100% pure"]);
@@ -323,12 +495,26 @@ fn text_lookups_per_backend() {
             // Beyond ASCII: SQLite's LIKE folds ASCII only.
             assert_eq!(
                 q(post::title.icontains("éclair")).await,
-                if sqlite { Vec::<&str>::new() } else { vec!["Éclair"] },
+                if sqlite {
+                    Vec::<&str>::new()
+                } else {
+                    vec!["Éclair"]
+                },
                 "{dialect:?}: non-ASCII icontains"
             );
-            assert_eq!(q(post::title.regex("^[Dd]jango")).await, ["Django Tips", "django basics"]);
-            assert_eq!(q(post::title.regex("^django")).await, ["django basics"], "{dialect:?}: regex is case-sensitive");
-            assert_eq!(q(post::title.iregex("^django")).await, ["Django Tips", "django basics"]);
+            assert_eq!(
+                q(post::title.regex("^[Dd]jango")).await,
+                ["Django Tips", "django basics"]
+            );
+            assert_eq!(
+                q(post::title.regex("^django")).await,
+                ["django basics"],
+                "{dialect:?}: regex is case-sensitive"
+            );
+            assert_eq!(
+                q(post::title.iregex("^django")).await,
+                ["Django Tips", "django basics"]
+            );
         })
         .await;
     });
@@ -340,11 +526,23 @@ fn text_lookups_per_backend() {
 fn nulls_and_dates() {
     rjango::__private::block_on(async {
         on_each_database("nulls", |dialect| async move {
-            let a = Author::objects().create(Author { id: 0, name: "A".into() }).await.unwrap();
+            let a = Author::objects()
+                .create(Author {
+                    id: 0,
+                    name: "A".into(),
+                })
+                .await
+                .unwrap();
             let when = [
                 ("draft", None),
-                ("newyear", Some(Utc.with_ymd_and_hms(2024, 1, 1, 0, 30, 0).unwrap())),
-                ("summer", Some(Utc.with_ymd_and_hms(2023, 7, 15, 23, 59, 0).unwrap())),
+                (
+                    "newyear",
+                    Some(Utc.with_ymd_and_hms(2024, 1, 1, 0, 30, 0).unwrap()),
+                ),
+                (
+                    "summer",
+                    Some(Utc.with_ymd_and_hms(2023, 7, 15, 23, 59, 0).unwrap()),
+                ),
             ];
             for (title, published) in when {
                 let mut p = new_post(&a, title, 0);
@@ -353,23 +551,44 @@ fn nulls_and_dates() {
             }
             let q = |q: Q<Post>| sorted_titles(Post::objects().filter(q));
             assert_eq!(q(post::published.isnull(true)).await, ["draft"]);
-            assert_eq!(q(post::published.isnull(false)).await, ["newyear", "summer"]);
+            assert_eq!(
+                q(post::published.isnull(false)).await,
+                ["newyear", "summer"]
+            );
             let ordered = titles(Post::objects().order_by([post::published.asc()])).await;
             if dialect == Dialect::Postgres {
                 assert_eq!(ordered, ["summer", "newyear", "draft"]);
             } else {
                 assert_eq!(ordered, ["draft", "summer", "newyear"], "{dialect:?}");
             }
-            let saved = Post::objects().get(post::title.eq("newyear")).await.unwrap();
-            assert_eq!(saved.published, Some(Utc.with_ymd_and_hms(2024, 1, 1, 0, 30, 0).unwrap()), "{dialect:?}: read back exactly");
-            assert_eq!(q(post::published.year().eq(2024)).await, ["newyear"], "{dialect:?}: year");
+            let saved = Post::objects()
+                .get(post::title.eq("newyear"))
+                .await
+                .unwrap();
+            assert_eq!(
+                saved.published,
+                Some(Utc.with_ymd_and_hms(2024, 1, 1, 0, 30, 0).unwrap()),
+                "{dialect:?}: read back exactly"
+            );
+            assert_eq!(
+                q(post::published.year().eq(2024)).await,
+                ["newyear"],
+                "{dialect:?}: year"
+            );
             assert_eq!(q(post::published.month().eq(7)).await, ["summer"]);
             assert_eq!(q(post::published.day().eq(15)).await, ["summer"]);
             assert_eq!(q(post::published.year().lt(2024)).await, ["summer"]);
             // 2024-01-01 was a Monday: Django's week_day 2 (1 is Sunday).
-            assert_eq!(q(post::published.week_day().eq(2)).await, ["newyear"], "{dialect:?}: week_day");
             assert_eq!(
-                q(post::published.date().eq(chrono::NaiveDate::from_ymd_opt(2023, 7, 15).unwrap())).await,
+                q(post::published.week_day().eq(2)).await,
+                ["newyear"],
+                "{dialect:?}: week_day"
+            );
+            assert_eq!(
+                q(post::published
+                    .date()
+                    .eq(chrono::NaiveDate::from_ymd_opt(2023, 7, 15).unwrap()))
+                .await,
                 ["summer"],
                 "{dialect:?}: date"
             );
@@ -390,13 +609,22 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 async fn names() -> Vec<String> {
-    let mut n: Vec<String> = Author::objects().all().await.unwrap().into_iter().map(|a| a.name).collect();
+    let mut n: Vec<String> = Author::objects()
+        .all()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.name)
+        .collect();
     n.sort();
     n
 }
 
 fn author_named(name: &str) -> Author {
-    Author { id: 0, name: name.into() }
+    Author {
+        id: 0,
+        name: name.into(),
+    }
 }
 
 #[derive(Debug)]
@@ -432,24 +660,38 @@ fn atomic_blocks() {
             // Rolled back on error: neither row stays.
             let r = transaction::atomic(|| async {
                 Author::objects().create(author_named("b1")).await?;
-                assert_eq!(Author::objects().count().await?, 3, "the block sees its own row");
+                assert_eq!(
+                    Author::objects().count().await?,
+                    3,
+                    "the block sees its own row"
+                );
                 Err::<(), _>(Failed)
             })
             .await;
             assert!(r.is_err());
-            assert_eq!(names().await, ["a1", "a2"], "{dialect:?}: rolled back on error");
+            assert_eq!(
+                names().await,
+                ["a1", "a2"],
+                "{dialect:?}: rolled back on error"
+            );
 
             // Rolled back on panic, and the panic goes on.
-            let r = futures_util::FutureExt::catch_unwind(std::panic::AssertUnwindSafe(transaction::atomic(|| async {
-                Author::objects().create(author_named("p1")).await?;
-                if names().await.len() == 3 {
-                    panic!("boom");
-                }
-                Ok::<_, QueryError>(())
-            })))
+            let r = futures_util::FutureExt::catch_unwind(std::panic::AssertUnwindSafe(
+                transaction::atomic(|| async {
+                    Author::objects().create(author_named("p1")).await?;
+                    if names().await.len() == 3 {
+                        panic!("boom");
+                    }
+                    Ok::<_, QueryError>(())
+                }),
+            ))
             .await;
             assert!(r.is_err(), "the panic reaches the caller");
-            assert_eq!(names().await, ["a1", "a2"], "{dialect:?}: rolled back on panic");
+            assert_eq!(
+                names().await,
+                ["a1", "a2"],
+                "{dialect:?}: rolled back on panic"
+            );
 
             // A nested block is a savepoint: its failure undoes only itself.
             let ran = Arc::new(AtomicUsize::new(0));
@@ -477,20 +719,41 @@ fn atomic_blocks() {
                 })
                 .await;
                 assert!(kept.is_ok());
-                assert_eq!(seen.load(Ordering::SeqCst), 0, "on_commit waits for the outermost commit");
+                assert_eq!(
+                    seen.load(Ordering::SeqCst),
+                    0,
+                    "on_commit waits for the outermost commit"
+                );
                 // durable=true refuses to run nested.
-                let durable = transaction::atomic_with(Atomicity { durable: true, ..Default::default() }, || async {
-                    Ok::<_, rjango::db::DbError>(())
-                })
+                let durable = transaction::atomic_with(
+                    Atomicity {
+                        durable: true,
+                        ..Default::default()
+                    },
+                    || async { Ok::<_, rjango::db::DbError>(()) },
+                )
                 .await;
-                assert!(durable.unwrap_err().to_string().contains("durable atomic block cannot be nested"));
+                assert!(
+                    durable
+                        .unwrap_err()
+                        .to_string()
+                        .contains("durable atomic block cannot be nested")
+                );
                 Author::objects().create(author_named("outer2")).await?;
                 Ok::<_, QueryError>(())
             })
             .await
             .unwrap();
-            assert_eq!(names().await, ["a1", "a2", "inner_ok", "outer1", "outer2"], "{dialect:?}: savepoints");
-            assert_eq!(ran.load(Ordering::SeqCst), 11, "{dialect:?}: callbacks of committed blocks ran once, the rolled-back one never");
+            assert_eq!(
+                names().await,
+                ["a1", "a2", "inner_ok", "outer1", "outer2"],
+                "{dialect:?}: savepoints"
+            );
+            assert_eq!(
+                ran.load(Ordering::SeqCst),
+                11,
+                "{dialect:?}: callbacks of committed blocks ran once, the rolled-back one never"
+            );
 
             // on_commit after a rollback never runs; outside a block it runs at once.
             let ran = Arc::new(AtomicUsize::new(0));
@@ -510,17 +773,26 @@ fn atomic_blocks() {
             assert_eq!(ran.load(Ordering::SeqCst), 1);
 
             // A durable block at the top level runs.
-            transaction::atomic_with(Atomicity { durable: true, ..Default::default() }, || async {
-                Author::objects().create(author_named("durable")).await?;
-                Ok::<_, QueryError>(())
-            })
+            transaction::atomic_with(
+                Atomicity {
+                    durable: true,
+                    ..Default::default()
+                },
+                || async {
+                    Author::objects().create(author_named("durable")).await?;
+                    Ok::<_, QueryError>(())
+                },
+            )
             .await
             .unwrap();
             assert!(names().await.contains(&"durable".to_owned()));
 
             // The queries of a block, counted as Django's assertNumQueries counts them.
             let (_, queries) = rjango::db::count_queries(transaction::atomic(|| async {
-                Author::objects().filter(author::name.eq("a1")).count().await?;
+                Author::objects()
+                    .filter(author::name.eq("a1"))
+                    .count()
+                    .await?;
                 Ok::<_, QueryError>(())
             }))
             .await;
@@ -536,20 +808,29 @@ fn atomic_blocks() {
 fn concurrent_increments_are_not_lost() {
     rjango::__private::block_on(async {
         let ran = on_each_database("counter", |dialect| async move {
-            let c = Counter::objects().create(Counter { id: 0, value: 0 }).await.unwrap();
+            let c = Counter::objects()
+                .create(Counter { id: 0, value: 0 })
+                .await
+                .unwrap();
             let alias = rjango::db::connections::resolve(None);
             let tasks = (0..8).map(|_| {
                 let alias = alias.clone();
                 async move {
                     for _ in 0..500 {
-                        transaction::atomic_with(Atomicity { using: Some(alias.clone()), ..Default::default() }, || async {
-                            Counter::objects()
-                                .using(&alias)
-                                .filter(counter::id.eq(c.id))
-                                .update([counter::value.set(F(counter::value) + 1)])
-                                .await?;
-                            Ok::<_, QueryError>(())
-                        })
+                        transaction::atomic_with(
+                            Atomicity {
+                                using: Some(alias.clone()),
+                                ..Default::default()
+                            },
+                            || async {
+                                Counter::objects()
+                                    .using(&alias)
+                                    .filter(counter::id.eq(c.id))
+                                    .update([counter::value.set(F(counter::value) + 1)])
+                                    .await?;
+                                Ok::<_, QueryError>(())
+                            },
+                        )
                         .await
                         .unwrap();
                     }
@@ -572,39 +853,71 @@ fn transfers_keep_the_total() {
         on_each_database("transfer", |dialect| async move {
             let mut ids = Vec::new();
             for owner in ["ann", "bob", "cid", "dee"] {
-                ids.push(Account::objects().create(Account { id: 0, owner: owner.into(), balance: 1000 }).await.unwrap().id);
+                ids.push(
+                    Account::objects()
+                        .create(Account {
+                            id: 0,
+                            owner: owner.into(),
+                            balance: 1000,
+                        })
+                        .await
+                        .unwrap()
+                        .id,
+                );
             }
             let alias = rjango::db::connections::resolve(None);
-            async fn transfer(alias: &str, from: i64, to: i64, amount: i32) -> Result<(), QueryError> {
-                transaction::atomic_with(Atomicity { using: Some(alias.to_owned()), ..Default::default() }, || async {
-                    let accounts = Account::objects().using(alias);
-                    let debited = accounts
-                        .clone()
-                        .filter(account::id.eq(from) & account::balance.gte(amount))
-                        .update([account::balance.set(F(account::balance) - amount)])
-                        .await?;
-                    if debited == 0 {
-                        return Err(QueryError::DoesNotExist { model: "Account" });
-                    }
-                    let credited = accounts
-                        .filter(account::id.eq(to))
-                        .update([account::balance.set(F(account::balance) + amount)])
-                        .await?;
-                    if credited == 0 {
-                        // Half-way: the debit above must not survive.
-                        return Err(QueryError::DoesNotExist { model: "Account" });
-                    }
-                    Ok(())
-                })
+            async fn transfer(
+                alias: &str,
+                from: i64,
+                to: i64,
+                amount: i32,
+            ) -> Result<(), QueryError> {
+                transaction::atomic_with(
+                    Atomicity {
+                        using: Some(alias.to_owned()),
+                        ..Default::default()
+                    },
+                    || async {
+                        let accounts = Account::objects().using(alias);
+                        let debited = accounts
+                            .clone()
+                            .filter(account::id.eq(from) & account::balance.gte(amount))
+                            .update([account::balance.set(F(account::balance) - amount)])
+                            .await?;
+                        if debited == 0 {
+                            return Err(QueryError::DoesNotExist { model: "Account" });
+                        }
+                        let credited = accounts
+                            .filter(account::id.eq(to))
+                            .update([account::balance.set(F(account::balance) + amount)])
+                            .await?;
+                        if credited == 0 {
+                            // Half-way: the debit above must not survive.
+                            return Err(QueryError::DoesNotExist { model: "Account" });
+                        }
+                        Ok(())
+                    },
+                )
                 .await
             }
             let balances = || async {
-                Account::objects().order_by([account::id.asc()]).all().await.unwrap().into_iter().map(|a| a.balance).collect::<Vec<_>>()
+                Account::objects()
+                    .order_by([account::id.asc()])
+                    .all()
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|a| a.balance)
+                    .collect::<Vec<_>>()
             };
             transfer(&alias, ids[0], ids[1], 100).await.unwrap();
             assert_eq!(balances().await, [900, 1100, 1000, 1000]);
             assert!(transfer(&alias, ids[0], 999_999, 50).await.is_err());
-            assert_eq!(balances().await, [900, 1100, 1000, 1000], "{dialect:?}: a failed transfer leaves both untouched");
+            assert_eq!(
+                balances().await,
+                [900, 1100, 1000, 1000],
+                "{dialect:?}: a failed transfer leaves both untouched"
+            );
 
             let tasks = (0..8).map(|t| {
                 let (alias, ids) = (alias.clone(), ids.clone());
@@ -613,16 +926,26 @@ fn transfers_keep_the_total() {
                     for i in 0..40 {
                         let from = ids[(t + i) % 4];
                         let to = ids[(t + i * 3 + 1) % 4];
-                        if from != to && transfer(&alias, from, to, 7 + (i as i32 % 5)).await.is_err() {
+                        if from != to
+                            && transfer(&alias, from, to, 7 + (i as i32 % 5))
+                                .await
+                                .is_err()
+                        {
                             failed += 1;
                         }
                     }
                     failed
                 }
             });
-            let failed: usize = futures_util::future::join_all(tasks).await.into_iter().sum();
+            let failed: usize = futures_util::future::join_all(tasks)
+                .await
+                .into_iter()
+                .sum();
             let total: i32 = balances().await.iter().sum();
-            assert_eq!(total, 4000, "{dialect:?}: the total is kept ({failed} transfers failed and rolled back)");
+            assert_eq!(
+                total, 4000,
+                "{dialect:?}: the total is kept ({failed} transfers failed and rolled back)"
+            );
             assert!(balances().await.iter().all(|b| *b >= 0));
         })
         .await;

@@ -62,7 +62,11 @@ pub async fn get(alias: &str) -> Result<Arc<Connection>, DbError> {
     let url = crate::conf::try_settings()
         .and_then(|s| s.DATABASES.url(alias))
         .ok_or_else(|| DbError::UnknownAlias(alias.to_owned()))?;
-    let conn = Arc::new(Connection::open_pool(alias, &url, pool_size(), pool_timeout()).await?);
+    // Boxed, as every driver future the ORM awaits (see `transaction::Executor::fetch`).
+    let open: futures_util::future::BoxFuture<'_, Result<Connection, DbError>> = Box::pin(
+        Connection::open_pool(alias, &url, pool_size(), pool_timeout()),
+    );
+    let conn = Arc::new(open.await?);
     let mut pools = POOLS.write().unwrap_or_else(|e| e.into_inner());
     // Two tasks may have opened it at once: the first one registered wins.
     Ok(pools.entry(alias.to_owned()).or_insert(conn).clone())

@@ -10,6 +10,6 @@ pub mod queries;
 pub mod transaction;
 
 pub use connection::{Connection, DbError};
+pub use dialect::Dialect;
 pub use queries::count_queries;
 pub use transaction::{atomic, on_commit};
-pub use dialect::Dialect;

@@ -18,7 +18,11 @@ use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex};
 
 use futures_util::FutureExt;
-use sea_orm::{ConnectionTrait, DatabaseTransaction, ExecResult, QueryResult, Statement, TransactionTrait, Value};
+use futures_util::future::BoxFuture;
+use sea_orm::{
+    ConnectionTrait, DatabaseTransaction, ExecResult, QueryResult, Statement, TransactionTrait,
+    Value,
+};
 
 use super::{Connection, DbError, Dialect, connections};
 
@@ -76,31 +80,39 @@ impl Executor {
     /// Rows of a statement with bound parameters.
     pub async fn fetch(&self, sql: &str, values: Vec<Value>) -> Result<Vec<QueryResult>, DbError> {
         crate::db::queries::count(sql);
-        match self {
-            Executor::Pool(c) => c.fetch(sql, values).await,
+        // Boxed: the driver's futures nest deeply, and a view awaiting several queries would
+        // otherwise make rustc's layout computation overflow its recursion limit.
+        let future: BoxFuture<'_, Result<Vec<QueryResult>, DbError>> = match self {
+            Executor::Pool(c) => Box::pin(c.fetch(sql, values)),
             Executor::Atomic(a) => {
                 let stmt = Statement::from_sql_and_values(backend(a.0.dialect), sql, values);
-                a.0.tx
-                    .query_all_raw(stmt)
-                    .await
-                    .map_err(|e| DbError::Query(format!("{e}\n  SQL: {sql}")))
+                Box::pin(async move {
+                    a.0.tx
+                        .query_all_raw(stmt)
+                        .await
+                        .map_err(|e| DbError::Query(format!("{e}\n  SQL: {sql}")))
+                })
             }
-        }
+        };
+        future.await
     }
 
     /// Runs a statement with bound parameters.
     pub async fn run(&self, sql: &str, values: Vec<Value>) -> Result<ExecResult, DbError> {
         crate::db::queries::count(sql);
-        match self {
-            Executor::Pool(c) => c.run(sql, values).await,
+        let future: BoxFuture<'_, Result<ExecResult, DbError>> = match self {
+            Executor::Pool(c) => Box::pin(c.run(sql, values)),
             Executor::Atomic(a) => {
                 let stmt = Statement::from_sql_and_values(backend(a.0.dialect), sql, values);
-                a.0.tx
-                    .execute_raw(stmt)
-                    .await
-                    .map_err(|e| DbError::Query(format!("{e}\n  SQL: {sql}")))
+                Box::pin(async move {
+                    a.0.tx
+                        .execute_raw(stmt)
+                        .await
+                        .map_err(|e| DbError::Query(format!("{e}\n  SQL: {sql}")))
+                })
             }
-        }
+        };
+        future.await
     }
 }
 
@@ -142,7 +154,10 @@ where
     E: From<DbError>,
 {
     let alias = connections::resolve(options.using.as_deref());
-    let current = ATOMIC.try_with(Clone::clone).ok().filter(|a| a.alias == alias);
+    let current = ATOMIC
+        .try_with(Clone::clone)
+        .ok()
+        .filter(|a| a.alias == alias);
     match current {
         Some(atomic) => {
             if options.durable {
@@ -164,11 +179,11 @@ where
 {
     let conn = connections::get(&alias).await?;
     crate::db::queries::count("BEGIN");
-    let tx = conn
-        .sea_orm()
-        .begin()
-        .await
-        .map_err(|e| DbError::Transaction(format!("could not begin a transaction on '{alias}': {e}")))?;
+    let begin: BoxFuture<'_, Result<DatabaseTransaction, sea_orm::DbErr>> =
+        Box::pin(conn.sea_orm().begin());
+    let tx = begin.await.map_err(|e| {
+        DbError::Transaction(format!("could not begin a transaction on '{alias}': {e}"))
+    })?;
     let atomic = Arc::new(Atomic {
         alias,
         dialect: conn.dialect,
@@ -180,16 +195,22 @@ where
         .await;
     let atomic = Arc::try_unwrap(atomic).map_err(|_| {
         DbError::Transaction(
-            "a spawned task still holds this atomic block's transaction: await it inside the block".into(),
+            "a spawned task still holds this atomic block's transaction: await it inside the block"
+                .into(),
         )
     })?;
-    let callbacks = std::mem::take(&mut atomic.state.lock().unwrap_or_else(|e| e.into_inner()).on_commit);
+    let callbacks = std::mem::take(
+        &mut atomic
+            .state
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .on_commit,
+    );
     match outcome {
         Ok(Ok(value)) => {
             crate::db::queries::count("COMMIT");
-            atomic
-                .tx
-                .commit()
+            let commit: BoxFuture<'_, Result<(), sea_orm::DbErr>> = Box::pin(atomic.tx.commit());
+            commit
                 .await
                 .map_err(|e| DbError::Transaction(format!("COMMIT failed: {e}")))?;
             for (_, callback) in callbacks {
@@ -199,12 +220,16 @@ where
         }
         Ok(Err(e)) => {
             crate::db::queries::count("ROLLBACK");
-            let _ = atomic.tx.rollback().await;
+            let rollback: BoxFuture<'_, Result<(), sea_orm::DbErr>> =
+                Box::pin(atomic.tx.rollback());
+            let _ = rollback.await;
             Err(e)
         }
         Err(panic) => {
             crate::db::queries::count("ROLLBACK");
-            let _ = atomic.tx.rollback().await;
+            let rollback: BoxFuture<'_, Result<(), sea_orm::DbErr>> =
+                Box::pin(atomic.tx.rollback());
+            let _ = rollback.await;
             std::panic::resume_unwind(panic)
         }
     }

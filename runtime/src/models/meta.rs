@@ -214,7 +214,13 @@ impl<T: FromSql> FromSql for Option<T> {
 mod tests {
     #[test]
     fn tables_are_named_as_django_names_them() {
-        assert_eq!(super::table_name("mysite::blog::models", "Post"), "blog_post");
-        assert_eq!(super::table_name("shop::models", "OrderLine"), "shop_orderline");
+        assert_eq!(
+            super::table_name("mysite::blog::models", "Post"),
+            "blog_post"
+        );
+        assert_eq!(
+            super::table_name("shop::models", "OrderLine"),
+            "shop_orderline"
+        );
     }
 }

@@ -124,7 +124,12 @@ impl<M: Model> QuerySet<M> {
 
     /// The same rows in the opposite order (Django's `reverse`).
     pub fn reverse(mut self) -> Self {
-        self.ordering = Some(self.effective_ordering().into_iter().map(|(c, d)| (c, !d)).collect());
+        self.ordering = Some(
+            self.effective_ordering()
+                .into_iter()
+                .map(|(c, d)| (c, !d))
+                .collect(),
+        );
         self
     }
 
@@ -203,7 +208,11 @@ impl<M: Model> QuerySet<M> {
     fn select_sql(&self, conn: &Executor, ordering: &[(String, bool)], limit: Option<u64>) -> Sql {
         let table = M::table();
         let mut sql = Sql::new(conn.dialect());
-        sql.push(if self.distinct { "SELECT DISTINCT " } else { "SELECT " });
+        sql.push(if self.distinct {
+            "SELECT DISTINCT "
+        } else {
+            "SELECT "
+        });
         for (i, f) in M::FIELDS.iter().enumerate() {
             if i > 0 {
                 sql.push(", ");
@@ -337,7 +346,10 @@ impl<M: Model> QuerySet<M> {
 
     /// Sets columns of every matching row in one UPDATE; returns how many rows matched.
     /// `F` expressions read the row's own values: `post::views.set(F(post::views) + 1)`.
-    pub async fn update(&self, assignments: impl IntoIterator<Item = Assignment<M>>) -> Result<u64> {
+    pub async fn update(
+        &self,
+        assignments: impl IntoIterator<Item = Assignment<M>>,
+    ) -> Result<u64> {
         let conn = self.connection().await?;
         let table = M::table();
         let mut sql = Sql::new(conn.dialect());

@@ -228,9 +228,11 @@ impl Sql {
                 self.lhs(table, l);
                 match d {
                     Dialect::Postgres => self.push(if insensitive { " ~* " } else { " ~ " }),
-                    Dialect::Mysql => {
-                        self.push(if insensitive { " REGEXP " } else { " REGEXP BINARY " })
-                    }
+                    Dialect::Mysql => self.push(if insensitive {
+                        " REGEXP "
+                    } else {
+                        " REGEXP BINARY "
+                    }),
                     Dialect::Sqlite => self.push(" REGEXP "),
                 }
                 if insensitive && d == Dialect::Sqlite {
@@ -271,9 +273,10 @@ impl Sql {
             _ => " LIKE ",
         });
         match rhs {
-            Operand::Value(Value::String(Some(s))) => {
-                self.param(Value::String(Some(format!("{before}{}{after}", escape_like(s)))))
-            }
+            Operand::Value(Value::String(Some(s))) => self.param(Value::String(Some(format!(
+                "{before}{}{after}",
+                escape_like(s)
+            )))),
             other => {
                 // A pattern from another column (F): escaped by the database, as Django does.
                 let (open, close) = match d {
