@@ -479,7 +479,7 @@ pub(crate) async fn update_row<M: Model>(
             pk = Some((f.column, v));
             continue;
         }
-        if only.is_some_and(|o| !o.contains(&f.name) && !(f.auto_now && !o.is_empty())) {
+        if only.is_some_and(|o| !o.contains(&f.name)) {
             continue;
         }
         if !first {
