@@ -143,25 +143,8 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
     let infos = columns.iter().map(|c| {
         let (name, column) = (c.name, c.state.column(c.name));
         let pk = c.state.primary_key;
-        let auto = matches!(
-            c.state.field_type,
-            FieldType::AutoField | FieldType::BigAutoField | FieldType::SmallAutoField
-        );
-        let (auto_now, auto_now_add) = match c.state.field_type {
-            FieldType::DateField {
-                auto_now,
-                auto_now_add,
-            }
-            | FieldType::DateTimeField {
-                auto_now,
-                auto_now_add,
-            }
-            | FieldType::TimeField {
-                auto_now,
-                auto_now_add,
-            } => (auto_now, auto_now_add),
-            _ => (false, false),
-        };
+        let auto = c.state.field_type.is_auto();
+        let (auto_now, auto_now_add) = c.state.field_type.auto_now();
         quote! {
             ::rjango::models::FieldInfo {
                 name: #name,
@@ -193,12 +176,7 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
         None => quote!(::rjango::__private::sea_orm::Value::BigInt(None)),
     };
     let set_pk = match pk {
-        Some(c)
-            if matches!(
-                c.state.field_type,
-                FieldType::AutoField | FieldType::BigAutoField | FieldType::SmallAutoField
-            ) =>
-        {
+        Some(c) if c.state.field_type.is_auto() => {
             let id = &c.ident;
             quote!(self.#id = id as _;)
         }
@@ -206,19 +184,11 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
     };
     let touches = columns.iter().filter_map(|c| {
         let id = &c.ident;
-        let (value, auto_now, auto_now_add) = match c.state.field_type {
-            FieldType::DateTimeField {
-                auto_now,
-                auto_now_add,
-            } => (quote!(now), auto_now, auto_now_add),
-            FieldType::DateField {
-                auto_now,
-                auto_now_add,
-            } => (quote!(now.date_naive()), auto_now, auto_now_add),
-            FieldType::TimeField {
-                auto_now,
-                auto_now_add,
-            } => (quote!(now.time()), auto_now, auto_now_add),
+        let (auto_now, auto_now_add) = c.state.field_type.auto_now();
+        let value = match c.state.field_type {
+            FieldType::DateTimeField { .. } => quote!(now),
+            FieldType::DateField { .. } => quote!(now.date_naive()),
+            FieldType::TimeField { .. } => quote!(now.time()),
             _ => return None,
         };
         if !auto_now && !auto_now_add {

@@ -160,6 +160,25 @@ impl FieldType {
         )
     }
 
+    /// `(auto_now, auto_now_add)` of a date, datetime or time field.
+    pub fn auto_now(&self) -> (bool, bool) {
+        match *self {
+            FieldType::DateField {
+                auto_now,
+                auto_now_add,
+            }
+            | FieldType::DateTimeField {
+                auto_now,
+                auto_now_add,
+            }
+            | FieldType::TimeField {
+                auto_now,
+                auto_now_add,
+            } => (auto_now, auto_now_add),
+            _ => (false, false),
+        }
+    }
+
     pub fn is_auto(&self) -> bool {
         matches!(
             self,

@@ -166,11 +166,7 @@ impl Connection {
     }
 
     pub fn backend(&self) -> DbBackend {
-        match self.dialect {
-            Dialect::Sqlite => DbBackend::Sqlite,
-            Dialect::Postgres => DbBackend::Postgres,
-            Dialect::Mysql => DbBackend::MySql,
-        }
+        self.dialect.backend()
     }
 
     /// Runs one statement.
@@ -266,13 +262,18 @@ impl Connection {
                 size: self.pool_size,
             };
         }
-        DbError::Query(format!("{}\n  SQL: {sql}", short_error(&e.to_string())))
+        statement_error(e, sql)
     }
 
     /// The underlying SeaORM connection, for anything the Django-style layer does not cover.
     pub fn sea_orm(&self) -> &DatabaseConnection {
         &self.db
     }
+}
+
+/// A failed statement: the driver's first line, and the SQL.
+pub(crate) fn statement_error(e: sea_orm::DbErr, sql: &str) -> DbError {
+    DbError::Query(format!("{}\n  SQL: {sql}", short_error(&e.to_string())))
 }
 
 /// The first line of a driver error, without sqlx's wrapping.

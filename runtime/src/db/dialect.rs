@@ -39,6 +39,15 @@ impl Dialect {
         }
     }
 
+    /// SeaORM's name for this dialect.
+    pub fn backend(self) -> sea_orm::DbBackend {
+        match self {
+            Dialect::Sqlite => sea_orm::DbBackend::Sqlite,
+            Dialect::Postgres => sea_orm::DbBackend::Postgres,
+            Dialect::Mysql => sea_orm::DbBackend::MySql,
+        }
+    }
+
     /// Whether DDL runs inside a transaction (Django's `can_rollback_ddl`): not on MySQL.
     pub fn can_rollback_ddl(self) -> bool {
         !matches!(self, Dialect::Mysql)

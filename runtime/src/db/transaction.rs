@@ -24,6 +24,7 @@ use sea_orm::{
     Value,
 };
 
+use super::connection::statement_error;
 use super::{Connection, DbError, Dialect, connections};
 
 type Callback = Box<dyn FnOnce() + Send>;
@@ -85,12 +86,12 @@ impl Executor {
         let future: BoxFuture<'_, Result<Vec<QueryResult>, DbError>> = match self {
             Executor::Pool(c) => Box::pin(c.fetch(sql, values)),
             Executor::Atomic(a) => {
-                let stmt = Statement::from_sql_and_values(backend(a.0.dialect), sql, values);
+                let stmt = Statement::from_sql_and_values(a.0.dialect.backend(), sql, values);
                 Box::pin(async move {
                     a.0.tx
                         .query_all_raw(stmt)
                         .await
-                        .map_err(|e| DbError::Query(format!("{e}\n  SQL: {sql}")))
+                        .map_err(|e| statement_error(e, sql))
                 })
             }
         };
@@ -103,24 +104,16 @@ impl Executor {
         let future: BoxFuture<'_, Result<ExecResult, DbError>> = match self {
             Executor::Pool(c) => Box::pin(c.run(sql, values)),
             Executor::Atomic(a) => {
-                let stmt = Statement::from_sql_and_values(backend(a.0.dialect), sql, values);
+                let stmt = Statement::from_sql_and_values(a.0.dialect.backend(), sql, values);
                 Box::pin(async move {
                     a.0.tx
                         .execute_raw(stmt)
                         .await
-                        .map_err(|e| DbError::Query(format!("{e}\n  SQL: {sql}")))
+                        .map_err(|e| statement_error(e, sql))
                 })
             }
         };
         future.await
-    }
-}
-
-fn backend(d: Dialect) -> sea_orm::DbBackend {
-    match d {
-        Dialect::Sqlite => sea_orm::DbBackend::Sqlite,
-        Dialect::Postgres => sea_orm::DbBackend::Postgres,
-        Dialect::Mysql => sea_orm::DbBackend::MySql,
     }
 }
 

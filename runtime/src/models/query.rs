@@ -8,7 +8,7 @@ use std::ops::{Bound, RangeBounds};
 use sea_orm::Value;
 
 use super::Model;
-use super::lookups::{Assignment, Node, OrderBy, Q};
+use super::lookups::{Assignment, Lookup, LookupKind, Node, Operand, OrderBy, Q};
 use super::meta::is_unsaved;
 use super::sql::Sql;
 use crate::db::DbError;
@@ -291,21 +291,27 @@ impl<M: Model> QuerySet<M> {
     /// The first row, ordered by the primary key when the queryset has no order (Django's
     /// `first()`); `None` when there is none.
     pub async fn first(&self) -> Result<Option<M>> {
-        let mut ordering = self.effective_ordering();
-        if ordering.is_empty() {
-            ordering.push((pk_column::<M>().to_owned(), false));
-        }
+        let ordering = self.ordering_or_pk();
         Ok(self.fetch(&ordering, Some(1)).await?.into_iter().next())
     }
 
     /// The last row: the first of the reversed ordering (by primary key when unordered).
     pub async fn last(&self) -> Result<Option<M>> {
+        let reversed: Vec<(String, bool)> = self
+            .ordering_or_pk()
+            .into_iter()
+            .map(|(c, d)| (c, !d))
+            .collect();
+        Ok(self.fetch(&reversed, Some(1)).await?.into_iter().next())
+    }
+
+    /// The ordering in effect, or the primary key's when there is none (first/last).
+    fn ordering_or_pk(&self) -> Vec<(String, bool)> {
         let mut ordering = self.effective_ordering();
         if ordering.is_empty() {
             ordering.push((pk_column::<M>().to_owned(), false));
         }
-        let reversed: Vec<(String, bool)> = ordering.into_iter().map(|(c, d)| (c, !d)).collect();
-        Ok(self.fetch(&reversed, Some(1)).await?.into_iter().next())
+        ordering
     }
 
     /// How many rows match (SELECT COUNT(*)).
@@ -531,43 +537,24 @@ pub trait Instance: Model {
 
     /// Deletes this instance's row; returns how many rows were deleted.
     async fn delete(&self) -> Result<u64> {
-        let conn = executor(None).await?;
-        let pk = pk_column::<Self>();
-        let mut sql = Sql::new(conn.dialect());
-        sql.push("DELETE FROM ");
-        sql.quote(Self::table());
-        sql.push(" WHERE ");
-        sql.quote(pk);
-        sql.push(" = ");
-        sql.param(self.pk());
-        Ok(conn.run(&sql.text, sql.values).await?.rows_affected())
+        QuerySet::new().filter(this(self)).delete().await
     }
 
     /// Reads this instance's row again.
     async fn refresh_from_db(&mut self) -> Result<()> {
-        let conn = executor(None).await?;
-        let table = Self::table();
-        let mut sql = Sql::new(conn.dialect());
-        sql.push("SELECT ");
-        for (i, f) in Self::FIELDS.iter().enumerate() {
-            if i > 0 {
-                sql.push(", ");
-            }
-            sql.column(table, f.column);
-        }
-        sql.push(" FROM ");
-        sql.quote(table);
-        sql.push(" WHERE ");
-        sql.quote(pk_column::<Self>());
-        sql.push(" = ");
-        sql.param(self.pk());
-        let rows = conn.fetch(&sql.text, sql.values).await?;
-        let row = rows
-            .first()
-            .ok_or(QueryError::DoesNotExist { model: Self::NAME })?;
-        *self = Self::from_row(row, 0)?;
+        *self = QuerySet::new().get(this(self)).await?;
         Ok(())
     }
+}
+
+/// The condition of exactly this instance's row: `pk = self.pk`.
+fn this<M: Model>(instance: &M) -> Q<M> {
+    Q::new(Node::Lookup(Lookup {
+        column: pk_column::<M>(),
+        transform: None,
+        kind: LookupKind::Exact,
+        rhs: vec![Operand::Value(instance.pk())],
+    }))
 }
 
 impl<M: Model> Instance for M {}
