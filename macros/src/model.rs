@@ -77,6 +77,28 @@ fn strip_option(ty: &syn::Type) -> &syn::Type {
     ty
 }
 
+/// `ForeignKey<Self>` -> `ForeignKey<Post>`: the handles' impls are not in the model's own
+/// impl, so `Self` there would mean the handle.
+fn replace_self(ty: &syn::Type, model: &syn::Ident) -> syn::Type {
+    fn walk(tokens: TokenStream, model: &syn::Ident) -> TokenStream {
+        tokens
+            .into_iter()
+            .map(|t| match t {
+                proc_macro2::TokenTree::Ident(i) if i == "Self" => {
+                    proc_macro2::TokenTree::Ident(model.clone())
+                }
+                proc_macro2::TokenTree::Group(g) => {
+                    let mut new = proc_macro2::Group::new(g.delimiter(), walk(g.stream(), model));
+                    new.set_span(g.span());
+                    proc_macro2::TokenTree::Group(new)
+                }
+                other => other,
+            })
+            .collect()
+    }
+    syn::parse2(walk(quote!(#ty), model)).unwrap_or_else(|_| ty.clone())
+}
+
 struct Column<'a> {
     ident: syn::Ident,
     ty: syn::Type,
@@ -113,7 +135,12 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
     let types: std::collections::HashMap<String, syn::Type> = named
         .named
         .iter()
-        .filter_map(|f| Some((f.ident.as_ref()?.unraw().to_string(), f.ty.clone())))
+        .filter_map(|f| {
+            Some((
+                f.ident.as_ref()?.unraw().to_string(),
+                replace_self(&f.ty, &ident),
+            ))
+        })
         .collect();
     let idents: std::collections::HashMap<String, syn::Ident> = named
         .named
@@ -215,6 +242,8 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
     let handles = columns.iter().map(|c| {
         let id = &c.ident;
         let value = strip_option(&c.ty);
+        let stored = &c.ty;
+        let null = c.state.null;
         let (field_name, column) = (c.name, c.state.column(c.name));
         let ft = &c.state.field_type;
         let text = matches!(
@@ -273,9 +302,18 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
             impl ::rjango::models::Field for #id {
                 type Model = super::#ident;
                 type Value = #value;
+                type Stored = #stored;
                 const NAME: &'static str = #field_name;
                 const COLUMN: &'static str = #column;
                 const DATETIME: bool = #datetime;
+                const NULL: bool = #null;
+            }
+            impl ::rjango::models::lookups::OwnField for #id {}
+            impl ::rjango::models::aggregates::Countable for #id {
+                type Model = super::#ident;
+                fn target() -> (::std::vec::Vec<::rjango::models::lookups::Join>, &'static str) {
+                    (::std::vec::Vec::new(), #column)
+                }
             }
             #text_impl
             #ordered_impl
@@ -284,6 +322,7 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
             #datetime_impl
         }
     });
+    let relations = relations(&ident, &name, state, &types, &idents);
     let module_doc = format!(
         "The fields of [`{name}`](super::{name}): `{}::title.icontains(\"django\")`.",
         snake_case(&name)
@@ -349,6 +388,276 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
             #[allow(unused_imports)]
             use super::*;
             #(#handles)*
+            #(#relations)*
         }
     }
+}
+
+/// `ForeignKey<Author>` (or `Option<...>`, `ManyToManyField<Tag>`) -> `Author`.
+fn relation_target(ty: &syn::Type) -> Option<syn::Type> {
+    if let syn::Type::Path(p) = strip_option(ty)
+        && let Some(last) = p.path.segments.last()
+        && let syn::PathArguments::AngleBracketed(args) = &last.arguments
+        && let Some(syn::GenericArgument::Type(inner)) = args.args.first()
+    {
+        return Some(inner.clone());
+    }
+    None
+}
+
+/// What each relation of the model adds: for a ForeignKey/OneToOneField, the handle's
+/// `Relation` and `ForeignKeyField` impls, the reverse accessor on the related model
+/// (`author.posts()`) and its `on_delete` registration; for a ManyToManyField, a handle through
+/// the join table, `post.tags()` and `tag.posts()`, and the join table's registrations.
+fn relations(
+    ident: &syn::Ident,
+    name: &str,
+    state: &rjango_schema::ModelState,
+    types: &std::collections::HashMap<String, syn::Type>,
+    idents: &std::collections::HashMap<String, syn::Ident>,
+) -> Vec<TokenStream> {
+    let model_lower = name.to_ascii_lowercase();
+    let own_pk = state
+        .fields
+        .iter()
+        .find(|(_, f)| f.primary_key)
+        .map(|(n, f)| f.column(n))
+        .unwrap_or_else(|| "id".to_owned());
+    let mut out = Vec::new();
+    for (field_name, f) in &state.fields {
+        let (Some(ty), Some(id)) = (types.get(field_name), idents.get(field_name)) else {
+            continue;
+        };
+        let Some(target) = relation_target(ty) else {
+            continue;
+        };
+        let target_name = match &target {
+            syn::Type::Path(p) => p
+                .path
+                .segments
+                .last()
+                .map(|s| s.ident.unraw().to_string())
+                .unwrap_or_default(),
+            _ => String::new(),
+        };
+        let model = quote!(super::#ident);
+        let target_ty = quote!(#target);
+        match &f.field_type {
+            FieldType::ForeignKey {
+                on_delete,
+                related_name,
+                ..
+            }
+            | FieldType::OneToOneField {
+                on_delete,
+                related_name,
+                ..
+            } => {
+                let column = f.column(field_name);
+                let one = matches!(f.field_type, FieldType::OneToOneField { .. });
+                let slot = if f.null {
+                    quote!(row.#id.as_mut())
+                } else {
+                    quote!(::std::option::Option::Some(&mut row.#id))
+                };
+                let on_delete = format_ident!("{}", format!("{on_delete:?}"));
+                let default = match &f.default {
+                    Some(rjango_schema::Value::Int(n)) => quote!(::std::option::Option::Some(#n)),
+                    _ => quote!(::std::option::Option::None),
+                };
+                out.push(quote! {
+                    impl ::rjango::models::Relation for #id {
+                        type From = #model;
+                        type To = #target_ty;
+                        fn joins() -> ::std::vec::Vec<::rjango::models::lookups::Join> {
+                            ::std::vec![::rjango::models::lookups::Join {
+                                table: <#target_ty as ::rjango::models::Model>::table,
+                                from_column: #column,
+                                to_column: ::rjango::models::meta::pk_column::<#target_ty>(),
+                                multi: false,
+                            }]
+                        }
+                    }
+                    impl ::rjango::models::relations::ForeignKeyField for #id {
+                        fn slot(row: &mut #model) -> ::std::option::Option<&mut ::rjango::models::ForeignKey<#target_ty>> {
+                            #slot
+                        }
+                    }
+                    ::rjango::__private::inventory::submit! {
+                        ::rjango::models::deletion::RelatedColumn {
+                            module: ::std::module_path!(),
+                            model: #name,
+                            field: #field_name,
+                            table: <#model as ::rjango::models::Model>::table,
+                            pk_column: #own_pk,
+                            column: #column,
+                            target: <#target_ty as ::rjango::models::Model>::table,
+                            on_delete: ::rjango::models::deletion::OnDelete::#on_delete,
+                            default: #default,
+                        }
+                    }
+                });
+                let accessor = match related_name {
+                    Some(r) if r.ends_with('+') => None,
+                    Some(r) => Some(r.clone()),
+                    None if one => Some(model_lower.clone()),
+                    None => Some(format!("{model_lower}_set")),
+                };
+                if let Some(accessor) = accessor {
+                    let accessor = format_ident!("{}", accessor);
+                    let doc = format!(
+                        "The `{name}` rows whose `{field_name}` is this row (Django's reverse accessor)."
+                    );
+                    out.push(if one {
+                        quote! {
+                            #[allow(dead_code)]
+                            impl #target_ty {
+                                #[doc = #doc]
+                                pub async fn #accessor(&self) -> ::std::result::Result<#model, ::rjango::models::QueryError> {
+                                    ::rjango::models::QuerySet::<#model>::new()
+                                        .get(::rjango::models::Lookups::eq(#id, self))
+                                        .await
+                                }
+                            }
+                        }
+                    } else {
+                        quote! {
+                            #[allow(dead_code)]
+                            impl #target_ty {
+                                #[doc = #doc]
+                                pub fn #accessor(&self) -> ::rjango::models::QuerySet<#model> {
+                                    ::rjango::models::QuerySet::<#model>::new()
+                                        .filter(::rjango::models::Lookups::eq(#id, self))
+                                }
+                            }
+                        }
+                    });
+                }
+            }
+            FieldType::ManyToManyField {
+                related_name,
+                db_table,
+                ..
+            } => {
+                let self_ref = target_name == name;
+                let target_lower = target_name.to_ascii_lowercase();
+                let (own, other) = if self_ref {
+                    (
+                        format!("from_{model_lower}_id"),
+                        format!("to_{model_lower}_id"),
+                    )
+                } else {
+                    (format!("{model_lower}_id"), format!("{target_lower}_id"))
+                };
+                let through_fn = format_ident!("__{}_through", field_name);
+                let db_table = match db_table {
+                    Some(t) => quote!(::std::option::Option::Some(#t)),
+                    None => quote!(::std::option::Option::None),
+                };
+                let through_model = format!("{name}_{field_name}");
+                let doc = format!(
+                    "The `{name}.{field_name}` many-to-many relation, through its join table."
+                );
+                out.push(quote! {
+                    #[doc = #doc]
+                    #[derive(Clone, Copy, Debug)]
+                    pub struct #id;
+
+                    #[doc(hidden)]
+                    pub fn #through_fn() -> &'static str {
+                        static TABLE: ::std::sync::OnceLock<::std::string::String> = ::std::sync::OnceLock::new();
+                        TABLE.get_or_init(|| ::rjango::models::meta::through_table(
+                            <#model as ::rjango::models::Model>::table(),
+                            #field_name,
+                            #db_table,
+                        ))
+                    }
+
+                    impl ::rjango::models::Relation for #id {
+                        type From = #model;
+                        type To = #target_ty;
+                        fn joins() -> ::std::vec::Vec<::rjango::models::lookups::Join> {
+                            ::std::vec![
+                                ::rjango::models::lookups::Join {
+                                    table: #through_fn,
+                                    from_column: #own_pk,
+                                    to_column: #own,
+                                    multi: true,
+                                },
+                                ::rjango::models::lookups::Join {
+                                    table: <#target_ty as ::rjango::models::Model>::table,
+                                    from_column: #other,
+                                    to_column: ::rjango::models::meta::pk_column::<#target_ty>(),
+                                    multi: false,
+                                },
+                            ]
+                        }
+                    }
+                    impl ::rjango::models::relations::ManyToMany for #id {}
+                    impl ::rjango::models::aggregates::Countable for #id {
+                        type Model = #model;
+                        fn target() -> (::std::vec::Vec<::rjango::models::lookups::Join>, &'static str) {
+                            (
+                                <#id as ::rjango::models::Relation>::joins(),
+                                ::rjango::models::meta::pk_column::<#target_ty>(),
+                            )
+                        }
+                    }
+                    ::rjango::__private::inventory::submit! {
+                        ::rjango::models::deletion::RelatedColumn {
+                            module: ::std::module_path!(),
+                            model: #through_model,
+                            field: #model_lower,
+                            table: #through_fn,
+                            pk_column: "id",
+                            column: #own,
+                            target: <#model as ::rjango::models::Model>::table,
+                            on_delete: ::rjango::models::deletion::OnDelete::Cascade,
+                            default: ::std::option::Option::None,
+                        }
+                    }
+                    ::rjango::__private::inventory::submit! {
+                        ::rjango::models::deletion::RelatedColumn {
+                            module: ::std::module_path!(),
+                            model: #through_model,
+                            field: #target_lower,
+                            table: #through_fn,
+                            pk_column: "id",
+                            column: #other,
+                            target: <#target_ty as ::rjango::models::Model>::table,
+                            on_delete: ::rjango::models::deletion::OnDelete::Cascade,
+                            default: ::std::option::Option::None,
+                        }
+                    }
+                    #[allow(dead_code)]
+                    impl #model {
+                        /// The related rows' manager: `all`, `add`, `remove`, `set`, `clear`.
+                        pub fn #id(&self) -> ::rjango::models::ManyRelated<#id> {
+                            ::rjango::models::ManyRelated::new(self)
+                        }
+                    }
+                });
+                let accessor = match related_name {
+                    Some(r) if r.ends_with('+') => None,
+                    Some(r) => Some(r.clone()),
+                    None if self_ref => None,
+                    None => Some(format!("{model_lower}_set")),
+                };
+                if let Some(accessor) = accessor {
+                    let accessor = format_ident!("{}", accessor);
+                    out.push(quote! {
+                        #[allow(dead_code)]
+                        impl #target_ty {
+                            /// The rows relating to this one through the many-to-many field.
+                            pub fn #accessor(&self) -> ::rjango::models::ManyRelated<::rjango::models::lookups::Reverse<#id>> {
+                                ::rjango::models::ManyRelated::new(self)
+                            }
+                        }
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }

@@ -73,6 +73,7 @@ pub mod prelude {
 pub mod __private {
     pub use chrono;
     pub use futures_util::future::LocalBoxFuture;
+    pub use inventory;
     pub use sea_orm;
 
     /// Runs a test body on a current-thread runtime (used by `#[rjango::test]`).

@@ -8,17 +8,149 @@ use std::marker::PhantomData;
 use sea_orm::Value;
 
 use super::Model;
-use super::meta::ToSql;
+use super::meta::{FromSql, ToSql};
 
-/// A field of model `Self::Model`, as `#[model]` declares it.
+/// A field of model `Self::Model`: one of its own columns, as `#[model]` declares it, or a
+/// column reached across relations (`post::author.then(author::name)`, Django's
+/// `author__name`).
 pub trait Field: Copy + Send + Sync + 'static {
     type Model: Model;
     /// What lookups compare the column with (the field's type without `Option`).
     type Value;
+    /// The field's declared type (`Option<...>` when NULL-able): what a column reads into.
+    type Stored: FromSql + Send;
     const NAME: &'static str;
     const COLUMN: &'static str;
     /// How the column's date parts are read: a DateTimeField is aware (UTC).
     const DATETIME: bool = false;
+    /// The column may hold NULL (or, across a relation, there may be no row to read it from).
+    const NULL: bool = false;
+    /// The joins from `Self::Model`'s table to the column's: empty for an own column.
+    fn path() -> Vec<Join> {
+        Vec::new()
+    }
+}
+
+/// A column of the model itself, not across a relation: what `set` (UPDATE) and `F` take.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a column of the model itself: updates and `F(...)` take the model's own fields",
+    label = "a field across a relation"
+)]
+pub trait OwnField: Field {}
+
+/// One step of a path across relations: rows of `table` whose `to_column` equals the
+/// `from_column` of the table before.
+#[derive(Clone, Copy)]
+pub struct Join {
+    pub table: fn() -> &'static str,
+    pub from_column: &'static str,
+    pub to_column: &'static str,
+    /// Many rows of `table` may match one row before (a reverse foreign key, a many-to-many):
+    /// Django's multi-valued relation, which can repeat rows and which `exclude` reads as "no
+    /// related row matches".
+    pub multi: bool,
+}
+
+impl PartialEq for Join {
+    fn eq(&self, other: &Join) -> bool {
+        (self.table)() == (other.table)()
+            && self.from_column == other.from_column
+            && self.to_column == other.to_column
+    }
+}
+
+impl std::fmt::Debug for Join {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "JOIN {} ON {} = {}{}",
+            (self.table)(),
+            self.from_column,
+            self.to_column,
+            if self.multi { " (many)" } else { "" }
+        )
+    }
+}
+
+/// A relation from rows of `From` to rows of `To`: a ForeignKey or OneToOneField handle
+/// (`post::author`), a ManyToManyField handle (`post::tags`), their reverse
+/// (`post::author.reverse()`, Django's `author.posts`), or a chain of them.
+pub trait Relation: Copy + Send + Sync + 'static {
+    type From: Model;
+    type To: Model;
+    /// The joins from `From`'s table to `To`'s.
+    fn joins() -> Vec<Join>;
+
+    /// A field of the related model, reached from this one (Django's `author__name`).
+    fn then<G: Field<Model = Self::To>>(self, field: G) -> Path<Self, G> {
+        Path(self, field)
+    }
+
+    /// The same relation read from the other side (Django's related_name).
+    fn reverse(self) -> Reverse<Self> {
+        Reverse(self)
+    }
+}
+
+/// `relation.then(field)`: a field or relation of the related model.
+#[derive(Debug, Clone, Copy)]
+pub struct Path<R, G>(pub R, pub G);
+
+impl<R: Relation, G: Field<Model = R::To>> Field for Path<R, G> {
+    type Model = R::From;
+    type Value = G::Value;
+    type Stored = G::Stored;
+    const NAME: &'static str = G::NAME;
+    const COLUMN: &'static str = G::COLUMN;
+    const DATETIME: bool = G::DATETIME;
+    const NULL: bool = true;
+    fn path() -> Vec<Join> {
+        let mut joins = R::joins();
+        joins.extend(G::path());
+        joins
+    }
+}
+
+impl<R: Relation, S: Relation<From = R::To>> Relation for Path<R, S> {
+    type From = R::From;
+    type To = S::To;
+    fn joins() -> Vec<Join> {
+        let mut joins = R::joins();
+        joins.extend(S::joins());
+        joins
+    }
+}
+
+impl<R: Relation, G: TextLookups<Model = R::To>> TextLookups for Path<R, G> {}
+impl<R: Relation, G: OrderedLookups<Model = R::To>> OrderedLookups for Path<R, G> {}
+impl<R: Relation, G: DateLookups<Model = R::To>> DateLookups for Path<R, G> {}
+impl<R: Relation, G: DateTimeLookups<Model = R::To>> DateTimeLookups for Path<R, G> {}
+/// Across a relation there may be no related row: `posts__isnull=True` is "has no post".
+impl<R: Relation, G: Field<Model = R::To>> NullLookups for Path<R, G> {}
+
+/// A relation read backwards: `post::author.reverse()` goes from an author to its posts.
+#[derive(Debug, Clone, Copy)]
+pub struct Reverse<R>(pub R);
+
+impl<R: Relation> Relation for Reverse<R> {
+    type From = R::To;
+    type To = R::From;
+    fn joins() -> Vec<Join> {
+        let forward = R::joins();
+        let mut tables: Vec<fn() -> &'static str> = vec![<R::From as Model>::table];
+        tables.extend(forward.iter().map(|j| j.table));
+        forward
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(i, j)| Join {
+                table: tables[i],
+                from_column: j.to_column,
+                to_column: j.from_column,
+                multi: !j.multi,
+            })
+            .collect()
+    }
 }
 
 /// Fields whose lookups include `contains`, `icontains`, `iexact`, `startswith`, `regex` ...
@@ -114,6 +246,12 @@ impl<F, T: Model> ValueFor<super::ForeignKey<T>, F> for &T {
     }
 }
 
+impl<F, T> ValueFor<super::ForeignKey<T>, F> for &super::ForeignKey<T> {
+    fn operand(self) -> Operand {
+        Operand::Value(Value::BigInt(Some(self.id)))
+    }
+}
+
 impl<F, T> ValueFor<super::ForeignKey<T>, F> for super::ForeignKey<T> {
     fn operand(self) -> Operand {
         Operand::Value(Value::BigInt(Some(self.id)))
@@ -126,24 +264,12 @@ impl<F, T> ValueFor<super::ForeignKey<T>, F> for i64 {
     }
 }
 
-impl<F, T: Model> ValueFor<super::OneToOneField<T>, F> for &T {
-    fn operand(self) -> Operand {
-        Operand::Value(self.pk())
-    }
-}
-
-impl<F, T> ValueFor<super::OneToOneField<T>, F> for i64 {
-    fn operand(self) -> Operand {
-        Operand::Value(Value::BigInt(Some(self)))
-    }
-}
-
 /// Django's `F("field")`: the value of another column of the same row.
 #[derive(Debug, Clone, Copy)]
 #[allow(non_snake_case)]
 pub struct F<G>(pub G);
 
-impl<T, F1, G: Field<Value = T>> ValueFor<T, F1> for F<G> {
+impl<T, F1, G: OwnField<Value = T>> ValueFor<T, F1> for F<G> {
     fn operand(self) -> Operand {
         Operand::Column(G::COLUMN)
     }
@@ -164,7 +290,7 @@ impl<T, F1> ValueFor<T, F1> for Arithmetic<T> {
 
 macro_rules! arithmetic {
     ($($trait:ident $method:ident $op:literal),*) => {$(
-        impl<G: Field, V: ValueFor<G::Value, G>> std::ops::$trait<V> for F<G> {
+        impl<G: OwnField, V: ValueFor<G::Value, G>> std::ops::$trait<V> for F<G> {
             type Output = Arithmetic<G::Value>;
             fn $method(self, rhs: V) -> Arithmetic<G::Value> {
                 Arithmetic {
@@ -226,7 +352,11 @@ pub enum Transform {
 /// One lookup: `column__kind=rhs`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Lookup {
+    /// The joins to the column's table (empty for the model's own column).
+    pub path: Vec<Join>,
     pub column: &'static str,
+    /// The column may be NULL: `exclude` then keeps the NULL rows, as Django's does.
+    pub nullable: bool,
     pub transform: Option<(Transform, bool)>,
     pub kind: LookupKind,
     pub rhs: Vec<Operand>,
@@ -296,25 +426,38 @@ impl<M> std::ops::Not for Q<M> {
 
 fn lookup<G: Field>(kind: LookupKind, rhs: Vec<Operand>) -> Q<G::Model> {
     Q::new(Node::Lookup(Lookup {
+        path: G::path(),
         column: G::COLUMN,
+        nullable: G::NULL,
         transform: None,
         kind,
         rhs,
     }))
 }
 
+/// What a queryset orders by: a column (across relations, Django's `author__name`), or an
+/// annotation's expression.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Term {
+    Column {
+        path: Vec<Join>,
+        column: &'static str,
+    },
+    Aggregate(super::aggregates::AggregateExpr),
+}
+
 /// One ORDER BY term of model `M`: `post::published.desc()`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrderBy<M> {
-    pub(crate) column: String,
+    pub(crate) term: Term,
     pub(crate) descending: bool,
     _m: PhantomData<fn() -> M>,
 }
 
 impl<M> OrderBy<M> {
-    pub(crate) fn new(column: impl Into<String>, descending: bool) -> Self {
+    pub(crate) fn new(term: Term, descending: bool) -> Self {
         OrderBy {
-            column: column.into(),
+            term,
             descending,
             _m: PhantomData,
         }
@@ -479,14 +622,17 @@ pub trait Lookups: Field {
     }
     /// Ascending order on this field.
     fn asc(self) -> OrderBy<Self::Model> {
-        OrderBy::new(Self::COLUMN, false)
+        OrderBy::new(term::<Self>(), false)
     }
     /// Descending order (Django's `"-field"`).
     fn desc(self) -> OrderBy<Self::Model> {
-        OrderBy::new(Self::COLUMN, true)
+        OrderBy::new(term::<Self>(), true)
     }
     /// `field = value` in [`QuerySet::update`](super::query::QuerySet::update).
-    fn set<V: ValueFor<Self::Value, Self>>(self, value: V) -> Assignment<Self::Model> {
+    fn set<V: ValueFor<Self::Value, Self>>(self, value: V) -> Assignment<Self::Model>
+    where
+        Self: OwnField,
+    {
         Assignment {
             column: Self::COLUMN,
             value: value.operand(),
@@ -496,6 +642,13 @@ pub trait Lookups: Field {
 }
 
 impl<G: Field> Lookups for G {}
+
+fn term<G: Field>() -> Term {
+    Term::Column {
+        path: G::path(),
+        column: G::COLUMN,
+    }
+}
 
 /// A date part of a field (`post::published.year()`), compared like a field of type `T`.
 pub struct Part<G, T> {
@@ -513,7 +666,9 @@ impl<G: Field, T> Part<G, T> {
 
     fn lookup(self, kind: LookupKind, rhs: Vec<Operand>) -> Q<G::Model> {
         Q::new(Node::Lookup(Lookup {
+            path: G::path(),
             column: G::COLUMN,
+            nullable: G::NULL,
             transform: Some((self.transform, G::DATETIME)),
             kind,
             rhs,

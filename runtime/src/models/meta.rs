@@ -4,7 +4,7 @@
 
 use sea_orm::{QueryResult, Value};
 
-use super::{ForeignKey, OneToOneField};
+use super::ForeignKey;
 
 /// One column of a model, in the order rows are selected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,14 +51,36 @@ pub trait Model: Sized + Send + Sync + 'static {
     fn touch(&mut self, now: chrono::DateTime<chrono::Utc>, inserting: bool);
 }
 
-/// The table name Django gives a model declared in `module`: `<app>_<model lower-cased>`.
-pub fn table_name(module: &str, model: &str) -> String {
+/// The app of a model declared in `module`: the module above `models`, as Django's
+/// app_label is the package of models.py.
+pub fn app_label(module: &str) -> &str {
     let segments: Vec<&str> = module.split("::").collect();
-    let app = match segments.iter().rposition(|s| *s == "models") {
+    match segments.iter().rposition(|s| *s == "models") {
         Some(i) if i > 0 => segments[i - 1],
         _ => segments.last().copied().unwrap_or_default(),
-    };
-    format!("{}_{}", app, model.to_ascii_lowercase())
+    }
+}
+
+/// The primary key's column of `M`.
+pub fn pk_column<M: Model>() -> &'static str {
+    M::FIELDS
+        .iter()
+        .find(|f| f.primary_key)
+        .map_or("id", |f| f.column)
+}
+
+/// The table name Django gives a model declared in `module`: `<app>_<model lower-cased>`.
+pub fn table_name(module: &str, model: &str) -> String {
+    format!("{}_{}", app_label(module), model.to_ascii_lowercase())
+}
+
+/// The join table of a ManyToManyField: `db_table`, else `<model's table>_<field>`
+/// (shortened as Django shortens long names).
+pub fn through_table(table: &str, field: &str, db_table: Option<&str>) -> String {
+    match db_table {
+        Some(t) => t.to_owned(),
+        None => crate::db::migrations::schema_editor::truncate_name(&format!("{table}_{field}")),
+    }
 }
 
 /// The primary key of a saved instance is never 0: an auto key is 0 until the first save.
@@ -175,7 +197,7 @@ macro_rules! relation_sql {
         }
         impl<T> FromSql for $name<T> {
             fn from_sql(row: &QueryResult, index: usize) -> Result<Self, sea_orm::DbErr> {
-                row.try_get_by_index::<i64>(index).map($name::new)
+                crate::models::query::read_i64(row, index).map($name::new)
             }
             fn from_sql_nullable(
                 row: &QueryResult,
@@ -187,7 +209,7 @@ macro_rules! relation_sql {
     )*};
 }
 
-relation_sql!(ForeignKey, OneToOneField);
+relation_sql!(ForeignKey);
 
 impl<T: ToSql> ToSql for Option<T> {
     fn to_sql(&self) -> Value {

@@ -22,15 +22,24 @@
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::marker::PhantomData;
+use std::sync::Arc;
 
+pub mod aggregates;
+pub mod deletion;
 pub mod lookups;
 pub mod meta;
+pub mod paginator;
 pub mod query;
+pub mod relations;
 mod sql;
 
-pub use lookups::{F, Field, Lookups, Q};
+pub use aggregates::{Avg, Count, Max, Min, Sum};
+pub use deletion::Deleted;
+pub use lookups::{F, Field, Lookups, Q, Relation};
 pub use meta::{FieldInfo, FromSql, Model, ToSql};
+pub use paginator::{Page, Paginator};
 pub use query::{Instance, QueryError, QuerySet};
+pub use relations::{ManyRelated, Prefetched, prefetch_related_objects};
 pub use rjango_macros::model;
 
 /// `CHAR`/`VARCHAR(max_length)`: `#[field(max_length = ...)]` is required, as in Django.
@@ -79,74 +88,99 @@ pub type JSONField = serde_json::Value;
 pub type BinaryField = Vec<u8>;
 
 /// A many-to-one relation to `T`: the row holds the related row's primary key (the column
-/// `<field>_id`, Django's `post.author_id`). `#[field(on_delete = ...)]` is required.
+/// `<field>_id`, Django's `post.author_id`), and, after `select_related`, the related row
+/// itself. `#[field(on_delete = ...)]` is required.
 pub struct ForeignKey<T> {
     /// The related row's primary key.
     pub id: i64,
-    // `fn() -> T`: the relation neither owns a `T` nor makes the row !Send/!Sync for it.
-    _to: PhantomData<fn() -> T>,
+    cached: Option<Arc<T>>,
 }
 
-/// A one-to-one relation to `T`: a ForeignKey whose column is unique.
-pub struct OneToOneField<T> {
-    /// The related row's primary key.
-    pub id: i64,
-    _to: PhantomData<fn() -> T>,
+/// A one-to-one relation to `T`: a ForeignKey whose column is unique. The same type in Rust;
+/// `#[model]` and makemigrations read the name to make the column unique.
+pub type OneToOneField<T> = ForeignKey<T>;
+
+impl<T> ForeignKey<T> {
+    /// A relation to the row whose primary key is `id`.
+    pub fn new(id: i64) -> Self {
+        ForeignKey { id, cached: None }
+    }
+
+    /// The related row's primary key (Django's `post.author_id`).
+    pub fn pk(&self) -> i64 {
+        self.id
+    }
+
+    /// The related row when the query read it (`select_related`), without a query.
+    pub fn cached(&self) -> Option<&T> {
+        self.cached.as_deref()
+    }
+
+    /// Keeps `row` as the related row (what `select_related` does).
+    pub fn cache(&mut self, row: T) {
+        self.cached = Some(Arc::new(row));
+    }
 }
 
-/// Implements what a relation needs without requiring it of the related model (a derive would
-/// ask `T: Debug` and so on).
-macro_rules! relation {
-    ($name:ident) => {
-        impl<T> $name<T> {
-            /// A relation to the row whose primary key is `id`.
-            pub fn new(id: i64) -> Self {
-                $name {
-                    id,
-                    _to: PhantomData,
-                }
-            }
-
-            /// The related row's primary key (Django's `post.author_id`).
-            pub fn pk(&self) -> i64 {
-                self.id
-            }
+impl<T: Model> ForeignKey<T> {
+    /// The related row: the cached one, or read now (Django's `post.author`).
+    pub async fn get(&self) -> query::Result<Arc<T>> {
+        if let Some(row) = &self.cached {
+            return Ok(Arc::clone(row));
         }
-
-        impl<T> fmt::Debug for $name<T> {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.debug_struct(stringify!($name))
-                    .field("id", &self.id)
-                    .finish()
-            }
-        }
-
-        impl<T> Clone for $name<T> {
-            fn clone(&self) -> Self {
-                *self
-            }
-        }
-
-        impl<T> Copy for $name<T> {}
-
-        impl<T> PartialEq for $name<T> {
-            fn eq(&self, other: &Self) -> bool {
-                self.id == other.id
-            }
-        }
-
-        impl<T> Eq for $name<T> {}
-
-        impl<T> Hash for $name<T> {
-            fn hash<H: Hasher>(&self, state: &mut H) {
-                self.id.hash(state);
-            }
-        }
-    };
+        let pk = query::pk_in::<T>(&[self.id]);
+        Ok(Arc::new(QuerySet::<T>::new().get(pk).await?))
+    }
 }
 
-relation!(ForeignKey);
-relation!(OneToOneField);
+/// A relation to a saved row: `ForeignKey::from(&ada)` (keeps `ada` as the cached row when
+/// it can be cloned).
+impl<T: Model + Clone> From<&T> for ForeignKey<T> {
+    fn from(row: &T) -> Self {
+        ForeignKey {
+            id: query::pk_i64(&row.pk()),
+            cached: Some(Arc::new(row.clone())),
+        }
+    }
+}
+
+// By hand rather than derived: a derive would ask `T: Debug` and so on of the related model.
+impl<T> fmt::Debug for ForeignKey<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ForeignKey").field("id", &self.id).finish()
+    }
+}
+
+impl<T> Clone for ForeignKey<T> {
+    fn clone(&self) -> Self {
+        ForeignKey {
+            id: self.id,
+            cached: self.cached.clone(),
+        }
+    }
+}
+
+/// Two relations are equal when they point at the same row.
+impl<T> PartialEq for ForeignKey<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+    }
+}
+
+impl<T> Eq for ForeignKey<T> {}
+
+impl<T> Hash for ForeignKey<T> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.id.hash(state);
+    }
+}
+
+impl<T> serde::Serialize for ForeignKey<T> {
+    /// As Django's serializers write a foreign key: its primary key.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i64(self.id)
+    }
+}
 
 /// A many-to-many relation to `T`. It has no column (the pairs live in a join table), so in the
 /// row it is a zero-sized marker.
@@ -174,6 +208,7 @@ impl<T> Default for ManyToManyField<T> {
 
 /// What a models.rs needs: `use rjango::models::prelude::*;`.
 pub mod prelude {
+    pub use super::aggregates::Aggregate;
     pub use super::{
         AutoField, BigAutoField, BigIntegerField, BinaryField, BooleanField, CharField, DateField,
         DateTimeField, DecimalField, DurationField, EmailField, FloatField, ForeignKey,
@@ -181,5 +216,7 @@ pub mod prelude {
         PositiveIntegerField, PositiveSmallIntegerField, SlugField, SmallAutoField,
         SmallIntegerField, TextField, TimeField, URLField, UUIDField, model,
     };
-    pub use super::{F, Instance, Lookups, Q, QueryError, QuerySet};
+    pub use super::{
+        Avg, Count, F, Instance, Lookups, Max, Min, Q, QueryError, QuerySet, Relation, Sum,
+    };
 }

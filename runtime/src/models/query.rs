@@ -2,26 +2,39 @@
 //! (`all`, `get`, `count`, ...) runs it. Built on the pool of the queryset's alias
 //! ([`crate::db::connections`]), so no connection is passed around.
 
+use std::collections::HashMap;
 use std::marker::PhantomData;
 use std::ops::{Bound, RangeBounds};
 
-use sea_orm::Value;
+use sea_orm::{QueryResult, Value};
 
 use super::Model;
-use super::lookups::{Assignment, Lookup, LookupKind, Node, Operand, OrderBy, Q};
-use super::meta::is_unsaved;
-use super::sql::Sql;
-use crate::db::DbError;
+use super::aggregates::{AggregateExpr, Aggregates, Having, pk_column};
+use super::deletion::{self, Deleted};
+use super::lookups::Term;
+use super::lookups::{Assignment, Field, Join, Lookup, LookupKind, Node, Operand, OrderBy, Q};
+use super::meta::{FromSql, is_unsaved};
+use super::relations::ForeignKeyField;
+use super::sql::{Joins, Scope, Sql};
 use crate::db::transaction::{Executor, executor};
+use crate::db::{DbError, Dialect};
 
-/// Why a query gave no answer: Django's `Model.DoesNotExist`, `MultipleObjectsReturned`, and
-/// the database's own errors.
+/// Why a query gave no answer: Django's `Model.DoesNotExist`, `MultipleObjectsReturned`,
+/// `ProtectedError`/`RestrictedError`, and the database's own errors.
 #[derive(Debug, thiserror::Error)]
 pub enum QueryError {
     #[error("{model} matching query does not exist.")]
     DoesNotExist { model: &'static str },
     #[error("get() returned more than one {model} -- it returned {count}!")]
     MultipleObjectsReturned { model: &'static str, count: String },
+    /// Nothing was deleted: rows of other models still point at these with `on_delete`
+    /// PROTECT (or RESTRICT, outside a cascade).
+    #[error("{message}")]
+    Protected {
+        message: String,
+        /// The protecting rows: (model label, primary keys).
+        rows: Vec<(String, Vec<i64>)>,
+    },
     #[error(transparent)]
     Database(#[from] DbError),
 }
@@ -43,15 +56,53 @@ pub type Result<T> = std::result::Result<T, QueryError>;
 /// Django's `MAX_GET_RESULTS`: `get()` reads this many rows at most to say how many matched.
 const MAX_GET_RESULTS: u64 = 21;
 
+/// Reads the related row a `select_related` join selected into the row's ForeignKey.
+type Attach<M> = fn(&QueryResult, usize, &mut M) -> std::result::Result<(), sea_orm::DbErr>;
+
+/// One `select_related` relation: its join, the related model's columns, and how to attach it.
+struct Related<M> {
+    join: Join,
+    fields: &'static [super::FieldInfo],
+    attach: Attach<M>,
+}
+
+impl<M> Clone for Related<M> {
+    fn clone(&self) -> Self {
+        Related {
+            join: self.join,
+            fields: self.fields,
+            attach: self.attach,
+        }
+    }
+}
+
+/// What a SELECT reads.
+enum Columns<'a> {
+    /// The model's columns, its select_related ones, then the annotations.
+    Rows,
+    /// The model's columns, then one more: the key of the row a prefetch reads them for.
+    Keyed(&'a (Vec<Join>, &'static str)),
+    /// These columns (`values_list`).
+    Values(&'a [(Vec<Join>, &'static str)]),
+    /// Only the aggregates (`aggregate`).
+    Aggregates(&'a [AggregateExpr]),
+    /// The primary key (updates and deletes across relations).
+    Pk,
+}
+
 /// A lazy query over the rows of `M`.
 pub struct QuerySet<M> {
     alias: Option<String>,
     filter: Vec<Node>,
     /// `None`: the model's Meta.ordering. `Some(empty)`: unordered (`order_by()`).
-    ordering: Option<Vec<(String, bool)>>,
+    ordering: Option<Vec<(Term, bool)>>,
     low: u64,
     high: Option<u64>,
     distinct: bool,
+    for_update: bool,
+    related: Vec<Related<M>>,
+    annotations: Vec<AggregateExpr>,
+    having: Vec<(AggregateExpr, LookupKind, Value)>,
     _m: PhantomData<fn() -> M>,
 }
 
@@ -64,6 +115,10 @@ impl<M> Clone for QuerySet<M> {
             low: self.low,
             high: self.high,
             distinct: self.distinct,
+            for_update: self.for_update,
+            related: self.related.clone(),
+            annotations: self.annotations.clone(),
+            having: self.having.clone(),
             _m: PhantomData,
         }
     }
@@ -95,17 +150,23 @@ impl<M: Model> QuerySet<M> {
             low: 0,
             high: None,
             distinct: false,
+            for_update: false,
+            related: Vec::new(),
+            annotations: Vec::new(),
+            having: Vec::new(),
             _m: PhantomData,
         }
     }
 
-    /// Rows matching `q` too (Django's `filter`).
+    /// Rows matching `q` too (Django's `filter`). Conditions across a multi-valued relation
+    /// in one call must hold for the same related row; in two calls, for any.
     pub fn filter(mut self, q: Q<M>) -> Self {
         self.filter.push(q.node);
         self
     }
 
-    /// Rows not matching `q` (Django's `exclude`).
+    /// Rows not matching `q` (Django's `exclude`): across a multi-valued relation, rows with
+    /// no related row that matches.
     pub fn exclude(mut self, q: Q<M>) -> Self {
         self.filter.push(Node::Not(Box::new(q.node)));
         self
@@ -113,12 +174,7 @@ impl<M: Model> QuerySet<M> {
 
     /// Replaces the ordering; an empty list leaves the rows unordered (`order_by()`).
     pub fn order_by(mut self, terms: impl IntoIterator<Item = OrderBy<M>>) -> Self {
-        self.ordering = Some(
-            terms
-                .into_iter()
-                .map(|o| (o.column, o.descending))
-                .collect(),
-        );
+        self.ordering = Some(terms.into_iter().map(|o| (o.term, o.descending)).collect());
         self
     }
 
@@ -161,18 +217,77 @@ impl<M: Model> QuerySet<M> {
         self
     }
 
+    /// Locks the selected rows until the transaction ends (`SELECT ... FOR UPDATE`); SQLite,
+    /// which locks the whole database for a write, ignores it as Django does.
+    pub fn select_for_update(mut self) -> Self {
+        self.for_update = true;
+        self
+    }
+
     /// Runs on the database `alias` of DATABASES instead of `default`.
     pub fn using(mut self, alias: &str) -> Self {
         self.alias = Some(alias.to_owned());
         self
     }
 
-    async fn connection(&self) -> Result<Executor> {
+    /// Reads the row a foreign key points at in the same query (a JOIN), so that
+    /// `post.author.cached()` needs no query of its own (Django's `select_related`).
+    pub fn select_related<R>(mut self, relation: R) -> Self
+    where
+        R: ForeignKeyField<From = M>,
+    {
+        let _ = relation;
+        let joins = R::joins();
+        self.related.push(Related {
+            join: joins[0],
+            fields: <R::To as Model>::FIELDS,
+            attach: attach::<R>,
+        });
+        self
+    }
+
+    /// Each row with the aggregate `a` (or a tuple of them) computed over its related rows
+    /// (Django's `annotate`); filter on it with `a.gt(..)` and order by it with `a.desc()`.
+    pub fn annotate<A: Aggregates<Model = M>>(mut self, a: A) -> Annotated<M, A> {
+        self.annotations = a.exprs();
+        Annotated {
+            qs: self,
+            _a: PhantomData,
+        }
+    }
+
+    /// The aggregate `a` (or a tuple of them) over the matching rows (Django's `aggregate`).
+    pub async fn aggregate<A: Aggregates<Model = M>>(&self, a: A) -> Result<A::Output> {
+        let conn = self.connection().await?;
+        let exprs = a.exprs();
+        let sql = self.select(&conn, Columns::Aggregates(&exprs), &[], None);
+        let rows = conn.fetch(&sql.text, sql.values).await?;
+        let row = rows
+            .first()
+            .ok_or_else(|| QueryError::Database(DbError::Query("no aggregate row".into())))?;
+        Ok(A::read(row, 0)?)
+    }
+
+    /// The values of the given fields for each row: one field gives its values
+    /// (`values_list("title", flat=True)`), a tuple of fields gives tuples.
+    pub async fn values_list<V: ValuesList<Model = M>>(&self, fields: V) -> Result<Vec<V::Output>> {
+        let _ = fields;
+        let conn = self.connection().await?;
+        let columns = V::columns();
+        let ordering = self.effective_ordering();
+        let sql = self.select(&conn, Columns::Values(&columns), &ordering, None);
+        let rows = conn.fetch(&sql.text, sql.values).await?;
+        rows.iter()
+            .map(|row| V::read(row).map_err(QueryError::from))
+            .collect()
+    }
+
+    pub(crate) async fn connection(&self) -> Result<Executor> {
         Ok(executor(self.alias.as_deref()).await?)
     }
 
     /// The ORDER BY in effect: the queryset's, else Meta.ordering.
-    fn effective_ordering(&self) -> Vec<(String, bool)> {
+    fn effective_ordering(&self) -> Vec<(Term, bool)> {
         match &self.ordering {
             Some(o) => o.clone(),
             None => M::ORDERING
@@ -186,45 +301,176 @@ impl<M: Model> QuerySet<M> {
                         .iter()
                         .find(|f| f.name == name)
                         .map_or(name, |f| f.column);
-                    (column.to_owned(), desc)
+                    (
+                        Term::Column {
+                            path: Vec::new(),
+                            column,
+                        },
+                        desc,
+                    )
                 })
                 .collect(),
         }
     }
 
-    fn where_clause(&self, sql: &mut Sql) {
+    /// The joins of the filters, select_related, ordering, values and annotations.
+    fn joins(&self, columns: &Columns, ordering: &[(Term, bool)]) -> Joins {
+        let mut joins = Joins::default();
+        for (group, node) in self.filter.iter().enumerate() {
+            joins.collect(group, node);
+        }
+        if matches!(columns, Columns::Rows) {
+            for r in &self.related {
+                joins.add(None, std::slice::from_ref(&r.join));
+            }
+        }
+        let mut paths: Vec<&[Join]> = Vec::new();
+        if let Columns::Values(values) = columns {
+            paths.extend(values.iter().map(|(p, _)| p.as_slice()));
+        }
+        if let Columns::Keyed((path, _)) = columns {
+            paths.push(path);
+        }
+        let aggregates: &[AggregateExpr] = match columns {
+            Columns::Aggregates(a) => a,
+            Columns::Rows => &self.annotations,
+            _ => &[],
+        };
+        paths.extend(aggregates.iter().map(|a| a.path.as_slice()));
+        paths.extend(ordering.iter().filter_map(|(t, _)| match t {
+            Term::Column { path, .. } => Some(path.as_slice()),
+            Term::Aggregate(_) => None,
+        }));
+        for path in paths {
+            if !path.is_empty() && joins.find(None, path).is_none() {
+                joins.add(None, path);
+            }
+        }
+        joins
+    }
+
+    fn where_clause(&self, sql: &mut Sql, joins: &Joins) {
         if self.filter.is_empty() {
             return;
         }
         sql.push(" WHERE ");
-        for (i, node) in self.filter.iter().enumerate() {
-            if i > 0 {
+        for (group, node) in self.filter.iter().enumerate() {
+            if group > 0 {
                 sql.push(" AND ");
             }
-            sql.node(M::table(), node);
+            let scope = Scope {
+                base: M::table(),
+                joins,
+                group,
+            };
+            sql.node(&scope, node);
         }
     }
 
-    fn select_sql(&self, conn: &Executor, ordering: &[(String, bool)], limit: Option<u64>) -> Sql {
+    /// The SELECT for `columns`, every clause in Django's order.
+    fn select(
+        &self,
+        conn: &Executor,
+        columns: Columns,
+        ordering: &[(Term, bool)],
+        limit: Option<u64>,
+    ) -> Sql {
         let table = M::table();
-        let mut sql = Sql::new(conn.dialect());
+        let dialect = conn.dialect();
+        let joins = self.joins(&columns, ordering);
+        let at = |path: &[Join]| -> String {
+            if path.is_empty() {
+                table.to_owned()
+            } else {
+                joins.find(None, path).unwrap_or(table).to_owned()
+            }
+        };
+        let mut sql = Sql::new(dialect);
         sql.push(if self.distinct {
             "SELECT DISTINCT "
         } else {
             "SELECT "
         });
-        for (i, f) in M::FIELDS.iter().enumerate() {
-            if i > 0 {
-                sql.push(", ");
+        let mut grouped: Vec<(String, &'static str)> = Vec::new();
+        match &columns {
+            Columns::Rows => {
+                grouped.extend(M::FIELDS.iter().map(|f| (table.to_owned(), f.column)));
+                for r in &self.related {
+                    let alias = at(std::slice::from_ref(&r.join));
+                    grouped.extend(r.fields.iter().map(|f| (alias.clone(), f.column)));
+                }
+                for (i, (t, c)) in grouped.iter().enumerate() {
+                    if i > 0 {
+                        sql.push(", ");
+                    }
+                    sql.column(t, c);
+                }
+                for a in &self.annotations {
+                    sql.push(", ");
+                    sql.aggregate(&at(&a.path), a);
+                }
             }
-            sql.column(table, f.column);
+            Columns::Keyed((path, column)) => {
+                for (i, f) in M::FIELDS.iter().enumerate() {
+                    if i > 0 {
+                        sql.push(", ");
+                    }
+                    sql.column(table, f.column);
+                }
+                sql.push(", ");
+                sql.column(&at(path), column);
+            }
+            Columns::Values(values) => {
+                for (i, (path, column)) in values.iter().enumerate() {
+                    if i > 0 {
+                        sql.push(", ");
+                    }
+                    sql.column(&at(path), column);
+                }
+            }
+            Columns::Aggregates(aggregates) => {
+                for (i, a) in aggregates.iter().enumerate() {
+                    if i > 0 {
+                        sql.push(", ");
+                    }
+                    sql.aggregate(&at(&a.path), a);
+                }
+            }
+            Columns::Pk => sql.column(table, pk_column::<M>()),
         }
         sql.push(" FROM ");
         sql.quote(table);
-        self.where_clause(&mut sql);
-        for (i, (column, desc)) in ordering.iter().enumerate() {
+        joins.write(&mut sql, table);
+        self.where_clause(&mut sql, &joins);
+        let annotated = matches!(columns, Columns::Rows) && !self.annotations.is_empty();
+        if annotated {
+            // Django groups an annotated queryset by every selected column.
+            sql.push(" GROUP BY ");
+            for (i, (t, c)) in grouped.iter().enumerate() {
+                if i > 0 {
+                    sql.push(", ");
+                }
+                sql.column(t, c);
+            }
+            for (i, (expr, kind, value)) in self.having.iter().enumerate() {
+                sql.push(if i == 0 { " HAVING " } else { " AND " });
+                sql.aggregate(&at(&expr.path), expr);
+                sql.push(match kind {
+                    LookupKind::Gt => " > ",
+                    LookupKind::Gte => " >= ",
+                    LookupKind::Lt => " < ",
+                    LookupKind::Lte => " <= ",
+                    _ => " = ",
+                });
+                sql.param(value.clone());
+            }
+        }
+        for (i, (term, desc)) in ordering.iter().enumerate() {
             sql.push(if i == 0 { " ORDER BY " } else { ", " });
-            sql.column(table, column);
+            match term {
+                Term::Column { path, column } => sql.column(&at(path), column),
+                Term::Aggregate(a) => sql.aggregate(&at(&a.path), a),
+            }
             sql.push(if *desc { " DESC" } else { " ASC" });
         }
         // Literal numbers, not parameters: SQLite prepares a statement again for every
@@ -243,29 +489,94 @@ impl<M: Model> QuerySet<M> {
             (None, 0) => {}
             (None, low) => {
                 // Every backend needs a LIMIT before OFFSET: Django writes the largest one.
-                let max = match conn.dialect() {
-                    crate::db::Dialect::Mysql => "18446744073709551615",
-                    crate::db::Dialect::Sqlite => "-1",
-                    crate::db::Dialect::Postgres => "ALL",
+                let max = match dialect {
+                    Dialect::Mysql => "18446744073709551615",
+                    Dialect::Sqlite => "-1",
+                    Dialect::Postgres => "ALL",
                 };
                 sql.push(&format!(" LIMIT {max} OFFSET {low}"));
             }
         }
+        if self.for_update && dialect != Dialect::Sqlite {
+            sql.push(" FOR UPDATE");
+        }
         sql
     }
 
-    async fn fetch(&self, ordering: &[(String, bool)], limit: Option<u64>) -> Result<Vec<M>> {
+    /// Reads one selected row: the model, then its select_related rows.
+    fn read(&self, row: &QueryResult) -> Result<M> {
+        let mut m = M::from_row(row, 0)?;
+        let mut offset = M::FIELDS.len();
+        for r in &self.related {
+            (r.attach)(row, offset, &mut m)?;
+            offset += r.fields.len();
+        }
+        Ok(m)
+    }
+
+    async fn fetch(&self, ordering: &[(Term, bool)], limit: Option<u64>) -> Result<Vec<M>> {
         let conn = self.connection().await?;
-        let sql = self.select_sql(&conn, ordering, limit);
+        let sql = self.select(&conn, Columns::Rows, ordering, limit);
+        let rows = conn.fetch(&sql.text, sql.values).await?;
+        rows.iter().map(|row| self.read(row)).collect()
+    }
+
+    /// Every row with the integer in the column `key` selected after it (a prefetch's owner).
+    pub(crate) async fn all_with_key(
+        &self,
+        key: (Vec<Join>, &'static str),
+    ) -> Result<Vec<(i64, M)>> {
+        let conn = self.connection().await?;
+        let ordering = self.effective_ordering();
+        let sql = self.select(&conn, Columns::Keyed(&key), &ordering, None);
         let rows = conn.fetch(&sql.text, sql.values).await?;
         rows.iter()
-            .map(|row| M::from_row(row, 0).map_err(QueryError::from))
+            .map(|row| Ok((read_i64(row, M::FIELDS.len())?, M::from_row(row, 0)?)))
             .collect()
     }
 
     /// Runs the query: every row it selects (Django's `list(qs)`).
     pub async fn all(&self) -> Result<Vec<M>> {
         self.fetch(&self.effective_ordering(), None).await
+    }
+
+    /// The rows in chunks of `chunk_size`, each chunk one query, for reading more rows than
+    /// fit in memory at once (Django's `iterator(chunk_size)`). The chunks are slices of the
+    /// queryset's order, so give it an order that does not change under the reader (by primary
+    /// key when unordered).
+    pub fn iterator(&self, chunk_size: u64) -> Chunks<M> {
+        let mut qs = self.clone();
+        qs.ordering = Some(qs.ordering_or_pk());
+        Chunks {
+            qs,
+            chunk_size: chunk_size.max(1),
+            next: 0,
+            done: false,
+        }
+    }
+
+    /// The rows whose primary key is in `ids`, by key (Django's `in_bulk`).
+    pub async fn in_bulk(&self, ids: impl IntoIterator<Item = i64>) -> Result<HashMap<i64, M>> {
+        let ids: Vec<Operand> = ids
+            .into_iter()
+            .map(|id| Operand::Value(Value::BigInt(Some(id))))
+            .collect();
+        let rows = self
+            .clone()
+            .filter(pk_lookup(LookupKind::In, ids))
+            .all()
+            .await?;
+        Ok(rows.into_iter().map(|m| (pk_i64(&m.pk()), m)).collect())
+    }
+
+    /// Rows of `M` from SQL of your own, with parameters (Django's `Manager.raw`). The SQL
+    /// must select the model's columns in declaration order (`SELECT * FROM blog_post ...`).
+    pub async fn raw(&self, sql: &str, params: Vec<Value>) -> Result<Vec<M>> {
+        let conn = self.connection().await?;
+        let rows = conn.fetch(sql, params).await?;
+        rows.iter()
+            .map(|row| M::from_row(row, 0).map_err(QueryError::from))
+            .collect()
     }
 
     /// The one row matching `q`: [`QueryError::DoesNotExist`] when none does,
@@ -297,7 +608,7 @@ impl<M: Model> QuerySet<M> {
 
     /// The last row: the first of the reversed ordering (by primary key when unordered).
     pub async fn last(&self) -> Result<Option<M>> {
-        let reversed: Vec<(String, bool)> = self
+        let reversed: Vec<(Term, bool)> = self
             .ordering_or_pk()
             .into_iter()
             .map(|(c, d)| (c, !d))
@@ -306,29 +617,39 @@ impl<M: Model> QuerySet<M> {
     }
 
     /// The ordering in effect, or the primary key's when there is none (first/last).
-    fn ordering_or_pk(&self) -> Vec<(String, bool)> {
+    fn ordering_or_pk(&self) -> Vec<(Term, bool)> {
         let mut ordering = self.effective_ordering();
         if ordering.is_empty() {
-            ordering.push((pk_column::<M>().to_owned(), false));
+            ordering.push((
+                Term::Column {
+                    path: Vec::new(),
+                    column: pk_column::<M>(),
+                },
+                false,
+            ));
         }
         ordering
     }
 
-    /// How many rows match (SELECT COUNT(*)).
+    /// How many rows the queryset selects (SELECT COUNT(*)): a row repeated by a join across
+    /// a multi-valued relation counts each time, as `len(qs)` would.
     pub async fn count(&self) -> Result<u64> {
         let conn = self.connection().await?;
         let mut sql = Sql::new(conn.dialect());
-        if self.low > 0 || self.high.is_some() || self.distinct {
-            // A sliced or distinct queryset is counted as a subquery, as Django does.
-            let inner = self.select_sql(&conn, &[], None);
+        let grouped = !self.annotations.is_empty();
+        if self.low > 0 || self.high.is_some() || self.distinct || grouped {
+            // A sliced, distinct or grouped queryset is counted as a subquery, as Django does.
+            let inner = self.select(&conn, Columns::Rows, &[], None);
             sql.push("SELECT COUNT(*) FROM (");
             sql.push(&inner.text);
             sql.values = inner.values;
             sql.push(") subquery");
         } else {
+            let joins = self.joins(&Columns::Pk, &[]);
             sql.push("SELECT COUNT(*) FROM ");
             sql.quote(M::table());
-            self.where_clause(&mut sql);
+            joins.write(&mut sql, M::table());
+            self.where_clause(&mut sql, &joins);
         }
         let rows = conn.fetch(&sql.text, sql.values).await?;
         let n: i64 = rows
@@ -342,12 +663,40 @@ impl<M: Model> QuerySet<M> {
     /// Whether any row matches (SELECT 1 ... LIMIT 1).
     pub async fn exists(&self) -> Result<bool> {
         let conn = self.connection().await?;
+        let joins = self.joins(&Columns::Pk, &[]);
         let mut sql = Sql::new(conn.dialect());
         sql.push("SELECT 1 AS a FROM ");
         sql.quote(M::table());
-        self.where_clause(&mut sql);
+        joins.write(&mut sql, M::table());
+        self.where_clause(&mut sql, &joins);
         sql.push(" LIMIT 1");
         Ok(!conn.fetch(&sql.text, sql.values).await?.is_empty())
+    }
+
+    /// Whether the filters reach across relations (then UPDATE and DELETE go by primary key).
+    fn has_joins(&self) -> bool {
+        self.filter.iter().any(node_has_path)
+    }
+
+    /// The primary keys of the matching rows (read first when an UPDATE or DELETE filters
+    /// across relations: MariaDB cannot read the table it changes in a subquery).
+    pub(crate) async fn pks(&self) -> Result<Vec<i64>> {
+        let conn = self.connection().await?;
+        let sliced = self.high.is_some() || self.low > 0;
+        let ordering = if sliced {
+            self.effective_ordering()
+        } else {
+            Vec::new()
+        };
+        let sql = self.select(&conn, Columns::Pk, &ordering, None);
+        let rows = conn.fetch(&sql.text, sql.values).await?;
+        let mut pks: Vec<i64> = rows
+            .iter()
+            .map(|r| read_i64(r, 0))
+            .collect::<std::result::Result<_, _>>()?;
+        pks.sort_unstable();
+        pks.dedup();
+        Ok(pks)
     }
 
     /// Sets columns of every matching row in one UPDATE; returns how many rows matched.
@@ -370,18 +719,26 @@ impl<M: Model> QuerySet<M> {
             sql.push(" = ");
             sql.operand(table, &a.value);
         }
-        self.where_clause(&mut sql);
+        if self.has_joins() {
+            let pks = self.pks().await?;
+            if pks.is_empty() {
+                return Ok(0);
+            }
+            let by_pk = QuerySet::<M>::new().filter(pk_in(&pks));
+            by_pk.where_clause(&mut sql, &Joins::default());
+        } else {
+            self.where_clause(&mut sql, &Joins::default());
+        }
         Ok(conn.run(&sql.text, sql.values).await?.rows_affected())
     }
 
-    /// Deletes every matching row; returns how many were deleted.
-    pub async fn delete(&self) -> Result<u64> {
-        let conn = self.connection().await?;
-        let mut sql = Sql::new(conn.dialect());
-        sql.push("DELETE FROM ");
-        sql.quote(M::table());
-        self.where_clause(&mut sql);
-        Ok(conn.run(&sql.text, sql.values).await?.rows_affected())
+    /// Deletes every matching row and, as their `on_delete` says, the rows that point at
+    /// them: CASCADE deletes, PROTECT and RESTRICT refuse (nothing is deleted), SET_NULL and
+    /// SET_DEFAULT update, DO_NOTHING leaves them. Returns Django's counts: the total and
+    /// how many of each model.
+    pub async fn delete(&self) -> Result<Deleted> {
+        let pks = self.pks().await?;
+        deletion::delete::<M>(self.alias.as_deref(), pks).await
     }
 
     /// Inserts `instance` and returns it with its primary key (Django's `create`).
@@ -389,6 +746,17 @@ impl<M: Model> QuerySet<M> {
         let conn = self.connection().await?;
         insert(&conn, &mut instance).await?;
         Ok(instance)
+    }
+
+    /// Inserts every instance in as few statements as the database allows (Django's
+    /// `bulk_create`); the keys the database assigns are stored back on PostgreSQL and SQLite
+    /// (RETURNING), as Django does; on MariaDB they stay 0.
+    pub async fn bulk_create(&self, mut instances: Vec<M>) -> Result<Vec<M>> {
+        let conn = self.connection().await?;
+        for chunk in instances.chunks_mut(500) {
+            insert_many(&conn, chunk).await?;
+        }
+        Ok(instances)
     }
 
     /// The row matching `q`, or `defaults` inserted: `(instance, created)`.
@@ -399,70 +767,324 @@ impl<M: Model> QuerySet<M> {
             Err(e) => Err(e),
         }
     }
+
+    /// The row matching `q` changed by `update` and saved, or `create()` inserted:
+    /// `(instance, created)`. Runs in an atomic block with the row locked, as Django's does.
+    pub async fn update_or_create(
+        &self,
+        q: Q<M>,
+        update: impl FnOnce(&mut M) + Send,
+        create: impl FnOnce() -> M + Send,
+    ) -> Result<(M, bool)> {
+        let options = crate::db::transaction::Atomicity {
+            using: self.alias.clone(),
+            durable: false,
+        };
+        let locked = self.clone().select_for_update();
+        crate::db::transaction::atomic_with(options, || async move {
+            match locked.get(q).await {
+                Ok(mut found) => {
+                    update(&mut found);
+                    let conn = locked.connection().await?;
+                    update_row(&conn, &mut found, None).await?;
+                    Ok((found, false))
+                }
+                Err(QueryError::DoesNotExist { .. }) => Ok((locked.create(create()).await?, true)),
+                Err(e) => Err(e),
+            }
+        })
+        .await
+    }
 }
 
-fn pk_column<M: Model>() -> &'static str {
-    M::FIELDS
-        .iter()
-        .find(|f| f.primary_key)
-        .map_or("id", |f| f.column)
+/// A queryset whose rows carry aggregates: `(row, value)` (Django's `annotate`).
+pub struct Annotated<M, A> {
+    qs: QuerySet<M>,
+    _a: PhantomData<fn() -> A>,
+}
+
+impl<M, A> Clone for Annotated<M, A> {
+    fn clone(&self) -> Self {
+        Annotated {
+            qs: self.qs.clone(),
+            _a: PhantomData,
+        }
+    }
+}
+
+/// A condition on an annotated queryset: on the rows (`Q`, SQL WHERE) or on the annotation
+/// (`Having`, SQL HAVING).
+pub trait Condition<M> {
+    fn apply(self, qs: &mut QuerySet<M>);
+}
+
+impl<M: Model> Condition<M> for Q<M> {
+    fn apply(self, qs: &mut QuerySet<M>) {
+        qs.filter.push(self.node);
+    }
+}
+
+impl<M: Model> Condition<M> for Having<M> {
+    fn apply(self, qs: &mut QuerySet<M>) {
+        qs.having.push((self.expr, self.kind, self.value));
+    }
+}
+
+impl<M: Model, A: Aggregates<Model = M>> Annotated<M, A> {
+    /// Rows (`Q`) or annotations (`n.gt(2)`) matching the condition.
+    pub fn filter(mut self, condition: impl Condition<M>) -> Self {
+        condition.apply(&mut self.qs);
+        self
+    }
+
+    pub fn exclude(mut self, q: Q<M>) -> Self {
+        self.qs = self.qs.exclude(q);
+        self
+    }
+
+    /// Orders by fields or annotations (`n.desc()`).
+    pub fn order_by(mut self, terms: impl IntoIterator<Item = OrderBy<M>>) -> Self {
+        self.qs = self.qs.order_by(terms);
+        self
+    }
+
+    pub fn slice(mut self, range: impl RangeBounds<u64>) -> Self {
+        self.qs = self.qs.slice(range);
+        self
+    }
+
+    pub fn using(mut self, alias: &str) -> Self {
+        self.qs = self.qs.using(alias);
+        self
+    }
+
+    /// Every row with its annotation.
+    pub async fn all(&self) -> Result<Vec<(M, A::Output)>> {
+        let conn = self.qs.connection().await?;
+        let ordering = self.qs.effective_ordering();
+        let sql = self.qs.select(&conn, Columns::Rows, &ordering, None);
+        let rows = conn.fetch(&sql.text, sql.values).await?;
+        let offset = M::FIELDS.len()
+            + self
+                .qs
+                .related
+                .iter()
+                .map(|r| r.fields.len())
+                .sum::<usize>();
+        rows.iter()
+            .map(|row| Ok((self.qs.read(row)?, A::read(row, offset)?)))
+            .collect()
+    }
+
+    /// How many rows (groups) there are.
+    pub async fn count(&self) -> Result<u64> {
+        self.qs.count().await
+    }
+}
+
+/// The chunks of [`QuerySet::iterator`].
+pub struct Chunks<M> {
+    qs: QuerySet<M>,
+    chunk_size: u64,
+    next: u64,
+    done: bool,
+}
+
+impl<M: Model> Chunks<M> {
+    /// The next chunk of rows; `None` after the last.
+    pub async fn next(&mut self) -> Result<Option<Vec<M>>> {
+        if self.done {
+            return Ok(None);
+        }
+        let chunk = self
+            .qs
+            .clone()
+            .slice(self.next..self.next + self.chunk_size)
+            .all()
+            .await?;
+        self.next += self.chunk_size;
+        if (chunk.len() as u64) < self.chunk_size {
+            self.done = true;
+        }
+        if chunk.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(chunk))
+    }
+}
+
+/// What `values_list` reads: one field, or a tuple of fields.
+pub trait ValuesList {
+    type Model: Model;
+    type Output: Send;
+    fn columns() -> Vec<(Vec<Join>, &'static str)>;
+    fn read(row: &QueryResult) -> std::result::Result<Self::Output, sea_orm::DbErr>;
+}
+
+impl<G: Field> ValuesList for G {
+    type Model = G::Model;
+    type Output = G::Stored;
+    fn columns() -> Vec<(Vec<Join>, &'static str)> {
+        vec![(G::path(), G::COLUMN)]
+    }
+    fn read(row: &QueryResult) -> std::result::Result<G::Stored, sea_orm::DbErr> {
+        G::Stored::from_sql(row, 0)
+    }
+}
+
+macro_rules! values_tuple {
+    ($($g:ident $i:tt),+) => {
+        impl<M: Model, $($g: Field<Model = M>),+> ValuesList for ($($g,)+) {
+            type Model = M;
+            type Output = ($($g::Stored,)+);
+            fn columns() -> Vec<(Vec<Join>, &'static str)> {
+                vec![$(($g::path(), $g::COLUMN)),+]
+            }
+            fn read(row: &QueryResult) -> std::result::Result<Self::Output, sea_orm::DbErr> {
+                Ok(($($g::Stored::from_sql(row, $i)?,)+))
+            }
+        }
+    };
+}
+
+values_tuple!(A 0, B 1);
+values_tuple!(A 0, B 1, C 2);
+values_tuple!(A 0, B 1, C 2, D 3);
+values_tuple!(A 0, B 1, C 2, D 3, E 4);
+
+/// Reads the related row of `R` selected at `offset` into the row's foreign key.
+fn attach<R: ForeignKeyField>(
+    row: &QueryResult,
+    offset: usize,
+    m: &mut R::From,
+) -> std::result::Result<(), sea_orm::DbErr> {
+    if let Some(fk) = R::slot(m) {
+        fk.cache(<R::To as Model>::from_row(row, offset)?);
+    }
+    Ok(())
+}
+
+fn node_has_path(node: &Node) -> bool {
+    match node {
+        Node::Lookup(l) => !l.path.is_empty(),
+        Node::And(n) | Node::Or(n) => n.iter().any(node_has_path),
+        Node::Not(n) => node_has_path(n),
+    }
+}
+
+/// An integer primary key read from column `index`, whatever its width.
+pub(crate) fn read_i64(
+    row: &QueryResult,
+    index: usize,
+) -> std::result::Result<i64, sea_orm::DbErr> {
+    row.try_get_by_index::<i64>(index)
+        .or_else(|_| row.try_get_by_index::<i32>(index).map(i64::from))
+        .or_else(|_| row.try_get_by_index::<i16>(index).map(i64::from))
+}
+
+/// An integer key's value (0 for another kind of key).
+pub(crate) fn pk_i64(v: &Value) -> i64 {
+    match v {
+        Value::BigInt(Some(n)) => *n,
+        Value::Int(Some(n)) => i64::from(*n),
+        Value::SmallInt(Some(n)) => i64::from(*n),
+        _ => 0,
+    }
+}
+
+fn pk_lookup<M: Model>(kind: LookupKind, rhs: Vec<Operand>) -> Q<M> {
+    Q::new(Node::Lookup(Lookup {
+        path: Vec::new(),
+        column: pk_column::<M>(),
+        nullable: false,
+        transform: None,
+        kind,
+        rhs,
+    }))
+}
+
+/// `pk IN (...)`.
+pub(crate) fn pk_in<M: Model>(pks: &[i64]) -> Q<M> {
+    pk_lookup(
+        LookupKind::In,
+        pks.iter()
+            .map(|id| Operand::Value(Value::BigInt(Some(*id))))
+            .collect(),
+    )
 }
 
 /// INSERT of one instance; the primary key the database assigns is stored back.
 pub(crate) async fn insert<M: Model>(conn: &Executor, instance: &mut M) -> Result<()> {
-    instance.touch(chrono::Utc::now(), true);
+    insert_many(conn, std::slice::from_mut(instance)).await
+}
+
+/// One INSERT of several instances (all new, or all with their keys).
+async fn insert_many<M: Model>(conn: &Executor, instances: &mut [M]) -> Result<()> {
+    let Some(unsaved) = instances.first().map(|i| is_unsaved(&i.pk())) else {
+        return Ok(());
+    };
+    let now = chrono::Utc::now();
+    for i in instances.iter_mut() {
+        i.touch(now, true);
+    }
     let table = M::table();
-    let values = instance.values();
-    let auto_pk = M::FIELDS
-        .iter()
-        .position(|f| f.auto)
-        .filter(|_| is_unsaved(&instance.pk()));
+    let auto_pk = M::FIELDS.iter().position(|f| f.auto).filter(|_| unsaved);
     let mut sql = Sql::new(conn.dialect());
     sql.push("INSERT INTO ");
     sql.quote(table);
     sql.push(" (");
-    let mut first = true;
+    let mut first_column = true;
     for (i, f) in M::FIELDS.iter().enumerate() {
         if Some(i) == auto_pk {
             continue;
         }
-        if !first {
+        if !first_column {
             sql.push(", ");
         }
-        first = false;
+        first_column = false;
         sql.quote(f.column);
     }
-    sql.push(") VALUES (");
-    let mut first = true;
-    for (i, v) in values.into_iter().enumerate() {
-        if Some(i) == auto_pk {
-            continue;
+    sql.push(") VALUES ");
+    for (n, instance) in instances.iter().enumerate() {
+        sql.push(if n == 0 { "(" } else { ", (" });
+        let mut first_value = true;
+        for (i, v) in instance.values().into_iter().enumerate() {
+            if Some(i) == auto_pk {
+                continue;
+            }
+            if !first_value {
+                sql.push(", ");
+            }
+            first_value = false;
+            sql.param(v);
         }
-        if !first {
-            sql.push(", ");
-        }
-        first = false;
-        sql.param(v);
+        sql.push(")");
     }
-    sql.push(")");
     let Some(pk) = auto_pk else {
         conn.run(&sql.text, sql.values).await?;
         return Ok(());
     };
-    let id = match conn.dialect() {
-        crate::db::Dialect::Mysql => conn.run(&sql.text, sql.values).await?.last_insert_id() as i64,
+    match conn.dialect() {
+        Dialect::Mysql => {
+            let id = conn.run(&sql.text, sql.values).await?.last_insert_id() as i64;
+            if let [one] = instances {
+                one.set_pk(id);
+            }
+        }
         _ => {
             sql.push(" RETURNING ");
             sql.quote(M::FIELDS[pk].column);
             let rows = conn.fetch(&sql.text, sql.values).await?;
-            let row = rows.first().ok_or_else(|| {
-                QueryError::Database(DbError::Query("INSERT returned no key".into()))
-            })?;
-            row.try_get_by_index::<i64>(0)
-                .or_else(|_| row.try_get_by_index::<i32>(0).map(i64::from))?
+            if rows.len() != instances.len() {
+                return Err(QueryError::Database(DbError::Query(
+                    "INSERT returned no key".into(),
+                )));
+            }
+            for (instance, row) in instances.iter_mut().zip(&rows) {
+                instance.set_pk(read_i64(row, 0)?);
+            }
         }
-    };
-    instance.set_pk(id);
+    }
     Ok(())
 }
 
@@ -535,9 +1157,10 @@ pub trait Instance: Model {
         Ok(())
     }
 
-    /// Deletes this instance's row; returns how many rows were deleted.
-    async fn delete(&self) -> Result<u64> {
-        QuerySet::new().filter(this(self)).delete().await
+    /// Deletes this instance's row and what its `on_delete` rules say; returns Django's
+    /// counts.
+    async fn delete(&self) -> Result<Deleted> {
+        deletion::delete::<Self>(None, vec![pk_i64(&self.pk())]).await
     }
 
     /// Reads this instance's row again.
@@ -549,12 +1172,7 @@ pub trait Instance: Model {
 
 /// The condition of exactly this instance's row: `pk = self.pk`.
 fn this<M: Model>(instance: &M) -> Q<M> {
-    Q::new(Node::Lookup(Lookup {
-        column: pk_column::<M>(),
-        transform: None,
-        kind: LookupKind::Exact,
-        rhs: vec![Operand::Value(instance.pk())],
-    }))
+    pk_lookup(LookupKind::Exact, vec![Operand::Value(instance.pk())])
 }
 
 impl<M: Model> Instance for M {}

@@ -7,7 +7,8 @@
 
 use sea_orm::Value;
 
-use super::lookups::{Lookup, LookupKind, Node, Operand, Transform};
+use super::aggregates::{AggregateExpr, Cast, Function};
+use super::lookups::{Join, Lookup, LookupKind, Node, Operand, Transform};
 use crate::db::Dialect;
 
 /// SQL text with its parameters, numbered for PostgreSQL (`$1`) and `?` elsewhere.
@@ -80,10 +81,49 @@ impl Sql {
         }
     }
 
-    /// A WHERE condition.
-    pub fn node(&mut self, table: &str, node: &Node) {
+    /// An aggregate over `table`'s column, cast so the driver reads the type Django returns.
+    pub fn aggregate(&mut self, table: &str, a: &AggregateExpr) {
+        let d = self.dialect;
+        let cast = match (a.cast, d) {
+            (Cast::Integer, Dialect::Postgres) => Some("BIGINT"),
+            (Cast::Integer, Dialect::Mysql) => Some("SIGNED"),
+            (Cast::Float, Dialect::Postgres) => Some("DOUBLE PRECISION"),
+            (Cast::Float, Dialect::Mysql) => Some("DOUBLE"),
+            _ => None,
+        };
+        if cast.is_some() {
+            self.push("CAST(");
+        }
+        self.push(match a.function {
+            Function::Count => "COUNT(",
+            Function::Sum => "SUM(",
+            Function::Avg => "AVG(",
+            Function::Min => "MIN(",
+            Function::Max => "MAX(",
+        });
+        if a.distinct {
+            self.push("DISTINCT ");
+        }
+        match a.column {
+            Some(c) => self.column(table, c),
+            None => self.push("*"),
+        }
+        self.push(")");
+        if let Some(ty) = cast {
+            self.push(" AS ");
+            self.push(ty);
+            self.push(")");
+        }
+    }
+
+    /// A WHERE condition of one `filter()`/`exclude()` call (`scope.group`).
+    pub fn node(&mut self, scope: &Scope, node: &Node) {
+        self.node_in(scope, node, false)
+    }
+
+    fn node_in(&mut self, scope: &Scope, node: &Node, negated: bool) {
         match node {
-            Node::Lookup(l) => self.lookup(table, l),
+            Node::Lookup(l) => self.lookup_in(scope, l, negated),
             Node::And(nodes) | Node::Or(nodes) => {
                 let joiner = if matches!(node, Node::And(_)) {
                     " AND "
@@ -95,16 +135,71 @@ impl Sql {
                     if i > 0 {
                         self.push(joiner);
                     }
-                    self.node(table, n);
+                    self.node_in(scope, n, negated);
                 }
                 self.push(")");
             }
             Node::Not(n) => {
                 self.push("NOT (");
-                self.node(table, n);
+                self.node_in(scope, n, !negated);
                 self.push(")");
             }
         }
+    }
+
+    /// One lookup where it stands: a negated lookup across a multi-valued relation is "no
+    /// related row matches" (a subquery), and a negated lookup that may meet NULL keeps the
+    /// NULL rows, as Django's `exclude` does.
+    fn lookup_in(&mut self, scope: &Scope, l: &Lookup, negated: bool) {
+        if negated && as_subquery(l) {
+            return self.no_related_row(scope, l);
+        }
+        let at = scope.alias_of(l);
+        let guard = negated && l.kind != LookupKind::IsNull && (l.nullable || !l.path.is_empty());
+        if guard {
+            self.push("(");
+        }
+        self.lookup(at, scope.base, l);
+        if guard {
+            self.push(" AND ");
+            self.column(at, l.column);
+            self.push(" IS NOT NULL)");
+        }
+    }
+
+    /// `base.col IN (SELECT ... FROM related ... WHERE lookup)`: the positive side of an
+    /// `exclude` across a multi-valued relation, so that NOT of it means "no related row
+    /// matches", not "some related row does not match".
+    fn no_related_row(&mut self, scope: &Scope, l: &Lookup) {
+        let first = l.path[0];
+        self.push("(");
+        self.column(scope.base, first.from_column);
+        self.push(" IS NOT NULL AND ");
+        self.column(scope.base, first.from_column);
+        self.push(" IN (SELECT ");
+        self.column("u0", first.to_column);
+        self.push(" FROM ");
+        self.quote((first.table)());
+        self.push(" ");
+        self.quote("u0");
+        for (i, j) in l.path.iter().enumerate().skip(1) {
+            let (parent, alias) = (format!("u{}", i - 1), format!("u{i}"));
+            self.push(" LEFT OUTER JOIN ");
+            self.quote((j.table)());
+            self.push(" ");
+            self.quote(&alias);
+            self.push(" ON (");
+            self.column(&parent, j.from_column);
+            self.push(" = ");
+            self.column(&alias, j.to_column);
+            self.push(")");
+        }
+        self.push(" WHERE ");
+        let last = format!("u{}", l.path.len() - 1);
+        self.lookup(&last, scope.base, l);
+        self.push(" AND ");
+        self.column("u0", first.to_column);
+        self.push(" IS NOT NULL))");
     }
 
     /// The left-hand side of a lookup: the column, through its transform.
@@ -180,7 +275,7 @@ impl Sql {
         }
     }
 
-    fn lookup(&mut self, table: &str, l: &Lookup) {
+    fn lookup(&mut self, table: &str, base: &str, l: &Lookup) {
         use LookupKind::*;
         let d = self.dialect;
         match l.kind {
@@ -201,16 +296,16 @@ impl Sql {
                     if i > 0 {
                         self.push(", ");
                     }
-                    self.operand(table, v);
+                    self.operand(base, v);
                 }
                 self.push(")");
             }
             Range => {
                 self.lhs(table, l);
                 self.push(" BETWEEN ");
-                self.operand(table, &l.rhs[0]);
+                self.operand(base, &l.rhs[0]);
                 self.push(" AND ");
-                self.operand(table, &l.rhs[1]);
+                self.operand(base, &l.rhs[1]);
             }
             Exact | Gt | Gte | Lt | Lte => {
                 self.lhs(table, l);
@@ -221,7 +316,7 @@ impl Sql {
                     Lt => " < ",
                     _ => " <= ",
                 });
-                self.operand(table, &l.rhs[0]);
+                self.operand(base, &l.rhs[0]);
             }
             Regex | IRegex => {
                 let insensitive = l.kind == IRegex;
@@ -238,16 +333,16 @@ impl Sql {
                 if insensitive && d == Dialect::Sqlite {
                     self.push("'(?i)' || ");
                 }
-                self.operand(table, &l.rhs[0]);
+                self.operand(base, &l.rhs[0]);
             }
             IExact | Contains | IContains | StartsWith | IStartsWith | EndsWith | IEndsWith => {
-                self.pattern(table, l)
+                self.pattern(table, base, l)
             }
         }
     }
 
     /// The LIKE lookups, with the value's `%`, `_` and `\` escaped as Django escapes them.
-    fn pattern(&mut self, table: &str, l: &Lookup) {
+    fn pattern(&mut self, table: &str, base: &str, l: &Lookup) {
         use LookupKind::*;
         let d = self.dialect;
         let insensitive = matches!(l.kind, IExact | IContains | IStartsWith | IEndsWith);
@@ -296,7 +391,7 @@ impl Sql {
                     self.push(if d == Dialect::Mysql { ", " } else { " || " });
                 }
                 self.push("REPLACE(REPLACE(REPLACE(");
-                self.operand(table, other);
+                self.operand(base, other);
                 self.push(if d == Dialect::Mysql {
                     ", '\\\\', '\\\\\\\\'), '%', '\\\\%'), '_', '\\\\_')"
                 } else {
@@ -312,6 +407,132 @@ impl Sql {
         if d == Dialect::Sqlite {
             self.push(" ESCAPE '\\'");
         }
+    }
+}
+
+/// A negated lookup across a multi-valued relation is written as a subquery.
+fn as_subquery(l: &Lookup) -> bool {
+    l.path.iter().any(|j| j.multi)
+}
+
+/// The tables a query joins, each under its own alias: a path of single-valued relations is
+/// joined once for the whole query, one through a multi-valued relation once per `filter()`
+/// call (Django's rule: conditions in one `filter()` must hold for the same related row,
+/// conditions in two may hold for different ones).
+#[derive(Debug, Default)]
+pub struct Joins {
+    entries: Vec<JoinEntry>,
+}
+
+#[derive(Debug)]
+struct JoinEntry {
+    group: Option<usize>,
+    path: Vec<Join>,
+    alias: String,
+}
+
+impl Joins {
+    /// Registers the joins every lookup of `node` (in `filter()` call `group`) needs.
+    pub fn collect(&mut self, group: usize, node: &Node) {
+        self.collect_in(group, node, false)
+    }
+
+    fn collect_in(&mut self, group: usize, node: &Node, negated: bool) {
+        match node {
+            Node::Lookup(l) => {
+                if !(negated && as_subquery(l)) {
+                    self.add(Some(group), &l.path);
+                }
+            }
+            Node::And(nodes) | Node::Or(nodes) => {
+                for n in nodes {
+                    self.collect_in(group, n, negated);
+                }
+            }
+            Node::Not(n) => self.collect_in(group, n, !negated),
+        }
+    }
+
+    fn key(group: Option<usize>, path: &[Join]) -> Option<usize> {
+        if path.iter().any(|j| j.multi) {
+            group
+        } else {
+            None
+        }
+    }
+
+    /// Joins `path` (and each of its prefixes) unless already joined in `group`.
+    pub fn add(&mut self, group: Option<usize>, path: &[Join]) {
+        let key = Self::key(group, path);
+        for n in 1..=path.len() {
+            let prefix = &path[..n];
+            if !self
+                .entries
+                .iter()
+                .any(|e| e.group == key && e.path == prefix)
+            {
+                self.entries.push(JoinEntry {
+                    group: key,
+                    path: prefix.to_vec(),
+                    alias: format!("j{}", self.entries.len() + 1),
+                });
+            }
+        }
+    }
+
+    /// The alias `path` was joined under in `group`. With no group (an annotation or an
+    /// ordering), a multi-valued path is looked up in any group, so an annotation counts the
+    /// rows the `filter()` before it joined, as Django's does.
+    pub fn find(&self, group: Option<usize>, path: &[Join]) -> Option<&str> {
+        let key = Self::key(group, path);
+        self.entries
+            .iter()
+            .find(|e| e.path == path && (e.group == key || group.is_none()))
+            .map(|e| e.alias.as_str())
+    }
+
+    /// ` LEFT OUTER JOIN "table" "j1" ON (...)` for each join, in the order they were added.
+    /// LEFT OUTER rather than Django's INNER for non-NULL paths: the rows are the same (a
+    /// condition on a missing row is never true), and `isnull` across a relation needs it.
+    pub fn write(&self, sql: &mut Sql, base: &str) {
+        for e in &self.entries {
+            let last = e.path[e.path.len() - 1];
+            let parent = if e.path.len() == 1 {
+                base
+            } else {
+                self.entries
+                    .iter()
+                    .find(|p| p.group == e.group && p.path[..] == e.path[..e.path.len() - 1])
+                    .map_or(base, |p| p.alias.as_str())
+            };
+            sql.push(" LEFT OUTER JOIN ");
+            sql.quote((last.table)());
+            sql.push(" ");
+            sql.quote(&e.alias);
+            sql.push(" ON (");
+            sql.column(parent, last.from_column);
+            sql.push(" = ");
+            sql.column(&e.alias, last.to_column);
+            sql.push(")");
+        }
+    }
+}
+
+/// Where a condition is written: the base table, its joins, and which `filter()` call it is.
+pub struct Scope<'a> {
+    pub base: &'a str,
+    pub joins: &'a Joins,
+    pub group: usize,
+}
+
+impl Scope<'_> {
+    fn alias_of(&self, l: &Lookup) -> &str {
+        if l.path.is_empty() {
+            return self.base;
+        }
+        self.joins
+            .find(Some(self.group), &l.path)
+            .unwrap_or(self.base)
     }
 }
 

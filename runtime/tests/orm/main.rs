@@ -2,7 +2,12 @@
 //! migration executor, and querysets, lookups and instances checked on SQLite, PostgreSQL and
 //! MariaDB, including where Django's answer differs between them.
 
+mod aggregation;
+#[path = "../db/mod.rs"]
 mod db;
+mod deletion;
+mod querysets;
+mod relations;
 
 use chrono::{TimeZone, Utc};
 use db::{DIALECTS, TestDb};
@@ -36,6 +41,15 @@ mod blog {
             pub published: Option<DateTimeField>,
             #[field(auto_now_add = true)]
             pub created: DateTimeField,
+            #[field(related_name = "posts")]
+            pub tags: ManyToManyField<Tag>,
+        }
+
+        #[model(ordering = ["name"])]
+        #[derive(Debug, Clone)]
+        pub struct Tag {
+            #[field(max_length = 50)]
+            pub name: CharField,
         }
 
         /// The seed's Counter.
@@ -84,6 +98,12 @@ mod m0001 {
                 options: Options { ordering: ["-views", "title"] },
             },
             CreateModel {
+                name: "Tag",
+                fields: [("id", BigAutoField { primary_key: true }), ("name", CharField { max_length: 50 })],
+                options: Options { ordering: ["name"] },
+            },
+            AddField { model_name: "post", name: "tags", field: ManyToManyField { to: "blog.Tag", related_name: "posts" } },
+            CreateModel {
                 name: "Counter",
                 fields: [("id", BigAutoField { primary_key: true }), ("value", IntegerField { default: 0 })],
             },
@@ -101,6 +121,130 @@ mod m0001 {
 
 use blog::models::{Account, Author, Counter, Post, account, author, counter, post};
 
+mod music {
+    //! The on_delete rules, after Django's own example (Artist, Album, Song with RESTRICT).
+    pub mod models {
+        use rjango::models::prelude::*;
+
+        #[model(ordering = ["name"])]
+        #[derive(Debug, Clone)]
+        pub struct Artist {
+            #[field(max_length = 50)]
+            pub name: CharField,
+        }
+
+        #[model]
+        #[derive(Debug, Clone)]
+        pub struct Album {
+            #[field(on_delete = Cascade, related_name = "albums")]
+            pub artist: ForeignKey<Artist>,
+            #[field(max_length = 50)]
+            pub title: CharField,
+        }
+
+        #[model]
+        #[derive(Debug, Clone)]
+        pub struct Song {
+            #[field(on_delete = Restrict, related_name = "songs")]
+            pub artist: ForeignKey<Artist>,
+            #[field(on_delete = Cascade)]
+            pub album: ForeignKey<Album>,
+            #[field(max_length = 50)]
+            pub title: CharField,
+        }
+
+        #[model]
+        #[derive(Debug, Clone)]
+        pub struct Contract {
+            #[field(on_delete = Protect)]
+            pub artist: ForeignKey<Artist>,
+        }
+
+        #[model]
+        #[derive(Debug, Clone)]
+        pub struct Fan {
+            #[field(on_delete = SetNull, related_name = "fans")]
+            pub favourite: Option<ForeignKey<Artist>>,
+            #[field(max_length = 50)]
+            pub name: CharField,
+        }
+
+        #[model]
+        #[derive(Debug, Clone)]
+        pub struct Ticket {
+            #[field(on_delete = SetDefault, default = 1)]
+            pub artist: ForeignKey<Artist>,
+        }
+
+        #[model]
+        #[derive(Debug, Clone)]
+        pub struct Poster {
+            #[field(on_delete = DoNothing)]
+            pub artist: ForeignKey<Artist>,
+        }
+    }
+}
+
+mod m0001_music {
+    rjango::migration! {
+        initial: true,
+        dependencies: [],
+        operations: [
+            CreateModel {
+                name: "Artist",
+                fields: [("id", BigAutoField { primary_key: true }), ("name", CharField { max_length: 50 })],
+                options: Options { ordering: ["name"] },
+            },
+            CreateModel {
+                name: "Album",
+                fields: [
+                    ("id", BigAutoField { primary_key: true }),
+                    ("artist", ForeignKey { to: "music.Artist", on_delete: Cascade, related_name: "albums" }),
+                    ("title", CharField { max_length: 50 }),
+                ],
+            },
+            CreateModel {
+                name: "Song",
+                fields: [
+                    ("id", BigAutoField { primary_key: true }),
+                    ("artist", ForeignKey { to: "music.Artist", on_delete: Restrict, related_name: "songs" }),
+                    ("album", ForeignKey { to: "music.Album", on_delete: Cascade }),
+                    ("title", CharField { max_length: 50 }),
+                ],
+            },
+            CreateModel {
+                name: "Contract",
+                fields: [
+                    ("id", BigAutoField { primary_key: true }),
+                    ("artist", ForeignKey { to: "music.Artist", on_delete: Protect }),
+                ],
+            },
+            CreateModel {
+                name: "Fan",
+                fields: [
+                    ("id", BigAutoField { primary_key: true }),
+                    ("favourite", ForeignKey { to: "music.Artist", on_delete: SetNull, related_name: "fans", null: true }),
+                    ("name", CharField { max_length: 50 }),
+                ],
+            },
+            CreateModel {
+                name: "Ticket",
+                fields: [
+                    ("id", BigAutoField { primary_key: true }),
+                    ("artist", ForeignKey { to: "music.Artist", on_delete: SetDefault, default: 1 }),
+                ],
+            },
+            CreateModel {
+                name: "Poster",
+                fields: [
+                    ("id", BigAutoField { primary_key: true }),
+                    ("artist", ForeignKey { to: "music.Artist", on_delete: DoNothing }),
+                ],
+            },
+        ],
+    }
+}
+
 /// A migrated database of each dialect, its pool registered under a unique alias that stands
 /// for `default` while `body` runs.
 async fn on_each_database<F, Fut>(test: &str, body: F) -> Vec<Dialect>
@@ -113,7 +257,10 @@ where
         let Some(db) = TestDb::open(dialect).await else {
             continue;
         };
-        let migrations = vec![m0001::migration("blog", "0001_initial")];
+        let migrations = vec![
+            m0001::migration("blog", "0001_initial"),
+            m0001_music::migration("music", "0001_initial"),
+        ];
         rjango::db::migrations::recorder::ensure_table(&db.conn)
             .await
             .unwrap();
@@ -144,6 +291,7 @@ fn new_post(author: &Author, title: &str, views: i32) -> Post {
         likes: 0,
         published: None,
         created: Utc::now(),
+        tags: Default::default(),
     }
 }
 
@@ -372,7 +520,7 @@ fn crud_and_querysets() {
                 ("Renamed", 1),
                 "only title was saved"
             );
-            assert_eq!(fresh.delete().await.unwrap(), 1);
+            assert_eq!(fresh.delete().await.unwrap().total, 1);
             assert_eq!(Post::objects().count().await.unwrap(), 4);
 
             // get_or_create.
@@ -399,8 +547,9 @@ fn crud_and_querysets() {
                     .filter(post::views.lt(25))
                     .delete()
                     .await
-                    .unwrap(),
-                2
+                    .unwrap()
+                    .per_model,
+                [("blog.Post".to_owned(), 2)].into()
             );
             assert_eq!(sorted_titles(Post::objects()).await, ["Django", "Intro"]);
         })

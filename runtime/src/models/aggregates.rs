@@ -1,0 +1,353 @@
+//! Django's aggregates: `Count`, `Sum`, `Avg`, `Min`, `Max`, for
+//! [`QuerySet::aggregate`](super::QuerySet::aggregate) (one answer for the rows) and
+//! [`QuerySet::annotate`](super::QuerySet::annotate) (one answer per row, grouped as Django
+//! groups: by every column of the model).
+//!
+//! An aggregate is typed by what it reads: `Sum(post::views)` answers `Option<i64>` (NULL when
+//! there are no rows, as in Django), `Count(...)` an `i64`, `Avg` an `Option<f64>`, `Min`/`Max`
+//! the field's own type.
+
+use std::marker::PhantomData;
+
+use sea_orm::{QueryResult, Value};
+
+use super::Model;
+use super::lookups::{Field, Join, LookupKind, OrderBy, OrderedLookups, Relation, Term};
+use super::lookups::{Path, Reverse, ValueFor};
+use super::meta::FromSql;
+
+/// The SQL aggregate functions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Function {
+    Count,
+    Sum,
+    Avg,
+    Min,
+    Max,
+}
+
+/// How an aggregate's result is cast so each driver reads the type Django returns (SUM of an
+/// integer column is NUMERIC on PostgreSQL and DECIMAL on MariaDB; AVG is NUMERIC/DECIMAL).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cast {
+    None,
+    Integer,
+    Float,
+}
+
+/// An aggregate as SQL: `FUNCTION([DISTINCT] alias.column)` over the joins of `path`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AggregateExpr {
+    pub function: Function,
+    pub distinct: bool,
+    pub path: Vec<Join>,
+    /// `None`: `COUNT(*)`.
+    pub column: Option<&'static str>,
+    pub cast: Cast,
+}
+
+/// An aggregate over rows of `Self::Model`, read back as `Self::Output`.
+pub trait Aggregate: Copy + Send + Sync + 'static {
+    type Model: Model;
+    type Output: FromSql + Send;
+    /// What a condition on it compares with (the output without `Option`).
+    type Compare;
+    fn expr(&self) -> AggregateExpr;
+
+    /// Ascending order by this annotation (Django's `order_by("n")`).
+    fn asc(self) -> OrderBy<Self::Model> {
+        OrderBy::new(Term::Aggregate(self.expr()), false)
+    }
+    /// Descending order by this annotation (`order_by("-n")`).
+    fn desc(self) -> OrderBy<Self::Model> {
+        OrderBy::new(Term::Aggregate(self.expr()), true)
+    }
+    /// `n__exact`, on an annotated queryset (SQL HAVING).
+    fn eq<V: ValueFor<Self::Compare, Self>>(self, value: V) -> Having<Self::Model> {
+        Having::new(self.expr(), LookupKind::Exact, value)
+    }
+    fn gt<V: ValueFor<Self::Compare, Self>>(self, value: V) -> Having<Self::Model> {
+        Having::new(self.expr(), LookupKind::Gt, value)
+    }
+    fn gte<V: ValueFor<Self::Compare, Self>>(self, value: V) -> Having<Self::Model> {
+        Having::new(self.expr(), LookupKind::Gte, value)
+    }
+    fn lt<V: ValueFor<Self::Compare, Self>>(self, value: V) -> Having<Self::Model> {
+        Having::new(self.expr(), LookupKind::Lt, value)
+    }
+    fn lte<V: ValueFor<Self::Compare, Self>>(self, value: V) -> Having<Self::Model> {
+        Having::new(self.expr(), LookupKind::Lte, value)
+    }
+}
+
+/// A condition on an annotation: `n.gt(2)`, Django's `filter(n__gt=2)` after `annotate`.
+#[derive(Debug, Clone)]
+pub struct Having<M> {
+    pub(crate) expr: AggregateExpr,
+    pub(crate) kind: LookupKind,
+    pub(crate) value: Value,
+    _m: PhantomData<fn() -> M>,
+}
+
+impl<M> Having<M> {
+    fn new<V: ValueFor<T, A>, T, A>(expr: AggregateExpr, kind: LookupKind, value: V) -> Self {
+        let value = match value.operand() {
+            super::lookups::Operand::Value(v) => v,
+            _ => Value::BigInt(None),
+        };
+        Having {
+            expr,
+            kind,
+            value,
+            _m: PhantomData,
+        }
+    }
+}
+
+/// What `Count` counts: a field's non-NULL values, or related rows across a relation.
+pub trait Countable: Copy + Send + Sync + 'static {
+    type Model: Model;
+    /// The joins to the counted column, and the column.
+    fn target() -> (Vec<Join>, &'static str);
+}
+
+impl<R: Relation, G: Field<Model = R::To>> Countable for Path<R, G> {
+    type Model = R::From;
+    fn target() -> (Vec<Join>, &'static str) {
+        (<Self as Field>::path(), G::COLUMN)
+    }
+}
+
+/// Counting a reverse relation counts the related rows (`Count("posts")`).
+impl<R: Relation> Countable for Reverse<R> {
+    type Model = R::To;
+    fn target() -> (Vec<Join>, &'static str) {
+        (Self::joins(), pk_column::<R::From>())
+    }
+}
+
+pub(crate) use super::meta::pk_column;
+
+/// `Count(x)`: how many non-NULL values (or related rows); `Count::distinct(x)` counts each
+/// value once (`Count("x", distinct=True)`).
+#[derive(Debug, Clone, Copy)]
+#[allow(non_snake_case)]
+pub struct Count<C>(pub C);
+
+/// `Count::distinct(x)`.
+#[derive(Debug, Clone, Copy)]
+pub struct CountDistinct<C>(pub C);
+
+impl<C> Count<C> {
+    pub fn distinct(counted: C) -> CountDistinct<C> {
+        CountDistinct(counted)
+    }
+}
+
+fn count_expr<C: Countable>(distinct: bool) -> AggregateExpr {
+    let (path, column) = C::target();
+    AggregateExpr {
+        function: Function::Count,
+        distinct,
+        path,
+        column: Some(column),
+        cast: Cast::None,
+    }
+}
+
+impl<C: Countable> Aggregate for Count<C> {
+    type Model = C::Model;
+    type Output = i64;
+    type Compare = i64;
+    fn expr(&self) -> AggregateExpr {
+        count_expr::<C>(false)
+    }
+}
+
+impl<C: Countable> Aggregate for CountDistinct<C> {
+    type Model = C::Model;
+    type Output = i64;
+    type Compare = i64;
+    fn expr(&self) -> AggregateExpr {
+        count_expr::<C>(true)
+    }
+}
+
+/// `Count` of every row (`Count("*")`, SQL `COUNT(*)`).
+pub struct CountAll<M>(PhantomData<fn() -> M>);
+
+impl<M> Clone for CountAll<M> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<M> Copy for CountAll<M> {}
+
+impl<M> CountAll<M> {
+    /// `COUNT(*)` of the rows of `M`.
+    pub fn new() -> Self {
+        CountAll(PhantomData)
+    }
+}
+
+impl<M> Default for CountAll<M> {
+    fn default() -> Self {
+        CountAll::new()
+    }
+}
+
+impl<M: Model> Aggregate for CountAll<M> {
+    type Model = M;
+    type Output = i64;
+    type Compare = i64;
+    fn expr(&self) -> AggregateExpr {
+        AggregateExpr {
+            function: Function::Count,
+            distinct: false,
+            path: Vec::new(),
+            column: None,
+            cast: Cast::None,
+        }
+    }
+}
+
+/// A number a SUM can add: what the sum reads back as.
+pub trait Summable {
+    type Sum: FromSql + Send;
+    const CAST: Cast;
+}
+
+macro_rules! summable {
+    ($($t:ty => $sum:ty, $cast:ident;)*) => {$(
+        impl Summable for $t {
+            type Sum = $sum;
+            const CAST: Cast = Cast::$cast;
+        }
+    )*};
+}
+
+summable! {
+    i16 => i64, Integer;
+    i32 => i64, Integer;
+    i64 => i64, Integer;
+    f64 => f64, Float;
+    rust_decimal::Decimal => rust_decimal::Decimal, None;
+}
+
+fn field_expr<G: Field>(function: Function, cast: Cast) -> AggregateExpr {
+    AggregateExpr {
+        function,
+        distinct: false,
+        path: G::path(),
+        column: Some(G::COLUMN),
+        cast,
+    }
+}
+
+/// `Sum(field)`: NULL (`None`) over no rows.
+#[derive(Debug, Clone, Copy)]
+#[allow(non_snake_case)]
+pub struct Sum<G>(pub G);
+
+impl<G: Field> Aggregate for Sum<G>
+where
+    G::Value: Summable,
+{
+    type Model = G::Model;
+    type Output = Option<<G::Value as Summable>::Sum>;
+    type Compare = <G::Value as Summable>::Sum;
+    fn expr(&self) -> AggregateExpr {
+        field_expr::<G>(Function::Sum, <G::Value as Summable>::CAST)
+    }
+}
+
+/// `Avg(field)`, as a float.
+#[derive(Debug, Clone, Copy)]
+#[allow(non_snake_case)]
+pub struct Avg<G>(pub G);
+
+impl<G: Field> Aggregate for Avg<G>
+where
+    G::Value: Summable,
+{
+    type Model = G::Model;
+    type Output = Option<f64>;
+    type Compare = f64;
+    fn expr(&self) -> AggregateExpr {
+        field_expr::<G>(Function::Avg, Cast::Float)
+    }
+}
+
+/// `Min(field)`.
+#[derive(Debug, Clone, Copy)]
+#[allow(non_snake_case)]
+pub struct Min<G>(pub G);
+
+/// `Max(field)`.
+#[derive(Debug, Clone, Copy)]
+#[allow(non_snake_case)]
+pub struct Max<G>(pub G);
+
+impl<G: OrderedLookups> Aggregate for Min<G>
+where
+    G::Value: FromSql + Send,
+{
+    type Model = G::Model;
+    type Output = Option<G::Value>;
+    type Compare = G::Value;
+    fn expr(&self) -> AggregateExpr {
+        field_expr::<G>(Function::Min, Cast::None)
+    }
+}
+
+impl<G: OrderedLookups> Aggregate for Max<G>
+where
+    G::Value: FromSql + Send,
+{
+    type Model = G::Model;
+    type Output = Option<G::Value>;
+    type Compare = G::Value;
+    fn expr(&self) -> AggregateExpr {
+        field_expr::<G>(Function::Max, Cast::None)
+    }
+}
+
+/// One aggregate or a tuple of them, read back as one value or a tuple.
+pub trait Aggregates: Send + Sync + 'static {
+    type Model: Model;
+    type Output: Send;
+    fn exprs(&self) -> Vec<AggregateExpr>;
+    fn read(row: &QueryResult, offset: usize) -> Result<Self::Output, sea_orm::DbErr>;
+}
+
+impl<A: Aggregate> Aggregates for A {
+    type Model = A::Model;
+    type Output = A::Output;
+    fn exprs(&self) -> Vec<AggregateExpr> {
+        vec![self.expr()]
+    }
+    fn read(row: &QueryResult, offset: usize) -> Result<A::Output, sea_orm::DbErr> {
+        A::Output::from_sql(row, offset)
+    }
+}
+
+macro_rules! aggregate_tuple {
+    ($($a:ident $i:tt),+) => {
+        impl<M: Model, $($a: Aggregate<Model = M>),+> Aggregates for ($($a,)+) {
+            type Model = M;
+            type Output = ($($a::Output,)+);
+            fn exprs(&self) -> Vec<AggregateExpr> {
+                vec![$(self.$i.expr()),+]
+            }
+            fn read(row: &QueryResult, offset: usize) -> Result<Self::Output, sea_orm::DbErr> {
+                Ok(($($a::Output::from_sql(row, offset + $i)?,)+))
+            }
+        }
+    };
+}
+
+aggregate_tuple!(A 0, B 1);
+aggregate_tuple!(A 0, B 1, C 2);
+aggregate_tuple!(A 0, B 1, C 2, D 3);
+aggregate_tuple!(A 0, B 1, C 2, D 3, E 4);

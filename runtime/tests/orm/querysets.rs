@@ -1,0 +1,170 @@
+//! The rest of the queryset API: values_list, in_bulk, bulk_create, update_or_create, raw,
+//! iterator in chunks, select_for_update, and the Paginator with its query count.
+
+use super::*;
+use rjango::db::count_queries;
+use rjango::models::Paginator;
+
+#[test]
+fn more_queryset_methods() {
+    rjango::__private::block_on(async {
+        let ran = on_each_database("more", |dialect| async move {
+            let ada = Author::objects().create(author_named("Ada")).await.unwrap();
+            let posts: Vec<Post> = (1..=25)
+                .map(|i| new_post(&ada, &format!("p{i:02}"), i))
+                .collect();
+            let (created, queries) =
+                count_queries(async { Post::objects().bulk_create(posts).await.unwrap() }).await;
+            assert_eq!(queries.len(), 1, "one INSERT for 25 rows");
+            assert_eq!(Post::objects().count().await.unwrap(), 25);
+            if dialect != Dialect::Mysql {
+                assert!(
+                    created.iter().all(|p| p.id > 0),
+                    "{dialect:?}: keys come back"
+                );
+            }
+
+            // values_list: one field flat, a tuple, and across a relation.
+            let top: Vec<String> = Post::objects()
+                .slice(..3)
+                .values_list(post::title)
+                .await
+                .unwrap();
+            assert_eq!(top, ["p25", "p24", "p23"], "Meta.ordering -views");
+            let pairs: Vec<(String, i32)> = Post::objects()
+                .filter(post::views.lte(2))
+                .order_by([post::views.asc()])
+                .values_list((post::title, post::views))
+                .await
+                .unwrap();
+            assert_eq!(pairs, [("p01".to_owned(), 1), ("p02".to_owned(), 2)]);
+            let who: Vec<String> = Post::objects()
+                .filter(post::views.eq(1))
+                .values_list(post::author.then(author::name))
+                .await
+                .unwrap();
+            assert_eq!(who, ["Ada"]);
+
+            // in_bulk.
+            let ids: Vec<i64> = Post::objects()
+                .filter(post::views.lte(3))
+                .values_list(post::id)
+                .await
+                .unwrap();
+            let by_id = Post::objects().in_bulk(ids.clone()).await.unwrap();
+            assert_eq!(by_id.len(), 3);
+            assert_eq!(by_id[&ids[0]].id, ids[0]);
+
+            // update_or_create: updates the match, creates when none.
+            let (p, created) = Post::objects()
+                .update_or_create(
+                    post::title.eq("p01"),
+                    |p| p.views = 100,
+                    || new_post(&ada, "p01", 100),
+                )
+                .await
+                .unwrap();
+            assert_eq!((p.views, created), (100, false));
+            assert_eq!(
+                Post::objects()
+                    .get(post::title.eq("p01"))
+                    .await
+                    .unwrap()
+                    .views,
+                100
+            );
+            let (p, created) = Post::objects()
+                .update_or_create(
+                    post::title.eq("new"),
+                    |p| p.views = 1,
+                    || new_post(&ada, "new", 50),
+                )
+                .await
+                .unwrap();
+            assert!(created && p.id > 0 && p.views == 50);
+
+            // raw SQL with parameters, read into the model.
+            let table = <Post as Model>::table();
+            let q = |c: &str| match dialect {
+                Dialect::Mysql => format!("`{c}`"),
+                _ => format!("\"{c}\""),
+            };
+            let param = if dialect == Dialect::Postgres {
+                "$1"
+            } else {
+                "?"
+            };
+            let columns: Vec<String> = <Post as Model>::FIELDS
+                .iter()
+                .map(|f| q(f.column))
+                .collect();
+            let raw = Post::objects()
+                .raw(
+                    &format!(
+                        "SELECT {} FROM {} WHERE {} = {param}",
+                        columns.join(", "),
+                        q(table),
+                        q("title")
+                    ),
+                    vec!["p05".into()],
+                )
+                .await
+                .unwrap();
+            assert_eq!(raw.len(), 1);
+            assert_eq!(raw[0].views, 5);
+
+            // iterator: chunks of 10, one query each.
+            let mut chunks = Post::objects().order_by([post::title.asc()]).iterator(10);
+            let mut sizes = Vec::new();
+            while let Some(chunk) = chunks.next().await.unwrap() {
+                sizes.push(chunk.len());
+            }
+            assert_eq!(sizes, [10, 10, 6]);
+
+            // select_for_update inside an atomic block.
+            let locked = transaction::atomic(|| async {
+                Post::objects()
+                    .select_for_update()
+                    .filter(post::title.eq("p02"))
+                    .all()
+                    .await
+            })
+            .await
+            .unwrap();
+            assert_eq!(locked.len(), 1);
+
+            // Paginator: 26 posts, 10 a page; each page is one COUNT and one SELECT, the
+            // authors selected with them.
+            let paginator = Paginator::new(
+                Post::objects()
+                    .select_related(post::author)
+                    .order_by([post::title.asc()]),
+                10,
+            );
+            for number in 1..=3 {
+                let (page, queries) =
+                    count_queries(async { paginator.page(number).await.unwrap() }).await;
+                assert_eq!(queries.len(), 2, "page {number}: {queries:?}");
+                assert!(page.object_list.iter().all(|p| p.author.cached().is_some()));
+            }
+            let page = paginator.page(3).await.unwrap();
+            assert_eq!(
+                (
+                    page.object_list.len(),
+                    page.num_pages,
+                    page.has_next(),
+                    page.has_previous()
+                ),
+                (6, 3, false, true)
+            );
+            assert_eq!(page.page_range(), 1..=3);
+            assert_eq!((page.start_index(), page.end_index()), (21, 26));
+            assert!(paginator.page(4).await.is_err(), "EmptyPage");
+            // get_page reads what a request sends: junk is page 1, too far is the last.
+            assert_eq!(paginator.get_page(Some("x")).await.unwrap().number, 1);
+            assert_eq!(paginator.get_page(Some("99")).await.unwrap().number, 3);
+        })
+        .await;
+        println!("more queryset methods ran on {ran:?}");
+    });
+}
