@@ -44,7 +44,9 @@ fn seed_project() -> &'static Built {
         for file in ["views.rs", "middleware.rs", "urls.rs"] {
             std::fs::copy(Path::new(FIXTURES).join(file), root.join("src").join(file)).unwrap();
         }
-        std::fs::copy(Path::new(FIXTURES).join("home.html"), root.join("templates/home.html")).unwrap();
+        for template in ["home.html", "post_list.html"] {
+            std::fs::copy(Path::new(FIXTURES).join(template), root.join("templates").join(template)).unwrap();
+        }
         std::fs::copy(Path::new(FIXTURES).join("models.rs"), root.join("src/blog/models.rs")).unwrap();
         let made = project::run_rjango(&root, &["makemigrations", "--noinput"]);
         assert!(made.contains("0001_initial.rs"), "{made}");
@@ -410,6 +412,142 @@ fn orm_over_http() {
         (r.status, r.json()),
         (200, serde_json::json!({ "id": id, "name": "Sprocket" }))
     );
+
+    // The JSON post API: 12 posts, alternating between the two seeded authors.
+    let post_form = |port: u16, body: String| {
+        Request::new("POST", "/api/posts/")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send(port)
+    };
+    for i in 1..=12 {
+        let r = post_form(port, format!("author={}&title=Post+{i}", 2 - i % 2));
+        assert_eq!(r.status, 201, "{}", r.text());
+    }
+    let r = get(port, "/api/posts/");
+    let posts = r.json()["posts"].as_array().unwrap().clone();
+    assert_eq!(posts.len(), 12);
+    assert_eq!(
+        posts[0],
+        serde_json::json!({ "id": 1, "title": "Post 1", "views": 0, "author": { "id": 1, "name": "Ada" } })
+    );
+    assert_eq!(posts[1]["author"]["name"], "Grace");
+    let r = get(port, "/api/posts/2/");
+    assert_eq!(
+        (r.status, r.json()["author"]["name"].clone()),
+        (200, serde_json::json!("Grace"))
+    );
+    let r = get(port, "/api/posts/99/");
+    assert_eq!(
+        (r.status, r.json()),
+        (404, serde_json::json!({ "error": "not found" })),
+        "a missing post is handler404's answer"
+    );
+
+    // Transfers: the debit and the credit commit together or not at all.
+    let form = |path: &'static str, body: &str| {
+        Request::new("POST", path)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body.to_owned())
+            .send(port)
+    };
+    assert_eq!(form("/accounts/", "owner=alice&balance=100").status, 201);
+    assert_eq!(form("/accounts/", "owner=bob&balance=0").status, 201);
+    let r = form("/transfer/", "from=1&to=2&amount=30");
+    assert_eq!(
+        (r.status, r.json()["balances"].clone()),
+        (200, serde_json::json!([["alice", 70], ["bob", 30]])),
+        "{}",
+        r.text()
+    );
+    let r = form("/transfer/", "from=1&to=99&amount=50");
+    assert_eq!(
+        (r.status, r.json()),
+        (400, serde_json::json!({ "error": "no such account" }))
+    );
+    let r = form("/transfer/", "from=2&to=1&amount=31");
+    assert_eq!(
+        (r.status, r.json()),
+        (400, serde_json::json!({ "error": "insufficient funds" }))
+    );
+    let r = form("/transfer/", "from=2&to=1&amount=0");
+    assert_eq!(
+        r.json()["balances"],
+        serde_json::json!([["alice", 70], ["bob", 30]]),
+        "the failed transfers left both balances untouched"
+    );
+    drop(server);
+
+    // With DEBUG on, each response carries its statement count: every page of the list
+    // takes the same number (COUNT, then the page with its authors), however many posts.
+    let server = Running::server(
+        &built.binary,
+        &[("DEBUG", "true"), ("DATABASE_URL", url.as_str())],
+    );
+    let port = server.port;
+    for page in ["1", "2", "3"] {
+        let r = get(port, &format!("/posts/?page={page}"));
+        assert_eq!(r.status, 200, "{}", r.text());
+        assert_eq!(r.header("x-rjango-queries"), Some("2"), "page {page}");
+    }
+    assert_eq!(
+        get(port, "/api/posts/").header("x-rjango-queries"),
+        Some("1"),
+        "12 posts with their authors in one query"
+    );
+    let text = get(port, "/posts/?page=3").text();
+    assert!(
+        text.contains("<li class=\"post\">Post 11 by Ada</li>"),
+        "{text}"
+    );
+    assert!(text.contains("Page 3 of 3."), "{text}");
+    assert!(!text.contains("rel=\"next\""), "{text}");
+
+    // The page in a real browser: it extends base.html, and its links are the page range.
+    if let Some(dom) = browser_dom(port, "/posts/?page=2") {
+        assert!(dom.contains("<title>Posts</title>"), "{dom}");
+        assert!(dom.contains("Post 6 by Grace"), "{dom}");
+        assert!(
+            dom.contains("<a rel=\"prev\" href=\"?page=1\">previous</a>"),
+            "{dom}"
+        );
+        assert!(
+            dom.contains("<a rel=\"next\" href=\"?page=3\">next</a>"),
+            "{dom}"
+        );
+        assert_eq!(dom.matches("class=\"page\"").count(), 3, "{dom}");
+    }
+}
+
+/// The DOM headless Chromium builds for a page, or None (with a notice) without Chromium.
+fn browser_dom(port: u16, path: &str) -> Option<String> {
+    let Some(chromium) = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .into_iter()
+        .find(|p| Path::new(p).exists())
+    else {
+        eprintln!(
+            "NOTICE: skipping the browser check of {path}: chromium is not installed (apt-get install chromium)"
+        );
+        return None;
+    };
+    let profile = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg("--dump-dom")
+        .arg(format!("http://127.0.0.1:{port}{path}"))
+        .output()
+        .expect("run chromium");
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 /// The authors' names in the project's SQLite database, read with Python's sqlite3 (another
@@ -640,38 +778,11 @@ fn wait_for_text(port: u16, path: &str, text: &str) -> bool {
 /// it): the rendered template with its base layout, the DEBUG 404 page, and an app's page.
 #[test]
 fn pages_render_in_a_real_browser() {
-    let Some(chromium) = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
-        .into_iter()
-        .find(|p| Path::new(p).exists())
-    else {
-        eprintln!(
-            "NOTICE: skipping pages_render_in_a_real_browser: chromium is not installed (apt-get install chromium)"
-        );
+    let server = Running::server(&seed_project().binary, &[("DEBUG", "true")]);
+    let dom = |path: &str| browser_dom(server.port, path);
+    let Some(home) = dom("/home/") else {
         return;
     };
-    let server = Running::server(&seed_project().binary, &[("DEBUG", "true")]);
-    let profile = tempfile::tempdir().unwrap();
-    let dom = |path: &str| {
-        let out = std::process::Command::new(chromium)
-            .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ])
-            .arg(format!("--user-data-dir={}", profile.path().display()))
-            .arg("--dump-dom")
-            .arg(format!("http://127.0.0.1:{}{path}", server.port))
-            .output()
-            .expect("run chromium");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    };
-
-    let home = dom("/home/");
     assert!(home.contains("<title>seedsite</title>"), "{home}");
     assert!(home.contains("<h1>Home</h1>"), "{home}");
     // The browser decoded Django's entities back into the text the view passed.
@@ -680,10 +791,10 @@ fn pages_render_in_a_real_browser() {
         "{home}"
     );
 
-    let not_found = dom("/nope/");
+    let not_found = dom("/nope/").unwrap();
     assert!(not_found.contains("Page not found"), "{not_found}");
     assert!(not_found.contains("hello/ [name='hello']"), "{not_found}");
 
-    let blog = dom("/blog/");
+    let blog = dom("/blog/").unwrap();
     assert!(blog.contains("The blog app works"), "{blog}");
 }

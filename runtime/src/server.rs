@@ -37,14 +37,26 @@ pub(crate) async fn handle(
     {
         return handlers::too_many_fields(request).await;
     }
-    match AssertUnwindSafe(chain.call(request.clone()))
-        .catch_unwind()
-        .await
-    {
+    let call = AssertUnwindSafe(chain.call(request.clone())).catch_unwind();
+    if s.DEBUG {
+        // With DEBUG on, each response says how many statements it took (as Django's debug
+        // toolbar does): a page whose count grows with its rows has an N+1 query.
+        let (outcome, queries) = crate::db::count_queries(call).await;
+        let mut response = match outcome {
+            Ok(response) => response,
+            Err(panic) => handlers::panicked(request, crate::debug::panic_message(&panic)).await,
+        };
+        response.set_header(QUERY_COUNT_HEADER, queries.len().to_string());
+        return response;
+    }
+    match call.await {
         Ok(response) => response,
         Err(panic) => handlers::panicked(request, crate::debug::panic_message(&panic)).await,
     }
 }
+
+/// The header a DEBUG response carries its number of SQL statements in.
+pub const QUERY_COUNT_HEADER: &str = "X-Rjango-Queries";
 
 /// More fields in the query string, or in a form body, than `limit`: Django counts `&`- and
 /// `;`-separated pieces before parsing, so a huge form never becomes a huge dictionary.
