@@ -2,6 +2,7 @@
 //! `#[rjango::test]`. The grammar of `urlpatterns!` lives in rjango-codegen, shared with the
 //! generator that writes typed reverse functions, so both always read a URLconf the same way.
 
+mod entity;
 mod migration;
 mod model;
 mod urls;

@@ -38,6 +38,15 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         }
     }
     item.attrs.push(syn::parse_quote!(#[allow(dead_code)]));
+    // SeaORM's ModelTrait needs Clone and Debug of the row type.
+    for (name, derive) in [
+        ("Clone", quote!(#[derive(Clone)])),
+        ("Debug", quote!(#[derive(Debug)])),
+    ] {
+        if !derives(&item.attrs, name) {
+            item.attrs.push(syn::parse_quote!(#derive));
+        }
+    }
     match parsed {
         // The struct is still emitted after an error, so code using it reports nothing more.
         Err(e) => {
@@ -46,6 +55,23 @@ pub fn expand(attr: TokenStream, item: TokenStream) -> TokenStream {
         }
         Ok(parsed) => model(item, &parsed),
     }
+}
+
+/// Whether the struct already derives `name` (`#[derive(Debug, Clone)]`).
+fn derives(attrs: &[syn::Attribute], name: &str) -> bool {
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("derive"))
+        .any(|a| {
+            let mut found = false;
+            let _ = a.parse_nested_meta(|meta| {
+                if meta.path.segments.last().is_some_and(|s| s.ident == name) {
+                    found = true;
+                }
+                Ok(())
+            });
+            found
+        })
 }
 
 /// `BlogPost` -> `blog_post`: the module of the model's field handles.
@@ -323,6 +349,26 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
         }
     });
     let relations = relations(&ident, &name, state, &types, &idents);
+    let entity_columns: Vec<crate::entity::EntityColumn> = columns
+        .iter()
+        .map(|c| crate::entity::EntityColumn {
+            ident: c.ident.clone(),
+            ty: c.ty.clone(),
+            name: c.name,
+            state: c.state,
+        })
+        .collect();
+    let foreign_keys: Vec<(String, syn::Type)> = columns
+        .iter()
+        .filter(|c| {
+            matches!(
+                c.state.field_type,
+                FieldType::ForeignKey { .. } | FieldType::OneToOneField { .. }
+            )
+        })
+        .filter_map(|c| Some((c.name.to_owned(), relation_target(&c.ty)?)))
+        .collect();
+    let entity = crate::entity::entity(&ident, &entity_columns, &no_columns, &foreign_keys);
     let module_doc = format!(
         "The fields of [`{name}`](super::{name}): `{}::title.icontains(\"django\")`.",
         snake_case(&name)
@@ -389,6 +435,7 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
             use super::*;
             #(#handles)*
             #(#relations)*
+            #entity
         }
     }
 }

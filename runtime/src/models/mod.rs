@@ -26,6 +26,7 @@ use std::sync::Arc;
 
 pub mod aggregates;
 pub mod deletion;
+pub mod entity;
 pub mod lookups;
 pub mod meta;
 pub mod paginator;

@@ -8,6 +8,7 @@ mod db;
 mod deletion;
 mod querysets;
 mod relations;
+mod seaorm;
 
 use chrono::{TimeZone, Utc};
 use db::{DIALECTS, TestDb};

@@ -1,0 +1,59 @@
+//! The SeaORM side of a model. `#[model]` generates, in the model's field module (`post`), a
+//! SeaORM entity whose Model is the user's own struct: `post::Entity`, `post::Column`,
+//! `post::PrimaryKey`, `post::Relation` (a belongs_to for each foreign key) and
+//! `post::ActiveModel`. So plain SeaORM works on the same rows for anything the Django-style
+//! layer does not cover:
+//!
+//! ```text
+//! let p = post::Entity::find_by_id(1).one(db).await?;                 // Option<Post>
+//! let with = post::Entity::find().find_also_related(author::Entity).all(db).await?;
+//! ```
+//!
+//! What the generated code needs of the runtime is here: the link from a model to its entity,
+//! and SeaORM's value traits for `ForeignKey<T>` (a BIGINT holding the related key).
+
+use sea_orm::sea_query::{ArrayType, ColumnType, Nullable, ValueType, ValueTypeErr};
+use sea_orm::{ColIdx, EntityTrait, QueryResult, TryGetError, TryGetable, Value};
+
+use super::ForeignKey;
+
+/// The SeaORM entity of a model: `<Post as HasEntity>::Entity` is `post::Entity`.
+pub trait HasEntity {
+    type Entity: EntityTrait;
+}
+
+impl<T> From<ForeignKey<T>> for Value {
+    fn from(fk: ForeignKey<T>) -> Value {
+        Value::BigInt(Some(fk.id))
+    }
+}
+
+impl<T> Nullable for ForeignKey<T> {
+    fn null() -> Value {
+        Value::BigInt(None)
+    }
+}
+
+impl<T> ValueType for ForeignKey<T> {
+    fn try_from(v: Value) -> Result<Self, ValueTypeErr> {
+        <i64 as ValueType>::try_from(v).map(ForeignKey::new)
+    }
+
+    fn type_name() -> String {
+        "ForeignKey".to_owned()
+    }
+
+    fn array_type() -> ArrayType {
+        ArrayType::BigInt
+    }
+
+    fn column_type() -> ColumnType {
+        ColumnType::BigInteger
+    }
+}
+
+impl<T> TryGetable for ForeignKey<T> {
+    fn try_get_by<I: ColIdx>(res: &QueryResult, index: I) -> Result<Self, TryGetError> {
+        <i64 as TryGetable>::try_get_by(res, index).map(ForeignKey::new)
+    }
+}
