@@ -271,7 +271,7 @@ fn migrate_commands_on_sqlite() {
     let (_, text) = run(&["migrate", "--plan"]);
     assert_eq!(
         text,
-        "Planned operations:\nblog.0001_initial\n    Create model Author\n    Create model Post\n    Create model Widget\nblog.0002_seed_authors\n    Raw Rust operation\n"
+        "Planned operations:\nblog.0001_initial\n    Create model Account\n    Create model Author\n    Create model Post\n    Create model Widget\nblog.0002_seed_authors\n    Raw Rust operation\n"
     );
     let (_, text) = run(&["sqlmigrate", "blog", "0002"]);
     assert_eq!(
@@ -280,7 +280,11 @@ fn migrate_commands_on_sqlite() {
     );
     let (_, text) = run(&["sqlmigrate", "blog", "0001"]);
     assert!(
-        text.starts_with("BEGIN;\n--\n-- Create model Author\n--\nCREATE TABLE \"blog_author\""),
+        text.starts_with("BEGIN;\n--\n-- Create model Account\n--\nCREATE TABLE \"blog_account\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("--\n-- Create model Author\n--\nCREATE TABLE \"blog_author\""),
         "{text}"
     );
     assert!(text.contains("\"author_id\" bigint NOT NULL REFERENCES \"blog_author\" (\"id\") DEFERRABLE INITIALLY DEFERRED"), "{text}");
@@ -584,7 +588,7 @@ fn migrations_are_compiled_in() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(
-        stdout.contains("2 migrations in 1 app replay to 3 models"),
+        stdout.contains("2 migrations in 1 app replay to 4 models"),
         "{stdout}"
     );
 }
