@@ -144,12 +144,11 @@ pub fn entity(
     } else {
         quote!(match self { #(#relation_defs,)* })
     };
-    let defaults = no_columns
+    // Fields without a column (many-to-many, DurationField) are their defaults in a row.
+    let defaults: Vec<TokenStream> = no_columns
         .iter()
-        .map(|id| quote!(#id: ::std::default::Default::default()));
-    let defaults2 = no_columns
-        .iter()
-        .map(|id| quote!(#id: ::std::default::Default::default()));
+        .map(|id| quote!(#id: ::std::default::Default::default()))
+        .collect();
     let type_err = quote!(.map_err(|e| #sea::DbErr::Type(e.to_string()))?);
 
     quote! {
@@ -386,7 +385,7 @@ pub fn entity(
                 )*
                 ::std::result::Result::Ok(#m {
                     #(#idents: a.#idents.unwrap(),)*
-                    #(#defaults2,)*
+                    #(#defaults,)*
                 })
             }
         }

@@ -440,6 +440,16 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
     }
 }
 
+/// The reverse accessor's name on the related model: `related_name` (none when it ends with
+/// `+`, as in Django), else `default`.
+fn accessor(related_name: &Option<String>, default: Option<String>) -> Option<syn::Ident> {
+    match related_name {
+        Some(r) if r.ends_with('+') => None,
+        Some(r) => Some(format_ident!("{}", r)),
+        None => default.map(|d| format_ident!("{}", d)),
+    }
+}
+
 /// `ForeignKey<Author>` (or `Option<...>`, `ManyToManyField<Tag>`) -> `Author`.
 fn relation_target(ty: &syn::Type) -> Option<syn::Type> {
     if let syn::Type::Path(p) = strip_option(ty)
@@ -544,14 +554,12 @@ fn relations(
                         }
                     }
                 });
-                let accessor = match related_name {
-                    Some(r) if r.ends_with('+') => None,
-                    Some(r) => Some(r.clone()),
-                    None if one => Some(model_lower.clone()),
-                    None => Some(format!("{model_lower}_set")),
+                let default = if one {
+                    model_lower.clone()
+                } else {
+                    format!("{model_lower}_set")
                 };
-                if let Some(accessor) = accessor {
-                    let accessor = format_ident!("{}", accessor);
+                if let Some(accessor) = accessor(related_name, Some(default)) {
                     let doc = format!(
                         "The `{name}` rows whose `{field_name}` is this row (Django's reverse accessor)."
                     );
@@ -684,14 +692,9 @@ fn relations(
                         }
                     }
                 });
-                let accessor = match related_name {
-                    Some(r) if r.ends_with('+') => None,
-                    Some(r) => Some(r.clone()),
-                    None if self_ref => None,
-                    None => Some(format!("{model_lower}_set")),
-                };
-                if let Some(accessor) = accessor {
-                    let accessor = format_ident!("{}", accessor);
+                // A symmetrical self-relation has no reverse accessor, as in Django.
+                let default = (!self_ref).then(|| format!("{model_lower}_set"));
+                if let Some(accessor) = accessor(related_name, default) {
                     out.push(quote! {
                         #[allow(dead_code)]
                         impl #target_ty {

@@ -14,7 +14,7 @@ use sea_orm::{QueryResult, Value};
 use super::Model;
 use super::lookups::{Field, Join, LookupKind, OrderBy, OrderedLookups, Relation, Term};
 use super::lookups::{Path, Reverse, ValueFor};
-use super::meta::FromSql;
+use super::meta::{FromSql, pk_column};
 
 /// The SQL aggregate functions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,8 +125,6 @@ impl<R: Relation> Countable for Reverse<R> {
         (Self::joins(), pk_column::<R::From>())
     }
 }
-
-pub(crate) use super::meta::pk_column;
 
 /// `Count(x)`: how many non-NULL values (or related rows); `Count::distinct(x)` counts each
 /// value once (`Count("x", distinct=True)`).

@@ -14,8 +14,7 @@ use sea_orm::Value;
 pub use rjango_schema::OnDelete;
 
 use super::Model;
-use super::aggregates::pk_column;
-use super::meta::app_label;
+use super::meta::{app_label, pk_column};
 use super::query::{QueryError, Result, read_i64};
 use super::sql::Sql;
 use crate::db::transaction::{Atomicity, Executor, atomic_with, executor};
@@ -201,7 +200,7 @@ impl Collector<'_> {
             sql.quote((rel.table)());
             sql.push(" WHERE ");
             sql.quote(rel.column);
-            in_list(&mut sql, chunk);
+            sql.in_keys(chunk);
             for row in self.conn.fetch(&sql.text, sql.values).await? {
                 out.push(read_i64(&row, 0)?);
             }
@@ -214,7 +213,8 @@ impl Collector<'_> {
     fn check(&self) -> Result<()> {
         let root = self.buckets[0].label.rsplit('.').next().unwrap_or_default();
         if !self.protected.is_empty() {
-            return Err(refused(root, "protected", &self.protected));
+            let protected: Vec<&Refusal> = self.protected.iter().collect();
+            return Err(refused(root, "protected", &protected));
         }
         let restricted: Vec<&Refusal> = self
             .restricted
@@ -227,16 +227,7 @@ impl Collector<'_> {
             })
             .collect();
         if !restricted.is_empty() {
-            let owned: Vec<Refusal> = restricted
-                .into_iter()
-                .map(|r| Refusal {
-                    table: r.table,
-                    field: r.field.clone(),
-                    label: r.label.clone(),
-                    pks: r.pks.clone(),
-                })
-                .collect();
-            return Err(refused(root, "restricted", &owned));
+            return Err(refused(root, "restricted", &restricted));
         }
         Ok(())
     }
@@ -254,7 +245,7 @@ impl Collector<'_> {
                 sql.param(value.clone());
                 sql.push(" WHERE ");
                 sql.quote(column);
-                in_list(&mut sql, chunk);
+                sql.in_keys(chunk);
                 self.conn.run(&sql.text, sql.values).await?;
             }
         }
@@ -268,7 +259,7 @@ impl Collector<'_> {
                 sql.quote(b.table);
                 sql.push(" WHERE ");
                 sql.quote(b.pk);
-                in_list(&mut sql, chunk);
+                sql.in_keys(chunk);
                 let n = self.conn.run(&sql.text, sql.values).await?.rows_affected();
                 if n > 0 {
                     *deleted.per_model.entry(b.label.clone()).or_default() += n;
@@ -302,20 +293,8 @@ impl Collector<'_> {
     }
 }
 
-/// ` IN (?, ?, ...)`.
-fn in_list(sql: &mut Sql, pks: &[i64]) {
-    sql.push(" IN (");
-    for (i, pk) in pks.iter().enumerate() {
-        if i > 0 {
-            sql.push(", ");
-        }
-        sql.param(Value::BigInt(Some(*pk)));
-    }
-    sql.push(")");
-}
-
 /// Django's ProtectedError / RestrictedError message.
-fn refused(model: &str, kind: &str, refusals: &[Refusal]) -> QueryError {
+fn refused(model: &str, kind: &str, refusals: &[&Refusal]) -> QueryError {
     let fields: Vec<String> = refusals.iter().map(|r| format!("'{}'", r.field)).collect();
     let mut rows: Vec<(String, Vec<i64>)> = Vec::new();
     for r in refusals {

@@ -9,11 +9,11 @@ use std::ops::{Bound, RangeBounds};
 use sea_orm::{QueryResult, Value};
 
 use super::Model;
-use super::aggregates::{AggregateExpr, Aggregates, Having, pk_column};
+use super::aggregates::{AggregateExpr, Aggregates, Having};
 use super::deletion::{self, Deleted};
 use super::lookups::Term;
 use super::lookups::{Assignment, Field, Join, Lookup, LookupKind, Node, Operand, OrderBy, Q};
-use super::meta::{FromSql, is_unsaved};
+use super::meta::{FromSql, is_unsaved, pk_column};
 use super::relations::ForeignKeyField;
 use super::sql::{Joins, Scope, Sql};
 use crate::db::transaction::{Executor, executor};
@@ -378,11 +378,12 @@ impl<M: Model> QuerySet<M> {
         let table = M::table();
         let dialect = conn.dialect();
         let joins = self.joins(&columns, ordering);
-        let at = |path: &[Join]| -> String {
+        // The alias a path's column is read from: the table itself, or the join's.
+        let at = |path: &[Join]| -> &str {
             if path.is_empty() {
-                table.to_owned()
+                table
             } else {
-                joins.find(None, path).unwrap_or(table).to_owned()
+                joins.find(None, path).unwrap_or(table)
             }
         };
         let mut sql = Sql::new(dialect);
@@ -391,13 +392,15 @@ impl<M: Model> QuerySet<M> {
         } else {
             "SELECT "
         });
-        let mut grouped: Vec<(String, &'static str)> = Vec::new();
+        let mut grouped: Vec<(&str, &'static str)> = Vec::new();
         match &columns {
-            Columns::Rows => {
-                grouped.extend(M::FIELDS.iter().map(|f| (table.to_owned(), f.column)));
-                for r in &self.related {
-                    let alias = at(std::slice::from_ref(&r.join));
-                    grouped.extend(r.fields.iter().map(|f| (alias.clone(), f.column)));
+            Columns::Rows | Columns::Keyed(_) => {
+                grouped.extend(M::FIELDS.iter().map(|f| (table, f.column)));
+                if matches!(columns, Columns::Rows) {
+                    for r in &self.related {
+                        let alias = at(std::slice::from_ref(&r.join));
+                        grouped.extend(r.fields.iter().map(|f| (alias, f.column)));
+                    }
                 }
                 for (i, (t, c)) in grouped.iter().enumerate() {
                     if i > 0 {
@@ -405,27 +408,25 @@ impl<M: Model> QuerySet<M> {
                     }
                     sql.column(t, c);
                 }
-                for a in &self.annotations {
-                    sql.push(", ");
-                    sql.aggregate(&at(&a.path), a);
-                }
-            }
-            Columns::Keyed((path, column)) => {
-                for (i, f) in M::FIELDS.iter().enumerate() {
-                    if i > 0 {
+                match &columns {
+                    Columns::Keyed((path, column)) => {
                         sql.push(", ");
+                        sql.column(at(path), column);
                     }
-                    sql.column(table, f.column);
+                    _ => {
+                        for a in &self.annotations {
+                            sql.push(", ");
+                            sql.aggregate(at(&a.path), a);
+                        }
+                    }
                 }
-                sql.push(", ");
-                sql.column(&at(path), column);
             }
             Columns::Values(values) => {
                 for (i, (path, column)) in values.iter().enumerate() {
                     if i > 0 {
                         sql.push(", ");
                     }
-                    sql.column(&at(path), column);
+                    sql.column(at(path), column);
                 }
             }
             Columns::Aggregates(aggregates) => {
@@ -433,7 +434,7 @@ impl<M: Model> QuerySet<M> {
                     if i > 0 {
                         sql.push(", ");
                     }
-                    sql.aggregate(&at(&a.path), a);
+                    sql.aggregate(at(&a.path), a);
                 }
             }
             Columns::Pk => sql.column(table, pk_column::<M>()),
@@ -454,7 +455,7 @@ impl<M: Model> QuerySet<M> {
             }
             for (i, (expr, kind, value)) in self.having.iter().enumerate() {
                 sql.push(if i == 0 { " HAVING " } else { " AND " });
-                sql.aggregate(&at(&expr.path), expr);
+                sql.aggregate(at(&expr.path), expr);
                 sql.push(match kind {
                     LookupKind::Gt => " > ",
                     LookupKind::Gte => " >= ",
@@ -468,8 +469,8 @@ impl<M: Model> QuerySet<M> {
         for (i, (term, desc)) in ordering.iter().enumerate() {
             sql.push(if i == 0 { " ORDER BY " } else { ", " });
             match term {
-                Term::Column { path, column } => sql.column(&at(path), column),
-                Term::Aggregate(a) => sql.aggregate(&at(&a.path), a),
+                Term::Column { path, column } => sql.column(at(path), column),
+                Term::Aggregate(a) => sql.aggregate(at(&a.path), a),
             }
             sql.push(if *desc { " DESC" } else { " ASC" });
         }

@@ -159,14 +159,7 @@ impl<R: ManyToMany> ManyRelated<R> {
         if let Some(pks) = pks {
             sql.push(" AND ");
             sql.quote(t.other);
-            sql.push(" IN (");
-            for (i, pk) in pks.iter().enumerate() {
-                if i > 0 {
-                    sql.push(", ");
-                }
-                sql.param(Value::BigInt(Some(*pk)));
-            }
-            sql.push(")");
+            sql.in_keys(pks);
         }
         Ok(conn.run(&sql.text, sql.values).await?.rows_affected())
     }

@@ -58,6 +58,18 @@ impl Sql {
         }
     }
 
+    /// ` IN ($1, $2, ...)` of integer keys.
+    pub fn in_keys(&mut self, keys: &[i64]) {
+        self.push(" IN (");
+        for (i, key) in keys.iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.param(Value::BigInt(Some(*key)));
+        }
+        self.push(")");
+    }
+
     /// A qualified column: `"blog_post"."title"`.
     pub fn column(&mut self, table: &str, column: &str) {
         self.quote(table);
