@@ -523,6 +523,175 @@ fn orm_over_http() {
     }
 }
 
+/// What a database failure looks like from outside: an error in a view is a logged 500 (the
+/// SQL and the error with DEBUG on, nothing internal with it off) and the server goes on; a
+/// database that cannot be reached stops runserver before it listens; a pool that stays busy
+/// answers 503 with Retry-After.
+#[test]
+fn database_failures_over_http() {
+    let built = seed_project();
+    let dir = tempfile::tempdir().unwrap();
+    // A database nobody migrated: every query on blog_author fails.
+    let url = format!("sqlite://{}/unmigrated.sqlite3", dir.path().display());
+    let server = Running::server(
+        &built.binary,
+        &[("DEBUG", "true"), ("DATABASE_URL", url.as_str())],
+    );
+    let r = get(server.port, "/authors/");
+    let page = r.text();
+    assert_eq!(r.status, 500, "{page}");
+    assert!(page.contains("no such table: blog_author"), "{page}");
+    assert!(
+        page.contains("SQL: SELECT"),
+        "DEBUG shows the statement: {page}"
+    );
+    assert!(
+        server.wait_for_output("Internal Server Error: /authors/", Duration::from_secs(10)),
+        "the 500 is logged:\n{}",
+        server.output()
+    );
+    assert_eq!(get(server.port, "/hello/").text(), "Hello, world");
+    drop(server);
+
+    let env: Vec<(&str, &str)> = PROD
+        .iter()
+        .copied()
+        .chain([("DATABASE_URL", url.as_str())])
+        .collect();
+    let server = Running::server(&built.binary, &env);
+    let r = get(server.port, "/authors/");
+    let page = r.text();
+    assert_eq!(r.status, 500, "{page}");
+    for secret in ["blog_author", "SELECT", "no such table"] {
+        assert!(
+            !page.contains(secret),
+            "production 500 leaks {secret:?}: {page}"
+        );
+    }
+    drop(server);
+
+    // DATABASES is opened at start-up: an unreachable server is one line, before listening.
+    let port = project::free_port();
+    let out = std::process::Command::new(&built.binary)
+        .args(["runserver", &format!("127.0.0.1:{port}")])
+        .env("DEBUG", "true")
+        .env("DATABASE_URL", "postgres://postgres@127.0.0.1:1/nowhere")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "Error: could not connect to the database 'default' (postgres://postgres@127.0.0.1:1/nowhere)"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+    assert!(
+        !String::from_utf8_lossy(&out.stdout).contains("Starting development server"),
+        "the server never listened"
+    );
+
+    // A pool of one connection, held by a slow report: the next query waits its second and
+    // is answered 503, and the server serves again once the connection is free.
+    let Ok(admin) = std::env::var("RJANGO_TEST_POSTGRES") else {
+        eprintln!("NOTICE: the busy-pool 503 needs PostgreSQL: set RJANGO_TEST_POSTGRES (skipped)");
+        return;
+    };
+    let db = TempPostgres::create(&admin);
+    let out = project::rjango()
+        .args(["migrate"])
+        .current_dir(&built.root)
+        .env("DATABASE_URL", &db.url)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let env: Vec<(&str, &str)> = PROD
+        .iter()
+        .copied()
+        .chain([
+            ("DATABASE_URL", db.url.as_str()),
+            ("DATABASE_POOL_SIZE", "1"),
+            ("DATABASE_POOL_TIMEOUT", "1"),
+        ])
+        .collect();
+    let server = Running::server(&built.binary, &env);
+    let port = server.port;
+    let slow = std::thread::spawn(move || get(port, "/slow-report/?seconds=3"));
+    std::thread::sleep(Duration::from_millis(700));
+    let r = get(port, "/authors/");
+    assert_eq!(r.status, 503, "{}", r.text());
+    assert_eq!(r.header("retry-after"), Some("1"));
+    assert!(r.text().contains("Service Unavailable"), "{}", r.text());
+    let slow = slow.join().unwrap();
+    assert_eq!(
+        (slow.status, slow.json()),
+        (200, serde_json::json!({ "slept": 3.0, "authors": 2 }))
+    );
+    assert_eq!(
+        get(port, "/authors/").json(),
+        serde_json::json!({ "authors": ["Ada", "Grace"] }),
+        "the connection is free again"
+    );
+    assert!(
+        server.wait_for_output("Service Unavailable: /authors/", Duration::from_secs(10)),
+        "the 503 is logged:\n{}",
+        server.output()
+    );
+}
+
+/// A PostgreSQL database of its own for one test, dropped when the test ends (even on failure).
+struct TempPostgres {
+    admin: String,
+    name: String,
+    url: String,
+}
+
+impl TempPostgres {
+    fn create(admin: &str) -> TempPostgres {
+        let name = format!("rjango_e2e_{}", std::process::id());
+        let base = admin.rsplit_once('/').map_or(admin, |(base, _)| base);
+        let db = TempPostgres {
+            admin: admin.to_owned(),
+            url: format!("{base}/{name}"),
+            name,
+        };
+        for sql in [
+            format!("DROP DATABASE IF EXISTS {}", db.name),
+            format!("CREATE DATABASE {}", db.name),
+        ] {
+            let out = db.psql(&sql);
+            assert!(
+                out.status.success(),
+                "{sql}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        db
+    }
+
+    fn psql(&self, sql: &str) -> std::process::Output {
+        std::process::Command::new("psql")
+            .args([self.admin.as_str(), "-v", "ON_ERROR_STOP=1", "-qc", sql])
+            .output()
+            .expect("psql (the PostgreSQL client) on PATH")
+    }
+}
+
+impl Drop for TempPostgres {
+    fn drop(&mut self) {
+        // Never a second panic while a failed test unwinds: a leftover database is only noise.
+        let _ = self.psql(&format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            self.name
+        ));
+    }
+}
+
 /// The DOM headless Chromium builds for a page, or None (with a notice) without Chromium.
 fn browser_dom(port: u16, path: &str) -> Option<String> {
     let Some(chromium) = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]

@@ -450,6 +450,22 @@ fn accessor(related_name: &Option<String>, default: Option<String>) -> Option<sy
     }
 }
 
+/// Django's related_query_name: how lookups and `values()` name the relation read backwards.
+/// The related_name when there is one (a hidden one, `+`, keeps its name without the `+`),
+/// else the model's name in lower case (`post`, as in `Author.objects.filter(post__title=...)`).
+fn related_query_name(field_type: &FieldType, model: &str) -> String {
+    let related_name = match field_type {
+        FieldType::ForeignKey { related_name, .. }
+        | FieldType::OneToOneField { related_name, .. }
+        | FieldType::ManyToManyField { related_name, .. } => related_name.as_deref(),
+        _ => None,
+    };
+    match related_name.map(|r| r.trim_end_matches('+')) {
+        Some(r) if !r.is_empty() => r.to_owned(),
+        _ => model.to_ascii_lowercase(),
+    }
+}
+
 /// `ForeignKey<Author>` (or `Option<...>`, `ManyToManyField<Tag>`) -> `Author`.
 fn relation_target(ty: &syn::Type) -> Option<syn::Type> {
     if let syn::Type::Path(p) = strip_option(ty)
@@ -499,6 +515,7 @@ fn relations(
         };
         let model = quote!(super::#ident);
         let target_ty = quote!(#target);
+        let query_name = related_query_name(&f.field_type, name);
         match &f.field_type {
             FieldType::ForeignKey {
                 on_delete,
@@ -526,6 +543,12 @@ fn relations(
                     impl ::rjango::models::Relation for #id {
                         type From = #model;
                         type To = #target_ty;
+                        fn lookup_name() -> ::std::string::String {
+                            ::std::string::String::from(#field_name)
+                        }
+                        fn reverse_lookup_name() -> ::std::string::String {
+                            ::std::string::String::from(#query_name)
+                        }
                         fn joins() -> ::std::vec::Vec<::rjango::models::lookups::Join> {
                             ::std::vec![::rjango::models::lookups::Join {
                                 table: <#target_ty as ::rjango::models::Model>::table,
@@ -631,6 +654,12 @@ fn relations(
                     impl ::rjango::models::Relation for #id {
                         type From = #model;
                         type To = #target_ty;
+                        fn lookup_name() -> ::std::string::String {
+                            ::std::string::String::from(#field_name)
+                        }
+                        fn reverse_lookup_name() -> ::std::string::String {
+                            ::std::string::String::from(#query_name)
+                        }
                         fn joins() -> ::std::vec::Vec<::rjango::models::lookups::Join> {
                             ::std::vec![
                                 ::rjango::models::lookups::Join {

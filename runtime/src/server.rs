@@ -190,9 +190,17 @@ pub enum ServeError {
     Bind(SocketAddr, std::io::Error),
     #[error("the server stopped: {0}")]
     Run(std::io::Error),
+    #[error("{0}")]
+    Database(#[from] crate::db::DbError),
 }
 
 /// Serves until Ctrl-C (or SIGTERM), with `workers` threads.
+///
+/// Every database of DATABASES is opened first, so one that cannot be reached stops the server
+/// before it listens rather than failing its first request. The pools are opened on this
+/// thread's runtime, which runs until the server stops: their connections and maintenance
+/// tasks live there, and every worker shares them (a pool per worker would multiply the
+/// connections a database sees by the number of workers).
 pub fn serve(
     settings: &'static Settings,
     addr: SocketAddr,
@@ -201,6 +209,7 @@ pub fn serve(
     on_ready: impl FnOnce(),
 ) -> Result<(), ServeError> {
     actix_web::rt::System::new().block_on(async move {
+        crate::db::connections::open_all().await?;
         let server = HttpServer::new(move || {
             let chain = handlers::build_chain(settings);
             App::new().default_service(web::to(

@@ -1,15 +1,17 @@
 //! Django's `django.db`: the SQL dialects, connections to the DATABASES of the settings, and
-//! migrations (schema editor, recorder, executor). `transaction::atomic` and querysets arrive
-//! with the ORM.
+//! migrations (schema editor, recorder, executor), `transaction::atomic`, and a
+//! [`cursor`] for SQL of your own.
 
 pub mod connection;
 pub mod connections;
+mod cursor;
 mod dialect;
 pub mod migrations;
 pub mod queries;
 pub mod transaction;
 
 pub use connection::{Connection, DbError};
+pub use cursor::{Cursor, Row, cursor, cursor_using};
 pub use dialect::Dialect;
 pub use queries::count_queries;
 pub use transaction::{atomic, on_commit};

@@ -29,6 +29,11 @@ pub trait Field: Copy + Send + Sync + 'static {
     fn path() -> Vec<Join> {
         Vec::new()
     }
+    /// Django's lookup path of the field: `title`, or `author__name` across a relation (the
+    /// keys of `values()`).
+    fn lookup_name() -> String {
+        Self::NAME.to_owned()
+    }
 }
 
 /// A column of the model itself, not across a relation: what `set` (UPDATE) and `F` take.
@@ -80,6 +85,10 @@ pub trait Relation: Copy + Send + Sync + 'static {
     type To: Model;
     /// The joins from `From`'s table to `To`'s.
     fn joins() -> Vec<Join>;
+    /// Django's name of the relation in a lookup: the field's name (`author`, `tags`).
+    fn lookup_name() -> String;
+    /// The same read backwards: the related_name, else the model's name in lower case.
+    fn reverse_lookup_name() -> String;
 
     /// A field of the related model, reached from this one (Django's `author__name`).
     fn then<G: Field<Model = Self::To>>(self, field: G) -> Path<Self, G> {
@@ -109,6 +118,9 @@ impl<R: Relation, G: Field<Model = R::To>> Field for Path<R, G> {
         joins.extend(G::path());
         joins
     }
+    fn lookup_name() -> String {
+        format!("{}__{}", R::lookup_name(), G::lookup_name())
+    }
 }
 
 impl<R: Relation, S: Relation<From = R::To>> Relation for Path<R, S> {
@@ -118,6 +130,12 @@ impl<R: Relation, S: Relation<From = R::To>> Relation for Path<R, S> {
         let mut joins = R::joins();
         joins.extend(S::joins());
         joins
+    }
+    fn lookup_name() -> String {
+        format!("{}__{}", R::lookup_name(), S::lookup_name())
+    }
+    fn reverse_lookup_name() -> String {
+        format!("{}__{}", S::reverse_lookup_name(), R::reverse_lookup_name())
     }
 }
 
@@ -135,6 +153,12 @@ pub struct Reverse<R>(pub R);
 impl<R: Relation> Relation for Reverse<R> {
     type From = R::To;
     type To = R::From;
+    fn lookup_name() -> String {
+        R::reverse_lookup_name()
+    }
+    fn reverse_lookup_name() -> String {
+        R::lookup_name()
+    }
     fn joins() -> Vec<Join> {
         let forward = R::joins();
         let mut tables: Vec<fn() -> &'static str> = vec![<R::From as Model>::table];

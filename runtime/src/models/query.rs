@@ -282,6 +282,28 @@ impl<M: Model> QuerySet<M> {
             .collect()
     }
 
+    /// Each row as a dictionary from the fields' lookup names to their values: Django's
+    /// `values("title", "author__name")`, for JSON and templates that want no struct. Keys
+    /// across relations are Django's (`author__name`); a foreign key gives its id.
+    pub async fn values<V: Values<Model = M>>(
+        &self,
+        fields: V,
+    ) -> Result<Vec<serde_json::Map<String, serde_json::Value>>> {
+        let _ = fields;
+        let names = V::names();
+        let conn = self.connection().await?;
+        let columns = V::columns();
+        let ordering = self.effective_ordering();
+        let sql = self.select(&conn, Columns::Values(&columns), &ordering, None);
+        let rows = conn.fetch(&sql.text, sql.values).await?;
+        rows.iter()
+            .map(|row| {
+                let values = V::read_json(row)?;
+                Ok(names.iter().cloned().zip(values).collect())
+            })
+            .collect()
+    }
+
     pub(crate) async fn connection(&self) -> Result<Executor> {
         Ok(executor(self.alias.as_deref()).await?)
     }
@@ -948,10 +970,64 @@ macro_rules! values_tuple {
     };
 }
 
+/// Fields `values()` reads into dictionaries: one field, or a tuple of them, whose values
+/// serialize to JSON.
+pub trait Values: ValuesList {
+    /// The keys: each field's lookup name.
+    fn names() -> Vec<String>;
+    /// The row's values, in the order of `names()`.
+    fn read_json(row: &QueryResult) -> Result<Vec<serde_json::Value>>;
+}
+
+/// A value as `values()` shows it.
+fn json_of<T: serde::Serialize>(value: T) -> Result<serde_json::Value> {
+    serde_json::to_value(value)
+        .map_err(|e| QueryError::Database(DbError::Query(format!("values(): {e}"))))
+}
+
+impl<G: Field> Values for G
+where
+    G::Stored: serde::Serialize,
+{
+    fn names() -> Vec<String> {
+        vec![G::lookup_name()]
+    }
+    fn read_json(row: &QueryResult) -> Result<Vec<serde_json::Value>> {
+        Ok(vec![json_of(G::Stored::from_sql(row, 0)?)?])
+    }
+}
+
+macro_rules! values_dict_tuple {
+    ($($g:ident $i:tt),+) => {
+        impl<M: Model, $($g: Field<Model = M>),+> Values for ($($g,)+)
+        where
+            $($g::Stored: serde::Serialize),+
+        {
+            fn names() -> Vec<String> {
+                vec![$($g::lookup_name()),+]
+            }
+            fn read_json(row: &QueryResult) -> Result<Vec<serde_json::Value>> {
+                Ok(vec![$(json_of($g::Stored::from_sql(row, $i)?)?),+])
+            }
+        }
+    };
+}
+
+values_dict_tuple!(A 0, B 1);
+values_dict_tuple!(A 0, B 1, C 2);
+values_dict_tuple!(A 0, B 1, C 2, D 3);
+values_dict_tuple!(A 0, B 1, C 2, D 3, E 4);
+values_dict_tuple!(A 0, B 1, C 2, D 3, E 4, F 5);
+values_dict_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
+values_dict_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
+
 values_tuple!(A 0, B 1);
 values_tuple!(A 0, B 1, C 2);
 values_tuple!(A 0, B 1, C 2, D 3);
 values_tuple!(A 0, B 1, C 2, D 3, E 4);
+values_tuple!(A 0, B 1, C 2, D 3, E 4, F 5);
+values_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
+values_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
 
 /// Reads the related row of `R` selected at `offset` into the row's foreign key.
 fn attach<R: ForeignKeyField>(

@@ -1,4 +1,4 @@
-//! The rest of the queryset API: values_list, in_bulk, bulk_create, update_or_create, raw,
+//! The rest of the queryset API: values_list, values, a cursor, in_bulk, bulk_create, update_or_create, raw,
 //! iterator in chunks, select_for_update, and the Paginator with its query count.
 
 use super::*;
@@ -44,6 +44,127 @@ fn more_queryset_methods() {
                 .await
                 .unwrap();
             assert_eq!(who, ["Ada"]);
+
+            // values: dictionaries keyed by Django's lookup names, across relations both ways.
+            let rows = Post::objects()
+                .filter(post::views.lte(2))
+                .order_by([post::views.asc()])
+                .values((
+                    post::title,
+                    post::views,
+                    post::author,
+                    post::author.then(author::name),
+                ))
+                .await
+                .unwrap();
+            assert_eq!(
+                serde_json::Value::Array(rows.into_iter().map(serde_json::Value::Object).collect()),
+                serde_json::json!([
+                    { "title": "p01", "views": 1, "author": ada.id, "author__name": "Ada" },
+                    { "title": "p02", "views": 2, "author": ada.id, "author__name": "Ada" },
+                ])
+            );
+            let rows = Author::objects()
+                .filter(author::name.eq("Ada"))
+                .values((author::name, post::author.reverse().then(post::title)))
+                .await
+                .unwrap();
+            assert_eq!(
+                rows.len(),
+                25,
+                "one row per post, as Django's values() across posts"
+            );
+            assert!(
+                rows.iter().all(|r| r.keys().any(|k| k == "posts__title")),
+                "{rows:?}"
+            );
+            let one = Post::objects()
+                .filter(post::title.eq("p03"))
+                .values(post::published)
+                .await
+                .unwrap();
+            assert_eq!(
+                one,
+                [serde_json::json!({ "published": null })
+                    .as_object()
+                    .unwrap()
+                    .clone()]
+            );
+
+            // A cursor: SQL of its own, in the open atomic block when there is one.
+            let mark = if dialect == Dialect::Postgres {
+                "$1"
+            } else {
+                "?"
+            };
+            let mut cursor = rjango::db::cursor().await.unwrap();
+            assert_eq!(cursor.dialect(), dialect);
+            let table = <Post as Model>::table();
+            let changed = cursor
+                .execute(
+                    &format!("UPDATE {table} SET likes = 7 WHERE views < {mark}"),
+                    vec![4.into()],
+                )
+                .await
+                .unwrap();
+            assert_eq!(changed, 3, "rowcount");
+            let rows = cursor
+                .fetch_all(
+                    &format!(
+                        "SELECT title, likes FROM {table} WHERE likes = {mark} ORDER BY title"
+                    ),
+                    vec![7.into()],
+                )
+                .await
+                .unwrap();
+            let read: Vec<(String, i32)> = rows
+                .iter()
+                .map(|r| (r.get(0).unwrap(), r.get_by_name("likes").unwrap()))
+                .collect();
+            assert_eq!(
+                read,
+                [
+                    ("p01".to_owned(), 7),
+                    ("p02".to_owned(), 7),
+                    ("p03".to_owned(), 7)
+                ]
+            );
+            assert!(
+                cursor
+                    .fetch_one(
+                        &format!("SELECT title FROM {table} WHERE views > 99"),
+                        vec![]
+                    )
+                    .await
+                    .unwrap()
+                    .is_none()
+            );
+            let rolled_back: Result<(), QueryError> = transaction::atomic(|| async {
+                let mut cursor = rjango::db::cursor().await?;
+                cursor
+                    .execute(&format!("UPDATE {table} SET likes = 0"), vec![])
+                    .await?;
+                Err(QueryError::Database(rjango::db::DbError::Query(
+                    "undo".into(),
+                )))
+            })
+            .await;
+            assert!(rolled_back.is_err());
+            assert_eq!(
+                Post::objects()
+                    .filter(post::likes.eq(7))
+                    .count()
+                    .await
+                    .unwrap(),
+                3,
+                "the cursor's UPDATE rolled back with its block"
+            );
+            let bad = cursor.fetch_all("SELECT nope FROM nowhere", vec![]).await;
+            let message = bad.err().unwrap().to_string();
+            assert!(
+                message.contains("SQL: SELECT nope FROM nowhere"),
+                "{message}"
+            );
 
             // in_bulk.
             let ids: Vec<i64> = Post::objects()

@@ -1,0 +1,95 @@
+//! Django's `connection.cursor()`: SQL of your own, with parameters, for whatever the ORM does
+//! not say. A cursor runs where the ORM would: inside an open atomic block it uses that block's
+//! transaction, and its statements count towards [`count_queries`](super::count_queries).
+//!
+//! ```text
+//! let mut cursor = rjango::db::cursor().await?;
+//! let changed = cursor.execute("UPDATE blog_post SET views = 0 WHERE views < ?", vec![10.into()]).await?;
+//! let rows = cursor.fetch_all("SELECT title, views FROM blog_post", vec![]).await?;
+//! let title: String = rows[0].get(0)?;
+//! ```
+//!
+//! Rust has no tuple-of-anything rows, so Django's `execute()` then `fetchall()` is split in two:
+//! [`Cursor::execute`] for statements that change rows (it answers `rowcount`), and
+//! [`Cursor::fetch_all`] / [`Cursor::fetch_one`] for statements that return them. Placeholders
+//! are the database's own (`?` on SQLite and MariaDB, `$1` on PostgreSQL), as with `raw`.
+
+use sea_orm::{QueryResult, TryGetable, Value};
+
+use super::transaction::{Executor, executor};
+use super::{DbError, Dialect};
+
+/// A cursor on the `default` database (or the alias standing for it).
+pub async fn cursor() -> Result<Cursor, DbError> {
+    cursor_using("default").await
+}
+
+/// A cursor on the database `alias` of DATABASES: Django's `connections[alias].cursor()`.
+pub async fn cursor_using(alias: &str) -> Result<Cursor, DbError> {
+    let alias = if alias == "default" {
+        None
+    } else {
+        Some(alias)
+    };
+    Ok(Cursor {
+        executor: executor(alias).await?,
+    })
+}
+
+/// SQL of your own on one database. Cheap: it holds the pool (or the atomic block), and takes a
+/// connection only for the length of each statement.
+pub struct Cursor {
+    executor: Executor,
+}
+
+impl Cursor {
+    /// The dialect the SQL must be written in.
+    pub fn dialect(&self) -> Dialect {
+        self.executor.dialect()
+    }
+
+    /// Runs a statement that returns no rows; answers how many rows it changed (Django's
+    /// `cursor.rowcount`).
+    pub async fn execute(&mut self, sql: &str, params: Vec<Value>) -> Result<u64, DbError> {
+        Ok(self.executor.run(sql, params).await?.rows_affected())
+    }
+
+    /// Every row of a query (Django's `fetchall()`).
+    pub async fn fetch_all(&mut self, sql: &str, params: Vec<Value>) -> Result<Vec<Row>, DbError> {
+        let rows = self.executor.fetch(sql, params).await?;
+        Ok(rows.into_iter().map(Row).collect())
+    }
+
+    /// The first row of a query, if any (Django's `fetchone()`).
+    pub async fn fetch_one(
+        &mut self,
+        sql: &str,
+        params: Vec<Value>,
+    ) -> Result<Option<Row>, DbError> {
+        Ok(self.fetch_all(sql, params).await?.into_iter().next())
+    }
+}
+
+/// One row a cursor read. Columns are read by position, as Django's tuples are, or by name.
+pub struct Row(QueryResult);
+
+impl Row {
+    /// Column `index` (from 0) as `T`; `Option<T>` for a column that may be NULL.
+    pub fn get<T: TryGetable>(&self, index: usize) -> Result<T, DbError> {
+        self.0
+            .try_get_by_index(index)
+            .map_err(|e| DbError::Query(format!("column {index}: {e}")))
+    }
+
+    /// Column `name` as `T`.
+    pub fn get_by_name<T: TryGetable>(&self, name: &str) -> Result<T, DbError> {
+        self.0
+            .try_get("", name)
+            .map_err(|e| DbError::Query(format!("column {name:?}: {e}")))
+    }
+
+    /// The row as SeaORM reads it, for types of your own.
+    pub fn as_query_result(&self) -> &QueryResult {
+        &self.0
+    }
+}
