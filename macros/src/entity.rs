@@ -20,7 +20,7 @@ pub struct EntityColumn<'a> {
 }
 
 /// `created_at` -> `CreatedAt`.
-fn camel(name: &str) -> syn::Ident {
+pub fn camel(name: &str) -> syn::Ident {
     let mut out = String::new();
     for part in name.split('_').filter(|p| !p.is_empty()) {
         let mut chars = part.chars();
@@ -67,12 +67,22 @@ fn column_type(ft: &FieldType) -> TokenStream {
     }
 }
 
-/// The entity of `model`.
+/// A foreign key as the entity sees it: a `belongs_to` relation, and `Related` to its model
+/// when it is the only relation between the two (two would be two `Related` impls of one type).
+pub struct EntityForeignKey {
+    pub name: String,
+    pub target: syn::Type,
+    pub related: bool,
+}
+
+/// The entity of the row struct `m` (a path from the entity's module), stored in `table` (an
+/// expression giving the table's name).
 pub fn entity(
-    model: &syn::Ident,
+    m: TokenStream,
+    table: TokenStream,
     all_columns: &[EntityColumn],
     no_columns: &[&syn::Ident],
-    foreign_keys: &[(String, syn::Type)],
+    foreign_keys: &[EntityForeignKey],
 ) -> TokenStream {
     let (durations, columns): (Vec<&EntityColumn>, Vec<&EntityColumn>) = all_columns
         .iter()
@@ -83,7 +93,6 @@ pub fn entity(
         .chain(durations.iter().map(|c| &c.ident))
         .collect();
     let sea = quote!(::rjango::__private::sea_orm);
-    let m = quote!(super::#model);
     let variants: Vec<syn::Ident> = columns.iter().map(|c| camel(c.name)).collect();
     let idents: Vec<&syn::Ident> = columns.iter().map(|c| &c.ident).collect();
     let types: Vec<&syn::Type> = columns.iter().map(|c| &c.ty).collect();
@@ -113,9 +122,10 @@ pub fn entity(
         .iter()
         .any(|c| c.state.primary_key && c.state.field_type.is_auto());
     let relation_variants: Vec<syn::Ident> =
-        foreign_keys.iter().map(|(name, _)| camel(name)).collect();
-    let relation_defs = foreign_keys.iter().zip(&relation_variants).map(|((name, target), v)| {
-        let from = camel(name);
+        foreign_keys.iter().map(|fk| camel(&fk.name)).collect();
+    let relation_defs = foreign_keys.iter().zip(&relation_variants).map(|(fk, v)| {
+        let target = &fk.target;
+        let from = camel(&fk.name);
         quote! {
             Self::#v => <Entity as #sea::EntityTrait>::belongs_to(
                 <<#target as ::rjango::models::entity::HasEntity>::Entity as ::std::default::Default>::default(),
@@ -129,7 +139,8 @@ pub fn entity(
             .into()
         }
     });
-    let related = foreign_keys.iter().zip(&relation_variants).map(|((_, target), v)| {
+    let related = foreign_keys.iter().zip(&relation_variants).filter(|(fk, _)| fk.related).map(|(fk, v)| {
+        let target = &fk.target;
         quote! {
             impl #sea::Related<<#target as ::rjango::models::entity::HasEntity>::Entity> for Entity {
                 fn to() -> #sea::RelationDef {
@@ -161,7 +172,7 @@ pub fn entity(
         }
 
         fn __table() -> &'static str {
-            <#m as ::rjango::models::Model>::table()
+            #table
         }
 
         impl #sea::Iden for Entity {
@@ -193,7 +204,8 @@ pub fn entity(
         }
 
         /// The model's columns, for plain SeaORM.
-        #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+        // Not PartialEq: SeaORM's `Column::Title.eq(value)` (ColumnTrait) must be the only `eq`.
+        #[derive(Copy, Clone, Debug)]
         pub enum Column {
             #(#variants,)*
         }

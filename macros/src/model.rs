@@ -348,7 +348,8 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
             #datetime_impl
         }
     });
-    let relations = relations(&ident, &name, state, &types, &idents);
+    let single = single_relation_targets(state, &types);
+    let relations = relations(&ident, &name, state, &types, &idents, &single);
     let entity_columns: Vec<crate::entity::EntityColumn> = columns
         .iter()
         .map(|c| crate::entity::EntityColumn {
@@ -358,7 +359,7 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
             state: c.state,
         })
         .collect();
-    let foreign_keys: Vec<(String, syn::Type)> = columns
+    let foreign_keys: Vec<crate::entity::EntityForeignKey> = columns
         .iter()
         .filter(|c| {
             matches!(
@@ -366,9 +367,22 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
                 FieldType::ForeignKey { .. } | FieldType::OneToOneField { .. }
             )
         })
-        .filter_map(|c| Some((c.name.to_owned(), relation_target(&c.ty)?)))
+        .filter_map(|c| {
+            let target = relation_target(&c.ty)?;
+            Some(crate::entity::EntityForeignKey {
+                name: c.name.to_owned(),
+                related: single.contains(&target_key(&target)),
+                target,
+            })
+        })
         .collect();
-    let entity = crate::entity::entity(&ident, &entity_columns, &no_columns, &foreign_keys);
+    let entity = crate::entity::entity(
+        quote!(super::#ident),
+        quote!(<super::#ident as ::rjango::models::Model>::table()),
+        &entity_columns,
+        &no_columns,
+        &foreign_keys,
+    );
     let module_doc = format!(
         "The fields of [`{name}`](super::{name}): `{}::title.icontains(\"django\")`.",
         snake_case(&name)
@@ -466,6 +480,185 @@ fn related_query_name(field_type: &FieldType, model: &str) -> String {
     }
 }
 
+/// The two ends of a many-to-many relation, as its join table's entity names them.
+struct ManyToManyEnds<'a> {
+    field_name: &'a str,
+    handle: &'a syn::Ident,
+    /// The model, as a path from the handle module (`super::Post`).
+    model: &'a TokenStream,
+    target: &'a TokenStream,
+    /// The join table's columns to the model and to the target (`post_id`, `tag_id`).
+    own: &'a str,
+    other: &'a str,
+    through_fn: &'a syn::Ident,
+    /// The relation is from the model to itself (`from_post_id`, `to_post_id`).
+    self_ref: bool,
+}
+
+/// A many-to-many relation for plain SeaORM: its join table as an entity of its own
+/// (`post::tags_through::Entity`, Django's auto-created `Post_tags` model), `Linked` on the
+/// handle (`post.find_linked(post::tags)`; the reverse through `post::tags.reverse()`), and
+/// `Related` with `via` the join table when it is the only relation to the target.
+fn many_to_many_entity(ends: &ManyToManyEnds, related: bool) -> TokenStream {
+    let ManyToManyEnds {
+        field_name,
+        handle,
+        model,
+        target,
+        own,
+        other,
+        through_fn,
+        self_ref,
+    } = ends;
+    let module = format_ident!("{}_through", field_name);
+    let own_name = own.trim_end_matches("_id");
+    let other_name = other.trim_end_matches("_id");
+    let (own_ident, other_ident) = (
+        format_ident!("{}", own_name),
+        format_ident!("{}", other_name),
+    );
+    let (own_variant, other_variant) = (
+        crate::entity::camel(own_name),
+        crate::entity::camel(other_name),
+    );
+    let sea = quote!(::rjango::__private::sea_orm);
+    let mut id = FieldState::new(FieldType::BigAutoField);
+    id.primary_key = true;
+    let key = || {
+        FieldState::new(FieldType::ForeignKey {
+            to: String::new(),
+            on_delete: rjango_schema::OnDelete::Cascade,
+            related_name: None,
+        })
+    };
+    let (own_state, other_state) = (key(), key());
+    let own_ty: syn::Type = syn::parse_quote!(::rjango::models::ForeignKey<super::#model>);
+    let other_ty: syn::Type = syn::parse_quote!(::rjango::models::ForeignKey<#target>);
+    let columns = [
+        crate::entity::EntityColumn {
+            ident: format_ident!("id"),
+            ty: syn::parse_quote!(i64),
+            name: "id",
+            state: &id,
+        },
+        crate::entity::EntityColumn {
+            ident: own_ident.clone(),
+            ty: own_ty.clone(),
+            name: own_name,
+            state: &own_state,
+        },
+        crate::entity::EntityColumn {
+            ident: other_ident.clone(),
+            ty: other_ty.clone(),
+            name: other_name,
+            state: &other_state,
+        },
+    ];
+    let self_ref = *self_ref;
+    let foreign_keys = [
+        crate::entity::EntityForeignKey {
+            name: own_name.to_owned(),
+            target: syn::parse_quote!(super::#model),
+            related: !self_ref,
+        },
+        crate::entity::EntityForeignKey {
+            name: other_name.to_owned(),
+            target: syn::parse_quote!(#target),
+            related: !self_ref,
+        },
+    ];
+    let entity = crate::entity::entity(
+        quote!(Model),
+        quote!(super::#through_fn()),
+        &columns,
+        &[],
+        &foreign_keys,
+    );
+    let doc = format!("The join table of `{field_name}`, as a SeaORM entity of its own.");
+    let hops = quote! {
+        ::std::vec![
+            #sea::RelationDef::rev(<#module::Relation as #sea::RelationTrait>::def(&#module::Relation::#own_variant)),
+            <#module::Relation as #sea::RelationTrait>::def(&#module::Relation::#other_variant),
+        ]
+    };
+    let related = related.then(|| {
+        quote! {
+            impl #sea::Related<<#target as ::rjango::models::entity::HasEntity>::Entity> for Entity {
+                fn to() -> #sea::RelationDef {
+                    <#module::Relation as #sea::RelationTrait>::def(&#module::Relation::#other_variant)
+                }
+                fn via() -> ::std::option::Option<#sea::RelationDef> {
+                    ::std::option::Option::Some(#sea::RelationDef::rev(
+                        <#module::Relation as #sea::RelationTrait>::def(&#module::Relation::#own_variant),
+                    ))
+                }
+            }
+        }
+    });
+    quote! {
+        #[doc = #doc]
+        pub mod #module {
+            #[allow(unused_imports)]
+            use super::*;
+
+            /// One row of the join table.
+            #[derive(Clone, Debug)]
+            pub struct Model {
+                pub id: i64,
+                pub #own_ident: #own_ty,
+                pub #other_ident: #other_ty,
+            }
+
+            #entity
+        }
+
+        impl ::rjango::models::entity::SeaLink for #handle {
+            type FromEntity = Entity;
+            type ToEntity = <#target as ::rjango::models::entity::HasEntity>::Entity;
+            fn hops() -> ::std::vec::Vec<#sea::RelationDef> {
+                #hops
+            }
+        }
+
+        impl #sea::Linked for #handle {
+            type FromEntity = Entity;
+            type ToEntity = <#target as ::rjango::models::entity::HasEntity>::Entity;
+            fn link(&self) -> ::std::vec::Vec<#sea::LinkDef> {
+                <Self as ::rjango::models::entity::SeaLink>::hops()
+            }
+        }
+
+        #related
+    }
+}
+
+/// A related model's type as text, to compare targets.
+fn target_key(ty: &syn::Type) -> String {
+    quote!(#ty).to_string()
+}
+
+/// The models this one has exactly one relation to (foreign key, one-to-one or many-to-many):
+/// only those get SeaORM's `Related`, which can name one relation per pair of entities. Every
+/// relation gets a `Linked` on its handle, which has no such limit.
+fn single_relation_targets(
+    state: &rjango_schema::ModelState,
+    types: &std::collections::HashMap<String, syn::Type>,
+) -> std::collections::HashSet<String> {
+    let mut counts = std::collections::HashMap::<String, usize>::new();
+    for (field_name, f) in &state.fields {
+        if f.field_type.is_relation()
+            && let Some(target) = types.get(field_name).and_then(relation_target)
+        {
+            *counts.entry(target_key(&target)).or_default() += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .filter(|(_, n)| *n == 1)
+        .map(|(t, _)| t)
+        .collect()
+}
+
 /// `ForeignKey<Author>` (or `Option<...>`, `ManyToManyField<Tag>`) -> `Author`.
 fn relation_target(ty: &syn::Type) -> Option<syn::Type> {
     if let syn::Type::Path(p) = strip_option(ty)
@@ -488,6 +681,7 @@ fn relations(
     state: &rjango_schema::ModelState,
     types: &std::collections::HashMap<String, syn::Type>,
     idents: &std::collections::HashMap<String, syn::Ident>,
+    single: &std::collections::HashSet<String>,
 ) -> Vec<TokenStream> {
     let model_lower = name.to_ascii_lowercase();
     let own_pk = state
@@ -528,6 +722,7 @@ fn relations(
                 ..
             } => {
                 let column = f.column(field_name);
+                let variant = crate::entity::camel(field_name);
                 let one = matches!(f.field_type, FieldType::OneToOneField { .. });
                 let slot = if f.null {
                     quote!(row.#id.as_mut())
@@ -556,6 +751,20 @@ fn relations(
                                 to_column: ::rjango::models::meta::pk_column::<#target_ty>(),
                                 multi: false,
                             }]
+                        }
+                    }
+                    impl ::rjango::models::entity::SeaLink for #id {
+                        type FromEntity = Entity;
+                        type ToEntity = <#target_ty as ::rjango::models::entity::HasEntity>::Entity;
+                        fn hops() -> ::std::vec::Vec<::rjango::__private::sea_orm::RelationDef> {
+                            ::std::vec![<Relation as ::rjango::__private::sea_orm::RelationTrait>::def(&Relation::#variant)]
+                        }
+                    }
+                    impl ::rjango::__private::sea_orm::Linked for #id {
+                        type FromEntity = Entity;
+                        type ToEntity = <#target_ty as ::rjango::models::entity::HasEntity>::Entity;
+                        fn link(&self) -> ::std::vec::Vec<::rjango::__private::sea_orm::LinkDef> {
+                            <Self as ::rjango::models::entity::SeaLink>::hops()
                         }
                     }
                     impl ::rjango::models::relations::ForeignKeyField for #id {
@@ -633,6 +842,19 @@ fn relations(
                     None => quote!(::std::option::Option::None),
                 };
                 let through_model = format!("{name}_{field_name}");
+                out.push(many_to_many_entity(
+                    &ManyToManyEnds {
+                        field_name,
+                        handle: id,
+                        model: &model,
+                        target: &target_ty,
+                        own: &own,
+                        other: &other,
+                        through_fn: &through_fn,
+                        self_ref,
+                    },
+                    single.contains(&target_key(&target)),
+                ));
                 let doc = format!(
                     "The `{name}.{field_name}` many-to-many relation, through its join table."
                 );

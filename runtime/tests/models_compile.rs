@@ -16,6 +16,26 @@ mod accounts {
         pub struct Group {
             #[field(max_length = 80)]
             pub name: CharField,
+            /// With `User.primary_group`, a relation each way between the same two models.
+            #[field(on_delete = SetNull, related_name = "owned_groups")]
+            pub owner: Option<ForeignKey<User>>,
+        }
+
+        #[model]
+        pub struct Profile {
+            #[field(on_delete = Cascade)]
+            pub user: OneToOneField<User>,
+            #[field(on_delete = SetNull, related_name = "primary_for")]
+            pub primary_group: Option<ForeignKey<Group>>,
+        }
+
+        /// Two foreign keys to one model: SeaORM's `Related` can name neither, `Linked` both.
+        #[model]
+        pub struct Friendship {
+            #[field(on_delete = Cascade, related_name = "friendships_made")]
+            pub from_user: ForeignKey<User>,
+            #[field(on_delete = Cascade, related_name = "friendships_received")]
+            pub to_user: ForeignKey<User>,
         }
     }
 }
@@ -189,4 +209,36 @@ fn a_model_is_a_plain_struct_of_its_column_types() {
     assert_eq!(format!("{:?}", copy.author), "ForeignKey { id: 7 }");
     assert_eq!(copy.price.to_string(), "1.50");
     assert!(format!("{post:?}").contains("title: \"Hello\""));
+}
+
+/// The SeaORM side of relations: `Related` where one relation joins two models, `Linked` on
+/// every relation handle, both ways, and the many-to-many's join table as an entity.
+#[test]
+fn relations_are_seaorm_relations() {
+    use accounts::models::{friendship, group, profile, user};
+    use blog::models::{author, post, tag};
+    use rjango::__private::sea_orm::{EntityTrait, Linked, Related};
+
+    fn related<A: Related<B>, B: EntityTrait>() {}
+    fn hops<L: Linked>(link: L) -> usize {
+        link.link().len()
+    }
+    related::<post::Entity, author::Entity>();
+    related::<post::Entity, tag::Entity>();
+    related::<post::tags_through::Entity, post::Entity>();
+    related::<post::tags_through::Entity, tag::Entity>();
+    related::<profile::Entity, group::Entity>();
+    assert_eq!(hops(post::author), 1);
+    assert_eq!(hops(post::author.reverse()), 1);
+    assert_eq!(hops(post::tags), 2, "through the join table");
+    assert_eq!(hops(post::tags.reverse()), 2);
+    assert_eq!(hops(tag::similar), 2, "a many-to-many to itself");
+    assert_eq!(hops(friendship::from_user), 1);
+    assert_eq!(hops(friendship::to_user.reverse()), 1);
+    assert_eq!(hops(group::owner.reverse()), 1);
+    let _: fn() -> user::Entity = Default::default;
+    assert_eq!(
+        rjango::__private::sea_orm::EntityName::table_name(&post::tags_through::Entity),
+        "blog_post_tags"
+    );
 }

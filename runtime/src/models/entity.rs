@@ -13,13 +13,36 @@
 //! and SeaORM's value traits for `ForeignKey<T>` (a BIGINT holding the related key).
 
 use sea_orm::sea_query::{ArrayType, ColumnType, Nullable, ValueType, ValueTypeErr};
-use sea_orm::{ColIdx, EntityTrait, QueryResult, TryGetError, TryGetable, Value};
+use sea_orm::{
+    ColIdx, EntityTrait, LinkDef, Linked, QueryResult, RelationDef, TryGetError, TryGetable, Value,
+};
 
 use super::ForeignKey;
+use super::lookups::Reverse;
 
 /// The SeaORM entity of a model: `<Post as HasEntity>::Entity` is `post::Entity`.
 pub trait HasEntity {
     type Entity: EntityTrait;
+}
+
+/// A relation handle SeaORM can follow (`post::author`, `post::tags`): the hops from one
+/// entity to the other. `#[model]` also makes each handle a SeaORM [`Linked`], so the handles
+/// of the Django-style layer serve plain SeaORM too: `post.find_linked(post::tags)`, and read
+/// backwards through `reverse()`: `author.find_linked(post::author.reverse())`.
+pub trait SeaLink {
+    type FromEntity: EntityTrait;
+    type ToEntity: EntityTrait;
+    fn hops() -> Vec<RelationDef>;
+}
+
+/// A relation read backwards is the same hops, in the other order, each turned around: from
+/// an author to its posts (the related_name side), from a tag to the posts that have it.
+impl<R: SeaLink> Linked for Reverse<R> {
+    type FromEntity = R::ToEntity;
+    type ToEntity = R::FromEntity;
+    fn link(&self) -> Vec<LinkDef> {
+        R::hops().into_iter().rev().map(RelationDef::rev).collect()
+    }
 }
 
 impl<T> From<ForeignKey<T>> for Value {

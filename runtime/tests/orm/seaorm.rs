@@ -1,8 +1,10 @@
 //! Plain SeaORM on the entities `#[model]` generates for the same structs: insert through the
 //! ActiveModel, find by key, filter and order by Column, find_also_related and find_related
-//! across the foreign key, update, delete. The rows are the Django-style layer's rows.
+//! across the foreign key, reverse relations and the many-to-many's join table through the
+//! rjango handles as SeaORM `Linked`, update, delete. The rows are the Django-style layer's rows.
 
 use super::*;
+use blog::models::{Tag, tag};
 use rjango::__private::sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, ModelTrait, QueryFilter, QueryOrder, Set,
 };
@@ -65,6 +67,118 @@ fn plain_seaorm_on_generated_entities() {
             let author_of: Vec<Author> = by_key.find_related(author::Entity).all(db).await.unwrap();
             assert_eq!(author_of[0].id, ada.id);
 
+            // Read backwards through the related_name, with the rjango handle as SeaORM's Linked.
+            let grace = Author::objects()
+                .create(author_named("Grace"))
+                .await
+                .unwrap();
+            let ada_row: Author = author::Entity::find_by_id(ada.id)
+                .one(db)
+                .await
+                .unwrap()
+                .unwrap();
+            let mut titles: Vec<String> = ada_row
+                .find_linked(post::author.reverse())
+                .all(db)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|p| p.title)
+                .collect();
+            titles.sort();
+            assert_eq!(titles, ["From SeaORM", "From rjango"]);
+            let with_posts = author::Entity::find()
+                .find_with_linked(post::author.reverse())
+                .order_by_asc(author::Column::Id)
+                .all(db)
+                .await
+                .unwrap();
+            let counts: Vec<(String, usize)> = with_posts
+                .iter()
+                .map(|(a, posts)| (a.name.clone(), posts.len()))
+                .collect();
+            assert_eq!(
+                counts,
+                [("Ada".to_owned(), 2), ("Grace".to_owned(), 0)],
+                "every author, each with its posts"
+            );
+            assert!(
+                grace
+                    .find_linked(post::author.reverse())
+                    .all(db)
+                    .await
+                    .unwrap()
+                    .is_empty()
+            );
+            let forward: Vec<Author> = by_key.find_linked(post::author).all(db).await.unwrap();
+            assert_eq!(forward[0].name, "Ada");
+
+            // The many-to-many through its join table: Related with via, and Linked both ways.
+            let rust = Tag::objects()
+                .create(Tag {
+                    id: 0,
+                    name: "rust".into(),
+                })
+                .await
+                .unwrap();
+            let orm = Tag::objects()
+                .create(Tag {
+                    id: 0,
+                    name: "orm".into(),
+                })
+                .await
+                .unwrap();
+            same.tags().add([&rust, &orm]).await.unwrap();
+            let mut tag_names: Vec<String> = by_key
+                .find_related(tag::Entity)
+                .all(db)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|t| t.name)
+                .collect();
+            tag_names.sort();
+            assert_eq!(tag_names, ["orm", "rust"]);
+            let linked: Vec<Tag> = by_key.find_linked(post::tags).all(db).await.unwrap();
+            assert_eq!(linked.len(), 2);
+            let tagged: Vec<Post> = rust
+                .find_linked(post::tags.reverse())
+                .all(db)
+                .await
+                .unwrap();
+            assert_eq!(
+                tagged.iter().map(|p| p.id).collect::<Vec<_>>(),
+                [inserted.id]
+            );
+            let join_rows = post::tags_through::Entity::find().all(db).await.unwrap();
+            assert_eq!(join_rows.len(), 2);
+            assert!(
+                join_rows.iter().all(|r| r.post.id == inserted.id),
+                "{join_rows:?}"
+            );
+            let sql = Tag::objects()
+                .create(Tag {
+                    id: 0,
+                    name: "sql".into(),
+                })
+                .await
+                .unwrap();
+            let row = post::tags_through::ActiveModel {
+                post: Set(ForeignKey::new(inserted.id)),
+                tag: Set(ForeignKey::new(sql.id)),
+                ..Default::default()
+            }
+            .insert(db)
+            .await
+            .unwrap();
+            assert!(row.id > 0);
+            let names: Vec<String> = same.tags().all().values_list(tag::name).await.unwrap();
+            assert_eq!(
+                names,
+                ["orm", "rust", "sql"],
+                "the manager sees the row SeaORM joined"
+            );
+
             // Update and delete through SeaORM.
             let mut active: post::ActiveModel = by_key.into();
             active.views = Set(30);
@@ -77,6 +191,19 @@ fn plain_seaorm_on_generated_entities() {
                     .views,
                 30
             );
+            // Plain SeaORM deletes one row and no more: the join rows hold the post until
+            // they go (the Django-style delete() collects them itself).
+            assert!(
+                post::Entity::delete_by_id(inserted.id)
+                    .exec(db)
+                    .await
+                    .is_err()
+            );
+            post::tags_through::Entity::delete_many()
+                .filter(post::tags_through::Column::Post.eq(inserted.id))
+                .exec(db)
+                .await
+                .unwrap();
             post::Entity::delete_by_id(inserted.id)
                 .exec(db)
                 .await
