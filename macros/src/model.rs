@@ -213,9 +213,21 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
         let id = &c.ident;
         quote!(#id: ::rjango::models::FromSql::from_sql(row, offset + #i)?)
     });
-    let defaults = no_columns
+    let partial = columns.iter().enumerate().map(|(i, c)| {
+        let id = &c.ident;
+        quote! {
+            #id: if loaded[#i] {
+                __read += 1;
+                ::rjango::models::FromSql::from_sql(row, __read - 1)?
+            } else {
+                ::std::default::Default::default()
+            }
+        }
+    });
+    let defaults: Vec<TokenStream> = no_columns
         .iter()
-        .map(|id| quote!(#id: ::std::default::Default::default()));
+        .map(|id| quote!(#id: ::std::default::Default::default()))
+        .collect();
     let encode = columns.iter().map(|c| {
         let id = &c.ident;
         quote!(::rjango::models::ToSql::to_sql(&self.#id))
@@ -412,6 +424,17 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
             ) -> ::std::result::Result<Self, ::rjango::__private::sea_orm::DbErr> {
                 ::std::result::Result::Ok(#ident {
                     #(#decode,)*
+                    #(#defaults,)*
+                })
+            }
+
+            fn from_row_partial(
+                row: &::rjango::__private::sea_orm::QueryResult,
+                loaded: &[bool],
+            ) -> ::std::result::Result<Self, ::rjango::__private::sea_orm::DbErr> {
+                let mut __read = 0usize;
+                ::std::result::Result::Ok(#ident {
+                    #(#partial,)*
                     #(#defaults,)*
                 })
             }

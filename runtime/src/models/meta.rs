@@ -41,6 +41,9 @@ pub trait Model: Sized + Send + Sync + 'static {
     fn table() -> &'static str;
     /// Reads a row selected with [`Model::FIELDS`]' columns, in order, from `offset`.
     fn from_row(row: &QueryResult, offset: usize) -> Result<Self, sea_orm::DbErr>;
+    /// Reads a row that selected only the columns `loaded` marks (per [`Model::FIELDS`], in
+    /// order); every other field is its type's default (`only()` / `defer()`).
+    fn from_row_partial(row: &QueryResult, loaded: &[bool]) -> Result<Self, sea_orm::DbErr>;
     /// The value of every column, in [`Model::FIELDS`] order.
     fn values(&self) -> Vec<Value>;
     /// The primary key's value (`0` for an auto key not saved yet).

@@ -25,6 +25,7 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 
 pub mod aggregates;
+pub mod deferred;
 pub mod deletion;
 pub mod entity;
 pub mod lookups;
@@ -35,6 +36,7 @@ pub mod relations;
 mod sql;
 
 pub use aggregates::{Avg, Count, Max, Min, Sum};
+pub use deferred::{Deferred, Deferring};
 pub use deletion::Deleted;
 pub use lookups::{F, Field, Lookups, Q, Relation};
 pub use meta::{FieldInfo, FromSql, Model, ToSql};
@@ -162,6 +164,13 @@ impl<T> Clone for ForeignKey<T> {
 }
 
 /// Two relations are equal when they point at the same row.
+/// An unset key (0), as an unsaved row's: what a field left out by `only()`/`defer()` holds.
+impl<T> Default for ForeignKey<T> {
+    fn default() -> Self {
+        ForeignKey::new(0)
+    }
+}
+
 impl<T> PartialEq for ForeignKey<T> {
     fn eq(&self, other: &Self) -> bool {
         self.id == other.id

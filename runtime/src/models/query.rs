@@ -54,7 +54,7 @@ impl QueryError {
 pub type Result<T> = std::result::Result<T, QueryError>;
 
 /// Django's `MAX_GET_RESULTS`: `get()` reads this many rows at most to say how many matched.
-const MAX_GET_RESULTS: u64 = 21;
+pub(crate) const MAX_GET_RESULTS: u64 = 21;
 
 /// Reads the related row a `select_related` join selected into the row's ForeignKey.
 type Attach<M> = fn(&QueryResult, usize, &mut M) -> std::result::Result<(), sea_orm::DbErr>;
@@ -77,7 +77,7 @@ impl<M> Clone for Related<M> {
 }
 
 /// What a SELECT reads.
-enum Columns<'a> {
+pub(crate) enum Columns<'a> {
     /// The model's columns, its select_related ones, then the annotations.
     Rows,
     /// The model's columns, then one more: the key of the row a prefetch reads them for.
@@ -309,7 +309,7 @@ impl<M: Model> QuerySet<M> {
     }
 
     /// The ORDER BY in effect: the queryset's, else Meta.ordering.
-    fn effective_ordering(&self) -> Vec<(Term, bool)> {
+    pub(crate) fn effective_ordering(&self) -> Vec<(Term, bool)> {
         match &self.ordering {
             Some(o) => o.clone(),
             None => M::ORDERING
@@ -390,7 +390,7 @@ impl<M: Model> QuerySet<M> {
     }
 
     /// The SELECT for `columns`, every clause in Django's order.
-    fn select(
+    pub(crate) fn select(
         &self,
         conn: &Executor,
         columns: Columns,
@@ -607,19 +607,7 @@ impl<M: Model> QuerySet<M> {
     pub async fn get(&self, q: Q<M>) -> Result<M> {
         let qs = self.clone().filter(q);
         // Unordered, as Django's get() clears the ordering, and never more than 21 rows.
-        let mut rows = qs.fetch(&[], Some(MAX_GET_RESULTS)).await?;
-        match rows.len() {
-            0 => Err(QueryError::DoesNotExist { model: M::NAME }),
-            1 => Ok(rows.remove(0)),
-            n => Err(QueryError::MultipleObjectsReturned {
-                model: M::NAME,
-                count: if n as u64 == MAX_GET_RESULTS {
-                    "more than 20".to_owned()
-                } else {
-                    n.to_string()
-                },
-            }),
-        }
+        exactly_one::<M, M>(qs.fetch(&[], Some(MAX_GET_RESULTS)).await?)
     }
 
     /// The first row, ordered by the primary key when the queryset has no order (Django's
@@ -640,7 +628,7 @@ impl<M: Model> QuerySet<M> {
     }
 
     /// The ordering in effect, or the primary key's when there is none (first/last).
-    fn ordering_or_pk(&self) -> Vec<(Term, bool)> {
+    pub(crate) fn ordering_or_pk(&self) -> Vec<(Term, bool)> {
         let mut ordering = self.effective_ordering();
         if ordering.is_empty() {
             ordering.push((
@@ -1069,7 +1057,24 @@ pub(crate) fn pk_i64(v: &Value) -> i64 {
     }
 }
 
-fn pk_lookup<M: Model>(kind: LookupKind, rhs: Vec<Operand>) -> Q<M> {
+/// The one row a `get()` fetched (at most [`MAX_GET_RESULTS`]): Django's DoesNotExist and
+/// MultipleObjectsReturned, naming the model.
+pub(crate) fn exactly_one<M: Model, T>(mut rows: Vec<T>) -> Result<T> {
+    match rows.len() {
+        0 => Err(QueryError::DoesNotExist { model: M::NAME }),
+        1 => Ok(rows.remove(0)),
+        n => Err(QueryError::MultipleObjectsReturned {
+            model: M::NAME,
+            count: if n as u64 == MAX_GET_RESULTS {
+                "more than 20".to_owned()
+            } else {
+                n.to_string()
+            },
+        }),
+    }
+}
+
+pub(crate) fn pk_lookup<M: Model>(kind: LookupKind, rhs: Vec<Operand>) -> Q<M> {
     Q::new(Node::Lookup(Lookup {
         path: Vec::new(),
         column: pk_column::<M>(),

@@ -1,4 +1,4 @@
-//! The rest of the queryset API: values_list, values, a cursor, in_bulk, bulk_create, update_or_create, raw,
+//! The rest of the queryset API: values_list, values, only/defer, a cursor, in_bulk, bulk_create, update_or_create, raw,
 //! iterator in chunks, select_for_update, and the Paginator with its query count.
 
 use super::*;
@@ -90,6 +90,63 @@ fn more_queryset_methods() {
                     .unwrap()
                     .clone()]
             );
+
+            // only() and defer(): the SELECT leaves the columns out; the rows are read-only
+            // until load() reads them whole.
+            Post::objects()
+                .filter(post::title.eq("p04"))
+                .update([post::body.set("a long body")])
+                .await
+                .unwrap();
+            let (rows, queries) = count_queries(async {
+                Post::objects()
+                    .filter(post::views.lte(4))
+                    .defer(post::body)
+                    .all()
+                    .await
+                    .unwrap()
+            })
+            .await;
+            assert_eq!(rows.len(), 4);
+            assert!(!queries[0].contains("body"), "{queries:?}");
+            let p04 = rows.iter().find(|p| p.title == "p04").unwrap();
+            assert_eq!(
+                (p04.views, p04.body.as_str()),
+                (4, ""),
+                "the unread body is a placeholder"
+            );
+            assert_eq!(p04.deferred_fields(), ["body"]);
+            assert!(!p04.is_loaded(post::body) && p04.is_loaded(post::title));
+            let whole = p04.clone().load().await.unwrap();
+            assert_eq!(whole.body, "a long body");
+            let only = Post::objects()
+                .only((post::title, post::author))
+                .get(post::title.eq("p04"))
+                .await
+                .unwrap();
+            assert_eq!(
+                (only.id, only.title.as_str(), only.author.id, only.views),
+                (whole.id, "p04", ada.id, 0)
+            );
+            assert_eq!(
+                only.deferred_fields(),
+                ["body", "views", "likes", "published", "created"]
+            );
+            let first = Post::objects()
+                .order_by([post::title.desc()])
+                .only(post::title)
+                .first()
+                .await
+                .unwrap()
+                .unwrap();
+            assert_eq!(first.title, "p25");
+            assert!(matches!(
+                Post::objects()
+                    .defer(post::body)
+                    .get(post::title.eq("none"))
+                    .await,
+                Err(QueryError::DoesNotExist { model: "Post" })
+            ));
 
             // A cursor: SQL of its own, in the open atomic block when there is one.
             let mark = if dialect == Dialect::Postgres {
