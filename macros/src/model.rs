@@ -276,7 +276,7 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
         None => quote!(::std::option::Option::None),
     };
 
-    let module = format_ident!("{}", snake_case(&name));
+    let module = field_ident(&snake_case(&name));
     let handles = columns.iter().map(|c| {
         let id = &c.ident;
         let value = strip_option(&c.ty);
@@ -488,8 +488,9 @@ fn accessor(related_name: &Option<String>, default: Option<String>) -> Option<sy
 }
 
 /// Django's related_query_name: how lookups and `values()` name the relation read backwards.
-/// The related_name when there is one (a hidden one, `+`, keeps its name without the `+`),
-/// else the model's name in lower case (`post`, as in `Author.objects.filter(post__title=...)`).
+/// The related_name when there is one, else the model's name in lower case (`post`, as in
+/// `Author.objects.filter(post__title=...)`). Django has no query name for a hidden relation
+/// (`+`); the typed path still works, and is named by the model as if it had none.
 fn related_query_name(field_type: &FieldType, model: &str) -> String {
     let related_name = match field_type {
         FieldType::ForeignKey { related_name, .. }
@@ -534,12 +535,9 @@ fn many_to_many_entity(ends: &ManyToManyEnds, related: bool) -> TokenStream {
         self_ref,
     } = ends;
     let module = format_ident!("{}_through", field_name);
-    let own_name = own.trim_end_matches("_id");
-    let other_name = other.trim_end_matches("_id");
-    let (own_ident, other_ident) = (
-        format_ident!("{}", own_name),
-        format_ident!("{}", other_name),
-    );
+    let own_name = own.strip_suffix("_id").unwrap_or(own);
+    let other_name = other.strip_suffix("_id").unwrap_or(other);
+    let (own_ident, other_ident) = (field_ident(own_name), field_ident(other_name));
     let (own_variant, other_variant) = (
         crate::entity::camel(own_name),
         crate::entity::camel(other_name),
@@ -655,9 +653,25 @@ fn many_to_many_entity(ends: &ManyToManyEnds, related: bool) -> TokenStream {
     }
 }
 
-/// A related model's type as text, to compare targets.
+/// A field of generated code named after a model (`match` for `Match` is `r#match`).
+fn field_ident(name: &str) -> syn::Ident {
+    syn::parse_str::<syn::Ident>(name)
+        .unwrap_or_else(|_| syn::Ident::new_raw(name, proc_macro2::Span::call_site()))
+}
+
+/// A related model, to compare targets: its last path segment, so `User` and
+/// `crate::accounts::models::User` count as one (counting an alias twice only loses a
+/// `Related`, never makes two).
 fn target_key(ty: &syn::Type) -> String {
-    quote!(#ty).to_string()
+    match ty {
+        syn::Type::Path(p) => p
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.unraw().to_string())
+            .unwrap_or_default(),
+        _ => quote!(#ty).to_string(),
+    }
 }
 
 /// The models this one has exactly one relation to (foreign key, one-to-one or many-to-many):
@@ -668,6 +682,9 @@ fn single_relation_targets(
     types: &std::collections::HashMap<String, syn::Type>,
 ) -> std::collections::HashSet<String> {
     let mut counts = std::collections::HashMap::<String, usize>::new();
+    // A relation to the model itself joins its table twice, which SeaORM's `Related` cannot
+    // alias: such relations get `Linked` only.
+    counts.insert(state.name.clone(), 2);
     for (field_name, f) in &state.fields {
         if f.field_type.is_relation()
             && let Some(target) = types.get(field_name).and_then(relation_target)

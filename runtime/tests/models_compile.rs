@@ -16,7 +16,7 @@ mod accounts {
         pub struct Group {
             #[field(max_length = 80)]
             pub name: CharField,
-            /// With `User.primary_group`, a relation each way between the same two models.
+            /// With `Profile.primary_group`, a relation each way between two models.
             #[field(on_delete = SetNull, related_name = "owned_groups")]
             pub owner: Option<ForeignKey<User>>,
         }
@@ -27,6 +27,19 @@ mod accounts {
             pub user: OneToOneField<User>,
             #[field(on_delete = SetNull, related_name = "primary_for")]
             pub primary_group: Option<ForeignKey<Group>>,
+        }
+
+        #[model]
+        pub struct Player {
+            #[field(max_length = 50)]
+            pub name: CharField,
+        }
+
+        /// A model whose name is a Rust keyword in lower case: its join table's field is
+        /// `r#match`.
+        #[model]
+        pub struct Match {
+            pub players: ManyToManyField<Player>,
         }
 
         /// Two foreign keys to one model: SeaORM's `Related` can name neither, `Linked` both.
@@ -215,7 +228,7 @@ fn a_model_is_a_plain_struct_of_its_column_types() {
 /// every relation handle, both ways, and the many-to-many's join table as an entity.
 #[test]
 fn relations_are_seaorm_relations() {
-    use accounts::models::{friendship, group, profile, user};
+    use accounts::models::{friendship, group, profile};
     use blog::models::{author, post, tag};
     use rjango::__private::sea_orm::{EntityTrait, Linked, Related};
 
@@ -236,7 +249,8 @@ fn relations_are_seaorm_relations() {
     assert_eq!(hops(friendship::from_user), 1);
     assert_eq!(hops(friendship::to_user.reverse()), 1);
     assert_eq!(hops(group::owner.reverse()), 1);
-    let _: fn() -> user::Entity = Default::default;
+    assert_eq!(hops(accounts::models::r#match::players), 2);
+    related::<accounts::models::r#match::Entity, accounts::models::player::Entity>();
     assert_eq!(
         rjango::__private::sea_orm::EntityName::table_name(&post::tags_through::Entity),
         "blog_post_tags"

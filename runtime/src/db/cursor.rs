@@ -1,6 +1,7 @@
 //! Django's `connection.cursor()`: SQL of your own, with parameters, for whatever the ORM does
-//! not say. A cursor runs where the ORM would: inside an open atomic block it uses that block's
-//! transaction, and its statements count towards [`count_queries`](super::count_queries).
+//! not say. Each statement runs where the ORM's would: inside an open atomic block on the
+//! cursor's alias, in that block's transaction; and it counts towards
+//! [`count_queries`](super::count_queries).
 //!
 //! ```text
 //! let mut cursor = rjango::db::cursor().await?;
@@ -26,37 +27,44 @@ pub async fn cursor() -> Result<Cursor, DbError> {
 
 /// A cursor on the database `alias` of DATABASES: Django's `connections[alias].cursor()`.
 pub async fn cursor_using(alias: &str) -> Result<Cursor, DbError> {
-    let alias = if alias == "default" {
-        None
-    } else {
-        Some(alias)
-    };
-    Ok(Cursor {
-        executor: executor(alias).await?,
-    })
+    let alias = (alias != "default").then(|| alias.to_owned());
+    // Opened now, so a database that cannot be reached fails here, not at the first statement.
+    let dialect = executor(alias.as_deref()).await?.dialect();
+    Ok(Cursor { alias, dialect })
 }
 
-/// SQL of your own on one database. Cheap: it holds the pool (or the atomic block), and takes a
-/// connection only for the length of each statement.
+/// SQL of your own on one database. It holds no connection: each statement finds its own,
+/// as the ORM's do, so a cursor made before an atomic block runs inside it when used there,
+/// and one kept after the block never holds the block's transaction open.
 pub struct Cursor {
-    executor: Executor,
+    alias: Option<String>,
+    dialect: Dialect,
 }
 
 impl Cursor {
     /// The dialect the SQL must be written in.
     pub fn dialect(&self) -> Dialect {
-        self.executor.dialect()
+        self.dialect
+    }
+
+    async fn executor(&self) -> Result<Executor, DbError> {
+        executor(self.alias.as_deref()).await
     }
 
     /// Runs a statement that returns no rows; answers how many rows it changed (Django's
     /// `cursor.rowcount`).
     pub async fn execute(&mut self, sql: &str, params: Vec<Value>) -> Result<u64, DbError> {
-        Ok(self.executor.run(sql, params).await?.rows_affected())
+        Ok(self
+            .executor()
+            .await?
+            .run(sql, params)
+            .await?
+            .rows_affected())
     }
 
     /// Every row of a query (Django's `fetchall()`).
     pub async fn fetch_all(&mut self, sql: &str, params: Vec<Value>) -> Result<Vec<Row>, DbError> {
-        let rows = self.executor.fetch(sql, params).await?;
+        let rows = self.executor().await?.fetch(sql, params).await?;
         Ok(rows.into_iter().map(Row).collect())
     }
 

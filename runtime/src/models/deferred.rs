@@ -19,7 +19,8 @@ use std::sync::Arc;
 
 use super::Model;
 use super::lookups::{Join, OwnField, Q};
-use super::query::{Columns, MAX_GET_RESULTS, QuerySet, Result, exactly_one};
+use super::lookups::{LookupKind, Operand};
+use super::query::{Columns, MAX_GET_RESULTS, QuerySet, Result, exactly_one, pk_lookup};
 
 /// Fields named in `only()` and `defer()`: one of the model's own fields, or a tuple of them.
 pub trait OwnFields {
@@ -70,7 +71,8 @@ impl<M: Model> QuerySet<M> {
 }
 
 /// A queryset whose rows leave some fields unread: what `only()` and `defer()` return. Filter,
-/// order and slice before deferring; then read with `all`, `get` or `first`.
+/// order and slice before deferring; then read with `all`, `get` or `first`. `select_related`
+/// does not carry over: the rows' foreign keys are not filled.
 pub struct Deferring<M> {
     qs: QuerySet<M>,
     /// Per `M::FIELDS`: whether the column is read.
@@ -127,6 +129,7 @@ impl<M: Model> Deferring<M> {
                 Ok(Deferred {
                     row: M::from_row_partial(row, &self.loaded)?,
                     loaded: self.loaded.clone(),
+                    alias: self.qs.alias().map(str::to_owned),
                 })
             })
             .collect()
@@ -139,6 +142,8 @@ impl<M: Model> Deferring<M> {
 pub struct Deferred<M> {
     row: M,
     loaded: Arc<[bool]>,
+    /// The database it was read from (`using()`), which `load()` reads again.
+    alias: Option<String>,
 }
 
 impl<M: Model> Deferred<M> {
@@ -163,9 +168,15 @@ impl<M: Model> Deferred<M> {
 
     /// The whole row, read again by its primary key (one query): the instance to edit and save.
     pub async fn load(self) -> Result<M> {
-        let mut row = self.row;
-        super::Instance::refresh_from_db(&mut row).await?;
-        Ok(row)
+        let mut qs = QuerySet::<M>::new();
+        if let Some(alias) = &self.alias {
+            qs = qs.using(alias);
+        }
+        qs.get(pk_lookup(
+            LookupKind::Exact,
+            vec![Operand::Value(self.row.pk())],
+        ))
+        .await
     }
 }
 

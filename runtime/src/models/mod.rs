@@ -163,7 +163,6 @@ impl<T> Clone for ForeignKey<T> {
     }
 }
 
-/// Two relations are equal when they point at the same row.
 /// An unset key (0), as an unsaved row's: what a field left out by `only()`/`defer()` holds.
 impl<T> Default for ForeignKey<T> {
     fn default() -> Self {
@@ -171,6 +170,7 @@ impl<T> Default for ForeignKey<T> {
     }
 }
 
+/// Two relations are equal when they point at the same row.
 impl<T> PartialEq for ForeignKey<T> {
     fn eq(&self, other: &Self) -> bool {
         self.id == other.id

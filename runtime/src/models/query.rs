@@ -230,6 +230,11 @@ impl<M: Model> QuerySet<M> {
         self
     }
 
+    /// The alias named by `using()`, if any.
+    pub(crate) fn alias(&self) -> Option<&str> {
+        self.alias.as_deref()
+    }
+
     /// Reads the row a foreign key points at in the same query (a JOIN), so that
     /// `post.author.cached()` needs no query of its own (Django's `select_related`).
     pub fn select_related<R>(mut self, relation: R) -> Self
@@ -981,7 +986,8 @@ where
         vec![G::lookup_name()]
     }
     fn read_json(row: &QueryResult) -> Result<Vec<serde_json::Value>> {
-        Ok(vec![json_of(G::Stored::from_sql(row, 0)?)?])
+        // Nullable even for a NOT NULL column: across a relation there may be no row (null).
+        Ok(vec![json_of(G::Stored::from_sql_nullable(row, 0)?)?])
     }
 }
 
@@ -995,7 +1001,7 @@ macro_rules! values_dict_tuple {
                 vec![$($g::lookup_name()),+]
             }
             fn read_json(row: &QueryResult) -> Result<Vec<serde_json::Value>> {
-                Ok(vec![$(json_of($g::Stored::from_sql(row, $i)?)?),+])
+                Ok(vec![$(json_of($g::Stored::from_sql_nullable(row, $i)?)?),+])
             }
         }
     };

@@ -78,6 +78,20 @@ fn more_queryset_methods() {
                 rows.iter().all(|r| r.keys().any(|k| k == "posts__title")),
                 "{rows:?}"
             );
+            let nobody = Author::objects()
+                .create(author_named("Nobody"))
+                .await
+                .unwrap();
+            let rows = Author::objects()
+                .filter(author::id.eq(nobody.id))
+                .values((author::name, post::author.reverse().then(post::title)))
+                .await
+                .unwrap();
+            assert_eq!(
+                serde_json::Value::Object(rows[0].clone()),
+                serde_json::json!({ "name": "Nobody", "posts__title": null }),
+                "no related row reads as null, as in Django"
+            );
             let one = Post::objects()
                 .filter(post::title.eq("p03"))
                 .values(post::published)
@@ -196,9 +210,10 @@ fn more_queryset_methods() {
                     .unwrap()
                     .is_none()
             );
+            // Made before the block, used inside it: the UPDATE is the block's.
+            let mut outer = rjango::db::cursor().await.unwrap();
             let rolled_back: Result<(), QueryError> = transaction::atomic(|| async {
-                let mut cursor = rjango::db::cursor().await?;
-                cursor
+                outer
                     .execute(&format!("UPDATE {table} SET likes = 0"), vec![])
                     .await?;
                 Err(QueryError::Database(rjango::db::DbError::Query(
