@@ -277,14 +277,20 @@ impl<M: Model> QuerySet<M> {
     /// (`values_list("title", flat=True)`), a tuple of fields gives tuples.
     pub async fn values_list<V: ValuesList<Model = M>>(&self, fields: V) -> Result<Vec<V::Output>> {
         let _ = fields;
+        self.value_rows::<V>()
+            .await?
+            .iter()
+            .map(|row| V::read(row).map_err(QueryError::from))
+            .collect()
+    }
+
+    /// The rows of `V`'s columns, in the queryset's order: what `values_list` and `values` read.
+    async fn value_rows<V: ValuesList<Model = M>>(&self) -> Result<Vec<QueryResult>> {
         let conn = self.connection().await?;
         let columns = V::columns();
         let ordering = self.effective_ordering();
         let sql = self.select(&conn, Columns::Values(&columns), &ordering, None);
-        let rows = conn.fetch(&sql.text, sql.values).await?;
-        rows.iter()
-            .map(|row| V::read(row).map_err(QueryError::from))
-            .collect()
+        Ok(conn.fetch(&sql.text, sql.values).await?)
     }
 
     /// Each row as a dictionary from the fields' lookup names to their values: Django's
@@ -296,12 +302,9 @@ impl<M: Model> QuerySet<M> {
     ) -> Result<Vec<serde_json::Map<String, serde_json::Value>>> {
         let _ = fields;
         let names = V::names();
-        let conn = self.connection().await?;
-        let columns = V::columns();
-        let ordering = self.effective_ordering();
-        let sql = self.select(&conn, Columns::Values(&columns), &ordering, None);
-        let rows = conn.fetch(&sql.text, sql.values).await?;
-        rows.iter()
+        self.value_rows::<V>()
+            .await?
+            .iter()
             .map(|row| {
                 let values = V::read_json(row)?;
                 Ok(names.iter().cloned().zip(values).collect())
@@ -960,6 +963,7 @@ macro_rules! values_tuple {
                 Ok(($($g::Stored::from_sql(row, $i)?,)+))
             }
         }
+        values_dict_tuple!($($g $i),+);
     };
 }
 
@@ -1006,14 +1010,6 @@ macro_rules! values_dict_tuple {
         }
     };
 }
-
-values_dict_tuple!(A 0, B 1);
-values_dict_tuple!(A 0, B 1, C 2);
-values_dict_tuple!(A 0, B 1, C 2, D 3);
-values_dict_tuple!(A 0, B 1, C 2, D 3, E 4);
-values_dict_tuple!(A 0, B 1, C 2, D 3, E 4, F 5);
-values_dict_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
-values_dict_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
 
 values_tuple!(A 0, B 1);
 values_tuple!(A 0, B 1, C 2);
