@@ -198,9 +198,14 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
         let pk = c.state.primary_key;
         let auto = c.state.field_type.is_auto();
         let (auto_now, auto_now_add) = c.state.field_type.auto_now();
+        let attname = match c.state.field_type {
+            FieldType::ForeignKey { .. } | FieldType::OneToOneField { .. } => format!("{name}_id"),
+            _ => name.to_string(),
+        };
         quote! {
             ::rjango::models::FieldInfo {
                 name: #name,
+                attname: #attname,
                 column: #column,
                 primary_key: #pk,
                 auto: #auto,
@@ -351,6 +356,9 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
                 type Model = super::#ident;
                 fn target() -> (::std::vec::Vec<::rjango::models::lookups::Join>, &'static str) {
                     (::std::vec::Vec::new(), #column)
+                }
+                fn lookup_name() -> ::std::string::String {
+                    ::std::string::String::from(#field_name)
                 }
             }
             #text_impl
@@ -774,10 +782,16 @@ fn relations(
                     Some(rjango_schema::Value::Int(n)) => quote!(::std::option::Option::Some(#n)),
                     _ => quote!(::std::option::Option::None),
                 };
+                let reach = if f.null {
+                    quote!(::rjango::models::lookups::Maybe)
+                } else {
+                    quote!(::rjango::models::lookups::Always)
+                };
                 out.push(quote! {
                     impl ::rjango::models::Relation for #id {
                         type From = #model;
                         type To = #target_ty;
+                        type Reach = #reach;
                         fn lookup_name() -> ::std::string::String {
                             ::std::string::String::from(#field_name)
                         }
@@ -916,6 +930,7 @@ fn relations(
                     impl ::rjango::models::Relation for #id {
                         type From = #model;
                         type To = #target_ty;
+                        type Reach = ::rjango::models::lookups::Maybe;
                         fn lookup_name() -> ::std::string::String {
                             ::std::string::String::from(#field_name)
                         }
@@ -947,6 +962,9 @@ fn relations(
                                 <#id as ::rjango::models::Relation>::joins(),
                                 ::rjango::models::meta::pk_column::<#target_ty>(),
                             )
+                        }
+                        fn lookup_name() -> ::std::string::String {
+                            ::std::string::String::from(#field_name)
                         }
                     }
                     ::rjango::__private::inventory::submit! {

@@ -53,6 +53,17 @@ pub trait Aggregate: Copy + Send + Sync + 'static {
     /// What a condition on it compares with (the output without `Option`).
     type Compare;
     fn expr(&self) -> AggregateExpr;
+    /// The annotation's name in `values(...).annotate(...)`: Django's default alias,
+    /// `<lookup>__<function>` (`posts__count`, `views__sum`), unless [`Aggregate::named`].
+    fn alias(&self) -> String;
+
+    /// The same aggregate under the name `alias`: Django's `annotate(n=Count("posts"))`.
+    fn named(self, alias: &'static str) -> Named<Self> {
+        Named {
+            aggregate: self,
+            alias,
+        }
+    }
 
     /// Ascending order by this annotation (Django's `order_by("n")`).
     fn asc(self) -> OrderBy<Self::Model> {
@@ -78,6 +89,30 @@ pub trait Aggregate: Copy + Send + Sync + 'static {
     fn lte<V: ValueFor<Self::Compare, Self>>(self, value: V) -> Having<Self::Model> {
         Having::new(self.expr(), LookupKind::Lte, value)
     }
+}
+
+/// An aggregate given its own name ([`Aggregate::named`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Named<A> {
+    aggregate: A,
+    alias: &'static str,
+}
+
+impl<A: Aggregate> Aggregate for Named<A> {
+    type Model = A::Model;
+    type Output = A::Output;
+    type Compare = A::Compare;
+    fn expr(&self) -> AggregateExpr {
+        self.aggregate.expr()
+    }
+    fn alias(&self) -> String {
+        self.alias.to_owned()
+    }
+}
+
+/// Django's default alias of an aggregate over `lookup`.
+fn default_alias(lookup: String, function: Function) -> String {
+    format!("{lookup}__{}", format!("{function:?}").to_ascii_lowercase())
 }
 
 /// A condition on an annotation: `n.gt(2)`, Django's `filter(n__gt=2)` after `annotate`.
@@ -109,12 +144,17 @@ pub trait Countable: Copy + Send + Sync + 'static {
     type Model: Model;
     /// The joins to the counted column, and the column.
     fn target() -> (Vec<Join>, &'static str);
+    /// Django's lookup of what is counted (`posts`, `author__name`).
+    fn lookup_name() -> String;
 }
 
 impl<R: Relation, G: Field<Model = R::To>> Countable for Path<R, G> {
     type Model = R::From;
     fn target() -> (Vec<Join>, &'static str) {
         (<Self as Field>::path(), G::COLUMN)
+    }
+    fn lookup_name() -> String {
+        <Self as Field>::lookup_name()
     }
 }
 
@@ -123,6 +163,9 @@ impl<R: Relation> Countable for Reverse<R> {
     type Model = R::To;
     fn target() -> (Vec<Join>, &'static str) {
         (Self::joins(), pk_column::<R::From>())
+    }
+    fn lookup_name() -> String {
+        R::reverse_lookup_name()
     }
 }
 
@@ -160,6 +203,9 @@ impl<C: Countable> Aggregate for Count<C> {
     fn expr(&self) -> AggregateExpr {
         count_expr::<C>(false)
     }
+    fn alias(&self) -> String {
+        default_alias(C::lookup_name(), Function::Count)
+    }
 }
 
 impl<C: Countable> Aggregate for CountDistinct<C> {
@@ -168,6 +214,9 @@ impl<C: Countable> Aggregate for CountDistinct<C> {
     type Compare = i64;
     fn expr(&self) -> AggregateExpr {
         count_expr::<C>(true)
+    }
+    fn alias(&self) -> String {
+        default_alias(C::lookup_name(), Function::Count)
     }
 }
 
@@ -207,6 +256,10 @@ impl<M: Model> Aggregate for CountAll<M> {
             column: None,
             cast: Cast::None,
         }
+    }
+    /// Django asks `Count("*")` for a name; without one it is `count`.
+    fn alias(&self) -> String {
+        "count".to_owned()
     }
 }
 
@@ -258,6 +311,9 @@ where
     fn expr(&self) -> AggregateExpr {
         field_expr::<G>(Function::Sum, <G::Value as Summable>::CAST)
     }
+    fn alias(&self) -> String {
+        default_alias(G::lookup_name(), Function::Sum)
+    }
 }
 
 /// `Avg(field)`, as a float.
@@ -274,6 +330,9 @@ where
     type Compare = f64;
     fn expr(&self) -> AggregateExpr {
         field_expr::<G>(Function::Avg, Cast::Float)
+    }
+    fn alias(&self) -> String {
+        default_alias(G::lookup_name(), Function::Avg)
     }
 }
 
@@ -297,6 +356,9 @@ where
     fn expr(&self) -> AggregateExpr {
         field_expr::<G>(Function::Min, Cast::None)
     }
+    fn alias(&self) -> String {
+        default_alias(G::lookup_name(), Function::Min)
+    }
 }
 
 impl<G: OrderedLookups> Aggregate for Max<G>
@@ -309,6 +371,9 @@ where
     fn expr(&self) -> AggregateExpr {
         field_expr::<G>(Function::Max, Cast::None)
     }
+    fn alias(&self) -> String {
+        default_alias(G::lookup_name(), Function::Max)
+    }
 }
 
 /// One aggregate or a tuple of them, read back as one value or a tuple.
@@ -316,7 +381,34 @@ pub trait Aggregates: Send + Sync + 'static {
     type Model: Model;
     type Output: Send;
     fn exprs(&self) -> Vec<AggregateExpr>;
+    /// Each aggregate's name ([`Aggregate::alias`]).
+    fn aliases(&self) -> Vec<String>;
     fn read(row: &QueryResult, offset: usize) -> Result<Self::Output, sea_orm::DbErr>;
+}
+
+/// Aggregates whose values serialize to JSON: what `values(...).annotate(...)` reads into
+/// dictionaries.
+pub trait AggregateValues: Aggregates {
+    fn read_json(
+        row: &QueryResult,
+        offset: usize,
+    ) -> Result<Vec<serde_json::Value>, sea_orm::DbErr>;
+}
+
+fn json_of<T: serde::Serialize>(value: T) -> Result<serde_json::Value, sea_orm::DbErr> {
+    serde_json::to_value(value).map_err(|e| sea_orm::DbErr::Type(format!("annotate(): {e}")))
+}
+
+impl<A: Aggregate> AggregateValues for A
+where
+    A::Output: serde::Serialize,
+{
+    fn read_json(
+        row: &QueryResult,
+        offset: usize,
+    ) -> Result<Vec<serde_json::Value>, sea_orm::DbErr> {
+        Ok(vec![json_of(A::Output::from_sql(row, offset)?)?])
+    }
 }
 
 impl<A: Aggregate> Aggregates for A {
@@ -324,6 +416,9 @@ impl<A: Aggregate> Aggregates for A {
     type Output = A::Output;
     fn exprs(&self) -> Vec<AggregateExpr> {
         vec![self.expr()]
+    }
+    fn aliases(&self) -> Vec<String> {
+        vec![self.alias()]
     }
     fn read(row: &QueryResult, offset: usize) -> Result<A::Output, sea_orm::DbErr> {
         A::Output::from_sql(row, offset)
@@ -338,8 +433,22 @@ macro_rules! aggregate_tuple {
             fn exprs(&self) -> Vec<AggregateExpr> {
                 vec![$(self.$i.expr()),+]
             }
+            fn aliases(&self) -> Vec<String> {
+                vec![$(self.$i.alias()),+]
+            }
             fn read(row: &QueryResult, offset: usize) -> Result<Self::Output, sea_orm::DbErr> {
                 Ok(($($a::Output::from_sql(row, offset + $i)?,)+))
+            }
+        }
+        impl<M: Model, $($a: Aggregate<Model = M>),+> AggregateValues for ($($a,)+)
+        where
+            $($a::Output: serde::Serialize),+
+        {
+            fn read_json(
+                row: &QueryResult,
+                offset: usize,
+            ) -> Result<Vec<serde_json::Value>, sea_orm::DbErr> {
+                Ok(vec![$(json_of($a::Output::from_sql(row, offset + $i)?)?),+])
             }
         }
     };

@@ -8,7 +8,7 @@ use std::marker::PhantomData;
 use sea_orm::Value;
 
 use super::Model;
-use super::meta::{FromSql, ToSql};
+use super::meta::{Nullable, ToSql};
 
 /// A field of model `Self::Model`: one of its own columns, as `#[model]` declares it, or a
 /// column reached across relations (`post::author.then(author::name)`, Django's
@@ -18,7 +18,8 @@ pub trait Field: Copy + Send + Sync + 'static {
     /// What lookups compare the column with (the field's type without `Option`).
     type Value;
     /// The field's declared type (`Option<...>` when NULL-able): what a column reads into.
-    type Stored: FromSql + Send;
+    /// Across a relation that may find no row it is an `Option` too (see [`Reach`]).
+    type Stored: Nullable;
     const NAME: &'static str;
     const COLUMN: &'static str;
     /// How the column's date parts are read: a DateTimeField is aware (UTC).
@@ -77,12 +78,43 @@ impl std::fmt::Debug for Join {
     }
 }
 
+/// Whether a relation finds a row for every row it starts from. A NOT NULL foreign key always
+/// does ([`Always`]): `values_list(post::author.then(author::name))` reads `String`s. A
+/// NULL-able one, a reverse relation or a many-to-many may not ([`Maybe`]): the same read
+/// across one gives `Option`s, `None` where Django's gives `None`.
+pub trait Reach: Send + Sync + 'static {
+    /// A column of type `T` read across the relation.
+    type Read<T: Nullable>: Nullable;
+    /// This relation followed by one that reaches as `B` does.
+    type And<B: Reach>: Reach;
+}
+
+/// A relation that always finds a row (a NOT NULL foreign key).
+#[derive(Debug, Clone, Copy)]
+pub struct Always;
+
+/// A relation that may find no row.
+#[derive(Debug, Clone, Copy)]
+pub struct Maybe;
+
+impl Reach for Always {
+    type Read<T: Nullable> = T;
+    type And<B: Reach> = B;
+}
+
+impl Reach for Maybe {
+    type Read<T: Nullable> = T::OrNull;
+    type And<B: Reach> = Maybe;
+}
+
 /// A relation from rows of `From` to rows of `To`: a ForeignKey or OneToOneField handle
 /// (`post::author`), a ManyToManyField handle (`post::tags`), their reverse
 /// (`post::author.reverse()`, Django's `author.posts`), or a chain of them.
 pub trait Relation: Copy + Send + Sync + 'static {
     type From: Model;
     type To: Model;
+    /// Whether every `From` row finds a `To` row.
+    type Reach: Reach;
     /// The joins from `From`'s table to `To`'s.
     fn joins() -> Vec<Join>;
     /// Django's name of the relation in a lookup: the field's name (`author`, `tags`).
@@ -108,7 +140,7 @@ pub struct Path<R, G>(pub R, pub G);
 impl<R: Relation, G: Field<Model = R::To>> Field for Path<R, G> {
     type Model = R::From;
     type Value = G::Value;
-    type Stored = G::Stored;
+    type Stored = <R::Reach as Reach>::Read<G::Stored>;
     const NAME: &'static str = G::NAME;
     const COLUMN: &'static str = G::COLUMN;
     const DATETIME: bool = G::DATETIME;
@@ -126,6 +158,7 @@ impl<R: Relation, G: Field<Model = R::To>> Field for Path<R, G> {
 impl<R: Relation, S: Relation<From = R::To>> Relation for Path<R, S> {
     type From = R::From;
     type To = S::To;
+    type Reach = <R::Reach as Reach>::And<S::Reach>;
     fn joins() -> Vec<Join> {
         let mut joins = R::joins();
         joins.extend(S::joins());
@@ -153,6 +186,7 @@ pub struct Reverse<R>(pub R);
 impl<R: Relation> Relation for Reverse<R> {
     type From = R::To;
     type To = R::From;
+    type Reach = Maybe;
     fn lookup_name() -> String {
         R::reverse_lookup_name()
     }

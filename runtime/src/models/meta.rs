@@ -11,6 +11,9 @@ use super::ForeignKey;
 pub struct FieldInfo {
     /// The field's name (`author`).
     pub name: &'static str,
+    /// Django's attname: the field's value in `values()` (`author_id` for a foreign key, else
+    /// the name).
+    pub attname: &'static str,
     /// Its column (`author_id`).
     pub column: &'static str,
     pub primary_key: bool,
@@ -101,6 +104,16 @@ pub trait ToSql {
     fn null() -> Value;
 }
 
+/// A column's type as read across a relation that may find no row: `T` becomes `Option<T>`,
+/// and an `Option<T>` stays itself (no row and a NULL are the same `None`, as in Django).
+pub trait Nullable: FromSql + Send {
+    type OrNull: Nullable;
+}
+
+impl<T: FromSql + Send> Nullable for Option<T> {
+    type OrNull = Option<T>;
+}
+
 /// A Rust value read from a column.
 pub trait FromSql: Sized {
     fn from_sql(row: &QueryResult, index: usize) -> Result<Self, sea_orm::DbErr>;
@@ -117,6 +130,9 @@ macro_rules! plain_sql {
             fn null() -> Value {
                 Value::$variant(None)
             }
+        }
+        impl Nullable for $t {
+            type OrNull = Option<$t>;
         }
         impl FromSql for $t {
             fn from_sql(row: &QueryResult, index: usize) -> Result<Self, sea_orm::DbErr> {
@@ -156,6 +172,10 @@ impl ToSql for bool {
     }
 }
 
+impl Nullable for bool {
+    type OrNull = Option<bool>;
+}
+
 impl FromSql for bool {
     fn from_sql(row: &QueryResult, index: usize) -> Result<Self, sea_orm::DbErr> {
         row.try_get_by_index::<bool>(index)
@@ -174,6 +194,10 @@ impl ToSql for chrono::TimeDelta {
     fn null() -> Value {
         Value::BigInt(None)
     }
+}
+
+impl Nullable for chrono::TimeDelta {
+    type OrNull = Option<chrono::TimeDelta>;
 }
 
 impl FromSql for chrono::TimeDelta {
@@ -197,6 +221,9 @@ macro_rules! relation_sql {
             fn null() -> Value {
                 Value::BigInt(None)
             }
+        }
+        impl<T: Send + Sync> Nullable for $name<T> {
+            type OrNull = Option<$name<T>>;
         }
         impl<T> FromSql for $name<T> {
             fn from_sql(row: &QueryResult, index: usize) -> Result<Self, sea_orm::DbErr> {

@@ -34,6 +34,7 @@ pub mod paginator;
 pub mod query;
 pub mod relations;
 mod sql;
+pub mod values;
 
 pub use aggregates::{Avg, Count, Max, Min, Sum};
 pub use deferred::{Deferred, Deferring};
@@ -44,6 +45,7 @@ pub use paginator::{Page, Paginator};
 pub use query::{Instance, QueryError, QuerySet};
 pub use relations::{ManyRelated, Prefetched, prefetch_related_objects};
 pub use rjango_macros::model;
+pub use values::{Values, ValuesList, ValuesOf};
 
 /// `CHAR`/`VARCHAR(max_length)`: `#[field(max_length = ...)]` is required, as in Django.
 pub type CharField = String;
@@ -133,6 +135,15 @@ impl<T: Model> ForeignKey<T> {
         }
         let pk = query::pk_in::<T>(&[self.id]);
         Ok(Arc::new(QuerySet::<T>::new().get(pk).await?))
+    }
+
+    /// `get()` from the database `alias`, for a row read with `.using(alias)`.
+    pub async fn get_using(&self, alias: &str) -> query::Result<Arc<T>> {
+        if let Some(row) = &self.cached {
+            return Ok(Arc::clone(row));
+        }
+        let pk = query::pk_in::<T>(&[self.id]);
+        Ok(Arc::new(QuerySet::<T>::new().using(alias).get(pk).await?))
     }
 }
 

@@ -12,10 +12,11 @@ use super::Model;
 use super::aggregates::{AggregateExpr, Aggregates, Having};
 use super::deletion::{self, Deleted};
 use super::lookups::Term;
-use super::lookups::{Assignment, Field, Join, Lookup, LookupKind, Node, Operand, OrderBy, Q};
-use super::meta::{FromSql, is_unsaved, pk_column};
+use super::lookups::{Assignment, Join, Lookup, LookupKind, Node, Operand, OrderBy, Q};
+use super::meta::{is_unsaved, pk_column};
 use super::relations::ForeignKeyField;
 use super::sql::{Joins, Scope, Sql};
+use super::values::{Dicts, Tuples, Values, ValuesList, ValuesOf, json_of_value};
 use crate::db::transaction::{Executor, executor};
 use crate::db::{DbError, Dialect};
 
@@ -82,7 +83,7 @@ pub(crate) enum Columns<'a> {
     Rows,
     /// The model's columns, then one more: the key of the row a prefetch reads them for.
     Keyed(&'a (Vec<Join>, &'static str)),
-    /// These columns (`values_list`).
+    /// These columns (`values_list`, `values`), then the annotations, grouped by the columns.
     Values(&'a [(Vec<Join>, &'static str)]),
     /// Only the aggregates (`aggregate`).
     Aggregates(&'a [AggregateExpr]),
@@ -95,13 +96,13 @@ pub struct QuerySet<M> {
     alias: Option<String>,
     filter: Vec<Node>,
     /// `None`: the model's Meta.ordering. `Some(empty)`: unordered (`order_by()`).
-    ordering: Option<Vec<(Term, bool)>>,
+    pub(crate) ordering: Option<Vec<(Term, bool)>>,
     low: u64,
     high: Option<u64>,
     distinct: bool,
     for_update: bool,
     related: Vec<Related<M>>,
-    annotations: Vec<AggregateExpr>,
+    pub(crate) annotations: Vec<AggregateExpr>,
     having: Vec<(AggregateExpr, LookupKind, Value)>,
     _m: PhantomData<fn() -> M>,
 }
@@ -273,41 +274,38 @@ impl<M: Model> QuerySet<M> {
         Ok(A::read(row, 0)?)
     }
 
-    /// The values of the given fields for each row: one field gives its values
-    /// (`values_list("title", flat=True)`), a tuple of fields gives tuples.
-    pub async fn values_list<V: ValuesList<Model = M>>(&self, fields: V) -> Result<Vec<V::Output>> {
+    /// The values of the given fields for each row (Django's `values_list`): one field gives
+    /// its values (`flat=True`), a tuple of fields gives tuples. Run it with `.await`, or
+    /// group it first with [`ValuesOf::annotate`].
+    pub fn values_list<V: ValuesList<Model = M>>(&self, fields: V) -> ValuesOf<M, V, Tuples> {
         let _ = fields;
-        self.value_rows::<V>()
-            .await?
-            .iter()
-            .map(|row| V::read(row).map_err(QueryError::from))
-            .collect()
-    }
-
-    /// The rows of `V`'s columns, in the queryset's order: what `values_list` and `values` read.
-    async fn value_rows<V: ValuesList<Model = M>>(&self) -> Result<Vec<QueryResult>> {
-        let conn = self.connection().await?;
-        let columns = V::columns();
-        let ordering = self.effective_ordering();
-        let sql = self.select(&conn, Columns::Values(&columns), &ordering, None);
-        Ok(conn.fetch(&sql.text, sql.values).await?)
+        ValuesOf::new(self.clone())
     }
 
     /// Each row as a dictionary from the fields' lookup names to their values: Django's
     /// `values("title", "author__name")`, for JSON and templates that want no struct. Keys
-    /// across relations are Django's (`author__name`); a foreign key gives its id.
-    pub async fn values<V: Values<Model = M>>(
-        &self,
-        fields: V,
-    ) -> Result<Vec<serde_json::Map<String, serde_json::Value>>> {
+    /// across relations are Django's (`author__name`); a foreign key gives its id. Run it with
+    /// `.await`; `.annotate(...)` first makes it Django's GROUP BY idiom.
+    pub fn values<V: Values<Model = M>>(&self, fields: V) -> ValuesOf<M, V, Dicts> {
         let _ = fields;
-        let names = V::names();
-        self.value_rows::<V>()
-            .await?
-            .iter()
+        ValuesOf::new(self.clone())
+    }
+
+    /// Every column of each row as a dictionary: Django's `values()` with no fields, keyed by
+    /// each field's attname (`author_id` for a foreign key).
+    pub async fn values_all(&self) -> Result<Vec<serde_json::Map<String, serde_json::Value>>> {
+        let conn = self.connection().await?;
+        let ordering = self.effective_ordering();
+        let sql = self.select(&conn, Columns::Rows, &ordering, None);
+        let rows = conn.fetch(&sql.text, sql.values).await?;
+        rows.iter()
             .map(|row| {
-                let values = V::read_json(row)?;
-                Ok(names.iter().cloned().zip(values).collect())
+                let instance = M::from_row(row, 0)?;
+                M::FIELDS
+                    .iter()
+                    .zip(instance.values())
+                    .map(|(f, v)| Ok((f.attname.to_owned(), json_of_value(v)?)))
+                    .collect()
             })
             .collect()
     }
@@ -363,7 +361,7 @@ impl<M: Model> QuerySet<M> {
         }
         let aggregates: &[AggregateExpr] = match columns {
             Columns::Aggregates(a) => a,
-            Columns::Rows => &self.annotations,
+            Columns::Rows | Columns::Values(_) => &self.annotations,
             _ => &[],
         };
         paths.extend(aggregates.iter().map(|a| a.path.as_slice()));
@@ -452,11 +450,24 @@ impl<M: Model> QuerySet<M> {
                 }
             }
             Columns::Values(values) => {
-                for (i, (path, column)) in values.iter().enumerate() {
+                grouped.extend(values.iter().map(|(path, column)| (at(path), *column)));
+                for (i, (t, c)) in grouped.iter().enumerate() {
                     if i > 0 {
                         sql.push(", ");
                     }
-                    sql.column(at(path), column);
+                    sql.column(t, c);
+                }
+                for a in &self.annotations {
+                    sql.push(", ");
+                    sql.aggregate(at(&a.path), a);
+                }
+                // Django groups by what it orders by too, so each group keeps one order.
+                for (term, _) in ordering {
+                    if let Term::Column { path, column } = term
+                        && !grouped.contains(&(at(path), *column))
+                    {
+                        grouped.push((at(path), *column));
+                    }
                 }
             }
             Columns::Aggregates(aggregates) => {
@@ -473,9 +484,11 @@ impl<M: Model> QuerySet<M> {
         sql.quote(table);
         joins.write(&mut sql, table);
         self.where_clause(&mut sql, &joins);
-        let annotated = matches!(columns, Columns::Rows) && !self.annotations.is_empty();
+        let annotated =
+            matches!(columns, Columns::Rows | Columns::Values(_)) && !self.annotations.is_empty();
         if annotated {
-            // Django groups an annotated queryset by every selected column.
+            // Django groups an annotated queryset by every selected column: the model's, or
+            // those `values()` names.
             sql.push(" GROUP BY ");
             for (i, (t, c)) in grouped.iter().enumerate() {
                 if i > 0 {
@@ -932,93 +945,6 @@ impl<M: Model> Chunks<M> {
     }
 }
 
-/// What `values_list` reads: one field, or a tuple of fields.
-pub trait ValuesList {
-    type Model: Model;
-    type Output: Send;
-    fn columns() -> Vec<(Vec<Join>, &'static str)>;
-    fn read(row: &QueryResult) -> std::result::Result<Self::Output, sea_orm::DbErr>;
-}
-
-impl<G: Field> ValuesList for G {
-    type Model = G::Model;
-    type Output = G::Stored;
-    fn columns() -> Vec<(Vec<Join>, &'static str)> {
-        vec![(G::path(), G::COLUMN)]
-    }
-    fn read(row: &QueryResult) -> std::result::Result<G::Stored, sea_orm::DbErr> {
-        G::Stored::from_sql(row, 0)
-    }
-}
-
-macro_rules! values_tuple {
-    ($($g:ident $i:tt),+) => {
-        impl<M: Model, $($g: Field<Model = M>),+> ValuesList for ($($g,)+) {
-            type Model = M;
-            type Output = ($($g::Stored,)+);
-            fn columns() -> Vec<(Vec<Join>, &'static str)> {
-                vec![$(($g::path(), $g::COLUMN)),+]
-            }
-            fn read(row: &QueryResult) -> std::result::Result<Self::Output, sea_orm::DbErr> {
-                Ok(($($g::Stored::from_sql(row, $i)?,)+))
-            }
-        }
-        values_dict_tuple!($($g $i),+);
-    };
-}
-
-/// Fields `values()` reads into dictionaries: one field, or a tuple of them, whose values
-/// serialize to JSON.
-pub trait Values: ValuesList {
-    /// The keys: each field's lookup name.
-    fn names() -> Vec<String>;
-    /// The row's values, in the order of `names()`.
-    fn read_json(row: &QueryResult) -> Result<Vec<serde_json::Value>>;
-}
-
-/// A value as `values()` shows it.
-fn json_of<T: serde::Serialize>(value: T) -> Result<serde_json::Value> {
-    serde_json::to_value(value)
-        .map_err(|e| QueryError::Database(DbError::Query(format!("values(): {e}"))))
-}
-
-impl<G: Field> Values for G
-where
-    G::Stored: serde::Serialize,
-{
-    fn names() -> Vec<String> {
-        vec![G::lookup_name()]
-    }
-    fn read_json(row: &QueryResult) -> Result<Vec<serde_json::Value>> {
-        // Nullable even for a NOT NULL column: across a relation there may be no row (null).
-        Ok(vec![json_of(G::Stored::from_sql_nullable(row, 0)?)?])
-    }
-}
-
-macro_rules! values_dict_tuple {
-    ($($g:ident $i:tt),+) => {
-        impl<M: Model, $($g: Field<Model = M>),+> Values for ($($g,)+)
-        where
-            $($g::Stored: serde::Serialize),+
-        {
-            fn names() -> Vec<String> {
-                vec![$($g::lookup_name()),+]
-            }
-            fn read_json(row: &QueryResult) -> Result<Vec<serde_json::Value>> {
-                Ok(vec![$(json_of($g::Stored::from_sql_nullable(row, $i)?)?),+])
-            }
-        }
-    };
-}
-
-values_tuple!(A 0, B 1);
-values_tuple!(A 0, B 1, C 2);
-values_tuple!(A 0, B 1, C 2, D 3);
-values_tuple!(A 0, B 1, C 2, D 3, E 4);
-values_tuple!(A 0, B 1, C 2, D 3, E 4, F 5);
-values_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
-values_tuple!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
-
 /// Reads the related row of `R` selected at `offset` into the row's foreign key.
 fn attach<R: ForeignKeyField>(
     row: &QueryResult,
@@ -1222,23 +1148,24 @@ pub trait Instance: Model {
     /// Inserts a new instance (its auto key still 0) or updates a saved one; an update that
     /// finds no row inserts, as Django's save does.
     async fn save(&mut self) -> Result<()> {
-        let conn = executor(None).await?;
-        if is_unsaved(&self.pk()) || !update_row(&conn, self, None).await? {
-            insert(&conn, self).await?;
-        }
-        Ok(())
+        save_on(None, self).await
+    }
+
+    /// `save()` on the database `alias` (Django's `save(using=...)`). A plain struct does not
+    /// remember the database it was read from, so an instance read through `.using(alias)`
+    /// is saved back with `save_using(alias)`.
+    async fn save_using(&mut self, alias: &str) -> Result<()> {
+        save_on(Some(alias), self).await
     }
 
     /// Updates only the named fields (Django's `save(update_fields=[...])`).
     async fn save_fields(&mut self, fields: &[&str]) -> Result<()> {
-        let conn = executor(None).await?;
-        if !update_row(&conn, self, Some(fields)).await? {
-            return Err(QueryError::Database(DbError::Query(format!(
-                "{} has no row to update: save_fields() needs a saved instance",
-                Self::NAME
-            ))));
-        }
-        Ok(())
+        save_fields_on(None, self, fields).await
+    }
+
+    /// `save_fields()` on the database `alias`.
+    async fn save_fields_using(&mut self, alias: &str, fields: &[&str]) -> Result<()> {
+        save_fields_on(Some(alias), self, fields).await
     }
 
     /// Deletes this instance's row and what its `on_delete` rules say; returns Django's
@@ -1247,11 +1174,47 @@ pub trait Instance: Model {
         deletion::delete::<Self>(None, vec![pk_i64(&self.pk())]).await
     }
 
+    /// `delete()` on the database `alias` (Django's `delete(using=...)`).
+    async fn delete_using(&self, alias: &str) -> Result<Deleted> {
+        deletion::delete::<Self>(Some(alias), vec![pk_i64(&self.pk())]).await
+    }
+
     /// Reads this instance's row again.
     async fn refresh_from_db(&mut self) -> Result<()> {
         *self = QuerySet::new().get(this(self)).await?;
         Ok(())
     }
+
+    /// `refresh_from_db()` from the database `alias` (Django's `refresh_from_db(using=...)`).
+    async fn refresh_from_db_using(&mut self, alias: &str) -> Result<()> {
+        *self = QuerySet::new().using(alias).get(this(self)).await?;
+        Ok(())
+    }
+}
+
+/// Django's save: an UPDATE of a saved instance, an INSERT when it is new or has no row.
+async fn save_on<M: Model>(alias: Option<&str>, instance: &mut M) -> Result<()> {
+    let conn = executor(alias).await?;
+    if is_unsaved(&instance.pk()) || !update_row(&conn, instance, None).await? {
+        insert(&conn, instance).await?;
+    }
+    Ok(())
+}
+
+/// Django's save(update_fields=...): only an UPDATE, which must find the row.
+async fn save_fields_on<M: Model>(
+    alias: Option<&str>,
+    instance: &mut M,
+    fields: &[&str],
+) -> Result<()> {
+    let conn = executor(alias).await?;
+    if !update_row(&conn, instance, Some(fields)).await? {
+        return Err(QueryError::Database(DbError::Query(format!(
+            "{} has no row to update: save_fields() needs a saved instance",
+            M::NAME
+        ))));
+    }
+    Ok(())
 }
 
 /// The condition of exactly this instance's row: `pk = self.pk`.

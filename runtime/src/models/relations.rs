@@ -45,6 +45,8 @@ impl<T> IntoPk<T> for i64 {
 /// Django's many-to-many related manager: `post.tags()` (and `tag.posts()` the other way).
 pub struct ManyRelated<R> {
     owner: i64,
+    /// The database of the join rows (`using`): `None` is `default`.
+    alias: Option<String>,
     _r: PhantomData<fn() -> R>,
 }
 
@@ -62,8 +64,16 @@ impl<R: ManyToMany> ManyRelated<R> {
     pub fn new(owner: &R::From) -> Self {
         ManyRelated {
             owner: pk_i64(&owner.pk()),
+            alias: None,
             _r: PhantomData,
         }
+    }
+
+    /// The same manager on the database `alias`: an instance read with `.using(alias)` keeps
+    /// its relations there (Django's related managers follow the instance's database).
+    pub fn using(mut self, alias: &str) -> Self {
+        self.alias = Some(alias.to_owned());
+        self
     }
 
     fn through() -> Through {
@@ -80,7 +90,11 @@ impl<R: ManyToMany> ManyRelated<R> {
     /// The related rows (`post.tags.all()`), as a queryset to filter further.
     pub fn all(&self) -> QuerySet<R::To> {
         let t = Self::through();
-        QuerySet::new().filter(Q::new(Node::Lookup(Lookup {
+        let qs = match &self.alias {
+            Some(alias) => QuerySet::new().using(alias),
+            None => QuerySet::new(),
+        };
+        qs.filter(Q::new(Node::Lookup(Lookup {
             path: vec![t.to_owner],
             column: t.own,
             nullable: false,
@@ -109,7 +123,7 @@ impl<R: ManyToMany> ManyRelated<R> {
 
     /// Relates these rows too; rows already related are left as they are (`add`).
     pub async fn add<P: IntoPk<R::To>>(&self, rows: impl IntoIterator<Item = P>) -> Result<()> {
-        let conn = executor(None).await?;
+        let conn = executor(self.alias.as_deref()).await?;
         let t = Self::through();
         let current = self.current(&conn, &t).await?;
         let mut new: Vec<i64> = rows
@@ -166,7 +180,7 @@ impl<R: ManyToMany> ManyRelated<R> {
 
     /// Unrelates these rows (the rows themselves stay) (`remove`).
     pub async fn remove<P: IntoPk<R::To>>(&self, rows: impl IntoIterator<Item = P>) -> Result<()> {
-        let conn = executor(None).await?;
+        let conn = executor(self.alias.as_deref()).await?;
         let pks: Vec<i64> = rows.into_iter().map(IntoPk::into_pk).collect();
         self.delete_pairs(&conn, &Self::through(), Some(&pks))
             .await
@@ -175,7 +189,7 @@ impl<R: ManyToMany> ManyRelated<R> {
 
     /// Unrelates every row (`clear`).
     pub async fn clear(&self) -> Result<()> {
-        let conn = executor(None).await?;
+        let conn = executor(self.alias.as_deref()).await?;
         self.delete_pairs(&conn, &Self::through(), None)
             .await
             .map(drop)
@@ -185,8 +199,12 @@ impl<R: ManyToMany> ManyRelated<R> {
     /// block (`set`).
     pub async fn set<P: IntoPk<R::To>>(&self, rows: impl IntoIterator<Item = P>) -> Result<()> {
         let wanted: HashSet<i64> = rows.into_iter().map(IntoPk::into_pk).collect();
-        crate::db::transaction::atomic(|| async {
-            let conn = executor(None).await?;
+        let atomicity = crate::db::transaction::Atomicity {
+            using: self.alias.clone(),
+            ..Default::default()
+        };
+        crate::db::transaction::atomic_with(atomicity, || async {
+            let conn = executor(self.alias.as_deref()).await?;
             let t = Self::through();
             let current = self.current(&conn, &t).await?;
             let mut gone: Vec<i64> = current.difference(&wanted).copied().collect();

@@ -132,6 +132,61 @@ fn aggregate_and_annotate() {
                     (0, None, None)
                 ]
             );
+
+            // values(...).annotate(...): Django's GROUP BY idiom, one row per distinct value.
+            // Post's Meta.ordering (-views) is left out, as Django leaves it out, or each post
+            // would be a group of its own.
+            let per_author: Vec<(i64, i64, Option<i64>)> = Post::objects()
+                .values_list(post::author)
+                .annotate((Count(post::id), Sum(post::views)))
+                .order_by([post::author.asc()])
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|(author, (n, views)): (ForeignKey<Author>, _)| (author.id, n, views))
+                .collect();
+            assert_eq!(
+                per_author,
+                [(ada.id, 3, Some(45)), (grace.id, 1, Some(20))],
+                "{dialect:?}"
+            );
+            // As dictionaries: Django's default names (`id__count`), or the name given;
+            // filtered by the aggregate (HAVING) and ordered by it.
+            let n = Count(post::id).named("n");
+            let rows = Post::objects()
+                .values((post::author.then(author::name),))
+                .annotate((n, Max(post::views)))
+                .filter(n.gte(1))
+                .order_by([n.desc()])
+                .await
+                .unwrap();
+            assert_eq!(
+                serde_json::Value::Array(rows.into_iter().map(serde_json::Value::Object).collect()),
+                serde_json::json!([
+                    { "author__name": "Ada", "n": 3, "views__max": 30 },
+                    { "author__name": "Grace", "n": 1, "views__max": 20 },
+                ])
+            );
+            let busy: Vec<String> = Author::objects()
+                .values_list(author::name)
+                .annotate(Count(posts))
+                .filter(Count(posts).gt(1))
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|(name, _)| name)
+                .collect();
+            assert_eq!(busy, ["Ada"], "HAVING on the grouped rows");
+            let keys: Vec<String> = Author::objects()
+                .filter(author::name.eq("Linus"))
+                .values(author::name)
+                .annotate(Count(posts))
+                .await
+                .unwrap()[0]
+                .keys()
+                .cloned()
+                .collect();
+            assert_eq!(keys, ["name", "posts__count"], "Django's default alias");
         })
         .await;
         println!("aggregation ran on {ran:?}");

@@ -3,6 +3,7 @@
 //! MariaDB, including where Django's answer differs between them.
 
 mod aggregation;
+mod databases;
 #[path = "../db/mod.rs"]
 mod db;
 mod deletion;
@@ -246,6 +247,33 @@ mod m0001_music {
     }
 }
 
+/// A fresh database of `dialect` with the test models' tables (None when its server is not
+/// configured, with a notice).
+async fn migrated(dialect: Dialect) -> Option<TestDb> {
+    let db = TestDb::open(dialect).await?;
+    let migrations = vec![
+        m0001::migration("blog", "0001_initial"),
+        m0001_music::migration("music", "0001_initial"),
+    ];
+    rjango::db::migrations::recorder::ensure_table(&db.conn)
+        .await
+        .unwrap();
+    let mut executor = Executor::new(&migrations, Default::default()).unwrap();
+    for step in executor.plan(&Target::All) {
+        executor.run(&db.conn, &step, false).await.unwrap();
+    }
+    Some(db)
+}
+
+/// Registers a pool on `db` under `alias`.
+async fn register(alias: &str, db: &TestDb) {
+    connections::add(
+        Connection::open_pool(alias, &db.url, 4, std::time::Duration::from_secs(10))
+            .await
+            .unwrap(),
+    );
+}
+
 /// A migrated database of each dialect, its pool registered under a unique alias that stands
 /// for `default` while `body` runs.
 async fn on_each_database<F, Fut>(test: &str, body: F) -> Vec<Dialect>
@@ -255,26 +283,11 @@ where
 {
     let mut ran = Vec::new();
     for dialect in DIALECTS {
-        let Some(db) = TestDb::open(dialect).await else {
+        let Some(db) = migrated(dialect).await else {
             continue;
         };
-        let migrations = vec![
-            m0001::migration("blog", "0001_initial"),
-            m0001_music::migration("music", "0001_initial"),
-        ];
-        rjango::db::migrations::recorder::ensure_table(&db.conn)
-            .await
-            .unwrap();
-        let mut executor = Executor::new(&migrations, Default::default()).unwrap();
-        for step in executor.plan(&Target::All) {
-            executor.run(&db.conn, &step, false).await.unwrap();
-        }
         let alias = format!("{test}_{}", dialect.vendor());
-        connections::add(
-            Connection::open_pool(&alias, &db.url, 4, std::time::Duration::from_secs(10))
-                .await
-                .unwrap(),
-        );
+        register(&alias, &db).await;
         connections::with_default(&alias, body(dialect)).await;
         ran.push(dialect);
     }

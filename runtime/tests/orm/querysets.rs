@@ -92,6 +92,58 @@ fn more_queryset_methods() {
                 serde_json::json!({ "name": "Nobody", "posts__title": null }),
                 "no related row reads as null, as in Django"
             );
+            // values() with no fields: every column, keyed by attname (`author_id`).
+            let all = Post::objects()
+                .filter(post::title.eq("p01"))
+                .values_all()
+                .await
+                .unwrap();
+            let row = &all[0];
+            assert_eq!(
+                row.keys().cloned().collect::<Vec<_>>(),
+                [
+                    "id",
+                    "author_id",
+                    "title",
+                    "body",
+                    "views",
+                    "likes",
+                    "published",
+                    "created"
+                ]
+            );
+            assert_eq!(row["author_id"], serde_json::json!(ada.id));
+            assert_eq!(row["title"], "p01");
+            assert_eq!(row["published"], serde_json::Value::Null);
+            // The same JSON as values(fields) gives for the same columns.
+            let picked = Post::objects()
+                .filter(post::title.eq("p01"))
+                .values((post::created, post::views))
+                .await
+                .unwrap();
+            assert_eq!(picked[0]["created"], row["created"]);
+            assert_eq!(picked[0]["views"], row["views"]);
+
+            // values_list across a relation that may find no row reads Options (a NOT NULL
+            // foreign key reads plain values: `who` above is a Vec<String>).
+            let titles: Vec<(String, Option<String>)> = Author::objects()
+                .filter(author::name.eq("Nobody") | author::name.eq("Ada"))
+                .order_by([
+                    author::name.desc(),
+                    post::author.reverse().then(post::views).asc(),
+                ])
+                .slice(..2)
+                .values_list((author::name, post::author.reverse().then(post::title)))
+                .await
+                .unwrap();
+            assert_eq!(
+                titles,
+                [
+                    ("Nobody".to_owned(), None),
+                    ("Ada".to_owned(), Some("p01".to_owned()))
+                ],
+                "no related row reads as None, as in Django"
+            );
             let one = Post::objects()
                 .filter(post::title.eq("p03"))
                 .values(post::published)
