@@ -198,6 +198,7 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
         let pk = c.state.primary_key;
         let auto = c.state.field_type.is_auto();
         let (auto_now, auto_now_add) = c.state.field_type.auto_now();
+        let duration = matches!(c.state.field_type, FieldType::DurationField);
         let attname = match c.state.field_type {
             FieldType::ForeignKey { .. } | FieldType::OneToOneField { .. } => format!("{name}_id"),
             _ => name.to_string(),
@@ -211,6 +212,7 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
                 auto: #auto,
                 auto_now: #auto_now,
                 auto_now_add: #auto_now_add,
+                duration: #duration,
             }
         }
     });
@@ -315,6 +317,7 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
                     | FieldType::DateTimeField { .. }
                     | FieldType::TimeField { .. }
                     | FieldType::UUIDField
+                    | FieldType::DurationField
             );
         let date = matches!(
             ft,

@@ -251,6 +251,9 @@ pub trait DateTimeLookups: Field {}
 #[derive(Debug, Clone, PartialEq)]
 pub enum Operand {
     Value(Value),
+    /// A DurationField's value, in microseconds: a number outside PostgreSQL, an `interval`
+    /// there (Django keeps durations the same way).
+    Duration(Option<i64>),
     Column(&'static str),
     Binary(Box<Operand>, char, Box<Operand>),
 }
@@ -289,6 +292,12 @@ value_for! {
     uuid::Uuid: uuid::Uuid;
     serde_json::Value: serde_json::Value;
     Vec<u8>: Vec<u8>, &[u8];
+}
+
+impl<F> ValueFor<chrono::TimeDelta, F> for chrono::TimeDelta {
+    fn operand(self) -> Operand {
+        Operand::Duration(self.num_microseconds())
+    }
 }
 
 impl<F> ValueFor<String, F> for &&str {

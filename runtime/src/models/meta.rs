@@ -23,6 +23,8 @@ pub struct FieldInfo {
     pub auto_now: bool,
     /// `auto_now_add`: set to now when the row is created.
     pub auto_now_add: bool,
+    /// A DurationField: microseconds, written as an `interval` on PostgreSQL.
+    pub duration: bool,
 }
 
 /// A declared model. Implemented by `#[model]`; the methods are what querysets and instances
@@ -185,8 +187,9 @@ impl FromSql for bool {
     }
 }
 
-/// A DurationField as Django keeps it outside PostgreSQL: a count of microseconds.
-/// (PostgreSQL's `interval` column does not read or write through the ORM yet.)
+/// A DurationField as Django keeps it: a count of microseconds outside PostgreSQL, an
+/// `interval` there. Written as microseconds (the SQL turns them into an interval on
+/// PostgreSQL, see `Sql::duration`); read from either.
 impl ToSql for chrono::TimeDelta {
     fn to_sql(&self) -> Value {
         Value::BigInt(self.num_microseconds())
@@ -202,10 +205,24 @@ impl Nullable for chrono::TimeDelta {
 
 impl FromSql for chrono::TimeDelta {
     fn from_sql(row: &QueryResult, index: usize) -> Result<Self, sea_orm::DbErr> {
-        row.try_get_by_index::<i64>(index)
-            .map(chrono::TimeDelta::microseconds)
+        Self::from_sql_nullable(row, index)?.ok_or_else(|| {
+            sea_orm::DbErr::Type(format!(
+                "column {index}: NULL where a duration was expected"
+            ))
+        })
     }
     fn from_sql_nullable(row: &QueryResult, index: usize) -> Result<Option<Self>, sea_orm::DbErr> {
+        if let Some(pg) = row.try_as_pg_row() {
+            use sqlx::Row;
+            let interval: Option<sqlx::postgres::types::PgInterval> = pg
+                .try_get(index)
+                .map_err(|e| sea_orm::DbErr::Type(format!("column {index}: {e}")))?;
+            return Ok(interval.map(|i| {
+                // As psycopg reads an interval into a timedelta: a month is 30 days.
+                let days = i64::from(i.months) * 30 + i64::from(i.days);
+                chrono::TimeDelta::days(days) + chrono::TimeDelta::microseconds(i.microseconds)
+            }));
+        }
         Ok(row
             .try_get_by_index::<Option<i64>>(index)?
             .map(chrono::TimeDelta::microseconds))

@@ -1058,7 +1058,7 @@ async fn insert_many<M: Model>(conn: &Executor, instances: &mut [M]) -> Result<(
     for (n, instance) in instances.iter().enumerate() {
         sql.push(if n == 0 { "(" } else { ", (" });
         let mut first_value = true;
-        for (i, v) in instance.values().into_iter().enumerate() {
+        for (i, (f, v)) in M::FIELDS.iter().zip(instance.values()).enumerate() {
             if Some(i) == auto_pk {
                 continue;
             }
@@ -1066,7 +1066,7 @@ async fn insert_many<M: Model>(conn: &Executor, instances: &mut [M]) -> Result<(
                 sql.push(", ");
             }
             first_value = false;
-            sql.param(v);
+            sql.field_value(f, v);
         }
         sql.push(")");
     }
@@ -1126,7 +1126,7 @@ pub(crate) async fn update_row<M: Model>(
         first = false;
         sql.quote(f.column);
         sql.push(" = ");
-        sql.param(v);
+        sql.field_value(f, v);
     }
     let Some((pk_col, pk_val)) = pk else {
         return Ok(false);

@@ -7,6 +7,7 @@
 
 use sea_orm::Value;
 
+use super::FieldInfo;
 use super::aggregates::{AggregateExpr, Cast, Function};
 use super::lookups::{Join, Lookup, LookupKind, Node, Operand, Transform};
 use crate::db::Dialect;
@@ -58,6 +59,25 @@ impl Sql {
         }
     }
 
+    /// A DurationField's value: microseconds, which PostgreSQL turns into its `interval`.
+    pub fn duration(&mut self, microseconds: Option<i64>) {
+        if self.dialect == Dialect::Postgres {
+            self.push("(");
+            self.param(Value::BigInt(microseconds));
+            self.push(" * INTERVAL '1 microsecond')");
+        } else {
+            self.param(Value::BigInt(microseconds));
+        }
+    }
+
+    /// The value of the column `field` in an INSERT or UPDATE.
+    pub fn field_value(&mut self, field: &FieldInfo, value: Value) {
+        match value {
+            Value::BigInt(us) if field.duration => self.duration(us),
+            v => self.param(v),
+        }
+    }
+
     /// ` IN ($1, $2, ...)` of integer keys.
     pub fn in_keys(&mut self, keys: &[i64]) {
         self.push(" IN (");
@@ -80,6 +100,7 @@ impl Sql {
     pub fn operand(&mut self, table: &str, operand: &Operand) {
         match operand {
             Operand::Value(v) => self.param(v.clone()),
+            Operand::Duration(us) => self.duration(*us),
             Operand::Column(c) => self.column(table, c),
             Operand::Binary(l, op, r) => {
                 self.push("(");

@@ -70,6 +70,16 @@ mod blog {
             pub owner: CharField,
             pub balance: IntegerField,
         }
+
+        /// A DurationField: microseconds on SQLite and MariaDB, `interval` on PostgreSQL.
+        #[model(ordering = ["length"])]
+        #[derive(Debug, Clone)]
+        pub struct Talk {
+            #[field(max_length = 100)]
+            pub title: CharField,
+            pub length: DurationField,
+            pub pause: Option<DurationField>,
+        }
     }
 }
 
@@ -117,11 +127,21 @@ mod m0001 {
                     ("balance", IntegerField),
                 ],
             },
+            CreateModel {
+                name: "Talk",
+                fields: [
+                    ("id", BigAutoField { primary_key: true }),
+                    ("title", CharField { max_length: 100 }),
+                    ("length", DurationField),
+                    ("pause", DurationField { null: true }),
+                ],
+                options: Options { ordering: ["length"] },
+            },
         ],
     }
 }
 
-use blog::models::{Account, Author, Counter, Post, account, author, counter, post};
+use blog::models::{Account, Author, Counter, Post, Talk, account, author, counter, post, talk};
 
 mod music {
     //! The on_delete rules, after Django's own example (Artist, Album, Song with RESTRICT).

@@ -413,3 +413,104 @@ fn more_queryset_methods() {
         println!("more queryset methods ran on {ran:?}");
     });
 }
+
+#[test]
+fn durations() {
+    use chrono::TimeDelta;
+    use rjango::models::{F, Max};
+    rjango::__private::block_on(async {
+        let ran = on_each_database("durations", |dialect| async move {
+            let talk = |title: &str, length: TimeDelta, pause: Option<TimeDelta>| Talk {
+                id: 0,
+                title: title.into(),
+                length,
+                pause,
+            };
+            let long = TimeDelta::hours(1) + TimeDelta::microseconds(250);
+            let mut keynote = Talk::objects()
+                .create(talk("keynote", long, Some(TimeDelta::minutes(5))))
+                .await
+                .unwrap();
+            Talk::objects()
+                .bulk_create(vec![
+                    talk("lightning", TimeDelta::minutes(5), None),
+                    talk("workshop", TimeDelta::days(2) + TimeDelta::seconds(1), None),
+                ])
+                .await
+                .unwrap();
+            // Read back to the microsecond, ordered by the duration (Meta.ordering).
+            let all = Talk::objects().all().await.unwrap();
+            let read: Vec<(String, TimeDelta, Option<TimeDelta>)> = all
+                .into_iter()
+                .map(|t| (t.title, t.length, t.pause))
+                .collect();
+            assert_eq!(
+                read,
+                [
+                    ("lightning".to_owned(), TimeDelta::minutes(5), None),
+                    ("keynote".to_owned(), long, Some(TimeDelta::minutes(5))),
+                    (
+                        "workshop".to_owned(),
+                        TimeDelta::days(2) + TimeDelta::seconds(1),
+                        None
+                    ),
+                ],
+                "{dialect:?}"
+            );
+            // Lookups compare durations; F compares two duration columns.
+            let longer: Vec<String> = Talk::objects()
+                .filter(talk::length.gt(TimeDelta::minutes(30)))
+                .values_list(talk::title)
+                .await
+                .unwrap();
+            assert_eq!(longer, ["keynote", "workshop"]);
+            let paused_as_long: Vec<String> = Talk::objects()
+                .filter(talk::length.eq(F(talk::pause)))
+                .values_list(talk::title)
+                .await
+                .unwrap();
+            assert!(paused_as_long.is_empty());
+            assert_eq!(
+                Talk::objects()
+                    .filter(talk::pause.isnull(true))
+                    .count()
+                    .await
+                    .unwrap(),
+                2
+            );
+            // save() updates it, update() sets it, with F arithmetic.
+            keynote.length = TimeDelta::minutes(45);
+            keynote.save().await.unwrap();
+            Talk::objects()
+                .filter(talk::title.eq("lightning"))
+                .update([talk::length.set(F(talk::length) + TimeDelta::seconds(30))])
+                .await
+                .unwrap();
+            let lengths: Vec<TimeDelta> = Talk::objects().values_list(talk::length).await.unwrap();
+            assert_eq!(
+                lengths,
+                [
+                    TimeDelta::minutes(5) + TimeDelta::seconds(30),
+                    TimeDelta::minutes(45),
+                    TimeDelta::days(2) + TimeDelta::seconds(1)
+                ]
+            );
+            assert_eq!(
+                Talk::objects().aggregate(Max(talk::length)).await.unwrap(),
+                Some(TimeDelta::days(2) + TimeDelta::seconds(1))
+            );
+            let row = &Talk::objects()
+                .filter(talk::title.eq("keynote"))
+                .values_all()
+                .await
+                .unwrap()[0];
+            assert_eq!(
+                row["length"],
+                serde_json::json!(45 * 60 * 1_000_000i64),
+                "microseconds"
+            );
+        })
+        .await;
+        println!("durations ran on {ran:?}");
+    });
+}
