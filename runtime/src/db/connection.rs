@@ -53,6 +53,9 @@ pub struct Connection {
     /// connection that migrates).
     pool_size: u32,
     acquire_timeout: std::time::Duration,
+    /// `INSERT ... RETURNING` works: PostgreSQL, SQLite, MariaDB 10.5+ (not MySQL). Where it
+    /// does, `bulk_create` gives every row its key, as Django's does.
+    pub can_return_rows: bool,
 }
 
 impl fmt::Debug for Connection {
@@ -155,6 +158,10 @@ impl Connection {
                 url: display_url.clone(),
                 message: short_error(&e.to_string()),
             })?;
+        let can_return_rows = match dialect {
+            Dialect::Mysql => mariadb_returning(&db).await,
+            _ => true,
+        };
         Ok(Connection {
             alias: alias.to_owned(),
             dialect,
@@ -162,6 +169,7 @@ impl Connection {
             db,
             pool_size: size,
             acquire_timeout,
+            can_return_rows,
         })
     }
 
@@ -296,5 +304,51 @@ mod tests {
         );
         assert_eq!(super::redact("mysql://root@h/db"), "mysql://root@h/db");
         assert_eq!(super::redact("sqlite:///tmp/x.db"), "sqlite:///tmp/x.db");
+    }
+}
+
+/// Whether a MySQL-protocol server is MariaDB 10.5 or later, whose INSERT has RETURNING
+/// (Django's `can_return_rows_from_bulk_insert`). MySQL's has none.
+async fn mariadb_returning(db: &DatabaseConnection) -> bool {
+    let version = db
+        .query_one_raw(Statement::from_string(
+            DbBackend::MySql,
+            "SELECT VERSION()".to_owned(),
+        ))
+        .await
+        .ok()
+        .flatten()
+        .and_then(|row| row.try_get_by_index::<String>(0).ok())
+        .unwrap_or_default();
+    mariadb_at_least(&version, (10, 5))
+}
+
+/// `10.11.19-MariaDB-0+deb12u1` is MariaDB 10.11: at least `min`.
+fn mariadb_at_least(version: &str, min: (u32, u32)) -> bool {
+    if !version.contains("MariaDB") {
+        return false;
+    }
+    let mut parts = version
+        .split(['.', '-'])
+        .map(|p| p.parse::<u32>().unwrap_or(0));
+    let major = parts.next().unwrap_or(0);
+    let minor = parts.next().unwrap_or(0);
+    (major, minor) >= min
+}
+
+#[cfg(test)]
+mod returning_tests {
+    use super::mariadb_at_least;
+
+    #[test]
+    fn mariadb_has_returning_from_10_5() {
+        assert!(mariadb_at_least("10.11.19-MariaDB-0+deb12u1", (10, 5)));
+        assert!(mariadb_at_least("10.5.0-MariaDB", (10, 5)));
+        assert!(mariadb_at_least("11.4.2-MariaDB-log", (10, 5)));
+        assert!(!mariadb_at_least("10.4.30-MariaDB", (10, 5)));
+        assert!(
+            !mariadb_at_least("8.0.36", (10, 5)),
+            "MySQL has no RETURNING"
+        );
     }
 }

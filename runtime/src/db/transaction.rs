@@ -33,6 +33,7 @@ type Callback = Box<dyn FnOnce() + Send>;
 struct Atomic {
     alias: String,
     dialect: Dialect,
+    can_return_rows: bool,
     tx: DatabaseTransaction,
     /// Savepoints opened so far (for unique names) and the ones open now.
     state: Mutex<Nesting>,
@@ -75,6 +76,14 @@ impl Executor {
         match self {
             Executor::Pool(c) => c.dialect,
             Executor::Atomic(a) => a.0.dialect,
+        }
+    }
+
+    /// `INSERT ... RETURNING` works here ([`Connection::can_return_rows`]).
+    pub fn can_return_rows(&self) -> bool {
+        match self {
+            Executor::Pool(c) => c.can_return_rows,
+            Executor::Atomic(a) => a.0.can_return_rows,
         }
     }
 
@@ -180,6 +189,7 @@ where
     let atomic = Arc::new(Atomic {
         alias,
         dialect: conn.dialect,
+        can_return_rows: conn.can_return_rows,
         tx,
         state: Mutex::new(Nesting::default()),
     });

@@ -1074,26 +1074,24 @@ async fn insert_many<M: Model>(conn: &Executor, instances: &mut [M]) -> Result<(
         conn.run(&sql.text, sql.values).await?;
         return Ok(());
     };
-    match conn.dialect() {
-        Dialect::Mysql => {
-            let id = conn.run(&sql.text, sql.values).await?.last_insert_id() as i64;
-            if let [one] = instances {
-                one.set_pk(id);
-            }
+    if !conn.can_return_rows() {
+        // MySQL: the first key of the INSERT, which is one row's key only.
+        let id = conn.run(&sql.text, sql.values).await?.last_insert_id() as i64;
+        if let [one] = instances {
+            one.set_pk(id);
         }
-        _ => {
-            sql.push(" RETURNING ");
-            sql.quote(M::FIELDS[pk].column);
-            let rows = conn.fetch(&sql.text, sql.values).await?;
-            if rows.len() != instances.len() {
-                return Err(QueryError::Database(DbError::Query(
-                    "INSERT returned no key".into(),
-                )));
-            }
-            for (instance, row) in instances.iter_mut().zip(&rows) {
-                instance.set_pk(read_i64(row, 0)?);
-            }
-        }
+        return Ok(());
+    }
+    sql.push(" RETURNING ");
+    sql.quote(M::FIELDS[pk].column);
+    let rows = conn.fetch(&sql.text, sql.values).await?;
+    if rows.len() != instances.len() {
+        return Err(QueryError::Database(DbError::Query(
+            "INSERT returned no key".into(),
+        )));
+    }
+    for (instance, row) in instances.iter_mut().zip(&rows) {
+        instance.set_pk(read_i64(row, 0)?);
     }
     Ok(())
 }
