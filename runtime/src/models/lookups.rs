@@ -254,6 +254,12 @@ pub enum Operand {
     /// A DurationField's value, in microseconds: a number outside PostgreSQL, an `interval`
     /// there (Django keeps durations the same way).
     Duration(Option<i64>),
+    /// `CASE WHEN key = k1 THEN v1 ... END`: each row's own value, by its primary key
+    /// (`bulk_update`).
+    ByKey {
+        key: &'static str,
+        values: Vec<(Value, Operand)>,
+    },
     Column(&'static str),
     Binary(Box<Operand>, char, Box<Operand>),
 }
@@ -537,6 +543,16 @@ pub struct Assignment<M> {
     pub(crate) column: &'static str,
     pub(crate) value: Operand,
     _m: PhantomData<fn() -> M>,
+}
+
+impl<M> Assignment<M> {
+    pub(crate) fn new(column: &'static str, value: Operand) -> Self {
+        Assignment {
+            column,
+            value,
+            _m: PhantomData,
+        }
+    }
 }
 
 /// The lookups of every field. Each one that needs a kind of column says so in its bounds.

@@ -72,10 +72,7 @@ impl Sql {
 
     /// The value of the column `field` in an INSERT or UPDATE.
     pub fn field_value(&mut self, field: &FieldInfo, value: Value) {
-        match value {
-            Value::BigInt(us) if field.duration => self.duration(us),
-            v => self.param(v),
-        }
+        self.operand("", &field_operand(field, value));
     }
 
     /// ` IN ($1, $2, ...)` of integer keys.
@@ -101,6 +98,18 @@ impl Sql {
         match operand {
             Operand::Value(v) => self.param(v.clone()),
             Operand::Duration(us) => self.duration(*us),
+            Operand::ByKey { key, values } => {
+                self.push("CASE");
+                for (k, v) in values {
+                    self.push(" WHEN ");
+                    self.column(table, key);
+                    self.push(" = ");
+                    self.param(k.clone());
+                    self.push(" THEN ");
+                    self.operand(table, v);
+                }
+                self.push(" END");
+            }
             Operand::Column(c) => self.column(table, c),
             Operand::Binary(l, op, r) => {
                 self.push("(");
@@ -548,6 +557,15 @@ impl Joins {
             sql.column(&e.alias, last.to_column);
             sql.push(")");
         }
+    }
+}
+
+/// A column's value as an operand: a DurationField's stays a duration (an interval on
+/// PostgreSQL).
+pub fn field_operand(field: &FieldInfo, value: Value) -> Operand {
+    match value {
+        Value::BigInt(us) if field.duration => Operand::Duration(us),
+        v => Operand::Value(v),
     }
 }
 

@@ -517,3 +517,128 @@ fn durations() {
         println!("durations ran on {ran:?}");
     });
 }
+
+#[test]
+fn bulk_update_writes_each_rows_own_values() {
+    use chrono::TimeDelta;
+    use rjango::db::count_queries;
+    rjango::__private::block_on(async {
+        let ran = on_each_database("bulkupd", |dialect| async move {
+            let ada = Author::objects().create(author_named("Ada")).await.unwrap();
+            let mut posts = Post::objects()
+                .bulk_create(
+                    (1..=5)
+                        .map(|i| new_post(&ada, &format!("p{i}"), i))
+                        .collect(),
+                )
+                .await
+                .unwrap();
+            for p in &mut posts {
+                p.views *= 10;
+                p.title = format!("{}!", p.title);
+                p.body = "not written".into();
+            }
+            let (updated, queries) = count_queries(async {
+                Post::objects()
+                    .bulk_update(&posts, &["views", "title"])
+                    .await
+                    .unwrap()
+            })
+            .await;
+            assert_eq!(updated, 5, "{dialect:?}");
+            assert_eq!(
+                queries.iter().filter(|q| q.starts_with("UPDATE")).count(),
+                1,
+                "{queries:?}"
+            );
+            let rows: Vec<(String, i32, String)> = Post::objects()
+                .order_by([post::views.asc()])
+                .values_list((post::title, post::views, post::body))
+                .await
+                .unwrap();
+            assert_eq!(
+                rows,
+                (1..=5)
+                    .map(|i| (format!("p{i}!"), i * 10, String::new()))
+                    .collect::<Vec<_>>(),
+                "only the named fields are written"
+            );
+
+            // The queryset's filters still apply: rows they leave out keep their values.
+            for p in &mut posts {
+                p.likes = 7;
+            }
+            let updated = Post::objects()
+                .filter(post::views.lte(20))
+                .bulk_update(&posts, &["likes"])
+                .await
+                .unwrap();
+            assert_eq!(updated, 2);
+            assert_eq!(
+                Post::objects()
+                    .filter(post::likes.eq(7))
+                    .count()
+                    .await
+                    .unwrap(),
+                2
+            );
+
+            // Durations too (an interval on PostgreSQL).
+            let mut talks = Talk::objects()
+                .bulk_create(
+                    (1..=3)
+                        .map(|i| Talk {
+                            id: 0,
+                            title: format!("t{i}"),
+                            length: TimeDelta::minutes(i),
+                            pause: None,
+                        })
+                        .collect(),
+                )
+                .await
+                .unwrap();
+            for t in &mut talks {
+                t.length = t.length * 2;
+                t.pause = Some(TimeDelta::seconds(1));
+            }
+            Talk::objects()
+                .bulk_update(&talks, &["length", "pause"])
+                .await
+                .unwrap();
+            let lengths: Vec<(TimeDelta, Option<TimeDelta>)> = Talk::objects()
+                .values_list((talk::length, talk::pause))
+                .await
+                .unwrap();
+            assert_eq!(
+                lengths,
+                (1..=3)
+                    .map(|i| (TimeDelta::minutes(2 * i), Some(TimeDelta::seconds(1))))
+                    .collect::<Vec<_>>()
+            );
+
+            // Django's refusals, with nothing written.
+            let refused = |e: QueryError| e.to_string();
+            let qs = Post::objects();
+            assert_eq!(
+                refused(qs.bulk_update(&posts, &[]).await.unwrap_err()),
+                "bulk_update() needs the names of the fields to update"
+            );
+            assert_eq!(
+                refused(qs.bulk_update(&posts, &["id"]).await.unwrap_err()),
+                "bulk_update() cannot be used with primary key fields"
+            );
+            assert!(
+                refused(qs.bulk_update(&posts, &["viewz"]).await.unwrap_err())
+                    .contains("Post has no field named 'viewz'")
+            );
+            let unsaved = vec![new_post(&ada, "new", 1)];
+            assert_eq!(
+                refused(qs.bulk_update(&unsaved, &["views"]).await.unwrap_err()),
+                "All bulk_update() objects must have a primary key set."
+            );
+            assert_eq!(qs.bulk_update(&[], &["views"]).await.unwrap(), 0);
+        })
+        .await;
+        println!("bulk_update ran on {ran:?}");
+    });
+}
