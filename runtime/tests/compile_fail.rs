@@ -1,6 +1,8 @@
 //! Compile-time guarantees, proven by compiling code that must not compile: a view whose
 //! parameters do not fit its route's converters, a typed reverse called with the wrong
-//! arguments, stale generated code, an unknown converter, a wrong error-handler signature.
+//! arguments, stale generated code, an unknown converter, a wrong error-handler signature,
+//! and the ORM's: an unknown field, a lookup or value that does not fit the column, a
+//! `select_related` of something that is not a foreign key.
 
 #[test]
 fn compile_fail() {

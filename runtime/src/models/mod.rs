@@ -43,7 +43,7 @@ pub use lookups::{F, Field, Lookups, Q, Relation};
 pub use meta::{FieldInfo, FromSql, Model, ToSql};
 pub use paginator::{Page, Paginator};
 pub use query::{Instance, QueryError, QuerySet};
-pub use relations::{ManyRelated, Prefetched, prefetch_related_objects};
+pub use relations::{ManyRelated, Prefetched, SelectRelated, prefetch_related_objects};
 pub use rjango_macros::model;
 pub use values::{Values, ValuesList, ValuesOf};
 

@@ -14,7 +14,7 @@ use super::deletion::{self, Deleted};
 use super::lookups::Term;
 use super::lookups::{Assignment, Join, Lookup, LookupKind, Node, Operand, OrderBy, Q};
 use super::meta::{is_unsaved, pk_column};
-use super::relations::ForeignKeyField;
+use super::relations::{SelectRelated, SelectedLevel};
 use super::sql::{Joins, Scope, Sql, field_operand};
 use super::values::{Dicts, Tuples, Values, ValuesList, ValuesOf, json_of_value};
 use crate::db::transaction::{Executor, executor};
@@ -57,21 +57,27 @@ pub type Result<T> = std::result::Result<T, QueryError>;
 /// Django's `MAX_GET_RESULTS`: `get()` reads this many rows at most to say how many matched.
 pub(crate) const MAX_GET_RESULTS: u64 = 21;
 
-/// Reads the related row a `select_related` join selected into the row's ForeignKey.
+/// Reads the related rows a `select_related` join selected into the row's ForeignKeys.
 type Attach<M> = fn(&QueryResult, usize, &mut M) -> std::result::Result<(), sea_orm::DbErr>;
 
-/// One `select_related` relation: its join, the related model's columns, and how to attach it.
+/// One `select_related` relation: each model it joins (its path and columns, outermost
+/// first), and how to attach the rows.
 struct Related<M> {
-    join: Join,
-    fields: &'static [super::FieldInfo],
+    levels: Vec<SelectedLevel>,
     attach: Attach<M>,
+}
+
+impl<M> Related<M> {
+    /// How many columns it selects.
+    fn width(&self) -> usize {
+        self.levels.iter().map(|(_, fields)| fields.len()).sum()
+    }
 }
 
 impl<M> Clone for Related<M> {
     fn clone(&self) -> Self {
         Related {
-            join: self.join,
-            fields: self.fields,
+            levels: self.levels.clone(),
             attach: self.attach,
         }
     }
@@ -237,17 +243,14 @@ impl<M: Model> QuerySet<M> {
     }
 
     /// Reads the row a foreign key points at in the same query (a JOIN), so that
-    /// `post.author.cached()` needs no query of its own (Django's `select_related`).
-    pub fn select_related<R>(mut self, relation: R) -> Self
-    where
-        R: ForeignKeyField<From = M>,
-    {
+    /// `post.author.cached()` needs no query of its own (Django's `select_related`). A chain
+    /// of foreign keys reads every row along it: `select_related(song::album.then(album::artist))`
+    /// is Django's `select_related("album__artist")`.
+    pub fn select_related<R: SelectRelated<M>>(mut self, relation: R) -> Self {
         let _ = relation;
-        let joins = R::joins();
         self.related.push(Related {
-            join: joins[0],
-            fields: <R::To as Model>::FIELDS,
-            attach: attach::<R>,
+            levels: R::levels(),
+            attach: R::attach,
         });
         self
     }
@@ -348,8 +351,8 @@ impl<M: Model> QuerySet<M> {
             joins.collect(group, node);
         }
         if matches!(columns, Columns::Rows) {
-            for r in &self.related {
-                joins.add(None, std::slice::from_ref(&r.join));
+            for (path, _) in self.related.iter().flat_map(|r| &r.levels) {
+                joins.add(None, path);
             }
         }
         let mut paths: Vec<&[Join]> = Vec::new();
@@ -425,9 +428,9 @@ impl<M: Model> QuerySet<M> {
             Columns::Rows | Columns::Keyed(_) => {
                 grouped.extend(M::FIELDS.iter().map(|f| (table, f.column)));
                 if matches!(columns, Columns::Rows) {
-                    for r in &self.related {
-                        let alias = at(std::slice::from_ref(&r.join));
-                        grouped.extend(r.fields.iter().map(|f| (alias, f.column)));
+                    for (path, fields) in self.related.iter().flat_map(|r| &r.levels) {
+                        let alias = at(path);
+                        grouped.extend(fields.iter().map(|f| (alias, f.column)));
                     }
                 }
                 for (i, (t, c)) in grouped.iter().enumerate() {
@@ -553,7 +556,7 @@ impl<M: Model> QuerySet<M> {
         let mut offset = M::FIELDS.len();
         for r in &self.related {
             (r.attach)(row, offset, &mut m)?;
-            offset += r.fields.len();
+            offset += r.width();
         }
         Ok(m)
     }
@@ -962,13 +965,7 @@ impl<M: Model, A: Aggregates<Model = M>> Annotated<M, A> {
         let ordering = self.qs.effective_ordering();
         let sql = self.qs.select(&conn, Columns::Rows, &ordering, None);
         let rows = conn.fetch(&sql.text, sql.values).await?;
-        let offset = M::FIELDS.len()
-            + self
-                .qs
-                .related
-                .iter()
-                .map(|r| r.fields.len())
-                .sum::<usize>();
+        let offset = M::FIELDS.len() + self.qs.related.iter().map(Related::width).sum::<usize>();
         rows.iter()
             .map(|row| Ok((self.qs.read(row)?, A::read(row, offset)?)))
             .collect()
@@ -1009,18 +1006,6 @@ impl<M: Model> Chunks<M> {
         }
         Ok(Some(chunk))
     }
-}
-
-/// Reads the related row of `R` selected at `offset` into the row's foreign key.
-fn attach<R: ForeignKeyField>(
-    row: &QueryResult,
-    offset: usize,
-    m: &mut R::From,
-) -> std::result::Result<(), sea_orm::DbErr> {
-    if let Some(fk) = R::slot(m) {
-        fk.cache(<R::To as Model>::from_row(row, offset)?);
-    }
-    Ok(())
 }
 
 fn node_has_path(node: &Node) -> bool {

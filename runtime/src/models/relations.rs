@@ -5,9 +5,9 @@
 use std::collections::{HashMap, HashSet};
 use std::marker::PhantomData;
 
-use sea_orm::Value;
+use sea_orm::{QueryResult, Value};
 
-use super::lookups::{Field, Join, Lookup, LookupKind, Node, Operand, Q, Relation, Reverse};
+use super::lookups::{Field, Join, Lookup, LookupKind, Node, Operand, Path, Q, Relation, Reverse};
 use super::query::{QueryError, QuerySet, Result, pk_i64, read_i64};
 use super::sql::Sql;
 use super::{ForeignKey, Model};
@@ -18,6 +18,73 @@ use crate::db::transaction::{Executor, executor};
 pub trait ForeignKeyField: Relation + Field<Model = <Self as Relation>::From> {
     /// The row's foreign key (`None` when a NULL-able one is NULL).
     fn slot(row: &mut Self::From) -> Option<&mut ForeignKey<Self::To>>;
+}
+
+/// One model `select_related` reads: the joins to its table, and its columns.
+pub type SelectedLevel = (Vec<Join>, &'static [super::FieldInfo]);
+
+/// What `select_related` follows from rows of `M`: a foreign key (`post::author`), or a chain
+/// of them (`song::album.then(album::artist)`, Django's `album__artist`), each row read in the
+/// same query and kept in its foreign key.
+#[diagnostic::on_unimplemented(
+    message = "`select_related` follows foreign keys of `{M}`: `{Self}` is not one, or a chain of them",
+    label = "not a foreign key (or a chain of them) from this model"
+)]
+pub trait SelectRelated<M>: Copy {
+    /// Each model it reads, outermost first.
+    fn levels() -> Vec<SelectedLevel>;
+    /// Reads the selected rows, from column `offset` on, into `m`'s foreign keys.
+    fn attach(
+        row: &QueryResult,
+        offset: usize,
+        m: &mut M,
+    ) -> std::result::Result<(), sea_orm::DbErr>;
+}
+
+impl<R: ForeignKeyField> SelectRelated<R::From> for R {
+    fn levels() -> Vec<SelectedLevel> {
+        vec![(R::joins(), <R::To as Model>::FIELDS)]
+    }
+    fn attach(
+        row: &QueryResult,
+        offset: usize,
+        m: &mut R::From,
+    ) -> std::result::Result<(), sea_orm::DbErr> {
+        if let Some(fk) = R::slot(m) {
+            fk.cache(<R::To as Model>::from_row(row, offset)?);
+        }
+        Ok(())
+    }
+}
+
+impl<R, S> SelectRelated<R::From> for Path<R, S>
+where
+    R: ForeignKeyField,
+    S: SelectRelated<R::To> + Field<Model = R::To>,
+{
+    fn levels() -> Vec<SelectedLevel> {
+        let first = R::joins();
+        let mut levels = vec![(first.clone(), <R::To as Model>::FIELDS)];
+        levels.extend(S::levels().into_iter().map(|(path, fields)| {
+            let mut joined = first.clone();
+            joined.extend(path);
+            (joined, fields)
+        }));
+        levels
+    }
+    fn attach(
+        row: &QueryResult,
+        offset: usize,
+        m: &mut R::From,
+    ) -> std::result::Result<(), sea_orm::DbErr> {
+        // A NULL key reads nothing, and nothing further along the chain.
+        if let Some(fk) = R::slot(m) {
+            let mut to = <R::To as Model>::from_row(row, offset)?;
+            S::attach(row, offset + <R::To as Model>::FIELDS.len(), &mut to)?;
+            fk.cache(to);
+        }
+        Ok(())
+    }
 }
 
 /// A ManyToManyField handle (`post::tags`) or its reverse: a relation through a join table.

@@ -334,3 +334,78 @@ impl ByName for QuerySet<Tag> {
             .collect()
     }
 }
+
+#[test]
+fn select_related_follows_chains_of_foreign_keys() {
+    use super::music::models::{Album, Song, album, song};
+    rjango::__private::block_on(async {
+        let ran = on_each_database("chains", |dialect| async move {
+            let abba = Artist::objects()
+                .create(Artist {
+                    id: 0,
+                    name: "ABBA".into(),
+                })
+                .await
+                .unwrap();
+            let arrival = Album::objects()
+                .create(Album {
+                    id: 0,
+                    artist: ForeignKey::new(abba.id),
+                    title: "Arrival".into(),
+                })
+                .await
+                .unwrap();
+            for title in ["Dancing Queen", "Money, Money, Money"] {
+                Song::objects()
+                    .create(Song {
+                        id: 0,
+                        artist: ForeignKey::new(abba.id),
+                        album: ForeignKey::new(arrival.id),
+                        title: title.into(),
+                    })
+                    .await
+                    .unwrap();
+            }
+
+            // Django's select_related("album__artist"): every row along the chain, one query.
+            let (songs, queries) = count_queries(async {
+                Song::objects()
+                    .select_related(song::album.then(album::artist))
+                    .select_related(song::artist)
+                    .filter(song::album.then(album::title).eq("Arrival"))
+                    .order_by([song::title.asc()])
+                    .all()
+                    .await
+                    .unwrap()
+            })
+            .await;
+            assert_eq!(queries.len(), 1, "{dialect:?}: {queries:?}");
+            assert_eq!(songs.len(), 2);
+            for s in &songs {
+                let album = s.album.cached().expect("album selected");
+                assert_eq!(album.title, "Arrival");
+                let artist = album.artist.cached().expect("the album's artist selected");
+                assert_eq!(artist.name, "ABBA");
+                assert_eq!(s.artist.cached().expect("selected").name, "ABBA");
+            }
+
+            // A NULL key selects nothing, and the row still reads.
+            Fan::objects()
+                .create(Fan {
+                    id: 0,
+                    favourite: None,
+                    name: "nobody's fan".into(),
+                })
+                .await
+                .unwrap();
+            let fans = Fan::objects()
+                .select_related(fan::favourite)
+                .all()
+                .await
+                .unwrap();
+            assert!(fans[0].favourite.is_none());
+        })
+        .await;
+        println!("select_related chains ran on {ran:?}");
+    });
+}
