@@ -256,3 +256,29 @@ fn relations_are_seaorm_relations() {
         "blog_post_tags"
     );
 }
+
+/// `select_related` takes a chain however `then` nests it: `a.then(b).then(c)` and
+/// `a.then(b.then(c))` read the same models along the same joins.
+#[test]
+fn select_related_chains_nest_either_way() {
+    use blog::models::{Post, author, post};
+    use rjango::models::SelectRelated;
+
+    fn tables<M, R: SelectRelated<M>>(_: R) -> Vec<Vec<&'static str>> {
+        R::levels()
+            .into_iter()
+            .map(|(path, _)| path.iter().map(|j| (j.table)()).collect())
+            .collect()
+    }
+    let left = tables::<Post, _>(post::author.then(author::mentor).then(author::user));
+    let right = tables::<Post, _>(post::author.then(author::mentor.then(author::user)));
+    assert_eq!(left, right);
+    assert_eq!(
+        left,
+        [
+            vec!["blog_authors"],
+            vec!["blog_authors", "blog_authors"],
+            vec!["blog_authors", "blog_authors", "accounts_user"],
+        ]
+    );
+}

@@ -9,11 +9,11 @@
 
 use std::marker::PhantomData;
 
-use sea_orm::{QueryResult, Value};
+use sea_orm::QueryResult;
 
 use super::Model;
 use super::lookups::{Field, Join, LookupKind, OrderBy, OrderedLookups, Relation, Term};
-use super::lookups::{Path, Reverse, ValueFor};
+use super::lookups::{Operand, Path, Reverse, ValueFor};
 use super::meta::{FromSql, pk_column};
 
 /// The SQL aggregate functions.
@@ -120,20 +120,17 @@ fn default_alias(lookup: String, function: Function) -> String {
 pub struct Having<M> {
     pub(crate) expr: AggregateExpr,
     pub(crate) kind: LookupKind,
-    pub(crate) value: Value,
+    /// A value (a duration's stays one: an interval on PostgreSQL) or an `F(...)`.
+    pub(crate) value: Operand,
     _m: PhantomData<fn() -> M>,
 }
 
 impl<M> Having<M> {
     fn new<V: ValueFor<T, A>, T, A>(expr: AggregateExpr, kind: LookupKind, value: V) -> Self {
-        let value = match value.operand() {
-            super::lookups::Operand::Value(v) => v,
-            _ => Value::BigInt(None),
-        };
         Having {
             expr,
             kind,
-            value,
+            value: value.operand(),
             _m: PhantomData,
         }
     }
@@ -257,7 +254,7 @@ impl<M: Model> Aggregate for CountAll<M> {
             cast: Cast::None,
         }
     }
-    /// Django asks `Count("*")` for a name; without one it is `count`.
+    /// Django asks `Count("*")` for a name (a TypeError without one); rjango calls it `count`.
     fn alias(&self) -> String {
         "count".to_owned()
     }

@@ -218,8 +218,10 @@ impl FromSql for chrono::TimeDelta {
                 .try_get(index)
                 .map_err(|e| sea_orm::DbErr::Type(format!("column {index}: {e}")))?;
             return Ok(interval.map(|i| {
-                // As psycopg reads an interval into a timedelta: a month is 30 days.
-                let days = i64::from(i.months) * 30 + i64::from(i.days);
+                // As psycopg reads an interval into a timedelta: a year is 365 days, a month
+                // 30 (intervals the ORM writes have neither).
+                let (years, months) = (i64::from(i.months) / 12, i64::from(i.months) % 12);
+                let days = years * 365 + months * 30 + i64::from(i.days);
                 chrono::TimeDelta::days(days) + chrono::TimeDelta::microseconds(i.microseconds)
             }));
         }

@@ -68,6 +68,17 @@ struct Related<M> {
 }
 
 impl<M> Related<M> {
+    /// Every model this one reads, `other` reads along the same joins (it starts `other`'s
+    /// chain).
+    fn within(&self, other: &Related<M>) -> bool {
+        self.levels.len() <= other.levels.len()
+            && self
+                .levels
+                .iter()
+                .zip(&other.levels)
+                .all(|((a, _), (b, _))| a == b)
+    }
+
     /// How many columns it selects.
     fn width(&self) -> usize {
         self.levels.iter().map(|(_, fields)| fields.len()).sum()
@@ -109,7 +120,7 @@ pub struct QuerySet<M> {
     for_update: bool,
     related: Vec<Related<M>>,
     pub(crate) annotations: Vec<AggregateExpr>,
-    having: Vec<(AggregateExpr, LookupKind, Value)>,
+    having: Vec<(AggregateExpr, LookupKind, Operand)>,
     _m: PhantomData<fn() -> M>,
 }
 
@@ -246,12 +257,19 @@ impl<M: Model> QuerySet<M> {
     /// `post.author.cached()` needs no query of its own (Django's `select_related`). A chain
     /// of foreign keys reads every row along it: `select_related(song::album.then(album::artist))`
     /// is Django's `select_related("album__artist")`.
+    /// Calls that overlap merge, as Django's do: a chain already read is not read again, and
+    /// a longer chain replaces the shorter one it extends.
     pub fn select_related<R: SelectRelated<M>>(mut self, relation: R) -> Self {
         let _ = relation;
-        self.related.push(Related {
+        let new = Related {
             levels: R::levels(),
             attach: R::attach,
-        });
+        };
+        if self.related.iter().any(|r| new.within(r)) {
+            return self;
+        }
+        self.related.retain(|r| !r.within(&new));
+        self.related.push(new);
         self
     }
 
@@ -307,7 +325,7 @@ impl<M: Model> QuerySet<M> {
                 M::FIELDS
                     .iter()
                     .zip(instance.values())
-                    .map(|(f, v)| Ok((f.attname.to_owned(), json_of_value(v)?)))
+                    .map(|(f, v)| Ok((f.attname.to_owned(), json_of_value(f, v)?)))
                     .collect()
             })
             .collect()
@@ -509,7 +527,7 @@ impl<M: Model> QuerySet<M> {
                     LookupKind::Lte => " <= ",
                     _ => " = ",
                 });
-                sql.param(value.clone());
+                sql.operand(table, value);
             }
         }
         for (i, (term, desc)) in ordering.iter().enumerate() {
@@ -777,9 +795,12 @@ impl<M: Model> QuerySet<M> {
         if fields.is_empty() {
             return usage("bulk_update() needs the names of the fields to update".into());
         }
-        let mut columns = Vec::with_capacity(fields.len());
+        let mut columns: Vec<usize> = Vec::with_capacity(fields.len());
         for name in fields {
-            match M::FIELDS.iter().position(|f| f.name == *name) {
+            match M::FIELDS
+                .iter()
+                .position(|f| f.name == *name || f.attname == *name)
+            {
                 None => {
                     return usage(format!(
                         "{} has no field named '{name}': bulk_update() takes the model's own fields",
@@ -789,6 +810,8 @@ impl<M: Model> QuerySet<M> {
                 Some(i) if M::FIELDS[i].primary_key => {
                     return usage("bulk_update() cannot be used with primary key fields".into());
                 }
+                // Named twice: set once (PostgreSQL refuses two assignments to one column).
+                Some(i) if columns.contains(&i) => {}
                 Some(i) => columns.push(i),
             }
         }
@@ -798,8 +821,9 @@ impl<M: Model> QuerySet<M> {
         if instances.is_empty() {
             return Ok(0);
         }
-        // Each row binds its key twice (WHEN and IN) and one value per field.
-        let per_row = 2 + columns.len() * 2;
+        // Each row binds its key once per field (WHEN) and once in IN, and one value per
+        // field; the queryset's own filters bind a few more, well inside the margin.
+        let per_row = 1 + columns.len() * 2;
         let batch = (BULK_UPDATE_PARAMETERS / per_row).max(1);
         let options = crate::db::transaction::Atomicity {
             using: self.alias.clone(),
@@ -825,8 +849,12 @@ impl<M: Model> QuerySet<M> {
                         },
                     )
                 });
-                let pks: Vec<i64> = keys.iter().map(pk_i64).collect();
-                updated += self.clone().filter(pk_in(&pks)).update(assignments).await?;
+                let these = keys.iter().cloned().map(Operand::Value).collect();
+                updated += self
+                    .clone()
+                    .filter(pk_lookup(LookupKind::In, these))
+                    .update(assignments)
+                    .await?;
             }
             Ok(updated)
         })
@@ -850,8 +878,9 @@ impl<M: Model> QuerySet<M> {
     }
 
     /// Inserts every instance in as few statements as the database allows (Django's
-    /// `bulk_create`); the keys the database assigns are stored back on PostgreSQL and SQLite
-    /// (RETURNING), as Django does; on MariaDB they stay 0.
+    /// `bulk_create`); the keys the database assigns are stored back where INSERT has
+    /// RETURNING (PostgreSQL, SQLite, MariaDB 10.5+), as Django does; on MySQL only a single
+    /// row gets its key (Django sets none there).
     pub async fn bulk_create(&self, mut instances: Vec<M>) -> Result<Vec<M>> {
         let conn = self.connection().await?;
         for chunk in instances.chunks_mut(500) {

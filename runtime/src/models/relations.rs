@@ -87,6 +87,26 @@ where
     }
 }
 
+/// `a.then(b).then(c)` (how `then` chains) reads as `a.then(b.then(c))`: the same rows.
+impl<A, B, C, M> SelectRelated<M> for Path<Path<A, B>, C>
+where
+    A: Relation,
+    B: Relation,
+    C: Copy,
+    Path<A, Path<B, C>>: SelectRelated<M>,
+{
+    fn levels() -> Vec<SelectedLevel> {
+        <Path<A, Path<B, C>>>::levels()
+    }
+    fn attach(
+        row: &QueryResult,
+        offset: usize,
+        m: &mut M,
+    ) -> std::result::Result<(), sea_orm::DbErr> {
+        <Path<A, Path<B, C>>>::attach(row, offset, m)
+    }
+}
+
 /// A ManyToManyField handle (`post::tags`) or its reverse: a relation through a join table.
 pub trait ManyToMany: Relation {}
 

@@ -11,11 +11,11 @@ use std::pin::Pin;
 
 use sea_orm::{QueryResult, Value};
 
-use super::Model;
 use super::aggregates::{AggregateValues, Aggregates};
 use super::lookups::{Field, Join, OrderBy, Q};
 use super::meta::FromSql;
 use super::query::{Columns, Condition, QueryError, QuerySet, Result};
+use super::{FieldInfo, Model};
 use crate::db::DbError;
 
 /// What `values_list` reads: one field, or a tuple of fields.
@@ -135,7 +135,7 @@ impl<M: Model, V, F, A> ValuesOf<M, V, F, A> {
         }
     }
 
-    /// Only the rows matching `q` (the queryset's `filter`, still available here).
+    /// Leaves out the rows matching `q` (the queryset's `exclude`, still available here).
     pub fn exclude(mut self, q: Q<M>) -> Self {
         self.qs = self.qs.exclude(q);
         self
@@ -273,6 +273,17 @@ impl<M: Model, V: Values<Model = M>, A: AggregateValues<Model = M>> IntoFuture
         Box::pin(async move {
             let offset = V::columns().len();
             let names: Vec<String> = V::names().into_iter().chain(self.aliases.clone()).collect();
+            // Django refuses a name given twice rather than lose a value.
+            if let Some(twice) = names
+                .iter()
+                .enumerate()
+                .find_map(|(i, n)| names[..i].contains(n).then_some(n))
+            {
+                return Err(QueryError::Database(DbError::Query(format!(
+                    "The annotation '{twice}' conflicts with another name in values(): give it \
+                     another with .named(\"...\")"
+                ))));
+            }
             self.rows()
                 .await?
                 .iter()
@@ -287,10 +298,12 @@ impl<M: Model, V: Values<Model = M>, A: AggregateValues<Model = M>> IntoFuture
 }
 
 /// A column's value as `values()` shows it: what serde makes of the Rust value it reads into,
-/// so `values_all()` and `values(fields)` agree.
-pub(crate) fn json_of_value(value: Value) -> Result<serde_json::Value> {
+/// so `values_all()` and `values(fields)` agree (a duration too, though its column holds
+/// microseconds).
+pub(crate) fn json_of_value(field: &FieldInfo, value: Value) -> Result<serde_json::Value> {
     use serde_json::Value as Json;
     Ok(match value {
+        Value::BigInt(us) if field.duration => json_of(us.map(chrono::TimeDelta::microseconds))?,
         Value::Bool(v) => v.map_or(Json::Null, Json::Bool),
         Value::TinyInt(v) => json_of(v)?,
         Value::SmallInt(v) => json_of(v)?,

@@ -507,11 +507,36 @@ fn durations() {
                 .values_all()
                 .await
                 .unwrap()[0];
+            let picked = Talk::objects()
+                .filter(talk::title.eq("keynote"))
+                .values(talk::length)
+                .await
+                .unwrap();
             assert_eq!(
-                row["length"],
-                serde_json::json!(45 * 60 * 1_000_000i64),
-                "microseconds"
+                row["length"], picked[0]["length"],
+                "values_all agrees with values"
             );
+            // HAVING on a duration aggregate compares durations (an interval on PostgreSQL).
+            let long_groups: Vec<(String, Option<TimeDelta>)> = Talk::objects()
+                .values_list(talk::title)
+                .annotate(Max(talk::length))
+                .filter(Max(talk::length).gt(TimeDelta::hours(1)))
+                .await
+                .unwrap();
+            assert_eq!(
+                long_groups,
+                [(
+                    "workshop".to_owned(),
+                    Some(TimeDelta::days(2) + TimeDelta::seconds(1))
+                )]
+            );
+            // A name given twice is refused, as Django refuses it.
+            let clash = Talk::objects()
+                .values(talk::title)
+                .annotate(Max(talk::length).named("title"))
+                .await
+                .unwrap_err();
+            assert!(clash.to_string().contains("'title' conflicts"), "{clash}");
         })
         .await;
         println!("durations ran on {ran:?}");
@@ -570,7 +595,7 @@ fn bulk_update_writes_each_rows_own_values() {
             }
             let updated = Post::objects()
                 .filter(post::views.lte(20))
-                .bulk_update(&posts, &["likes"])
+                .bulk_update(&posts, &["likes", "likes", "author_id"])
                 .await
                 .unwrap();
             assert_eq!(updated, 2);

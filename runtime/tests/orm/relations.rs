@@ -389,6 +389,26 @@ fn select_related_follows_chains_of_foreign_keys() {
                 assert_eq!(s.artist.cached().expect("selected").name, "ABBA");
             }
 
+            // Overlapping calls merge, as Django's do: the shorter chain adds nothing and
+            // does not replace the album that came with its artist.
+            let (songs, queries) = count_queries(async {
+                Song::objects()
+                    .select_related(song::album.then(album::artist))
+                    .select_related(song::album)
+                    .all()
+                    .await
+                    .unwrap()
+            })
+            .await;
+            assert_eq!(queries.len(), 1);
+            assert_eq!(
+                queries[0].matches("JOIN").count(),
+                2,
+                "each table joined once: {queries:?}"
+            );
+            let album = songs[0].album.cached().expect("album selected");
+            assert!(album.artist.cached().is_some(), "its artist kept");
+
             // A NULL key selects nothing, and the row still reads.
             Fan::objects()
                 .create(Fan {
