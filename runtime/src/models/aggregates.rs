@@ -1,7 +1,8 @@
 //! Django's aggregates: `Count`, `Sum`, `Avg`, `Min`, `Max`, for
 //! [`QuerySet::aggregate`](super::QuerySet::aggregate) (one answer for the rows) and
 //! [`QuerySet::annotate`](super::QuerySet::annotate) (one answer per row, grouped as Django
-//! groups: by every column of the model).
+//! groups: by every column of the model), and `values(...).annotate(...)` (one answer per
+//! distinct value of the named fields, see [`super::values`]).
 //!
 //! An aggregate is typed by what it reads: `Sum(post::views)` answers `Option<i64>` (NULL when
 //! there are no rows, as in Django), `Count(...)` an `i64`, `Avg` an `Option<f64>`, `Min`/`Max`
