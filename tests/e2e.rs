@@ -24,6 +24,26 @@ const PROD: &[(&str, &str)] = &[
     ("ALLOWED_HOSTS", "127.0.0.1,localhost"),
 ];
 
+/// The production settings with `extra` variables added.
+fn prod_with<'a>(extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    PROD.iter().chain(extra).copied().collect()
+}
+
+/// `rjango migrate` of the project at `root` onto the database at `url`, which must succeed.
+fn migrate_to(root: &Path, url: &str) {
+    let out = project::rjango()
+        .args(["migrate"])
+        .current_dir(root)
+        .env("DATABASE_URL", url)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 fn edit(path: &Path, from: &str, to: &str) {
     let text = std::fs::read_to_string(path).unwrap();
     assert!(
@@ -364,22 +384,8 @@ fn orm_over_http() {
     let built = seed_project();
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}/orm.sqlite3", dir.path().display());
-    let out = project::rjango()
-        .args(["migrate"])
-        .current_dir(&built.root)
-        .env("DATABASE_URL", &url)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let env: Vec<(&str, &str)> = PROD
-        .iter()
-        .copied()
-        .chain([("DATABASE_URL", url.as_str())])
-        .collect();
+    migrate_to(&built.root, &url);
+    let env = prod_with(&[("DATABASE_URL", url.as_str())]);
     let server = Running::server(&built.binary, &env);
     let port = server.port;
 
@@ -553,11 +559,7 @@ fn database_failures_over_http() {
     assert_eq!(get(server.port, "/hello/").text(), "Hello, world");
     drop(server);
 
-    let env: Vec<(&str, &str)> = PROD
-        .iter()
-        .copied()
-        .chain([("DATABASE_URL", url.as_str())])
-        .collect();
+    let env = prod_with(&[("DATABASE_URL", url.as_str())]);
     let server = Running::server(&built.binary, &env);
     let r = get(server.port, "/authors/");
     let page = r.text();
@@ -599,26 +601,12 @@ fn database_failures_over_http() {
         return;
     };
     let db = TempPostgres::create(&admin);
-    let out = project::rjango()
-        .args(["migrate"])
-        .current_dir(&built.root)
-        .env("DATABASE_URL", &db.url)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let env: Vec<(&str, &str)> = PROD
-        .iter()
-        .copied()
-        .chain([
-            ("DATABASE_URL", db.url.as_str()),
-            ("DATABASE_POOL_SIZE", "1"),
-            ("DATABASE_POOL_TIMEOUT", "1"),
-        ])
-        .collect();
+    migrate_to(&built.root, &db.url);
+    let env = prod_with(&[
+        ("DATABASE_URL", db.url.as_str()),
+        ("DATABASE_POOL_SIZE", "1"),
+        ("DATABASE_POOL_TIMEOUT", "1"),
+    ]);
     let server = Running::server(&built.binary, &env);
     let port = server.port;
     let slow = std::thread::spawn(move || get(port, "/slow-report/?seconds=3"));

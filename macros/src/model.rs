@@ -749,15 +749,7 @@ fn relations(
         let Some(target) = relation_target(ty) else {
             continue;
         };
-        let target_name = match &target {
-            syn::Type::Path(p) => p
-                .path
-                .segments
-                .last()
-                .map(|s| s.ident.unraw().to_string())
-                .unwrap_or_default(),
-            _ => String::new(),
-        };
+        let target_name = target_key(&target);
         let model = quote!(super::#ident);
         let target_ty = quote!(#target);
         let query_name = related_query_name(&f.field_type, name);

@@ -108,6 +108,18 @@ pub(crate) enum Columns<'a> {
     Pk,
 }
 
+/// Builder methods of a type that wraps a queryset in `qs`: each does the queryset's own.
+macro_rules! queryset_builders {
+    ($($(#[$doc:meta])* fn $name:ident($($arg:ident: $ty:ty),*);)*) => {$(
+        $(#[$doc])*
+        pub fn $name(mut self, $($arg: $ty),*) -> Self {
+            self.qs = self.qs.$name($($arg),*);
+            self
+        }
+    )*};
+}
+pub(crate) use queryset_builders;
+
 /// A lazy query over the rows of `M`.
 pub struct QuerySet<M> {
     alias: Option<String>,
@@ -967,25 +979,12 @@ impl<M: Model, A: Aggregates<Model = M>> Annotated<M, A> {
         self
     }
 
-    pub fn exclude(mut self, q: Q<M>) -> Self {
-        self.qs = self.qs.exclude(q);
-        self
-    }
-
-    /// Orders by fields or annotations (`n.desc()`).
-    pub fn order_by(mut self, terms: impl IntoIterator<Item = OrderBy<M>>) -> Self {
-        self.qs = self.qs.order_by(terms);
-        self
-    }
-
-    pub fn slice(mut self, range: impl RangeBounds<u64>) -> Self {
-        self.qs = self.qs.slice(range);
-        self
-    }
-
-    pub fn using(mut self, alias: &str) -> Self {
-        self.qs = self.qs.using(alias);
-        self
+    queryset_builders! {
+        fn exclude(q: Q<M>);
+        /// Orders by fields or annotations (`n.desc()`).
+        fn order_by(terms: impl IntoIterator<Item = OrderBy<M>>);
+        fn slice(range: impl RangeBounds<u64>);
+        fn using(alias: &str);
     }
 
     /// Every row with its annotation.

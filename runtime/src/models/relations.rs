@@ -63,8 +63,8 @@ where
     S: SelectRelated<R::To> + Field<Model = R::To>,
 {
     fn levels() -> Vec<SelectedLevel> {
-        let first = R::joins();
-        let mut levels = vec![(first.clone(), <R::To as Model>::FIELDS)];
+        let mut levels = <R as SelectRelated<R::From>>::levels();
+        let first = levels[0].0.clone();
         levels.extend(S::levels().into_iter().map(|(path, fields)| {
             let mut joined = first.clone();
             joined.extend(path);

@@ -14,7 +14,7 @@ use sea_orm::{QueryResult, Value};
 use super::aggregates::{AggregateValues, Aggregates};
 use super::lookups::{Field, Join, OrderBy, Q};
 use super::meta::FromSql;
-use super::query::{Columns, Condition, QueryError, QuerySet, Result};
+use super::query::{Columns, Condition, QueryError, QuerySet, Result, queryset_builders};
 use super::{FieldInfo, Model};
 use crate::db::DbError;
 
@@ -135,32 +135,15 @@ impl<M: Model, V, F, A> ValuesOf<M, V, F, A> {
         }
     }
 
-    /// Leaves out the rows matching `q` (the queryset's `exclude`, still available here).
-    pub fn exclude(mut self, q: Q<M>) -> Self {
-        self.qs = self.qs.exclude(q);
-        self
-    }
-
-    /// Orders the rows: by fields, or by the annotations once annotated (`n.desc()`).
-    pub fn order_by(mut self, terms: impl IntoIterator<Item = OrderBy<M>>) -> Self {
-        self.qs = self.qs.order_by(terms);
-        self
-    }
-
-    pub fn slice(mut self, range: impl RangeBounds<u64>) -> Self {
-        self.qs = self.qs.slice(range);
-        self
-    }
-
-    /// Each distinct row once (`values(...).distinct()`).
-    pub fn distinct(mut self) -> Self {
-        self.qs = self.qs.distinct();
-        self
-    }
-
-    pub fn using(mut self, alias: &str) -> Self {
-        self.qs = self.qs.using(alias);
-        self
+    queryset_builders! {
+        /// Leaves out the rows matching `q` (the queryset's `exclude`, still available here).
+        fn exclude(q: Q<M>);
+        /// Orders the rows: by fields, or by the annotations once annotated (`n.desc()`).
+        fn order_by(terms: impl IntoIterator<Item = OrderBy<M>>);
+        fn slice(range: impl RangeBounds<u64>);
+        /// Each distinct row once (`values(...).distinct()`).
+        fn distinct();
+        fn using(alias: &str);
     }
 }
 
