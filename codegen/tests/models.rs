@@ -810,9 +810,9 @@ fn relations_across_apps_resolve_and_are_checked() {
     )
     .unwrap();
     let blog = "use rjango::models::prelude::*;\nuse crate::accounts::models as accounts;\nuse crate::accounts::models::User as Account;\n\n\
-                #[model]\npub struct Post {\n    #[field(on_delete = Cascade)]\n    pub author: ForeignKey<Account>,\n    \
-                #[field(on_delete = Cascade)]\n    pub editor: ForeignKey<accounts::User>,\n    \
-                pub readers: ManyToManyField<crate::accounts::models::User>,\n}\n";
+                #[model]\npub struct Post {\n    #[field(on_delete = Cascade, related_name = \"posts\")]\n    pub author: ForeignKey<Account>,\n    \
+                #[field(on_delete = Cascade, related_name = \"edited\")]\n    pub editor: ForeignKey<accounts::User>,\n    \
+                #[field(related_name = \"read\")]\n    pub readers: ManyToManyField<crate::accounts::models::User>,\n}\n";
     std::fs::write(root.join("src/blog/models.rs"), blog).unwrap();
     // `pages` has no models.rs: an app without models.
     let apps: Vec<String> = ["accounts", "blog", "pages"].map(String::from).to_vec();
@@ -880,4 +880,139 @@ fn the_macro_entry_point_checks_one_struct() {
         e.to_syn_error().to_string(),
         "CharField `title` needs max_length (Django's fields.E120)\nhint: #[field(max_length = 200)]"
     );
+}
+
+/// The project state of one app `blog` whose models.rs is `source`, or its error's text.
+fn project_error(source: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("src/blog")).unwrap();
+    std::fs::write(dir.path().join("src/blog/models.rs"), source).unwrap();
+    let e = project_state(dir.path(), &["blog".to_owned()])
+        .expect_err("a clash")
+        .to_string();
+    e.replace(&format!("{}/", dir.path().display()), "")
+}
+
+const AUTHOR: &str =
+    "#[model]\npub struct Author {\n    #[field(max_length = 50)]\n    pub name: CharField,\n}\n";
+
+/// Django's fields.E302-E305: a relation's accessor and query name on its target clash with
+/// nothing there, checked across models (makemigrations, build.rs) and within one struct (the
+/// macro), with Django's messages and hints.
+#[test]
+fn reverse_accessors_do_not_clash() {
+    // Two foreign keys to one model without related_name: both would be `author.post_set()`.
+    let two = "#[model]\npub struct Post {\n    #[field(on_delete = Cascade)]\n    pub author: ForeignKey<Author>,\n    \
+               #[field(on_delete = Cascade)]\n    pub editor: ForeignKey<Author>,\n}\n";
+    assert_eq!(
+        project_error(&format!("{two}{AUTHOR}")),
+        "src/blog/models.rs:4:28: fields.E304: Reverse accessor 'Author.post_set' for 'blog.Post.author' clashes with reverse accessor for 'blog.Post.editor'.\n  \
+         hint: Add or change a related_name argument to the definition for 'blog.Post.author' or 'blog.Post.editor'."
+    );
+    // The macro sees the same within its one struct.
+    let item: syn::ItemStruct = syn::parse_str(two.trim_start_matches("#[model]\n")).unwrap();
+    let e = parse_model_item(&item, proc_macro2::TokenStream::new(), &Scope::new("")).unwrap_err();
+    assert!(
+        e.message
+            .starts_with("fields.E304: Reverse accessor 'Author.post_set' for '.Post.author'"),
+        "{}",
+        e.message
+    );
+
+    // The same related_name on two models.
+    let across = "#[model]\npub struct Post {\n    #[field(on_delete = Cascade, related_name = \"items\")]\n    pub author: ForeignKey<Author>,\n}\n\
+                  #[model]\npub struct Book {\n    #[field(on_delete = Cascade, related_name = \"items\")]\n    pub author: ForeignKey<Author>,\n}\n";
+    assert!(
+        project_error(&format!("{across}{AUTHOR}")).starts_with(
+            "src/blog/models.rs:4:28: fields.E304: Reverse accessor 'Author.items' for 'blog.Post.author' clashes with reverse accessor for 'blog.Book.author'."
+        )
+    );
+
+    // An accessor named as a field of the target (E302), a query name likewise (E303).
+    let field = "#[model]\npub struct Post {\n    #[field(on_delete = Cascade, related_name = \"name\")]\n    pub author: ForeignKey<Author>,\n}\n";
+    assert_eq!(
+        project_error(&format!("{field}{AUTHOR}")),
+        "src/blog/models.rs:4:28: fields.E302: Reverse accessor 'Author.name' for 'blog.Post.author' clashes with field name 'blog.Author.name'.\n  \
+         hint: Rename field 'blog.Author.name', or add/change a related_name argument to the definition for field 'blog.Post.author'."
+    );
+    // A hidden relation (`+`) has no accessor and a query name no field can have.
+    let hidden = "#[model]\npub struct Post {\n    #[field(on_delete = Cascade, related_name = \"name+\")]\n    pub author: ForeignKey<Author>,\n}\n";
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("src/blog")).unwrap();
+    std::fs::write(
+        dir.path().join("src/blog/models.rs"),
+        format!("{hidden}{AUTHOR}"),
+    )
+    .unwrap();
+    project_state(dir.path(), &["blog".to_owned()]).unwrap_or_else(|e| panic!("{e}"));
+    let query = "#[model]\npub struct Post {\n    #[field(on_delete = Cascade)]\n    pub author: ForeignKey<Author>,\n}\n\
+                 #[model]\npub struct Author {\n    pub post: IntegerField,\n}\n";
+    assert!(
+        project_error(query).starts_with(
+            "src/blog/models.rs:4:28: fields.E303: Reverse query name for 'blog.Post.author' clashes with field name 'blog.Author.post'."
+        ),
+        "{}",
+        project_error(query)
+    );
+
+    // A query name equal to another relation's accessor (E305).
+    // `author` is queried backwards as `post`, which `main` takes as its accessor (`author.post()`).
+    let e305 = "#[model]\npub struct Post {\n    #[field(on_delete = Cascade)]\n    pub author: ForeignKey<Author>,\n    \
+                #[field(on_delete = Cascade, related_name = \"main_post\")]\n    pub main: OneToOneField<Author>,\n    \
+                #[field(on_delete = Cascade, related_name = \"post\")]\n    pub pinned: OneToOneField<Author>,\n}\n";
+    assert_eq!(
+        project_error(&format!("{e305}{AUTHOR}")),
+        "src/blog/models.rs:4:28: fields.E305: Reverse query name for 'blog.Post.author' clashes with reverse query name for 'blog.Post.pinned'.\n  \
+         hint: Add or change a related_name argument to the definition for 'blog.Post.author' or 'blog.Post.pinned'."
+    );
+
+    // An accessor that would hide a method every model has.
+    let objects = "#[model]\npub struct Post {\n    #[field(on_delete = Cascade, related_name = \"objects\")]\n    pub author: ForeignKey<Author>,\n}\n";
+    assert!(
+        project_error(&format!("{objects}{AUTHOR}")).starts_with(
+            "src/blog/models.rs:4:28: fields.E302: Reverse accessor 'Author.objects' for 'blog.Post.author' clashes with the method `Author::objects()` every model has."
+        )
+    );
+}
+
+/// A field may not take a name the generated field module uses for the SeaORM entity; the hint
+/// keeps the column's name.
+#[test]
+fn field_names_the_entity_uses() {
+    let (first, hint) = error("#[model]\npub struct Post {\n    pub Column: IntegerField,\n}\n");
+    assert_eq!(
+        first,
+        "src/blog/models.rs:3:9: field `Column` of `Post` would share its name with the model's SeaORM `Column`, which #[model] generates beside the field handles"
+    );
+    assert_eq!(
+        hint,
+        "rename the field; its column can keep the name: #[field(db_column = \"Column\")]"
+    );
+    let (first, _) = error(
+        "#[model]\npub struct Post {\n    pub tags: ManyToManyField<Tag>,\n    pub tags_through: IntegerField,\n}\n",
+    );
+    assert!(
+        first.contains("would share its name with the join table of `tags`"),
+        "{first}"
+    );
+}
+
+/// A related_name Django refuses (a Python keyword), or one no Rust method can be named.
+#[test]
+fn related_names_must_be_names() {
+    let (first, _) = error(
+        "#[model]\npub struct Post {\n    #[field(on_delete = Cascade, related_name = \"for\")]\n    pub author: ForeignKey<Post>,\n}\n",
+    );
+    assert!(
+        first.contains("related_name `for` is a Python keyword"),
+        "{first}"
+    );
+    let (first, hint) = error(
+        "#[model]\npub struct Post {\n    #[field(on_delete = Cascade, related_name = \"self\")]\n    pub author: ForeignKey<Post>,\n}\n",
+    );
+    assert!(
+        first.contains("`self` is a Rust keyword that no raw identifier can spell"),
+        "{first}"
+    );
+    assert!(hint.contains("`+`"), "{hint}");
 }

@@ -160,7 +160,8 @@ pub fn entity(
         .iter()
         .map(|id| quote!(#id: ::std::default::Default::default()))
         .collect();
-    let type_err = quote!(.map_err(|e| #sea::DbErr::Type(e.to_string()))?);
+    let type_err =
+        quote!(.map_err(|__e| #sea::DbErr::Type(::std::string::ToString::to_string(&__e)))?);
 
     quote! {
         /// The SeaORM entity of the model: plain SeaORM works on the same rows.
@@ -226,10 +227,10 @@ pub fn entity(
 
         impl ::std::str::FromStr for Column {
             type Err = #sea::ColumnFromStrErr;
-            fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-                match s {
+            fn from_str(__s: &str) -> ::std::result::Result<Self, Self::Err> {
+                match __s {
                     #(#column_names | #names => ::std::result::Result::Ok(Self::#variants),)*
-                    _ => ::std::result::Result::Err(#sea::ColumnFromStrErr(s.to_owned())),
+                    _ => ::std::result::Result::Err(#sea::ColumnFromStrErr(__s.to_owned())),
                 }
             }
         }
@@ -287,8 +288,8 @@ pub fn entity(
             fn into_column(self) -> Column {
                 Column::#pk_variant
             }
-            fn from_column(col: Column) -> ::std::option::Option<Self> {
-                match col {
+            fn from_column(__col: Column) -> ::std::option::Option<Self> {
+                match __col {
                     Column::#pk_variant => ::std::option::Option::Some(Self::#pk_variant),
                     #[allow(unreachable_patterns)]
                     _ => ::std::option::Option::None,
@@ -320,42 +321,42 @@ pub fn entity(
         impl #sea::ModelTrait for #m {
             type Entity = Entity;
 
-            fn get(&self, c: Column) -> #sea::Value {
-                match c {
+            fn get(&self, __c: Column) -> #sea::Value {
+                match __c {
                     #(Column::#variants => self.#idents.clone().into(),)*
                 }
             }
 
-            fn get_value_type(c: Column) -> #sea::sea_query::ArrayType {
-                match c {
+            fn get_value_type(__c: Column) -> #sea::sea_query::ArrayType {
+                match __c {
                     #(Column::#variants => <#types as #sea::sea_query::ValueType>::array_type(),)*
                 }
             }
 
-            fn try_set(&mut self, c: Column, v: #sea::Value) -> ::std::result::Result<(), #sea::DbErr> {
-                match c {
-                    #(Column::#variants => self.#idents = #sea::sea_query::ValueType::try_from(v) #type_err,)*
+            fn try_set(&mut self, __c: Column, __v: #sea::Value) -> ::std::result::Result<(), #sea::DbErr> {
+                match __c {
+                    #(Column::#variants => self.#idents = #sea::sea_query::ValueType::try_from(__v) #type_err,)*
                 }
                 ::std::result::Result::Ok(())
             }
         }
 
         impl #sea::FromQueryResult for #m {
-            fn from_query_result(row: &#sea::QueryResult, pre: &str) -> ::std::result::Result<Self, #sea::DbErr> {
-                Self::from_query_result_nullable(row, pre).map_err(::std::convert::Into::into)
+            fn from_query_result(__row: &#sea::QueryResult, __pre: &str) -> ::std::result::Result<Self, #sea::DbErr> {
+                Self::from_query_result_nullable(__row, __pre).map_err(::std::convert::Into::into)
             }
 
             fn from_query_result_nullable(
-                row: &#sea::QueryResult,
-                pre: &str,
+                __row: &#sea::QueryResult,
+                __pre: &str,
             ) -> ::std::result::Result<Self, #sea::TryGetError> {
                 // A joined row that is missing (LEFT JOIN) reads as all NULL: no model.
-                let __pk = row.try_get_nullable::<::std::option::Option<#pk_ty>>(pre, #pk_column)?;
+                let __pk = __row.try_get_nullable::<::std::option::Option<#pk_ty>>(__pre, #pk_column)?;
                 if __pk.is_none() {
                     return ::std::result::Result::Err(#sea::TryGetError::Null(#pk_column.to_owned()));
                 }
                 ::std::result::Result::Ok(#m {
-                    #(#idents: row.try_get_nullable::<#types>(pre, #column_names)?,)*
+                    #(#idents: __row.try_get_nullable::<#types>(__pre, #column_names)?,)*
                     #(#defaults,)*
                 })
             }
@@ -374,9 +375,9 @@ pub fn entity(
         }
 
         impl ::std::convert::From<#m> for ActiveModel {
-            fn from(m: #m) -> Self {
+            fn from(__m: #m) -> Self {
                 ActiveModel {
-                    #(#idents: #sea::ActiveValue::Unchanged(m.#idents),)*
+                    #(#idents: #sea::ActiveValue::Unchanged(__m.#idents),)*
                 }
             }
         }
@@ -389,14 +390,14 @@ pub fn entity(
 
         impl ::std::convert::TryFrom<ActiveModel> for #m {
             type Error = #sea::DbErr;
-            fn try_from(a: ActiveModel) -> ::std::result::Result<Self, #sea::DbErr> {
+            fn try_from(__a: ActiveModel) -> ::std::result::Result<Self, #sea::DbErr> {
                 #(
-                    if a.#idents.is_not_set() {
+                    if __a.#idents.is_not_set() {
                         return ::std::result::Result::Err(#sea::DbErr::AttrNotSet(#names.to_owned()));
                     }
                 )*
                 ::std::result::Result::Ok(#m {
-                    #(#idents: a.#idents.unwrap(),)*
+                    #(#idents: __a.#idents.unwrap(),)*
                     #(#defaults,)*
                 })
             }
@@ -411,39 +412,39 @@ pub fn entity(
         impl #sea::ActiveModelTrait for ActiveModel {
             type Entity = Entity;
 
-            fn take(&mut self, c: Column) -> #sea::ActiveValue<#sea::Value> {
-                match c {
+            fn take(&mut self, __c: Column) -> #sea::ActiveValue<#sea::Value> {
+                match __c {
                     #(Column::#variants => ::std::mem::take(&mut self.#idents).into_wrapped_value(),)*
                 }
             }
 
-            fn get(&self, c: Column) -> #sea::ActiveValue<#sea::Value> {
-                match c {
+            fn get(&self, __c: Column) -> #sea::ActiveValue<#sea::Value> {
+                match __c {
                     #(Column::#variants => self.#idents.clone().into_wrapped_value(),)*
                 }
             }
 
-            fn set_if_not_equals(&mut self, c: Column, v: #sea::Value) {
-                match c {
-                    #(Column::#variants => self.#idents.set_if_not_equals(#sea::sea_query::ValueType::unwrap(v)),)*
+            fn set_if_not_equals(&mut self, __c: Column, __v: #sea::Value) {
+                match __c {
+                    #(Column::#variants => self.#idents.set_if_not_equals(#sea::sea_query::ValueType::unwrap(__v)),)*
                 }
             }
 
-            fn try_set(&mut self, c: Column, v: #sea::Value) -> ::std::result::Result<(), #sea::DbErr> {
-                match c {
-                    #(Column::#variants => self.#idents = #sea::ActiveValue::Set(#sea::sea_query::ValueType::try_from(v) #type_err),)*
+            fn try_set(&mut self, __c: Column, __v: #sea::Value) -> ::std::result::Result<(), #sea::DbErr> {
+                match __c {
+                    #(Column::#variants => self.#idents = #sea::ActiveValue::Set(#sea::sea_query::ValueType::try_from(__v) #type_err),)*
                 }
                 ::std::result::Result::Ok(())
             }
 
-            fn not_set(&mut self, c: Column) {
-                match c {
+            fn not_set(&mut self, __c: Column) {
+                match __c {
                     #(Column::#variants => self.#idents = #sea::ActiveValue::NotSet,)*
                 }
             }
 
-            fn is_not_set(&self, c: Column) -> bool {
-                match c {
+            fn is_not_set(&self, __c: Column) -> bool {
+                match __c {
                     #(Column::#variants => self.#idents.is_not_set(),)*
                 }
             }
@@ -457,13 +458,13 @@ pub fn entity(
             fn default_values() -> Self {
                 #[allow(unused_imports)]
                 use #sea::value::{DefaultActiveValue, DefaultActiveValueNone, DefaultActiveValueNotSet};
-                let mut d = <Self as #sea::ActiveModelTrait>::default();
-                #(d.#idents = (&d.#idents).default_value();)*
-                d
+                let mut __d = <Self as #sea::ActiveModelTrait>::default();
+                #(__d.#idents = (&__d.#idents).default_value();)*
+                __d
             }
 
-            fn reset(&mut self, c: Column) {
-                match c {
+            fn reset(&mut self, __c: Column) {
+                match __c {
                     #(Column::#variants => self.#idents.reset(),)*
                 }
             }

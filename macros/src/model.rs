@@ -125,9 +125,77 @@ fn replace_self(ty: &syn::Type, model: &syn::Ident) -> syn::Type {
     syn::parse2(walk(quote!(#ty), model)).unwrap_or_else(|_| ty.clone())
 }
 
+/// A relation's target as the field module names it (`super::__rjango__Post__author__to`),
+/// and its key: the model's name as spelled (`Author`), to count relations per target.
+type Targets = std::collections::HashMap<String, (syn::Type, String)>;
+
+/// The types the user spelled in the struct, as the generated field module names them.
+///
+/// The module never spells a user's type itself: there its own items (`Entity`, `Column`,
+/// `Relation`, ...) and the field handles (`post::title`) would shadow the user's names, so a
+/// model named `Column` or a relation to one would mean the wrong thing. Each type gets a private
+/// alias beside the struct instead, where the user's names mean what the user meant, under a
+/// name no Django model or field can have (Django refuses `__` in both):
+/// `type __rjango__Post__author = ForeignKey<Author>;`.
+struct Spelled {
+    /// The alias definitions, emitted beside the struct.
+    aliases: Vec<TokenStream>,
+    /// Field name -> its type, and its type without `Option`.
+    stored: std::collections::HashMap<String, syn::Type>,
+    value: std::collections::HashMap<String, syn::Type>,
+    target: Targets,
+}
+
+impl Spelled {
+    fn new<'f>(
+        model: &syn::Ident,
+        name: &str,
+        fields: impl Iterator<Item = &'f syn::Field>,
+    ) -> Self {
+        let mut out = Spelled {
+            aliases: Vec::new(),
+            stored: Default::default(),
+            value: Default::default(),
+            target: Default::default(),
+        };
+        let mut alias = |field: &str, suffix: &str, ty: &syn::Type| -> syn::Type {
+            let alias = format_ident!("__rjango__{}__{}{}", name, field, suffix);
+            out.aliases.push(quote! {
+                #[doc(hidden)]
+                #[allow(non_camel_case_types, dead_code)]
+                type #alias = #ty;
+            });
+            syn::parse_quote!(super::#alias)
+        };
+        let mut stored = Vec::new();
+        for f in fields {
+            let Some(ident) = &f.ident else { continue };
+            let field = ident.unraw().to_string();
+            let ty = replace_self(&f.ty, model);
+            let target = relation_target(&ty).map(|t| (alias(&field, "__to", &t), target_key(&t)));
+            stored.push((
+                field.clone(),
+                alias(&field, "", &ty),
+                alias(&field, "__value", strip_option(&ty)),
+                target,
+            ));
+        }
+        for (field, ty, value, target) in stored {
+            out.stored.insert(field.clone(), ty);
+            out.value.insert(field.clone(), value);
+            if let Some(target) = target {
+                out.target.insert(field, target);
+            }
+        }
+        out
+    }
+}
+
 struct Column<'a> {
     ident: syn::Ident,
+    /// The field's type, and that type without `Option`, as the field module names them.
     ty: syn::Type,
+    value: syn::Type,
     name: &'a str,
     state: &'a FieldState,
 }
@@ -158,16 +226,7 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
             },
         );
     }
-    let types: std::collections::HashMap<String, syn::Type> = named
-        .named
-        .iter()
-        .filter_map(|f| {
-            Some((
-                f.ident.as_ref()?.unraw().to_string(),
-                replace_self(&f.ty, &ident),
-            ))
-        })
-        .collect();
+    let spelled = Spelled::new(&ident, &name, named.named.iter());
     let idents: std::collections::HashMap<String, syn::Ident> = named
         .named
         .iter()
@@ -180,7 +239,8 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
         .filter_map(|(n, f)| {
             Some(Column {
                 ident: idents.get(n)?.clone(),
-                ty: types.get(n)?.clone(),
+                ty: spelled.stored.get(n)?.clone(),
+                value: spelled.value.get(n)?.clone(),
                 name: n,
                 state: f,
             })
@@ -218,14 +278,14 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
     });
     let decode = columns.iter().enumerate().map(|(i, c)| {
         let id = &c.ident;
-        quote!(#id: ::rjango::models::FromSql::from_sql(row, offset + #i)?)
+        quote!(#id: ::rjango::models::FromSql::from_sql(__row, __offset + #i)?)
     });
     let partial = columns.iter().enumerate().map(|(i, c)| {
         let id = &c.ident;
         quote! {
-            #id: if loaded[#i] {
+            #id: if __loaded[#i] {
                 __read += 1;
-                ::rjango::models::FromSql::from_sql(row, __read - 1)?
+                ::rjango::models::FromSql::from_sql(__row, __read - 1)?
             } else {
                 ::std::default::Default::default()
             }
@@ -250,17 +310,17 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
     let set_pk = match pk {
         Some(c) if c.state.field_type.is_auto() => {
             let id = &c.ident;
-            quote!(self.#id = id as _;)
+            quote!(self.#id = __id as _;)
         }
-        _ => quote!(let _ = id;),
+        _ => quote!(let _ = __id;),
     };
     let touches = columns.iter().filter_map(|c| {
         let id = &c.ident;
         let (auto_now, auto_now_add) = c.state.field_type.auto_now();
         let value = match c.state.field_type {
-            FieldType::DateTimeField { .. } => quote!(now),
-            FieldType::DateField { .. } => quote!(now.date_naive()),
-            FieldType::TimeField { .. } => quote!(now.time()),
+            FieldType::DateTimeField { .. } => quote!(__now),
+            FieldType::DateField { .. } => quote!(__now.date_naive()),
+            FieldType::TimeField { .. } => quote!(__now.time()),
             _ => return None,
         };
         if !auto_now && !auto_now_add {
@@ -274,7 +334,7 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
         Some(if auto_now {
             quote!(self.#id = #value;)
         } else {
-            quote!(if inserting { self.#id = #value; })
+            quote!(if __inserting { self.#id = #value; })
         })
     });
     let ordering = &state.options.ordering;
@@ -286,7 +346,7 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
     let module = field_ident(&snake_case(&name));
     let handles = columns.iter().map(|c| {
         let id = &c.ident;
-        let value = strip_option(&c.ty);
+        let value = &c.value;
         let stored = &c.ty;
         let null = c.state.null;
         let (field_name, column) = (c.name, c.state.column(c.name));
@@ -371,8 +431,8 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
             #datetime_impl
         }
     });
-    let single = single_relation_targets(state, &types);
-    let relations = relations(&ident, &name, state, &types, &idents, &single);
+    let single = single_relation_targets(state, &spelled.target);
+    let relations = relations(&ident, &name, state, &spelled.target, &idents, &single);
     let entity_columns: Vec<crate::entity::EntityColumn> = columns
         .iter()
         .map(|c| crate::entity::EntityColumn {
@@ -391,11 +451,11 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
             )
         })
         .filter_map(|c| {
-            let target = relation_target(&c.ty)?;
+            let (target, key) = spelled.target.get(c.name)?;
             Some(crate::entity::EntityForeignKey {
                 name: c.name.to_owned(),
-                related: single.contains(&target_key(&target)),
-                target,
+                related: single.contains(key),
+                target: target.clone(),
             })
         })
         .collect();
@@ -411,8 +471,11 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
         snake_case(&name)
     );
 
+    let aliases = &spelled.aliases;
     quote! {
         #item
+
+        #(#aliases)*
 
         impl ::rjango::models::Model for #ident {
             const NAME: &'static str = #name;
@@ -430,8 +493,8 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
             }
 
             fn from_row(
-                row: &::rjango::__private::sea_orm::QueryResult,
-                offset: usize,
+                __row: &::rjango::__private::sea_orm::QueryResult,
+                __offset: usize,
             ) -> ::std::result::Result<Self, ::rjango::__private::sea_orm::DbErr> {
                 ::std::result::Result::Ok(#ident {
                     #(#decode,)*
@@ -440,8 +503,8 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
             }
 
             fn from_row_partial(
-                row: &::rjango::__private::sea_orm::QueryResult,
-                loaded: &[bool],
+                __row: &::rjango::__private::sea_orm::QueryResult,
+                __loaded: &[bool],
             ) -> ::std::result::Result<Self, ::rjango::__private::sea_orm::DbErr> {
                 let mut __read = 0usize;
                 ::std::result::Result::Ok(#ident {
@@ -458,12 +521,12 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
                 #pk_value
             }
 
-            fn set_pk(&mut self, id: i64) {
+            fn set_pk(&mut self, __id: i64) {
                 #set_pk
             }
 
             #[allow(unused_variables)]
-            fn touch(&mut self, now: ::rjango::__private::chrono::DateTime<::rjango::__private::chrono::Utc>, inserting: bool) {
+            fn touch(&mut self, __now: ::rjango::__private::chrono::DateTime<::rjango::__private::chrono::Utc>, __inserting: bool) {
                 #(#touches)*
             }
         }
@@ -479,8 +542,6 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
         #[doc = #module_doc]
         #[allow(non_camel_case_types, dead_code)]
         #vis mod #module {
-            #[allow(unused_imports)]
-            use super::*;
             #(#handles)*
             #(#relations)*
             #entity
@@ -493,8 +554,8 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
 fn accessor(related_name: &Option<String>, default: Option<String>) -> Option<syn::Ident> {
     match related_name {
         Some(r) if r.ends_with('+') => None,
-        Some(r) => Some(format_ident!("{}", r)),
-        None => default.map(|d| format_ident!("{}", d)),
+        Some(r) => Some(field_ident(r)),
+        None => default.as_deref().map(field_ident),
     }
 }
 
@@ -565,7 +626,7 @@ fn many_to_many_entity(ends: &ManyToManyEnds, related: bool) -> TokenStream {
     };
     let (own_state, other_state) = (key(), key());
     let own_ty: syn::Type = syn::parse_quote!(::rjango::models::ForeignKey<super::#model>);
-    let other_ty: syn::Type = syn::parse_quote!(::rjango::models::ForeignKey<#target>);
+    let other_ty: syn::Type = syn::parse_quote!(::rjango::models::ForeignKey<super::#target>);
     let columns = [
         crate::entity::EntityColumn {
             ident: format_ident!("id"),
@@ -595,7 +656,7 @@ fn many_to_many_entity(ends: &ManyToManyEnds, related: bool) -> TokenStream {
         },
         crate::entity::EntityForeignKey {
             name: other_name.to_owned(),
-            target: syn::parse_quote!(#target),
+            target: syn::parse_quote!(super::#target),
             related: !self_ref,
         },
     ];
@@ -630,9 +691,6 @@ fn many_to_many_entity(ends: &ManyToManyEnds, related: bool) -> TokenStream {
     quote! {
         #[doc = #doc]
         pub mod #module {
-            #[allow(unused_imports)]
-            use super::*;
-
             /// One row of the join table.
             #[derive(Clone, Debug)]
             pub struct Model {
@@ -664,8 +722,13 @@ fn many_to_many_entity(ends: &ManyToManyEnds, related: bool) -> TokenStream {
     }
 }
 
-/// A field of generated code named after a model (`match` for `Match` is `r#match`).
+/// An item of generated code named after a model or a related_name: `match` for `Match` is
+/// `r#match`, and the keywords no raw identifier can spell get Rust's trailing underscore
+/// (`crate_` for `Crate`, `super_` for `Super`).
 fn field_ident(name: &str) -> syn::Ident {
+    if rjango_codegen::models::parse::UNRAW_KEYWORDS.contains(&name) {
+        return format_ident!("{}_", name);
+    }
     syn::parse_str::<syn::Ident>(name)
         .unwrap_or_else(|_| syn::Ident::new_raw(name, proc_macro2::Span::call_site()))
 }
@@ -690,7 +753,7 @@ fn target_key(ty: &syn::Type) -> String {
 /// relation gets a `Linked` on its handle, which has no such limit.
 fn single_relation_targets(
     state: &rjango_schema::ModelState,
-    types: &std::collections::HashMap<String, syn::Type>,
+    targets: &Targets,
 ) -> std::collections::HashSet<String> {
     let mut counts = std::collections::HashMap::<String, usize>::new();
     // A relation to the model itself joins its table twice, which SeaORM's `Related` cannot
@@ -698,9 +761,9 @@ fn single_relation_targets(
     counts.insert(state.name.clone(), 2);
     for (field_name, f) in &state.fields {
         if f.field_type.is_relation()
-            && let Some(target) = types.get(field_name).and_then(relation_target)
+            && let Some((_, key)) = targets.get(field_name)
         {
-            *counts.entry(target_key(&target)).or_default() += 1;
+            *counts.entry(key.clone()).or_default() += 1;
         }
     }
     counts
@@ -730,7 +793,7 @@ fn relations(
     ident: &syn::Ident,
     name: &str,
     state: &rjango_schema::ModelState,
-    types: &std::collections::HashMap<String, syn::Type>,
+    targets: &Targets,
     idents: &std::collections::HashMap<String, syn::Ident>,
     single: &std::collections::HashSet<String>,
 ) -> Vec<TokenStream> {
@@ -743,13 +806,11 @@ fn relations(
         .unwrap_or_else(|| "id".to_owned());
     let mut out = Vec::new();
     for (field_name, f) in &state.fields {
-        let (Some(ty), Some(id)) = (types.get(field_name), idents.get(field_name)) else {
+        let (Some((target, target_name)), Some(id)) =
+            (targets.get(field_name), idents.get(field_name))
+        else {
             continue;
         };
-        let Some(target) = relation_target(ty) else {
-            continue;
-        };
-        let target_name = target_key(&target);
         let model = quote!(super::#ident);
         let target_ty = quote!(#target);
         let query_name = related_query_name(&f.field_type, name);
@@ -768,9 +829,9 @@ fn relations(
                 let variant = crate::entity::camel(field_name);
                 let one = matches!(f.field_type, FieldType::OneToOneField { .. });
                 let slot = if f.null {
-                    quote!(row.#id.as_mut())
+                    quote!(__row.#id.as_mut())
                 } else {
-                    quote!(::std::option::Option::Some(&mut row.#id))
+                    quote!(::std::option::Option::Some(&mut __row.#id))
                 };
                 let on_delete = format_ident!("{}", format!("{on_delete:?}"));
                 let default = match &f.default {
@@ -817,7 +878,7 @@ fn relations(
                         }
                     }
                     impl ::rjango::models::relations::ForeignKeyField for #id {
-                        fn slot(row: &mut #model) -> ::std::option::Option<&mut ::rjango::models::ForeignKey<#target_ty>> {
+                        fn slot(__row: &mut #model) -> ::std::option::Option<&mut ::rjango::models::ForeignKey<#target_ty>> {
                             #slot
                         }
                     }
@@ -875,7 +936,7 @@ fn relations(
                 db_table,
                 ..
             } => {
-                let self_ref = target_name == name;
+                let self_ref = *target_name == name;
                 let target_lower = target_name.to_ascii_lowercase();
                 let (own, other) = if self_ref {
                     (
@@ -902,7 +963,7 @@ fn relations(
                         through_fn: &through_fn,
                         self_ref,
                     },
-                    single.contains(&target_key(&target)),
+                    single.contains(target_name),
                 ));
                 let doc = format!(
                     "The `{name}.{field_name}` many-to-many relation, through its join table."

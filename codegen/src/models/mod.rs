@@ -2,6 +2,7 @@
 //! The parser produces it from models.rs, migrations replay it, the autodetector diffs two of
 //! them, and (later) the schema editor and entity writer render from it.
 
+pub mod checks;
 pub mod parse;
 pub mod state;
 

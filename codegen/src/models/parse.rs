@@ -85,6 +85,20 @@ pub const MODEL_ATTRIBUTES: [&str; 6] = [
     "verbose_name",
 ];
 
+/// Python's keywords: never a field or related name in Django (a Python attribute cannot be one).
+const PYTHON_KEYWORDS: [&str; 35] = [
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
+    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
+    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
+    "with", "yield",
+];
+
+/// What `#[model]` generates in a model's field module besides the field handles.
+const GENERATED_ITEMS: [&str; 5] = ["Entity", "Column", "PrimaryKey", "Relation", "ActiveModel"];
+
+/// Rust keywords that `r#` cannot escape, so no method, field or module can have their name.
+pub const UNRAW_KEYWORDS: [&str; 5] = ["crate", "self", "super", "Self", "_"];
+
 /// A mistake in a model declaration. It carries a span rather than a file so that the macro can
 /// turn it into a compile error and the CLI into `file:line:col` (`into_error`).
 #[derive(Debug, Clone)]
@@ -95,7 +109,7 @@ pub struct ModelError {
 }
 
 impl ModelError {
-    fn new(span: Span, message: impl Into<String>, hint: Option<String>) -> Self {
+    pub(crate) fn new(span: Span, message: impl Into<String>, hint: Option<String>) -> Self {
         ModelError {
             span,
             message: message.into(),
@@ -246,7 +260,11 @@ pub fn parse_model_item(
     scope: &Scope,
 ) -> MResult<ParsedModel> {
     let args = parse_args.parse2(attr)?;
-    model_from_args(item, args, scope)
+    let model = model_from_args(item, args, scope)?;
+    if let Some((_, e)) = super::checks::related_clashes(&[&model]) {
+        return Err(e);
+    }
+    Ok(model)
 }
 
 /// The `#[model]` attribute of a struct, if it is a model.
@@ -389,6 +407,14 @@ pub fn project_state(root: &Path, apps: &[String]) -> Result<ProjectState> {
             .flat_map(|(f, ms)| ms.iter().map(move |m| (f.as_path(), m))),
     )
     .map_err(|(file, e)| e.into_error(file))?;
+    let all: Vec<(&Path, &ParsedModel)> = files
+        .iter()
+        .flat_map(|(f, ms)| ms.iter().map(move |m| (f.as_path(), m)))
+        .collect();
+    let models: Vec<&ParsedModel> = all.iter().map(|(_, m)| *m).collect();
+    if let Some((i, e)) = super::checks::related_clashes(&models) {
+        return Err(e.into_error(all[i].0));
+    }
     Ok(state)
 }
 
@@ -477,6 +503,39 @@ fn model_from_args(item: &syn::ItemStruct, args: Vec<Arg>, scope: &Scope) -> MRe
         }
         spans.push(f.ident.as_ref().map_or_else(|| f.ty.span(), Ident::span));
         fields.push((field_name, state));
+    }
+
+    // The field module `#[model]` generates (`post::title`) also holds the model's SeaORM entity
+    // (`post::Entity`, ...) and each many-to-many's join-table entity (`post::tags_through`).
+    for ((field_name, state), span) in fields.iter().zip(&spans) {
+        let taken = if GENERATED_ITEMS.contains(&field_name.as_str()) {
+            Some(format!("the model's SeaORM `{field_name}`"))
+        } else {
+            field_name.strip_suffix("_through").and_then(|m2m| {
+                fields
+                    .iter()
+                    .any(|(n, f)| {
+                        n == m2m && matches!(f.field_type, FieldType::ManyToManyField { .. })
+                    })
+                    .then(|| format!("the join table of `{m2m}`"))
+            })
+        };
+        if let Some(taken) = taken {
+            let hint = if state.field_type.has_column() {
+                format!(
+                    "rename the field; its column can keep the name: #[field(db_column = \"{field_name}\")]"
+                )
+            } else {
+                "rename the field".to_owned()
+            };
+            return Err(ModelError::new(
+                *span,
+                format!(
+                    "field `{field_name}` of `{name}` would share its name with {taken}, which #[model] generates beside the field handles"
+                ),
+                Some(hint),
+            ));
+        }
     }
 
     // The primary key: at most one (models.E026); else the implicit `id` (models.E004).
@@ -1303,6 +1362,26 @@ fn parse_field(f: &syn::Field, model: &str, scope: &Scope) -> MResult<ParsedFiel
                         span,
                         format!("related_name `{related}` is not a valid identifier (Django's fields.E306)"),
                         Some("use a name like \"posts\", or one ending with `+` for no reverse relation".into()),
+                    ));
+                }
+                if ident_like && PYTHON_KEYWORDS.contains(&body) {
+                    return Err(ModelError::new(
+                        span,
+                        format!(
+                            "related_name `{related}` is a Python keyword, which Django refuses (fields.E306)"
+                        ),
+                        Some("pick another name, e.g. \"posts\"".into()),
+                    ));
+                }
+                if ident_like && !related.ends_with('+') && UNRAW_KEYWORDS.contains(&body) {
+                    return Err(ModelError::new(
+                        span,
+                        format!(
+                            "related_name `{related}` cannot name the reverse accessor: `{body}` is a Rust keyword that no raw identifier can spell"
+                        ),
+                        Some(
+                            "pick another name, or end it with `+` for no reverse accessor".into(),
+                        ),
                     ));
                 }
                 related_name = Some(related);
