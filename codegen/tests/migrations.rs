@@ -377,7 +377,7 @@ fn dependencies_between_apps_and_circular_foreign_keys() {
     );
 
     // Within an app: two models pointing at each other. CreateModel both, then the closing FK.
-    let cyclic = "#[model]\npub struct A {\n    #[field(on_delete = Cascade)]\n    pub b: ForeignKey<B>,\n}\n#[model]\npub struct B {\n    #[field(on_delete = SetNull)]\n    pub a: Option<ForeignKey<A>>,\n}\n";
+    let cyclic = "#[model]\npub struct A {\n    #[field(on_delete = Cascade, related_name = \"as_b\")]\n    pub b: ForeignKey<B>,\n}\n#[model]\npub struct B {\n    #[field(on_delete = SetNull, related_name = \"bs_a\")]\n    pub a: Option<ForeignKey<A>>,\n}\n";
     let dir = project(&[("loop", cyclic)]);
     let out = makemigrations(dir.path(), &mut NonInteractive).unwrap();
     assert_eq!(
@@ -387,7 +387,7 @@ fn dependencies_between_apps_and_circular_foreign_keys() {
 
     // Across apps: Django's split, a second migration in the first app of the circle.
     let shop = "#[model]\npub struct Order {\n    #[field(on_delete = Cascade)]\n    pub buyer: ForeignKey<crate::users::models::Buyer>,\n}\n";
-    let users = "#[model]\npub struct Buyer {\n    #[field(on_delete = SetNull)]\n    pub last_order: Option<ForeignKey<crate::shop::models::Order>>,\n}\n";
+    let users = "#[model]\npub struct Buyer {\n    #[field(on_delete = SetNull, related_name = \"last_for\")]\n    pub last_order: Option<ForeignKey<crate::shop::models::Order>>,\n}\n";
     let dir = project(&[("shop", shop), ("users", users)]);
     let out = makemigrations(dir.path(), &mut NonInteractive).unwrap();
     let listed: Vec<(&str, Vec<(String, String)>)> =

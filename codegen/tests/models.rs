@@ -1016,3 +1016,124 @@ fn related_names_must_be_names() {
     );
     assert!(hint.contains("`+`"), "{hint}");
 }
+
+/// Django's models package: `models/mod.rs` and the modules it declares, in files or inline,
+/// at any depth, relations written as the module system resolves them.
+#[test]
+fn a_models_package_is_read_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let write = |path: &str, text: &str| {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        "src/blog/models/mod.rs",
+        "mod author;\nmod post;\npub use author::Author;\npub use post::Post;\n\n\
+         pub mod extra {\n    use rjango::models::prelude::*;\n\n    #[model]\n    pub struct Note {\n        #[field(on_delete = Cascade)]\n        pub post: ForeignKey<super::post::Post>,\n    }\n\n    mod deeper;\n}\n",
+    );
+    write(
+        "src/blog/models/author.rs",
+        "use rjango::models::prelude::*;\n\n#[model]\npub struct Author {\n    #[field(max_length = 50)]\n    pub name: CharField,\n}\n",
+    );
+    write(
+        "src/blog/models/post.rs",
+        "use rjango::models::prelude::*;\nuse super::Author;\n\n#[model]\npub struct Post {\n    #[field(on_delete = Cascade)]\n    pub author: ForeignKey<Author>,\n    #[field(on_delete = Cascade, related_name = \"drafts\")]\n    pub editor: ForeignKey<super::author::Author>,\n}\n",
+    );
+    write(
+        "src/blog/models/extra/deeper.rs",
+        "use rjango::models::prelude::*;\n\n#[model]\npub struct Footnote {\n    #[field(on_delete = Cascade)]\n    pub note: ForeignKey<super::Note>,\n    #[field(on_delete = Cascade)]\n    pub user: ForeignKey<crate::accounts::models::User>,\n}\n",
+    );
+    write(
+        "src/accounts/models.rs",
+        "use rjango::models::prelude::*;\n\n#[model]\npub struct User {\n    #[field(max_length = 50)]\n    pub name: CharField,\n}\n",
+    );
+    let apps = ["accounts".to_owned(), "blog".to_owned()];
+    let state = project_state(root, &apps).unwrap_or_else(|e| panic!("{e}"));
+    let names: Vec<&str> = state.app_models("blog").map(|m| m.name.as_str()).collect();
+    assert_eq!(names.len(), 4, "{names:?}");
+    for name in ["Author", "Post", "Note", "Footnote"] {
+        assert!(names.contains(&name), "{name} in {names:?}");
+    }
+    let related = |model: &str, field: &str| {
+        state
+            .get("blog", model)
+            .unwrap()
+            .field(field)
+            .unwrap()
+            .field_type
+            .related_model()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(related("post", "author"), "blog.Author");
+    assert_eq!(related("post", "editor"), "blog.Author");
+    assert_eq!(related("note", "post"), "blog.Post");
+    assert_eq!(related("footnote", "note"), "blog.Note");
+    assert_eq!(related("footnote", "user"), "accounts.User");
+
+    // Both layouts at once is Rust's own error; a missing module file and #[path] are named.
+    write("src/blog/models.rs", "");
+    let e = project_state(root, &apps).unwrap_err().to_string();
+    assert!(e.contains("has both models.rs and models/mod.rs"), "{e}");
+    std::fs::remove_file(root.join("src/blog/models.rs")).unwrap();
+    write(
+        "src/blog/models/mod.rs",
+        "mod author;\nmod post;\nmod missing;\npub use author::Author;\n",
+    );
+    let e = project_state(root, &apps).unwrap_err().to_string();
+    assert!(
+        e.contains("src/blog/models/mod.rs:3:5: the file of `mod missing;` is missing"),
+        "{e}"
+    );
+    write(
+        "src/blog/models/mod.rs",
+        "mod author;\n#[path = \"elsewhere.rs\"]\nmod post;\n",
+    );
+    let e = project_state(root, &apps).unwrap_err().to_string();
+    assert!(
+        e.contains("src/blog/models/mod.rs:2:1: makemigrations does not follow #[path]"),
+        "{e}"
+    );
+}
+
+/// What looks like a model but is not one is an error at its place, never skipped: the build
+/// would fail on it later with a message about a missing macro.
+#[test]
+fn look_alikes_of_a_model_are_errors() {
+    let (first, hint) = error(
+        "#[derive(Debug, Model)]\npub struct Post {\n    #[field(max_length = 200)]\n    pub title: CharField,\n}\n",
+    );
+    assert_eq!(
+        first,
+        "src/blog/models.rs:1:17: `Post` derives `Model`, which declares no model: a model is an attribute, `#[model]`"
+    );
+    assert_eq!(
+        hint,
+        "write #[model] above `pub struct Post` (from rjango::models::prelude)"
+    );
+    let (first, _) = error("#[modle]\npub struct Post {\n    pub views: IntegerField,\n}\n");
+    assert_eq!(
+        first,
+        "src/blog/models.rs:1:1: `#[modle]` on struct `Post` is not `#[model]`: did you mean `#[model]`?"
+    );
+    let (first, _) = error(
+        "#[models(ordering = [\"views\"])]\npub struct Post {\n    pub views: IntegerField,\n}\n",
+    );
+    assert!(
+        first.contains("`#[models]` on struct `Post` is not `#[model]`"),
+        "{first}"
+    );
+    let (first, _) =
+        error("pub struct Post {\n    #[field(max_length = 200)]\n    pub title: CharField,\n}\n");
+    assert_eq!(
+        first,
+        "src/blog/models.rs:2:5: struct `Post` has #[field] attributes but no #[model], so it is not a model"
+    );
+    // A plain struct beside the models is no model and no error.
+    assert_eq!(
+        parse("pub struct Helper {\n    pub count: u32,\n}\n"),
+        vec![]
+    );
+}

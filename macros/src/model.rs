@@ -472,8 +472,28 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
     );
 
     let aliases = &spelled.aliases;
+    let placement = format!(
+        "#[model] struct `{name}` is declared outside an app's models module, so makemigrations never reads it and its table would not exist: declare it in src/<app>/models.rs (or a module of src/<app>/models/)"
+    );
+    let placement = quote::quote_spanned! {ident.span()=>
+        const _: () = ::core::assert!(
+            ::rjango::models::meta::in_models_module(::std::module_path!()),
+            #placement
+        );
+    };
     quote! {
         #item
+
+        #placement
+
+        ::rjango::__private::inventory::submit! {
+            ::rjango::core::checks::RegisteredModel {
+                module: ::std::module_path!(),
+                name: #name,
+                table: <#ident as ::rjango::models::Model>::table,
+                fields: <#ident as ::rjango::models::Model>::FIELDS,
+            }
+        }
 
         #(#aliases)*
 

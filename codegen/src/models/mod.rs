@@ -3,6 +3,7 @@
 //! them, and (later) the schema editor and entity writer render from it.
 
 pub mod checks;
+pub mod discover;
 pub mod parse;
 pub mod state;
 

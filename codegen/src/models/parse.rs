@@ -8,7 +8,7 @@
 //! schema that Django would only warn about cannot be migrated correctly.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use proc_macro2::{Span, TokenStream};
 use syn::ext::IdentExt;
@@ -17,6 +17,7 @@ use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
 use syn::{Expr, Ident, Lit, Token, Type, UnOp};
 
+use super::discover::Found;
 use super::state::{
     Constraint, FieldState, FieldType, Index, ModelOptions, ModelState, OnDelete, ProjectState,
     Value,
@@ -151,6 +152,8 @@ pub struct Scope {
     pub app_label: String,
     /// Local name -> the full path it stands for.
     pub imports: HashMap<String, Vec<String>>,
+    /// The module's path below the crate (`["blog", "models", "post"]`); empty in the macro.
+    pub module: Vec<String>,
 }
 
 impl Scope {
@@ -158,13 +161,16 @@ impl Scope {
         Scope {
             app_label: app_label.to_owned(),
             imports: HashMap::new(),
+            module: Vec::new(),
         }
     }
 
-    /// The scope of a models.rs: its top-level `use` items (globs import no names we can know).
-    pub fn of_file(app_label: &str, file: &syn::File) -> Self {
+    /// The scope of the module `module` (`["blog", "models", "post"]`) of an app's models:
+    /// its `use` items (globs import no names we can know).
+    pub fn of_items(app_label: &str, module: &[String], items: &[syn::Item]) -> Self {
         let mut scope = Scope::new(app_label);
-        for item in &file.items {
+        scope.module = module.to_vec();
+        for item in items {
             if let syn::Item::Use(u) = item {
                 collect_use(&u.tree, &mut Vec::new(), &mut scope.imports);
             }
@@ -268,10 +274,30 @@ pub fn parse_model_item(
 }
 
 /// The `#[model]` attribute of a struct, if it is a model.
-fn model_attr(item: &syn::ItemStruct) -> Option<&syn::Attribute> {
+pub(crate) fn model_attr(item: &syn::ItemStruct) -> Option<&syn::Attribute> {
     item.attrs
         .iter()
         .find(|a| a.path().segments.last().is_some_and(|s| s.ident == "model"))
+}
+
+/// A struct with its `#[model(...)]` attribute, as a file declares it.
+pub(crate) fn parse_struct(
+    s: &syn::ItemStruct,
+    attr: &syn::Attribute,
+    scope: &Scope,
+) -> MResult<ParsedModel> {
+    let args = match &attr.meta {
+        syn::Meta::Path(_) => Vec::new(),
+        syn::Meta::List(list) => list.parse_args_with(parse_args)?,
+        syn::Meta::NameValue(nv) => {
+            return Err(ModelError::new(
+                nv.eq_token.span,
+                "`#[model = ...]` is not a model declaration",
+                Some("write `#[model]` or `#[model(ordering = [\"name\"])]`".into()),
+            ));
+        }
+    };
+    model_from_args(s, args, scope)
 }
 
 /// The models of one models.rs, in declaration order.
@@ -282,35 +308,24 @@ pub fn parse_models(app_label: &str, file: &Path, source: &str) -> Result<Vec<Mo
         .collect())
 }
 
-/// The models of one file, with spans.
+/// The models of one file (and of the modules it declares), with spans.
 pub fn parse_file_models(app_label: &str, file: &Path, source: &str) -> Result<Vec<ParsedModel>> {
-    let ast = syn::parse_file(source).map_err(|e| Error::parse(file, &e))?;
-    let scope = Scope::of_file(app_label, &ast);
-    let mut models: Vec<ParsedModel> = Vec::new();
-    for item in &ast.items {
-        let syn::Item::Struct(s) = item else { continue };
-        let Some(attr) = model_attr(s) else { continue };
-        let args = match &attr.meta {
-            syn::Meta::Path(_) => Vec::new(),
-            syn::Meta::List(list) => list
-                .parse_args_with(parse_args)
-                .map_err(|e| Error::parse(file, &e))?,
-            syn::Meta::NameValue(nv) => {
-                return Err(Error::at(
-                    file,
-                    nv.eq_token.span,
-                    "`#[model = ...]` is not a model declaration",
-                    Some("write `#[model]` or `#[model(ordering = [\"name\"])]`".into()),
-                ));
-            }
-        };
-        let model = model_from_args(s, args, &scope).map_err(|e| e.into_error(file))?;
-        if let Some(prev) = models
+    let found = super::discover::file_models(app_label, file, source)?;
+    check_app(app_label, &found)?;
+    Ok(found.into_iter().map(|f| f.model).collect())
+}
+
+/// The checks within one app: model names are unique (case-insensitively, as Django's are),
+/// and so are index and constraint names.
+fn check_app(app_label: &str, found: &[Found]) -> Result<()> {
+    for (i, f) in found.iter().enumerate() {
+        let model = &f.model;
+        if let Some(prev) = found[..i]
             .iter()
-            .find(|m| m.state.name_lower() == model.state.name_lower())
+            .find(|p| p.model.state.name_lower() == model.state.name_lower())
         {
             return Err(Error::at(
-                file,
+                &f.file,
                 model.name_span,
                 format!(
                     "model `{}` is declared twice in app `{app_label}`",
@@ -318,102 +333,78 @@ pub fn parse_file_models(app_label: &str, file: &Path, source: &str) -> Result<V
                 ),
                 Some(format!(
                     "Django names models case-insensitively: `{}` is already declared; rename one",
-                    prev.state.name
+                    prev.model.state.name
                 )),
             ));
         }
-        models.push(model);
     }
-    check_index_names(models.iter().map(|m| (file, m))).map_err(|(file, e)| e.into_error(file))?;
-    Ok(models)
+    check_index_names(found.iter().map(|f| (f.file.as_path(), &f.model)))
+        .map_err(|(file, e)| e.into_error(file))
 }
 
-fn models_file(root: &Path, app_label: &str) -> PathBuf {
-    root.join("src").join(app_label).join("models.rs")
+/// The models of one app: `root/src/<app>/models.rs` or its models package (none without).
+fn read_app(root: &Path, app_label: &str) -> Result<Vec<Found>> {
+    let found = super::discover::app_models(root, app_label)?;
+    check_app(app_label, &found)?;
+    Ok(found)
 }
 
-/// Parsed models of `root/src/<app>/models.rs`; a missing file is an app without models.
-fn read_app(root: &Path, app_label: &str) -> Result<(PathBuf, Vec<ParsedModel>)> {
-    let file = models_file(root, app_label);
-    match std::fs::read_to_string(&file) {
-        Ok(source) => {
-            let models = parse_file_models(app_label, &file, &source)?;
-            Ok((file, models))
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok((file, Vec::new())),
-        Err(e) => Err(Error::io(file, e)),
-    }
-}
-
-/// The models of one app (`root/src/<app>/models.rs`; a missing file means no models).
+/// The models of one app.
 pub fn parse_app(root: &Path, app_label: &str) -> Result<Vec<ModelState>> {
     Ok(read_app(root, app_label)?
-        .1
         .into_iter()
-        .map(|m| m.state)
+        .map(|f| f.model.state)
         .collect())
 }
 
 /// The models of every app, with the checks that need them all: each relation names a model
-/// that exists (Django's fields.E300), and index and constraint names are unique in the
-/// database (models.E030/E032).
+/// that exists (Django's fields.E300), index and constraint names are unique in the database
+/// (models.E030/E032), and reverse relations clash with nothing (fields.E302-E305).
 pub fn project_state(root: &Path, apps: &[String]) -> Result<ProjectState> {
-    let mut files = Vec::new();
+    let mut found = Vec::new();
     for app in apps {
-        files.push(read_app(root, app)?);
+        found.extend(read_app(root, app)?);
     }
     let mut state = ProjectState::default();
-    for (_, models) in &files {
-        for m in models {
-            state.add(m.state.clone());
-        }
+    for f in &found {
+        state.add(f.model.state.clone());
     }
     let known: Vec<String> = state
         .models
         .values()
         .map(|m| format!("{}.{}", m.app_label, m.name))
         .collect();
-    for (file, models) in &files {
-        for m in models {
-            for r in &m.relations {
-                let (app, model) = r.to.split_once('.').unwrap_or(("", &r.to));
-                if state.get(app, model).is_some() {
-                    continue;
-                }
-                let mut hint = match closest(&r.to, known.iter().map(String::as_str)) {
-                    Some(c) => format!("did you mean `{c}`? "),
-                    None => String::new(),
-                };
-                if known.is_empty() {
-                    hint.push_str("no app declares any model");
-                } else {
-                    hint.push_str(&format!("the models are: {}", known.join(", ")));
-                }
-                return Err(Error::at(
-                    file,
-                    r.span,
-                    format!(
-                        "field `{}` of `{}.{}` is a relation to `{}`, which is not a model of an installed app",
-                        r.field, m.state.app_label, m.state.name, r.to
-                    ),
-                    Some(hint),
-                ));
+    for Found { file, model: m } in &found {
+        for r in &m.relations {
+            let (app, model) = r.to.split_once('.').unwrap_or(("", &r.to));
+            if state.get(app, model).is_some() {
+                continue;
             }
+            let mut hint = match closest(&r.to, known.iter().map(String::as_str)) {
+                Some(c) => format!("did you mean `{c}`? "),
+                None => String::new(),
+            };
+            if known.is_empty() {
+                hint.push_str("no app declares any model");
+            } else {
+                hint.push_str(&format!("the models are: {}", known.join(", ")));
+            }
+            return Err(Error::at(
+                file,
+                r.span,
+                format!(
+                    "field `{}` of `{}.{}` is a relation to `{}`, which is not a model of an installed app",
+                    r.field, m.state.app_label, m.state.name, r.to
+                ),
+                Some(hint),
+            ));
         }
     }
-    check_index_names(
-        files
-            .iter()
-            .flat_map(|(f, ms)| ms.iter().map(move |m| (f.as_path(), m))),
-    )
-    .map_err(|(file, e)| e.into_error(file))?;
-    let all: Vec<(&Path, &ParsedModel)> = files
-        .iter()
-        .flat_map(|(f, ms)| ms.iter().map(move |m| (f.as_path(), m)))
-        .collect();
-    let models: Vec<&ParsedModel> = all.iter().map(|(_, m)| *m).collect();
+    check_index_names(found.iter().map(|f| (f.file.as_path(), &f.model)))
+        .map_err(|(file, e)| e.into_error(file))?;
+    let models: Vec<&ParsedModel> = found.iter().map(|f| &f.model).collect();
     if let Some((i, e)) = super::checks::related_clashes(&models) {
-        return Err(e.into_error(all[i].0));
+        return Err(e.into_error(&found[i].file));
     }
     Ok(state)
 }
@@ -1188,6 +1179,21 @@ fn resolve_target(ty: &Type, model: &str, scope: &Scope) -> MResult<String> {
     let same_app = |m: &str| format!("{}.{}", scope.app_label, m);
     let n = segments.len();
     let last = &segments[n - 1];
+    if !scope.module.is_empty() && !(n == 1 && last == "Self") {
+        // A file's module is known: the path from the crate root decides, and the app is the
+        // module above `models`, as the runtime names tables.
+        let absolute = absolute_path(&scope.module, &segments, path.leading_colon.is_some());
+        return match absolute.iter().rposition(|s| s == "models") {
+            Some(i) if i > 0 && i + 1 < absolute.len() => {
+                Ok(format!("{}.{}", absolute[i - 1], last))
+            }
+            _ => Err(ModelError::new(
+                ty.span(),
+                format!("cannot tell which app `{}` belongs to", segments.join("::")),
+                hint(),
+            )),
+        };
+    }
     match n {
         1 if last == "Self" => Ok(same_app(model)),
         1 => Ok(same_app(last)),
@@ -1206,6 +1212,32 @@ fn resolve_target(ty: &Type, model: &str, scope: &Scope) -> MResult<String> {
             hint(),
         )),
     }
+}
+
+/// `path` as written in the module `module`, from the crate root: `super::author::Author` in
+/// `blog::models::post` is `blog::models::author::Author`; a bare name is the module's own.
+fn absolute_path(module: &[String], path: &[String], leading_colon: bool) -> Vec<String> {
+    if leading_colon {
+        return path.to_vec();
+    }
+    let mut out = module.to_vec();
+    let mut rest = path;
+    match path.first().map(String::as_str) {
+        Some("crate") => {
+            out.clear();
+            rest = &path[1..];
+        }
+        Some("self") => rest = &path[1..],
+        Some("super") => {
+            while let Some(("super", tail)) = rest.split_first().map(|(h, t)| (h.as_str(), t)) {
+                out.pop();
+                rest = tail;
+            }
+        }
+        _ => {}
+    }
+    out.extend(rest.iter().cloned());
+    out
 }
 
 /// Django's fields.E001/E002 and models.E003-like name checks: `pk` is the primary key's alias,

@@ -170,8 +170,7 @@ fn run(project: Project, command: Command) -> Result<(), String> {
                 },
                 plural(state.models.len(), "model")
             );
-            println!("System check identified no issues (0 silenced).");
-            Ok(())
+            system_checks(project, &state)
         }
         Command::Runserver {
             addrport,
@@ -185,9 +184,10 @@ fn run(project: Project, command: Command) -> Result<(), String> {
             Resolver::install((project.root_urlconf)());
             let workers = workers
                 .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-            println!(
-                "Performing system checks...\n\nSystem check identified no issues (0 silenced)."
-            );
+            println!("Performing system checks...\n");
+            let state = crate::db::migrations::project_state(&(project.migrations)())
+                .map_err(|e| format!("CommandError: the migrations do not replay: {e}"))?;
+            system_checks(project, &state)?;
             let banner = format!(
                 "{}\nrjango version {}, using settings '{}::settings'\nStarting development server at http://{addr}/\nQuit the server with CONTROL-C.",
                 crate::log::timestamp(),
@@ -198,6 +198,25 @@ fn run(project: Project, command: Command) -> Result<(), String> {
                 .map_err(|e| format!("Error: {e}"))
         }
     }
+}
+
+/// The system checks of the models against the migrations, reported as Django reports them:
+/// an error stops the command (Django's SystemCheckError), warnings are printed.
+fn system_checks(
+    project: Project,
+    state: &crate::db::migrations::ProjectState,
+) -> Result<(), String> {
+    let settings = (project.settings)();
+    let messages = super::checks::check_models(&settings.INSTALLED_APPS, state);
+    let report = super::checks::report(&messages);
+    if messages
+        .iter()
+        .any(|m| m.level == super::checks::Level::Error)
+    {
+        return Err(report);
+    }
+    println!("{report}");
+    Ok(())
 }
 
 /// `8000`, `0.0.0.0:8000`, `localhost:8000`, `[::1]:8000`, as Django's runserver accepts them.

@@ -1,4 +1,5 @@
 //! Django's `django.core`: the management commands of a project binary.
 
+pub mod checks;
 pub mod management;
 mod migrate;

@@ -69,6 +69,29 @@ pub fn app_label(module: &str) -> &str {
     }
 }
 
+/// Whether `module` (a `module_path!()`) lies in an app's `models` module (`mysite::blog::models`,
+/// or a module below it): the only place makemigrations reads models from. `#[model]` asserts
+/// it at compile time, so a model declared elsewhere fails to build instead of failing at run
+/// time with "no such table".
+pub const fn in_models_module(module: &str) -> bool {
+    let bytes = module.as_bytes();
+    let needle = b"::models";
+    let mut i = 0;
+    while i + needle.len() <= bytes.len() {
+        let mut j = 0;
+        while j < needle.len() && bytes[i + j] == needle[j] {
+            j += 1;
+        }
+        let end = i + needle.len();
+        // `::models` ending the path, or followed by `::`.
+        if j == needle.len() && (end == bytes.len() || bytes[end] == b':') {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
 /// The primary key's column of `M`.
 pub fn pk_column<M: Model>() -> &'static str {
     M::FIELDS
@@ -293,5 +316,21 @@ mod tests {
             super::table_name("shop::models", "OrderLine"),
             "shop_orderline"
         );
+        assert_eq!(
+            super::table_name("mysite::blog::models::post", "Post"),
+            "blog_post"
+        );
+    }
+
+    #[test]
+    fn models_live_in_a_models_module() {
+        use super::in_models_module;
+        assert!(in_models_module("mysite::blog::models"));
+        assert!(in_models_module("mysite::blog::models::post"));
+        assert!(in_models_module("main::blog::models::inner::deeper"));
+        assert!(!in_models_module("mysite::blog::views"));
+        assert!(!in_models_module("mysite::blog::modelsx"));
+        assert!(!in_models_module("mysite::blog::my_models"));
+        assert!(!in_models_module("models"));
     }
 }
