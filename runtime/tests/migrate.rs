@@ -588,3 +588,95 @@ fn missing_run_rust_function_is_not_skipped() {
         assert_eq!(recorder::applied(&db.conn).await.unwrap().len(), 1);
     });
 }
+
+mod library {
+    pub mod models {
+        use rjango::models::prelude::*;
+
+        /// The model a data migration writes through: its table is created by the same
+        /// migration, in the same transaction.
+        #[model]
+        pub struct Shelf {
+            #[field(max_length = 20)]
+            pub label: CharField,
+        }
+    }
+}
+
+mod library_0001 {
+    rjango::migration! {
+        initial: true,
+        dependencies: [],
+        operations: [
+            CreateModel {
+                name: "Shelf",
+                fields: [("id", BigAutoField { primary_key: true }), ("label", CharField { max_length: 20 })],
+            },
+            RunRust { code: crate::stock_shelves, reverse_code: crate::empty_shelves },
+        ],
+    }
+}
+
+/// A data migration written with querysets, as Django's RunPython code uses models: they run
+/// on the migration's connection, in its transaction (the table is not committed yet), and an
+/// atomic block inside is a savepoint of it.
+pub async fn stock_shelves(_db: &rjango::db::Connection) -> Result<(), rjango::models::QueryError> {
+    use library::models::{Shelf, shelf};
+    use rjango::models::prelude::*;
+    for label in ["a", "b", "c"] {
+        Shelf::objects()
+            .create(Shelf { id: 0, label: label.into() })
+            .await?;
+    }
+    let inner: Result<(), QueryError> = rjango::db::transaction::atomic(|| async {
+        Shelf::objects().filter(shelf::label.eq("a")).delete().await?;
+        Err(QueryError::DoesNotExist { model: "Shelf" })
+    })
+    .await;
+    assert!(inner.is_err(), "the inner block failed, so its savepoint rolled back");
+    Shelf::objects()
+        .filter(shelf::label.eq("c"))
+        .update([shelf::label.set("z")])
+        .await?;
+    Ok(())
+}
+
+pub async fn empty_shelves(_db: &rjango::db::Connection) -> Result<(), rjango::models::QueryError> {
+    library::models::Shelf::objects().delete().await?;
+    Ok(())
+}
+
+/// Querysets inside RunRust functions, forwards and backwards, on every database.
+#[test]
+fn run_rust_querysets_run_in_the_migration() {
+    rjango::__private::block_on(async {
+        let migrations = vec![library_0001::migration("library", "0001_initial")];
+        let code = vec![library_0001::code("library", "0001_initial")];
+        let mut ran = Vec::new();
+        for dialect in DIALECTS {
+            let Some(db) = TestDb::open(dialect).await else {
+                continue;
+            };
+            recorder::ensure_table(&db.conn).await.unwrap();
+            let mut executor = Executor::new(&migrations, Default::default())
+                .unwrap()
+                .with_code(code.clone());
+            let step = |backwards| Step {
+                key: ("library".to_owned(), "0001_initial".to_owned()),
+                backwards,
+            };
+            executor.run(&db.conn, &step(false), false).await.unwrap_or_else(|e| panic!("{dialect:?}: {e}"));
+            let labels = db
+                .conn
+                .query_strings("SELECT label FROM library_shelf ORDER BY label", &["label"])
+                .await
+                .unwrap();
+            let labels: Vec<String> = labels.into_iter().map(|r| r[0].clone().unwrap()).collect();
+            assert_eq!(labels, ["a", "b", "z"], "{dialect:?}");
+            executor.run(&db.conn, &step(true), false).await.unwrap_or_else(|e| panic!("{dialect:?}: {e}"));
+            ran.push(dialect);
+        }
+        println!("RunRust querysets ran on {ran:?}");
+        assert!(ran.contains(&Dialect::Sqlite));
+    });
+}

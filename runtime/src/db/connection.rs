@@ -42,7 +42,8 @@ pub enum DbError {
     },
 }
 
-/// An open database, with the dialect its SQL is written in.
+/// An open database, with the dialect its SQL is written in. A clone shares the pool.
+#[derive(Clone)]
 pub struct Connection {
     pub alias: String,
     pub dialect: Dialect,

@@ -54,8 +54,35 @@ pub fn resolve(alias: Option<&str>) -> String {
     }
 }
 
+tokio::task_local! {
+    /// The connection a migration runs on, while one of its RunRust functions runs.
+    static MIGRATING: Arc<Connection>;
+}
+
+/// Runs `future` (a RunRust function) with the migrating connection answering for its alias:
+/// querysets and cursors inside run on it, within the migration's transaction, as Django's
+/// RunPython code runs on the schema editor's connection. An `atomic` block inside is a
+/// savepoint of that transaction.
+pub(crate) async fn while_migrating<F: std::future::Future>(
+    conn: Arc<Connection>,
+    future: F,
+) -> F::Output {
+    MIGRATING.scope(conn, future).await
+}
+
+/// The migrating connection, when a RunRust function on `alias` is running.
+pub(crate) fn migrating(alias: &str) -> Option<Arc<Connection>> {
+    MIGRATING
+        .try_with(|c| (c.alias == alias).then(|| c.clone()))
+        .ok()
+        .flatten()
+}
+
 /// The pool of `alias`, opened from the settings' DATABASES on first use.
 pub async fn get(alias: &str) -> Result<Arc<Connection>, DbError> {
+    if let Some(conn) = migrating(alias) {
+        return Ok(conn);
+    }
     if let Some(conn) = POOLS.read().unwrap_or_else(|e| e.into_inner()).get(alias) {
         return Ok(conn.clone());
     }

@@ -170,7 +170,45 @@ where
             }
             savepoint(atomic, block).await
         }
-        None => outermost(alias, block).await,
+        None => match connections::migrating(&alias) {
+            Some(conn) => migration_savepoint(&conn, block).await,
+            None => outermost(alias, block).await,
+        },
+    }
+}
+
+/// An atomic block inside a RunRust function: a savepoint of the migration's own transaction,
+/// which the executor opened on its one connection (the block's queries run there too).
+async fn migration_savepoint<T, E, Fut>(conn: &Connection, block: impl FnOnce() -> Fut) -> Result<T, E>
+where
+    Fut: Future<Output = Result<T, E>>,
+    E: From<DbError>,
+{
+    static OPENED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let name = format!(
+        "rjango_migration_sp_{}",
+        OPENED.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    );
+    let exec = |sql: String| async move {
+        crate::db::queries::count(&sql);
+        conn.execute(&sql)
+            .await
+            .map_err(|e| DbError::Transaction(format!("{sql}: {e}")))
+    };
+    exec(format!("SAVEPOINT {name}")).await?;
+    match AssertUnwindSafe(block()).catch_unwind().await {
+        Ok(Ok(value)) => {
+            exec(format!("RELEASE SAVEPOINT {name}")).await?;
+            Ok(value)
+        }
+        Ok(Err(e)) => {
+            exec(format!("ROLLBACK TO SAVEPOINT {name}")).await?;
+            Err(e)
+        }
+        Err(panic) => {
+            let _ = exec(format!("ROLLBACK TO SAVEPOINT {name}")).await;
+            std::panic::resume_unwind(panic)
+        }
     }
 }
 

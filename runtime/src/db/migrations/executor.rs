@@ -353,13 +353,16 @@ impl<'a> Executor<'a> {
                         "the function {path} is not compiled into this binary: regenerate the project (`rjango generate`) and build again"
                     )
                 })?;
+                // Querysets inside run on this connection, in the migration's transaction.
+                let shared = std::sync::Arc::new(conn.clone());
+                let call = |conn| crate::db::connections::while_migrating(shared.clone(), run(conn));
                 if conn.dialect.can_rollback_ddl() {
-                    return run(conn).await;
+                    return call(conn).await;
                 }
                 // MySQL migrations are not atomic, but their RunRust functions are, as Django
                 // wraps RunPython in atomic() there: its data changes commit or roll back whole.
                 conn.execute("BEGIN").await.map_err(|e| e.to_string())?;
-                match run(conn).await {
+                match call(conn).await {
                     Ok(()) => conn.execute("COMMIT").await.map_err(|e| e.to_string()),
                     Err(e) => {
                         let _ = conn.execute("ROLLBACK").await;
