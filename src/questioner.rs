@@ -43,15 +43,35 @@ fn choose(intro: &str, options: &[&str]) -> Result<usize, Quit> {
     Ok(answer.trim().parse::<usize>().unwrap_or(n))
 }
 
-/// A one-off default typed as a Rust literal, checked against the field's type.
-fn one_off_default(field_class: &str, fits: impl Fn(&Value) -> bool) -> Result<Value, Quit> {
-    eprintln!(
-        "Please enter the default value as a Rust literal ({field_class}): e.g. 0, \"text\", true, or \"2026-01-01T00:00:00Z\" for a date and time.\nType 'exit' to exit this prompt"
+/// A one-off default typed as a Rust literal, checked against the field's type. `suggested`
+/// is taken when the answer is empty (Django offers `timezone.now` for auto_now fields).
+fn one_off_default(
+    field_class: &str,
+    fits: impl Fn(&Value) -> bool,
+    suggested: Option<&str>,
+) -> Result<Value, Quit> {
+    let mut intro = format!(
+        "Please enter the default value as a Rust literal ({field_class}): e.g. 0, \"text\", true, or \"2026-01-01T00:00:00Z\" for a date and time."
     );
-    let answer: String = Input::new()
-        .with_prompt(">>>")
+    if let Some(s) = suggested {
+        intro.push_str(&format!(
+            "\nAccept the default '{s}' by pressing 'Enter' or provide another value."
+        ));
+    }
+    if fits(&Value::Now) {
+        intro.push_str("\nDjango's timezone.now is available, so it is possible to provide timezone.now as a value: the moment the migration runs.");
+    }
+    eprintln!("{intro}\nType 'exit' to exit this prompt");
+    let mut input = Input::new().with_prompt(match suggested {
+        Some(s) => format!("[default: {s}] >>>"),
+        None => ">>>".to_owned(),
+    });
+    if suggested.is_some() {
+        input = input.allow_empty(true);
+    }
+    let answer: String = input
         .validate_with(|s: &String| -> Result<(), String> {
-            if s.trim() == "exit" {
+            if s.trim() == "exit" || (s.trim().is_empty() && suggested.is_some()) {
                 return Ok(());
             }
             let v = parse_default(s)?;
@@ -69,7 +89,11 @@ fn one_off_default(field_class: &str, fits: impl Fn(&Value) -> bool) -> Result<V
                 .into(),
         ));
     }
-    parse_default(&answer).map_err(Quit)
+    let answer = match (answer.trim(), suggested) {
+        ("", Some(s)) => s,
+        (typed, _) => typed,
+    };
+    parse_default(answer).map_err(Quit)
 }
 
 fn fits(field_type: &FieldType) -> impl Fn(&Value) -> bool + '_ {
@@ -104,9 +128,20 @@ impl Questioner for Terminal {
         field_type: &FieldType,
     ) -> Result<Value, Quit> {
         let field_class = field_type.class_name();
-        let intro = format!(
-            "It is impossible to add a non-nullable field '{field}' to {model} without specifying a default. This is because the database needs something to populate existing rows."
-        );
+        // Django's ask_auto_now_add_addition: an auto_now field suggests timezone.now.
+        let auto = match field_type.auto_now() {
+            (_, true) => Some("auto_now_add"),
+            (true, _) => Some("auto_now"),
+            _ => None,
+        };
+        let intro = match auto {
+            Some(option) => format!(
+                "It is impossible to add the field '{field}' with '{option}=true' to {model} without providing a default. This is because the database needs something to populate existing rows."
+            ),
+            None => format!(
+                "It is impossible to add a non-nullable field '{field}' to {model} without specifying a default. This is because the database needs something to populate existing rows."
+            ),
+        };
         match choose(
             &intro,
             &[
@@ -114,7 +149,11 @@ impl Questioner for Terminal {
                 "Quit and manually define a default value in models.rs.",
             ],
         )? {
-            1 => one_off_default(field_class, fits(field_type)),
+            1 => one_off_default(
+                field_class,
+                fits(field_type),
+                auto.map(|_| "timezone.now"),
+            ),
             _ => Err(Quit(format!(
                 "Add a default to {model}.{field} in models.rs (#[field(default = ...)]) or make it Option<...>, then run makemigrations again."
             ))),
@@ -139,7 +178,8 @@ impl Questioner for Terminal {
                 "Quit and manually define a default value in models.rs.",
             ],
         )? {
-            1 => one_off_default(field_class, fits(field_type)).map(NullAlteration::OneOffDefault),
+            1 => one_off_default(field_class, fits(field_type), None)
+                .map(NullAlteration::OneOffDefault),
             2 => Ok(NullAlteration::Ignore),
             _ => Err(Quit(format!(
                 "Add a default to {model}.{field} in models.rs, then run makemigrations again."

@@ -250,4 +250,45 @@ fn questions_on_a_pseudo_terminal() {
     let (code, screen) = on_a_terminal(&root, &["Select an option", "2"]);
     assert_eq!(code, 1, "{screen}");
     assert_eq!(migrations(&root).len(), 3);
+
+    // A date and time: Django's timezone.now, typed; then an auto_now_add field, which offers
+    // it as the default of an empty answer.
+    let with_views = POST
+        .replace("pub title", "pub headline")
+        .replace("}\n", "    pub views: IntegerField,\n}\n");
+    models(
+        &root,
+        &with_views.replace("}\n", "    pub published: DateTimeField,\n}\n"),
+    );
+    let (code, screen) = on_a_terminal(&root, &["Select an option", "1", ">>>", "timezone.now"]);
+    assert_eq!(code, 0, "{screen}");
+    assert!(screen.contains("timezone.now is available"), "{screen}");
+    let file =
+        std::fs::read_to_string(root.join("src/blog/migrations/0004_post_published.rs")).unwrap();
+    assert!(
+        file.contains("field: DateTimeField { default: timezone::now },\n            preserve_default: false,"),
+        "{file}"
+    );
+    models(
+        &root,
+        &with_views.replace(
+            "}\n",
+            "    pub published: DateTimeField,\n    #[field(auto_now_add = true)]\n    pub created: DateTimeField,\n}\n",
+        ),
+    );
+    let (code, screen) = on_a_terminal(
+        &root,
+        &["Select an option", "1", r"\[default: timezone\.now\] >>>", ""],
+    );
+    assert_eq!(code, 0, "{screen}");
+    assert!(
+        screen.contains("It is impossible to add the field 'created' with 'auto_now_add=true' to post without providing a default."),
+        "{screen}"
+    );
+    let file =
+        std::fs::read_to_string(root.join("src/blog/migrations/0005_post_created.rs")).unwrap();
+    assert!(
+        file.contains("default: timezone::now"),
+        "{file}"
+    );
 }

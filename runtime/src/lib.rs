@@ -15,6 +15,7 @@ pub mod shortcuts;
 pub mod template;
 pub mod test;
 pub mod urls;
+pub mod utils;
 pub mod views;
 
 mod handlers;
@@ -23,6 +24,17 @@ mod server;
 
 pub use askama;
 pub use handlers::validate_host;
+
+// The crates whose types models and queries are made of, so a project names them through
+// rjango (`rjango::chrono::Utc`, `rjango::rust_decimal::Decimal`) with no second dependency to
+// keep in step: DateTimeField is a chrono type, DecimalField a rust_decimal one, UUIDField a
+// uuid one, JSONField a serde_json one, and every generated entity a SeaORM one
+// (`rjango::sea_orm::EntityTrait`).
+pub use chrono;
+pub use rust_decimal;
+pub use sea_orm;
+pub use serde_json;
+pub use uuid;
 pub use rjango_macros::{migration, test};
 pub use serde_json::json;
 

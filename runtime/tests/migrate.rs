@@ -680,3 +680,64 @@ fn run_rust_querysets_run_in_the_migration() {
         assert!(ran.contains(&Dialect::Sqlite));
     });
 }
+
+mod with_now {
+    rjango::migration! {
+        dependencies: [("shop", "0001_initial")],
+        operations: [
+            AddField {
+                model_name: "author",
+                name: "joined",
+                field: DateTimeField { default: timezone::now },
+                preserve_default: false,
+            },
+        ],
+    }
+}
+
+/// Django's `timezone.now` as a one-off default (makemigrations offers it): the rows that were
+/// there get the moment the migration ran, on every database.
+#[test]
+fn timezone_now_fills_existing_rows() {
+    rjango::__private::block_on(async {
+        let migrations = vec![
+            m0001::migration("shop", "0001_initial"),
+            with_now::migration("shop", "0002_author_joined"),
+        ];
+        let mut ran = Vec::new();
+        for dialect in DIALECTS {
+            let Some(db) = TestDb::open(dialect).await else {
+                continue;
+            };
+            recorder::ensure_table(&db.conn).await.unwrap();
+            let mut executor = Executor::new(&migrations, Default::default()).unwrap();
+            let step = |n: &str| Step {
+                key: ("shop".to_owned(), n.to_owned()),
+                backwards: false,
+            };
+            executor.run(&db.conn, &step("0001_initial"), false).await.unwrap();
+            db.conn
+                .execute("INSERT INTO shop_author (name, email) VALUES ('ann', 'a@x')")
+                .await
+                .unwrap();
+            let before = chrono::Utc::now() - chrono::TimeDelta::seconds(1);
+            executor
+                .run(&db.conn, &step("0002_author_joined"), false)
+                .await
+                .unwrap_or_else(|e| panic!("{dialect:?}: {e}"));
+            let rows = db
+                .conn
+                .fetch("SELECT joined FROM shop_author", vec![])
+                .await
+                .unwrap();
+            let joined: chrono::DateTime<chrono::Utc> = rows[0].try_get_by_index(0).unwrap();
+            assert!(
+                joined >= before && joined <= chrono::Utc::now(),
+                "{dialect:?}: {joined}"
+            );
+            ran.push(dialect);
+        }
+        println!("timezone.now filled rows on {ran:?}");
+        assert!(ran.contains(&Dialect::Sqlite));
+    });
+}

@@ -13,6 +13,10 @@ pub enum Value {
     /// A Decimal written as text, to keep its digits exactly.
     Decimal(String),
     Null,
+    /// Django's `timezone.now`: the date, time or date and time when the migration runs. Only
+    /// a one-off default (`preserve_default: false`) for the rows a migration fills; the model
+    /// itself keeps literal defaults.
+    Now,
 }
 
 /// Django's `on_delete`.
@@ -419,6 +423,10 @@ impl FieldType {
                 matches!(self, T::FloatField | T::DecimalField { .. } | T::JSONField)
             }
             Value::Decimal(_) => matches!(self, T::DecimalField { .. }),
+            Value::Now => matches!(
+                self,
+                T::DateField { .. } | T::DateTimeField { .. } | T::TimeField { .. }
+            ),
             Value::Str(_) => matches!(
                 self,
                 T::CharField { .. }

@@ -80,8 +80,12 @@ impl Questioner for NonInteractive {
 }
 
 /// Parses a one-off default typed at the prompt, as a Rust literal: `0`, `-1.5`, `"text"`,
-/// `true`, `None`.
+/// `true`, `None`; or Django's `timezone.now` (also `timezone::now`), the moment the migration
+/// runs, for a date or time field.
 pub fn parse_default(text: &str) -> Result<Value, String> {
+    if matches!(text.trim(), "timezone.now" | "timezone::now") {
+        return Ok(Value::Now);
+    }
     let expr: syn::Expr =
         syn::parse_str(text.trim()).map_err(|_| format!("{text:?} is not a Rust literal"))?;
     super::syntax::value(&expr).map_err(|_| {

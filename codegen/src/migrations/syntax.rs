@@ -151,6 +151,7 @@ pub fn value(e: &Expr) -> R<Value> {
             _ => err(u.span(), "only numbers can be negative"),
         },
         Expr::Path(p) if p.path.is_ident("None") => Ok(Value::Null),
+        Expr::Path(p) if is_timezone_now(&p.path) => Ok(Value::Now),
         Expr::Call(c)
             if matches!(&*c.func, Expr::Path(p) if p.path.is_ident("Decimal"))
                 && c.args.len() == 1 =>
@@ -159,6 +160,13 @@ pub fn value(e: &Expr) -> R<Value> {
         }
         other => err(other.span(), "expected a literal value"),
     }
+}
+
+/// `timezone::now` (Django's `django.utils.timezone.now`), with or without its module path
+/// (`rjango::utils::timezone::now`).
+fn is_timezone_now(path: &syn::Path) -> bool {
+    let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+    segments.len() >= 2 && segments[segments.len() - 2..] == ["timezone", "now"]
 }
 
 /// `Name { key: value, ... }` (or a bare `Name`) as (name, key-value pairs).
@@ -482,6 +490,7 @@ fn value_text(v: &Value) -> String {
         Value::Bool(b) => b.to_string(),
         Value::Decimal(d) => format!("Decimal({})", lit(d)),
         Value::Null => "None".to_owned(),
+        Value::Now => "timezone::now".to_owned(),
     }
 }
 
@@ -886,6 +895,7 @@ fn value_tokens(v: &Value) -> TokenStream {
             quote!(S::Value::Decimal(#t))
         }
         Value::Null => quote!(S::Value::Null),
+        Value::Now => quote!(S::Value::Now),
     }
 }
 

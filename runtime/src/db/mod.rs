@@ -15,3 +15,8 @@ pub use cursor::{Cursor, Row, cursor, cursor_using};
 pub use dialect::Dialect;
 pub use queries::count_queries;
 pub use transaction::{atomic, on_commit};
+
+/// A value bound to a statement's placeholder (the cursor's and `raw`'s parameters):
+/// `vec![10.into(), "draft".into()]`. SeaORM's, re-exported so a project names it without
+/// depending on sea-orm itself.
+pub use sea_orm::Value;

@@ -301,7 +301,8 @@ fn literal(v: &Value) -> String {
                 "0".into()
             }
         }
-        Value::Null => "NULL".into(),
+        // A one-off default only: no column keeps it.
+        Value::Null | Value::Now => "NULL".into(),
     }
 }
 

@@ -151,7 +151,7 @@ fn json_text(v: &Value) -> String {
             .unwrap_or_else(|| "null".into()),
         Value::Bool(b) => b.to_string(),
         Value::Decimal(s) => s.clone(),
-        Value::Null => "null".into(),
+        Value::Null | Value::Now => "null".into(),
     }
 }
 
@@ -185,6 +185,23 @@ pub(crate) fn literal(d: Dialect, t: &FieldType, v: &Value) -> Option<String> {
         },
         (_, Value::Decimal(s)) if is_number(s) => s.clone(),
         (_, Value::Decimal(s)) => quote_str(d, s),
+        (t, Value::Now) => quote_str(d, &now_text(d, t, chrono::Utc::now())?),
+    })
+}
+
+/// Django's `timezone.now` as a one-off default: the moment the statement is written, as the
+/// column stores it (UTC; a date or a time alone for those fields).
+fn now_text(d: Dialect, t: &FieldType, now: chrono::DateTime<chrono::Utc>) -> Option<String> {
+    Some(match t {
+        FieldType::DateField { .. } => now.format("%Y-%m-%d").to_string(),
+        FieldType::TimeField { .. } => now.format("%H:%M:%S%.6f").to_string(),
+        FieldType::DateTimeField { .. } => match d {
+            Dialect::Postgres => now.format("%Y-%m-%d %H:%M:%S%.6f+00:00").to_string(),
+            // As the ORM binds a DateTimeField on SQLite (sqlx's RFC 3339), so rows compare.
+            Dialect::Sqlite => now.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false),
+            Dialect::Mysql => now.format("%Y-%m-%d %H:%M:%S%.6f").to_string(),
+        },
+        _ => return None,
     })
 }
 
@@ -200,6 +217,35 @@ pub(crate) fn default_clause(d: Dialect, column_type: &str, lit: &str) -> String
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn timezone_now_is_the_moment_as_each_column_stores_it() {
+        use chrono::TimeZone;
+        let at = chrono::Utc.with_ymd_and_hms(2026, 12, 6, 1, 2, 3).unwrap();
+        let datetime = FieldType::DateTimeField {
+            auto_now: false,
+            auto_now_add: false,
+        };
+        assert_eq!(
+            now_text(Dialect::Postgres, &datetime, at).unwrap(),
+            "2026-12-06 01:02:03.000000+00:00"
+        );
+        assert_eq!(
+            now_text(Dialect::Sqlite, &datetime, at).unwrap(),
+            "2026-12-06T01:02:03+00:00"
+        );
+        assert_eq!(
+            now_text(Dialect::Mysql, &datetime, at).unwrap(),
+            "2026-12-06 01:02:03.000000"
+        );
+        let date = FieldType::DateField {
+            auto_now: false,
+            auto_now_add: false,
+        };
+        assert_eq!(now_text(Dialect::Mysql, &date, at).unwrap(), "2026-12-06");
+        assert!(now_text(Dialect::Mysql, &FieldType::TextField, at).is_none());
+        assert!(literal(Dialect::Sqlite, &date, &Value::Now).is_some());
+    }
 
     #[test]
     fn literals_per_dialect() {

@@ -1,0 +1,3 @@
+//! Django's `django.utils`.
+
+pub mod timezone;
