@@ -149,11 +149,7 @@ impl Questioner for Terminal {
                 "Quit and manually define a default value in models.rs.",
             ],
         )? {
-            1 => one_off_default(
-                field_class,
-                fits(field_type),
-                auto.map(|_| "timezone.now"),
-            ),
+            1 => one_off_default(field_class, fits(field_type), auto.map(|_| "timezone.now")),
             _ => Err(Quit(format!(
                 "Add a default to {model}.{field} in models.rs (#[field(default = ...)]) or make it Option<...>, then run makemigrations again."
             ))),

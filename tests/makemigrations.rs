@@ -266,7 +266,9 @@ fn questions_on_a_pseudo_terminal() {
     let file =
         std::fs::read_to_string(root.join("src/blog/migrations/0004_post_published.rs")).unwrap();
     assert!(
-        file.contains("field: DateTimeField { default: timezone::now },\n            preserve_default: false,"),
+        file.contains(
+            "field: DateTimeField { default: timezone::now },\n            preserve_default: false,"
+        ),
         "{file}"
     );
     models(
@@ -278,7 +280,12 @@ fn questions_on_a_pseudo_terminal() {
     );
     let (code, screen) = on_a_terminal(
         &root,
-        &["Select an option", "1", r"\[default: timezone\.now\] >>>", ""],
+        &[
+            "Select an option",
+            "1",
+            r"\[default: timezone\.now\] >>>",
+            "",
+        ],
     );
     assert_eq!(code, 0, "{screen}");
     assert!(
@@ -287,8 +294,5 @@ fn questions_on_a_pseudo_terminal() {
     );
     let file =
         std::fs::read_to_string(root.join("src/blog/migrations/0005_post_created.rs")).unwrap();
-    assert!(
-        file.contains("default: timezone::now"),
-        "{file}"
-    );
+    assert!(file.contains("default: timezone::now"), "{file}");
 }

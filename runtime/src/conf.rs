@@ -110,7 +110,8 @@ pub struct ImproperlyConfigured(pub String);
 
 impl Settings {
     /// Django's start-up checks that refuse to run: a missing production SECRET_KEY, and
-    /// ALLOWED_HOSTS unset with DEBUG off.
+    /// ALLOWED_HOSTS unset with DEBUG off. (Every command of the project binary first runs
+    /// [`env::check`], for variables that could not be read.)
     pub fn check(&self) -> Result<(), ImproperlyConfigured> {
         if !self.DEBUG {
             if self.SECRET_KEY.is_empty() || self.SECRET_KEY.starts_with(INSECURE_KEY_PREFIX) {
@@ -144,37 +145,101 @@ pub fn configure(settings: Settings) -> &'static Settings {
     SETTINGS.get_or_init(|| settings)
 }
 
+/// Settings changed for one task, with what is derived from them once.
+pub(crate) struct Overridden {
+    pub settings: Settings,
+    /// ALLOWED_HOSTS as the host check applies it (lower-cased).
+    pub allowed_hosts: Vec<String>,
+}
+
+tokio::task_local! {
+    static OVERRIDDEN: &'static Overridden;
+}
+
+/// Runs `future` with the settings changed by `change`: Django's `override_settings` (and
+/// `TestCase.settings()`), for tests. Only the task running `future` sees the change, so tests
+/// running side by side keep their own settings. MIDDLEWARE is read when a test client is made:
+/// make the client inside the override to change it.
+pub async fn override_settings<F: std::future::Future>(
+    change: impl FnOnce(&mut Settings),
+    future: F,
+) -> F::Output {
+    let mut settings = settings().clone();
+    change(&mut settings);
+    let allowed_hosts = settings
+        .effective_allowed_hosts()
+        .into_iter()
+        .map(|h| h.to_ascii_lowercase())
+        .collect();
+    // Leaked so that `settings()` keeps returning `&'static`: one small value per override,
+    // in tests.
+    let overridden: &'static Overridden = Box::leak(Box::new(Overridden {
+        settings,
+        allowed_hosts,
+    }));
+    OVERRIDDEN.scope(overridden, future).await
+}
+
+/// The overridden settings of the current task, if any.
+pub(crate) fn overridden() -> Option<&'static Overridden> {
+    OVERRIDDEN.try_with(|o| *o).ok()
+}
+
+/// The settings if the program configured them (a test of the ORM alone may not have).
+pub fn try_settings() -> Option<&'static Settings> {
+    match overridden() {
+        Some(o) => Some(&o.settings),
+        None => SETTINGS.get(),
+    }
+}
+
 /// The settings of this process: Django's `from django.conf import settings`.
 ///
 /// # Panics
 /// When called before the project configured them (before `execute_from_command_line` or
 /// `test::Client::new`): a programming error, not a request-time failure.
-/// The settings if the program configured them (a test of the ORM alone may not have).
-pub fn try_settings() -> Option<&'static Settings> {
-    SETTINGS.get()
-}
-
 pub fn settings() -> &'static Settings {
-    SETTINGS
-        .get()
+    try_settings()
         .expect("settings are not configured yet: they are installed when the project starts")
 }
 
 /// Settings from environment variables.
 pub mod env {
+    use std::sync::Mutex;
+
+    use super::ImproperlyConfigured;
+
+    /// Variables that were set but could not be read, for [`check`].
+    static PROBLEMS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+
     /// A boolean variable: 1/0, true/false, yes/no, on/off (any case). A value that is none of
-    /// these stops the program with a clear message rather than guessing, since DEBUG hangs on it.
+    /// these is not guessed at, since DEBUG hangs on it: it reads as unset here, and [`check`]
+    /// (run first by every command of the project binary) then stops the program with a
+    /// message naming the variable.
     pub fn bool(name: &str) -> Option<bool> {
         let value = std::env::var(name).ok()?;
         match value.trim().to_ascii_lowercase().as_str() {
             "1" | "true" | "yes" | "on" => Some(true),
             "0" | "false" | "no" | "off" | "" => Some(false),
             _ => {
-                eprintln!(
-                    "error: the environment variable {name}={value:?} is not a boolean: use true or false"
+                let problem = format!(
+                    "the environment variable {name}={value:?} is not a boolean: use true or false"
                 );
-                std::process::exit(1);
+                let mut problems = PROBLEMS.lock().unwrap_or_else(|e| e.into_inner());
+                if !problems.contains(&problem) {
+                    problems.push(problem);
+                }
+                None
             }
+        }
+    }
+
+    /// The variables that could not be read, as one error.
+    pub fn check() -> Result<(), ImproperlyConfigured> {
+        let problems = PROBLEMS.lock().unwrap_or_else(|e| e.into_inner());
+        match problems.is_empty() {
+            true => Ok(()),
+            false => Err(ImproperlyConfigured(problems.join("; "))),
         }
     }
 
@@ -224,5 +289,19 @@ mod tests {
             ..prod
         };
         assert!(prod.check().is_ok());
+    }
+
+    #[test]
+    fn a_malformed_boolean_is_reported_not_guessed() {
+        // SAFETY: the variable is this test's own; no other test reads or writes it.
+        unsafe { std::env::set_var("RJANGO_TEST_MALFORMED_BOOL", "maybe") };
+        assert_eq!(env::bool("RJANGO_TEST_MALFORMED_BOOL"), None);
+        let e = env::check().unwrap_err();
+        assert!(
+            e.0.contains(
+                "RJANGO_TEST_MALFORMED_BOOL=\"maybe\" is not a boolean: use true or false"
+            ),
+            "{e}"
+        );
     }
 }

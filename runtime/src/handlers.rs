@@ -243,9 +243,13 @@ pub fn validate_host(host: &str, allowed: &[String]) -> bool {
         })
 }
 
-/// ALLOWED_HOSTS as the host check applies it, lower-cased once per process.
+/// ALLOWED_HOSTS as the host check applies it, lower-cased once per process (or per
+/// `override_settings`).
 pub(crate) fn allowed_hosts() -> &'static [String] {
     static ALLOWED: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    if let Some(o) = crate::conf::overridden() {
+        return &o.allowed_hosts;
+    }
     ALLOWED.get_or_init(|| {
         settings()
             .effective_allowed_hosts()
@@ -274,6 +278,19 @@ pub(crate) async fn disallowed_host(request: HttpRequest) -> HttpResponse {
     }
     match crate::urls::resolver_installed().and_then(|r| r.handlers.handler400.clone()) {
         Some(h) => run_handler(h(request, crate::http::BadRequest::new(message))).await,
+        None => default_400(),
+    }
+}
+
+/// `response`, unless a header of it was refused (a newline from a client's input, an unsafe
+/// redirect): then the 400 of that refusal, through handler400, as Django answers a
+/// SuspiciousOperation. Nothing of the refused response is sent.
+pub(crate) async fn unless_refused(request: HttpRequest, response: HttpResponse) -> HttpResponse {
+    let Some(e) = response.refused().cloned() else {
+        return response;
+    };
+    match crate::urls::resolver_installed() {
+        Some(resolver) => response_for_error(resolver, request, ViewError::BadRequest(e)).await,
         None => default_400(),
     }
 }

@@ -31,12 +31,12 @@ pub use handlers::validate_host;
 // uuid one, JSONField a serde_json one, and every generated entity a SeaORM one
 // (`rjango::sea_orm::EntityTrait`).
 pub use chrono;
+pub use rjango_macros::{migration, test};
 pub use rust_decimal;
 pub use sea_orm;
 pub use serde_json;
-pub use uuid;
-pub use rjango_macros::{migration, test};
 pub use serde_json::json;
+pub use uuid;
 
 /// Everything the runtime needs to run a project; the generated `project()` builds it.
 #[derive(Clone, Copy)]
@@ -67,7 +67,7 @@ impl std::fmt::Debug for Project {
 pub mod prelude {
     pub use crate::db::transaction;
     pub use crate::http::{
-        BadRequest, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest,
+        BadHeaderError, BadRequest, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest,
         HttpResponseForbidden, HttpResponseNotAllowed, HttpResponseNotFound,
         HttpResponsePermanentRedirect, HttpResponseRedirect, HttpResponseServerError, IntoResponse,
         JsonResponse, PermissionDenied, ViewError,
@@ -75,7 +75,9 @@ pub mod prelude {
     pub use crate::json;
     pub use crate::middleware::{GetResponse, Middleware};
     pub use crate::models::{F, Instance, Lookups, Q, QueryError, QuerySet};
-    pub use crate::shortcuts::{get_object_or_404, redirect, redirect_permanent, render};
+    pub use crate::shortcuts::{
+        get_list_or_404, get_object_or_404, redirect, redirect_permanent, render,
+    };
     pub use crate::urls::{reverse, urlpatterns};
     pub use crate::views::{View, view};
     pub use askama::Template;

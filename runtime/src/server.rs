@@ -43,14 +43,14 @@ pub(crate) async fn handle(
         // toolbar does): a page whose count grows with its rows has an N+1 query.
         let (outcome, queries) = crate::db::count_queries(call).await;
         let mut response = match outcome {
-            Ok(response) => response,
+            Ok(response) => handlers::unless_refused(request, response).await,
             Err(panic) => handlers::panicked(request, crate::debug::panic_message(&panic)).await,
         };
         response.set_header(QUERY_COUNT_HEADER, queries.len().to_string());
         return response;
     }
     match call.await {
-        Ok(response) => response,
+        Ok(response) => handlers::unless_refused(request, response).await,
         Err(panic) => handlers::panicked(request, crate::debug::panic_message(&panic)).await,
     }
 }

@@ -54,3 +54,21 @@ pub async fn get_object_or_404<M: crate::models::Model>(
         Err(e) => Err(ViewError::Internal(Box::new(e))),
     }
 }
+
+/// Every row of `queryset`, or Http404 when there is none: Django's
+/// `get_list_or_404(Post, published=True)` is
+/// `get_list_or_404(Post::objects().filter(post::published.isnull(false))).await?`.
+pub async fn get_list_or_404<M: crate::models::Model>(
+    queryset: crate::models::QuerySet<M>,
+) -> Result<Vec<M>, ViewError> {
+    let rows = queryset
+        .all()
+        .await
+        .map_err(|e| ViewError::Internal(Box::new(e)))?;
+    if rows.is_empty() {
+        return Err(
+            crate::http::Http404::new(format!("No {} matches the given query.", M::NAME)).into(),
+        );
+    }
+    Ok(rows)
+}

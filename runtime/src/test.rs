@@ -13,6 +13,7 @@ use crate::Project;
 use crate::http::{HttpRequest, HttpResponse};
 use crate::middleware::GetResponse;
 
+pub use crate::conf::override_settings;
 pub use rjango_macros::test;
 
 /// The Host the client sends; allowed besides ALLOWED_HOSTS, as Django's test runner allows it.

@@ -625,15 +625,24 @@ pub async fn stock_shelves(_db: &rjango::db::Connection) -> Result<(), rjango::m
     use rjango::models::prelude::*;
     for label in ["a", "b", "c"] {
         Shelf::objects()
-            .create(Shelf { id: 0, label: label.into() })
+            .create(Shelf {
+                id: 0,
+                label: label.into(),
+            })
             .await?;
     }
     let inner: Result<(), QueryError> = rjango::db::transaction::atomic(|| async {
-        Shelf::objects().filter(shelf::label.eq("a")).delete().await?;
+        Shelf::objects()
+            .filter(shelf::label.eq("a"))
+            .delete()
+            .await?;
         Err(QueryError::DoesNotExist { model: "Shelf" })
     })
     .await;
-    assert!(inner.is_err(), "the inner block failed, so its savepoint rolled back");
+    assert!(
+        inner.is_err(),
+        "the inner block failed, so its savepoint rolled back"
+    );
     Shelf::objects()
         .filter(shelf::label.eq("c"))
         .update([shelf::label.set("z")])
@@ -665,7 +674,10 @@ fn run_rust_querysets_run_in_the_migration() {
                 key: ("library".to_owned(), "0001_initial".to_owned()),
                 backwards,
             };
-            executor.run(&db.conn, &step(false), false).await.unwrap_or_else(|e| panic!("{dialect:?}: {e}"));
+            executor
+                .run(&db.conn, &step(false), false)
+                .await
+                .unwrap_or_else(|e| panic!("{dialect:?}: {e}"));
             let labels = db
                 .conn
                 .query_strings("SELECT label FROM library_shelf ORDER BY label", &["label"])
@@ -673,7 +685,10 @@ fn run_rust_querysets_run_in_the_migration() {
                 .unwrap();
             let labels: Vec<String> = labels.into_iter().map(|r| r[0].clone().unwrap()).collect();
             assert_eq!(labels, ["a", "b", "z"], "{dialect:?}");
-            executor.run(&db.conn, &step(true), false).await.unwrap_or_else(|e| panic!("{dialect:?}: {e}"));
+            executor
+                .run(&db.conn, &step(true), false)
+                .await
+                .unwrap_or_else(|e| panic!("{dialect:?}: {e}"));
             ran.push(dialect);
         }
         println!("RunRust querysets ran on {ran:?}");
@@ -715,7 +730,10 @@ fn timezone_now_fills_existing_rows() {
                 key: ("shop".to_owned(), n.to_owned()),
                 backwards: false,
             };
-            executor.run(&db.conn, &step("0001_initial"), false).await.unwrap();
+            executor
+                .run(&db.conn, &step("0001_initial"), false)
+                .await
+                .unwrap();
             db.conn
                 .execute("INSERT INTO shop_author (name, email) VALUES ('ann', 'a@x')")
                 .await

@@ -111,6 +111,8 @@ pub fn execute_from_command_line(project: Project) -> ExitCode {
 }
 
 fn run(project: Project, command: Command) -> Result<(), String> {
+    // A setting read from a malformed environment variable (DEBUG=maybe) stops every command.
+    conf::env::check().map_err(|e| e.to_string())?;
     match command {
         Command::Migrate {
             app_label,

@@ -179,7 +179,10 @@ where
 
 /// An atomic block inside a RunRust function: a savepoint of the migration's own transaction,
 /// which the executor opened on its one connection (the block's queries run there too).
-async fn migration_savepoint<T, E, Fut>(conn: &Connection, block: impl FnOnce() -> Fut) -> Result<T, E>
+async fn migration_savepoint<T, E, Fut>(
+    conn: &Connection,
+    block: impl FnOnce() -> Fut,
+) -> Result<T, E>
 where
     Fut: Future<Output = Result<T, E>>,
     E: From<DbError>,

@@ -2,6 +2,7 @@
 //! errors it can raise (Http404 and friends), which the handler turns into error pages.
 
 mod error;
+mod json_body;
 mod querydict;
 mod request;
 mod response;
@@ -12,7 +13,7 @@ pub use error::{BadRequest, Http404, IntoResponse, PermissionDenied, ViewError, 
 pub use querydict::QueryDict;
 pub use request::{Headers, HttpRequest, RequestBuilder, ResolverMatch};
 pub use response::{
-    HttpResponse, HttpResponseBadRequest, HttpResponseForbidden, HttpResponseGone,
+    BadHeaderError, HttpResponse, HttpResponseBadRequest, HttpResponseForbidden, HttpResponseGone,
     HttpResponseNotAllowed, HttpResponseNotFound, HttpResponseNotModified,
     HttpResponsePermanentRedirect, HttpResponseRedirect, HttpResponseServerError, JsonResponse,
 };

@@ -154,11 +154,19 @@ impl HttpRequest {
     }
 
     /// The body as JSON. A body that is not valid UTF-8 or not valid JSON is a `BadRequest`,
-    /// so `request.json::<T>()?` answers 400 rather than 500.
+    /// so `request.json::<T>()?` answers 400 rather than 500. So is an integer past 64 bits:
+    /// Django keeps it exact, serde_json's numbers cannot, and rjango never rounds it silently.
     pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, super::BadRequest> {
         let text = std::str::from_utf8(self.body())
             .map_err(|_| super::BadRequest::new("invalid JSON: the body is not UTF-8"))?;
-        serde_json::from_str(text).map_err(|e| super::BadRequest::new(format!("invalid JSON: {e}")))
+        let value = serde_json::from_str(text)
+            .map_err(|e| super::BadRequest::new(format!("invalid JSON: {e}")))?;
+        if let Some(n) = super::json_body::inexact_integer(text) {
+            return Err(super::BadRequest::new(format!(
+                "invalid JSON: the integer {n} does not fit in 64 bits and would lose digits; send it as a string"
+            )));
+        }
+        Ok(value)
     }
 
     pub fn headers(&self) -> &Headers {

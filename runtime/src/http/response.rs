@@ -18,6 +18,33 @@ pub struct HttpResponse {
     headers: HeaderMap,
     cookies: Vec<Cookie<'static>>,
     content: Bytes,
+    /// A header that could not be set (a newline in a value that came from a request, an
+    /// unsafe redirect): the handler answers the request with a 400 instead of this response.
+    refused: Option<super::BadRequest>,
+}
+
+/// Django's `BadHeaderError`: a header name or value that cannot be sent, such as a value with
+/// a CR or LF (which would let a client inject headers). With `?` in a view it is a 400 (so it
+/// is not a `std::error::Error`, which `?` would make a 500).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadHeaderError(pub String);
+
+impl std::fmt::Display for BadHeaderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<BadHeaderError> for super::BadRequest {
+    fn from(e: BadHeaderError) -> Self {
+        super::BadRequest(e.0)
+    }
+}
+
+impl From<BadHeaderError> for super::ViewError {
+    fn from(e: BadHeaderError) -> Self {
+        super::ViewError::BadRequest(e.into())
+    }
 }
 
 impl HttpResponse {
@@ -33,6 +60,7 @@ impl HttpResponse {
             headers,
             cookies: Vec::new(),
             content: content.into(),
+            refused: None,
         }
     }
 
@@ -79,16 +107,42 @@ impl HttpResponse {
 
     /// Sets a header, replacing any value: Django's `response["X-Request-ID"] = "example"`.
     ///
-    /// # Panics
-    /// When the name or value cannot be sent (a newline in the value, say), as Django raises
-    /// `BadHeaderError`; in a view that becomes a 500.
+    /// A name or value that cannot be sent (a CR or LF in the value, as a client's input may
+    /// hold) never reaches the client and never panics: the request is answered with a 400
+    /// instead of this response, as Django answers a SuspiciousOperation. Use
+    /// [`try_set_header`](Self::try_set_header) to handle it yourself.
     pub fn set_header(&mut self, name: &str, value: impl AsRef<str>) {
+        if let Err(e) = self.try_set_header(name, value)
+            && self.refused.is_none()
+        {
+            self.refused = Some(e.into());
+        }
+    }
+
+    /// Sets a header, or says why it cannot be sent (Django's `BadHeaderError`).
+    pub fn try_set_header(
+        &mut self,
+        name: &str,
+        value: impl AsRef<str>,
+    ) -> Result<(), BadHeaderError> {
         let value = value.as_ref();
-        let name = HeaderName::try_from(name)
-            .unwrap_or_else(|_| panic!("{name:?} is not a valid HTTP header name"));
-        let value = HeaderValue::try_from(value)
-            .unwrap_or_else(|_| panic!("header {name}: {value:?} is not a valid header value"));
-        self.headers.insert(name, value);
+        let header = HeaderName::try_from(name)
+            .map_err(|_| BadHeaderError(format!("{name:?} is not a valid HTTP header name")))?;
+        if value.contains(['\r', '\n']) {
+            return Err(BadHeaderError(format!(
+                "Header values can't contain newlines (got {value:?} for {name})"
+            )));
+        }
+        let value = HeaderValue::try_from(value).map_err(|_| {
+            BadHeaderError(format!("{value:?} is not a valid value for header {name}"))
+        })?;
+        self.headers.insert(header, value);
+        Ok(())
+    }
+
+    /// Why this response cannot be sent, when a header was refused.
+    pub fn refused(&self) -> Option<&super::BadRequest> {
+        self.refused.as_ref()
     }
 
     /// Builder form of `set_header`.
@@ -210,20 +264,53 @@ impl From<JsonResponse> for HttpResponse {
     }
 }
 
-/// 302 to `url`.
+/// 302 to `url`. A URL whose scheme is not http, https or ftp (`javascript:`, `data:`), or
+/// that holds a newline, is refused as Django refuses it (DisallowedRedirect): the request is
+/// answered with a 400.
 #[allow(non_snake_case)]
 pub fn HttpResponseRedirect(url: impl AsRef<str>) -> HttpResponse {
-    HttpResponse::new(Bytes::new())
-        .status(302)
-        .with_header("Location", url)
+    redirect_response(302, url.as_ref())
 }
 
-/// 301 to `url`.
+/// 301 to `url`, refused as [`HttpResponseRedirect`] refuses it.
 #[allow(non_snake_case)]
 pub fn HttpResponsePermanentRedirect(url: impl AsRef<str>) -> HttpResponse {
-    HttpResponse::new(Bytes::new())
-        .status(301)
-        .with_header("Location", url)
+    redirect_response(301, url.as_ref())
+}
+
+fn redirect_response(status: u16, url: &str) -> HttpResponse {
+    let mut response = HttpResponse::new(Bytes::new()).status(status);
+    match unsafe_scheme(url) {
+        Some(scheme) => {
+            response.refused = Some(super::BadRequest(format!(
+                "Unsafe redirect to URL with protocol '{scheme}'"
+            )));
+        }
+        None => response.set_header("Location", url),
+    }
+    response
+}
+
+/// The scheme of `url` when it is not one Django redirects to (http, https, ftp).
+fn unsafe_scheme(url: &str) -> Option<&str> {
+    // As browsers read it: leading spaces and control characters are ignored.
+    let url = url.trim_start_matches(|c: char| c <= ' ');
+    let (scheme, _) = url.split_once(':')?;
+    let is_scheme = scheme
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme.chars().all(|c| {
+            c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.' | '\t' | '\n' | '\r')
+        });
+    if !is_scheme {
+        return None;
+    }
+    let clean: String = scheme
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace())
+        .collect();
+    (!["http", "https", "ftp"].contains(&clean.to_ascii_lowercase().as_str())).then_some(scheme)
 }
 
 #[allow(non_snake_case)]

@@ -43,6 +43,29 @@ pub mod views {
         resp
     }
 
+    /// Echoes a JSON body: `request.json()?` answers 400 for a body it cannot read exactly.
+    pub async fn json_body(request: HttpRequest) -> Result<JsonResponse, ViewError> {
+        let body: serde_json::Value = request.json()?;
+        Ok(JsonResponse::new(body))
+    }
+
+    /// Redirects to `?next=`, a client's value, as a login view does.
+    pub async fn go(request: HttpRequest) -> HttpResponse {
+        redirect(request.GET().get("next").unwrap_or("/"))
+    }
+
+    /// Puts a client's value in a header, unchecked (set_header) or checked (try_set_header).
+    pub async fn header(request: HttpRequest) -> Result<HttpResponse, ViewError> {
+        let value = request.GET().get("v").unwrap_or("").to_owned();
+        let mut response = HttpResponse::new("ok");
+        if request.GET().get("checked").is_some() {
+            response.try_set_header("X-Echo", &value)?;
+        } else {
+            response.set_header("X-Echo", &value);
+        }
+        Ok(response)
+    }
+
     pub async fn not_found(request: HttpRequest, _e: Http404) -> JsonResponse {
         if request.path().contains("handler-panics") {
             panic!("the 404 handler itself fails");
@@ -61,6 +84,9 @@ urlpatterns![
     path("café/", views::cafe, name = "cafe"),
     path("echo/", views::echo, name = "echo"),
     path("json-ok/", views::json_ok, name = "json-ok"),
+    path("json-body/", views::json_body, name = "json-body"),
+    path("go/", views::go, name = "go"),
+    path("header/", views::header, name = "header"),
     path("<path:rest>/", views::catch_all, name = "catch-all"),
     handler404 = views::not_found,
     handler400 = views::bad_request,

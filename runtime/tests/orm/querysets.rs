@@ -667,3 +667,38 @@ fn bulk_update_writes_each_rows_own_values() {
         println!("bulk_update ran on {ran:?}");
     });
 }
+
+/// Django's shortcuts: get_object_or_404 and get_list_or_404 raise Http404 with Django's
+/// message when nothing matches.
+#[test]
+fn shortcuts_raise_http404() {
+    use rjango::http::ViewError;
+    use rjango::shortcuts::{get_list_or_404, get_object_or_404};
+    rjango::__private::block_on(async {
+        let ran = on_each_database("shortcuts", |dialect| async move {
+            let message = |e: ViewError| match e {
+                ViewError::NotFound(e) => e.to_string(),
+                other => panic!("{dialect:?}: not a 404: {other:?}"),
+            };
+            let none = get_list_or_404(Author::objects()).await.unwrap_err();
+            assert_eq!(message(none), "No Author matches the given query.");
+            let ada = Author::objects().create(author_named("Ada")).await.unwrap();
+            let all = get_list_or_404(Author::objects()).await.unwrap();
+            assert_eq!(all.len(), 1);
+            let none = get_list_or_404(Author::objects().filter(author::name.eq("Grace")))
+                .await
+                .unwrap_err();
+            assert_eq!(message(none), "No Author matches the given query.");
+            let found = get_object_or_404(Author::objects(), author::id.eq(ada.id))
+                .await
+                .unwrap();
+            assert_eq!(found.name, "Ada");
+            let missing = get_object_or_404(Author::objects(), author::id.eq(ada.id + 1))
+                .await
+                .unwrap_err();
+            assert_eq!(message(missing), "No Author matches the given query.");
+        })
+        .await;
+        println!("shortcuts ran on {ran:?}");
+    });
+}

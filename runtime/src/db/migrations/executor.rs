@@ -355,7 +355,8 @@ impl<'a> Executor<'a> {
                 })?;
                 // Querysets inside run on this connection, in the migration's transaction.
                 let shared = std::sync::Arc::new(conn.clone());
-                let call = |conn| crate::db::connections::while_migrating(shared.clone(), run(conn));
+                let call =
+                    |conn| crate::db::connections::while_migrating(shared.clone(), run(conn));
                 if conn.dialect.can_rollback_ddl() {
                     return call(conn).await;
                 }
