@@ -8,6 +8,7 @@
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use crate::error::{Failure, Result};
 
@@ -38,6 +39,17 @@ impl From<BuildError> for Failure {
     }
 }
 
+/// The process id of the cargo build under way, 0 when none.
+static BUILDING: AtomicU32 = AtomicU32::new(0);
+
+/// Stops the build under way, if any (rjango was asked to stop: Ctrl-C, SIGTERM, SIGHUP).
+pub fn interrupt() {
+    let pid = BUILDING.load(Ordering::SeqCst);
+    if pid != 0 {
+        crate::child::terminate(pid);
+    }
+}
+
 /// The cargo to run: the one that invoked us if any (`CARGO`), else the one on PATH.
 fn cargo() -> Command {
     Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
@@ -57,17 +69,19 @@ pub fn build(root: &Path, package: &str, verbosity: Verbosity) -> Result<PathBuf
     if verbosity == Verbosity::Quiet {
         cmd.arg("-q");
     }
+    crate::child::dies_with_parent(&mut cmd);
     let mut child = cmd
         .spawn()
         .map_err(|e| BuildError::Other(format!("could not run cargo: {e}")))?;
+    BUILDING.store(child.id(), Ordering::SeqCst);
     let stdout = child.stdout.take().expect("stdout is piped");
     let lines: Vec<String> = BufReader::new(stdout)
         .lines()
         .map_while(|l| l.ok())
         .collect();
-    let status = child
-        .wait()
-        .map_err(|e| BuildError::Other(format!("cargo did not finish: {e}")))?;
+    let status = child.wait();
+    BUILDING.store(0, Ordering::SeqCst);
+    let status = status.map_err(|e| BuildError::Other(format!("cargo did not finish: {e}")))?;
     if !status.success() {
         return Err(BuildError::Failed);
     }

@@ -3,6 +3,7 @@
 //! `error: ...`, and becomes the exit code (1 errors, 2 usage).
 
 mod cargo;
+mod child;
 mod cli;
 mod commands;
 mod edit;

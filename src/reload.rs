@@ -121,12 +121,26 @@ pub fn is_watched(path: &Path, root: &Path) -> bool {
     let Some(name) = rel.file_name().map(|n| n.to_string_lossy()) else {
         return false;
     };
-    let editor_temp = name.ends_with('~')
-        || [".swp", ".swo", ".swx"]
-            .iter()
-            .any(|ext| name.ends_with(ext))
-        || name.starts_with(".#")
-        || name == "4913"
+    // Editors' and tools' temporary files: hidden files (vim's .x.swp, emacs' .#x, gedit's
+    // .goutputstream-*), backups (x~, #x#), files without an extension (sed -i's sedAbC123,
+    // vim's 4913 probe), and the names of JetBrains' and rjango's own atomic writes.
+    let editor_temp = name.starts_with('.')
+        || name.ends_with('~')
+        || (name.starts_with('#') && name.ends_with('#'))
+        || !name.contains('.')
+        || [
+            ".swp",
+            ".swo",
+            ".swx",
+            ".tmp",
+            ".bak",
+            ".orig",
+            ".rej",
+            "___jb_tmp___",
+            "___jb_old___",
+        ]
+        .iter()
+        .any(|ext| name.ends_with(ext))
         || name.contains(".rjango-tmp-");
     !editor_temp
 }
@@ -184,8 +198,10 @@ impl Supervisor {
     pub fn run(self, bin: PathBuf) -> Result<ExitCode> {
         let (tx, rx) = std::sync::mpsc::channel();
         let on_interrupt = tx.clone();
+        // Ctrl-C, SIGTERM and SIGHUP alike: stop the build under way and the server.
         ctrlc::set_handler(move || {
             STOPPING.store(true, Ordering::SeqCst);
+            cargo::interrupt();
             let _ = on_interrupt.send(Signal::Stop);
         })
         .map_err(|e| Failure::new(format!("could not install the Ctrl-C handler: {e}")))?;
@@ -213,10 +229,26 @@ impl Supervisor {
                         "Changes detected in {}, rebuilding...",
                         describe(&paths, &self.root)
                     ));
-                    child = self.rebuild(child);
-                    if STOPPING.load(Ordering::SeqCst) {
-                        stop(child);
-                        return Ok(ExitCode::SUCCESS);
+                    // An edit saved while a build runs may land after cargo read the file and
+                    // before it compiled the rest: build again until no file changed during one.
+                    loop {
+                        let started = std::time::SystemTime::now();
+                        child = self.rebuild(child);
+                        if STOPPING.load(Ordering::SeqCst) {
+                            stop(child);
+                            return Ok(ExitCode::SUCCESS);
+                        }
+                        // The changes seen during the build are covered by the check below.
+                        while let Ok(signal) = rx.try_recv() {
+                            if let Signal::Stop = signal {
+                                stop(child);
+                                return Ok(ExitCode::SUCCESS);
+                            }
+                        }
+                        if !changed_since(&self.root, started) {
+                            break;
+                        }
+                        ui::status("Files changed during the build, rebuilding...");
                     }
                 }
                 Err(RecvTimeoutError::Timeout) => {
@@ -280,11 +312,13 @@ impl Supervisor {
 
     /// Starts `<bin> runserver <addr:port>` in the project root; None (reported) if it can't.
     fn start(&self, bin: &Path) -> Option<Child> {
-        let spawned = Command::new(bin)
+        let mut command = Command::new(bin);
+        command
             .arg("runserver")
             .arg(self.addr.to_string())
-            .current_dir(&self.root)
-            .spawn();
+            .current_dir(&self.root);
+        crate::child::dies_with_parent(&mut command);
+        let spawned = command.spawn();
         match spawned {
             Ok(child) => Some(child),
             Err(e) => {
@@ -329,7 +363,7 @@ pub fn stop(child: Option<Child>) {
     if child.try_wait().ok().flatten().is_some() {
         return;
     }
-    terminate(&child);
+    crate::child::terminate(child.id());
     let deadline = Instant::now() + GRACE;
     while Instant::now() < deadline {
         if child.try_wait().ok().flatten().is_some() {
@@ -341,18 +375,32 @@ pub fn stop(child: Option<Child>) {
     let _ = child.wait();
 }
 
-#[cfg(unix)]
-fn terminate(child: &Child) {
-    if let Ok(pid) = libc::pid_t::try_from(child.id()) {
-        // SAFETY: kill(2) with a pid we spawned and still own (not yet reaped) and a valid signal.
-        unsafe {
-            libc::kill(pid, libc::SIGTERM);
-        }
+/// Whether a watched file (src/, templates/) was modified at or after `since`: an edit made
+/// while a build ran, which the build may or may not have seen.
+pub fn changed_since(root: &Path, since: std::time::SystemTime) -> bool {
+    fn walk(dir: &Path, root: &Path, since: std::time::SystemTime) -> bool {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return false;
+        };
+        entries.flatten().any(|entry| {
+            let path = entry.path();
+            match entry.file_type() {
+                Ok(t) if t.is_dir() => !path.ends_with("generated") && walk(&path, root, since),
+                Ok(_) => {
+                    is_watched(&path, root)
+                        && entry
+                            .metadata()
+                            .and_then(|m| m.modified())
+                            .is_ok_and(|m| m >= since)
+                }
+                Err(_) => false,
+            }
+        })
     }
+    ["src", "templates"]
+        .iter()
+        .any(|d| walk(&root.join(d), root, since))
 }
-
-#[cfg(not(unix))]
-fn terminate(_child: &Child) {}
 
 #[cfg(test)]
 mod tests {
@@ -421,12 +469,35 @@ mod tests {
             "/p/src/.#views.rs",
             "/p/src/4913",
             "/p/src/.settings.rs.rjango-tmp-12",
+            "/p/src/blog/sedAbC123",
+            "/p/src/#views.rs#",
+            "/p/src/views.rs.tmp",
+            "/p/src/views.rs___jb_tmp___",
+            "/p/templates/.goutputstream-ZX81",
+            "/p/templates/blog/index.html.orig",
             "/p/Cargo.toml",
             "/elsewhere/src/x.rs",
             "/p/src/target/x.rs",
         ] {
             assert!(!is_watched(Path::new(ignored), root), "{ignored}");
         }
+    }
+
+    #[test]
+    fn changes_during_a_build_are_found() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("src/generated")).unwrap();
+        std::fs::write(root.join("src/urls.rs"), "").unwrap();
+        let after = std::time::SystemTime::now() + Duration::from_secs(3600);
+        assert!(!changed_since(root, after), "nothing changed after that");
+        let before = std::time::SystemTime::now() - Duration::from_secs(3600);
+        assert!(changed_since(root, before));
+        // Generated code and temporary files are not changes.
+        std::fs::remove_file(root.join("src/urls.rs")).unwrap();
+        std::fs::write(root.join("src/generated/mod.rs"), "").unwrap();
+        std::fs::write(root.join("src/sedXy12Ab"), "").unwrap();
+        assert!(!changed_since(root, before));
     }
 
     #[test]

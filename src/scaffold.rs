@@ -75,10 +75,16 @@ fn finish(rendered: askama::Result<String>) -> Result<String> {
     Ok(text)
 }
 
+/// The Cargo.lock rjango itself was built and tested with. A new project starts from it, so
+/// its first build picks the versions rjango's tests ran with (not whatever is newest that
+/// day) and needs no registry index update; cargo drops the entries the project does not use.
+const TESTED_LOCK: &str = include_str!("../Cargo.lock");
+
 /// Every file of a new project, in the order they are written.
 pub fn project_files(ctx: &ProjectContext) -> Result<Vec<File>> {
     Ok(vec![
         ("Cargo.toml".into(), finish(CargoToml(ctx).render())?),
+        ("Cargo.lock".into(), TESTED_LOCK.to_owned()),
         ("build.rs".into(), finish(BuildRs(ctx).render())?),
         ("src/main.rs".into(), finish(MainRs(ctx).render())?),
         ("src/settings.rs".into(), finish(SettingsRs(ctx).render())?),

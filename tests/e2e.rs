@@ -597,8 +597,10 @@ fn database_failures_over_http() {
     // A pool of one connection, held by a slow report: the next query waits its second and
     // is answered 503, and the server serves again once the connection is free.
     let Ok(admin) = std::env::var("RJANGO_TEST_POSTGRES") else {
-        eprintln!("NOTICE: the busy-pool 503 needs PostgreSQL: set RJANGO_TEST_POSTGRES (skipped)");
-        return;
+        return support::skip::skip(
+            "the busy-pool 503",
+            "it needs PostgreSQL: set RJANGO_TEST_POSTGRES",
+        );
     };
     let db = TempPostgres::create(&admin);
     migrate_to(&built.root, &db.url);
@@ -686,8 +688,9 @@ fn browser_dom(port: u16, path: &str) -> Option<String> {
         .into_iter()
         .find(|p| Path::new(p).exists())
     else {
-        eprintln!(
-            "NOTICE: skipping the browser check of {path}: chromium is not installed (apt-get install chromium)"
+        support::skip::skip(
+            &format!("the browser check of {path}"),
+            "chromium is not installed (apt-get install chromium)",
         );
         return None;
     };
@@ -924,6 +927,32 @@ fn runserver_reloads_and_survives_compile_errors() {
         !project::wait_for_port(port, Duration::from_millis(500)),
         "the server outlived Ctrl-C"
     );
+
+    // `kill` and a closed terminal (SIGTERM, SIGHUP) stop the server too, and so does the CLI's
+    // own death by SIGKILL, which no handler sees (the server has Linux's parent-death signal).
+    for signal in ["TERM", "HUP", "KILL"] {
+        let mut cmd = project::rjango();
+        cmd.args(["runserver", &port.to_string()])
+            .current_dir(&root)
+            .env("DEBUG", "true");
+        let mut cli = Running::spawn(cmd, port);
+        assert!(
+            project::wait_for_port(port, Duration::from_secs(300)),
+            "runserver did not serve:\n{}",
+            cli.output()
+        );
+        cli.signal(signal);
+        let stopped = (0..100).any(|_| {
+            std::thread::sleep(Duration::from_millis(100));
+            !cli.is_running()
+        });
+        assert!(stopped, "runserver did not stop on SIG{signal}");
+        let closed = (0..100).any(|_| {
+            std::thread::sleep(Duration::from_millis(100));
+            std::net::TcpStream::connect(("127.0.0.1", port)).is_err()
+        });
+        assert!(closed, "the server outlived SIG{signal} of runserver");
+    }
 }
 
 fn wait_for_text(port: u16, path: &str, text: &str) -> bool {

@@ -1,6 +1,9 @@
 //! `rjango makemigrations` through the real binary: Django's output, its flags, its exit
 //! codes, and the questions answered on a pseudo-terminal, as a person at a terminal would.
 
+#[path = "../runtime/src/test/skip.rs"]
+mod skip;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -186,8 +189,7 @@ fn on_a_terminal(root: &Path, answers: &[&str]) -> (i32, String) {
 #[test]
 fn questions_on_a_pseudo_terminal() {
     if Command::new("python3").arg("--version").output().is_err() {
-        eprintln!("NOTICE: skipping questions_on_a_pseudo_terminal: python3 is not installed");
-        return;
+        return skip::skip("questions_on_a_pseudo_terminal", "python3 is not installed");
     }
     let (_tmp, root) = project();
     models(&root, POST);

@@ -480,9 +480,40 @@ fn every_operation_prints_and_parses_back() {
         },
         Operation::AddConstraint {
             model_name: "post".into(),
+            constraint: rjango_schema::Constraint::unique("u", vec!["a".into(), "b".into()]),
+        },
+        Operation::AddConstraint {
+            model_name: "post".into(),
             constraint: rjango_schema::Constraint::Unique {
-                name: "u".into(),
-                fields: vec!["a".into(), "b".into()],
+                name: "u_partial".into(),
+                fields: vec!["a".into()],
+                condition: Some(rjango_schema::Condition::Q(rjango_schema::Q::Or(vec![
+                    rjango_schema::Q::Lookup {
+                        field: "b".into(),
+                        lookup: "gte".into(),
+                        value: rjango_schema::QValue::Value(rjango_schema::Value::Int(0)),
+                    },
+                    rjango_schema::Q::Not(Box::new(rjango_schema::Q::Lookup {
+                        field: "c".into(),
+                        lookup: "in".into(),
+                        value: rjango_schema::QValue::List(vec![
+                            rjango_schema::Value::Str("x".into()),
+                            rjango_schema::Value::Str("y".into()),
+                        ]),
+                    })),
+                ]))),
+                nulls_distinct: Some(false),
+            },
+        },
+        Operation::AddConstraint {
+            model_name: "post".into(),
+            constraint: rjango_schema::Constraint::Check {
+                name: "c".into(),
+                check: rjango_schema::Condition::Q(rjango_schema::Q::Lookup {
+                    field: "end".into(),
+                    lookup: "gt".into(),
+                    value: rjango_schema::QValue::F("start".into()),
+                }),
             },
         },
         Operation::RemoveConstraint {

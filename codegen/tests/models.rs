@@ -7,7 +7,8 @@ use rjango_codegen::models::parse::{
     Scope, parse_app, parse_model_item, parse_models, project_state,
 };
 use rjango_codegen::models::{
-    Constraint, FieldState, FieldType, Index, ModelOptions, ModelState, OnDelete, Value,
+    Condition, Constraint, FieldState, FieldType, Index, ModelOptions, ModelState, OnDelete, Q,
+    QValue, Value,
 };
 
 const FILE: &str = "src/blog/models.rs";
@@ -354,13 +355,13 @@ fn every_field_type_and_attribute() {
                 fields: vec!["-published".into()],
             }],
             constraints: vec![
-                Constraint::Unique {
-                    name: "blog_post_author_title_key".into(),
-                    fields: vec!["author".into(), "title".into()],
-                },
+                Constraint::unique(
+                    "blog_post_author_title_key",
+                    vec!["author".into(), "title".into()],
+                ),
                 Constraint::Check {
                     name: "blog_post_views_gte_0".into(),
-                    check: "views >= 0".into(),
+                    check: Condition::Sql("views >= 0".into()),
                 },
             ],
             ..ModelOptions::default()
@@ -1135,5 +1136,118 @@ fn look_alikes_of_a_model_are_errors() {
     assert_eq!(
         parse("pub struct Helper {\n    pub count: u32,\n}\n"),
         vec![]
+    );
+}
+
+/// Django's CheckConstraint(condition=Q(...)) and UniqueConstraint(condition=..., nulls_distinct=...),
+/// in rjango's spelling (`!` for `~`), checked against the model's fields and their types; SQL
+/// written by hand stays the escape hatch.
+#[test]
+fn typed_constraint_conditions() {
+    let models = parse(
+        r#"#[model(constraints = [
+    CheckConstraint(check = Q(views__gte = 0) & !Q(status = "gone"), name = "views_gte_0"),
+    CheckConstraint(condition = Q(ends__gt = F("starts")) | Q(ends__isnull = true), name = "ends_after"),
+    CheckConstraint(check = "views < 1000000", name = "views_sane"),
+    UniqueConstraint(fields = ["title"], condition = Q(status__in = ["draft", "live"]), name = "one_live_title"),
+    UniqueConstraint(fields = ["slug"], nulls_distinct = false, name = "slug_once"),
+])]
+pub struct Post {
+    #[field(max_length = 50)]
+    pub title: CharField,
+    #[field(max_length = 10)]
+    pub status: CharField,
+    pub slug: Option<SlugField>,
+    pub views: IntegerField,
+    pub starts: DateTimeField,
+    pub ends: Option<DateTimeField>,
+}
+"#,
+    );
+    let constraints = &models[0].options.constraints;
+    let lookup = |field: &str, lookup: &str, value: QValue| Q::Lookup {
+        field: field.into(),
+        lookup: lookup.into(),
+        value,
+    };
+    assert_eq!(
+        constraints[0],
+        Constraint::Check {
+            name: "views_gte_0".into(),
+            check: Condition::Q(Q::And(vec![
+                lookup("views", "gte", QValue::Value(Value::Int(0))),
+                Q::Not(Box::new(lookup(
+                    "status",
+                    "exact",
+                    QValue::Value(Value::Str("gone".into()))
+                ))),
+            ])),
+        }
+    );
+    assert_eq!(
+        constraints[1],
+        Constraint::Check {
+            name: "ends_after".into(),
+            check: Condition::Q(Q::Or(vec![
+                lookup("ends", "gt", QValue::F("starts".into())),
+                lookup("ends", "isnull", QValue::Value(Value::Bool(true))),
+            ])),
+        }
+    );
+    assert_eq!(
+        constraints[2],
+        Constraint::Check {
+            name: "views_sane".into(),
+            check: Condition::Sql("views < 1000000".into()),
+        }
+    );
+    assert_eq!(
+        constraints[3],
+        Constraint::Unique {
+            name: "one_live_title".into(),
+            fields: vec!["title".into()],
+            condition: Some(Condition::Q(lookup(
+                "status",
+                "in",
+                QValue::List(vec![Value::Str("draft".into()), Value::Str("live".into())])
+            ))),
+            nulls_distinct: None,
+        }
+    );
+    assert_eq!(
+        constraints[4],
+        Constraint::Unique {
+            name: "slug_once".into(),
+            fields: vec!["slug".into()],
+            condition: None,
+            nulls_distinct: Some(false),
+        }
+    );
+
+    // Mistakes are named at their place.
+    let model = |check: &str| {
+        format!(
+            "#[model(constraints = [CheckConstraint(check = {check}, name = \"c\")])]\npub struct Post {{\n    pub views: IntegerField,\n    #[field(max_length = 5)]\n    pub code: CharField,\n}}\n"
+        )
+    };
+    let (first, hint) = error(&model("Q(veiws__gte = 0)"));
+    assert!(
+        first.contains("the constraint's Q names `veiws`, which is not a field of `Post`"),
+        "{first}"
+    );
+    assert_eq!(hint, "did you mean `views`?");
+    let (first, _) = error(&model("Q(views__gte = \"many\")"));
+    assert!(
+        first.contains("`views__gte` on `Post`: the value does not fit the field's type"),
+        "{first}"
+    );
+    let (first, _) = error(&model("Q(views__startswith = \"1\")"));
+    assert!(first.contains("startswith compares text"), "{first}");
+    let (first, _) = error(&model("Q(code__range = [1])"));
+    assert!(first.contains("range takes two"), "{first}");
+    let (first, _) = error(&model("Q(author__name = \"x\")"));
+    assert!(
+        first.contains("joined field references are not permitted"),
+        "{first}"
     );
 }

@@ -2,7 +2,7 @@
 //! every operation kind, and a run of them all on a real SQLite.
 
 use rjango::db::migrations::schema::{
-    Constraint, FieldState, FieldType, Index, ModelOptions, OnDelete, Value,
+    Condition, Constraint, FieldState, FieldType, Index, ModelOptions, OnDelete, Q, QValue, Value,
 };
 use rjango::db::migrations::schema_editor::{self, Dialect, SchemaError};
 use rjango::db::migrations::{Operation, ProjectState};
@@ -141,7 +141,7 @@ fn operations() -> Vec<Operation> {
                 }],
                 constraints: vec![Constraint::Check {
                     name: s("views_lt_1m"),
-                    check: s("views < 1000000"),
+                    check: Condition::Sql(s("views < 1000000")),
                 }],
                 ..ModelOptions::default()
             },
@@ -285,9 +285,39 @@ fn operations() -> Vec<Operation> {
         },
         O::AddConstraint {
             model_name: s("post"),
+            constraint: Constraint::unique("post_id_title_uniq", vec![s("id"), s("title")]),
+        },
+        // A typed condition, rendered for each backend (Django's CheckConstraint(condition=Q)).
+        O::AddConstraint {
+            model_name: s("post"),
+            constraint: Constraint::Check {
+                name: s("views_gte_0_titled"),
+                check: Condition::Q(Q::And(vec![
+                    Q::Lookup {
+                        field: s("views"),
+                        lookup: s("gte"),
+                        value: QValue::Value(Value::Int(0)),
+                    },
+                    Q::Not(Box::new(Q::Lookup {
+                        field: s("title"),
+                        lookup: s("startswith"),
+                        value: QValue::Value(Value::Str(s("50%_"))),
+                    })),
+                ])),
+            },
+        },
+        // A partial unique index: none on MySQL/MariaDB, as in Django.
+        O::AddConstraint {
+            model_name: s("post"),
             constraint: Constraint::Unique {
-                name: s("post_id_title_uniq"),
-                fields: vec![s("id"), s("title")],
+                name: s("post_title_published_uniq"),
+                fields: vec![s("title")],
+                condition: Some(Condition::Q(Q::Lookup {
+                    field: s("published"),
+                    lookup: s("isnull"),
+                    value: QValue::Value(Value::Bool(false)),
+                })),
+                nulls_distinct: None,
             },
         },
         O::RemoveConstraint {

@@ -12,6 +12,6 @@ pub mod state;
 pub use migration::Migration;
 pub use operations::{Operation, StateError};
 pub use state::{
-    Constraint, FieldState, FieldType, Index, ModelOptions, ModelState, OnDelete, ProjectState,
-    Value,
+    CONSTRAINT_LOOKUPS, Condition, Constraint, FieldState, FieldType, Index, ModelOptions,
+    ModelState, OnDelete, ProjectState, Q, QValue, Value,
 };

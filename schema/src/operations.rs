@@ -243,9 +243,7 @@ impl Operation {
                     .iter_mut()
                     .for_each(|i| rename(&mut i.fields));
                 for c in &mut model.options.constraints {
-                    if let Constraint::Unique { fields, .. } = c {
-                        rename(fields);
-                    }
+                    c.rename_field(old_name, new_name);
                 }
             }
             Operation::AddIndex { model_name, index } => {

@@ -274,10 +274,19 @@ pub struct Index {
 }
 
 /// A constraint in Meta.constraints.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Constraint {
-    Unique { name: String, fields: Vec<String> },
-    Check { name: String, check: String },
+    /// Django's UniqueConstraint. With a `condition` it is a partial unique index (not on
+    /// MySQL/MariaDB, which have none: there Django, and rjango, skip it); `nulls_distinct:
+    /// Some(false)` makes NULLs equal (PostgreSQL 15+ only, skipped elsewhere, as Django does).
+    Unique {
+        name: String,
+        fields: Vec<String>,
+        condition: Option<Condition>,
+        nulls_distinct: Option<bool>,
+    },
+    /// Django's CheckConstraint.
+    Check { name: String, check: Condition },
 }
 
 impl Constraint {
@@ -286,10 +295,131 @@ impl Constraint {
             Constraint::Unique { name, .. } | Constraint::Check { name, .. } => name,
         }
     }
+
+    /// A unique constraint on `fields` and nothing more.
+    pub fn unique(name: impl Into<String>, fields: Vec<String>) -> Self {
+        Constraint::Unique {
+            name: name.into(),
+            fields,
+            condition: None,
+            nulls_distinct: None,
+        }
+    }
+
+    /// Renames a field wherever the constraint names it (RenameField).
+    pub fn rename_field(&mut self, old: &str, new: &str) {
+        let rename = |f: &mut String| {
+            if f == old {
+                *f = new.to_owned();
+            }
+        };
+        match self {
+            Constraint::Unique {
+                fields, condition, ..
+            } => {
+                fields.iter_mut().for_each(rename);
+                if let Some(Condition::Q(q)) = condition {
+                    q.rename_field(old, new);
+                }
+            }
+            Constraint::Check {
+                check: Condition::Q(q),
+                ..
+            } => q.rename_field(old, new),
+            Constraint::Check { .. } => {}
+        }
+    }
+}
+
+/// What a CheckConstraint checks, or when a UniqueConstraint applies: Django's `Q` over the
+/// model's own fields, rendered by each backend, or SQL written by hand (the escape hatch,
+/// which names columns and is used as written).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Condition {
+    Q(Q),
+    Sql(String),
+}
+
+/// Django's `Q`: lookups on the model's own fields (`views__gte = 0`), combined with `&`, `|`
+/// and `!` (Django's `~`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Q {
+    /// `field__lookup = value`; `lookup` is `exact` when the path names only the field.
+    Lookup {
+        field: String,
+        lookup: String,
+        value: QValue,
+    },
+    And(Vec<Q>),
+    Or(Vec<Q>),
+    Not(Box<Q>),
+}
+
+/// The right side of a lookup in a `Q`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum QValue {
+    Value(Value),
+    /// Several values: `__in = [1, 2]`, `__range = (1, 10)`.
+    List(Vec<Value>),
+    /// Another field of the row: Django's `F("start")`.
+    F(String),
+}
+
+/// The lookups a `Q` in a constraint may use, as Django names them.
+pub const CONSTRAINT_LOOKUPS: [&str; 15] = [
+    "exact",
+    "iexact",
+    "gt",
+    "gte",
+    "lt",
+    "lte",
+    "in",
+    "isnull",
+    "range",
+    "contains",
+    "icontains",
+    "startswith",
+    "istartswith",
+    "endswith",
+    "iendswith",
+];
+
+impl Q {
+    /// Every field the condition reads, `F()` references included.
+    pub fn fields(&self) -> Vec<&str> {
+        match self {
+            Q::Lookup { field, value, .. } => {
+                let mut out = vec![field.as_str()];
+                if let QValue::F(other) = value {
+                    out.push(other);
+                }
+                out
+            }
+            Q::And(items) | Q::Or(items) => items.iter().flat_map(Q::fields).collect(),
+            Q::Not(inner) => inner.fields(),
+        }
+    }
+
+    pub fn rename_field(&mut self, old: &str, new: &str) {
+        match self {
+            Q::Lookup { field, value, .. } => {
+                if field == old {
+                    *field = new.to_owned();
+                }
+                if let QValue::F(other) = value
+                    && other == old
+                {
+                    *other = new.to_owned();
+                }
+            }
+            Q::And(items) | Q::Or(items) => items.iter_mut().for_each(|q| q.rename_field(old, new)),
+            Q::Not(inner) => inner.rename_field(old, new),
+        }
+    }
 }
 
 /// A model's Meta.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ModelOptions {
     pub db_table: Option<String>,
     pub ordering: Vec<String>,

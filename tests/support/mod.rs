@@ -2,3 +2,5 @@
 
 pub mod http;
 pub mod project;
+#[path = "../../runtime/src/test/skip.rs"]
+pub mod skip;

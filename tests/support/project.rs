@@ -41,14 +41,11 @@ pub fn run_rjango(dir: &Path, args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-/// `rjango startproject name` in `parent`, with the workspace's Cargo.lock copied in so the
-/// project resolves the same dependency versions as the workspace (and shares their builds).
+/// `rjango startproject name` in `parent`. The project's Cargo.lock is the one startproject
+/// writes (rjango's own), so it resolves the workspace's versions and shares their builds.
 pub fn startproject(parent: &Path, name: &str) -> PathBuf {
     run_rjango(parent, &["startproject", name]);
-    let root = parent.join(name);
-    let lock = Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.lock");
-    std::fs::copy(lock, root.join("Cargo.lock")).expect("copy Cargo.lock");
-    root
+    parent.join(name)
 }
 
 /// `cargo build` of a project into the shared target dir; returns the binary.
@@ -192,8 +189,13 @@ impl Running {
 
     /// Sends SIGINT, as Ctrl-C in a terminal does.
     pub fn interrupt(&self) {
+        self.signal("INT");
+    }
+
+    /// Sends a signal by name (`TERM`, `HUP`, `KILL`), as `kill -NAME pid` does.
+    pub fn signal(&self, name: &str) {
         let _ = Command::new("kill")
-            .args(["-INT", &self.child.id().to_string()])
+            .args([&format!("-{name}"), &self.child.id().to_string()])
             .status();
     }
 }

@@ -22,8 +22,10 @@ use syn::spanned::Spanned;
 use syn::{Expr, ExprStruct, Lit, Member};
 
 use rjango_schema::{
-    Constraint, FieldState, FieldType, Index, ModelOptions, OnDelete, Operation, Value,
+    Condition, Constraint, FieldState, FieldType, Index, ModelOptions, OnDelete, Operation, Value,
 };
+
+use crate::models::condition::{parse_q, q_text, q_tokens};
 
 /// A parsed migration body: everything but the app and name, which come from the file's place.
 #[derive(Debug, Clone, PartialEq)]
@@ -136,7 +138,7 @@ fn path_name(e: &Expr) -> R<String> {
 }
 
 /// A literal value: a string, a number, true/false, None, or Decimal("1.50").
-pub fn value(e: &Expr) -> R<Value> {
+pub(crate) fn value(e: &Expr) -> R<Value> {
     match e {
         Expr::Lit(l) => match &l.lit {
             Lit::Str(s) => Ok(Value::Str(s.value())),
@@ -351,14 +353,23 @@ fn constraint(e: &Expr) -> R<Constraint> {
             .map(|(_, v)| *v)
             .ok_or_else(|| syn::Error::new(e.span(), format!("{class} needs `{k}`")))
     };
+    let optional = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| *v);
     match class.as_str() {
         "UniqueConstraint" => Ok(Constraint::Unique {
             name: string(get("name")?)?,
             fields: strings(get("fields")?)?,
+            condition: optional("condition")
+                .map(|e| parse_q(e).map(Condition::Q))
+                .transpose()?,
+            nulls_distinct: optional("nulls_distinct").map(bool_of).transpose()?,
         }),
         "CheckConstraint" => Ok(Constraint::Check {
             name: string(get("name")?)?,
-            check: string(get("check")?)?,
+            // A typed condition, or SQL written by hand (`check: "views >= 0"`).
+            check: match optional("condition") {
+                Some(e) => Condition::Q(parse_q(e)?),
+                None => Condition::Sql(string(get("check")?)?),
+            },
         }),
         other => err(
             e.span(),
@@ -475,7 +486,7 @@ fn lit(s: &str) -> String {
     format!("{s:?}")
 }
 
-fn value_text(v: &Value) -> String {
+pub(crate) fn value_text(v: &Value) -> String {
     match v {
         Value::Str(s) => lit(s),
         Value::Int(i) => i.to_string(),
@@ -649,15 +660,40 @@ fn index_text(i: &Index) -> String {
 
 fn constraint_text(c: &Constraint) -> String {
     match c {
-        Constraint::Unique { name, fields } => format!(
-            "UniqueConstraint {{ name: {}, fields: {} }}",
+        Constraint::Unique {
+            name,
+            fields,
+            condition,
+            nulls_distinct,
+        } => {
+            let mut text = format!(
+                "UniqueConstraint {{ name: {}, fields: {}",
+                lit(name),
+                list_text(fields)
+            );
+            if let Some(Condition::Q(q)) = condition {
+                write!(text, ", condition: {}", q_text(q)).ok();
+            }
+            if let Some(distinct) = nulls_distinct {
+                write!(text, ", nulls_distinct: {distinct}").ok();
+            }
+            text + " }"
+        }
+        Constraint::Check {
+            name,
+            check: Condition::Q(q),
+        } => format!(
+            "CheckConstraint {{ name: {}, condition: {} }}",
             lit(name),
-            list_text(fields)
+            q_text(q)
         ),
-        Constraint::Check { name, check } => format!(
+        Constraint::Check {
+            name,
+            check: Condition::Sql(sql),
+        } => format!(
             "CheckConstraint {{ name: {}, check: {} }}",
             lit(name),
-            lit(check)
+            lit(sql)
         ),
     }
 }
@@ -881,7 +917,7 @@ fn strings_tokens(v: &[String]) -> TokenStream {
     quote!(::std::vec![#(#items),*])
 }
 
-fn value_tokens(v: &Value) -> TokenStream {
+pub(crate) fn value_tokens(v: &Value) -> TokenStream {
     match v {
         Value::Str(s) => {
             let t = s_tokens(s);
@@ -997,16 +1033,50 @@ fn index_tokens(i: &Index) -> TokenStream {
     quote!(S::Index { name: #name, fields: #fields })
 }
 
+fn condition_tokens(c: &Condition) -> TokenStream {
+    match c {
+        Condition::Q(q) => {
+            let q = q_tokens(q);
+            quote!(S::Condition::Q(#q))
+        }
+        Condition::Sql(sql) => {
+            let sql = s_tokens(sql);
+            quote!(S::Condition::Sql(#sql))
+        }
+    }
+}
+
 fn constraint_tokens(c: &Constraint) -> TokenStream {
     match c {
-        Constraint::Unique { name, fields } => {
+        Constraint::Unique {
+            name,
+            fields,
+            condition,
+            nulls_distinct,
+        } => {
             let name = s_tokens(name);
             let fields = strings_tokens(fields);
-            quote!(S::Constraint::Unique { name: #name, fields: #fields })
+            let condition = match condition {
+                Some(c) => {
+                    let c = condition_tokens(c);
+                    quote!(::std::option::Option::Some(#c))
+                }
+                None => quote!(::std::option::Option::None),
+            };
+            let nulls_distinct = match nulls_distinct {
+                Some(b) => quote!(::std::option::Option::Some(#b)),
+                None => quote!(::std::option::Option::None),
+            };
+            quote!(S::Constraint::Unique {
+                name: #name,
+                fields: #fields,
+                condition: #condition,
+                nulls_distinct: #nulls_distinct,
+            })
         }
         Constraint::Check { name, check } => {
             let name = s_tokens(name);
-            let check = s_tokens(check);
+            let check = condition_tokens(check);
             quote!(S::Constraint::Check { name: #name, check: #check })
         }
     }

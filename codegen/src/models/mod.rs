@@ -3,11 +3,12 @@
 //! them, and (later) the schema editor and entity writer render from it.
 
 pub mod checks;
+pub mod condition;
 pub mod discover;
 pub mod parse;
 pub mod state;
 
 pub use state::{
-    Constraint, FieldState, FieldType, Index, ModelOptions, ModelState, OnDelete, ProjectState,
-    Value,
+    Condition, Constraint, FieldState, FieldType, Index, ModelOptions, ModelState, OnDelete,
+    ProjectState, Q, QValue, Value,
 };

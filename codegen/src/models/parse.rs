@@ -19,8 +19,8 @@ use syn::{Expr, Ident, Lit, Token, Type, UnOp};
 
 use super::discover::Found;
 use super::state::{
-    Constraint, FieldState, FieldType, Index, ModelOptions, ModelState, OnDelete, ProjectState,
-    Value,
+    Condition, Constraint, FieldState, FieldType, Index, ModelOptions, ModelState, OnDelete,
+    ProjectState, Q, Value,
 };
 use crate::error::{Error, Result};
 
@@ -641,7 +641,10 @@ fn model_from_args(item: &syn::ItemStruct, args: Vec<Arg>, scope: &Scope) -> MRe
                 for call in calls(&arg.value, &key, &["UniqueConstraint", "CheckConstraint"])? {
                     let (kwargs, class) =
                         if path_tail(&call.func).as_deref() == Some("UniqueConstraint") {
-                            (kwargs(call, &["fields", "name"])?, "UniqueConstraint")
+                            (
+                                kwargs(call, &["fields", "name", "condition", "nulls_distinct"])?,
+                                "UniqueConstraint",
+                            )
                         } else {
                             // Django 5.1 renamed `check` to `condition`; both are accepted.
                             (
@@ -651,24 +654,39 @@ fn model_from_args(item: &syn::ItemStruct, args: Vec<Arg>, scope: &Scope) -> MRe
                         };
                     let (constraint_name, span) = required_name(&kwargs, call, class)?;
                     let constraint = if class == "UniqueConstraint" {
+                        let condition = kwargs
+                            .iter()
+                            .find(|(k, _)| k == "condition")
+                            .map(|(_, e)| model.condition(e))
+                            .transpose()?;
+                        let nulls_distinct = kwargs
+                            .iter()
+                            .find(|(k, _)| k == "nulls_distinct")
+                            .map(|(k, e)| lit_bool(e, k))
+                            .transpose()?;
                         Constraint::Unique {
                             name: constraint_name.clone(),
                             fields: model.field_list(&kwargs, call, class, false)?,
+                            condition: condition.map(Condition::Q),
+                            nulls_distinct,
                         }
                     } else {
-                        let check = kwargs
+                        let (_, e) = kwargs
                             .iter()
                             .find(|(k, _)| k == "check" || k == "condition")
-                            .map(|(k, e)| lit_str(e, k))
-                            .transpose()?
                             .ok_or_else(|| {
                                 ModelError::new(
                                     call.span(),
-                                    "a CheckConstraint needs `check`",
-                                    Some("e.g. CheckConstraint(check = \"views >= 0\", name = \"views_gte_0\")".into()),
+                                    "a CheckConstraint needs `check` (Django 5.1: `condition`)",
+                                    Some("e.g. CheckConstraint(check = Q(views__gte = 0), name = \"views_gte_0\")".into()),
                                 )
-                            })?
-                            .0;
+                            })?;
+                        // A Q, rendered for each backend; or SQL written by hand, the escape
+                        // hatch, used as written.
+                        let check = match strip(e) {
+                            Expr::Lit(_) => Condition::Sql(lit_str(e, "check")?.0),
+                            _ => Condition::Q(model.condition(e)?),
+                        };
                         Constraint::Check {
                             name: constraint_name.clone(),
                             check,
@@ -726,6 +744,76 @@ struct ModelRefs<'a> {
 }
 
 impl ModelRefs<'_> {
+    /// A `Q` over this model's own fields, each lookup checked against its field's type.
+    fn condition(&self, e: &Expr) -> MResult<Q> {
+        let q = super::condition::parse_q(e)?;
+        self.check_q(&q, e.span())?;
+        Ok(q)
+    }
+
+    fn check_q(&self, q: &Q, span: Span) -> MResult<()> {
+        match q {
+            Q::And(items) | Q::Or(items) => items.iter().try_for_each(|q| self.check_q(q, span)),
+            Q::Not(q) => self.check_q(q, span),
+            Q::Lookup {
+                field,
+                lookup,
+                value,
+            } => {
+                let known = |name: &str| {
+                    self.find(name).ok_or_else(|| {
+                        let names: Vec<&str> =
+                            self.fields.iter().map(|(n, _)| n.as_str()).collect();
+                        let hint = match closest(name, names.iter().copied()) {
+                            Some(c) => format!("did you mean `{c}`?"),
+                            None => format!("its fields are: {}", names.join(", ")),
+                        };
+                        ModelError::new(
+                            span,
+                            format!(
+                                "the constraint's Q names `{name}`, which is not a field of `{}`",
+                                self.name
+                            ),
+                            Some(hint),
+                        )
+                    })
+                };
+                let f = known(field)?;
+                if matches!(f.field_type, FieldType::ManyToManyField { .. }) {
+                    return Err(ModelError::new(
+                        span,
+                        format!(
+                            "the constraint's Q names `{field}`, a ManyToManyField: a constraint checks the row's own columns"
+                        ),
+                        None,
+                    ));
+                }
+                if let rjango_schema::QValue::F(other) = value {
+                    known(other)?;
+                }
+                let text = matches!(
+                    f.field_type,
+                    FieldType::CharField { .. }
+                        | FieldType::TextField
+                        | FieldType::SlugField { .. }
+                        | FieldType::EmailField { .. }
+                        | FieldType::URLField { .. }
+                );
+                super::condition::value_fits(lookup, value, |v| f.field_type.accepts(v), text)
+                    .map_err(|why| {
+                        ModelError::new(
+                            span,
+                            format!(
+                                "the constraint's lookup `{field}__{lookup}` on `{}`: {why}",
+                                self.name
+                            ),
+                            None,
+                        )
+                    })
+            }
+        }
+    }
+
     /// A field by its name or, for a ForeignKey, its attribute name (`author_id`), as Django's
     /// `_meta.get_field` finds it.
     fn find(&self, name: &str) -> Option<&FieldState> {
@@ -1179,7 +1267,8 @@ fn resolve_target(ty: &Type, model: &str, scope: &Scope) -> MResult<String> {
     let same_app = |m: &str| format!("{}.{}", scope.app_label, m);
     let n = segments.len();
     let last = &segments[n - 1];
-    if !scope.module.is_empty() && !(n == 1 && last == "Self") {
+    let is_self = n == 1 && last == "Self";
+    if !scope.module.is_empty() && !is_self {
         // A file's module is known: the path from the crate root decides, and the app is the
         // module above `models`, as the runtime names tables.
         let absolute = absolute_path(&scope.module, &segments, path.leading_colon.is_some());

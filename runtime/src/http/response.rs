@@ -20,7 +20,7 @@ pub struct HttpResponse {
     content: Bytes,
     /// A header that could not be set (a newline in a value that came from a request, an
     /// unsafe redirect): the handler answers the request with a 400 instead of this response.
-    refused: Option<super::BadRequest>,
+    refused: Option<Box<super::BadRequest>>,
 }
 
 /// Django's `BadHeaderError`: a header name or value that cannot be sent, such as a value with
@@ -115,7 +115,7 @@ impl HttpResponse {
         if let Err(e) = self.try_set_header(name, value)
             && self.refused.is_none()
         {
-            self.refused = Some(e.into());
+            self.refused = Some(Box::new(e.into()));
         }
     }
 
@@ -142,7 +142,7 @@ impl HttpResponse {
 
     /// Why this response cannot be sent, when a header was refused.
     pub fn refused(&self) -> Option<&super::BadRequest> {
-        self.refused.as_ref()
+        self.refused.as_deref()
     }
 
     /// Builder form of `set_header`.
@@ -282,9 +282,9 @@ fn redirect_response(status: u16, url: &str) -> HttpResponse {
     let mut response = HttpResponse::new(Bytes::new()).status(status);
     match unsafe_scheme(url) {
         Some(scheme) => {
-            response.refused = Some(super::BadRequest(format!(
+            response.refused = Some(Box::new(super::BadRequest(format!(
                 "Unsafe redirect to URL with protocol '{scheme}'"
-            )));
+            ))));
         }
         None => response.set_header("Location", url),
     }

@@ -76,9 +76,9 @@ impl TestDb {
                     "RJANGO_TEST_MYSQL"
                 };
                 let Ok(server) = std::env::var(var) else {
-                    eprintln!(
-                        "NOTICE: {var} is not set: skipping the {} part of this test",
-                        dialect.vendor()
+                    rjango::test::skip(
+                        &format!("the {} part of a test", dialect.vendor()),
+                        &format!("{var} is not set"),
                     );
                     return None;
                 };

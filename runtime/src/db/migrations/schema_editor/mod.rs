@@ -56,6 +56,7 @@
 //! - A ForeignKey or SlugField cannot opt out of its index (Django's default `db_index=True`;
 //!   the state has no way to say `db_index=False` for them).
 
+mod condition;
 mod ddl;
 mod inverse;
 mod names;

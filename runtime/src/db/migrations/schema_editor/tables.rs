@@ -2,7 +2,9 @@
 //! many-to-many fields), their `CREATE TABLE`, and the named objects around them (indexes,
 //! foreign keys, unique constraints) that the editor creates and drops by name.
 
-use rjango_schema::{Constraint, FieldState, FieldType, ModelState, ProjectState, Value};
+use rjango_schema::{
+    Condition, Constraint, FieldState, FieldType, ModelState, ProjectState, Value,
+};
 
 use super::SchemaError;
 use super::names::{index_name, pg_object_name, truncate_name};
@@ -45,7 +47,12 @@ pub(crate) struct Table {
     pub unique_together: Vec<Vec<String>>,
     /// Meta.indexes: name, (column, descending).
     pub indexes: Vec<(String, Vec<(String, bool)>)>,
+    /// Meta.constraints as the table has them: columns for fields, conditions rendered to
+    /// SQL, and none the backend cannot have.
     pub constraints: Vec<Constraint>,
+    /// UniqueConstraints with a condition: partial unique indexes (name, columns, WHERE SQL,
+    /// nulls_distinct).
+    pub unique_indexes: Vec<(String, Vec<String>, String, Option<bool>)>,
 }
 
 impl Table {
@@ -168,6 +175,7 @@ pub(crate) fn tables(
             unique_together: Vec::new(),
             indexes: Vec::new(),
             constraints: Vec::new(),
+            unique_indexes: Vec::new(),
         };
         for ut in &m.options.unique_together {
             let cols = ut
@@ -187,16 +195,46 @@ pub(crate) fn tables(
             t.indexes.push((i.name.clone(), cols));
         }
         for c in &m.options.constraints {
-            t.constraints.push(match c {
-                Constraint::Unique { name, fields } => Constraint::Unique {
-                    name: name.clone(),
-                    fields: fields
+            match c {
+                Constraint::Unique {
+                    name,
+                    fields,
+                    condition,
+                    nulls_distinct,
+                } => {
+                    // What a backend cannot have, Django leaves out (its checks warn: models.W036
+                    // for a condition on MySQL/MariaDB, W047 for nulls_distinct but on PostgreSQL).
+                    if (condition.is_some() && d == Dialect::Mysql)
+                        || (nulls_distinct.is_some() && d != Dialect::Postgres)
+                    {
+                        continue;
+                    }
+                    let columns = fields
                         .iter()
                         .map(|f| t.column_of(f))
-                        .collect::<Result<_, _>>()?,
-                },
-                c => c.clone(),
-            });
+                        .collect::<Result<_, _>>()?;
+                    match condition {
+                        Some(condition) => {
+                            let sql = super::condition::condition_sql(d, &t, condition)?;
+                            t.unique_indexes
+                                .push((name.clone(), columns, sql, *nulls_distinct));
+                        }
+                        None => t.constraints.push(Constraint::Unique {
+                            name: name.clone(),
+                            fields: columns,
+                            condition: None,
+                            nulls_distinct: *nulls_distinct,
+                        }),
+                    }
+                }
+                Constraint::Check { name, check } => {
+                    let sql = super::condition::condition_sql(d, &t, check)?;
+                    t.constraints.push(Constraint::Check {
+                        name: name.clone(),
+                        check: Condition::Sql(sql),
+                    });
+                }
+            }
         }
         let own_pk = pk(m)?;
         let own_pk_ty = match &own_pk.1.field_type {
@@ -256,6 +294,7 @@ pub(crate) fn tables(
                 cols: vec![id, a, b],
                 indexes: Vec::new(),
                 constraints: Vec::new(),
+                unique_indexes: Vec::new(),
             });
         }
     }
@@ -344,16 +383,40 @@ pub(crate) fn create_table(d: Dialect, t: &Table, name: &str) -> String {
     format!("CREATE TABLE {} ({})", d.quote(name), defs.join(", "))
 }
 
+/// A constraint of a table (its fields already columns, its condition SQL).
 fn constraint_sql(d: Dialect, c: &Constraint) -> String {
     match c {
-        Constraint::Unique { name, fields } => format!(
-            "CONSTRAINT {} UNIQUE ({})",
+        Constraint::Unique {
+            name,
+            fields,
+            nulls_distinct,
+            ..
+        } => format!(
+            "CONSTRAINT {} UNIQUE{} ({})",
             d.quote(name),
+            nulls_sql(*nulls_distinct),
             cols_sql(d, fields)
         ),
         Constraint::Check { name, check } => {
-            format!("CONSTRAINT {} CHECK ({check})", d.quote(name))
+            format!("CONSTRAINT {} CHECK ({})", d.quote(name), check_text(check))
         }
+    }
+}
+
+/// PostgreSQL 15's `NULLS [NOT] DISTINCT`, as Django writes it when nulls_distinct is given.
+fn nulls_sql(nulls_distinct: Option<bool>) -> &'static str {
+    match nulls_distinct {
+        None => "",
+        Some(true) => " NULLS DISTINCT",
+        Some(false) => " NULLS NOT DISTINCT",
+    }
+}
+
+/// A table's check condition: always SQL by now ([`tables`] renders a Q).
+fn check_text(check: &Condition) -> &str {
+    match check {
+        Condition::Sql(sql) => sql,
+        Condition::Q(_) => "TRUE",
     }
 }
 
@@ -608,6 +671,24 @@ pub(crate) fn derived(d: Dialect, t: &Table) -> Vec<Derived> {
             ("meta_index", refs, None, format!("{name}:{desc}")),
         );
     }
+    for (name, cols, condition, nulls_distinct) in &t.unique_indexes {
+        let create = format!(
+            "CREATE UNIQUE INDEX {} ON {tq} ({}){} WHERE {condition}",
+            q(name),
+            cols_sql(d, cols),
+            nulls_sql(*nulls_distinct)
+        );
+        let drop = drop_index(d, &t.name, name);
+        let refs = cols.iter().map(String::as_str).collect();
+        push(
+            name.clone(),
+            create,
+            drop,
+            false,
+            Kind::Index,
+            ("meta_constraint", refs, None, format!("{name}:{condition}")),
+        );
+    }
     if d != Dialect::Sqlite {
         for c in &t.constraints {
             let (kind, refs, extra) = match c {
@@ -616,7 +697,9 @@ pub(crate) fn derived(d: Dialect, t: &Table) -> Vec<Derived> {
                     fields.iter().map(String::as_str).collect(),
                     String::new(),
                 ),
-                Constraint::Check { check, .. } => (Kind::Check, Vec::new(), check.clone()),
+                Constraint::Check { check, .. } => {
+                    (Kind::Check, Vec::new(), check_text(check).to_owned())
+                }
             };
             let create = format!("ALTER TABLE {tq} ADD {}", constraint_sql(d, c));
             let drop = drop_constraint(d, &t.name, c.name(), kind);

@@ -13,8 +13,11 @@ use crate::Project;
 use crate::http::{HttpRequest, HttpResponse};
 use crate::middleware::GetResponse;
 
+mod skip;
+
 pub use crate::conf::override_settings;
 pub use rjango_macros::test;
+pub use skip::skip;
 
 /// The Host the client sends; allowed besides ALLOWED_HOSTS, as Django's test runner allows it.
 pub const TEST_HOST: &str = "testserver";
