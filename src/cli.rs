@@ -115,6 +115,15 @@ Examples:\n    rjango migrate\n    rjango migrate blog 0002\n    rjango migrate 
 `showmigrations` command: [X] applied, [ ] not.\n\nExample:\n    rjango showmigrations blog")]
     Showmigrations(PassThrough),
 
+    /// Run the project's tests, each database test on a migrated test database (Django's `test`)
+    #[command(
+        long_about = "Regenerates the code and runs the project's tests with `cargo test`. Tests marked #[rjango::test(db)] run in a transaction rolled back at their end (Django's TestCase), #[rjango::test(transaction)] ones commit and the tables are emptied after (TransactionTestCase), on test databases made for the run: in memory for SQLite, `test_<NAME>` on PostgreSQL and MySQL/MariaDB, dropped when the tests end. Your own database is never touched.\n\n\
+LABELS pick tests as Django's do: an app (`blog`), a module (`blog.tests`) or one test \
+(`blog.tests.index_answers`). Arguments after `--` go to the test binaries.\n\n\
+Examples:\n    rjango test\n    rjango test blog\n    rjango test blog.tests.index_answers -- --nocapture"
+    )]
+    Test(TestArgs),
+
     /// Print the SQL of a migration (runs the project binary's `sqlmigrate`)
     #[command(after_help = PASS_THROUGH_HELP, long_about = "Regenerates the code, builds the project quietly and runs its \
 `sqlmigrate` command: the SQL a migration runs on the configured database.\n\n\
@@ -173,6 +182,15 @@ pub struct RunServer {
     /// Serve without watching for changes
     #[arg(long)]
     pub noreload: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// Tests to run: an app, app.module or app.module.test (default: all)
+    pub labels: Vec<String>,
+    /// Passed to the test binaries (after `--`): --nocapture, --test-threads N, ...
+    #[arg(last = true)]
+    pub args: Vec<String>,
 }
 
 #[derive(Debug, Args)]

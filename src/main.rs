@@ -30,6 +30,7 @@ fn main() -> ExitCode {
         Command::Generate => commands::generate::run(),
         Command::Makemigrations(args) => commands::makemigrations::run(args),
         Command::Runserver(args) => commands::runserver::run(args),
+        Command::Test(args) => commands::test::run(args),
         ref pass_through => {
             let (name, args) = pass_through
                 .project_command()

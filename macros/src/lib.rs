@@ -73,9 +73,18 @@ pub fn model(attr: TokenStream, item: TokenStream) -> TokenStream {
     model::expand(attr.into(), item.into()).into()
 }
 
-/// Runs an async test on a current-thread runtime: `#[rjango::test] async fn ...`.
+/// Runs an async test: `#[rjango::test] async fn ...`, on a runtime of its own.
+///
+/// With a database, as Django's test runner gives one (a test database per alias of
+/// DATABASES, made and migrated once per test process):
+///
+/// - `#[rjango::test(db)]`: Django's TestCase, the test runs in a transaction rolled back at
+///   its end;
+/// - `#[rjango::test(transaction)]`: Django's TransactionTestCase, commits are real and every
+///   table is emptied afterwards;
+/// - `project = path::to::project_fn` names the project (default `crate::generated::project`).
 #[proc_macro_attribute]
-pub fn test(_attr: TokenStream, item: TokenStream) -> TokenStream {
+pub fn test(attr: TokenStream, item: TokenStream) -> TokenStream {
     let mut f = match syn::parse::<syn::ItemFn>(item) {
         Ok(f) => f,
         Err(e) => return e.to_compile_error().into(),
@@ -85,14 +94,57 @@ pub fn test(_attr: TokenStream, item: TokenStream) -> TokenStream {
             .to_compile_error()
             .into();
     }
+    let (isolation, project) = match test_args(attr.into()) {
+        Ok(args) => args,
+        Err(e) => return e.to_compile_error().into(),
+    };
     let attrs = &f.attrs;
     let vis = &f.vis;
     let sig = &f.sig;
     let body = &f.block;
+    let run = match isolation {
+        None => quote::quote!(::rjango::__private::block_on(async move #body)),
+        Some(isolation) => quote::quote!(::rjango::test::database::run(
+            #project(),
+            ::rjango::test::Isolation::#isolation,
+            async move #body,
+        )),
+    };
     quote::quote!(
         #[::core::prelude::v1::test]
         #(#attrs)*
-        #vis #sig { ::rjango::__private::block_on(async move #body) }
+        #vis #sig { #run }
     )
     .into()
+}
+
+/// `db` / `transaction`, and `project = path`, of `#[rjango::test(...)]`.
+fn test_args(
+    attr: proc_macro2::TokenStream,
+) -> syn::Result<(Option<syn::Ident>, proc_macro2::TokenStream)> {
+    let mut isolation = None;
+    let mut project = quote::quote!(crate::generated::project);
+    let parser = syn::meta::parser(|meta| {
+        if meta.path.is_ident("db") {
+            isolation = Some(quote::format_ident!("Transaction"));
+        } else if meta.path.is_ident("transaction") {
+            isolation = Some(quote::format_ident!("Flush"));
+        } else if meta.path.is_ident("project") {
+            let path: syn::Path = meta.value()?.parse()?;
+            project = quote::quote!(#path);
+        } else {
+            return Err(meta.error(
+                "#[rjango::test] takes `db` (a rolled-back transaction, Django's TestCase), `transaction` (Django's TransactionTestCase) and `project = path::to::project`",
+            ));
+        }
+        Ok(())
+    });
+    syn::parse::Parser::parse2(parser, attr)?;
+    if isolation.is_none() && project.to_string() != "crate :: generated :: project" {
+        return Err(syn::Error::new(
+            proc_macro2::Span::call_site(),
+            "`project = ...` goes with `db` or `transaction`",
+        ));
+    }
+    Ok((isolation, project))
 }

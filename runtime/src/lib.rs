@@ -78,6 +78,7 @@ pub mod prelude {
     pub use crate::shortcuts::{
         get_list_or_404, get_object_or_404, redirect, redirect_permanent, render,
     };
+    pub use crate::template::TemplateResponse;
     pub use crate::urls::{reverse, urlpatterns};
     pub use crate::views::{View, view};
     pub use askama::Template;

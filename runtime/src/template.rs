@@ -29,6 +29,20 @@ impl askama::filters::Escaper for Html {
     }
 }
 
+/// Django's `TemplateResponse`: renders `template` as [`render`](crate::shortcuts::render)
+/// does, and keeps the template value on the response, so a test reads what the view rendered
+/// (`response.context::<PostList>()`, Django's `response.context`). The template must own its
+/// data (`'static`), where `render` also takes one that borrows.
+#[allow(non_snake_case)]
+pub fn TemplateResponse<T: askama::Template + Send + Sync + 'static>(
+    request: &crate::http::HttpRequest,
+    template: T,
+) -> Result<crate::http::HttpResponse, crate::http::ViewError> {
+    let mut response = crate::shortcuts::render(request, &template)?;
+    response.set_context(std::sync::Arc::new(template));
+    Ok(response)
+}
+
 /// Escapes text for HTML as Django's `escape` does.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

@@ -6,6 +6,7 @@ pub mod project_cmd;
 pub mod runserver;
 pub mod startapp;
 pub mod startproject;
+pub mod test;
 
 use std::path::{Path, PathBuf};
 

@@ -4,8 +4,10 @@
 
 pub mod connection;
 pub mod connections;
+pub mod creation;
 mod cursor;
 mod dialect;
+pub mod flush;
 pub mod migrations;
 pub mod queries;
 pub mod transaction;

@@ -215,6 +215,39 @@ where
     }
 }
 
+/// Runs `body` inside a transaction on `alias` that is rolled back at its end whatever happens:
+/// Django's TestCase isolation. Atomic blocks inside are savepoints; `on_commit` callbacks are
+/// dropped, as nothing commits.
+pub(crate) async fn rolled_back<T>(
+    alias: &str,
+    body: impl Future<Output = T>,
+) -> Result<T, DbError> {
+    let conn = connections::get(alias).await?;
+    let begin: BoxFuture<'_, Result<DatabaseTransaction, sea_orm::DbErr>> =
+        Box::pin(conn.sea_orm().begin());
+    let tx = begin.await.map_err(|e| {
+        DbError::Transaction(format!("could not begin a transaction on '{alias}': {e}"))
+    })?;
+    let atomic = Arc::new(Atomic {
+        alias: alias.to_owned(),
+        dialect: conn.dialect,
+        can_return_rows: conn.can_return_rows,
+        tx,
+        state: Mutex::new(Nesting::default()),
+    });
+    let outcome = ATOMIC
+        .scope(atomic.clone(), AssertUnwindSafe(body).catch_unwind())
+        .await;
+    if let Ok(atomic) = Arc::try_unwrap(atomic) {
+        let rollback: BoxFuture<'_, Result<(), sea_orm::DbErr>> = Box::pin(atomic.tx.rollback());
+        let _ = rollback.await;
+    }
+    match outcome {
+        Ok(value) => Ok(value),
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
+}
+
 async fn outermost<T, E, Fut>(alias: String, block: impl FnOnce() -> Fut) -> Result<T, E>
 where
     Fut: Future<Output = Result<T, E>>,

@@ -18,9 +18,17 @@ pub struct HttpResponse {
     headers: HeaderMap,
     cookies: Vec<Cookie<'static>>,
     content: Bytes,
+    /// What few responses carry, boxed so every response stays small.
+    extras: Option<Box<Extras>>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Extras {
     /// A header that could not be set (a newline in a value that came from a request, an
     /// unsafe redirect): the handler answers the request with a 400 instead of this response.
-    refused: Option<Box<super::BadRequest>>,
+    refused: Option<super::BadRequest>,
+    /// The template value a TemplateResponse rendered, for tests (Django's response.context).
+    context: Option<std::sync::Arc<dyn std::any::Any + Send + Sync>>,
 }
 
 /// Django's `BadHeaderError`: a header name or value that cannot be sent, such as a value with
@@ -60,7 +68,7 @@ impl HttpResponse {
             headers,
             cookies: Vec::new(),
             content: content.into(),
-            refused: None,
+            extras: None,
         }
     }
 
@@ -113,9 +121,9 @@ impl HttpResponse {
     /// [`try_set_header`](Self::try_set_header) to handle it yourself.
     pub fn set_header(&mut self, name: &str, value: impl AsRef<str>) {
         if let Err(e) = self.try_set_header(name, value)
-            && self.refused.is_none()
+            && self.refused().is_none()
         {
-            self.refused = Some(Box::new(e.into()));
+            self.extras.get_or_insert_default().refused = Some(e.into());
         }
     }
 
@@ -142,7 +150,18 @@ impl HttpResponse {
 
     /// Why this response cannot be sent, when a header was refused.
     pub fn refused(&self) -> Option<&super::BadRequest> {
-        self.refused.as_deref()
+        self.extras.as_ref()?.refused.as_ref()
+    }
+
+    /// The template value a [`TemplateResponse`](crate::template::TemplateResponse) rendered:
+    /// Django's `response.context` in a test, typed. None for another type, or a response
+    /// that rendered none.
+    pub fn context<T: std::any::Any>(&self) -> Option<&T> {
+        self.extras.as_ref()?.context.as_deref()?.downcast_ref()
+    }
+
+    pub(crate) fn set_context(&mut self, context: std::sync::Arc<dyn std::any::Any + Send + Sync>) {
+        self.extras.get_or_insert_default().context = Some(context);
     }
 
     /// Builder form of `set_header`.
@@ -282,9 +301,9 @@ fn redirect_response(status: u16, url: &str) -> HttpResponse {
     let mut response = HttpResponse::new(Bytes::new()).status(status);
     match unsafe_scheme(url) {
         Some(scheme) => {
-            response.refused = Some(Box::new(super::BadRequest(format!(
+            response.extras.get_or_insert_default().refused = Some(super::BadRequest(format!(
                 "Unsafe redirect to URL with protocol '{scheme}'"
-            ))));
+            )));
         }
         None => response.set_header("Location", url),
     }

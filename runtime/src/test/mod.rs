@@ -13,9 +13,11 @@ use crate::Project;
 use crate::http::{HttpRequest, HttpResponse};
 use crate::middleware::GetResponse;
 
+pub mod database;
 mod skip;
 
 pub use crate::conf::override_settings;
+pub use database::Isolation;
 pub use rjango_macros::test;
 pub use skip::skip;
 

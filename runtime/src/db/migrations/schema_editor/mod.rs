@@ -86,7 +86,15 @@ pub enum SchemaError {
     State(String),
 }
 
-/// SQL statements that apply `op` (of app `app`) to a database whose schema is `before`.
+/// Every table of `state`: each model's, and the join tables of its many-to-many fields
+/// (Django's `django_table_names`).
+pub fn table_names(d: Dialect, state: &ProjectState) -> Result<Vec<String>, SchemaError> {
+    Ok(tables::tables(d, state, None)?
+        .into_iter()
+        .map(|t| t.name)
+        .collect())
+}
+
 /// The models (app, lower-cased name) whose tables `op` can change: the ones it names, and
 /// every model with a relation to one of them, before or after it.
 fn touched_models(
