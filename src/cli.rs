@@ -21,7 +21,9 @@ const PASS_THROUGH_HELP: &str =
 restarts it as you edit, and the commands that need the compiled project (check) \
 run through its binary after regenerating and building it.\n\n\
 Example:\n    rjango startproject mysite\n    cd mysite\n    rjango startapp blog\n    rjango runserver",
-    after_help = "Run `rjango <command> --help` for the details of a command.",
+    after_help = "Run `rjango <command> --help` for the details of a command. Any other command \
+is the project's own (src/<app>/management/commands/<name>.rs): `rjango <name>` builds the project \
+and runs it; the project binary's own `help` (`cargo run -- help`) lists every command of the project.",
     propagate_version = true
 )]
 pub struct Cli {
@@ -129,6 +131,41 @@ Examples:\n    rjango test\n    rjango test blog\n    rjango test blog.tests.ind
 `sqlmigrate` command: the SQL a migration runs on the configured database.\n\n\
 Examples:\n    rjango sqlmigrate blog 0002\n    rjango sqlmigrate blog 0002 --backwards")]
     Sqlmigrate(PassThrough),
+
+    /// Write the database's rows as a JSON fixture (runs the project binary's `dumpdata`)
+    #[command(after_help = PASS_THROUGH_HELP, long_about = "Regenerates the code, builds the project quietly and runs its \
+`dumpdata` command: the rows of every installed app (or of the apps and models named) in \
+Django's JSON fixture format, byte for byte as Django writes it.\n\n\
+Examples:\n    rjango dumpdata --indent 2 > all.json\n    rjango dumpdata blog.Post -o posts.json\n    rjango dumpdata blog -e blog.Tag")]
+    Dumpdata(PassThrough),
+
+    /// Install JSON fixtures into the database (runs the project binary's `loaddata`)
+    #[command(after_help = PASS_THROUGH_HELP, long_about = "Regenerates the code, builds the project quietly and runs its \
+`loaddata` command: each fixture (a path, or a name found in src/<app>/fixtures/, FIXTURE_DIRS \
+or the current directory) is installed in one transaction, rows updated or inserted by key.\n\n\
+Examples:\n    rjango loaddata initial_data\n    rjango loaddata ./exports/posts.json")]
+    Loaddata(PassThrough),
+
+    /// Empty every table of the installed apps (runs the project binary's `flush`)
+    #[command(after_help = PASS_THROUGH_HELP, long_about = "Regenerates the code, builds the project quietly and runs its \
+`flush` command, which asks Django's question first (`--noinput` does not ask). The table of \
+applied migrations is kept.\n\nExample:\n    rjango flush --noinput")]
+    Flush(PassThrough),
+
+    /// Open the database's own client: sqlite3, psql or mysql (runs the project binary's `dbshell`)
+    #[command(after_help = PASS_THROUGH_HELP, long_about = "Regenerates the code, builds the project quietly and runs its \
+`dbshell` command, which starts the database's command-line client on the configured database; \
+arguments after `--` go to the client.\n\nExamples:\n    rjango dbshell\n    rjango dbshell -- -c 'SELECT 1'")]
+    Dbshell(PassThrough),
+
+    /// Show the settings that differ from the defaults (runs the project binary's `diffsettings`)
+    #[command(after_help = PASS_THROUGH_HELP, long_about = "Regenerates the code, builds the project quietly and runs its \
+`diffsettings` command.\n\nExamples:\n    rjango diffsettings\n    rjango diffsettings --all --output unified")]
+    Diffsettings(PassThrough),
+
+    /// Any other command is the project's own (src/<app>/management/commands/<name>.rs)
+    #[command(external_subcommand)]
+    External(Vec<String>),
 }
 
 #[derive(Debug, Args)]
@@ -206,12 +243,18 @@ pub struct PassThrough {
 
 impl Command {
     /// The name a pass-through command has in the project binary.
-    pub fn project_command(&self) -> Option<(&'static str, &[String])> {
+    pub fn project_command(&self) -> Option<(&str, &[String])> {
         match self {
             Command::Check(p) => Some(("check", &p.args)),
             Command::Migrate(p) => Some(("migrate", &p.args)),
             Command::Showmigrations(p) => Some(("showmigrations", &p.args)),
             Command::Sqlmigrate(p) => Some(("sqlmigrate", &p.args)),
+            Command::Dumpdata(p) => Some(("dumpdata", &p.args)),
+            Command::Loaddata(p) => Some(("loaddata", &p.args)),
+            Command::Flush(p) => Some(("flush", &p.args)),
+            Command::Dbshell(p) => Some(("dbshell", &p.args)),
+            Command::Diffsettings(p) => Some(("diffsettings", &p.args)),
+            Command::External(args) => args.split_first().map(|(name, rest)| (name.as_str(), rest)),
             _ => None,
         }
     }

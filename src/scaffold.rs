@@ -100,7 +100,8 @@ pub fn project_files(ctx: &ProjectContext) -> Result<Vec<File>> {
 }
 
 /// The files the code generator writes into a new project, which must not exist either.
-pub const GENERATED_FILES: [&str; 3] = [
+pub const GENERATED_FILES: [&str; 4] = [
+    "src/generated/commands.rs",
     "src/generated/migrations.rs",
     "src/generated/mod.rs",
     "src/generated/reverse.rs",

@@ -84,6 +84,7 @@ fn startproject_files() {
             "Cargo.toml",
             "askama.toml",
             "build.rs",
+            "src/generated/commands.rs",
             "src/generated/migrations.rs",
             "src/generated/mod.rs",
             "src/generated/reverse.rs",

@@ -53,10 +53,13 @@ pub fn generate_project(root: &Path) -> Result<Generated> {
             migration_files.push((app.clone(), file));
         }
     }
+    let commands = command_files(root, &apps)?;
+    out.inputs.extend(commands.iter().map(|c| c.file.clone()));
     let files = [
         ("mod.rs", render_mod(&name, &apps, &urlconfs)),
         ("reverse.rs", render_reverse(&tree)),
         ("migrations.rs", render_migrations(root, &migration_files)),
+        ("commands.rs", render_commands(root, &commands)),
     ];
     for (file, tokens) in files {
         let path = root.join("src/generated").join(file);
@@ -297,6 +300,7 @@ fn render_mod(name: &str, apps: &[String], urlconfs: &[UrlConfFile]) -> TokenStr
         //! named route, and checks that each URLconf is the one this was generated from.
         #![allow(dead_code)]
 
+        pub mod commands;
         pub mod migrations;
         pub mod reverse;
 
@@ -312,10 +316,100 @@ fn render_mod(name: &str, apps: &[String], urlconfs: &[UrlConfFile]) -> TokenStr
                 apps: APPS,
                 migrations: migrations::all,
                 migration_code: migrations::code,
+                commands: commands::all,
             }
         }
 
         #(#checks)*
+    }
+}
+
+/// A management command of an app: `src/<app>/management/commands/<name>.rs`.
+struct CommandFile {
+    app: String,
+    name: String,
+    file: PathBuf,
+}
+
+/// The command files of the installed apps, as Django finds an app's
+/// `management/commands/<name>.py`: every `.rs` file there but `mod.rs`, by name.
+fn command_files(root: &Path, apps: &[String]) -> Result<Vec<CommandFile>> {
+    let mut out = Vec::new();
+    for app in apps {
+        let dir = root.join("src").join(app).join("management/commands");
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        let mut files: Vec<PathBuf> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+            .collect();
+        files.sort();
+        for file in files {
+            let Some(name) = file.file_stem().and_then(|s| s.to_str()).map(str::to_owned) else {
+                continue;
+            };
+            if name == "mod" {
+                continue;
+            }
+            let valid = name
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+            if !valid {
+                return Err(Error::Source {
+                    location: crate::error::Location {
+                        file,
+                        line: 1,
+                        column: 1,
+                    },
+                    message: format!(
+                        "`{name}` cannot name a command: a command's file name is its name, in lower case letters, digits and `_`"
+                    ),
+                    hint: Some("rename the file, e.g. closepoll.rs or close_poll.rs".into()),
+                });
+            }
+            out.push(CommandFile {
+                app: app.clone(),
+                name,
+                file,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The project's own management commands, compiled in by path (`Command` of each file).
+fn render_commands(root: &Path, commands: &[CommandFile]) -> TokenStream {
+    let items = commands.iter().map(|c| {
+        let module = format_ident!("{}__{}", c.app, c.name);
+        let rel = c.file.strip_prefix(root.join("src")).unwrap_or(&c.file);
+        let path = format!("../{}", rel.to_string_lossy().replace('\\', "/"));
+        let (app, name) = (&c.app, &c.name);
+        (
+            quote! {
+                #[path = #path]
+                mod #module;
+            },
+            quote!(::rjango::core::management::CustomCommand::of::<#module::Command>(#app, #name)),
+        )
+    });
+    let (decls, entries): (Vec<_>, Vec<_>) = items.unzip();
+    quote! {
+        //! The project's own management commands (`src/<app>/management/commands/<name>.rs`),
+        //! compiled into the project binary: `cargo run -- <name>` or `rjango <name>`.
+        #![allow(dead_code, non_snake_case)]
+
+        #(#decls)*
+
+        /// Every command, with its app and name.
+        pub fn all() -> ::std::vec::Vec<::rjango::core::management::CustomCommand> {
+            ::std::vec::Vec::from([#(#entries),*])
+        }
     }
 }
 

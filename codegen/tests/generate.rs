@@ -50,6 +50,10 @@ urlpatterns![
 ];
 "#,
     );
+    // Management commands, as Django finds them; mod.rs and other files are not commands.
+    for file in ["closepoll.rs", "send_digest.rs", "mod.rs", "notes.txt"] {
+        write(root, &format!("src/blog/management/commands/{file}"), "");
+    }
     dir
 }
 
@@ -63,10 +67,15 @@ fn snapshot(name: &str, text: &str) {
 fn generates_registry_and_typed_reverse() {
     let dir = project();
     let out = rjango_codegen::generate_project(dir.path()).unwrap();
-    assert_eq!(out.written.len(), 3, "mod.rs, reverse.rs, migrations.rs");
+    assert_eq!(
+        out.written.len(),
+        4,
+        "mod.rs, reverse.rs, migrations.rs, commands.rs"
+    );
     let read = |f: &str| std::fs::read_to_string(dir.path().join("src/generated").join(f)).unwrap();
     snapshot("codegen__generated_mod", &read("mod.rs"));
     snapshot("codegen__generated_reverse", &read("reverse.rs"));
+    snapshot("codegen__generated_commands", &read("commands.rs"));
 
     // Nothing changed: nothing is rewritten (so build scripts do not loop).
     let again = rjango_codegen::generate_project(dir.path()).unwrap();

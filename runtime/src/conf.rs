@@ -42,6 +42,8 @@ pub struct Settings {
     pub SECURE_HSTS_INCLUDE_SUBDOMAINS: bool,
     pub SECURE_SSL_REDIRECT: bool,
     pub STATIC_URL: String,
+    /// Directories `loaddata` also searches for fixtures, after each app's `src/<app>/fixtures/`.
+    pub FIXTURE_DIRS: Vec<String>,
 }
 
 impl Default for Settings {
@@ -66,6 +68,7 @@ impl Default for Settings {
             SECURE_HSTS_INCLUDE_SUBDOMAINS: false,
             SECURE_SSL_REDIRECT: false,
             STATIC_URL: "static/".into(),
+            FIXTURE_DIRS: Vec::new(),
         }
     }
 }

@@ -52,6 +52,8 @@ pub struct Project {
     pub migrations: fn() -> Vec<db::migrations::Migration>,
     /// The RunRust functions those migrations name.
     pub migration_code: fn() -> Vec<db::migrations::MigrationCode>,
+    /// The project's own management commands (src/<app>/management/commands/).
+    pub commands: fn() -> Vec<core::management::CustomCommand>,
 }
 
 impl std::fmt::Debug for Project {

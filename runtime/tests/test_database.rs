@@ -84,6 +84,7 @@ fn project() -> rjango::Project {
         apps: &[],
         migrations: || vec![m0001::migration("shop", "0001_initial")],
         migration_code: Vec::new,
+        commands: Vec::new,
     }
 }
 

@@ -139,22 +139,68 @@ fn print_planned(executor: &Executor<'_>, dialect: crate::db::Dialect, step: &St
     Ok(())
 }
 
-/// `showmigrations [app ...]`: each app's migrations, [X] applied, [ ] not.
-pub fn showmigrations(project: Project, apps: &[String], database: &str) -> Result<()> {
+/// `showmigrations [app ...] [--plan] [-v 2]`: each app's migrations, [X] applied, [ ] not;
+/// with `--plan`, every migration in the order `migrate` would apply it (Django's format:
+/// `[X]  blog.0001_initial`, and at verbosity 2 `... (dependencies)`).
+pub fn showmigrations(
+    project: Project,
+    apps: &[String],
+    database: &str,
+    plan: bool,
+    verbosity: u8,
+) -> Result<()> {
     let migrations = (project.migrations)();
     block_on(async {
         let conn = open(database).await?;
         recorder::ensure_table(&conn).await.map_err(err)?;
         let applied = recorder::applied(&conn).await.map_err(err)?;
         let executor = Executor::new(&migrations, applied.clone()).map_err(err)?;
+        for a in apps {
+            if !project.apps.iter().any(|c| c.label == a) {
+                return Err(err(format!("No installed app with label '{a}'.")));
+            }
+        }
+        if plan {
+            let mut leaves: Vec<_> = executor
+                .graph
+                .apps()
+                .into_iter()
+                .filter(|app| apps.is_empty() || apps.iter().any(|a| a == app))
+                .flat_map(|app| executor.graph.leaves(app))
+                .collect();
+            leaves.sort();
+            let mut shown = std::collections::BTreeSet::new();
+            for leaf in leaves {
+                for key in executor.graph.forwards_plan(&leaf) {
+                    if !shown.insert(key.clone()) {
+                        continue;
+                    }
+                    let mark = if applied.contains(&key) { "X" } else { " " };
+                    let mut line = format!("[{mark}]  {}.{}", key.0, key.1);
+                    if verbosity >= 2
+                        && let Some(m) = executor.graph.get(&key)
+                    {
+                        let mut deps: Vec<String> = m
+                            .dependencies
+                            .iter()
+                            .map(|(a, n)| format!("{a}.{n}"))
+                            .collect();
+                        deps.sort();
+                        if !deps.is_empty() {
+                            line.push_str(&format!(" ... ({})", deps.join(", ")));
+                        }
+                    }
+                    println!("{line}");
+                }
+            }
+            if shown.is_empty() {
+                println!("(no migrations)");
+            }
+            return Ok(());
+        }
         let labels: Vec<String> = if apps.is_empty() {
             project.apps.iter().map(|a| a.label.to_owned()).collect()
         } else {
-            for a in apps {
-                if !project.apps.iter().any(|c| c.label == a) {
-                    return Err(err(format!("No installed app with label '{a}'.")));
-                }
-            }
             apps.to_vec()
         };
         for app in labels {

@@ -3,3 +3,4 @@
 pub mod checks;
 pub mod management;
 mod migrate;
+pub mod serializers;

@@ -33,7 +33,7 @@ pub mod meta;
 pub mod paginator;
 pub mod query;
 pub mod relations;
-mod sql;
+pub(crate) mod sql;
 pub mod values;
 
 pub use aggregates::{Avg, Count, Max, Min, Sum};

@@ -156,5 +156,6 @@ pub fn client(debug: bool) -> rjango::test::Client {
         apps: &[],
         migrations: Vec::new,
         migration_code: Vec::new,
+        commands: Vec::new,
     })
 }

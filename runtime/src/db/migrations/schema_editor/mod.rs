@@ -95,6 +95,36 @@ pub fn table_names(d: Dialect, state: &ProjectState) -> Result<Vec<String>, Sche
         .collect())
 }
 
+/// A many-to-many field's join table: its name, its column to the model's row and its column
+/// to the related row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JoinTable {
+    pub table: String,
+    pub from_column: String,
+    pub to_column: String,
+}
+
+/// The join table of the many-to-many `field` of `app.model` in `state`.
+pub fn join_table(
+    d: Dialect,
+    state: &ProjectState,
+    app: &str,
+    model: &str,
+    field: &str,
+) -> Result<JoinTable, SchemaError> {
+    let key = (app.to_owned(), model.to_ascii_lowercase());
+    let only = std::collections::BTreeSet::from([key.clone()]);
+    tables::tables(d, state, Some(&only))?
+        .into_iter()
+        .find(|t| t.key == tables::Key::Through(key.0.clone(), key.1.clone(), field.to_owned()))
+        .map(|t| JoinTable {
+            table: t.name,
+            from_column: t.cols[1].column.clone(),
+            to_column: t.cols[2].column.clone(),
+        })
+        .ok_or_else(|| SchemaError::State(format!("{app}.{model}.{field} has no join table")))
+}
+
 /// The models (app, lower-cased name) whose tables `op` can change: the ones it names, and
 /// every model with a relation to one of them, before or after it.
 fn touched_models(

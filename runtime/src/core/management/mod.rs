@@ -1,0 +1,562 @@
+//! The commands of a project binary (`cargo run -- <command>`): Django's `manage.py`, with the
+//! project's own commands beside the built-in ones ([`base`]).
+
+pub mod base;
+pub mod commands;
+
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::process::ExitCode;
+
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+
+pub use base::{BaseCommand, CommandError, CustomCommand};
+
+use super::checks;
+
+use crate::Project;
+use crate::conf::{self, Settings};
+use crate::urls::Resolver;
+
+#[derive(Parser)]
+#[command(
+    about = "Manage this rjango project: the project binary's commands (Django's manage.py).",
+    disable_help_subcommand = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// The built-in commands, by name: a project's own command may not take one of these names.
+pub const BUILTIN_COMMANDS: &[&str] = &[
+    "check",
+    "dbshell",
+    "diffsettings",
+    "dumpdata",
+    "flush",
+    "help",
+    "loaddata",
+    "migrate",
+    "runserver",
+    "showmigrations",
+    "sqlmigrate",
+];
+
+#[derive(Subcommand)]
+enum Command {
+    /// List the commands, or show one's help (Django's `manage.py help`).
+    Help {
+        /// The command to show the help of
+        command: Option<String>,
+        /// Only the commands' names, one a line
+        #[arg(long)]
+        commands: bool,
+    },
+    /// Serve the project over HTTP (default 127.0.0.1:8000).
+    ///
+    /// The project binary serves without reloading; `rjango runserver` rebuilds and restarts it
+    /// when files change.
+    Runserver {
+        /// Port, or address:port (`8001`, `0.0.0.0:8000`, `[::1]:8000`).
+        #[arg(default_value = "127.0.0.1:8000")]
+        addrport: String,
+        /// Accepted for Django compatibility; the project binary never reloads by itself.
+        #[arg(long)]
+        noreload: bool,
+        /// Worker threads (default: one per CPU core).
+        #[arg(long)]
+        workers: Option<usize>,
+        /// Do not print a line per request.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Apply (or unapply) migrations: `migrate`, `migrate blog`, `migrate blog 0002`,
+    /// `migrate blog zero`.
+    Migrate {
+        /// Only this app's migrations
+        app_label: Option<String>,
+        /// Migrate to this migration (a name or a unique prefix; `zero` unapplies all)
+        migration_name: Option<String>,
+        /// Record the migrations as applied (or unapplied) without running their SQL
+        #[arg(long)]
+        fake: bool,
+        /// Show the operations that would run, and stop
+        #[arg(long)]
+        plan: bool,
+        /// The DATABASES alias
+        #[arg(long, default_value = "default")]
+        database: String,
+        /// Accepted for Django compatibility: migrate never asks
+        #[arg(long, visible_alias = "no-input")]
+        noinput: bool,
+    },
+    /// List each app's migrations: [X] applied, [ ] not.
+    Showmigrations {
+        app_labels: Vec<String>,
+        #[arg(long, default_value = "default")]
+        database: String,
+        /// Every migration in the order migrate applies it, instead of by app
+        #[arg(short, long)]
+        plan: bool,
+        /// With --plan, 2 also shows each migration's dependencies
+        #[arg(short, long, default_value_t = 1)]
+        verbosity: u8,
+    },
+    /// Print the SQL of a migration for the configured database.
+    Sqlmigrate {
+        app_label: String,
+        /// A migration name or a unique prefix (0002)
+        migration_name: String,
+        /// The SQL that unapplies it
+        #[arg(long)]
+        backwards: bool,
+        #[arg(long, default_value = "default")]
+        database: String,
+    },
+    /// Write the database's rows as a JSON fixture (Django's format), to stdout or --output.
+    Dumpdata {
+        /// app_label or app_label.ModelName (default: every installed app)
+        labels: Vec<String>,
+        /// The fixture format (json)
+        #[arg(long, default_value = "json")]
+        format: String,
+        /// Indent the JSON by this many spaces
+        #[arg(long)]
+        indent: Option<usize>,
+        /// The DATABASES alias
+        #[arg(long, default_value = "default")]
+        database: String,
+        /// Leave out an app_label or app_label.ModelName (repeatable)
+        #[arg(short, long)]
+        exclude: Vec<String>,
+        /// Write to this file instead of stdout
+        #[arg(short, long)]
+        output: Option<String>,
+        /// Only these primary keys, comma-separated (with one app_label.ModelName)
+        #[arg(long)]
+        pks: Option<String>,
+    },
+    /// Install fixtures (JSON, Django's format) into the database, in one transaction.
+    Loaddata {
+        /// Fixture names (searched in src/<app>/fixtures/, FIXTURE_DIRS and .) or paths; `-`
+        /// for standard input
+        labels: Vec<String>,
+        /// The DATABASES alias
+        #[arg(long, default_value = "default")]
+        database: String,
+        /// Only this app's fixtures directory
+        #[arg(long)]
+        app: Option<String>,
+        /// Skip fields and models the project does not have
+        #[arg(short, long)]
+        ignorenonexistent: bool,
+        /// Leave out an app_label or app_label.ModelName (repeatable)
+        #[arg(short, long)]
+        exclude: Vec<String>,
+        /// The format of standard input's fixture (json)
+        #[arg(long)]
+        format: Option<String>,
+    },
+    /// Remove every row from the database, after asking (Django's `flush`).
+    Flush {
+        /// Do not ask
+        #[arg(long, visible_alias = "no-input")]
+        noinput: bool,
+        /// The DATABASES alias
+        #[arg(long, default_value = "default")]
+        database: String,
+    },
+    /// Run the database's own command-line client (sqlite3, psql, mysql) on it.
+    Dbshell {
+        /// The DATABASES alias
+        #[arg(long, default_value = "default")]
+        database: String,
+        /// Arguments for the client, after `--`
+        #[arg(last = true)]
+        parameters: Vec<String>,
+    },
+    /// Show the settings that differ from the defaults.
+    Diffsettings {
+        /// Also show the settings that keep their default (marked `###`)
+        #[arg(long)]
+        all: bool,
+        /// `hash` (Django's default) or `unified` (a diff)
+        #[arg(long, default_value = "hash", value_parser = ["hash", "unified"])]
+        output: String,
+    },
+    /// Check the project for problems (settings, URL patterns) without serving.
+    Check {
+        /// Also apply the production checks, as with DEBUG off.
+        #[arg(long)]
+        deploy: bool,
+    },
+}
+
+/// The project binary's command line: the built-in commands and the project's own.
+fn command_line(project: Project, custom: &[CustomCommand]) -> clap::Command {
+    let mut command = Cli::command().name(project.name).bin_name(project.name);
+    for c in custom {
+        command = command.subcommand((c.command)().name(c.name));
+    }
+    command
+}
+
+/// Runs the command named on the command line: Django's `execute_from_command_line`.
+pub fn execute_from_command_line(project: Project) -> ExitCode {
+    let custom = (project.commands)();
+    if let Some(c) = custom.iter().find(|c| BUILTIN_COMMANDS.contains(&c.name)) {
+        eprintln!(
+            "CommandError: the command `{name}` of app `{app}` (src/{app}/management/commands/{name}.rs) has the name of a built-in command: rename its file",
+            name = c.name,
+            app = c.app
+        );
+        return ExitCode::FAILURE;
+    }
+    let matches = match command_line(project, &custom).try_get_matches() {
+        Ok(m) => m,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    if let Some((name, sub)) = matches.subcommand()
+        && let Some(c) = custom.iter().find(|c| c.name == name)
+    {
+        return run_custom(project, c, sub);
+    }
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(2);
+        }
+    };
+    match run(project, cli.command, &custom) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// A project's own command, with the settings configured, the URLconf installed and the
+/// system checks run (unless it opts out), as Django's BaseCommand.execute prepares them.
+fn run_custom(project: Project, command: &CustomCommand, matches: &clap::ArgMatches) -> ExitCode {
+    let prepared = (|| {
+        conf::env::check().map_err(|e| e.to_string())?;
+        conf::configure((project.settings)());
+        Resolver::install((project.root_urlconf)());
+        if command.system_checks {
+            let state = crate::db::migrations::project_state(&(project.migrations)())
+                .map_err(|e| format!("CommandError: the migrations do not replay: {e}"))?;
+            let settings = conf::settings();
+            let messages = checks::check_models(&settings.INSTALLED_APPS, &state);
+            if messages.iter().any(|m| m.level == checks::Level::Error) {
+                return Err(checks::report(&messages));
+            }
+        }
+        (command.parse)(matches).map_err(|e| e.to_string())
+    })();
+    let run = match prepared {
+        Ok(run) => run,
+        Err(message) => {
+            eprintln!("{message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match crate::__private::block_on(run) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(e.returncode)
+        }
+    }
+}
+
+/// Django's `manage.py help`: every command, grouped by where it comes from.
+fn help(
+    project: Project,
+    custom: &[CustomCommand],
+    command: Option<&str>,
+    names_only: bool,
+) -> Result<(), String> {
+    let mut line = command_line(project, custom);
+    if let Some(name) = command {
+        let Some(sub) = line.find_subcommand_mut(name) else {
+            return Err(unknown_command(name, custom));
+        };
+        let mut sub = sub.clone().bin_name(format!("{} {name}", project.name));
+        println!("{}", sub.render_long_help());
+        return Ok(());
+    }
+    let mut groups: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+    for name in BUILTIN_COMMANDS {
+        groups.entry("rjango").or_default().push(name);
+    }
+    for c in custom {
+        groups.entry(c.app).or_default().push(c.name);
+    }
+    if names_only {
+        let mut names: Vec<&str> = groups.values().flatten().copied().collect();
+        names.sort_unstable();
+        for name in names {
+            println!("{name}");
+        }
+        return Ok(());
+    }
+    println!(
+        "\nType '{} help <subcommand>' for help on a specific subcommand.\n\nAvailable subcommands:",
+        project.name
+    );
+    for (group, mut names) in groups {
+        names.sort_unstable();
+        println!("\n[{group}]");
+        for name in names {
+            println!("    {name}");
+        }
+    }
+    Ok(())
+}
+
+/// Django's message for a command that does not exist, with the closest name.
+fn unknown_command(name: &str, custom: &[CustomCommand]) -> String {
+    let names = BUILTIN_COMMANDS
+        .iter()
+        .copied()
+        .chain(custom.iter().map(|c| c.name));
+    let closest = names
+        .map(|n| (strsim_distance(name, n), n))
+        .filter(|(d, _)| *d <= 2)
+        .min();
+    let mut message = format!("Unknown command: '{name}'.");
+    if let Some((_, n)) = closest {
+        message.push_str(&format!(" Did you mean {n}?"));
+    }
+    message.push_str("\nType 'help' for usage.");
+    message
+}
+
+/// Edit distance, for "did you mean".
+fn strsim_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut row = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            row.push(
+                (prev[j] + usize::from(ca != *cb))
+                    .min(prev[j + 1] + 1)
+                    .min(row[j] + 1),
+            );
+        }
+        prev = row;
+    }
+    prev[b.len()]
+}
+
+fn run(project: Project, command: Command, custom: &[CustomCommand]) -> Result<(), String> {
+    // A setting read from a malformed environment variable (DEBUG=maybe) stops every command.
+    conf::env::check().map_err(|e| e.to_string())?;
+    match command {
+        Command::Help { command, commands } => help(project, custom, command.as_deref(), commands),
+        Command::Flush { noinput, database } => commands::flush::run(project, &database, noinput),
+        Command::Dumpdata {
+            labels,
+            format,
+            indent,
+            database,
+            exclude,
+            output,
+            pks,
+        } => commands::dumpdata::run(
+            project,
+            &commands::dumpdata::Options {
+                labels,
+                format,
+                indent,
+                database,
+                exclude,
+                output,
+                pks,
+            },
+        ),
+        Command::Loaddata {
+            labels,
+            database,
+            app,
+            ignorenonexistent,
+            exclude,
+            format,
+        } => commands::loaddata::run(
+            project,
+            &commands::loaddata::Options {
+                labels,
+                database,
+                app,
+                ignorenonexistent,
+                exclude,
+                format,
+            },
+        ),
+        Command::Dbshell {
+            database,
+            parameters,
+        } => {
+            let settings = conf::configure((project.settings)());
+            match commands::dbshell::run(settings, &database, &parameters)? {
+                0 => Ok(()),
+                code => std::process::exit(i32::from(code)),
+            }
+        }
+        Command::Diffsettings { all, output } => {
+            let lines = commands::diffsettings::diff(
+                &(project.settings)(),
+                &Settings::default(),
+                all,
+                output == "unified",
+            );
+            println!("{}", lines.join("\n"));
+            Ok(())
+        }
+        Command::Migrate {
+            app_label,
+            migration_name,
+            fake,
+            plan,
+            database,
+            ..
+        } => {
+            conf::configure((project.settings)());
+            super::migrate::migrate(project, app_label, migration_name, fake, plan, &database)
+        }
+        Command::Showmigrations {
+            app_labels,
+            database,
+            plan,
+            verbosity,
+        } => {
+            conf::configure((project.settings)());
+            super::migrate::showmigrations(project, &app_labels, &database, plan, verbosity)
+        }
+        Command::Sqlmigrate {
+            app_label,
+            migration_name,
+            backwards,
+            database,
+        } => {
+            conf::configure((project.settings)());
+            super::migrate::sqlmigrate(project, &app_label, &migration_name, backwards, &database)
+        }
+        Command::Check { deploy } => {
+            let settings = (project.settings)();
+            let checked = if deploy {
+                Settings {
+                    DEBUG: false,
+                    ..settings.clone()
+                }
+            } else {
+                settings.clone()
+            };
+            checked.check().map_err(|e| format!("CommandError: {e}"))?;
+            conf::configure(settings);
+            Resolver::install((project.root_urlconf)());
+            let migrations = (project.migrations)();
+            let state = crate::db::migrations::project_state(&migrations)
+                .map_err(|e| format!("CommandError: the migrations do not replay: {e}"))?;
+            let apps: std::collections::BTreeSet<&str> =
+                migrations.iter().map(|m| m.app_label.as_str()).collect();
+            let plural =
+                |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+            println!(
+                "{} in {} {} to {}.",
+                plural(migrations.len(), "migration"),
+                plural(apps.len(), "app"),
+                if migrations.len() == 1 {
+                    "replays"
+                } else {
+                    "replay"
+                },
+                plural(state.models.len(), "model")
+            );
+            system_checks(project, &state)
+        }
+        Command::Runserver {
+            addrport,
+            workers,
+            quiet,
+            ..
+        } => {
+            let addr = parse_addrport(&addrport)?;
+            let settings = conf::configure((project.settings)());
+            settings.check().map_err(|e| format!("CommandError: {e}"))?;
+            Resolver::install((project.root_urlconf)());
+            let workers = workers
+                .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+            println!("Performing system checks...\n");
+            let state = crate::db::migrations::project_state(&(project.migrations)())
+                .map_err(|e| format!("CommandError: the migrations do not replay: {e}"))?;
+            system_checks(project, &state)?;
+            let banner = format!(
+                "{}\nrjango version {}, using settings '{}::settings'\nStarting development server at http://{addr}/\nQuit the server with CONTROL-C.",
+                crate::log::timestamp(),
+                env!("CARGO_PKG_VERSION"),
+                project.name
+            );
+            crate::server::serve(settings, addr, workers, !quiet, || println!("{banner}"))
+                .map_err(|e| format!("Error: {e}"))
+        }
+    }
+}
+
+/// The system checks of the models against the migrations, reported as Django reports them:
+/// an error stops the command (Django's SystemCheckError), warnings are printed.
+fn system_checks(
+    project: Project,
+    state: &crate::db::migrations::ProjectState,
+) -> Result<(), String> {
+    let settings = (project.settings)();
+    let messages = checks::check_models(&settings.INSTALLED_APPS, state);
+    let report = checks::report(&messages);
+    if messages.iter().any(|m| m.level == checks::Level::Error) {
+        return Err(report);
+    }
+    println!("{report}");
+    Ok(())
+}
+
+/// `8000`, `0.0.0.0:8000`, `localhost:8000`, `[::1]:8000`, as Django's runserver accepts them.
+pub fn parse_addrport(text: &str) -> Result<SocketAddr, String> {
+    let bad = || format!("CommandError: {text:?} is not a valid port number or address:port pair.");
+    if !text.is_empty() && text.chars().all(|c| c.is_ascii_digit()) {
+        let port: u16 = text.parse().map_err(|_| bad())?;
+        return Ok(SocketAddr::from(([127, 0, 0, 1], port)));
+    }
+    text.to_socket_addrs()
+        .map_err(|_| bad())?
+        .next()
+        .ok_or_else(bad)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_addrport;
+
+    #[test]
+    fn addrports() {
+        assert_eq!(
+            parse_addrport("8001").unwrap().to_string(),
+            "127.0.0.1:8001"
+        );
+        assert_eq!(
+            parse_addrport("0.0.0.0:80").unwrap().to_string(),
+            "0.0.0.0:80"
+        );
+        assert_eq!(
+            parse_addrport("[::1]:8000").unwrap().to_string(),
+            "[::1]:8000"
+        );
+        assert!(parse_addrport("99999").is_err());
+        assert!(parse_addrport("nope").is_err());
+    }
+}
