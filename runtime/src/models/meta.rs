@@ -179,13 +179,59 @@ plain_sql! {
     i64 => BigInt,
     f64 => Double,
     String => String,
-    rust_decimal::Decimal => Decimal,
     chrono::NaiveDate => ChronoDate,
     chrono::NaiveTime => ChronoTime,
     chrono::DateTime<chrono::Utc> => ChronoDateTimeUtc,
     uuid::Uuid => Uuid,
     serde_json::Value => Json,
     Vec<u8> => Bytes,
+}
+
+impl ToSql for rust_decimal::Decimal {
+    fn to_sql(&self) -> Value {
+        Value::Decimal(Some(*self))
+    }
+    fn null() -> Value {
+        Value::Decimal(None)
+    }
+}
+
+impl Nullable for rust_decimal::Decimal {
+    type OrNull = Option<rust_decimal::Decimal>;
+}
+
+/// A DecimalField as each backend gives it back: a decimal, or on SQLite (whose NUMERIC
+/// columns keep `12.50` as a REAL and `0.00` as an INTEGER) a number of either kind.
+impl FromSql for rust_decimal::Decimal {
+    fn from_sql(row: &QueryResult, index: usize) -> Result<Self, sea_orm::DbErr> {
+        Self::from_sql_nullable(row, index)?.ok_or_else(|| {
+            sea_orm::DbErr::Type(format!("column {index}: NULL where a decimal was expected"))
+        })
+    }
+    fn from_sql_nullable(row: &QueryResult, index: usize) -> Result<Option<Self>, sea_orm::DbErr> {
+        if let Ok(v) = row.try_get_by_index::<Option<rust_decimal::Decimal>>(index) {
+            return Ok(v);
+        }
+        if let Ok(v) = row.try_get_by_index::<Option<i64>>(index) {
+            return Ok(v.map(rust_decimal::Decimal::from));
+        }
+        if let Ok(v) = row.try_get_by_index::<Option<f64>>(index) {
+            return v
+                .map(|f| {
+                    // The shortest text that reads back as this float, as Python's repr gives it.
+                    f.to_string().parse::<rust_decimal::Decimal>().map_err(|e| {
+                        sea_orm::DbErr::Type(format!("column {index}: {f} is not a decimal: {e}"))
+                    })
+                })
+                .transpose();
+        }
+        row.try_get_by_index::<Option<String>>(index)?
+            .map(|s| {
+                s.parse::<rust_decimal::Decimal>()
+                    .map_err(|e| sea_orm::DbErr::Type(format!("column {index}: {s:?}: {e}")))
+            })
+            .transpose()
+    }
 }
 
 impl ToSql for bool {
