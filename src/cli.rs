@@ -89,6 +89,18 @@ rjango makemigrations blog --empty     # a migration to write RunSql/RunRust int
     )]
     Makemigrations(MakeMigrations),
 
+    /// Squash an app's migrations into one (Django's squashmigrations)
+    #[command(
+        name = "squashmigrations",
+        long_about = "Writes one migration that replaces an app's migrations from START (default: \
+its first) to END: their operations, optimized as Django's optimizer does (a model created and \
+then changed is created as it ends up; a field added then removed is nothing). The old files stay: \
+a database that applied some of them goes on with them, a new one runs the squashed migration. \
+Once every database has applied them all, delete them and remove `replaces`.\n\n\
+Examples:\n    rjango squashmigrations blog 0004\n    rjango squashmigrations blog 0002 0004 --squashed-name tidy"
+    )]
+    Squashmigrations(SquashMigrations),
+
     /// Build and serve the project, rebuilding and restarting it when a file changes
     #[command(
         name = "runserver",
@@ -184,12 +196,36 @@ pub struct MakeMigrations {
     /// Write an empty migration for each given app (for RunSql / RunRust)
     #[arg(long)]
     pub empty: bool,
+    /// Fix conflicting migrations (two leaves in an app) with a merge migration
+    #[arg(long)]
+    pub merge: bool,
     /// Never ask: assume no renames, and fail when a default is missing
     #[arg(long, visible_alias = "no-input")]
     pub noinput: bool,
     /// 0 = quiet, 1 = normal, 2 = verbose, 3 = also print the migration files (with --dry-run)
     #[arg(short, long, default_value_t = 1)]
     pub verbosity: u8,
+}
+
+#[derive(Debug, Args)]
+pub struct SquashMigrations {
+    /// The app whose migrations to squash
+    pub app_label: String,
+    /// The first migration to squash (name or unique prefix); with END given
+    #[arg(value_name = "START")]
+    pub start_migration_name: Option<String>,
+    /// The last migration to squash (name or unique prefix)
+    #[arg(value_name = "END")]
+    pub migration_name: Option<String>,
+    /// The squashed migration's name (0001_NAME)
+    #[arg(long)]
+    pub squashed_name: Option<String>,
+    /// Keep every operation as it is
+    #[arg(long)]
+    pub no_optimize: bool,
+    /// Do not ask before writing
+    #[arg(long, visible_alias = "no-input")]
+    pub noinput: bool,
 }
 
 #[derive(Debug, Args)]

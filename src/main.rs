@@ -29,6 +29,7 @@ fn main() -> ExitCode {
         Command::Startapp(args) => commands::startapp::run(args),
         Command::Generate => commands::generate::run(),
         Command::Makemigrations(args) => commands::makemigrations::run(args),
+        Command::Squashmigrations(args) => commands::squashmigrations::run(args),
         Command::Runserver(args) => commands::runserver::run(args),
         Command::Test(args) => commands::test::run(args),
         ref pass_through => {

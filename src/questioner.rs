@@ -183,3 +183,21 @@ impl Questioner for Terminal {
         }
     }
 }
+
+/// Django's question before writing a merge migration (No unless answered yes).
+pub fn confirm_merge() -> Result<bool, Quit> {
+    eprintln!(
+        "\nMerging will only work if the operations printed above do not conflict\nwith each other (working on different fields or models)"
+    );
+    confirm("Should these migration branches be merged?".to_owned())
+}
+
+/// Django's question before squashing (No unless answered yes).
+pub fn confirm_squash(names: &[String]) -> Result<bool, Quit> {
+    let mut list = String::from("Will squash the following migrations:");
+    for n in names {
+        list.push_str(&format!("\n - {n}"));
+    }
+    eprintln!("{list}");
+    confirm("Do you wish to proceed?".to_owned())
+}

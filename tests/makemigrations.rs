@@ -298,3 +298,85 @@ fn questions_on_a_pseudo_terminal() {
         std::fs::read_to_string(root.join("src/blog/migrations/0005_post_created.rs")).unwrap();
     assert!(file.contains("default: timezone::now"), "{file}");
 }
+
+/// `makemigrations --merge` and `squashmigrations` through the real binary, as a user types
+/// them: Django's reports, and the files they write.
+#[test]
+fn merge_and_squash_from_the_command_line() {
+    let (_tmp, root) = project();
+    models(&root, POST);
+    assert!(rjango(&root, &["makemigrations"]).status.success());
+    let branch = |field: &str| {
+        format!(
+            "rjango::migration! {{\n    dependencies: [(\"blog\", \"0001_initial\")],\n    operations: [\n        AddField {{ model_name: \"post\", name: \"{field}\", field: IntegerField {{ default: 0 }} }},\n    ],\n}}\n"
+        )
+    };
+    let dir = root.join("src/blog/migrations");
+    std::fs::write(dir.join("0002_post_likes.rs"), branch("likes")).unwrap();
+    std::fs::write(dir.join("0002_post_shares.rs"), branch("shares")).unwrap();
+
+    // Without --merge, the conflict stops makemigrations with Django's message.
+    let out = rjango(&root, &["makemigrations"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out).contains("Conflicting migrations detected"),
+        "{}",
+        text(&out)
+    );
+    let out = rjango(&root, &["makemigrations", "--merge", "--noinput"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let shown = text(&out);
+    assert!(
+        shown.contains("Merging blog\n  Branch 0002_post_likes\n    + Add field likes to post\n  Branch 0002_post_shares\n    + Add field shares to post\n"),
+        "{shown}"
+    );
+    assert!(shown.contains("Created new merge migration"), "{shown}");
+    assert!(
+        migrations(&root).contains(&"0003_merge_0002_post_likes_0002_post_shares.rs".to_owned())
+    );
+    let out = rjango(&root, &["makemigrations", "--merge"]);
+    assert_eq!(text(&out), "No conflicts detected to merge.\n");
+
+    // The models now have both fields: the merged history is complete.
+    models(
+        &root,
+        &POST.replace(
+            "}\n",
+            "    #[field(default = 0)]\n    pub likes: IntegerField,\n    #[field(default = 0)]\n    pub shares: IntegerField,\n}\n",
+        ),
+    );
+    let out = rjango(&root, &["makemigrations", "--check"]);
+    assert!(out.status.success(), "{}", text(&out));
+
+    // Squash it all: Django's report, one file that replaces the five.
+    let out = rjango(&root, &["squashmigrations", "blog", "0003", "--noinput"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let shown = text(&out);
+    assert!(
+        shown.contains("Optimizing...\n  Optimized from 3 operations to 1 operations."),
+        "{shown}"
+    );
+    assert!(shown.contains("Created new squashed migration"), "{shown}");
+    assert!(shown.contains("you can delete them."), "{shown}");
+    let file = std::fs::read_to_string(
+        dir.join("0001_squashed_0003_merge_0002_post_likes_0002_post_shares.rs"),
+    )
+    .unwrap();
+    assert!(
+        file.contains("replaces: [\n        (\"blog\", \"0001_initial\"),"),
+        "{file}"
+    );
+    let out = rjango(&root, &["makemigrations", "--check"]);
+    assert!(
+        out.status.success(),
+        "the squash replays to the models: {}",
+        text(&out)
+    );
+    let out = rjango(&root, &["squashmigrations", "blog", "0099", "--noinput"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out).contains("Cannot find a migration matching '0099' from app 'blog'."),
+        "{}",
+        text(&out)
+    );
+}

@@ -533,6 +533,10 @@ fn every_operation_prints_and_parses_back() {
         initial: true,
         dependencies: vec![("a".into(), "0001_x".into())],
         operations: ops,
+        replaces: vec![
+            ("blog".into(), "0001_initial".into()),
+            ("blog".into(), "0002_post_views".into()),
+        ],
     };
     let text = syntax::migration_text(&body);
     let file: syn::File = syn::parse_str(&text).unwrap();
@@ -611,4 +615,149 @@ fn migration_files_snapshots() {
             insta::assert_snapshot!(format!("makemigrations__{name}"), text);
         });
     }
+}
+
+/// squashmigrations: a chain of makemigrations' own migrations becomes one that `replaces`
+/// them, optimized, which replays to the same state; afterwards the loader follows the squash,
+/// and the next migration is numbered on from the last squashed one.
+#[test]
+fn squashing_replaces_a_chain() {
+    use rjango_codegen::migrations::squash::{Request, plan};
+    let dir = project(&[("blog", AUTHOR_POST)]);
+    let root = dir.path();
+    makemigrations(root, &mut NonInteractive).unwrap();
+    let steps = [
+        AUTHOR_POST.replace("pub title: CharField,", "pub title: CharField,\n    #[field(default = 0)]\n    pub views: IntegerField,"),
+        AUTHOR_POST.replace("pub title: CharField,", "pub title: CharField,\n    #[field(default = 0)]\n    pub views: BigIntegerField,"),
+        AUTHOR_POST.replace("#[field(max_length = 200)]\n    pub title: CharField,", "#[field(max_length = 200)]\n    pub title: CharField,\n    #[field(default = 0)]\n    pub views: BigIntegerField,\n    #[field(max_length = 10, default = \"\")]\n    pub slug: CharField,"),
+    ];
+    for models in &steps {
+        set_models(root, "blog", models);
+        makemigrations(root, &mut NonInteractive).unwrap();
+    }
+    let installed = apps(root);
+    let loader = Loader::load(root, &installed).unwrap();
+    let before = loader.project_state().unwrap();
+    let squash = plan(
+        &loader,
+        &Request {
+            app: "blog",
+            start: None,
+            end: "0004",
+            squashed_name: None,
+            optimize: true,
+        },
+    )
+    .unwrap();
+    assert_eq!(squash.names.len(), 4);
+    assert_eq!(squash.migration.name, "0001_squashed_0004_post_slug");
+    assert_eq!(squash.migration.body.replaces.len(), 4);
+    assert!(squash.migration.body.initial);
+    // CreateModel Author, CreateModel Post (views as a BigIntegerField, and slug, folded in).
+    assert_eq!(
+        names(&squash.migration.body.operations),
+        ["Create model Author", "Create model Post"],
+        "from {} operations",
+        squash.before
+    );
+    write(
+        root,
+        &squash.migration.path.to_string_lossy(),
+        &squash.migration.text("now"),
+    );
+    let loader = Loader::load(root, &installed).unwrap();
+    assert_eq!(loader.migrations.len(), 1, "the squash stands for the four");
+    assert!(loader.project_state().unwrap().equivalent(&before));
+    assert_eq!(loader.next_number("blog"), 5);
+    // Squashing a squash is refused, as in Django.
+    let e = plan(
+        &loader,
+        &Request {
+            app: "blog",
+            start: None,
+            end: "0001_squashed",
+            squashed_name: None,
+            optimize: true,
+        },
+    )
+    .unwrap_err();
+    assert!(
+        e.starts_with("You cannot squash squashed migrations!"),
+        "{e}"
+    );
+    let e = plan(
+        &loader,
+        &Request {
+            app: "blog",
+            start: None,
+            end: "0009",
+            squashed_name: None,
+            optimize: true,
+        },
+    )
+    .unwrap_err();
+    assert_eq!(
+        e,
+        "Cannot find a migration matching '0009' from app 'blog'."
+    );
+}
+
+/// makemigrations --merge: two branches that each made 0002 get a merge migration depending on
+/// both, named after them, and the branches' operations are reported.
+#[test]
+fn merging_two_leaves() {
+    use rjango_codegen::migrations::merge;
+    let dir = project(&[("blog", AUTHOR_POST)]);
+    let root = dir.path();
+    makemigrations(root, &mut NonInteractive).unwrap();
+    let branch = |name: &str, field: &str| {
+        format!(
+            "rjango::migration! {{\n    dependencies: [(\"blog\", \"0001_initial\")],\n    operations: [\n        AddField {{ model_name: \"post\", name: \"{field}\", field: IntegerField {{ default: 0 }} }},\n    ],\n}}\n"
+        )
+        .replace("{name}", name)
+    };
+    write(
+        root,
+        "src/blog/migrations/0002_post_likes.rs",
+        &branch("a", "likes"),
+    );
+    write(
+        root,
+        "src/blog/migrations/0002_post_shares.rs",
+        &branch("b", "shares"),
+    );
+    let loader = Loader::load(root, &apps(root)).unwrap();
+    let e = loader.leaf("blog").unwrap_err().to_string();
+    assert!(e.contains("Conflicting migrations detected; multiple leaf nodes in the migration graph: (0002_post_likes, 0002_post_shares in blog)"), "{e}");
+    assert!(
+        e.contains("To fix them run 'rjango makemigrations --merge'"),
+        "{e}"
+    );
+    let conflicts = merge::conflicts(&loader);
+    assert_eq!(conflicts.len(), 1);
+    let branches = merge::branches(&loader, &conflicts[0]).unwrap();
+    assert_eq!(names(&branches[0].operations), ["Add field likes to post"]);
+    assert_eq!(names(&branches[1].operations), ["Add field shares to post"]);
+    let m = merge::merge_migration(&conflicts[0], None, "20261206_0300");
+    assert_eq!(m.name, "0003_merge_0002_post_likes_0002_post_shares");
+    assert!(m.body.operations.is_empty());
+    assert_eq!(m.body.dependencies.len(), 2);
+    write(root, &m.path.to_string_lossy(), &m.text("now"));
+    let loader = Loader::load(root, &apps(root)).unwrap();
+    assert_eq!(
+        loader.leaf("blog").unwrap().as_deref(),
+        Some("0003_merge_0002_post_likes_0002_post_shares")
+    );
+    // Long names give way to the time, as Django's do.
+    let long = merge::Conflict {
+        app: "blog".into(),
+        leaves: vec![
+            "0002_a_very_long_migration_name_here".into(),
+            "0002_another_very_long_one".into(),
+        ],
+    };
+    assert_eq!(
+        merge::merge_migration(&long, None, "20261206_0300").name,
+        "0003_merge_20261206_0300"
+    );
 }

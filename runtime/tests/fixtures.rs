@@ -159,9 +159,15 @@ fn fixtures_load_and_dump_as_django_writes_them() {
                 executor.run(&db.conn, &step, false).await.unwrap();
             }
             let objects: Vec<serde_json::Value> = serde_json::from_str(FIXTURE).unwrap();
-            let loaded = serializers::load(&db.conn, &state, &[("fixture.json".into(), objects.clone())], &[], false)
-                .await
-                .unwrap_or_else(|e| panic!("{dialect:?}: {e}"));
+            let loaded = serializers::load(
+                &db.conn,
+                &state,
+                &[("fixture.json".into(), objects.clone())],
+                &[],
+                false,
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{dialect:?}: {e}"));
             assert_eq!((loaded.saved, loaded.found), (5, 5), "{dialect:?}");
             let dumped = serializers::dump_objects(&db.conn, &state, &keys(), None)
                 .await
@@ -175,36 +181,87 @@ fn fixtures_load_and_dump_as_django_writes_them() {
             let mut again = objects.clone();
             again[3]["fields"]["name"] = "kettle 2".into();
             again[3]["fields"]["tags"] = serde_json::json!([1]);
-            serializers::load(&db.conn, &state, &[("again.json".into(), again)], &[], false).await.unwrap();
-            let dumped = serializers::dump_objects(&db.conn, &state, &keys(), Some(&["1".to_owned()]))
-                .await
-                .unwrap();
+            serializers::load(
+                &db.conn,
+                &state,
+                &[("again.json".into(), again)],
+                &[],
+                false,
+            )
+            .await
+            .unwrap();
+            let dumped =
+                serializers::dump_objects(&db.conn, &state, &keys(), Some(&["1".to_owned()]))
+                    .await
+                    .unwrap();
             let thing = dumped.iter().find(|o| o["model"] == "shop.thing").unwrap();
             assert_eq!(thing["fields"]["name"], "kettle 2");
             assert_eq!(thing["fields"]["tags"], serde_json::json!([1]));
-            let things = db.conn.query_strings("SELECT COUNT(*) AS n FROM shop_thing", &["n"]).await.unwrap();
+            let things = db
+                .conn
+                .query_strings("SELECT COUNT(*) AS n FROM shop_thing", &["n"])
+                .await
+                .unwrap();
             assert_eq!(things[0][0].as_deref(), Some("2"));
 
             // The next row created gets a key past the loaded ones (PostgreSQL's sequence reset).
-            db.conn.execute("INSERT INTO shop_tag (name) VALUES ('new')").await.unwrap();
-            let new = db.conn.query_strings("SELECT id FROM shop_tag WHERE name = 'new'", &["id"]).await.unwrap();
+            db.conn
+                .execute("INSERT INTO shop_tag (name) VALUES ('new')")
+                .await
+                .unwrap();
+            let new = db
+                .conn
+                .query_strings("SELECT id FROM shop_tag WHERE name = 'new'", &["id"])
+                .await
+                .unwrap();
             assert_eq!(new[0][0].as_deref(), Some("4"), "{dialect:?}");
 
             // Django's errors, and nothing of a failed fixture is kept.
             let bad = |text: &str| serde_json::from_str::<Vec<serde_json::Value>>(text).unwrap();
-            let e = serializers::load(&db.conn, &state, &[("bad.json".into(), bad(r#"[{"model": "shop.nope", "pk": 1, "fields": {}}]"#))], &[], false)
-                .await
-                .unwrap_err();
-            assert_eq!(e, "Problem installing fixture 'bad.json': Invalid model identifier: shop.nope");
+            let e = serializers::load(
+                &db.conn,
+                &state,
+                &[(
+                    "bad.json".into(),
+                    bad(r#"[{"model": "shop.nope", "pk": 1, "fields": {}}]"#),
+                )],
+                &[],
+                false,
+            )
+            .await
+            .unwrap_err();
+            assert_eq!(
+                e,
+                "Problem installing fixture 'bad.json': Invalid model identifier: shop.nope"
+            );
             let e = serializers::load(&db.conn, &state, &[("bad.json".into(), bad(r#"[{"model": "shop.tag", "pk": 9, "fields": {"name": "x"}}, {"model": "shop.tag", "pk": 10, "fields": {"colour": "x"}}]"#))], &[], false)
                 .await
                 .unwrap_err();
-            assert_eq!(e, "Problem installing fixture 'bad.json': Error deserializing object: Tag has no field named 'colour'");
-            let nine = db.conn.query_strings("SELECT id FROM shop_tag WHERE id = 9", &["id"]).await.unwrap();
-            assert!(nine.is_empty(), "{dialect:?}: the first object of the failed fixture was rolled back");
-            let e = serializers::load(&db.conn, &state, &[("bad.json".into(), bad(r#"[{"model": "shop.thing", "pk": 5, "fields": {"day": "notadate"}}]"#))], &[], false)
+            assert_eq!(
+                e,
+                "Problem installing fixture 'bad.json': Error deserializing object: Tag has no field named 'colour'"
+            );
+            let nine = db
+                .conn
+                .query_strings("SELECT id FROM shop_tag WHERE id = 9", &["id"])
                 .await
-                .unwrap_err();
+                .unwrap();
+            assert!(
+                nine.is_empty(),
+                "{dialect:?}: the first object of the failed fixture was rolled back"
+            );
+            let e = serializers::load(
+                &db.conn,
+                &state,
+                &[(
+                    "bad.json".into(),
+                    bad(r#"[{"model": "shop.thing", "pk": 5, "fields": {"day": "notadate"}}]"#),
+                )],
+                &[],
+                false,
+            )
+            .await
+            .unwrap_err();
             assert!(e.contains("“notadate” value has an invalid date format. It must be in YYYY-MM-DD format.: (shop.thing:pk=5) field_value was 'notadate'"), "{e}");
             // --ignorenonexistent skips what the project lacks.
             let loaded = serializers::load(&db.conn, &state, &[("extra.json".into(), bad(r#"[{"model": "shop.tag", "pk": 11, "fields": {"name": "x", "colour": "y"}}, {"model": "shop.gone", "pk": 1, "fields": {}}]"#))], &[], true)

@@ -865,3 +865,94 @@ fn typed_constraints_are_enforced() {
         assert!(ran.contains(&Dialect::Sqlite));
     });
 }
+
+mod squash_0001 {
+    rjango::migration! {
+        initial: true,
+        dependencies: [],
+        operations: [CreateModel { name: "Box", fields: [("id", BigAutoField { primary_key: true })] }],
+    }
+}
+mod squash_0002 {
+    rjango::migration! {
+        dependencies: [("store", "0001_initial")],
+        operations: [AddField { model_name: "box", name: "size", field: IntegerField { default: 1 } }],
+    }
+}
+mod squash_squashed {
+    rjango::migration! {
+        initial: true,
+        replaces: [("store", "0001_initial"), ("store", "0002_box_size")],
+        dependencies: [],
+        operations: [
+            CreateModel { name: "Box", fields: [("id", BigAutoField { primary_key: true }), ("size", IntegerField { default: 1 })] },
+        ],
+    }
+}
+
+/// A squashed migration as Django's loader and executor treat it: a new database runs it (and
+/// records it and what it replaces); one that applied all the originals counts it as applied;
+/// one that applied some goes on with the originals.
+#[test]
+fn squashed_migrations_follow_the_database() {
+    rjango::__private::block_on(async {
+        let all = vec![
+            squash_0001::migration("store", "0001_initial"),
+            squash_0002::migration("store", "0002_box_size"),
+            squash_squashed::migration("store", "0001_squashed_0002_box_size"),
+        ];
+        let key = |n: &str| ("store".to_owned(), n.to_owned());
+        let mut ran = Vec::new();
+        for dialect in DIALECTS {
+            // A new database: the squashed migration alone runs, and all three are recorded.
+            let Some(db) = TestDb::open(dialect).await else {
+                continue;
+            };
+            recorder::ensure_table(&db.conn).await.unwrap();
+            let mut executor = Executor::new(&all, Default::default()).unwrap();
+            let steps = executor.plan(&Target::All);
+            let planned: Vec<&str> = steps.iter().map(|s| s.key.1.as_str()).collect();
+            assert_eq!(planned, ["0001_squashed_0002_box_size"], "{dialect:?}");
+            for step in &steps {
+                executor.run(&db.conn, step, false).await.unwrap();
+            }
+            let recorded = recorder::applied(&db.conn).await.unwrap();
+            assert_eq!(recorded.len(), 3, "{dialect:?}: {recorded:?}");
+            // Everything applied: nothing to do, and the squash counts as applied.
+            let executor = Executor::new(&all, recorded.clone()).unwrap();
+            assert!(executor.plan(&Target::All).is_empty());
+            // Back to zero through the squash: every record goes.
+            let mut executor = Executor::new(&all, recorded).unwrap();
+            for step in executor.plan(&Target::Zero("store".into())) {
+                executor.run(&db.conn, &step, false).await.unwrap();
+            }
+            assert!(
+                recorder::applied(&db.conn).await.unwrap().is_empty(),
+                "{dialect:?}"
+            );
+
+            // A database that applied 0001 only goes on with 0002.
+            let first = vec![squash_0001::migration("store", "0001_initial")];
+            let mut executor = Executor::new(&first, Default::default()).unwrap();
+            for step in executor.plan(&Target::All) {
+                executor.run(&db.conn, &step, false).await.unwrap();
+            }
+            let applied = recorder::applied(&db.conn).await.unwrap();
+            assert_eq!(applied, [key("0001_initial")].into_iter().collect());
+            let mut executor = Executor::new(&all, applied).unwrap();
+            let steps = executor.plan(&Target::All);
+            let planned: Vec<&str> = steps.iter().map(|s| s.key.1.as_str()).collect();
+            assert_eq!(planned, ["0002_box_size"], "{dialect:?}");
+            for step in &steps {
+                executor.run(&db.conn, step, false).await.unwrap();
+            }
+            db.conn
+                .execute("INSERT INTO store_box (size) VALUES (3)")
+                .await
+                .unwrap();
+            ran.push(dialect);
+        }
+        println!("squashed migrations ran on {ran:?}");
+        assert!(ran.contains(&Dialect::Sqlite));
+    });
+}

@@ -9,7 +9,7 @@ pub mod migration;
 pub mod operations;
 pub mod state;
 
-pub use migration::Migration;
+pub use migration::{Migration, migration_number};
 pub use operations::{Operation, StateError};
 pub use state::{
     CONSTRAINT_LOOKUPS, Condition, Constraint, FieldState, FieldType, Index, ModelOptions,

@@ -13,6 +13,8 @@ pub struct Migration {
     /// (app_label, migration name) pairs that must be applied first.
     pub dependencies: Vec<(String, String)>,
     pub operations: Vec<Operation>,
+    /// The migrations a squashed migration stands for (Django's `replaces`), empty otherwise.
+    pub replaces: Vec<(String, String)>,
 }
 
 impl Migration {
@@ -25,8 +27,20 @@ impl Migration {
         Ok(())
     }
 
-    /// The number in the name (`2` for `0002_post_views`), when it has one.
+    /// The number in the name (`2` for `0002_post_views`), when it has one. A squashed
+    /// migration counts as the last one it replaces (`4` for `0001_squashed_0004_x`), as in
+    /// Django, so the next migration after it is numbered on from there.
     pub fn number(&self) -> Option<u32> {
-        self.name.split('_').next()?.parse().ok()
+        migration_number(&self.name)
+    }
+}
+
+/// The number a migration's name gives it (see [`Migration::number`]).
+pub fn migration_number(name: &str) -> Option<u32> {
+    let mut parts = name.split('_');
+    let first = parts.next()?.parse().ok()?;
+    match (parts.next(), parts.next()) {
+        (Some("squashed"), Some(end)) => end.parse().ok().or(Some(first)),
+        _ => Some(first),
     }
 }

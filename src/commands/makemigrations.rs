@@ -52,6 +52,9 @@ pub fn run(args: MakeMigrations) -> Result<ExitCode> {
     };
 
     let loader = Loader::load(&root, &installed).map_err(|e| located(e, &root))?;
+    if args.merge {
+        return merge(&root, &loader, &args);
+    }
     for app in &installed {
         loader.leaf(app).map_err(|e| located(e, &root))?;
     }
@@ -132,4 +135,56 @@ fn report(migrations: &[NewMigration], root: &Path, args: &MakeMigrations, writt
             ui::info(m.text(written_at));
         }
     }
+}
+
+/// `makemigrations --merge`: for each app with two leaves, the branches' operations, Django's
+/// question, and a merge migration depending on both.
+fn merge(root: &Path, loader: &Loader, args: &MakeMigrations) -> Result<ExitCode> {
+    use rjango_codegen::migrations::merge;
+    let conflicts: Vec<merge::Conflict> = merge::conflicts(loader)
+        .into_iter()
+        .filter(|c| args.apps.is_empty() || args.apps.contains(&c.app))
+        .collect();
+    if conflicts.is_empty() {
+        ui::info("No conflicts detected to merge.");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let (written_at, stamp) = writer::now();
+    for conflict in &conflicts {
+        ui::heading(format!("Merging {}", conflict.app));
+        for branch in merge::branches(loader, conflict).map_err(|e| located(e, root))? {
+            ui::info(format!("  Branch {}", branch.leaf));
+            for op in &branch.operations {
+                ui::info(format!("    {} {}", writer::symbol(op), op.describe()));
+            }
+        }
+        let proceed =
+            args.noinput || questioner::confirm_merge().map_err(|quit| Failure::new(quit.0))?;
+        if !proceed {
+            continue;
+        }
+        let m = merge::merge_migration(conflict, args.name.as_deref(), &stamp);
+        if args.dry_run {
+            if args.verbosity >= 3 {
+                ui::info(format!(
+                    "Full merge migrations file '{}':",
+                    m.path.display()
+                ));
+                ui::info(m.text(&written_at));
+            }
+            continue;
+        }
+        let path = root.join(&m.path);
+        if path.exists() {
+            return Err(Failure::new(format!(
+                "{} already exists; rjango never overwrites a migration.",
+                m.path.display()
+            )));
+        }
+        fsutil::write_atomic(&path, m.text(&written_at).as_bytes())
+            .map_err(|e| located(e, root))?;
+        ui::info(format!("\nCreated new merge migration {}", path.display()));
+    }
+    rjango_codegen::generate_project(root).map_err(|e| located(e, root))?;
+    Ok(ExitCode::SUCCESS)
 }

@@ -4,6 +4,7 @@ pub mod generate;
 pub mod makemigrations;
 pub mod project_cmd;
 pub mod runserver;
+pub mod squashmigrations;
 pub mod startapp;
 pub mod startproject;
 pub mod test;

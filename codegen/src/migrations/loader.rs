@@ -84,6 +84,7 @@ pub fn read_migration(app: &str, file: &Path) -> Result<Migration> {
         initial: body.initial,
         dependencies: body.dependencies,
         operations: body.operations,
+        replaces: body.replaces,
     })
 }
 
@@ -112,6 +113,7 @@ impl Loader {
                 );
             }
         }
+        loader.replace_squashed();
         for loaded in loader.migrations.values() {
             for dep in &loaded.migration.dependencies {
                 if !loader.migrations.contains_key(dep) {
@@ -128,6 +130,42 @@ impl Loader {
         }
         loader.order()?;
         Ok(loader)
+    }
+
+    /// A squashed migration stands for the ones it replaces, as Django's loader has it when
+    /// no database says otherwise: they leave the graph, and what depended on one of them
+    /// depends on the squashed migration instead. (Their files stay, for databases that
+    /// applied some of them; `migrate` decides there.)
+    fn replace_squashed(&mut self) {
+        type Key = (String, String);
+        let squashes: Vec<(Key, Vec<Key>)> = self
+            .migrations
+            .iter()
+            .filter(|(_, l)| !l.migration.replaces.is_empty())
+            .map(|(k, l)| (k.clone(), l.migration.replaces.clone()))
+            .collect();
+        for (squash, replaced) in squashes {
+            for key in &replaced {
+                self.migrations.remove(key);
+            }
+            for loaded in self.migrations.values_mut() {
+                if loaded.migration.name == squash.1 && loaded.migration.app_label == squash.0 {
+                    continue;
+                }
+                let mut deps = Vec::new();
+                for dep in loaded.migration.dependencies.drain(..) {
+                    let dep = if replaced.contains(&dep) {
+                        squash.clone()
+                    } else {
+                        dep
+                    };
+                    if !deps.contains(&dep) {
+                        deps.push(dep);
+                    }
+                }
+                loaded.migration.dependencies = deps;
+            }
+        }
     }
 
     /// Every migration in an order that applies dependencies first (ties by app and name).
@@ -219,7 +257,7 @@ impl Loader {
                         "Conflicting migrations detected; multiple leaf nodes in the migration graph: ({} in {app})",
                         list.join(", ")
                     ),
-                    "make one depend on the other (edit its dependencies), then run makemigrations again",
+                    "To fix them run 'rjango makemigrations --merge'",
                 ))
             }
         }

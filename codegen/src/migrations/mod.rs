@@ -4,6 +4,9 @@
 
 pub mod autodetector;
 pub mod loader;
+pub mod merge;
+pub mod optimizer;
 pub mod questioner;
+pub mod squash;
 pub mod syntax;
 pub mod writer;

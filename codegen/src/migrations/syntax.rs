@@ -33,6 +33,8 @@ pub struct MigrationBody {
     pub initial: bool,
     pub dependencies: Vec<(String, String)>,
     pub operations: Vec<Operation>,
+    /// A squashed migration's `replaces`.
+    pub replaces: Vec<(String, String)>,
 }
 
 type R<T> = syn::Result<T>;
@@ -48,22 +50,27 @@ pub fn parse_body(tokens: TokenStream) -> R<MigrationBody> {
         initial: false,
         dependencies: Vec::new(),
         operations: Vec::new(),
+        replaces: Vec::new(),
+    };
+    let pairs = |e: &Expr| -> R<Vec<(String, String)>> {
+        list(e)?
+            .into_iter()
+            .map(|dep| {
+                let Expr::Tuple(t) = dep else {
+                    return err(dep.span(), "a migration is named (\"app\", \"0001_name\")");
+                };
+                if t.elems.len() != 2 {
+                    return err(t.span(), "a migration is named (\"app\", \"0001_name\")");
+                }
+                Ok((string(&t.elems[0])?, string(&t.elems[1])?))
+            })
+            .collect()
     };
     for fv in &wrapped.fields {
         match member(fv)?.as_str() {
             "initial" => body.initial = bool_of(&fv.expr)?,
-            "dependencies" => {
-                for dep in list(&fv.expr)? {
-                    let Expr::Tuple(t) = dep else {
-                        return err(dep.span(), "a dependency is (\"app\", \"0001_name\")");
-                    };
-                    if t.elems.len() != 2 {
-                        return err(t.span(), "a dependency is (\"app\", \"0001_name\")");
-                    }
-                    body.dependencies
-                        .push((string(&t.elems[0])?, string(&t.elems[1])?));
-                }
-            }
+            "dependencies" => body.dependencies = pairs(&fv.expr)?,
+            "replaces" => body.replaces = pairs(&fv.expr)?,
             "operations" => {
                 for op in list(&fv.expr)? {
                     body.operations.push(operation(op)?);
@@ -73,7 +80,7 @@ pub fn parse_body(tokens: TokenStream) -> R<MigrationBody> {
                 return err(
                     fv.member.span(),
                     format!(
-                        "unknown migration key `{other}`: expected initial, dependencies or operations"
+                        "unknown migration key `{other}`: expected initial, replaces, dependencies or operations"
                     ),
                 );
             }
@@ -876,6 +883,13 @@ pub fn migration_text(body: &MigrationBody) -> String {
     if body.initial {
         out.push_str("    initial: true,\n");
     }
+    if !body.replaces.is_empty() {
+        out.push_str("    replaces: [\n");
+        for (a, n) in &body.replaces {
+            let _ = writeln!(out, "        ({}, {}),", lit(a), lit(n));
+        }
+        out.push_str("    ],\n");
+    }
     let deps: Vec<String> = body
         .dependencies
         .iter()
@@ -1210,6 +1224,10 @@ pub fn construct(body: &MigrationBody) -> TokenStream {
         quote!((#a, #n))
     });
     let ops = body.operations.iter().map(operation_tokens);
+    let replaces = body.replaces.iter().map(|(a, n)| {
+        let (a, n) = (s_tokens(a), s_tokens(n));
+        quote!((#a, #n))
+    });
     let code_paths: Vec<&String> = body
         .operations
         .iter()
@@ -1261,6 +1279,7 @@ pub fn construct(body: &MigrationBody) -> TokenStream {
                 initial: #initial,
                 dependencies: ::std::vec![#(#deps),*],
                 operations: ::std::vec![#(#ops),*],
+                replaces: ::std::vec![#(#replaces),*],
             }
         }
     }

@@ -131,6 +131,7 @@ pub fn arrange(
                 initial,
                 dependencies,
                 operations: p.operations,
+                replaces: Vec::new(),
             },
             app: p.app,
             name,

@@ -37,6 +37,17 @@ pub fn migrate(
         let mut executor = Executor::new(&migrations, applied)
             .map_err(err)?
             .with_code((project.migration_code)());
+        let conflicts = executor.graph.conflicts();
+        if !conflicts.is_empty() {
+            let list: Vec<String> = conflicts
+                .iter()
+                .map(|(app, leaves)| format!("{} in {app}", leaves.join(", ")))
+                .collect();
+            return Err(err(format!(
+                "Conflicting migrations detected; multiple leaf nodes in the migration graph: ({}).\nTo fix them run 'rjango makemigrations --merge'",
+                list.join("; ")
+            )));
+        }
         let target = resolve_target(&executor, &migrations, app.as_deref(), target.as_deref())?;
         let steps = executor.plan(&target);
         if plan_only {
@@ -210,8 +221,17 @@ pub fn showmigrations(
                 println!(" (no migrations)");
             }
             for key in nodes {
-                let mark = if applied.contains(&key) { "X" } else { " " };
-                println!(" [{mark}] {}", key.1);
+                let mark = if executor.applied.contains(&key) {
+                    "X"
+                } else {
+                    " "
+                };
+                let squashed = executor.graph.get(&key).map_or(0, |m| m.replaces.len());
+                if squashed > 0 {
+                    println!(" [{mark}] {} ({squashed} squashed migrations)", key.1);
+                } else {
+                    println!(" [{mark}] {}", key.1);
+                }
             }
         }
         Ok(())

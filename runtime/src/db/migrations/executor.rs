@@ -97,9 +97,19 @@ pub struct Executor<'a> {
 }
 
 impl<'a> Executor<'a> {
-    pub fn new(migrations: &'a [Migration], applied: BTreeSet<Key>) -> Result<Self, MigrateError> {
+    pub fn new(
+        migrations: &'a [Migration],
+        mut applied: BTreeSet<Key>,
+    ) -> Result<Self, MigrateError> {
+        let graph = Graph::new(migrations, &applied).map_err(MigrateError::Plan)?;
+        // A squashed migration whose replaced ones are all applied counts as applied.
+        for m in migrations.iter().filter(|m| !m.replaces.is_empty()) {
+            if m.replaces.iter().all(|r| applied.contains(r)) {
+                applied.insert((m.app_label.clone(), m.name.clone()));
+            }
+        }
         Ok(Executor {
-            graph: Graph::new(migrations).map_err(MigrateError::Plan)?,
+            graph,
             applied,
             code: Vec::new(),
         })
@@ -241,11 +251,23 @@ impl<'a> Executor<'a> {
     ) -> Result<(), MigrateError> {
         let (app, name) = (&step.key.0, &step.key.1);
         let label = format!("{app}.{name}");
-        let record = if step.backwards {
-            recorder::unrecord_sql(conn.dialect, app, name)
-        } else {
-            recorder::record_sql(conn.dialect, app, name)
-        };
+        // A squashed migration is recorded as itself and as each migration it replaces, as
+        // Django records it, so databases that ran either history agree.
+        let replaces = self
+            .graph
+            .get(&step.key)
+            .map(|m| m.replaces.clone())
+            .unwrap_or_default();
+        let record: Vec<String> = std::iter::once(step.key.clone())
+            .chain(replaces)
+            .map(|(a, n)| {
+                if step.backwards {
+                    recorder::unrecord_sql(conn.dialect, &a, &n)
+                } else {
+                    recorder::record_sql(conn.dialect, &a, &n)
+                }
+            })
+            .collect();
         let mut statements: Vec<Action> = if fake {
             Vec::new()
         } else {
@@ -268,7 +290,9 @@ impl<'a> Executor<'a> {
                             error,
                         })?;
                 }
-                conn.execute(&record).await?;
+                for sql in &record {
+                    conn.execute(sql).await?;
+                }
             }
             dialect => {
                 let sqlite = dialect == Dialect::Sqlite;
@@ -277,7 +301,7 @@ impl<'a> Executor<'a> {
                     conn.execute("PRAGMA foreign_keys = OFF").await?;
                 }
                 conn.execute("BEGIN").await?;
-                statements.push(Action::Sql(record));
+                statements.extend(record.into_iter().map(Action::Sql));
                 let mut failure = None;
                 for (i, action) in statements.iter().enumerate() {
                     if let Err(error) = self.perform(conn, app, name, action).await {

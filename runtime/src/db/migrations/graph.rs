@@ -10,29 +10,76 @@ pub type Key = (String, String);
 /// The migrations and the edges between them.
 pub struct Graph<'a> {
     nodes: BTreeMap<Key, &'a Migration>,
+    /// Each node's dependencies (a squashed migration's replacements remapped, see [`Graph::new`]).
+    dependencies: BTreeMap<Key, Vec<Key>>,
     children: BTreeMap<Key, BTreeSet<Key>>,
 }
 
 impl<'a> Graph<'a> {
     /// Builds the graph; a dependency on a migration that does not exist is an error.
-    pub fn new(migrations: &'a [Migration]) -> Result<Self, String> {
-        let nodes: BTreeMap<Key, &Migration> = migrations
+    ///
+    /// A squashed migration (one that `replaces` others) stands in for them as Django's loader
+    /// decides from `applied`: with all of them applied or none, the squashed one is used
+    /// (and counted applied when they all are); with some applied, the originals are used, so
+    /// the database continues from where it is. Dependencies on the nodes left out point at
+    /// what stands for them.
+    pub fn new(migrations: &'a [Migration], applied: &BTreeSet<Key>) -> Result<Self, String> {
+        let mut nodes: BTreeMap<Key, &Migration> = migrations
             .iter()
             .map(|m| ((m.app_label.clone(), m.name.clone()), m))
             .collect();
+        let mut remap: BTreeMap<Key, Key> = BTreeMap::new();
+        for m in migrations.iter().filter(|m| !m.replaces.is_empty()) {
+            let squash = (m.app_label.clone(), m.name.clone());
+            let done = m.replaces.iter().filter(|r| applied.contains(*r)).count();
+            if done == 0 || done == m.replaces.len() {
+                for r in &m.replaces {
+                    nodes.remove(r);
+                    remap.insert(r.clone(), squash.clone());
+                }
+            } else {
+                nodes.remove(&squash);
+                if let Some(last) = m.replaces.iter().max() {
+                    remap.insert(squash, last.clone());
+                }
+            }
+        }
+        let mut dependencies: BTreeMap<Key, Vec<Key>> = BTreeMap::new();
         let mut children: BTreeMap<Key, BTreeSet<Key>> = BTreeMap::new();
         for (key, m) in &nodes {
+            let mut deps = Vec::new();
             for dep in &m.dependencies {
-                if !nodes.contains_key(dep) {
+                let dep = remap.get(dep).unwrap_or(dep).clone();
+                if &dep == key || deps.contains(&dep) {
+                    continue;
+                }
+                if !nodes.contains_key(&dep) {
                     return Err(format!(
                         "migration {}.{} depends on {}.{}, which does not exist",
                         key.0, key.1, dep.0, dep.1
                     ));
                 }
                 children.entry(dep.clone()).or_default().insert(key.clone());
+                deps.push(dep);
             }
+            dependencies.insert(key.clone(), deps);
         }
-        Ok(Graph { nodes, children })
+        Ok(Graph {
+            nodes,
+            dependencies,
+            children,
+        })
+    }
+
+    /// Django's conflict: apps whose migrations end in more than one leaf, with the leaves.
+    pub fn conflicts(&self) -> Vec<(String, Vec<String>)> {
+        self.apps()
+            .into_iter()
+            .filter_map(|app| {
+                let leaves: Vec<String> = self.leaves(app).into_iter().map(|(_, n)| n).collect();
+                (leaves.len() > 1).then(|| (app.to_owned(), leaves))
+            })
+            .collect()
     }
 
     pub fn get(&self, key: &Key) -> Option<&'a Migration> {
@@ -69,7 +116,7 @@ impl<'a> Graph<'a> {
     pub fn roots(&self, app: &str) -> Vec<Key> {
         self.app_nodes(app)
             .into_iter()
-            .filter(|k| !self.nodes[k].dependencies.iter().any(|(a, _)| a == app))
+            .filter(|k| !self.dependencies[k].iter().any(|(a, _)| a == app))
             .collect()
     }
 
@@ -102,10 +149,7 @@ impl<'a> Graph<'a> {
             return;
         }
         let next: Vec<Key> = if forwards {
-            self.nodes
-                .get(key)
-                .map(|m| m.dependencies.clone())
-                .unwrap_or_default()
+            self.dependencies.get(key).cloned().unwrap_or_default()
         } else {
             self.children
                 .get(key)
