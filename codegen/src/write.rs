@@ -55,8 +55,12 @@ pub fn generate_project(root: &Path) -> Result<Generated> {
     }
     let commands = command_files(root, &apps)?;
     out.inputs.extend(commands.iter().map(|c| c.file.clone()));
+    // The models, read as makemigrations reads them: a declaration makemigrations would refuse
+    // (a clash of reverse accessors between two apps, say) fails the build here, located, and
+    // their order is the project's model registry (dumpdata's order).
+    let (_, models) = crate::models::parse::project_models(root, &apps)?;
     let files = [
-        ("mod.rs", render_mod(&name, &apps, &urlconfs)),
+        ("mod.rs", render_mod(&name, &apps, &urlconfs, &models)),
         ("reverse.rs", render_reverse(&tree)),
         ("migrations.rs", render_migrations(root, &migration_files)),
         ("commands.rs", render_commands(root, &commands)),
@@ -281,7 +285,13 @@ fn resolve_module(
     base
 }
 
-fn render_mod(name: &str, apps: &[String], urlconfs: &[UrlConfFile]) -> TokenStream {
+fn render_mod(
+    name: &str,
+    apps: &[String],
+    urlconfs: &[UrlConfFile],
+    models: &[(String, String)],
+) -> TokenStream {
+    let models = models.iter().map(|(app, model)| quote!((#app, #model)));
     let app_configs = apps.iter().map(|app| {
         let label = app.rsplit('.').next().unwrap_or(app);
         quote!(::rjango::apps::AppConfig { name: #app, label: #label })
@@ -307,6 +317,9 @@ fn render_mod(name: &str, apps: &[String], urlconfs: &[UrlConfFile]) -> TokenStr
         /// Installed apps, in INSTALLED_APPS order.
         pub const APPS: &[::rjango::apps::AppConfig] = &[#(#app_configs),*];
 
+        /// Every model, (app, lower-cased name), in declaration order.
+        pub const MODELS: &[(&str, &str)] = &[#(#models),*];
+
         /// Everything the runtime needs to run this project.
         pub fn project() -> ::rjango::Project {
             ::rjango::Project {
@@ -314,6 +327,7 @@ fn render_mod(name: &str, apps: &[String], urlconfs: &[UrlConfFile]) -> TokenStr
                 settings: crate::settings::settings,
                 root_urlconf: crate::urls::urlpatterns,
                 apps: APPS,
+                models: MODELS,
                 migrations: migrations::all,
                 migration_code: migrations::code,
                 commands: commands::all,

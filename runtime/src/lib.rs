@@ -48,6 +48,9 @@ pub struct Project {
     /// The root URLconf's `urlpatterns()`.
     pub root_urlconf: fn() -> urls::UrlConf,
     pub apps: &'static [apps::AppConfig],
+    /// Every model, (app, lower-cased name), in the order its app declares them (Django's
+    /// registry order, which dumpdata follows).
+    pub models: &'static [(&'static str, &'static str)],
     /// Every migration of the installed apps (src/generated/migrations.rs).
     pub migrations: fn() -> Vec<db::migrations::Migration>,
     /// The RunRust functions those migrations name.

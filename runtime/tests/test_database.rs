@@ -82,6 +82,7 @@ fn project() -> rjango::Project {
         settings,
         root_urlconf: urlpatterns,
         apps: &[],
+        models: &[],
         migrations: || vec![m0001::migration("shop", "0001_initial")],
         migration_code: Vec::new,
         commands: Vec::new,

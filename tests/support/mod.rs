@@ -2,5 +2,6 @@
 
 pub mod http;
 pub mod project;
+#[allow(dead_code)]
 #[path = "../../runtime/src/test/skip.rs"]
 pub mod skip;

@@ -361,6 +361,16 @@ pub fn parse_app(root: &Path, app_label: &str) -> Result<Vec<ModelState>> {
 /// that exists (Django's fields.E300), index and constraint names are unique in the database
 /// (models.E030/E032), and reverse relations clash with nothing (fields.E302-E305).
 pub fn project_state(root: &Path, apps: &[String]) -> Result<ProjectState> {
+    Ok(project_models(root, apps)?.0)
+}
+
+/// [`project_state`], with every model's (app, lower-cased name) in declaration order: apps in
+/// INSTALLED_APPS order, each app's models as its files declare them (Django's registration
+/// order, which dumpdata follows).
+pub fn project_models(
+    root: &Path,
+    apps: &[String],
+) -> Result<(ProjectState, Vec<(String, String)>)> {
     let mut found = Vec::new();
     for app in apps {
         found.extend(read_app(root, app)?);
@@ -406,7 +416,11 @@ pub fn project_state(root: &Path, apps: &[String]) -> Result<ProjectState> {
     if let Some((i, e)) = super::checks::related_clashes(&models) {
         return Err(e.into_error(&found[i].file));
     }
-    Ok(state)
+    let order = found
+        .iter()
+        .map(|f| (f.model.state.app_label.clone(), f.model.state.name_lower()))
+        .collect();
+    Ok((state, order))
 }
 
 /// Index and constraint names are one namespace of the database, so they are unique across

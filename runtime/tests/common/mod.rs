@@ -154,6 +154,7 @@ pub fn client(debug: bool) -> rjango::test::Client {
         settings,
         root_urlconf: urlpatterns,
         apps: &[],
+        models: &[],
         migrations: Vec::new,
         migration_code: Vec::new,
         commands: Vec::new,

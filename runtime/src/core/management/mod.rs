@@ -219,6 +219,13 @@ pub fn execute_from_command_line(project: Project) -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
+    // The settings, read once: a setting read from a malformed environment variable
+    // (DEBUG=maybe) stops every command before it starts.
+    conf::configure((project.settings)());
+    if let Err(e) = conf::env::check() {
+        eprintln!("{e}");
+        return ExitCode::FAILURE;
+    }
     if let Some((name, sub)) = matches.subcommand()
         && let Some(c) = custom.iter().find(|c| c.name == name)
     {
@@ -244,8 +251,6 @@ pub fn execute_from_command_line(project: Project) -> ExitCode {
 /// system checks run (unless it opts out), as Django's BaseCommand.execute prepares them.
 fn run_custom(project: Project, command: &CustomCommand, matches: &clap::ArgMatches) -> ExitCode {
     let prepared = (|| {
-        conf::env::check().map_err(|e| e.to_string())?;
-        conf::configure((project.settings)());
         Resolver::install((project.root_urlconf)());
         if command.system_checks {
             let state = crate::db::migrations::project_state(&(project.migrations)())
@@ -356,8 +361,6 @@ fn strsim_distance(a: &str, b: &str) -> usize {
 }
 
 fn run(project: Project, command: Command, custom: &[CustomCommand]) -> Result<(), String> {
-    // A setting read from a malformed environment variable (DEBUG=maybe) stops every command.
-    conf::env::check().map_err(|e| e.to_string())?;
     match command {
         Command::Help { command, commands } => help(project, custom, command.as_deref(), commands),
         Command::Flush { noinput, database } => commands::flush::run(project, &database, noinput),

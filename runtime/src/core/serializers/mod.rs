@@ -29,15 +29,19 @@ pub struct ModelKey {
 }
 
 /// The project's models in Django's dump order: apps in INSTALLED_APPS order, each app's models
-/// in the order its migrations create them (Django's registration order, as models.rs declares
-/// them).
+/// in the order models.rs declares them (`declared`, Django's registration order), then any
+/// the migrations have that the code no longer declares, in the order they were created.
 pub fn dump_order(
     installed: &[&str],
+    declared: &[(&str, &str)],
     migrations: &[crate::db::migrations::Migration],
     state: &ProjectState,
 ) -> Vec<ModelKey> {
     use crate::db::migrations::Operation;
-    let mut created: Vec<(String, String)> = Vec::new();
+    let mut created: Vec<(String, String)> = declared
+        .iter()
+        .map(|(a, m)| ((*a).to_owned(), (*m).to_owned()))
+        .collect();
     let executor = crate::db::migrations::executor::Executor::new(migrations, Default::default());
     if let Ok(executor) = executor {
         for step in executor.plan(&crate::db::migrations::executor::Target::All) {

@@ -29,7 +29,12 @@ pub fn run(project: Project, options: &Options) -> Result<(), String> {
     let migrations = (project.migrations)();
     let state = crate::db::migrations::project_state(&migrations)
         .map_err(|e| err(format!("the migrations do not replay: {e}")))?;
-    let order = serializers::dump_order(&settings.INSTALLED_APPS, &migrations, &state);
+    let order = serializers::dump_order(
+        &settings.INSTALLED_APPS,
+        project.models,
+        &migrations,
+        &state,
+    );
     let models = serializers::select(&order, &options.labels, &options.exclude).map_err(err)?;
     let pks: Option<Vec<String>> = options.pks.as_ref().map(|p| {
         p.split(',')

@@ -1,0 +1,479 @@
+//! A Django user's first day, end to end with the real CLI: the models.rs scaffold's example
+//! taken as written, a models package, a command of one's own, fixtures that Django itself loads
+//! and dumps (Django 5.2 from PyPI) byte for byte like rjango, the everyday manage.py commands,
+//! the checks that catch a model without a migration, and project tests on a test database.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use support::project;
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/first_day");
+
+struct Built {
+    _dir: tempfile::TempDir,
+    root: PathBuf,
+    binary: PathBuf,
+}
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(Path::new(FIXTURES).join(name)).unwrap()
+}
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// The example model the models.rs scaffold shows, as code: what a newcomer gets by taking
+/// the comment at its word.
+fn scaffold_example(models_rs: &str) -> String {
+    let lines: Vec<&str> = models_rs
+        .lines()
+        .map(|l| l.strip_prefix("//!").unwrap_or(l))
+        .collect();
+    let start = lines
+        .iter()
+        .position(|l| l.trim() == "```text")
+        .expect("an example block")
+        + 1;
+    let end = start
+        + lines[start..]
+            .iter()
+            .position(|l| l.trim() == "```")
+            .unwrap();
+    lines[start..end]
+        .iter()
+        .map(|l| l.strip_prefix(' ').unwrap_or(l))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The project: `notes` (the scaffold's example), `blog` (a command of its own, the fixture
+/// models), `shop` (a models package), migrated by makemigrations; built once per run.
+fn first_day() -> &'static Built {
+    static BUILT: OnceLock<Built> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let root = project::startproject(dir.path(), "firstday");
+        for app in ["notes", "blog", "shop"] {
+            project::run_rjango(&root, &["startapp", app]);
+        }
+        let scaffold = std::fs::read_to_string(root.join("src/notes/models.rs")).unwrap();
+        let example = scaffold_example(&scaffold);
+        assert!(example.contains("#[model("), "{example}");
+        write(&root, "src/notes/models.rs", &example);
+        write(&root, "src/blog/models.rs", &fixture("blog_models.rs"));
+        write(
+            &root,
+            "src/blog/management/commands/feature.rs",
+            &fixture("feature.rs"),
+        );
+        std::fs::remove_file(root.join("src/shop/models.rs")).unwrap();
+        write(
+            &root,
+            "src/shop/models/mod.rs",
+            &fixture("shop_models_mod.rs"),
+        );
+        write(&root, "src/shop/models/item.rs", &fixture("shop_item.rs"));
+        let made = project::run_rjango(&root, &["makemigrations", "--noinput"]);
+        for file in [
+            "notes/migrations/0001_initial.rs",
+            "blog/migrations/0001_initial.rs",
+            "shop/migrations/0001_initial.rs",
+        ] {
+            assert!(made.contains(file), "{made}");
+        }
+        let binary = project::build(&root, "firstday");
+        Built {
+            _dir: dir,
+            root,
+            binary,
+        }
+    })
+}
+
+/// A database of the test's own (tests run side by side): its DATABASE_URL.
+struct Db {
+    _dir: tempfile::TempDir,
+    url: String,
+}
+
+fn own_db() -> Db {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}/db.sqlite3", dir.path().display());
+    Db { _dir: dir, url }
+}
+
+/// The project binary run with `args` in the project, on `db`, with DEBUG on; (exit code,
+/// output).
+fn manage(db: &Db, args: &[&str]) -> (Option<i32>, String) {
+    manage_with(db, args, &[], None)
+}
+
+fn manage_with(
+    db: &Db,
+    args: &[&str],
+    env: &[(&str, &str)],
+    stdin: Option<&str>,
+) -> (Option<i32>, String) {
+    let built = first_day();
+    let mut cmd = Command::new(&built.binary);
+    cmd.args(args)
+        .current_dir(&built.root)
+        .env("DEBUG", "true")
+        .env("DATABASE_URL", &db.url)
+        .envs(env.iter().copied())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    if let Some(input) = stdin {
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+    }
+    drop(child.stdin.take());
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+/// The models.rs scaffold's example, a models package and a typed CheckConstraint all get
+/// migrations, and the compiled-in models agree with them (check); the settings' and the
+/// migrations' everyday commands answer as Django's.
+#[test]
+fn the_scaffold_and_a_models_package_migrate_and_check() {
+    let db = own_db();
+    let (code, out) = manage(&db, &["check"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(
+        out.contains("3 migrations in 3 apps replay to 5 models"),
+        "{out}"
+    );
+    assert!(
+        out.contains("System check identified no issues (0 silenced)."),
+        "{out}"
+    );
+
+    let (code, out) = manage(&db, &["migrate"]);
+    assert_eq!(code, Some(0), "{out}");
+    let (_, out) = manage(&db, &["showmigrations", "--plan"]);
+    assert!(out.contains("[X]  notes.0001_initial\n"), "{out}");
+    assert!(out.contains("[X]  shop.0001_initial\n"), "{out}");
+    let (_, out) = manage(&db, &["showmigrations", "--plan", "-v", "2"]);
+    assert!(
+        out.contains("[X]  shop.0001_initial ... (blog.0001_initial)"),
+        "{out}"
+    );
+
+    let (_, out) = manage(&db, &["diffsettings"]);
+    assert!(out.contains("DEBUG = true"), "{out}");
+    assert!(
+        out.contains("INSTALLED_APPS = [\"notes\", \"blog\", \"shop\"]"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("APPEND_SLASH"),
+        "defaults are left out: {out}"
+    );
+
+    // The typed check constraint is in the database.
+    let (code, out) = manage(
+        &db,
+        &[
+            "dbshell",
+            "--",
+            "INSERT INTO shop_item (name, stock) VALUES ('x', -1);",
+        ],
+    );
+    assert_eq!(code, Some(19), "the client's own exit status: {out}");
+    assert!(out.contains("CHECK constraint failed"), "{out}");
+    assert!(out.contains("CommandError: \"sqlite3"), "{out}");
+    let (code, out) = manage(&db, &["dbshell", "--", "SELECT COUNT(*) FROM shop_item;"]);
+    assert_eq!((code, out.trim()), (Some(0), "0"));
+
+    // A malformed DEBUG stops every command with a message, not a guess.
+    let (code, out) = manage_with(&db, &["check"], &[("DEBUG", "maybe")], None);
+    assert_eq!(code, Some(1));
+    assert!(
+        out.contains("the environment variable DEBUG=\"maybe\" is not a boolean"),
+        "{out}"
+    );
+}
+
+/// A command of one's own: listed by `help` under its app, run with its arguments by the
+/// project binary and by `rjango`, with the database ready; a CommandError is Django's.
+#[test]
+fn a_management_command_of_ones_own() {
+    let built = first_day();
+    let db = own_db();
+    let (_, out) = manage(&db, &["help"]);
+    assert!(
+        out.contains("Type 'firstday help <subcommand>' for help on a specific subcommand."),
+        "{out}"
+    );
+    assert!(out.contains("[blog]\n    feature\n"), "{out}");
+    assert!(out.contains("[rjango]\n    check\n"), "{out}");
+    let (_, out) = manage(&db, &["help", "feature"]);
+    assert!(out.contains("Marks the given posts as featured"), "{out}");
+    assert!(out.contains("--undo"), "{out}");
+
+    manage(&db, &["migrate"]);
+    manage(&db, &["flush", "--noinput"]);
+    let (code, out) = manage(
+        &db,
+        &["loaddata", &format!("{FIXTURES}/django_fixture.json")],
+    );
+    assert_eq!(
+        (code, out.as_str()),
+        (Some(0), "Installed 6 object(s) from 1 fixture(s)\n")
+    );
+    let (code, out) = manage(&db, &["feature", "2"]);
+    assert_eq!(
+        (code, out.as_str()),
+        (Some(0), "Successfully featured post \"2\"\n")
+    );
+    let out = project::rjango()
+        .args(["feature", "9"])
+        .current_dir(&built.root)
+        .env("DEBUG", "true")
+        .env("DATABASE_URL", &db.url)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "CommandError: Post \"9\" does not exist\n"
+    );
+    let (code, out) = manage(&db, &["feature"]);
+    assert_eq!(code, Some(2), "clap's usage error: {out}");
+
+    // flush asks Django's question; anything but "yes" keeps the rows.
+    let (code, out) = manage_with(&db, &["flush"], &[], Some("no\n"));
+    assert_eq!(code, Some(0));
+    assert!(
+        out.contains("Type 'yes' to continue, or 'no' to cancel: Flush cancelled."),
+        "{out}"
+    );
+    let (_, out) = manage(&db, &["dumpdata", "blog.author"]);
+    assert!(
+        out.starts_with(
+            "[{\"model\": \"blog.author\", \"pk\": 1, \"fields\": {\"name\": \"Ada\"}}, "
+        ),
+        "{out}"
+    );
+    let (code, _) = manage(&db, &["flush", "--noinput"]);
+    assert_eq!(code, Some(0));
+    let (_, out) = manage(&db, &["dumpdata", "blog"]);
+    assert_eq!(out, "[]");
+}
+
+/// A Django 5.2 virtualenv (from PyPI), made once under target/; None when it cannot be made.
+fn django_python() -> Option<PathBuf> {
+    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/django-venv");
+    let python = venv.join("bin/python");
+    let ready = || {
+        Command::new(&python)
+            .args(["-c", "import django; assert django.VERSION[:2] == (5, 2)"])
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if !ready() {
+        let made = Command::new("python3")
+            .args(["-m", "venv"])
+            .arg(&venv)
+            .status()
+            .is_ok_and(|s| s.success())
+            && Command::new(venv.join("bin/pip"))
+                .args(["install", "--quiet", "Django==5.2.*"])
+                .status()
+                .is_ok_and(|s| s.success());
+        if !made || !ready() {
+            support::skip::skip(
+                "the fixture compatibility test",
+                "Django 5.2 could not be installed from PyPI",
+            );
+            return None;
+        }
+    }
+    Some(python)
+}
+
+/// Django's loaddata/dumpdata against the same database: a fixture loaded by Django dumps the
+/// same from rjango as from Django, and one loaded by rjango dumps the same from Django.
+#[test]
+fn fixtures_load_and_dump_as_djangos_do() {
+    let Some(python) = django_python() else {
+        return;
+    };
+    let db = own_db();
+    let db_path = db._dir.path().join("db.sqlite3");
+    let (code, out) = manage(&db, &["migrate"]);
+    assert_eq!(code, Some(0), "{out}");
+    let django = |command: &str, arg: &str| {
+        let out = Command::new(&python)
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/django_fixtures.py"))
+            .args([db_path.to_str().unwrap(), command, arg])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "Django's {command}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let fixture = format!("{FIXTURES}/django_fixture.json");
+    let dumped = db._dir.path().join("django.json");
+
+    // Django writes the rows; rjango reads them and writes Django's dump byte for byte.
+    django("loaddata", &fixture);
+    django("dumpdata", dumped.to_str().unwrap());
+    let from_django = std::fs::read_to_string(&dumped).unwrap();
+    let (code, from_rjango) = manage(&db, &["dumpdata", "blog", "--indent", "2"]);
+    assert_eq!(code, Some(0), "{from_rjango}");
+    assert_eq!(from_rjango, from_django);
+    assert_eq!(
+        from_django,
+        fixture_text(),
+        "the fixture is in Django's own form"
+    );
+
+    // rjango writes the rows; Django reads them and dumps the same.
+    let (code, out) = manage(&db, &["flush", "--noinput"]);
+    assert_eq!(code, Some(0), "{out}");
+    let (code, out) = manage(&db, &["loaddata", &fixture]);
+    assert_eq!(
+        (code, out.as_str()),
+        (Some(0), "Installed 6 object(s) from 1 fixture(s)\n")
+    );
+    django("dumpdata", dumped.to_str().unwrap());
+    assert_eq!(std::fs::read_to_string(&dumped).unwrap(), fixture_text());
+}
+
+fn fixture_text() -> String {
+    fixture("django_fixture.json")
+}
+
+/// A model added without makemigrations is caught by `check` before a request meets "no such
+/// column"; a project's tests run on a migrated test database (`rjango test`).
+#[test]
+fn check_catches_a_model_without_its_migration_and_tests_run() {
+    let built = first_day();
+    let out = project::rjango()
+        .args(["test", "blog"])
+        .current_dir(&built.root)
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.contains("test blog::tests::index_answers ... ok"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Creating test database for alias 'default'..."),
+        "{text}"
+    );
+    assert!(!text.contains("notes::tests"), "only blog's: {text}");
+
+    // A copy of the project (a package of its own, so the shared build is not disturbed) whose
+    // model gained a field nobody ran makemigrations for.
+    let copy = tempfile::tempdir().unwrap();
+    let root = copy.path().join("drift");
+    let status = Command::new("cp")
+        .arg("-r")
+        .arg(&built.root)
+        .arg(&root)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let _ = std::fs::remove_file(root.join("db.sqlite3"));
+    let toml = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    write(
+        &root,
+        "Cargo.toml",
+        &toml.replacen("name = \"firstday\"", "name = \"drift\"", 1),
+    );
+    let models = std::fs::read_to_string(root.join("src/notes/models.rs")).unwrap();
+    write(
+        &root,
+        "src/notes/models.rs",
+        &models.replacen(
+            "pub body: TextField,",
+            "pub body: TextField,\n    #[field(default = 0)]\n    pub likes: IntegerField,",
+            1,
+        ),
+    );
+    let binary = project::build(&root, "drift");
+    let out = Command::new(&binary)
+        .arg("check")
+        .current_dir(&root)
+        .env("DEBUG", "true")
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("notes.Post: (rjango.E003) The model has changes that are not yet reflected in a migration: no migration adds column(s) 'likes'."),
+        "{text}"
+    );
+    assert!(
+        text.contains("HINT: run `rjango makemigrations notes`, then `migrate`"),
+        "{text}"
+    );
+    let out = Command::new(&binary)
+        .args(["runserver", "127.0.0.1:1"])
+        .current_dir(&root)
+        .env("DEBUG", "true")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "runserver refuses too");
+}
+
+/// makemigrations never skips what looks like a model: a derive(Model) struct is an error at
+/// its place.
+#[test]
+fn a_look_alike_model_is_named_not_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = project::startproject(dir.path(), "lookalike");
+    project::run_rjango(&root, &["startapp", "blog"]);
+    write(
+        &root,
+        "src/blog/models.rs",
+        "use rjango::models::prelude::*;\n\n#[derive(Debug, Model)]\npub struct Post {\n    #[field(max_length = 200)]\n    pub title: CharField,\n}\n",
+    );
+    let out = project::rjango()
+        .args(["makemigrations"])
+        .current_dir(&root)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("src/blog/models.rs:3:17: `Post` derives `Model`, which declares no model: a model is an attribute, `#[model]`"),
+        "{stderr}"
+    );
+}
