@@ -49,7 +49,7 @@ struct Reverse<'a> {
 /// clashes with each other are checked for it.
 pub fn related_clashes(models: &[&ParsedModel]) -> Option<(usize, ModelError)> {
     let reverses = reverses(models);
-    let label = |m: &ParsedModel| format!("{}.{}", m.state.app_label, m.state.name);
+    let label = |m: &ParsedModel| qualified(&m.state.app_label, &m.state.name);
     for r in &reverses {
         let target = models.iter().find(|m| label(m) == r.target);
         let object_name = r.target.rsplit('.').next().unwrap_or(r.target);
@@ -149,11 +149,20 @@ pub fn related_clashes(models: &[&ParsedModel]) -> Option<(usize, ModelError)> {
     None
 }
 
+/// `app.Model`, or `Model` where the app is not known (the macro sees one struct, not its app).
+fn qualified(app: &str, model: &str) -> String {
+    if app.is_empty() {
+        model.to_owned()
+    } else {
+        format!("{app}.{model}")
+    }
+}
+
 /// Every relation of `models`, with the names it adds to its target, as Django derives them.
 fn reverses<'a>(models: &[&'a ParsedModel]) -> Vec<Reverse<'a>> {
     let mut out = Vec::new();
     for (i, m) in models.iter().enumerate() {
-        let own = format!("{}.{}", m.state.app_label, m.state.name);
+        let own = qualified(&m.state.app_label, &m.state.name);
         let lower = m.state.name.to_ascii_lowercase();
         for r in &m.relations {
             let Some((_, field)) = m.state.fields.iter().find(|(n, _)| *n == r.field) else {

@@ -1278,7 +1278,11 @@ fn resolve_target(ty: &Type, model: &str, scope: &Scope) -> MResult<String> {
     {
         segments.splice(0..1, full.iter().cloned());
     }
-    let same_app = |m: &str| format!("{}.{}", scope.app_label, m);
+    // In the macro the app is unknown: a model of the same app is named bare.
+    let same_app = |m: &str| match scope.app_label.as_str() {
+        "" => m.to_owned(),
+        app => format!("{app}.{m}"),
+    };
     let n = segments.len();
     let last = &segments[n - 1];
     let is_self = n == 1 && last == "Self";
@@ -1297,23 +1301,21 @@ fn resolve_target(ty: &Type, model: &str, scope: &Scope) -> MResult<String> {
             )),
         };
     }
+    // The macro sees one struct, not its module: it names the target well enough to compare
+    // two relations of the struct, and leaves the app to makemigrations and build.rs, which
+    // know the module (a path relative to a models package is fine there).
     match n {
         1 if last == "Self" => Ok(same_app(model)),
         1 => Ok(same_app(last)),
         2 if segments[0] == "self" => Ok(same_app(last)),
         // `super::models::X` from src/<app>/models.rs is this app's models module.
         3 if segments[0] == "super" && segments[1] == "models" => Ok(same_app(last)),
-        _ if n >= 3
-            && segments[n - 2] == "models"
-            && !matches!(segments[n - 3].as_str(), "crate" | "self" | "super") =>
-        {
-            Ok(format!("{}.{}", segments[n - 3], last))
-        }
-        _ => Err(ModelError::new(
-            ty.span(),
-            format!("cannot tell which app `{}` belongs to", segments.join("::")),
-            hint(),
-        )),
+        _ => match segments.iter().rposition(|s| s == "models") {
+            Some(i) if i > 0 && i + 1 < n && !matches!(segments[i - 1].as_str(), "crate" | "self" | "super") => {
+                Ok(format!("{}.{}", segments[i - 1], last))
+            }
+            _ => Ok(format!("{}.{last}", segments[..n - 1].join("::"))),
+        },
     }
 }
 
