@@ -227,6 +227,47 @@ mod blog {
     }
 }
 
+/// A models package (`models/mod.rs` with a file per model), its relations spelled as paths
+/// between the files: `super::author::Author`, `super::Author` and the bare re-exported name.
+mod press {
+    pub mod models {
+        pub use self::{author::Author, book::Book};
+
+        pub mod author {
+            use rjango::models::prelude::*;
+
+            #[model]
+            pub struct Author {
+                #[field(max_length = 50)]
+                pub name: CharField,
+            }
+        }
+
+        pub mod book {
+            use rjango::models::prelude::*;
+
+            #[model]
+            pub struct Book {
+                #[field(on_delete = Cascade)]
+                pub author: ForeignKey<super::author::Author>,
+                #[field(on_delete = Cascade, related_name = "edited")]
+                pub editor: ForeignKey<super::Author>,
+            }
+        }
+
+        pub mod review {
+            use super::Book;
+            use rjango::models::prelude::*;
+
+            #[model]
+            pub struct Review {
+                #[field(on_delete = Cascade)]
+                pub book: ForeignKey<Book>,
+            }
+        }
+    }
+}
+
 use rjango::models::{Model, Relation};
 
 /// A relation names the model the user meant: `Item` is this app's, the path another app's,
@@ -248,6 +289,9 @@ fn relations_name_the_users_models() {
     assert_eq!(target(blog::models::crate_::parent), "blog_super");
     assert_eq!(target(blog::models::super_::crates), "blog_crate");
     assert_eq!(target(blog::models::uuid::log), "blog_log");
+    assert_eq!(target(press::models::book::book::author), "press_author");
+    assert_eq!(target(press::models::book::book::editor), "press_author");
+    assert_eq!(target(press::models::review::review::book), "press_book");
 }
 
 /// Columns are named after the fields, raw identifiers without their `r#`.

@@ -15,22 +15,22 @@ pub use rjango_schema::{Migration, Operation, ProjectState};
 
 /// The state every migration of `migrations` describes, replayed in dependency order.
 pub fn project_state(migrations: &[Migration]) -> Result<ProjectState, schema::StateError> {
+    // Through the graph, as Django's loader builds it for an empty database: a squashed
+    // migration stands in for the ones it replaces, which are not applied twice.
+    let graph = graph::Graph::new(migrations, &std::collections::BTreeSet::new())
+        .map_err(schema::StateError)?;
     let mut state = ProjectState::default();
-    let mut done: Vec<(&str, &str)> = Vec::new();
-    while done.len() < migrations.len() {
-        let next = migrations.iter().find(|m| {
-            !done.contains(&(m.app_label.as_str(), m.name.as_str()))
-                && m.dependencies
-                    .iter()
-                    .all(|(a, n)| done.contains(&(a.as_str(), n.as_str())))
-        });
-        let Some(m) = next else {
-            return Err(schema::StateError(
-                "the migrations' dependencies cannot all be met".into(),
-            ));
-        };
-        m.state_forwards(&mut state)?;
-        done.push((&m.app_label, &m.name));
+    let mut done = std::collections::BTreeSet::new();
+    for app in graph.apps() {
+        for leaf in graph.leaves(app) {
+            for key in graph.forwards_plan(&leaf) {
+                if done.insert(key.clone()) {
+                    if let Some(m) = graph.get(&key) {
+                        m.state_forwards(&mut state)?;
+                    }
+                }
+            }
+        }
     }
     Ok(state)
 }
