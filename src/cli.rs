@@ -168,7 +168,7 @@ applied migrations is kept.\n\nExample:\n    rjango flush --noinput")]
     #[command(after_help = PASS_THROUGH_HELP, long_about = "Regenerates the code, builds the project quietly and runs its \
 `dbshell` command, which starts the database's command-line client on the configured database; \
 arguments after `--` go to the client.\n\nExamples:\n    rjango dbshell\n    rjango dbshell -- -c 'SELECT 1'")]
-    Dbshell(PassThrough),
+    Dbshell(Dbshell),
 
     /// Show the settings that differ from the defaults (runs the project binary's `diffsettings`)
     #[command(after_help = PASS_THROUGH_HELP, long_about = "Regenerates the code, builds the project quietly and runs its \
@@ -267,6 +267,16 @@ pub struct TestArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct Dbshell {
+    /// The DATABASES alias
+    #[arg(long, default_value = "default")]
+    pub database: String,
+    /// Arguments for the client, after `--`
+    #[arg(last = true)]
+    pub parameters: Vec<String>,
+}
+
+#[derive(Debug, Args)]
 pub struct PassThrough {
     /// Arguments passed on to the project binary's command
     #[arg(
@@ -278,19 +288,29 @@ pub struct PassThrough {
 }
 
 impl Command {
-    /// The name a pass-through command has in the project binary.
-    pub fn project_command(&self) -> Option<(&str, &[String])> {
+    /// The name a pass-through command has in the project binary, and its arguments there.
+    pub fn project_command(&self) -> Option<(&str, Vec<String>)> {
+        let pass = |name, p: &PassThrough| Some((name, p.args.clone()));
         match self {
-            Command::Check(p) => Some(("check", &p.args)),
-            Command::Migrate(p) => Some(("migrate", &p.args)),
-            Command::Showmigrations(p) => Some(("showmigrations", &p.args)),
-            Command::Sqlmigrate(p) => Some(("sqlmigrate", &p.args)),
-            Command::Dumpdata(p) => Some(("dumpdata", &p.args)),
-            Command::Loaddata(p) => Some(("loaddata", &p.args)),
-            Command::Flush(p) => Some(("flush", &p.args)),
-            Command::Dbshell(p) => Some(("dbshell", &p.args)),
-            Command::Diffsettings(p) => Some(("diffsettings", &p.args)),
-            Command::External(args) => args.split_first().map(|(name, rest)| (name.as_str(), rest)),
+            Command::Dbshell(d) => {
+                let mut args = vec!["--database".to_owned(), d.database.clone()];
+                if !d.parameters.is_empty() {
+                    args.push("--".to_owned());
+                    args.extend(d.parameters.iter().cloned());
+                }
+                Some(("dbshell", args))
+            }
+            Command::Check(p) => pass("check", p),
+            Command::Migrate(p) => pass("migrate", p),
+            Command::Showmigrations(p) => pass("showmigrations", p),
+            Command::Sqlmigrate(p) => pass("sqlmigrate", p),
+            Command::Dumpdata(p) => pass("dumpdata", p),
+            Command::Loaddata(p) => pass("loaddata", p),
+            Command::Flush(p) => pass("flush", p),
+            Command::Diffsettings(p) => pass("diffsettings", p),
+            Command::External(args) => args
+                .split_first()
+                .map(|(name, rest)| (name.as_str(), rest.to_vec())),
             _ => None,
         }
     }
@@ -312,5 +332,15 @@ mod tests {
         let (name, args) = cli.command.project_command().unwrap();
         assert_eq!(name, "check");
         assert_eq!(args, ["--deploy", "-v", "2"]);
+    }
+
+    /// The client's arguments stay behind `--`, so the project's dbshell hands them on
+    /// instead of reading them as its own.
+    #[test]
+    fn dbshell_keeps_the_clients_arguments_apart() {
+        let cli = Cli::try_parse_from(["rjango", "dbshell", "--", "-c", "SELECT 1"]).unwrap();
+        let (name, args) = cli.command.project_command().unwrap();
+        assert_eq!(name, "dbshell");
+        assert_eq!(args, ["--database", "default", "--", "-c", "SELECT 1"]);
     }
 }

@@ -32,11 +32,12 @@ fn main() -> ExitCode {
         Command::Squashmigrations(args) => commands::squashmigrations::run(args),
         Command::Runserver(args) => commands::runserver::run(args),
         Command::Test(args) => commands::test::run(args),
+        Command::External(ref args) => commands::project_cmd::run_own(args),
         ref pass_through => {
             let (name, args) = pass_through
                 .project_command()
                 .expect("every other command passes through");
-            commands::project_cmd::run(name, args)
+            commands::project_cmd::run(name, &args)
         }
     };
     match result {

@@ -206,6 +206,20 @@ fn the_scaffold_and_a_models_package_migrate_and_check() {
     assert!(out.contains("CommandError: \"sqlite3"), "{out}");
     let (code, out) = manage(&db, &["dbshell", "--", "SELECT COUNT(*) FROM shop_item;"]);
     assert_eq!((code, out.trim()), (Some(0), "0"));
+    // Through the CLI too: what follows `--` reaches the client.
+    let out = project::rjango()
+        .args(["dbshell", "--", "SELECT COUNT(*) + 2 FROM shop_item;"])
+        .current_dir(&first_day().root)
+        .env("DEBUG", "true")
+        .env("DATABASE_URL", &db.url)
+        .output()
+        .unwrap();
+    assert_eq!(
+        (out.status.code(), String::from_utf8_lossy(&out.stdout).trim()),
+        (Some(0), "2"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     // A malformed DEBUG stops every command with a message, not a guess.
     let (code, out) = manage_with(&db, &["check"], &[("DEBUG", "maybe")], None);
@@ -262,6 +276,17 @@ fn a_management_command_of_ones_own() {
     );
     let (code, out) = manage(&db, &["feature"]);
     assert_eq!(code, Some(2), "clap's usage error: {out}");
+    // A typo is caught before anything is built, in Django's words.
+    let out = project::rjango()
+        .args(["featur", "2"])
+        .current_dir(&built.root)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: Unknown command: 'featur'. Did you mean feature? Type 'rjango help' for usage.\n"
+    );
 
     // flush asks Django's question; anything but "yes" keeps the rows.
     let (code, out) = manage_with(&db, &["flush"], &[], Some("no\n"));

@@ -16,4 +16,6 @@ pub mod urlpatterns;
 mod write;
 
 pub use error::{Error, Result};
-pub use write::{GENERATED_HEADER, Generated, build_script, generate_project, reverse_functions};
+pub use write::{
+    GENERATED_HEADER, Generated, build_script, generate_project, project_commands, reverse_functions,
+};

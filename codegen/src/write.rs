@@ -338,6 +338,26 @@ fn render_mod(
     }
 }
 
+/// The rjango CLI's own commands, which a project's command may not be named after (the
+/// project binary's built-in ones are refused by the binary, which knows them).
+const CLI_COMMANDS: &[&str] = &[
+    "generate",
+    "makemigrations",
+    "squashmigrations",
+    "startapp",
+    "startproject",
+    "test",
+];
+
+/// The names of the project's own management commands, as `rjango <name>` runs them.
+pub fn project_commands(root: &Path) -> Result<Vec<String>> {
+    let apps = project::installed_apps(root)?;
+    Ok(command_files(root, &apps)?
+        .into_iter()
+        .map(|c| c.name)
+        .collect())
+}
+
 /// A management command of an app: `src/<app>/management/commands/<name>.rs`.
 struct CommandFile {
     app: String,
@@ -385,6 +405,19 @@ fn command_files(root: &Path, apps: &[String]) -> Result<Vec<CommandFile>> {
                         "`{name}` cannot name a command: a command's file name is its name, in lower case letters, digits and `_`"
                     ),
                     hint: Some("rename the file, e.g. closepoll.rs or close_poll.rs".into()),
+                });
+            }
+            if CLI_COMMANDS.contains(&name.as_str()) {
+                return Err(Error::Source {
+                    location: crate::error::Location {
+                        file,
+                        line: 1,
+                        column: 1,
+                    },
+                    message: format!(
+                        "`{name}` is a command of the rjango CLI: `rjango {name}` would never run this one"
+                    ),
+                    hint: Some("rename the file".into()),
                 });
             }
             out.push(CommandFile {

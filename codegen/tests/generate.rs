@@ -155,3 +155,21 @@ fn errors_point_at_file_line_column() {
         "{err}"
     );
 }
+
+/// A command file named like a command of the rjango CLI could never run as `rjango <name>`:
+/// refused at its place. The others are the project's commands, by name.
+#[test]
+fn a_command_cannot_take_a_cli_commands_name() {
+    let dir = project();
+    assert_eq!(
+        rjango_codegen::project_commands(dir.path()).unwrap(),
+        ["closepoll", "send_digest"]
+    );
+    write(dir.path(), "src/blog/management/commands/test.rs", "");
+    let e = rjango_codegen::generate_project(dir.path()).unwrap_err().to_string();
+    assert!(
+        e.contains("src/blog/management/commands/test.rs:1:1")
+            && e.contains("`test` is a command of the rjango CLI"),
+        "{e}"
+    );
+}

@@ -34,7 +34,12 @@ async fn get_response(request: HttpRequest) -> HttpResponse {
                 Err(panic) => Err(panic),
             };
             match outcome {
-                Ok(Ok(response)) => response,
+                // A refused header is the view's error, as Django's DisallowedRedirect is
+                // raised in the view: the middleware see its 400, not the refused response.
+                Ok(Ok(response)) => match response.refused().cloned() {
+                    Some(e) => response_for_error(resolver, request, ViewError::BadRequest(e)).await,
+                    None => response,
+                },
                 Ok(Err(error)) => response_for_error(resolver, request, error).await,
                 Err(panic) => {
                     let message = debug::panic_message(&panic);
@@ -283,7 +288,7 @@ pub(crate) async fn disallowed_host(request: HttpRequest) -> HttpResponse {
 }
 
 /// `response`, unless a header of it was refused (a newline from a client's input, an unsafe
-/// redirect): then the 400 of that refusal, through handler400, as Django answers a
+/// redirect) by a middleware, after the view's own refusals were answered: then the 400 of that refusal, through handler400, as Django answers a
 /// SuspiciousOperation. Nothing of the refused response is sent.
 pub(crate) async fn unless_refused(request: HttpRequest, response: HttpResponse) -> HttpResponse {
     let Some(e) = response.refused().cloned() else {

@@ -47,6 +47,16 @@ mod m0001 {
     }
 }
 
+/// A model whose migration has not run: flush leaves its missing table alone.
+mod m0002 {
+    rjango::migration! {
+        dependencies: [("shop", "0001_initial")],
+        operations: [
+            CreateModel { name: "Later", fields: [("id", BigAutoField { primary_key: true })] },
+        ],
+    }
+}
+
 /// Two things (the first points at the second: a forward reference) and three tags, as Django's
 /// dumpdata writes them with --indent 2.
 const FIXTURE: &str = r#"[
@@ -263,11 +273,55 @@ fn fixtures_load_and_dump_as_django_writes_them() {
             .await
             .unwrap_err();
             assert!(e.contains("“notadate” value has an invalid date format. It must be in YYYY-MM-DD format.: (shop.thing:pk=5) field_value was 'notadate'"), "{e}");
+            // A key pointing at no row fails the whole load (MySQL, which cannot defer the
+            // check, in Django's words from its check after loading).
+            let mut dangling = objects[4].clone();
+            dangling["pk"] = 8.into();
+            dangling["fields"]["parent"] = 99.into();
+            let e = serializers::load(
+                &db.conn,
+                &state,
+                &[("dangling.json".into(), vec![dangling])],
+                &[],
+                false,
+            )
+            .await
+            .unwrap_err();
+            assert!(e.starts_with("Problem installing fixtures: "), "{e}");
+            if dialect == Dialect::Mysql {
+                assert_eq!(
+                    e,
+                    "Problem installing fixtures: The row in table 'shop_thing' with primary key '8' has an invalid foreign key: shop_thing.parent_id contains a value '99' that does not have a corresponding value in shop_thing.id."
+                );
+            }
+            let eight = db
+                .conn
+                .query_strings("SELECT id FROM shop_thing WHERE id = 8", &["id"])
+                .await
+                .unwrap();
+            assert!(eight.is_empty(), "{dialect:?}: nothing of it is kept");
             // --ignorenonexistent skips what the project lacks.
             let loaded = serializers::load(&db.conn, &state, &[("extra.json".into(), bad(r#"[{"model": "shop.tag", "pk": 11, "fields": {"name": "x", "colour": "y"}}, {"model": "shop.gone", "pk": 1, "fields": {}}]"#))], &[], true)
                 .await
                 .unwrap();
             assert_eq!(loaded.saved, 1);
+
+            // flush empties the tables that exist, and only those (Django's only_existing).
+            let ahead = rjango::db::migrations::project_state(&[
+                m0001::migration("shop", "0001_initial"),
+                m0002::migration("shop", "0002_later"),
+            ])
+            .unwrap();
+            let flushed = rjango::db::flush::flush(&db.conn, &ahead)
+                .await
+                .unwrap_or_else(|e| panic!("{dialect:?}: {e}"));
+            assert_eq!(flushed, 3, "tag, thing and their join table");
+            let things = db
+                .conn
+                .query_strings("SELECT COUNT(*) AS n FROM shop_thing", &["n"])
+                .await
+                .unwrap();
+            assert_eq!(things[0][0].as_deref(), Some("0"), "{dialect:?}");
             ran.push(dialect);
         }
         println!("fixtures ran on {ran:?}");

@@ -8,6 +8,7 @@ pub mod clock;
 pub mod migration;
 pub mod operations;
 pub mod state;
+pub mod suggest;
 
 pub use migration::{Migration, migration_number};
 pub use operations::{Operation, StateError};

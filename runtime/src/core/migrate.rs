@@ -165,7 +165,7 @@ pub fn showmigrations(
         let conn = open(database).await?;
         recorder::ensure_table(&conn).await.map_err(err)?;
         let applied = recorder::applied(&conn).await.map_err(err)?;
-        let executor = Executor::new(&migrations, applied.clone()).map_err(err)?;
+        let executor = Executor::new(&migrations, applied).map_err(err)?;
         for a in apps {
             if !project.apps.iter().any(|c| c.label == a) {
                 return Err(err(format!("No installed app with label '{a}'.")));
@@ -186,7 +186,7 @@ pub fn showmigrations(
                     if !shown.insert(key.clone()) {
                         continue;
                     }
-                    let mark = if applied.contains(&key) { "X" } else { " " };
+                    let mark = if executor.applied.contains(&key) { "X" } else { " " };
                     let mut line = format!("[{mark}]  {}.{}", key.0, key.1);
                     if verbosity >= 2
                         && let Some(m) = executor.graph.get(&key)

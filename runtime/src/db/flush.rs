@@ -1,4 +1,4 @@
-//! Django's `flush` (`sql_flush`): every table of the installed apps emptied, and its
+//! Django's `flush` (`sql_flush`): every existing table of the installed apps emptied, and its
 //! auto-increment counters reset, in one go; the table of applied migrations kept. The
 //! `flush` command and `#[rjango::test(transaction)]` (Django's TransactionTestCase) use it.
 
@@ -40,24 +40,31 @@ pub fn flush_sql(d: Dialect, tables: &[String], sqlite_sequence: bool) -> Vec<St
     }
 }
 
-/// Empties every table of `state` on `conn`, in one transaction (on one connection, which
-/// MySQL's session setting needs). Returns the number of tables.
+/// Empties every table of `state` that exists on `conn` (a model whose migration has not run
+/// yet has none, as Django's `only_existing`), on one connection, which MySQL's session
+/// setting needs. PostgreSQL and SQLite do it in one transaction; MySQL's TRUNCATE commits by
+/// itself, so there a failure can leave some tables emptied. Returns the number of tables.
 pub async fn flush(conn: &Connection, state: &ProjectState) -> Result<usize, DbError> {
-    let tables = table_names(conn.dialect, state).map_err(|e| DbError::Query(e.to_string()))?;
+    let existing = super::introspection::table_names(conn).await?;
+    let tables: Vec<String> = table_names(conn.dialect, state)
+        .map_err(|e| DbError::Query(e.to_string()))?
+        .into_iter()
+        .filter(|t| existing.contains(t))
+        .collect();
     let sqlite_sequence = conn.dialect == Dialect::Sqlite
-        && !conn
-            .query_strings(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_sequence'",
-                &["name"],
-            )
-            .await?
-            .is_empty();
+        && super::introspection::has_sqlite_sequence(conn).await?;
     let statements = flush_sql(conn.dialect, &tables, sqlite_sequence);
     let fail = |e: sea_orm::DbErr| DbError::Query(e.to_string());
     let tx = conn.sea_orm().begin().await.map_err(fail)?;
     for sql in &statements {
         crate::db::queries::count(sql);
-        tx.execute_unprepared(sql).await.map_err(fail)?;
+        if let Err(e) = tx.execute_unprepared(sql).await {
+            if conn.dialect == Dialect::Mysql {
+                // The connection goes back to the pool: never with its foreign keys unchecked.
+                let _ = tx.execute_unprepared("SET FOREIGN_KEY_CHECKS = 1").await;
+            }
+            return Err(fail(e));
+        }
     }
     tx.commit().await.map_err(fail)?;
     Ok(tables.len())

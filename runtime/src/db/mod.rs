@@ -8,6 +8,7 @@ pub mod creation;
 mod cursor;
 mod dialect;
 pub mod flush;
+pub mod introspection;
 pub mod migrations;
 pub mod queries;
 pub mod transaction;

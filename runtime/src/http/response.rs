@@ -283,9 +283,10 @@ impl From<JsonResponse> for HttpResponse {
     }
 }
 
-/// 302 to `url`. A URL whose scheme is not http, https or ftp (`javascript:`, `data:`), or
-/// that holds a newline, is refused as Django refuses it (DisallowedRedirect): the request is
-/// answered with a 400.
+/// 302 to `url`, quoted as Django quotes it (`iri_to_uri`: a space or a newline is
+/// percent-encoded, so it cannot split the header). A URL whose scheme is not http, https or ftp
+/// (`javascript:`, `data:`) is refused as Django refuses it (DisallowedRedirect): the request
+/// is answered with a 400.
 #[allow(non_snake_case)]
 pub fn HttpResponseRedirect(url: impl AsRef<str>) -> HttpResponse {
     redirect_response(302, url.as_ref())
@@ -305,7 +306,7 @@ fn redirect_response(status: u16, url: &str) -> HttpResponse {
                 "Unsafe redirect to URL with protocol '{scheme}'"
             )));
         }
-        None => response.set_header("Location", url),
+        None => response.set_header("Location", crate::utils::encoding::iri_to_uri(url)),
     }
     response
 }

@@ -1,3 +1,4 @@
 //! Django's `django.utils`.
 
+pub mod encoding;
 pub mod timezone;

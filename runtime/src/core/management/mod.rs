@@ -330,34 +330,12 @@ fn unknown_command(name: &str, custom: &[CustomCommand]) -> String {
         .iter()
         .copied()
         .chain(custom.iter().map(|c| c.name));
-    let closest = names
-        .map(|n| (strsim_distance(name, n), n))
-        .filter(|(d, _)| *d <= 2)
-        .min();
     let mut message = format!("Unknown command: '{name}'.");
-    if let Some((_, n)) = closest {
+    if let Some(n) = rjango_schema::suggest::closest(name, names) {
         message.push_str(&format!(" Did you mean {n}?"));
     }
     message.push_str("\nType 'help' for usage.");
     message
-}
-
-/// Edit distance, for "did you mean".
-fn strsim_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut row = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            row.push(
-                (prev[j] + usize::from(ca != *cb))
-                    .min(prev[j + 1] + 1)
-                    .min(row[j] + 1),
-            );
-        }
-        prev = row;
-    }
-    prev[b.len()]
 }
 
 fn run(project: Project, command: Command, custom: &[CustomCommand]) -> Result<(), String> {

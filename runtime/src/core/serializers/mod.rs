@@ -636,6 +636,10 @@ fn bind(sql: &mut Sql, field: &FieldState, value: sea_orm::Value) {
 /// Loads fixtures (each a parsed JSON array) in one transaction: all or nothing, as Django's
 /// loaddata. On PostgreSQL the identity sequences of the models written to are reset after, so
 /// the next row created gets a key past the loaded ones (Django's `sequence_reset_sql`).
+///
+/// Rows may point at rows later in the fixtures: SQLite and PostgreSQL check foreign keys at
+/// the commit (they are deferred); MySQL cannot defer them, so, as Django, the checks are off
+/// while loading and every foreign key written to is checked before the commit.
 pub async fn load(
     conn: &Connection,
     state: &ProjectState,
@@ -644,23 +648,45 @@ pub async fn load(
     ignore: bool,
 ) -> Result<Loaded, String> {
     let d = conn.dialect;
-    let mut loaded = Loaded::default();
     let tx = conn.sea_orm().begin().await.map_err(|e| e.to_string())?;
     if d == Dialect::Mysql {
-        // Rows may point at rows later in the fixture (Django disables the checks likewise).
         tx.execute_unprepared("SET FOREIGN_KEY_CHECKS = 0")
             .await
             .map_err(|e| e.to_string())?;
     }
+    let outcome = load_in(&tx, d, state, fixtures, exclude, ignore).await;
+    if d == Dialect::Mysql {
+        // Back on before anything else, failure or not: the connection returns to the pool.
+        let on = tx.execute_unprepared("SET FOREIGN_KEY_CHECKS = 1").await;
+        if let (Ok(_), Err(e)) = (&outcome, on) {
+            return Err(e.to_string());
+        }
+    }
+    let loaded = outcome?;
+    tx.commit()
+        .await
+        .map_err(|e| format!("Problem installing fixtures: {e}"))?;
+    Ok(loaded)
+}
+
+async fn load_in<C: ConnectionTrait>(
+    tx: &C,
+    d: Dialect,
+    state: &ProjectState,
+    fixtures: &[(String, Vec<Json>)],
+    exclude: &[String],
+    ignore: bool,
+) -> Result<Loaded, String> {
+    let mut loaded = Loaded::default();
     for (path, objects) in fixtures {
-        load_objects(&tx, d, state, objects, exclude, ignore, &mut loaded)
+        load_objects(tx, d, state, objects, exclude, ignore, &mut loaded)
             .await
             .map_err(|e| format!("Problem installing fixture '{path}': {e}"))?;
     }
     if d == Dialect::Mysql {
-        tx.execute_unprepared("SET FOREIGN_KEY_CHECKS = 1")
+        check_foreign_keys(tx, d, state, &loaded.models)
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| format!("Problem installing fixtures: {e}"))?;
     }
     if d == Dialect::Postgres {
         for key in &loaded.models {
@@ -685,10 +711,76 @@ pub async fn load(
                 .map_err(|e| e.to_string())?;
         }
     }
-    tx.commit()
-        .await
-        .map_err(|e| format!("Problem installing fixtures: {e}"))?;
     Ok(loaded)
+}
+
+/// Django's `check_constraints` for the models written to: the first row whose foreign key
+/// points at no row, in Django's words.
+async fn check_foreign_keys<C: ConnectionTrait>(
+    tx: &C,
+    d: Dialect,
+    state: &ProjectState,
+    models: &[ModelKey],
+) -> Result<(), String> {
+    for key in models {
+        let Some(model) = state.get(&key.app, &key.name) else {
+            continue;
+        };
+        let (pk_name, pk_field) = pk(model)?;
+        for (name, field) in &model.fields {
+            let (FieldType::ForeignKey { to, .. } | FieldType::OneToOneField { to, .. }) =
+                &field.field_type
+            else {
+                continue;
+            };
+            let (to_app, to_model) = to.split_once('.').unwrap_or(("", to));
+            let Some(target) = state.get(to_app, &to_model.to_ascii_lowercase()) else {
+                continue;
+            };
+            let (target_pk_name, target_pk) = pk(target)?;
+            let (table, column, pk_column) = (
+                model.db_table(),
+                field.column(name),
+                pk_field.column(pk_name),
+            );
+            let (target_table, target_column) =
+                (target.db_table(), target_pk.column(target_pk_name));
+            let q = |s: &str| d.quote(s);
+            let sql = format!(
+                "SELECT r.{pk}, r.{fk} FROM {table} r LEFT JOIN {target} t ON r.{fk} = t.{tpk} \
+                 WHERE r.{fk} IS NOT NULL AND t.{tpk} IS NULL LIMIT 1",
+                pk = q(&pk_column),
+                fk = q(&column),
+                table = q(&table),
+                target = q(&target_table),
+                tpk = q(&target_column),
+            );
+            let rows = tx
+                .query_all_raw(Statement::from_string(d.backend(), sql))
+                .await
+                .map_err(|e| e.to_string())?;
+            if let Some(row) = rows.first() {
+                let text = |i: usize| {
+                    row.try_get_by_index::<Option<String>>(i)
+                        .ok()
+                        .flatten()
+                        .or_else(|| {
+                            row.try_get_by_index::<Option<i64>>(i)
+                                .ok()
+                                .flatten()
+                                .map(|v| v.to_string())
+                        })
+                        .unwrap_or_default()
+                };
+                return Err(format!(
+                    "The row in table '{table}' with primary key '{}' has an invalid foreign key: {table}.{column} contains a value '{}' that does not have a corresponding value in {target_table}.{target_column}.",
+                    text(0),
+                    text(1)
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
