@@ -8,7 +8,7 @@
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
 use crate::error::{Failure, Result};
 
@@ -41,9 +41,12 @@ impl From<BuildError> for Failure {
 
 /// The process id of the cargo build under way, 0 when none.
 static BUILDING: AtomicU32 = AtomicU32::new(0);
+/// Set once rjango was asked to stop: a build starting after that is stopped at once.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
 /// Stops the build under way, if any (rjango was asked to stop: Ctrl-C, SIGTERM, SIGHUP).
 pub fn interrupt() {
+    INTERRUPTED.store(true, Ordering::SeqCst);
     let pid = BUILDING.load(Ordering::SeqCst);
     if pid != 0 {
         crate::child::terminate(pid);
@@ -74,13 +77,21 @@ pub fn build(root: &Path, package: &str, verbosity: Verbosity) -> Result<PathBuf
         .spawn()
         .map_err(|e| BuildError::Other(format!("could not run cargo: {e}")))?;
     BUILDING.store(child.id(), Ordering::SeqCst);
-    let stdout = child.stdout.take().expect("stdout is piped");
-    let lines: Vec<String> = BufReader::new(stdout)
-        .lines()
-        .map_while(|l| l.ok())
-        .collect();
-    let status = child.wait();
+    if INTERRUPTED.load(Ordering::SeqCst) {
+        // The interrupt came between the spawn and the line above.
+        crate::child::terminate(child.id());
+    }
+    let lines: Vec<String> = match child.stdout.take() {
+        Some(stdout) => BufReader::new(stdout)
+            .lines()
+            .map_while(|l| l.ok())
+            .collect(),
+        None => Vec::new(),
+    };
+    // Forget the pid before reaping it, so `interrupt` never signals a reused one.
+    crate::child::wait_exited(child.id());
     BUILDING.store(0, Ordering::SeqCst);
+    let status = child.wait();
     let status = status.map_err(|e| BuildError::Other(format!("cargo did not finish: {e}")))?;
     if !status.success() {
         return Err(BuildError::Failed);

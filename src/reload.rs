@@ -232,7 +232,7 @@ impl Supervisor {
                     // An edit saved while a build runs may land after cargo read the file and
                     // before it compiled the rest: build again until no file changed during one.
                     loop {
-                        let started = std::time::SystemTime::now();
+                        let before = Snapshot::take(&self.root);
                         child = self.rebuild(child);
                         if STOPPING.load(Ordering::SeqCst) {
                             stop(child);
@@ -245,7 +245,7 @@ impl Supervisor {
                                 return Ok(ExitCode::SUCCESS);
                             }
                         }
-                        if !changed_since(&self.root, started) {
+                        if Snapshot::take(&self.root) == before {
                             break;
                         }
                         ui::status("Files changed during the build, rebuilding...");
@@ -375,31 +375,41 @@ pub fn stop(child: Option<Child>) {
     let _ = child.wait();
 }
 
-/// Whether a watched file (src/, templates/) was modified at or after `since`: an edit made
-/// while a build ran, which the build may or may not have seen.
-pub fn changed_since(root: &Path, since: std::time::SystemTime) -> bool {
-    fn walk(dir: &Path, root: &Path, since: std::time::SystemTime) -> bool {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return false;
-        };
-        entries.flatten().any(|entry| {
-            let path = entry.path();
-            match entry.file_type() {
-                Ok(t) if t.is_dir() => !path.ends_with("generated") && walk(&path, root, since),
-                Ok(_) => {
-                    is_watched(&path, root)
-                        && entry
-                            .metadata()
-                            .and_then(|m| m.modified())
-                            .is_ok_and(|m| m >= since)
+/// What the watched files (src/, templates/, generated code and editors' temporary files
+/// left out) were at one moment: each one's modification time and length. Compared with a later
+/// one it tells whether anything was edited, added or removed in between, on the files' own
+/// clock, so a build that may have read a file before its last save is run again.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Snapshot(std::collections::BTreeMap<PathBuf, (Option<std::time::SystemTime>, u64)>);
+
+impl Snapshot {
+    pub fn take(root: &Path) -> Snapshot {
+        fn walk(dir: &Path, root: &Path, out: &mut Snapshot) {
+            let Ok(entries) = std::fs::read_dir(dir) else {
+                return;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                match entry.file_type() {
+                    Ok(t) if t.is_dir() && !path.ends_with("generated") => walk(&path, root, out),
+                    Ok(_) if is_watched(&path, root) => {
+                        let meta = entry.metadata().ok();
+                        let stamp = (
+                            meta.as_ref().and_then(|m| m.modified().ok()),
+                            meta.map_or(0, |m| m.len()),
+                        );
+                        out.0.insert(path, stamp);
+                    }
+                    _ => {}
                 }
-                Err(_) => false,
             }
-        })
+        }
+        let mut out = Snapshot(Default::default());
+        for d in ["src", "templates"] {
+            walk(&root.join(d), root, &mut out);
+        }
+        out
     }
-    ["src", "templates"]
-        .iter()
-        .any(|d| walk(&root.join(d), root, since))
 }
 
 #[cfg(test)]
@@ -489,15 +499,22 @@ mod tests {
         let root = dir.path();
         std::fs::create_dir_all(root.join("src/generated")).unwrap();
         std::fs::write(root.join("src/urls.rs"), "").unwrap();
-        let after = std::time::SystemTime::now() + Duration::from_secs(3600);
-        assert!(!changed_since(root, after), "nothing changed after that");
-        let before = std::time::SystemTime::now() - Duration::from_secs(3600);
-        assert!(changed_since(root, before));
+        let before = Snapshot::take(root);
+        assert_eq!(Snapshot::take(root), before, "nothing changed");
         // Generated code and temporary files are not changes.
-        std::fs::remove_file(root.join("src/urls.rs")).unwrap();
-        std::fs::write(root.join("src/generated/mod.rs"), "").unwrap();
+        std::fs::write(root.join("src/generated/mod.rs"), "x").unwrap();
         std::fs::write(root.join("src/sedXy12Ab"), "").unwrap();
-        assert!(!changed_since(root, before));
+        assert_eq!(Snapshot::take(root), before);
+        // An edit (even within the same clock tick: the length differs), a new file, a
+        // removed one are.
+        std::fs::write(root.join("src/urls.rs"), "urlpatterns![];").unwrap();
+        let edited = Snapshot::take(root);
+        assert_ne!(edited, before);
+        std::fs::write(root.join("src/views.rs"), "").unwrap();
+        let added = Snapshot::take(root);
+        assert_ne!(added, edited);
+        std::fs::remove_file(root.join("src/views.rs")).unwrap();
+        assert_ne!(Snapshot::take(root), added);
     }
 
     #[test]

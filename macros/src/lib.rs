@@ -73,7 +73,9 @@ pub fn model(attr: TokenStream, item: TokenStream) -> TokenStream {
     model::expand(attr.into(), item.into()).into()
 }
 
-/// Runs an async test: `#[rjango::test] async fn ...`, on a runtime of its own.
+/// Runs an async test: `#[rjango::test] async fn ...`, on a runtime of its own, with no
+/// database (Django's SimpleTestCase: a query is refused, never sent to the project's own
+/// database).
 ///
 /// With a database, as Django's test runner gives one (a test database per alias of
 /// DATABASES, made and migrated once per test process):
@@ -103,7 +105,7 @@ pub fn test(attr: TokenStream, item: TokenStream) -> TokenStream {
     let sig = &f.sig;
     let body = &f.block;
     let run = match isolation {
-        None => quote::quote!(::rjango::__private::block_on(async move #body)),
+        None => quote::quote!(::rjango::test::database::simple(async move #body)),
         Some(isolation) => quote::quote!(::rjango::test::database::run(
             #project(),
             ::rjango::test::Isolation::#isolation,

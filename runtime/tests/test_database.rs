@@ -48,7 +48,12 @@ fn settings() -> rjango::conf::Settings {
         ("maria", "RJANGO_TEST_MYSQL"),
     ] {
         match std::env::var(var) {
-            Ok(url) => databases = databases.with(alias, url),
+            // A database that does not exist: the test database is made beside it all the
+            // same, through the server's maintenance connection, as Django makes it.
+            Ok(url) => {
+                let own = format!("rjango_own_{}", std::process::id());
+                databases = databases.with(alias, rjango::db::url::with_database(&url, &own));
+            }
             Err(_) => rjango::test::skip(
                 &format!("the '{alias}' test database"),
                 &format!("{var} is not set"),
@@ -193,7 +198,7 @@ async fn every_alias_has_a_migrated_test_database() {
         assert_eq!(qs.count().await.unwrap(), 1, "{alias}");
         let conn = rjango::db::connections::get(alias).await.unwrap();
         let url = rjango::conf::settings().DATABASES.url(alias).unwrap();
-        let own = rjango::db::creation::database_name(&url).unwrap();
+        let own = rjango::db::url::name(&url).unwrap();
         let current = match conn.dialect {
             rjango::db::Dialect::Postgres => "SELECT current_database() AS name",
             _ => "SELECT DATABASE() AS name",
@@ -207,4 +212,18 @@ async fn every_alias_has_a_migrated_test_database() {
         seen.push(alias);
     }
     println!("test databases on {seen:?}");
+}
+
+/// A test without a database (Django's SimpleTestCase) cannot reach one: not the project's own
+/// (which would be written to), not the test database; the refusal says what to use instead.
+#[rjango::test]
+async fn a_test_without_a_database_cannot_query() {
+    rjango::conf::configure(settings());
+    let e = Item::objects().count().await.unwrap_err().to_string();
+    assert!(
+        e.contains("Database queries to 'default' are not allowed in this test")
+            && e.contains("#[rjango::test(db)]"),
+        "{e}"
+    );
+    assert!(!own_database().exists(), "the project's own database is untouched");
 }

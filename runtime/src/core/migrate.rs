@@ -258,7 +258,7 @@ pub fn sqlmigrate(
     let dialect = crate::db::Dialect::from_url(&url).ok_or_else(|| {
         err(format!(
             "unknown database URL scheme: {}",
-            crate::db::connection::redact(&url)
+            crate::db::url::redact(&url)
         ))
     })?;
     if !migrations.iter().any(|m| m.app_label == app) {

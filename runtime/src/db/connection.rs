@@ -28,6 +28,10 @@ pub enum DbError {
         url: String,
         message: String,
     },
+    #[error(
+        "Database queries to '{0}' are not allowed in this test: a plain #[rjango::test] is Django's SimpleTestCase, with no database. Use #[rjango::test(db)] (Django's TestCase) or #[rjango::test(transaction)] (TransactionTestCase) to give it a test database."
+    )]
+    Forbidden(String),
     #[error("{0}")]
     Query(String),
     #[error("{0}")]
@@ -62,20 +66,6 @@ pub struct Connection {
 impl fmt::Debug for Connection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Connection({}, {})", self.alias, self.display_url)
-    }
-}
-
-/// The URL without its password.
-pub fn redact(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
-    };
-    let Some((userinfo, host)) = rest.split_once('@') else {
-        return url.to_owned();
-    };
-    match userinfo.split_once(':') {
-        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
-        None => url.to_owned(),
     }
 }
 
@@ -122,7 +112,7 @@ impl Connection {
         url: &str,
         pool: Option<(u32, std::time::Duration)>,
     ) -> Result<Connection, DbError> {
-        let display_url = redact(url);
+        let display_url = super::url::redact(url);
         let dialect = Dialect::from_url(url).ok_or_else(|| DbError::UnknownScheme {
             alias: alias.to_owned(),
             url: display_url.clone(),
@@ -293,19 +283,6 @@ fn short_error(message: &str) -> String {
         .trim_start_matches("Execution Error: ")
         .trim_start_matches("Query Error: ")
         .to_owned()
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn passwords_are_hidden() {
-        assert_eq!(
-            super::redact("postgres://u:secret@h:5432/db"),
-            "postgres://u:***@h:5432/db"
-        );
-        assert_eq!(super::redact("mysql://root@h/db"), "mysql://root@h/db");
-        assert_eq!(super::redact("sqlite:///tmp/x.db"), "sqlite:///tmp/x.db");
-    }
 }
 
 /// Whether a MySQL-protocol server is MariaDB 10.5 or later, whose INSERT has RETURNING

@@ -80,6 +80,9 @@ pub(crate) fn migrating(alias: &str) -> Option<Arc<Connection>> {
 
 /// The pool of `alias`, opened from the settings' DATABASES on first use.
 pub async fn get(alias: &str) -> Result<Arc<Connection>, DbError> {
+    if crate::test::database::forbidden() {
+        return Err(DbError::Forbidden(alias.to_owned()));
+    }
     if let Some(conn) = migrating(alias) {
         return Ok(conn);
     }

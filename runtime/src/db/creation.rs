@@ -22,31 +22,9 @@ impl std::fmt::Debug for TestDatabase {
             f,
             "TestDatabase({}, {})",
             self.alias,
-            super::connection::redact(&self.url)
+            super::url::redact(&self.url)
         )
     }
-}
-
-/// `url` with its database name replaced by `name` (the path of a server URL).
-pub fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = url
-        .split_once('?')
-        .map(|(b, q)| (b, format!("?{q}")))
-        .unwrap_or((url, String::new()));
-    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
-    let path_start = base[scheme_end..]
-        .find('/')
-        .map(|i| i + scheme_end)
-        .unwrap_or(base.len());
-    format!("{}/{name}{query}", &base[..path_start])
-}
-
-/// The database name of a server URL (`mysite` of `postgres://u@h/mysite`).
-pub fn database_name(url: &str) -> Option<String> {
-    let base = url.split('?').next()?;
-    let rest = &base[base.find("://")? + 3..];
-    let name = rest.split_once('/')?.1;
-    (!name.is_empty()).then(|| name.to_owned())
 }
 
 impl TestDatabase {
@@ -56,7 +34,7 @@ impl TestDatabase {
     pub async fn create(alias: &str, url: &str) -> Result<TestDatabase, DbError> {
         let dialect = Dialect::from_url(url).ok_or_else(|| DbError::UnknownScheme {
             alias: alias.to_owned(),
-            url: super::connection::redact(url),
+            url: super::url::redact(url),
         })?;
         match dialect {
             Dialect::Sqlite => {
@@ -75,23 +53,17 @@ impl TestDatabase {
                 })
             }
             Dialect::Postgres | Dialect::Mysql => {
-                let own = database_name(url).unwrap_or_else(|| "rjango".to_owned());
+                let own = super::url::name(url).unwrap_or_else(|| "rjango".to_owned());
                 let name = format!("test_{own}");
-                let admin = Connection::open_url(alias, url).await?;
-                let quoted = dialect.quote(&name);
-                let force = if dialect == Dialect::Postgres {
-                    " WITH (FORCE)"
-                } else {
-                    ""
-                };
+                let admin = maintenance(alias, dialect, url).await?;
+                admin.execute(&drop_sql(dialect, &name)).await?;
                 admin
-                    .execute(&format!("DROP DATABASE IF EXISTS {quoted}{force}"))
+                    .execute(&format!("CREATE DATABASE {}", dialect.quote(&name)))
                     .await?;
-                admin.execute(&format!("CREATE DATABASE {quoted}")).await?;
                 Ok(TestDatabase {
                     alias: alias.to_owned(),
                     dialect,
-                    url: with_database(url, &name),
+                    url: super::url::with_database(url, &name),
                     server: Some((url.to_owned(), name)),
                     _keep_alive: None,
                 })
@@ -104,42 +76,39 @@ impl TestDatabase {
         let Some((server, name)) = &self.server else {
             return Ok(());
         };
-        let admin = Connection::open_url(&self.alias, server).await?;
-        let force = if self.dialect == Dialect::Postgres {
-            " WITH (FORCE)"
-        } else {
-            ""
-        };
-        admin
-            .execute(&format!(
-                "DROP DATABASE IF EXISTS {}{force}",
-                self.dialect.quote(name)
-            ))
-            .await
+        let admin = maintenance(&self.alias, self.dialect, server).await?;
+        admin.execute(&drop_sql(self.dialect, name)).await
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names() {
-        assert_eq!(
-            with_database(
-                "postgres://u:p@h:5432/mysite?sslmode=disable",
-                "test_mysite"
-            ),
-            "postgres://u:p@h:5432/test_mysite?sslmode=disable"
-        );
-        assert_eq!(
-            with_database("mysql://root@127.0.0.1:3306", "test_x"),
-            "mysql://root@127.0.0.1:3306/test_x"
-        );
-        assert_eq!(
-            database_name("postgres://u@h/mysite?x=1").as_deref(),
-            Some("mysite")
-        );
-        assert_eq!(database_name("mysql://root@127.0.0.1:3306"), None);
+/// A connection to the server that is not to the project's own database, as Django's
+/// `_nodb_cursor`: PostgreSQL's `postgres` database (the project's own when that one is
+/// missing, with Django's warning), MySQL with no database. So the test database is made even
+/// where the project's own does not exist yet, and nothing runs on the latter.
+async fn maintenance(alias: &str, dialect: Dialect, url: &str) -> Result<Connection, DbError> {
+    match dialect {
+        Dialect::Postgres => {
+            match Connection::open_url(alias, &super::url::with_database(url, "postgres")).await {
+                Ok(conn) => Ok(conn),
+                Err(_) => {
+                    crate::log::warning(
+                        "Normally rjango will use a connection to the 'postgres' database to avoid running initialization queries against the production database when it's not needed (for example, when running tests). rjango was unable to create a connection to the 'postgres' database and will use the project's own database instead.",
+                    );
+                    Connection::open_url(alias, url).await
+                }
+            }
+        }
+        _ => Connection::open_url(alias, &super::url::with_database(url, "")).await,
     }
+}
+
+/// Drops the test database `name` if it exists; PostgreSQL's even with sessions still open on
+/// it (a test binary that was killed).
+fn drop_sql(dialect: Dialect, name: &str) -> String {
+    let force = if dialect == Dialect::Postgres {
+        " WITH (FORCE)"
+    } else {
+        ""
+    };
+    format!("DROP DATABASE IF EXISTS {}{force}", dialect.quote(name))
 }

@@ -12,6 +12,7 @@ pub mod introspection;
 pub mod migrations;
 pub mod queries;
 pub mod transaction;
+pub mod url;
 
 pub use connection::{Connection, DbError};
 pub use cursor::{Cursor, Row, cursor, cursor_using};

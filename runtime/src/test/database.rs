@@ -63,6 +63,23 @@ fn say(line: &str) {
     let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
 
+tokio::task_local! {
+    /// Set while a test without a database runs (plain `#[rjango::test]`).
+    static NO_DATABASE: ();
+}
+
+/// Runs the `body` of a test without a database (plain `#[rjango::test]`, Django's
+/// SimpleTestCase): a query it makes, or a view it calls makes, is refused with Django's
+/// message instead of reaching the project's own database.
+pub fn simple<F: Future>(body: F) -> F::Output {
+    crate::__private::block_on(NO_DATABASE.scope((), body))
+}
+
+/// Whether the task running is a test that has no database.
+pub(crate) fn forbidden() -> bool {
+    NO_DATABASE.try_with(|_| ()).is_ok()
+}
+
 /// Runs a database test's `body`: used by `#[rjango::test(db)]` and
 /// `#[rjango::test(transaction)]`.
 ///

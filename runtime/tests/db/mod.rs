@@ -36,20 +36,6 @@ fn unique_name() -> String {
     )
 }
 
-/// The server URL with another database name.
-fn with_database(url: &str, db: &str) -> String {
-    let (base, query) = url
-        .split_once('?')
-        .map(|(b, q)| (b, format!("?{q}")))
-        .unwrap_or((url, String::new()));
-    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
-    let path_start = base[scheme_end..]
-        .find('/')
-        .map(|i| i + scheme_end)
-        .unwrap_or(base.len());
-    format!("{}/{db}{query}", &base[..path_start])
-}
-
 impl TestDb {
     /// Opens a fresh database of `dialect`, or None (with a notice) when its server is not configured.
     pub async fn open(dialect: Dialect) -> Option<TestDb> {
@@ -89,7 +75,7 @@ impl TestDb {
                     .execute(&format!("CREATE DATABASE {}", dialect.quote(&name)))
                     .await
                     .expect("create the test database");
-                let url = with_database(&server, &name);
+                let url = rjango::db::url::with_database(&server, &name);
                 let conn = Connection::open_url("default", &url)
                     .await
                     .expect("open the test database");

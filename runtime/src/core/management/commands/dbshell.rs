@@ -7,57 +7,6 @@ use std::process::Command;
 
 use crate::db::Dialect;
 
-/// The parts of a server URL: `scheme://user:password@host:port/name?options`.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct UrlParts {
-    pub user: Option<String>,
-    pub password: Option<String>,
-    pub host: Option<String>,
-    pub port: Option<String>,
-    pub name: Option<String>,
-}
-
-pub fn url_parts(url: &str) -> UrlParts {
-    let decode = |s: &str| {
-        percent_encoding::percent_decode_str(s)
-            .decode_utf8_lossy()
-            .into_owned()
-    };
-    let Some((_, rest)) = url.split_once("://") else {
-        return UrlParts::default();
-    };
-    let rest = rest.split('?').next().unwrap_or(rest);
-    let (authority, name) = match rest.split_once('/') {
-        Some((a, n)) => (a, (!n.is_empty()).then(|| decode(n))),
-        None => (rest, None),
-    };
-    let (userinfo, hostport) = match authority.rsplit_once('@') {
-        Some((u, h)) => (Some(u), h),
-        None => (None, authority),
-    };
-    let (user, password) =
-        match userinfo.map(|u| u.split_once(':').map_or((u, None), |(a, b)| (a, Some(b)))) {
-            Some((u, p)) => ((!u.is_empty()).then(|| decode(u)), p.map(decode)),
-            None => (None, None),
-        };
-    let (host, port) = match hostport.rsplit_once(':') {
-        Some((h, p))
-            if !h.ends_with(']')
-                || hostport.starts_with('[') && p.chars().all(|c| c.is_ascii_digit()) =>
-        {
-            (h.to_owned(), Some(p.to_owned()))
-        }
-        _ => (hostport.to_owned(), None),
-    };
-    UrlParts {
-        user,
-        password,
-        host: (!host.is_empty()).then_some(host),
-        port,
-        name,
-    }
-}
-
 /// A client to run: the program, its arguments, and variables for its environment.
 pub type ClientCommand = (String, Vec<String>, Vec<(String, String)>);
 
@@ -67,13 +16,13 @@ pub fn client_command(url: &str, params: &[String]) -> Option<ClientCommand> {
     let dialect = Dialect::from_url(url)?;
     Some(match dialect {
         Dialect::Sqlite => {
-            let path = super::flush::database_name(url);
+            let path = crate::db::url::name(url).unwrap_or_default();
             let mut args = vec![path];
             args.extend(params.iter().cloned());
             ("sqlite3".to_owned(), args, Vec::new())
         }
         Dialect::Postgres => {
-            let p = url_parts(url);
+            let p = crate::db::url::parts(url);
             let mut args = Vec::new();
             if let Some(user) = &p.user {
                 args.extend(["-U".to_owned(), user.clone()]);
@@ -93,7 +42,7 @@ pub fn client_command(url: &str, params: &[String]) -> Option<ClientCommand> {
             ("psql".to_owned(), args, env)
         }
         Dialect::Mysql => {
-            let p = url_parts(url);
+            let p = crate::db::url::parts(url);
             let mut args = Vec::new();
             if let Some(user) = &p.user {
                 args.push(format!("--user={user}"));
@@ -132,7 +81,7 @@ pub fn run(
     let (program, args, env) = client_command(&url, params).ok_or_else(|| {
         format!(
             "CommandError: unknown database URL scheme: {}",
-            crate::db::connection::redact(&url)
+            crate::db::url::redact(&url)
         )
     })?;
     let status = Command::new(&program).args(&args).envs(env).status().map_err(|e| {
@@ -203,6 +152,6 @@ mod tests {
             (p.as_str(), args),
             ("sqlite3", vec!["/srv/site/db.sqlite3".to_owned()])
         );
-        assert_eq!(url_parts("postgres://h/db").host.as_deref(), Some("h"));
+        assert_eq!(crate::db::url::parts("postgres://h/db").host.as_deref(), Some("h"));
     }
 }

@@ -26,7 +26,7 @@ pub fn items(s: &Settings) -> Vec<(&'static str, String)> {
                     .aliases()
                     .map(|a| format!(
                         "{a:?}: {:?}",
-                        crate::db::connection::redact(&s.DATABASES.url(a).unwrap_or_default())
+                        crate::db::url::redact(&s.DATABASES.url(a).unwrap_or_default())
                     ))
                     .collect::<Vec<_>>()
                     .join(", ")

@@ -6,18 +6,6 @@ use std::io::{BufRead, Write};
 use crate::Project;
 use crate::db::Connection;
 
-/// The database's name as Django's question shows it (`settings.DATABASES[alias]["NAME"]`):
-/// a server database's name, or the SQLite file.
-pub fn database_name(url: &str) -> String {
-    match url
-        .strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite:"))
-    {
-        Some(path) => path.split('?').next().unwrap_or(path).to_owned(),
-        None => crate::db::creation::database_name(url).unwrap_or_default(),
-    }
-}
-
 pub fn run(project: Project, database: &str, noinput: bool) -> Result<(), String> {
     let settings = crate::conf::configure((project.settings)());
     let url = settings.DATABASES.url(database).ok_or_else(|| {
@@ -26,7 +14,7 @@ pub fn run(project: Project, database: &str, noinput: bool) -> Result<(), String
     if !noinput {
         print!(
             "You have requested a flush of the database.\nThis will IRREVERSIBLY DESTROY all data currently in the \"{}\" database,\nand return each table to an empty state.\nAre you sure you want to do this?\n\n    Type 'yes' to continue, or 'no' to cancel: ",
-            database_name(&url)
+            crate::db::url::name(&url).unwrap_or_default()
         );
         let _ = std::io::stdout().flush();
         let mut answer = String::new();
@@ -45,7 +33,7 @@ pub fn run(project: Project, database: &str, noinput: bool) -> Result<(), String
         crate::db::flush::flush(&conn, &state).await.map_err(|e| {
             format!(
                 "CommandError: Database {} couldn't be flushed. Possible reasons:\n  * The database isn't running or isn't configured correctly.\n  * At least one of the expected database tables doesn't exist (run `migrate`).\n  * The SQL was invalid.\n{e}",
-                database_name(&url)
+                crate::db::url::name(&url).unwrap_or_default()
             )
         })
     })?;
