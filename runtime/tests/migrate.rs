@@ -798,6 +798,30 @@ fn typed_constraints_are_enforced() {
                 continue;
             };
             recorder::ensure_table(&db.conn).await.unwrap();
+            // What this backend leaves out, the checks say first, in Django's words.
+            let state = rjango::db::migrations::project_state(&migrations).unwrap();
+            let warnings: Vec<String> = rjango::core::checks::check_database(&state, &db.conn)
+                .iter()
+                .map(ToString::to_string)
+                .collect();
+            let hint = "\n\tHINT: A constraint won't be created. Silence this warning if you don't care about it.";
+            let expected: Vec<String> = match dialect {
+                Dialect::Postgres => vec![],
+                Dialect::Sqlite => vec![format!(
+                    "events.Event: (models.W047) SQLite does not support unique constraints with nulls distinct.{hint}"
+                )],
+                Dialect::Mysql => vec![
+                    format!(
+                        "events.Event: (models.W036) {} does not support unique constraints with conditions.{hint}",
+                        db.conn.display_name
+                    ),
+                    format!(
+                        "events.Event: (models.W047) {} does not support unique constraints with nulls distinct.{hint}",
+                        db.conn.display_name
+                    ),
+                ],
+            };
+            assert_eq!(warnings, expected, "{dialect:?}");
             let mut executor = Executor::new(&migrations, Default::default()).unwrap();
             let step = |backwards| Step {
                 key: ("events".to_owned(), "0001_initial".to_owned()),

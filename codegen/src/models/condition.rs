@@ -203,7 +203,15 @@ pub fn value_fits(
     text: bool,
 ) -> Result<(), String> {
     match (lookup, value) {
-        (_, QValue::F(_)) if lookup != "in" && lookup != "range" && lookup != "isnull" => Ok(()),
+        ("exact" | "iexact" | "gt" | "gte" | "lt" | "lte", QValue::F(_)) => Ok(()),
+        (_, QValue::F(_)) => Err(format!(
+            "{lookup} cannot compare with another field (F): give it a value"
+        )),
+        ("exact", QValue::Value(Value::Null)) => Ok(()),
+        (_, QValue::Value(Value::Null)) => Err(
+            "Cannot use None as a query value (Django's words): write `field__isnull = true`"
+                .into(),
+        ),
         ("isnull", QValue::Value(Value::Bool(_))) => Ok(()),
         ("isnull", _) => Err("isnull takes true or false".into()),
         ("in", QValue::List(items)) if !items.is_empty() && items.iter().all(&accepts) => Ok(()),
@@ -264,5 +272,25 @@ mod tests {
         assert!(e("Q(author__name = \"x\")").contains("joined field references are not permitted"));
         assert!(e("views >= 0").contains("expected a Q"));
         assert!(e("Q(1)").contains("field__lookup = value"));
+    }
+
+    /// Django's refusals of values: None only for exact (it is `IS NULL`), F only where the
+    /// database compares two columns.
+    #[test]
+    fn values_a_lookup_takes() {
+        let fits = |lookup: &str, text: &str| {
+            let value = match q(&format!("Q(x__{lookup} = {text})")) {
+                Q::Lookup { value, .. } => value,
+                other => panic!("{other:?}"),
+            };
+            value_fits(lookup, &value, |_| true, true)
+        };
+        assert_eq!(fits("exact", "None"), Ok(()));
+        assert!(fits("gt", "None").unwrap_err().contains("Cannot use None as a query value"));
+        assert!(fits("iexact", "None").is_err());
+        assert_eq!(fits("lt", "F(\"y\")"), Ok(()));
+        assert!(fits("contains", "F(\"y\")").unwrap_err().contains("cannot compare with another field"));
+        assert!(fits("in", "F(\"y\")").is_err());
+        assert_eq!(fits("contains", "\"a\""), Ok(()));
     }
 }

@@ -167,6 +167,55 @@ pub fn check_models(installed: &[&str], state: &ProjectState) -> Vec<CheckMessag
     out
 }
 
+/// Django's model checks that depend on a database (`check --database`, and migrate's own):
+/// a constraint the backend cannot create is left out of its schema, with models.W036 (a
+/// unique constraint with a condition: no partial indexes on MySQL/MariaDB) or models.W047
+/// (nulls_distinct: PostgreSQL's alone).
+pub fn check_database(state: &ProjectState, conn: &crate::db::Connection) -> Vec<CheckMessage> {
+    use crate::db::Dialect;
+    use rjango_schema::Constraint;
+    let hint = || Some("A constraint won't be created. Silence this warning if you don't care about it.".to_owned());
+    let mut out = Vec::new();
+    for m in state.models.values() {
+        let label = format!("{}.{}", m.app_label, m.name);
+        let unique = || {
+            m.options.constraints.iter().filter_map(|c| match c {
+                Constraint::Unique {
+                    condition,
+                    nulls_distinct,
+                    ..
+                } => Some((condition.is_some(), nulls_distinct.is_some())),
+                Constraint::Check { .. } => None,
+            })
+        };
+        if conn.dialect == Dialect::Mysql && unique().any(|(condition, _)| condition) {
+            out.push(CheckMessage {
+                level: Level::Warning,
+                id: "models.W036",
+                obj: label.clone(),
+                msg: format!(
+                    "{} does not support unique constraints with conditions.",
+                    conn.display_name
+                ),
+                hint: hint(),
+            });
+        }
+        if conn.dialect != Dialect::Postgres && unique().any(|(_, nulls)| nulls) {
+            out.push(CheckMessage {
+                level: Level::Warning,
+                id: "models.W047",
+                obj: label,
+                msg: format!(
+                    "{} does not support unique constraints with nulls distinct.",
+                    conn.display_name
+                ),
+                hint: hint(),
+            });
+        }
+    }
+    out
+}
+
 fn quoted(names: &[&str]) -> String {
     names
         .iter()

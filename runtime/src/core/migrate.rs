@@ -32,6 +32,14 @@ pub fn migrate(
     let migrations = (project.migrations)();
     block_on(async {
         let conn = open(database).await?;
+        // Django's migrate runs the checks for its database first: what this backend leaves
+        // out is said before it is left out.
+        if let Ok(state) = crate::db::migrations::project_state(&migrations) {
+            let warnings = crate::core::checks::check_database(&state, &conn);
+            if !warnings.is_empty() {
+                eprintln!("{}", crate::core::checks::report(&warnings));
+            }
+        }
         recorder::ensure_table(&conn).await.map_err(err)?;
         let applied = recorder::applied(&conn).await.map_err(err)?;
         let mut executor = Executor::new(&migrations, applied)

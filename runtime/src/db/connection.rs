@@ -53,6 +53,8 @@ pub struct Connection {
     pub dialect: Dialect,
     /// The URL with any password replaced by `***`, for messages.
     pub display_url: String,
+    /// Django's `connection.display_name`: SQLite, PostgreSQL, MySQL or MariaDB.
+    pub display_name: &'static str,
     db: DatabaseConnection,
     /// The pool's size and how long a query waits for a free connection (0 for the single
     /// connection that migrates).
@@ -149,14 +151,23 @@ impl Connection {
                 url: display_url.clone(),
                 message: short_error(&e.to_string()),
             })?;
-        let can_return_rows = match dialect {
-            Dialect::Mysql => mariadb_returning(&db).await,
-            _ => true,
+        let (display_name, can_return_rows) = match dialect {
+            Dialect::Mysql => {
+                let version = server_version(&db).await;
+                if version.contains("MariaDB") {
+                    ("MariaDB", mariadb_at_least(&version, (10, 5)))
+                } else {
+                    ("MySQL", false)
+                }
+            }
+            Dialect::Postgres => ("PostgreSQL", true),
+            Dialect::Sqlite => ("SQLite", true),
         };
         Ok(Connection {
             alias: alias.to_owned(),
             dialect,
             display_url,
+            display_name,
             db,
             pool_size: size,
             acquire_timeout,
@@ -285,23 +296,21 @@ fn short_error(message: &str) -> String {
         .to_owned()
 }
 
-/// Whether a MySQL-protocol server is MariaDB 10.5 or later, whose INSERT has RETURNING
-/// (Django's `can_return_rows_from_bulk_insert`). MySQL's has none.
-async fn mariadb_returning(db: &DatabaseConnection) -> bool {
-    let version = db
-        .query_one_raw(Statement::from_string(
-            DbBackend::MySql,
-            "SELECT VERSION()".to_owned(),
-        ))
-        .await
-        .ok()
-        .flatten()
-        .and_then(|row| row.try_get_by_index::<String>(0).ok())
-        .unwrap_or_default();
-    mariadb_at_least(&version, (10, 5))
+/// `SELECT VERSION()` of a MySQL-protocol server: `10.11.19-MariaDB-0+deb12u1`, `8.4.0`.
+async fn server_version(db: &DatabaseConnection) -> String {
+    db.query_one_raw(Statement::from_string(
+        DbBackend::MySql,
+        "SELECT VERSION()".to_owned(),
+    ))
+    .await
+    .ok()
+    .flatten()
+    .and_then(|row| row.try_get_by_index::<String>(0).ok())
+    .unwrap_or_default()
 }
 
-/// `10.11.19-MariaDB-0+deb12u1` is MariaDB 10.11: at least `min`.
+/// Whether a MariaDB `version` is at least `min` (`10.11.19-MariaDB-0+deb12u1` is 10.11): 10.5
+/// has INSERT … RETURNING (Django's `can_return_rows_from_bulk_insert`); MySQL has none.
 fn mariadb_at_least(version: &str, min: (u32, u32)) -> bool {
     if !version.contains("MariaDB") {
         return false;

@@ -189,6 +189,9 @@ enum Command {
         /// Also apply the production checks, as with DEBUG off.
         #[arg(long)]
         deploy: bool,
+        /// Also run the checks that need this database (its backend's limits); repeatable
+        #[arg(long = "database", value_name = "ALIAS")]
+        databases: Vec<String>,
     },
 }
 
@@ -429,7 +432,7 @@ fn run(project: Project, command: Command, custom: &[CustomCommand]) -> Result<(
             conf::configure((project.settings)());
             super::migrate::sqlmigrate(project, &app_label, &migration_name, backwards, &database)
         }
-        Command::Check { deploy } => {
+        Command::Check { deploy, databases } => {
             let settings = (project.settings)();
             let checked = if deploy {
                 Settings {
@@ -460,7 +463,13 @@ fn run(project: Project, command: Command, custom: &[CustomCommand]) -> Result<(
                 },
                 plural(state.models.len(), "model")
             );
-            system_checks(project, &state)
+            let mut messages = Vec::new();
+            for alias in &databases {
+                let conn = crate::__private::block_on(crate::db::Connection::open(alias))
+                    .map_err(|e| format!("CommandError: {e}"))?;
+                messages.extend(checks::check_database(&state, &conn));
+            }
+            system_checks(project, &state, messages)
         }
         Command::Runserver {
             addrport,
@@ -477,7 +486,7 @@ fn run(project: Project, command: Command, custom: &[CustomCommand]) -> Result<(
             println!("Performing system checks...\n");
             let state = crate::db::migrations::project_state(&(project.migrations)())
                 .map_err(|e| format!("CommandError: the migrations do not replay: {e}"))?;
-            system_checks(project, &state)?;
+            system_checks(project, &state, Vec::new())?;
             let banner = format!(
                 "{}\nrjango version {}, using settings '{}::settings'\nStarting development server at http://{addr}/\nQuit the server with CONTROL-C.",
                 crate::log::timestamp(),
@@ -495,9 +504,10 @@ fn run(project: Project, command: Command, custom: &[CustomCommand]) -> Result<(
 fn system_checks(
     project: Project,
     state: &crate::db::migrations::ProjectState,
+    mut messages: Vec<checks::CheckMessage>,
 ) -> Result<(), String> {
     let settings = (project.settings)();
-    let messages = checks::check_models(&settings.INSTALLED_APPS, state);
+    messages.splice(0..0, checks::check_models(&settings.INSTALLED_APPS, state));
     let report = checks::report(&messages);
     if messages.iter().any(|m| m.level == checks::Level::Error) {
         return Err(report);
