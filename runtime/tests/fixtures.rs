@@ -306,6 +306,38 @@ fn fixtures_load_and_dump_as_django_writes_them() {
                 .unwrap();
             assert_eq!(loaded.saved, 1);
 
+            // Objects without a key are new rows the database numbers; their links follow.
+            let mut thing = objects[4].clone();
+            thing.as_object_mut().unwrap().remove("pk");
+            thing["fields"]["name"] = "unnumbered".into();
+            thing["fields"]["tags"] = serde_json::json!([1, 2]);
+            let tag = serde_json::json!({"model": "shop.tag", "fields": {"name": "fresh"}});
+            let loaded = serializers::load(
+                &db.conn,
+                &state,
+                &[("new.json".into(), vec![tag, thing])],
+                &[],
+                false,
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{dialect:?}: {e}"));
+            assert_eq!(loaded.saved, 2);
+            let fresh = db
+                .conn
+                .query_strings("SELECT COUNT(*) AS n FROM shop_tag WHERE name = 'fresh'", &["n"])
+                .await
+                .unwrap();
+            assert_eq!(fresh[0][0].as_deref(), Some("1"), "{dialect:?}");
+            let links = db
+                .conn
+                .query_strings(
+                    "SELECT COUNT(*) AS n FROM shop_thing_tags l JOIN shop_thing t ON t.id = l.thing_id WHERE t.name = 'unnumbered'",
+                    &["n"],
+                )
+                .await
+                .unwrap();
+            assert_eq!(links[0][0].as_deref(), Some("2"), "{dialect:?}");
+
             // flush empties the tables that exist, and only those (Django's only_existing).
             let ahead = rjango::db::migrations::project_state(&[
                 m0001::migration("shop", "0001_initial"),

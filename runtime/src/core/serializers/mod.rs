@@ -495,76 +495,19 @@ pub async fn load_objects<C: ConnectionTrait>(
             })?;
             assigned.push((n, f, value));
         }
-        let key = fields::from_json(pk_field, &pk_value).map_err(at)?;
-        // UPDATE by key; INSERT when no row has it (Django's save with raw=True).
-        let mut update = Sql::new(d);
-        update.push("UPDATE ");
-        update.quote(&model.db_table());
-        update.push(" SET ");
-        for (i, (n, f, v)) in assigned.iter().enumerate() {
-            if i > 0 {
-                update.push(", ");
-            }
-            update.quote(&f.column(n));
-            update.push(" = ");
-            bind(&mut update, f, v.clone());
-        }
-        update.push(" WHERE ");
-        update.quote(&pk_field.column(pk_name));
-        update.push(" = ");
-        update.param(key.clone());
-        let changed = if assigned.is_empty() {
-            let mut exists = Sql::new(d);
-            exists.push("SELECT 1 FROM ");
-            exists.quote(&model.db_table());
-            exists.push(" WHERE ");
-            exists.quote(&pk_field.column(pk_name));
-            exists.push(" = ");
-            exists.param(key.clone());
-            !tx.query_all_raw(Statement::from_sql_and_values(
-                d.backend(),
-                &exists.text,
-                exists.values,
-            ))
-            .await
-            .map_err(|e| e.to_string())?
-            .is_empty()
+        // An object without a key (Django allows one in a fixture) is a new row: the database
+        // numbers it, and its many-to-many links go to that number.
+        let key = if pk_value.is_null() && pk_field.field_type.is_auto() {
+            insert_numbered(tx, d, model, pk_name, pk_field, &assigned)
+                .await
+                .map_err(|e| format!("Could not load {label}(pk=None): {e}"))?
         } else {
-            tx.execute_raw(Statement::from_sql_and_values(
-                d.backend(),
-                &update.text,
-                update.values,
-            ))
-            .await
-            .map_err(|e| format!("Could not load {label}(pk={pk_value}): {e}"))?
-            .rows_affected()
-                > 0
+            let key = fields::from_json(pk_field, &pk_value).map_err(at)?;
+            save_by_key(tx, d, model, pk_name, pk_field, &assigned, key.clone())
+                .await
+                .map_err(|e| format!("Could not load {label}(pk={pk_value}): {e}"))?;
+            key
         };
-        if !changed {
-            let mut insert = Sql::new(d);
-            insert.push("INSERT INTO ");
-            insert.quote(&model.db_table());
-            insert.push(" (");
-            insert.quote(&pk_field.column(pk_name));
-            for (n, f, _) in &assigned {
-                insert.push(", ");
-                insert.quote(&f.column(n));
-            }
-            insert.push(") VALUES (");
-            insert.param(key.clone());
-            for (_, f, v) in &assigned {
-                insert.push(", ");
-                bind(&mut insert, f, v.clone());
-            }
-            insert.push(")");
-            tx.execute_raw(Statement::from_sql_and_values(
-                d.backend(),
-                &insert.text,
-                insert.values,
-            ))
-            .await
-            .map_err(|e| format!("Could not load {label}(pk={pk_value}): {e}"))?;
-        }
         // Many-to-many lists replace the row's links.
         for (n, f) in &model.fields {
             if !matches!(f.field_type, FieldType::ManyToManyField { .. }) {
@@ -623,6 +566,157 @@ pub async fn load_objects<C: ConnectionTrait>(
         }
     }
     Ok(())
+}
+
+/// Django's `save_base(raw=True)` for an object with a key: UPDATE by it, INSERT when no row
+/// has it.
+async fn save_by_key<C: ConnectionTrait>(
+    tx: &C,
+    d: Dialect,
+    model: &ModelState,
+    pk_name: &str,
+    pk_field: &FieldState,
+    assigned: &[(&str, &FieldState, sea_orm::Value)],
+    key: sea_orm::Value,
+) -> Result<(), String> {
+    let changed = if assigned.is_empty() {
+        let mut exists = Sql::new(d);
+        exists.push("SELECT 1 FROM ");
+        exists.quote(&model.db_table());
+        exists.push(" WHERE ");
+        exists.quote(&pk_field.column(pk_name));
+        exists.push(" = ");
+        exists.param(key.clone());
+        !tx.query_all_raw(Statement::from_sql_and_values(
+            d.backend(),
+            &exists.text,
+            exists.values,
+        ))
+        .await
+        .map_err(|e| e.to_string())?
+        .is_empty()
+    } else {
+        let mut update = Sql::new(d);
+        update.push("UPDATE ");
+        update.quote(&model.db_table());
+        update.push(" SET ");
+        for (i, (n, f, v)) in assigned.iter().enumerate() {
+            if i > 0 {
+                update.push(", ");
+            }
+            update.quote(&f.column(n));
+            update.push(" = ");
+            bind(&mut update, f, v.clone());
+        }
+        update.push(" WHERE ");
+        update.quote(&pk_field.column(pk_name));
+        update.push(" = ");
+        update.param(key.clone());
+        tx.execute_raw(Statement::from_sql_and_values(
+            d.backend(),
+            &update.text,
+            update.values,
+        ))
+        .await
+        .map_err(|e| e.to_string())?
+        .rows_affected()
+            > 0
+    };
+    if !changed {
+        insert(tx, d, model, Some((pk_name, pk_field, key)), assigned).await?;
+    }
+    Ok(())
+}
+
+/// INSERT of a new row the database numbers; its key.
+async fn insert_numbered<C: ConnectionTrait>(
+    tx: &C,
+    d: Dialect,
+    model: &ModelState,
+    pk_name: &str,
+    pk_field: &FieldState,
+    assigned: &[(&str, &FieldState, sea_orm::Value)],
+) -> Result<sea_orm::Value, String> {
+    if d == Dialect::Postgres {
+        let mut sql = insert_sql(d, model, None, assigned);
+        sql.push(" RETURNING ");
+        sql.quote(&pk_field.column(pk_name));
+        let row = tx
+            .query_one_raw(Statement::from_sql_and_values(d.backend(), &sql.text, sql.values))
+            .await
+            .map_err(|e| e.to_string())?
+            .ok_or("the INSERT returned no key")?;
+        let id: i64 = row
+            .try_get_by_index::<i64>(0)
+            .or_else(|_| row.try_get_by_index::<i32>(0).map(i64::from))
+            .or_else(|_| row.try_get_by_index::<i16>(0).map(i64::from))
+            .map_err(|e| e.to_string())?;
+        return Ok(sea_orm::Value::BigInt(Some(id)));
+    }
+    let id = insert(tx, d, model, None, assigned)
+        .await?
+        .ok_or("the INSERT returned no key")?;
+    let id = i64::try_from(id).map_err(|e| e.to_string())?;
+    Ok(sea_orm::Value::BigInt(Some(id)))
+}
+
+/// INSERT of a row, with its key or without (then the database's LAST_INSERT_ID / rowid is
+/// returned; PostgreSQL has none, see [`insert_numbered`]).
+async fn insert<C: ConnectionTrait>(
+    tx: &C,
+    d: Dialect,
+    model: &ModelState,
+    key: Option<(&str, &FieldState, sea_orm::Value)>,
+    assigned: &[(&str, &FieldState, sea_orm::Value)],
+) -> Result<Option<u64>, String> {
+    let numbered = key.is_none() && d != Dialect::Postgres;
+    let sql = insert_sql(d, model, key, assigned);
+    let done = tx
+        .execute_raw(Statement::from_sql_and_values(d.backend(), &sql.text, sql.values))
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(numbered.then(|| done.last_insert_id()))
+}
+
+fn insert_sql(
+    d: Dialect,
+    model: &ModelState,
+    key: Option<(&str, &FieldState, sea_orm::Value)>,
+    assigned: &[(&str, &FieldState, sea_orm::Value)],
+) -> Sql {
+    let mut columns: Vec<(String, &FieldState, sea_orm::Value)> = Vec::new();
+    if let Some((pk_name, pk_field, value)) = key {
+        columns.push((pk_field.column(pk_name), pk_field, value));
+    }
+    columns.extend(assigned.iter().map(|(n, f, v)| (f.column(n), *f, v.clone())));
+    let mut sql = Sql::new(d);
+    sql.push("INSERT INTO ");
+    sql.quote(&model.db_table());
+    if columns.is_empty() {
+        // A row of defaults only.
+        sql.push(if d == Dialect::Mysql {
+            " () VALUES ()"
+        } else {
+            " DEFAULT VALUES"
+        });
+        return sql;
+    }
+    sql.push(" (");
+    for (i, (column, _, _)) in columns.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.quote(column);
+    }
+    sql.push(") VALUES (");
+    for (i, (_, field, value)) in columns.into_iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        bind(&mut sql, field, value);
+    }
+    sql.push(")");
+    sql
 }
 
 /// A value bound for its column (a duration becomes PostgreSQL's interval).
