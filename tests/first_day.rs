@@ -215,7 +215,10 @@ fn the_scaffold_and_a_models_package_migrate_and_check() {
         .output()
         .unwrap();
     assert_eq!(
-        (out.status.code(), String::from_utf8_lossy(&out.stdout).trim()),
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).trim()
+        ),
         (Some(0), "2"),
         "{}",
         String::from_utf8_lossy(&out.stderr)

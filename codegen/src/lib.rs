@@ -17,5 +17,6 @@ mod write;
 
 pub use error::{Error, Result};
 pub use write::{
-    GENERATED_HEADER, Generated, build_script, generate_project, project_commands, reverse_functions,
+    GENERATED_HEADER, Generated, build_script, generate_project, project_commands,
+    reverse_functions,
 };

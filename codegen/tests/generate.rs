@@ -166,7 +166,9 @@ fn a_command_cannot_take_a_cli_commands_name() {
         ["closepoll", "send_digest"]
     );
     write(dir.path(), "src/blog/management/commands/test.rs", "");
-    let e = rjango_codegen::generate_project(dir.path()).unwrap_err().to_string();
+    let e = rjango_codegen::generate_project(dir.path())
+        .unwrap_err()
+        .to_string();
     assert!(
         e.contains("src/blog/management/commands/test.rs:1:1")
             && e.contains("`test` is a command of the rjango CLI"),

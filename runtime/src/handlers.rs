@@ -37,7 +37,9 @@ async fn get_response(request: HttpRequest) -> HttpResponse {
                 // A refused header is the view's error, as Django's DisallowedRedirect is
                 // raised in the view: the middleware see its 400, not the refused response.
                 Ok(Ok(response)) => match response.refused().cloned() {
-                    Some(e) => response_for_error(resolver, request, ViewError::BadRequest(e)).await,
+                    Some(e) => {
+                        response_for_error(resolver, request, ViewError::BadRequest(e)).await
+                    }
                     None => response,
                 },
                 Ok(Err(error)) => response_for_error(resolver, request, error).await,

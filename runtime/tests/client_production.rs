@@ -125,7 +125,11 @@ async fn client_input_is_refused_not_panicked_on() {
     // A newline is quoted, as Django's iri_to_uri quotes it: no second header.
     let r = c.get("/go/?next=/ok%0D%0ASet-Cookie:x=1%20y").await;
     assert_eq!(
-        (r.status_code(), r.header("Location"), r.header("Set-Cookie")),
+        (
+            r.status_code(),
+            r.header("Location"),
+            r.header("Set-Cookie")
+        ),
         (302, Some("/ok%0D%0ASet-Cookie:x=1%20y"), None)
     );
     let r = c.get("/go/?next=/local/").await;

@@ -324,7 +324,10 @@ fn fixtures_load_and_dump_as_django_writes_them() {
             assert_eq!(loaded.saved, 2);
             let fresh = db
                 .conn
-                .query_strings("SELECT COUNT(*) AS n FROM shop_tag WHERE name = 'fresh'", &["n"])
+                .query_strings(
+                    "SELECT COUNT(*) AS n FROM shop_tag WHERE name = 'fresh'",
+                    &["n"],
+                )
                 .await
                 .unwrap();
             assert_eq!(fresh[0][0].as_deref(), Some("1"), "{dialect:?}");

@@ -225,5 +225,8 @@ async fn a_test_without_a_database_cannot_query() {
             && e.contains("#[rjango::test(db)]"),
         "{e}"
     );
-    assert!(!own_database().exists(), "the project's own database is untouched");
+    assert!(
+        !own_database().exists(),
+        "the project's own database is untouched"
+    );
 }

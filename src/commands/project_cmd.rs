@@ -17,7 +17,9 @@ pub fn run(command: &str, args: &[String]) -> Result<ExitCode> {
 /// has is refused before anything is built, in Django's words.
 pub fn run_own(command_line: &[String]) -> Result<ExitCode> {
     let Some((command, args)) = command_line.split_first() else {
-        return Err(Failure::new("no command given. Type 'rjango help' for usage."));
+        return Err(Failure::new(
+            "no command given. Type 'rjango help' for usage.",
+        ));
     };
     let root = project_root(None)?;
     let names = rjango_codegen::project_commands(&root).map_err(|e| located(e, &root))?;
@@ -25,9 +27,10 @@ pub fn run_own(command_line: &[String]) -> Result<ExitCode> {
         let mut message = format!("Unknown command: '{command}'.");
         let cli = <crate::cli::Cli as clap::CommandFactory>::command();
         let builtins = cli.get_subcommands().map(|c| c.get_name());
-        if let Some(n) =
-            rjango_schema::suggest::closest(command, names.iter().map(String::as_str).chain(builtins))
-        {
+        if let Some(n) = rjango_schema::suggest::closest(
+            command,
+            names.iter().map(String::as_str).chain(builtins),
+        ) {
             message.push_str(&format!(" Did you mean {n}?"));
         }
         message.push_str(" Type 'rjango help' for usage.");

@@ -1311,7 +1311,11 @@ fn resolve_target(ty: &Type, model: &str, scope: &Scope) -> MResult<String> {
         // `super::models::X` from src/<app>/models.rs is this app's models module.
         3 if segments[0] == "super" && segments[1] == "models" => Ok(same_app(last)),
         _ => match segments.iter().rposition(|s| s == "models") {
-            Some(i) if i > 0 && i + 1 < n && !matches!(segments[i - 1].as_str(), "crate" | "self" | "super") => {
+            Some(i)
+                if i > 0
+                    && i + 1 < n
+                    && !matches!(segments[i - 1].as_str(), "crate" | "self" | "super") =>
+            {
                 Ok(format!("{}.{}", segments[i - 1], last))
             }
             _ => Ok(format!("{}.{last}", segments[..n - 1].join("::"))),

@@ -174,7 +174,12 @@ pub fn check_models(installed: &[&str], state: &ProjectState) -> Vec<CheckMessag
 pub fn check_database(state: &ProjectState, conn: &crate::db::Connection) -> Vec<CheckMessage> {
     use crate::db::Dialect;
     use rjango_schema::Constraint;
-    let hint = || Some("A constraint won't be created. Silence this warning if you don't care about it.".to_owned());
+    let hint = || {
+        Some(
+            "A constraint won't be created. Silence this warning if you don't care about it."
+                .to_owned(),
+        )
+    };
     let mut out = Vec::new();
     for m in state.models.values() {
         let label = format!("{}.{}", m.app_label, m.name);

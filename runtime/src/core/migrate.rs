@@ -194,7 +194,11 @@ pub fn showmigrations(
                     if !shown.insert(key.clone()) {
                         continue;
                     }
-                    let mark = if executor.applied.contains(&key) { "X" } else { " " };
+                    let mark = if executor.applied.contains(&key) {
+                        "X"
+                    } else {
+                        " "
+                    };
                     let mut line = format!("[{mark}]  {}.{}", key.0, key.1);
                     if verbosity >= 2
                         && let Some(m) = executor.graph.get(&key)

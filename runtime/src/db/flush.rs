@@ -51,8 +51,8 @@ pub async fn flush(conn: &Connection, state: &ProjectState) -> Result<usize, DbE
         .into_iter()
         .filter(|t| existing.contains(t))
         .collect();
-    let sqlite_sequence = conn.dialect == Dialect::Sqlite
-        && super::introspection::has_sqlite_sequence(conn).await?;
+    let sqlite_sequence =
+        conn.dialect == Dialect::Sqlite && super::introspection::has_sqlite_sequence(conn).await?;
     let statements = flush_sql(conn.dialect, &tables, sqlite_sequence);
     let fail = |e: sea_orm::DbErr| DbError::Query(e.to_string());
     let tx = conn.sea_orm().begin().await.map_err(fail)?;

@@ -27,7 +27,10 @@ mod tests {
     fn quotes_as_django_does() {
         for (iri, uri) in [
             ("red%09rosé#red", "red%09ros%C3%A9#red"),
-            ("/blog/for/Jürgen Münster/", "/blog/for/J%C3%BCrgen%20M%C3%BCnster/"),
+            (
+                "/blog/for/Jürgen Münster/",
+                "/blog/for/J%C3%BCrgen%20M%C3%BCnster/",
+            ),
             (
                 "locations/?place=Mühlheim/#ñ",
                 "locations/?place=M%C3%BChlheim/#%C3%B1",

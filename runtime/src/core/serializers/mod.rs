@@ -642,7 +642,11 @@ async fn insert_numbered<C: ConnectionTrait>(
         sql.push(" RETURNING ");
         sql.quote(&pk_field.column(pk_name));
         let row = tx
-            .query_one_raw(Statement::from_sql_and_values(d.backend(), &sql.text, sql.values))
+            .query_one_raw(Statement::from_sql_and_values(
+                d.backend(),
+                &sql.text,
+                sql.values,
+            ))
             .await
             .map_err(|e| e.to_string())?
             .ok_or("the INSERT returned no key")?;
@@ -672,7 +676,11 @@ async fn insert<C: ConnectionTrait>(
     let numbered = key.is_none() && d != Dialect::Postgres;
     let sql = insert_sql(d, model, key, assigned);
     let done = tx
-        .execute_raw(Statement::from_sql_and_values(d.backend(), &sql.text, sql.values))
+        .execute_raw(Statement::from_sql_and_values(
+            d.backend(),
+            &sql.text,
+            sql.values,
+        ))
         .await
         .map_err(|e| e.to_string())?;
     Ok(numbered.then(|| done.last_insert_id()))
@@ -688,7 +696,11 @@ fn insert_sql(
     if let Some((pk_name, pk_field, value)) = key {
         columns.push((pk_field.column(pk_name), pk_field, value));
     }
-    columns.extend(assigned.iter().map(|(n, f, v)| (f.column(n), *f, v.clone())));
+    columns.extend(
+        assigned
+            .iter()
+            .map(|(n, f, v)| (f.column(n), *f, v.clone())),
+    );
     let mut sql = Sql::new(d);
     sql.push("INSERT INTO ");
     sql.quote(&model.db_table());

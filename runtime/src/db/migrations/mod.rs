@@ -24,10 +24,10 @@ pub fn project_state(migrations: &[Migration]) -> Result<ProjectState, schema::S
     for app in graph.apps() {
         for leaf in graph.leaves(app) {
             for key in graph.forwards_plan(&leaf) {
-                if done.insert(key.clone()) {
-                    if let Some(m) = graph.get(&key) {
-                        m.state_forwards(&mut state)?;
-                    }
+                if done.insert(key.clone())
+                    && let Some(m) = graph.get(&key)
+                {
+                    m.state_forwards(&mut state)?;
                 }
             }
         }

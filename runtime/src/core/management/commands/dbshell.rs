@@ -152,6 +152,9 @@ mod tests {
             (p.as_str(), args),
             ("sqlite3", vec!["/srv/site/db.sqlite3".to_owned()])
         );
-        assert_eq!(crate::db::url::parts("postgres://h/db").host.as_deref(), Some("h"));
+        assert_eq!(
+            crate::db::url::parts("postgres://h/db").host.as_deref(),
+            Some("h")
+        );
     }
 }
