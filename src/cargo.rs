@@ -8,7 +8,8 @@
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::error::{Failure, Result};
 
@@ -39,18 +40,23 @@ impl From<BuildError> for Failure {
     }
 }
 
-/// The process id of the cargo build under way, 0 when none.
-static BUILDING: AtomicU32 = AtomicU32::new(0);
+/// The process id of the cargo build under way, 0 when none. Signalled and cleared under the
+/// lock, and cleared before the child is reaped: a pid held here always names our cargo.
+static BUILDING: Mutex<u32> = Mutex::new(0);
 /// Set once rjango was asked to stop: a build starting after that is stopped at once.
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
 /// Stops the build under way, if any (rjango was asked to stop: Ctrl-C, SIGTERM, SIGHUP).
 pub fn interrupt() {
     INTERRUPTED.store(true, Ordering::SeqCst);
-    let pid = BUILDING.load(Ordering::SeqCst);
-    if pid != 0 {
-        crate::child::terminate(pid);
+    let pid = BUILDING.lock().unwrap_or_else(|e| e.into_inner());
+    if *pid != 0 {
+        crate::child::terminate(*pid);
     }
+}
+
+fn set_building(pid: u32) {
+    *BUILDING.lock().unwrap_or_else(|e| e.into_inner()) = pid;
 }
 
 /// The cargo to run: the one that invoked us if any (`CARGO`), else the one on PATH.
@@ -76,7 +82,7 @@ pub fn build(root: &Path, package: &str, verbosity: Verbosity) -> Result<PathBuf
     let mut child = cmd
         .spawn()
         .map_err(|e| BuildError::Other(format!("could not run cargo: {e}")))?;
-    BUILDING.store(child.id(), Ordering::SeqCst);
+    set_building(child.id());
     if INTERRUPTED.load(Ordering::SeqCst) {
         // The interrupt came between the spawn and the line above.
         crate::child::terminate(child.id());
@@ -90,7 +96,7 @@ pub fn build(root: &Path, package: &str, verbosity: Verbosity) -> Result<PathBuf
     };
     // Forget the pid before reaping it, so `interrupt` never signals a reused one.
     crate::child::wait_exited(child.id());
-    BUILDING.store(0, Ordering::SeqCst);
+    set_building(0);
     let status = child.wait();
     let status = status.map_err(|e| BuildError::Other(format!("cargo did not finish: {e}")))?;
     if !status.success() {

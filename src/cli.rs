@@ -165,9 +165,11 @@ applied migrations is kept.\n\nExample:\n    rjango flush --noinput")]
     Flush(PassThrough),
 
     /// Open the database's own client: sqlite3, psql or mysql (runs the project binary's `dbshell`)
-    #[command(after_help = PASS_THROUGH_HELP, long_about = "Regenerates the code, builds the project quietly and runs its \
+    #[command(
+        long_about = "Regenerates the code, builds the project quietly and runs its \
 `dbshell` command, which starts the database's command-line client on the configured database; \
-arguments after `--` go to the client.\n\nExamples:\n    rjango dbshell\n    rjango dbshell -- -c 'SELECT 1'")]
+arguments after `--` go to the client.\n\nExamples:\n    rjango dbshell\n    rjango dbshell -- -c 'SELECT 1'"
+    )]
     Dbshell(Dbshell),
 
     /// Show the settings that differ from the defaults (runs the project binary's `diffsettings`)

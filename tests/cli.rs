@@ -217,11 +217,13 @@ fn startproject_writes_the_project() {
     let (tmp, root) = project();
     let expected = [
         ".gitignore",
+        "Cargo.lock",
         "Cargo.toml",
         "askama.toml",
         "build.rs",
         "src",
         "src/generated",
+        "src/generated/commands.rs",
         "src/generated/migrations.rs",
         "src/generated/mod.rs",
         "src/generated/reverse.rs",

@@ -33,20 +33,21 @@ async fn get_response(request: HttpRequest) -> HttpResponse {
                 Ok(future) => AssertUnwindSafe(future).catch_unwind().await,
                 Err(panic) => Err(panic),
             };
-            match outcome {
-                // A refused header is the view's error, as Django's DisallowedRedirect is
-                // raised in the view: the middleware see its 400, not the refused response.
-                Ok(Ok(response)) => match response.refused().cloned() {
-                    Some(e) => {
-                        response_for_error(resolver, request, ViewError::BadRequest(e)).await
-                    }
-                    None => response,
-                },
-                Ok(Err(error)) => response_for_error(resolver, request, error).await,
+            let response = match outcome {
+                Ok(Ok(response)) => response,
+                Ok(Err(error)) => response_for_error(resolver, request.clone(), error).await,
                 Err(panic) => {
                     let message = debug::panic_message(&panic);
-                    response_for_error(resolver, request, ViewError::Internal(message.into())).await
+                    let error = ViewError::Internal(message.into());
+                    response_for_error(resolver, request.clone(), error).await
                 }
+            };
+            // A refused header (returned, or in a ViewError::Response) is the view's error, as
+            // Django's DisallowedRedirect is raised in the view: the middleware see its 400,
+            // not the refused response.
+            match response.refused().cloned() {
+                Some(e) => response_for_error(resolver, request, ViewError::BadRequest(e)).await,
+                None => response,
             }
         }
         Resolved::NotFound(tried) => {
@@ -289,9 +290,10 @@ pub(crate) async fn disallowed_host(request: HttpRequest) -> HttpResponse {
     }
 }
 
-/// `response`, unless a header of it was refused (a newline from a client's input, an unsafe
-/// redirect) by a middleware, after the view's own refusals were answered: then the 400 of that refusal, through handler400, as Django answers a
-/// SuspiciousOperation. Nothing of the refused response is sent.
+/// `response`, unless a middleware set a header that was refused (a newline from a client's
+/// input, an unsafe redirect; the view's own refusals were answered inside the chain): then the
+/// 400 of that refusal, through handler400, as Django answers a SuspiciousOperation. Nothing
+/// of the refused response is sent.
 pub(crate) async fn unless_refused(request: HttpRequest, response: HttpResponse) -> HttpResponse {
     let Some(e) = response.refused().cloned() else {
         return response;

@@ -294,6 +294,26 @@ fn fixtures_load_and_dump_as_django_writes_them() {
                     "Problem installing fixtures: The row in table 'shop_thing' with primary key '8' has an invalid foreign key: shop_thing.parent_id contains a value '99' that does not have a corresponding value in shop_thing.id."
                 );
             }
+            // A link to a tag that does not exist likewise.
+            let mut linked = objects[4].clone();
+            linked["pk"] = 8.into();
+            linked["fields"]["tags"] = serde_json::json!([1, 77]);
+            let e = serializers::load(
+                &db.conn,
+                &state,
+                &[("linked.json".into(), vec![linked])],
+                &[],
+                false,
+            )
+            .await
+            .unwrap_err();
+            assert!(e.starts_with("Problem installing fixtures: "), "{e}");
+            if dialect == Dialect::Mysql {
+                assert!(
+                    e.contains("shop_thing_tags.tag_id contains a value '77' that does not have a corresponding value in shop_tag.id."),
+                    "{e}"
+                );
+            }
             let eight = db
                 .conn
                 .query_strings("SELECT id FROM shop_thing WHERE id = 8", &["id"])
@@ -312,16 +332,28 @@ fn fixtures_load_and_dump_as_django_writes_them() {
             thing["fields"]["name"] = "unnumbered".into();
             thing["fields"]["tags"] = serde_json::json!([1, 2]);
             let tag = serde_json::json!({"model": "shop.tag", "fields": {"name": "fresh"}});
+            // The key the database would give next, taken by a row of the same fixture first.
+            let next = db
+                .conn
+                .query_strings("SELECT MAX(id) + 1 AS n FROM shop_tag", &["n"])
+                .await
+                .unwrap()[0][0]
+                .clone()
+                .unwrap()
+                .parse::<i64>()
+                .unwrap();
+            let taken =
+                serde_json::json!({"model": "shop.tag", "pk": next, "fields": {"name": "taken"}});
             let loaded = serializers::load(
                 &db.conn,
                 &state,
-                &[("new.json".into(), vec![tag, thing])],
+                &[("new.json".into(), vec![taken, tag, thing])],
                 &[],
                 false,
             )
             .await
             .unwrap_or_else(|e| panic!("{dialect:?}: {e}"));
-            assert_eq!(loaded.saved, 2);
+            assert_eq!(loaded.saved, 3);
             let fresh = db
                 .conn
                 .query_strings(

@@ -225,6 +225,14 @@ async fn a_test_without_a_database_cannot_query() {
             && e.contains("#[rjango::test(db)]"),
         "{e}"
     );
+    // Nor from a task it spawns, where the refusal's task-local does not reach.
+    let spawned = tokio::spawn(async { Item::objects().count().await })
+        .await
+        .unwrap();
+    assert!(
+        matches!(spawned, Err(ref e) if e.to_string().contains("are not allowed in this test")),
+        "{spawned:?}"
+    );
     assert!(
         !own_database().exists(),
         "the project's own database is untouched"

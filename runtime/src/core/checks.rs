@@ -170,7 +170,8 @@ pub fn check_models(installed: &[&str], state: &ProjectState) -> Vec<CheckMessag
 /// Django's model checks that depend on a database (`check --database`, and migrate's own):
 /// a constraint the backend cannot create is left out of its schema, with models.W036 (a
 /// unique constraint with a condition: no partial indexes on MySQL/MariaDB) or models.W047
-/// (nulls_distinct: PostgreSQL's alone).
+/// (nulls_distinct: PostgreSQL 15 and later alone; the schema editor writes it for
+/// PostgreSQL, so an older one refuses the migration after this warning).
 pub fn check_database(state: &ProjectState, conn: &crate::db::Connection) -> Vec<CheckMessage> {
     use crate::db::Dialect;
     use rjango_schema::Constraint;
@@ -205,7 +206,7 @@ pub fn check_database(state: &ProjectState, conn: &crate::db::Connection) -> Vec
                 hint: hint(),
             });
         }
-        if conn.dialect != Dialect::Postgres && unique().any(|(_, nulls)| nulls) {
+        if !conn.supports_nulls_distinct && unique().any(|(_, nulls)| nulls) {
             out.push(CheckMessage {
                 level: Level::Warning,
                 id: "models.W047",

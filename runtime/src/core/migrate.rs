@@ -33,7 +33,8 @@ pub fn migrate(
     block_on(async {
         let conn = open(database).await?;
         // Django's migrate runs the checks for its database first: what this backend leaves
-        // out is said before it is left out.
+        // out is said before it is left out. (Migrations that do not replay are reported by
+        // the executor below, with the migration that fails.)
         if let Ok(state) = crate::db::migrations::project_state(&migrations) {
             let warnings = crate::core::checks::check_database(&state, &conn);
             if !warnings.is_empty() {

@@ -63,6 +63,8 @@ pub struct Connection {
     /// `INSERT ... RETURNING` works: PostgreSQL, SQLite, MariaDB 10.5+ (not MySQL). Where it
     /// does, `bulk_create` gives every row its key, as Django's does.
     pub can_return_rows: bool,
+    /// Django's `supports_nulls_distinct_unique_constraints`: PostgreSQL 15 and later.
+    pub supports_nulls_distinct: bool,
 }
 
 impl fmt::Debug for Connection {
@@ -163,6 +165,8 @@ impl Connection {
             Dialect::Postgres => ("PostgreSQL", true),
             Dialect::Sqlite => ("SQLite", true),
         };
+        let supports_nulls_distinct =
+            dialect == Dialect::Postgres && postgres_version(&db).await >= 150000;
         Ok(Connection {
             alias: alias.to_owned(),
             dialect,
@@ -172,6 +176,7 @@ impl Connection {
             pool_size: size,
             acquire_timeout,
             can_return_rows,
+            supports_nulls_distinct,
         })
     }
 
@@ -294,6 +299,20 @@ fn short_error(message: &str) -> String {
         .trim_start_matches("Execution Error: ")
         .trim_start_matches("Query Error: ")
         .to_owned()
+}
+
+/// PostgreSQL's `server_version_num` (150002 for 15.2); 0 when it cannot be read.
+async fn postgres_version(db: &DatabaseConnection) -> u32 {
+    db.query_one_raw(Statement::from_string(
+        DbBackend::Postgres,
+        "SELECT current_setting('server_version_num')".to_owned(),
+    ))
+    .await
+    .ok()
+    .flatten()
+    .and_then(|row| row.try_get_by_index::<String>(0).ok())
+    .and_then(|v| v.parse().ok())
+    .unwrap_or(0)
 }
 
 /// `SELECT VERSION()` of a MySQL-protocol server: `10.11.19-MariaDB-0+deb12u1`, `8.4.0`.

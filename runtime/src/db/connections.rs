@@ -92,6 +92,7 @@ pub async fn get(alias: &str) -> Result<Arc<Connection>, DbError> {
     let url = crate::conf::try_settings()
         .and_then(|s| s.DATABASES.url(alias))
         .ok_or_else(|| DbError::UnknownAlias(alias.to_owned()))?;
+
     // Boxed, as every driver future the ORM awaits (see `transaction::Executor::fetch`).
     let open: futures_util::future::BoxFuture<'_, Result<Connection, DbError>> = Box::pin(
         Connection::open_pool(alias, &url, pool_size(), pool_timeout()),

@@ -90,12 +90,14 @@ async fn maintenance(alias: &str, dialect: Dialect, url: &str) -> Result<Connect
         Dialect::Postgres => {
             match Connection::open_url(alias, &super::url::with_database(url, "postgres")).await {
                 Ok(conn) => Ok(conn),
-                Err(_) => {
+                // Only a missing `postgres` database: a wrong password is said as it is.
+                Err(DbError::Connect { message, .. }) if message.contains("does not exist") => {
                     crate::log::warning(
                         "Normally rjango will use a connection to the 'postgres' database to avoid running initialization queries against the production database when it's not needed (for example, when running tests). rjango was unable to create a connection to the 'postgres' database and will use the project's own database instead.",
                     );
                     Connection::open_url(alias, url).await
                 }
+                Err(e) => Err(e),
             }
         }
         _ => Connection::open_url(alias, &super::url::with_database(url, "")).await,

@@ -34,14 +34,14 @@ pub fn parts(url: &str) -> UrlParts {
             Some((u, p)) => ((!u.is_empty()).then(|| decode(u)), p.map(decode)),
             None => (None, None),
         };
-    let (host, port) = match hostport.rsplit_once(':') {
-        Some((h, p))
-            if !h.ends_with(']')
-                || hostport.starts_with('[') && p.chars().all(|c| c.is_ascii_digit()) =>
-        {
-            (h.to_owned(), Some(p.to_owned()))
-        }
-        _ => (hostport.to_owned(), None),
+    // `[::1]:5432` and `[::1]`: an IPv6 address is bracketed, and handed on without its
+    // brackets, as the clients take it.
+    let (host, port) = match hostport.strip_prefix('[').and_then(|h| h.split_once(']')) {
+        Some((h, rest)) => (h.to_owned(), rest.strip_prefix(':').map(str::to_owned)),
+        None => match hostport.rsplit_once(':') {
+            Some((h, p)) => (h.to_owned(), Some(p.to_owned())),
+            None => (hostport.to_owned(), None),
+        },
     };
     UrlParts {
         user,
@@ -86,26 +86,36 @@ pub fn with_database(url: &str, name: &str) -> String {
     format!("{}/{name}{query}", &base[..path_start])
 }
 
-/// The database name of a server URL (`mysite` of `postgres://u@h/mysite`).
-pub fn database_name(url: &str) -> Option<String> {
-    let base = url.split('?').next()?;
-    let rest = &base[base.find("://")? + 3..];
-    let name = rest.split_once('/')?.1;
-    (!name.is_empty()).then(|| name.to_owned())
-}
-
-/// The URL without its password.
+/// The URL without its password (in its user information, and a `password=` option).
 pub fn redact(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_owned();
     };
-    let Some((userinfo, host)) = rest.split_once('@') else {
-        return url.to_owned();
+    let (rest, query) = rest
+        .split_once('?')
+        .map_or((rest, None), |(r, q)| (r, Some(q)));
+    let (authority, path) = rest
+        .find('/')
+        .map_or((rest, ""), |i| (&rest[..i], &rest[i..]));
+    // The host follows the last `@`: a password may hold one unencoded.
+    let authority = match authority.rsplit_once('@') {
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _)) => format!("{user}:***@{host}"),
+            None => authority.to_owned(),
+        },
+        None => authority.to_owned(),
     };
-    match userinfo.split_once(':') {
-        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
-        None => url.to_owned(),
-    }
+    let query = query.map(|q| {
+        let options: Vec<String> = q
+            .split('&')
+            .map(|option| match option.split_once('=') {
+                Some((key, _)) if key.eq_ignore_ascii_case("password") => format!("{key}=***"),
+                _ => option.to_owned(),
+            })
+            .collect();
+        format!("?{}", options.join("&"))
+    });
+    format!("{scheme}://{authority}{path}{}", query.unwrap_or_default())
 }
 
 #[cfg(test)]
@@ -151,7 +161,13 @@ mod tests {
             }
         );
         assert_eq!(parts("postgres://h/db").host.as_deref(), Some("h"));
-        assert_eq!(parts("mysql://[::1]:3306/x").host.as_deref(), Some("[::1]"));
+        let v6 = parts("mysql://[::1]:3306/x");
+        assert_eq!(
+            (v6.host.as_deref(), v6.port.as_deref()),
+            (Some("::1"), Some("3306"))
+        );
+        let v6 = parts("postgres://[::1]/db");
+        assert_eq!((v6.host.as_deref(), v6.port), (Some("::1"), None));
     }
 
     #[test]
@@ -162,5 +178,9 @@ mod tests {
         );
         assert_eq!(redact("mysql://root@h/db"), "mysql://root@h/db");
         assert_eq!(redact("sqlite:///tmp/x.db"), "sqlite:///tmp/x.db");
+        assert_eq!(
+            redact("postgres://u:p@ss@h/db?sslmode=require&password=x"),
+            "postgres://u:***@h/db?sslmode=require&password=***"
+        );
     }
 }

@@ -68,16 +68,31 @@ tokio::task_local! {
     static NO_DATABASE: ();
 }
 
+/// Set by the first `#[rjango::test]` of the process: from then on only a database test's
+/// thread may use a database.
+static IN_TESTS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+thread_local! {
+    /// True on the thread driving a database test (its runtime is current-thread, so the
+    /// tasks it spawns run here too).
+    static ON_DATABASE_TEST: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 /// Runs the `body` of a test without a database (plain `#[rjango::test]`, Django's
-/// SimpleTestCase): a query it makes, or a view it calls makes, is refused with Django's
-/// message instead of reaching the project's own database.
+/// SimpleTestCase): a query it makes, a view it calls makes or a task it spawns makes is
+/// refused with Django's message instead of reaching the project's own database.
 pub fn simple<F: Future>(body: F) -> F::Output {
+    IN_TESTS.store(true, std::sync::atomic::Ordering::SeqCst);
     crate::__private::block_on(NO_DATABASE.scope((), body))
 }
 
-/// Whether the task running is a test that has no database.
+/// Whether a database may not be used here: in a test without one, or anywhere but a database
+/// test's thread in a process running rjango's tests (the test databases' pools live on that
+/// thread's runtime; the settings' database is the project's own).
 pub(crate) fn forbidden() -> bool {
     NO_DATABASE.try_with(|_| ()).is_ok()
+        || (IN_TESTS.load(std::sync::atomic::Ordering::SeqCst)
+            && !ON_DATABASE_TEST.with(std::cell::Cell::get))
 }
 
 /// Runs a database test's `body`: used by `#[rjango::test(db)]` and
@@ -87,7 +102,16 @@ pub(crate) fn forbidden() -> bool {
 /// When the test databases cannot be made or migrated (the message says why), and when
 /// `body` panics (after its isolation is undone).
 pub fn run<F: Future>(project: Project, isolation: Isolation, body: F) -> F::Output {
+    IN_TESTS.store(true, std::sync::atomic::Ordering::SeqCst);
     let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    struct OnThread;
+    impl Drop for OnThread {
+        fn drop(&mut self) {
+            ON_DATABASE_TEST.with(|on| on.set(false));
+        }
+    }
+    ON_DATABASE_TEST.with(|on| on.set(true));
+    let _on_thread = OnThread;
     runtime().block_on(async {
         let state = prepare(project).await;
         match isolation {

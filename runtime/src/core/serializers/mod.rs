@@ -437,8 +437,9 @@ pub struct Loaded {
 }
 
 /// Saves the objects of one fixture through `tx` (Django's `save_base(raw=True)`: update by key,
-/// insert when no row has it; many-to-many lists replace the links). `exclude` is Django's
-/// `--exclude`; with `ignore` unknown models and fields are skipped, as `--ignorenonexistent`.
+/// insert when no row has it; an object without a key is a new row the database numbers;
+/// many-to-many lists replace the links). `exclude` is Django's `--exclude`; with `ignore`
+/// unknown models and fields are skipped, as `--ignorenonexistent`.
 pub async fn load_objects<C: ConnectionTrait>(
     tx: &C,
     d: Dialect,
@@ -638,6 +639,8 @@ async fn insert_numbered<C: ConnectionTrait>(
     assigned: &[(&str, &FieldState, sea_orm::Value)],
 ) -> Result<sea_orm::Value, String> {
     if d == Dialect::Postgres {
+        // Rows loaded with their keys (earlier in this fixture, say) do not move the sequence.
+        reset_sequence(tx, model).await?;
         let mut sql = insert_sql(d, model, None, assigned);
         sql.push(" RETURNING ");
         sql.quote(&pk_field.column(pk_name));
@@ -799,94 +802,131 @@ async fn load_in<C: ConnectionTrait>(
             let Some(model) = state.get(&key.app, &key.name) else {
                 continue;
             };
-            let (pk_name, pk_field) = pk(model)?;
-            if !pk_field.field_type.is_auto() {
-                continue;
-            }
-            let (table, column) = (
-                d.quote(&model.db_table()),
-                d.quote(&pk_field.column(pk_name)),
-            );
-            let sql = format!(
-                "SELECT setval(pg_get_serial_sequence('{}', '{}'), coalesce(max({column}), 1), max({column}) IS NOT null) FROM {table}",
-                table.replace('\'', "''"),
-                pk_field.column(pk_name).replace('\'', "''")
-            );
-            tx.execute_unprepared(&sql)
-                .await
-                .map_err(|e| e.to_string())?;
+            reset_sequence(tx, model).await?;
         }
     }
     Ok(loaded)
 }
 
-/// Django's `check_constraints` for the models written to: the first row whose foreign key
-/// points at no row, in Django's words.
+/// PostgreSQL's identity sequence of `model` moved past its largest key (Django's
+/// `sequence_reset_sql`), so the next row numbered by the database does not take a loaded one's.
+async fn reset_sequence<C: ConnectionTrait>(tx: &C, model: &ModelState) -> Result<(), String> {
+    let d = Dialect::Postgres;
+    let (pk_name, pk_field) = pk(model)?;
+    if !pk_field.field_type.is_auto() {
+        return Ok(());
+    }
+    let (table, column) = (
+        d.quote(&model.db_table()),
+        d.quote(&pk_field.column(pk_name)),
+    );
+    let sql = format!(
+        "SELECT setval(pg_get_serial_sequence('{}', '{}'), coalesce(max({column}), 1), max({column}) IS NOT null) FROM {table}",
+        table.replace('\'', "''"),
+        pk_field.column(pk_name).replace('\'', "''")
+    );
+    tx.execute_unprepared(&sql)
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
+/// Django's `check_constraints` for the tables written to: the first row whose foreign key
+/// points at no row, in Django's words. The join tables of many-to-many fields are checked too
+/// (Django's loaddata leaves them out; a dangling link would stay on MySQL alone).
 async fn check_foreign_keys<C: ConnectionTrait>(
     tx: &C,
     d: Dialect,
     state: &ProjectState,
     models: &[ModelKey],
 ) -> Result<(), String> {
+    let target_key = |to: &str| -> Result<Option<(String, String)>, String> {
+        let (to_app, to_model) = to.split_once('.').unwrap_or(("", to));
+        let Some(target) = state.get(to_app, &to_model.to_ascii_lowercase()) else {
+            return Ok(None);
+        };
+        let (name, field) = pk(target)?;
+        Ok(Some((target.db_table(), field.column(name))))
+    };
     for key in models {
         let Some(model) = state.get(&key.app, &key.name) else {
             continue;
         };
         let (pk_name, pk_field) = pk(model)?;
+        let (table, pk_column) = (model.db_table(), pk_field.column(pk_name));
         for (name, field) in &model.fields {
-            let (FieldType::ForeignKey { to, .. } | FieldType::OneToOneField { to, .. }) =
-                &field.field_type
-            else {
-                continue;
-            };
-            let (to_app, to_model) = to.split_once('.').unwrap_or(("", to));
-            let Some(target) = state.get(to_app, &to_model.to_ascii_lowercase()) else {
-                continue;
-            };
-            let (target_pk_name, target_pk) = pk(target)?;
-            let (table, column, pk_column) = (
-                model.db_table(),
-                field.column(name),
-                pk_field.column(pk_name),
-            );
-            let (target_table, target_column) =
-                (target.db_table(), target_pk.column(target_pk_name));
-            let q = |s: &str| d.quote(s);
-            let sql = format!(
-                "SELECT r.{pk}, r.{fk} FROM {table} r LEFT JOIN {target} t ON r.{fk} = t.{tpk} \
-                 WHERE r.{fk} IS NOT NULL AND t.{tpk} IS NULL LIMIT 1",
-                pk = q(&pk_column),
-                fk = q(&column),
-                table = q(&table),
-                target = q(&target_table),
-                tpk = q(&target_column),
-            );
-            let rows = tx
-                .query_all_raw(Statement::from_string(d.backend(), sql))
-                .await
-                .map_err(|e| e.to_string())?;
-            if let Some(row) = rows.first() {
-                let text = |i: usize| {
-                    row.try_get_by_index::<Option<String>>(i)
-                        .ok()
-                        .flatten()
-                        .or_else(|| {
-                            row.try_get_by_index::<Option<i64>>(i)
-                                .ok()
-                                .flatten()
-                                .map(|v| v.to_string())
-                        })
-                        .unwrap_or_default()
-                };
-                return Err(format!(
-                    "The row in table '{table}' with primary key '{}' has an invalid foreign key: {table}.{column} contains a value '{}' that does not have a corresponding value in {target_table}.{target_column}.",
-                    text(0),
-                    text(1)
-                ));
+            match &field.field_type {
+                FieldType::ForeignKey { to, .. } | FieldType::OneToOneField { to, .. } => {
+                    if let Some(target) = target_key(to)? {
+                        let reference = (table.as_str(), pk_column.as_str(), field.column(name));
+                        dangling(tx, d, reference, target).await?;
+                    }
+                }
+                FieldType::ManyToManyField { to, .. } => {
+                    let join = join_table(d, state, &model.app_label, &model.name, name)
+                        .map_err(|e| e.to_string())?;
+                    let ends = [
+                        (
+                            join.from_column.clone(),
+                            Some((table.clone(), pk_column.clone())),
+                        ),
+                        (join.to_column.clone(), target_key(to)?),
+                    ];
+                    for (column, target) in ends {
+                        if let Some(target) = target {
+                            dangling(tx, d, (join.table.as_str(), "id", column), target).await?;
+                        }
+                    }
+                }
+                _ => {}
             }
         }
     }
     Ok(())
+}
+
+/// The first row of `table` (its key, `pk_column`) whose `column` names no row of `target`
+/// (table, column), as Django's message about it.
+async fn dangling<C: ConnectionTrait>(
+    tx: &C,
+    d: Dialect,
+    (table, pk_column, column): (&str, &str, String),
+    (target_table, target_column): (String, String),
+) -> Result<(), String> {
+    let q = |s: &str| d.quote(s);
+    let sql = format!(
+        "SELECT r.{pk}, r.{fk} FROM {table_q} r LEFT JOIN {target} t ON r.{fk} = t.{tpk} \
+         WHERE r.{fk} IS NOT NULL AND t.{tpk} IS NULL LIMIT 1",
+        pk = q(pk_column),
+        fk = q(&column),
+        table_q = q(table),
+        target = q(&target_table),
+        tpk = q(&target_column),
+    );
+    let rows = tx
+        .query_all_raw(Statement::from_string(d.backend(), sql))
+        .await
+        .map_err(|e| e.to_string())?;
+    let Some(row) = rows.first() else {
+        return Ok(());
+    };
+    let text = |i: usize| {
+        row.try_get_by_index::<Option<String>>(i)
+            .ok()
+            .flatten()
+            .or_else(|| {
+                row.try_get_by_index::<Option<i64>>(i)
+                    .ok()
+                    .flatten()
+                    .map(|v| v.to_string())
+            })
+            .unwrap_or_default()
+    };
+    Err(format!(
+        "The row in table '{table}' with primary key '{}' has an invalid foreign key: {table}.{column} contains a value '{}' that does not have a corresponding value in {target_table}.{target_column}.",
+        text(0),
+        text(1)
+    ))
 }
 
 #[cfg(test)]

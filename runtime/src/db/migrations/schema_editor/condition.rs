@@ -112,7 +112,10 @@ fn lookup_sql(
         })
     };
     Ok(match lookup {
-        "exact" if matches!(value, QValue::Value(Value::Null)) => format!("{col} IS NULL"),
+        // Django's exact and iexact with None: IS NULL.
+        "exact" | "iexact" if matches!(value, QValue::Value(Value::Null)) => {
+            format!("{col} IS NULL")
+        }
         "exact" => format!("{col} = {}", one()?),
         "iexact" => match d {
             Dialect::Postgres => format!("UPPER({col}::text) = UPPER({})", one()?),
