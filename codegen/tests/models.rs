@@ -915,7 +915,7 @@ fn reverse_accessors_do_not_clash() {
     let e = parse_model_item(&item, proc_macro2::TokenStream::new(), &Scope::new("")).unwrap_err();
     assert!(
         e.message
-            .starts_with("fields.E304: Reverse accessor 'Author.post_set' for '.Post.author'"),
+            .starts_with("fields.E304: Reverse accessor 'Author.post_set' for 'Post.author'"),
         "{}",
         e.message
     );
