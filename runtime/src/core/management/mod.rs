@@ -114,49 +114,9 @@ enum Command {
         database: String,
     },
     /// Write the database's rows as a JSON fixture (Django's format), to stdout or --output.
-    Dumpdata {
-        /// app_label or app_label.ModelName (default: every installed app)
-        labels: Vec<String>,
-        /// The fixture format (json)
-        #[arg(long, default_value = "json")]
-        format: String,
-        /// Indent the JSON by this many spaces
-        #[arg(long)]
-        indent: Option<usize>,
-        /// The DATABASES alias
-        #[arg(long, default_value = "default")]
-        database: String,
-        /// Leave out an app_label or app_label.ModelName (repeatable)
-        #[arg(short, long)]
-        exclude: Vec<String>,
-        /// Write to this file instead of stdout
-        #[arg(short, long)]
-        output: Option<String>,
-        /// Only these primary keys, comma-separated (with one app_label.ModelName)
-        #[arg(long)]
-        pks: Option<String>,
-    },
+    Dumpdata(commands::dumpdata::Options),
     /// Install fixtures (JSON, Django's format) into the database, in one transaction.
-    Loaddata {
-        /// Fixture names (searched in src/<app>/fixtures/, FIXTURE_DIRS and .) or paths; `-`
-        /// for standard input
-        labels: Vec<String>,
-        /// The DATABASES alias
-        #[arg(long, default_value = "default")]
-        database: String,
-        /// Only this app's fixtures directory
-        #[arg(long)]
-        app: Option<String>,
-        /// Skip fields and models the project does not have
-        #[arg(short, long)]
-        ignorenonexistent: bool,
-        /// Leave out an app_label or app_label.ModelName (repeatable)
-        #[arg(short, long)]
-        exclude: Vec<String>,
-        /// The format of standard input's fixture (json)
-        #[arg(long)]
-        format: Option<String>,
-    },
+    Loaddata(commands::loaddata::Options),
     /// Remove every row from the database, after asking (Django's `flush`).
     Flush {
         /// Do not ask
@@ -345,44 +305,8 @@ fn run(project: Project, command: Command, custom: &[CustomCommand]) -> Result<(
     match command {
         Command::Help { command, commands } => help(project, custom, command.as_deref(), commands),
         Command::Flush { noinput, database } => commands::flush::run(project, &database, noinput),
-        Command::Dumpdata {
-            labels,
-            format,
-            indent,
-            database,
-            exclude,
-            output,
-            pks,
-        } => commands::dumpdata::run(
-            project,
-            &commands::dumpdata::Options {
-                labels,
-                format,
-                indent,
-                database,
-                exclude,
-                output,
-                pks,
-            },
-        ),
-        Command::Loaddata {
-            labels,
-            database,
-            app,
-            ignorenonexistent,
-            exclude,
-            format,
-        } => commands::loaddata::run(
-            project,
-            &commands::loaddata::Options {
-                labels,
-                database,
-                app,
-                ignorenonexistent,
-                exclude,
-                format,
-            },
-        ),
+        Command::Dumpdata(options) => commands::dumpdata::run(project, &options),
+        Command::Loaddata(options) => commands::loaddata::run(project, &options),
         Command::Dbshell {
             database,
             parameters,

@@ -7,67 +7,42 @@ use crate::conf::Settings;
 
 /// Every setting and its value, as the diff shows them, in name order.
 pub fn items(s: &Settings) -> Vec<(&'static str, String)> {
-    let mut out = vec![
-        ("ALLOWED_HOSTS", format!("{:?}", s.ALLOWED_HOSTS)),
-        ("APPEND_SLASH", format!("{:?}", s.APPEND_SLASH)),
-        (
-            "DATA_UPLOAD_MAX_MEMORY_SIZE",
-            format!("{:?}", s.DATA_UPLOAD_MAX_MEMORY_SIZE),
-        ),
-        (
-            "DATA_UPLOAD_MAX_NUMBER_FIELDS",
-            format!("{:?}", s.DATA_UPLOAD_MAX_NUMBER_FIELDS),
-        ),
-        (
-            "DATABASES",
-            format!(
-                "{{{}}}",
-                s.DATABASES
-                    .aliases()
-                    .map(|a| format!(
-                        "{a:?}: {:?}",
-                        crate::db::url::redact(&s.DATABASES.url(a).unwrap_or_default())
-                    ))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        ),
-        ("DEBUG", format!("{:?}", s.DEBUG)),
-        ("FIXTURE_DIRS", format!("{:?}", s.FIXTURE_DIRS)),
-        ("INSTALLED_APPS", format!("{:?}", s.INSTALLED_APPS)),
-        ("MIDDLEWARE", format!("{:?}", s.MIDDLEWARE)),
-        ("SECRET_KEY", format!("{:?}", s.SECRET_KEY)),
-        (
-            "SECURE_CONTENT_TYPE_NOSNIFF",
-            format!("{:?}", s.SECURE_CONTENT_TYPE_NOSNIFF),
-        ),
-        (
-            "SECURE_CROSS_ORIGIN_OPENER_POLICY",
-            format!("{:?}", s.SECURE_CROSS_ORIGIN_OPENER_POLICY),
-        ),
-        (
-            "SECURE_HSTS_INCLUDE_SUBDOMAINS",
-            format!("{:?}", s.SECURE_HSTS_INCLUDE_SUBDOMAINS),
-        ),
-        (
-            "SECURE_HSTS_SECONDS",
-            format!("{:?}", s.SECURE_HSTS_SECONDS),
-        ),
-        (
-            "SECURE_PROXY_SSL_HEADER",
-            format!("{:?}", s.SECURE_PROXY_SSL_HEADER),
-        ),
-        (
-            "SECURE_REFERRER_POLICY",
-            format!("{:?}", s.SECURE_REFERRER_POLICY),
-        ),
-        (
-            "SECURE_SSL_REDIRECT",
-            format!("{:?}", s.SECURE_SSL_REDIRECT),
-        ),
-        ("STATIC_URL", format!("{:?}", s.STATIC_URL)),
-        ("X_FRAME_OPTIONS", format!("{:?}", s.X_FRAME_OPTIONS)),
+    /// Each setting named, with its value as Rust debug-prints it.
+    macro_rules! shown {
+        ($($name:ident),* $(,)?) => {
+            vec![$((stringify!($name), format!("{:?}", s.$name))),*]
+        };
+    }
+    let mut out = shown![
+        ALLOWED_HOSTS,
+        APPEND_SLASH,
+        DATA_UPLOAD_MAX_MEMORY_SIZE,
+        DATA_UPLOAD_MAX_NUMBER_FIELDS,
+        DEBUG,
+        FIXTURE_DIRS,
+        INSTALLED_APPS,
+        MIDDLEWARE,
+        SECRET_KEY,
+        SECURE_CONTENT_TYPE_NOSNIFF,
+        SECURE_CROSS_ORIGIN_OPENER_POLICY,
+        SECURE_HSTS_INCLUDE_SUBDOMAINS,
+        SECURE_HSTS_SECONDS,
+        SECURE_PROXY_SSL_HEADER,
+        SECURE_REFERRER_POLICY,
+        SECURE_SSL_REDIRECT,
+        STATIC_URL,
+        X_FRAME_OPTIONS,
     ];
+    // The databases by URL, their passwords hidden.
+    let databases: Vec<String> = s
+        .DATABASES
+        .aliases()
+        .map(|a| {
+            let url = s.DATABASES.url(a).unwrap_or_default();
+            format!("{a:?}: {:?}", crate::db::url::redact(&url))
+        })
+        .collect();
+    out.push(("DATABASES", format!("{{{}}}", databases.join(", "))));
     out.sort_by_key(|(k, _)| *k);
     out
 }

@@ -6,14 +6,27 @@ use crate::core::serializers;
 use crate::db::Connection;
 
 /// The options of `dumpdata`, as Django's.
-#[derive(Debug, Clone, Default)]
+#[derive(clap::Args, Debug, Clone, Default)]
 pub struct Options {
+    /// app_label or app_label.ModelName (default: every installed app)
     pub labels: Vec<String>,
+    /// The fixture format (json)
+    #[arg(long, default_value = "json")]
     pub format: String,
+    /// Indent the JSON by this many spaces
+    #[arg(long)]
     pub indent: Option<usize>,
+    /// The DATABASES alias
+    #[arg(long, default_value = "default")]
     pub database: String,
+    /// Leave out an app_label or app_label.ModelName (repeatable)
+    #[arg(short, long)]
     pub exclude: Vec<String>,
+    /// Write to this file instead of stdout
+    #[arg(short, long)]
     pub output: Option<String>,
+    /// Only these primary keys, comma-separated (with one app_label.ModelName)
+    #[arg(long)]
     pub pks: Option<String>,
 }
 

@@ -9,13 +9,25 @@ use crate::core::serializers;
 use crate::db::Connection;
 
 /// The options of `loaddata`, as Django's.
-#[derive(Debug, Clone, Default)]
+#[derive(clap::Args, Debug, Clone, Default)]
 pub struct Options {
+    /// Fixture names (searched in src/<app>/fixtures/, FIXTURE_DIRS and .) or paths; `-`
+    /// for standard input
     pub labels: Vec<String>,
+    /// The DATABASES alias
+    #[arg(long, default_value = "default")]
     pub database: String,
+    /// Only this app's fixtures directory
+    #[arg(long)]
     pub app: Option<String>,
+    /// Skip fields and models the project does not have
+    #[arg(short, long)]
     pub ignorenonexistent: bool,
+    /// Leave out an app_label or app_label.ModelName (repeatable)
+    #[arg(short, long)]
     pub exclude: Vec<String>,
+    /// The format of standard input's fixture (json)
+    #[arg(long)]
     pub format: Option<String>,
 }
 
