@@ -32,6 +32,17 @@ pub enum DbError {
         "Database queries to '{0}' are not allowed in this test: a plain #[rjango::test] is Django's SimpleTestCase, with no database. Use #[rjango::test(db)] (Django's TestCase) or #[rjango::test(transaction)] (TransactionTestCase) to give it a test database."
     )]
     Forbidden(String),
+    /// A statement the database refused, with Django's class of the error
+    /// (`kind == ErrorKind::Integrity` for a duplicate, on every backend).
+    #[error("{message}")]
+    Database {
+        kind: super::ErrorKind,
+        message: String,
+    },
+    /// Django's TransactionManagementError: a query in an atomic block after one of its
+    /// statements failed, or a block used the wrong way (a durable one nested).
+    #[error("{0}")]
+    TransactionManagement(String),
     #[error("{0}")]
     Query(String),
     #[error("{0}")]
@@ -44,6 +55,25 @@ pub enum DbError {
         seconds: u64,
         size: u32,
     },
+}
+
+impl DbError {
+    /// Which of Django's database exceptions this is, for an error the database raised (a
+    /// connection that failed or a busy pool is an OperationalError); None for rjango's own.
+    pub fn kind(&self) -> Option<super::ErrorKind> {
+        match self {
+            DbError::Database { kind, .. } => Some(*kind),
+            DbError::Connect { .. } | DbError::PoolTimeout { .. } => {
+                Some(super::ErrorKind::Operational)
+            }
+            _ => None,
+        }
+    }
+
+    /// Django's `except IntegrityError`.
+    pub fn is_integrity_error(&self) -> bool {
+        self.kind() == Some(super::ErrorKind::Integrity)
+    }
 }
 
 /// An open database, with the dialect its SQL is written in. A clone shares the pool.
@@ -190,7 +220,7 @@ impl Connection {
             .execute_unprepared(sql)
             .await
             .map(|_| ())
-            .map_err(|e| DbError::Query(short_error(&e.to_string())))
+            .map_err(|e| driver_error(&e))
     }
 
     /// Rows of a query, each column as text (NULL as None): for the recorder and checks.
@@ -203,7 +233,7 @@ impl Connection {
             .db
             .query_all_raw(Statement::from_string(self.backend(), sql.to_owned()))
             .await
-            .map_err(|e| DbError::Query(short_error(&e.to_string())))?;
+            .map_err(|e| driver_error(&e))?;
         Ok(rows
             .iter()
             .map(|row| {
@@ -288,7 +318,18 @@ impl Connection {
 
 /// A failed statement: the driver's first line, and the SQL.
 pub(crate) fn statement_error(e: sea_orm::DbErr, sql: &str) -> DbError {
-    DbError::Query(format!("{}\n  SQL: {sql}", short_error(&e.to_string())))
+    DbError::Database {
+        kind: super::errors::classify(&e),
+        message: format!("{}\n  SQL: {sql}", short_error(&e.to_string())),
+    }
+}
+
+/// A failed statement whose SQL is not worth repeating: the driver's first line.
+pub(crate) fn driver_error(e: &sea_orm::DbErr) -> DbError {
+    DbError::Database {
+        kind: super::errors::classify(e),
+        message: short_error(&e.to_string()),
+    }
 }
 
 /// The first line of a driver error, without sqlx's wrapping.

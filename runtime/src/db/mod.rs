@@ -7,6 +7,7 @@ pub mod connections;
 pub mod creation;
 mod cursor;
 mod dialect;
+pub mod errors;
 pub mod flush;
 pub mod introspection;
 pub mod migrations;
@@ -17,6 +18,7 @@ pub mod url;
 pub use connection::{Connection, DbError};
 pub use cursor::{Cursor, Row, cursor, cursor_using};
 pub use dialect::Dialect;
+pub use errors::ErrorKind;
 pub use queries::count_queries;
 pub use transaction::{atomic, on_commit};
 

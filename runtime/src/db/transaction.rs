@@ -45,6 +45,45 @@ struct Nesting {
     open: Vec<usize>,
     /// Callbacks with the savepoint depth they were registered at.
     on_commit: Vec<(usize, Callback)>,
+    /// Django's `needs_rollback`: a statement failed since the innermost open block began.
+    /// Every query is refused until that block ends, which then rolls back (to its savepoint,
+    /// or the whole transaction), so nothing of a failed block can commit.
+    needs_rollback: bool,
+}
+
+/// Django's message for a query in a block whose statement failed.
+const BROKEN: &str = "An error occurred in the current transaction. You can't execute queries until the end of the 'atomic' block.";
+
+/// The block's own result when it ended with a statement failed inside it (its error caught):
+/// the block was rolled back, which the caller must hear of.
+const ROLLED_BACK: &str = "A statement failed inside this atomic block and its error was caught there: the block was rolled back at its end. Let the error leave the block, or wrap the statement that may fail in an atomic block of its own (a savepoint) to go on after it.";
+
+impl Atomic {
+    /// Refuses a query while the block is marked for rollback.
+    fn usable(&self) -> Result<(), DbError> {
+        if self.nesting().needs_rollback {
+            return Err(DbError::TransactionManagement(BROKEN.into()));
+        }
+        Ok(())
+    }
+
+    /// Marks the innermost open block for rollback when `outcome` is a failed statement.
+    fn watch<T>(&self, outcome: Result<T, DbError>) -> Result<T, DbError> {
+        if outcome.is_err() {
+            self.nesting().needs_rollback = true;
+        }
+        outcome
+    }
+
+    fn nesting(&self) -> std::sync::MutexGuard<'_, Nesting> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Whether the block that just ended must roll back; the mark is cleared, as the rollback
+    /// (to a savepoint, or of everything) leaves a usable transaction or none.
+    fn take_needs_rollback(&self) -> bool {
+        std::mem::take(&mut self.nesting().needs_rollback)
+    }
 }
 
 tokio::task_local! {
@@ -97,10 +136,9 @@ impl Executor {
             Executor::Atomic(a) => {
                 let stmt = Statement::from_sql_and_values(a.0.dialect.backend(), sql, values);
                 Box::pin(async move {
-                    a.0.tx
-                        .query_all_raw(stmt)
-                        .await
-                        .map_err(|e| statement_error(e, sql))
+                    a.0.usable()?;
+                    let rows = a.0.tx.query_all_raw(stmt).await;
+                    a.0.watch(rows.map_err(|e| statement_error(e, sql)))
                 })
             }
         };
@@ -115,10 +153,9 @@ impl Executor {
             Executor::Atomic(a) => {
                 let stmt = Statement::from_sql_and_values(a.0.dialect.backend(), sql, values);
                 Box::pin(async move {
-                    a.0.tx
-                        .execute_raw(stmt)
-                        .await
-                        .map_err(|e| statement_error(e, sql))
+                    a.0.usable()?;
+                    let done = a.0.tx.execute_raw(stmt).await;
+                    a.0.watch(done.map_err(|e| statement_error(e, sql)))
                 })
             }
         };
@@ -163,8 +200,8 @@ where
     match current {
         Some(atomic) => {
             if options.durable {
-                return Err(DbError::Transaction(
-                    "a durable atomic block cannot be nested within another atomic block".into(),
+                return Err(DbError::TransactionManagement(
+                    "A durable atomic block cannot be nested within another atomic block.".into(),
                 )
                 .into());
             }
@@ -283,6 +320,14 @@ where
             .unwrap_or_else(|e| e.into_inner())
             .on_commit,
     );
+    let outcome = match outcome {
+        // A statement failed and the block caught its error: roll back, and say so.
+        Ok(Ok(_)) if atomic.take_needs_rollback() => Ok(Err(DbError::TransactionManagement(
+            ROLLED_BACK.into(),
+        )
+        .into())),
+        other => other,
+    };
     match outcome {
         Ok(Ok(value)) => {
             crate::db::queries::count("COMMIT");
@@ -325,6 +370,10 @@ where
         id
     };
     let name = format!("rjango_sp_{id}");
+    if let Err(e) = atomic.usable() {
+        atomic.nesting().open.retain(|s| *s != id);
+        return Err(e.into());
+    }
     let exec = |sql: String| {
         let atomic = atomic.clone();
         async move {
@@ -352,6 +401,15 @@ where
             .unwrap_or_else(|e| e.into_inner())
             .on_commit
             .retain(|(d, _)| *d < depth);
+    };
+    // A failure inside this savepoint ends with it: rolling back to it makes the transaction
+    // usable again (PostgreSQL's aborted state included), as Django's savepoint rollback does.
+    let failed_inside = atomic.take_needs_rollback();
+    let outcome = match outcome {
+        Ok(Ok(_)) if failed_inside => Ok(Err(
+            DbError::TransactionManagement(ROLLED_BACK.into()).into()
+        )),
+        other => other,
     };
     match outcome {
         Ok(Ok(value)) => {

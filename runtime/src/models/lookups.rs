@@ -445,10 +445,17 @@ pub enum Node {
 }
 
 /// A typed condition on rows of `M`.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Q<M> {
     pub(crate) node: Node,
     _m: PhantomData<fn() -> M>,
+}
+
+// By hand: a derive would ask `M: Clone`, which a model need not be.
+impl<M> Clone for Q<M> {
+    fn clone(&self) -> Self {
+        Q::new(self.node.clone())
+    }
 }
 
 impl<M> Q<M> {

@@ -42,13 +42,27 @@ pub enum QueryError {
 
 impl From<sea_orm::DbErr> for QueryError {
     fn from(e: sea_orm::DbErr) -> Self {
-        QueryError::Database(DbError::Query(e.to_string()))
+        QueryError::Database(crate::db::connection::driver_error(&e))
     }
 }
 
 impl QueryError {
     pub fn is_does_not_exist(&self) -> bool {
         matches!(self, QueryError::DoesNotExist { .. })
+    }
+
+    /// Which of Django's database exceptions this is, when the database raised it.
+    pub fn kind(&self) -> Option<crate::db::ErrorKind> {
+        match self {
+            QueryError::Database(e) => e.kind(),
+            _ => None,
+        }
+    }
+
+    /// Django's `except IntegrityError`: a unique, foreign key, NOT NULL or CHECK constraint
+    /// refused the row.
+    pub fn is_integrity_error(&self) -> bool {
+        self.kind() == Some(crate::db::ErrorKind::Integrity)
     }
 }
 
@@ -901,17 +915,38 @@ impl<M: Model> QuerySet<M> {
         Ok(instances)
     }
 
-    /// The row matching `q`, or `defaults` inserted: `(instance, created)`.
+    /// The row matching `q`, or `defaults()` created: `(instance, created)`, as Django's
+    /// `get_or_create`. The insert runs in an atomic block (a savepoint inside another), so a
+    /// caller that loses a race to create the same unique row finds the winner's row instead of
+    /// an IntegrityError, and its own transaction goes on.
     pub async fn get_or_create(&self, q: Q<M>, defaults: impl FnOnce() -> M) -> Result<(M, bool)> {
-        match self.get(q).await {
-            Ok(found) => Ok((found, false)),
-            Err(QueryError::DoesNotExist { .. }) => Ok((self.create(defaults()).await?, true)),
+        match self.get(q.clone()).await {
+            Ok(found) => return Ok((found, false)),
+            Err(QueryError::DoesNotExist { .. }) => {}
+            Err(e) => return Err(e),
+        }
+        let options = crate::db::transaction::Atomicity {
+            using: self.alias.clone(),
+            durable: false,
+        };
+        let created = crate::db::transaction::atomic_with(options, || async {
+            self.create(defaults()).await
+        })
+        .await;
+        match created {
+            Ok(row) => Ok((row, true)),
+            Err(e) if e.is_integrity_error() => match self.get(q).await {
+                Ok(found) => Ok((found, false)),
+                Err(QueryError::DoesNotExist { .. }) => Err(e),
+                Err(other) => Err(other),
+            },
             Err(e) => Err(e),
         }
     }
 
     /// The row matching `q` changed by `update` and saved, or `create()` inserted:
-    /// `(instance, created)`. Runs in an atomic block with the row locked, as Django's does.
+    /// `(instance, created)`. Runs in an atomic block with the row locked, through
+    /// [`get_or_create`](Self::get_or_create), as Django's does.
     pub async fn update_or_create(
         &self,
         q: Q<M>,
@@ -924,16 +959,14 @@ impl<M: Model> QuerySet<M> {
         };
         let locked = self.clone().select_for_update();
         crate::db::transaction::atomic_with(options, || async move {
-            match locked.get(q).await {
-                Ok(mut found) => {
-                    update(&mut found);
-                    let conn = locked.connection().await?;
-                    update_row(&conn, &mut found, None).await?;
-                    Ok((found, false))
-                }
-                Err(QueryError::DoesNotExist { .. }) => Ok((locked.create(create()).await?, true)),
-                Err(e) => Err(e),
+            let (mut found, created) = locked.get_or_create(q, create).await?;
+            if created {
+                return Ok((found, true));
             }
+            update(&mut found);
+            let conn = locked.connection().await?;
+            update_row(&conn, &mut found, None).await?;
+            Ok((found, false))
         })
         .await
     }
