@@ -1251,3 +1251,17 @@ pub struct Post {
         "{first}"
     );
 }
+
+/// rjango relates models by integer keys for now: a relation to or from a model keyed by a
+/// CharField or UUIDField is refused at the field, before a migration is written (the macro
+/// refuses it at compile time too).
+#[test]
+fn relations_need_integer_keys() {
+    let voucher = "#[model]\npub struct Voucher {\n    #[field(primary_key = true, max_length = 12)]\n    pub code: CharField,\n}\n";
+    let order = "#[model]\npub struct Order {\n    #[field(on_delete = Cascade)]\n    pub voucher: ForeignKey<Voucher>,\n}\n";
+    assert_eq!(
+        project_error(&format!("{voucher}{order}")),
+        "src/blog/models.rs:9:29: `Order.voucher` relates `Order` and `Voucher`, and rjango relates models by integer primary keys only (for now)\n  \
+         hint: give both an AutoField/BigAutoField (or integer) primary key, and keep the CharField or UUIDField as a unique field instead"
+    );
+}

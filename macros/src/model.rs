@@ -300,6 +300,7 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
         quote!(::rjango::models::ToSql::to_sql(&self.#id))
     });
     let pk = columns.iter().find(|c| c.state.primary_key);
+    let integer_pk = pk.is_none_or(|c| c.state.field_type.is_integer());
     let pk_value = match pk {
         Some(c) => {
             let id = &c.ident;
@@ -503,6 +504,7 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
             const ORDERING: &'static [&'static str] = &[#(#ordering),*];
             const DB_TABLE: ::std::option::Option<&'static str> = #db_table;
             const MODULE: &'static str = ::std::module_path!();
+            const INTEGER_PK: bool = #integer_pk;
 
             fn table() -> &'static str {
                 static TABLE: ::std::sync::OnceLock<::std::string::String> = ::std::sync::OnceLock::new();
@@ -834,6 +836,18 @@ fn relations(
         let model = quote!(super::#ident);
         let target_ty = quote!(#target);
         let query_name = related_query_name(&f.field_type, name);
+        // Relations go by integer keys for now: a key of another type would be read as 0.
+        let integer_keys = format!(
+            "`{name}.{field_name}` relates `{name}` and `{target_name}`, and rjango relates models by integer primary keys only (for now): give both an AutoField/BigAutoField (or integer) primary key, and keep a CharField or UUIDField as a unique field instead"
+        );
+        let span = id.span();
+        out.push(quote::quote_spanned! {span=>
+            const _: () = ::core::assert!(
+                <#target_ty as ::rjango::models::Model>::INTEGER_PK
+                    && <#model as ::rjango::models::Model>::INTEGER_PK,
+                #integer_keys
+            );
+        });
         match &f.field_type {
             FieldType::ForeignKey {
                 on_delete,

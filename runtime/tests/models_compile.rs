@@ -131,7 +131,7 @@ mod blog {
 
         #[model]
         pub struct Tag {
-            #[field(primary_key = true, max_length = 50)]
+            #[field(unique = true, max_length = 50)]
             pub name: CharField,
             #[field(related_name = "+")]
             pub similar: ManyToManyField<Self>,

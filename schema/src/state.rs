@@ -183,6 +183,21 @@ impl FieldType {
         }
     }
 
+    /// Whether the value is an integer (an auto key or an integer field): what rjango relates
+    /// models by, for now.
+    pub fn is_integer(&self) -> bool {
+        self.is_auto()
+            || matches!(
+                self,
+                FieldType::IntegerField
+                    | FieldType::BigIntegerField
+                    | FieldType::SmallIntegerField
+                    | FieldType::PositiveIntegerField
+                    | FieldType::PositiveBigIntegerField
+                    | FieldType::PositiveSmallIntegerField
+            )
+    }
+
     pub fn is_auto(&self) -> bool {
         matches!(
             self,

@@ -384,10 +384,30 @@ pub fn project_models(
         .values()
         .map(|m| format!("{}.{}", m.app_label, m.name))
         .collect();
+    let integer_key = |m: &rjango_schema::ModelState| {
+        m.fields
+            .iter()
+            .find(|(_, f)| f.primary_key)
+            .is_none_or(|(_, f)| f.field_type.is_integer())
+    };
     for Found { file, model: m } in &found {
         for r in &m.relations {
             let (app, model) = r.to.split_once('.').unwrap_or(("", &r.to));
-            if state.get(app, model).is_some() {
+            if let Some(target) = state.get(app, model) {
+                // What `#[model]` refuses at compile time, said here first, at the field.
+                if !integer_key(target) || !integer_key(&m.state) {
+                    return Err(Error::at(
+                        file,
+                        r.span,
+                        format!(
+                            "`{}.{}` relates `{}` and `{}`, and rjango relates models by integer primary keys only (for now)",
+                            m.state.name, r.field, m.state.name, target.name
+                        ),
+                        Some(
+                            "give both an AutoField/BigAutoField (or integer) primary key, and keep the CharField or UUIDField as a unique field instead".into(),
+                        ),
+                    ));
+                }
                 continue;
             }
             let mut hint = match closest(&r.to, known.iter().map(String::as_str)) {

@@ -48,6 +48,18 @@ impl Dialect {
         }
     }
 
+    /// A value as this backend stores it, as Django's `get_db_prep_value` prepares it: a UUID
+    /// is PostgreSQL's `uuid`, and elsewhere the 32 hex digits of Django's `char(32)` column
+    /// (`uuid.hex`), so rows Django wrote and rows rjango writes compare equal.
+    pub fn prepare(self, value: sea_orm::Value) -> sea_orm::Value {
+        match (self, value) {
+            (Dialect::Sqlite | Dialect::Mysql, sea_orm::Value::Uuid(u)) => {
+                sea_orm::Value::String(u.map(|u| u.simple().to_string()))
+            }
+            (_, value) => value,
+        }
+    }
+
     /// Whether DDL runs inside a transaction (Django's `can_rollback_ddl`): not on MySQL.
     pub fn can_rollback_ddl(self) -> bool {
         !matches!(self, Dialect::Mysql)

@@ -129,6 +129,7 @@ impl Executor {
     /// Rows of a statement with bound parameters.
     pub async fn fetch(&self, sql: &str, values: Vec<Value>) -> Result<Vec<QueryResult>, DbError> {
         crate::db::queries::count(sql);
+        let values = prepared(self.dialect(), values);
         // Boxed: the driver's futures nest deeply, and a view awaiting several queries would
         // otherwise make rustc's layout computation overflow its recursion limit.
         let future: BoxFuture<'_, Result<Vec<QueryResult>, DbError>> = match self {
@@ -148,6 +149,7 @@ impl Executor {
     /// Runs a statement with bound parameters.
     pub async fn run(&self, sql: &str, values: Vec<Value>) -> Result<ExecResult, DbError> {
         crate::db::queries::count(sql);
+        let values = prepared(self.dialect(), values);
         let future: BoxFuture<'_, Result<ExecResult, DbError>> = match self {
             Executor::Pool(c) => Box::pin(c.run(sql, values)),
             Executor::Atomic(a) => {
@@ -161,6 +163,12 @@ impl Executor {
         };
         future.await
     }
+}
+
+/// Parameters as the backend stores them (the cursor's and `raw`'s included): see
+/// [`Dialect::prepare`].
+fn prepared(dialect: Dialect, values: Vec<Value>) -> Vec<Value> {
+    values.into_iter().map(|v| dialect.prepare(v)).collect()
 }
 
 /// How an atomic block ended: the block's own error, or the database's.

@@ -105,6 +105,50 @@ pub(crate) async fn delete<M: Model>(alias: Option<&str>, pks: Vec<i64>) -> Resu
     .await
 }
 
+/// Deletes the rows of `M` whose keys are `keys`, a model keyed by something other than an
+/// integer: nothing can point at it (relations to and from such a model are refused at compile
+/// time), so there is no `on_delete` to apply, as Django's fast delete. Keys are bound with
+/// their own type, never read as numbers.
+pub(crate) async fn delete_keyed<M: Model>(
+    alias: Option<&str>,
+    keys: Vec<Value>,
+) -> Result<Deleted> {
+    let mut deleted = Deleted::default();
+    if keys.is_empty() {
+        return Ok(deleted);
+    }
+    let options = Atomicity {
+        using: alias.map(str::to_owned),
+        durable: false,
+    };
+    atomic_with(options, || async move {
+        let conn = executor(alias).await?;
+        let label = format!("{}.{}", app_label(M::MODULE), M::NAME);
+        for chunk in keys.chunks(CHUNK) {
+            let mut sql = Sql::new(conn.dialect());
+            sql.push("DELETE FROM ");
+            sql.quote(M::table());
+            sql.push(" WHERE ");
+            sql.quote(pk_column::<M>());
+            sql.push(" IN (");
+            for (i, key) in chunk.iter().enumerate() {
+                if i > 0 {
+                    sql.push(", ");
+                }
+                sql.param(key.clone());
+            }
+            sql.push(")");
+            let n = conn.run(&sql.text, sql.values).await?.rows_affected();
+            if n > 0 {
+                *deleted.per_model.entry(label.clone()).or_default() += n;
+                deleted.total += n;
+            }
+        }
+        Ok(deleted)
+    })
+    .await
+}
+
 struct Collector<'a> {
     conn: &'a Executor,
     buckets: Vec<Bucket>,

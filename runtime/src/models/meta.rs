@@ -41,6 +41,11 @@ pub trait Model: Sized + Send + Sync + 'static {
     /// The module the model is declared in (`mysite::blog::models`): its app is the module
     /// above `models`, as Django's app_label is the package of models.py.
     const MODULE: &'static str;
+    /// Whether the primary key is an integer (an auto key or an integer field). Relations,
+    /// on_delete, `in_bulk` and an instance's `delete()` work by integer keys for now; a model
+    /// keyed by a CharField or UUIDField is refused there (at compile time for relations),
+    /// never read as a key of 0.
+    const INTEGER_PK: bool;
 
     /// The table: `Meta.db_table`, or `<app>_<model>` as Django names it.
     fn table() -> &'static str;
@@ -182,7 +187,6 @@ plain_sql! {
     chrono::NaiveDate => ChronoDate,
     chrono::NaiveTime => ChronoTime,
     chrono::DateTime<chrono::Utc> => ChronoDateTimeUtc,
-    uuid::Uuid => Uuid,
     serde_json::Value => Json,
     Vec<u8> => Bytes,
 }
@@ -231,6 +235,45 @@ impl FromSql for rust_decimal::Decimal {
                     .map_err(|e| sea_orm::DbErr::Type(format!("column {index}: {s:?}: {e}")))
             })
             .transpose()
+    }
+}
+
+impl ToSql for uuid::Uuid {
+    fn to_sql(&self) -> Value {
+        Value::Uuid(Some(*self))
+    }
+    fn null() -> Value {
+        Value::Uuid(None)
+    }
+}
+
+impl Nullable for uuid::Uuid {
+    type OrNull = Option<uuid::Uuid>;
+}
+
+/// A UUIDField as each backend keeps it: PostgreSQL's `uuid`, or Django's `char(32)` of hex
+/// digits on SQLite and MySQL (a hyphenated text or a 16-byte blob is read too).
+impl FromSql for uuid::Uuid {
+    fn from_sql(row: &QueryResult, index: usize) -> Result<Self, sea_orm::DbErr> {
+        Self::from_sql_nullable(row, index)?.ok_or_else(|| {
+            sea_orm::DbErr::Type(format!("column {index}: NULL where a UUID was expected"))
+        })
+    }
+    fn from_sql_nullable(row: &QueryResult, index: usize) -> Result<Option<Self>, sea_orm::DbErr> {
+        if let Ok(v) = row.try_get_by_index::<Option<uuid::Uuid>>(index) {
+            return Ok(v);
+        }
+        if let Ok(Some(text)) = row.try_get_by_index::<Option<String>>(index) {
+            return uuid::Uuid::parse_str(&text)
+                .map(Some)
+                .map_err(|e| sea_orm::DbErr::Type(format!("column {index}: {text:?}: {e}")));
+        }
+        match row.try_get_by_index::<Option<Vec<u8>>>(index)? {
+            None => Ok(None),
+            Some(bytes) => uuid::Uuid::from_slice(&bytes)
+                .map(Some)
+                .map_err(|e| sea_orm::DbErr::Type(format!("column {index}: {e}"))),
+        }
     }
 }
 

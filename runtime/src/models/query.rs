@@ -648,6 +648,7 @@ impl<M: Model> QuerySet<M> {
 
     /// The rows whose primary key is in `ids`, by key (Django's `in_bulk`).
     pub async fn in_bulk(&self, ids: impl IntoIterator<Item = i64>) -> Result<HashMap<i64, M>> {
+        integer_keys::<M>("in_bulk()")?;
         let ids: Vec<Operand> = ids
             .into_iter()
             .map(|id| Operand::Value(Value::BigInt(Some(id))))
@@ -892,6 +893,10 @@ impl<M: Model> QuerySet<M> {
     /// SET_DEFAULT update, DO_NOTHING leaves them. Returns Django's counts: the total and
     /// how many of each model.
     pub async fn delete(&self) -> Result<Deleted> {
+        if !M::INTEGER_PK {
+            let keys = self.all().await?.iter().map(Model::pk).collect();
+            return deletion::delete_keyed::<M>(self.alias.as_deref(), keys).await;
+        }
         let pks = self.pks().await?;
         deletion::delete::<M>(self.alias.as_deref(), pks).await
     }
@@ -1091,7 +1096,34 @@ pub(crate) fn read_i64(
         .or_else(|_| row.try_get_by_index::<i16>(index).map(i64::from))
 }
 
-/// An integer key's value (0 for another kind of key).
+/// An instance's `delete()`: by its integer key through the Collector (its `on_delete` rules),
+/// or by its key as it is when the model has another kind (nothing points at such a model).
+async fn delete_instance<M: Model>(instance: &M, alias: Option<&str>) -> Result<Deleted> {
+    if M::INTEGER_PK {
+        deletion::delete::<M>(alias, vec![pk_i64(&instance.pk())]).await
+    } else {
+        deletion::delete_keyed::<M>(alias, vec![instance.pk()]).await
+    }
+}
+
+/// Refuses what goes by integer keys on a model keyed otherwise (a CharField or UUIDField
+/// primary key), before any statement runs: such a key must never be read as 0.
+pub(crate) fn integer_keys<M: Model>(what: &str) -> Result<()> {
+    if M::INTEGER_PK {
+        return Ok(());
+    }
+    Err(QueryError::Database(DbError::Database {
+        kind: crate::db::ErrorKind::NotSupported,
+        message: format!(
+            "{what} on {} goes by integer primary keys, and its primary key is not an integer: rjango does not support that yet (delete it with {}::objects().filter(...).delete())",
+            M::NAME,
+            M::NAME
+        ),
+    }))
+}
+
+/// An integer key's value (0 for another kind of key: callers check
+/// [`Model::INTEGER_PK`] first, and relations refuse other keys at compile time).
 pub(crate) fn pk_i64(v: &Value) -> i64 {
     match v {
         Value::BigInt(Some(n)) => *n,
@@ -1285,12 +1317,12 @@ pub trait Instance: Model {
     /// Deletes this instance's row and what its `on_delete` rules say; returns Django's
     /// counts.
     async fn delete(&self) -> Result<Deleted> {
-        deletion::delete::<Self>(None, vec![pk_i64(&self.pk())]).await
+        delete_instance(self, None).await
     }
 
     /// `delete()` on the database `alias` (Django's `delete(using=...)`).
     async fn delete_using(&self, alias: &str) -> Result<Deleted> {
-        deletion::delete::<Self>(Some(alias), vec![pk_i64(&self.pk())]).await
+        delete_instance(self, Some(alias)).await
     }
 
     /// Reads this instance's row again.

@@ -49,7 +49,7 @@ impl Sql {
     }
 
     pub fn param(&mut self, value: Value) {
-        self.values.push(value);
+        self.values.push(self.dialect.prepare(value));
         match self.dialect {
             Dialect::Postgres => {
                 self.text.push('$');

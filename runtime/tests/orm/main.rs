@@ -7,6 +7,7 @@ mod databases;
 #[path = "../db/mod.rs"]
 mod db;
 mod deletion;
+mod keys;
 mod querysets;
 mod relations;
 mod seaorm;
@@ -82,6 +83,25 @@ mod blog {
             pub pause: Option<DurationField>,
         }
 
+        /// Keyed by text: Django's CharField(primary_key=True).
+        #[model(ordering = ["code"])]
+        #[derive(Debug, Clone)]
+        pub struct Voucher {
+            #[field(primary_key = true, max_length = 12)]
+            pub code: CharField,
+            pub seats: IntegerField,
+        }
+
+        /// Keyed by a UUID: Django's UUIDField(primary_key=True, default=uuid.uuid4).
+        #[model]
+        #[derive(Debug, Clone)]
+        pub struct Badge {
+            #[field(primary_key = true)]
+            pub key: UUIDField,
+            #[field(max_length = 20)]
+            pub label: CharField,
+        }
+
         /// A unique code: what get_or_create races on, and IntegrityError's example.
         #[model]
         #[derive(Debug, Clone)]
@@ -147,6 +167,21 @@ mod m0001 {
                     ("pause", DurationField { null: true }),
                 ],
                 options: Options { ordering: ["length"] },
+            },
+            CreateModel {
+                name: "Voucher",
+                fields: [
+                    ("code", CharField { primary_key: true, max_length: 12 }),
+                    ("seats", IntegerField),
+                ],
+                options: Options { ordering: ["code"] },
+            },
+            CreateModel {
+                name: "Badge",
+                fields: [
+                    ("key", UUIDField { primary_key: true }),
+                    ("label", CharField { max_length: 20 }),
+                ],
             },
             CreateModel {
                 name: "Coupon",
