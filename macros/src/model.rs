@@ -276,16 +276,30 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
             }
         }
     });
+    // A DecimalField reads back with its decimal places ("0.80", not SQLite's REAL 0.8), as
+    // Django's converter quantizes it.
+    let read = |c: &Column, index: TokenStream| match c.state.field_type {
+        FieldType::DecimalField { decimal_places, .. } => {
+            let places = decimal_places;
+            quote!(::rjango::models::meta::Quantize::quantize(
+                ::rjango::models::FromSql::from_sql(__row, #index)?,
+                #places
+            ))
+        }
+        _ => quote!(::rjango::models::FromSql::from_sql(__row, #index)?),
+    };
     let decode = columns.iter().enumerate().map(|(i, c)| {
         let id = &c.ident;
-        quote!(#id: ::rjango::models::FromSql::from_sql(__row, __offset + #i)?)
+        let value = read(c, quote!(__offset + #i));
+        quote!(#id: #value)
     });
     let partial = columns.iter().enumerate().map(|(i, c)| {
         let id = &c.ident;
+        let value = read(c, quote!(__read - 1));
         quote! {
             #id: if __loaded[#i] {
                 __read += 1;
-                ::rjango::models::FromSql::from_sql(__row, __read - 1)?
+                #value
             } else {
                 ::std::default::Default::default()
             }
@@ -385,6 +399,13 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
             FieldType::DateField { .. } | FieldType::DateTimeField { .. }
         );
         let datetime = matches!(ft, FieldType::DateTimeField { .. });
+        let decimal_places = match ft {
+            FieldType::DecimalField { decimal_places, .. } => {
+                let places = *decimal_places;
+                quote!(::std::option::Option::Some(#places))
+            }
+            _ => quote!(::std::option::Option::None),
+        };
         let marker = |yes: bool, t: TokenStream| {
             if yes {
                 quote!(impl #t for #id {})
@@ -414,6 +435,7 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
                 const COLUMN: &'static str = #column;
                 const DATETIME: bool = #datetime;
                 const NULL: bool = #null;
+                const DECIMAL_PLACES: ::std::option::Option<u32> = #decimal_places;
             }
             impl ::rjango::models::lookups::OwnField for #id {}
             impl ::rjango::models::aggregates::Countable for #id {

@@ -15,7 +15,7 @@ use sea_orm::QueryResult;
 use super::Model;
 use super::lookups::{Field, Join, LookupKind, OrderBy, OrderedLookups, Relation, Term};
 use super::lookups::{Operand, Path, Reverse, ValueFor};
-use super::meta::{FromSql, pk_column};
+use super::meta::{FromSql, Quantize, pk_column, quantized};
 
 /// The SQL aggregate functions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,6 +54,11 @@ pub trait Aggregate: Copy + Send + Sync + 'static {
     /// What a condition on it compares with (the output without `Option`).
     type Compare;
     fn expr(&self) -> AggregateExpr;
+    /// Reads the aggregate's value from column `index` (a DecimalField's Sum, Min and Max with
+    /// the field's decimal places, as Django's converter gives them).
+    fn read(row: &QueryResult, index: usize) -> Result<Self::Output, sea_orm::DbErr> {
+        Self::Output::from_sql(row, index)
+    }
     /// The annotation's name in `values(...).annotate(...)`: Django's default alias,
     /// `<lookup>__<function>` (`posts__count`, `views__sum`), unless [`Aggregate::named`].
     fn alias(&self) -> String;
@@ -105,6 +110,9 @@ impl<A: Aggregate> Aggregate for Named<A> {
     type Compare = A::Compare;
     fn expr(&self) -> AggregateExpr {
         self.aggregate.expr()
+    }
+    fn read(row: &QueryResult, index: usize) -> Result<Self::Output, sea_orm::DbErr> {
+        A::read(row, index)
     }
     fn alias(&self) -> String {
         self.alias.to_owned()
@@ -261,27 +269,33 @@ impl<M: Model> Aggregate for CountAll<M> {
     }
 }
 
-/// A number a SUM can add: what the sum reads back as.
+/// A number a SUM can add: what the sum and the average read back as (Django's output fields:
+/// an integer sum, a float average of integers and floats, a decimal sum and average of
+/// decimals).
 pub trait Summable {
-    type Sum: FromSql + Send;
+    type Sum: FromSql + Quantize + Send;
     const CAST: Cast;
+    type Avg: FromSql + Send;
+    const AVG_CAST: Cast;
 }
 
 macro_rules! summable {
-    ($($t:ty => $sum:ty, $cast:ident;)*) => {$(
+    ($($t:ty => $sum:ty, $cast:ident, $avg:ty, $avg_cast:ident;)*) => {$(
         impl Summable for $t {
             type Sum = $sum;
             const CAST: Cast = Cast::$cast;
+            type Avg = $avg;
+            const AVG_CAST: Cast = Cast::$avg_cast;
         }
     )*};
 }
 
 summable! {
-    i16 => i64, Integer;
-    i32 => i64, Integer;
-    i64 => i64, Integer;
-    f64 => f64, Float;
-    rust_decimal::Decimal => rust_decimal::Decimal, None;
+    i16 => i64, Integer, f64, Float;
+    i32 => i64, Integer, f64, Float;
+    i64 => i64, Integer, f64, Float;
+    f64 => f64, Float, f64, Float;
+    rust_decimal::Decimal => rust_decimal::Decimal, None, rust_decimal::Decimal, None;
 }
 
 fn field_expr<G: Field>(function: Function, cast: Cast) -> AggregateExpr {
@@ -309,12 +323,18 @@ where
     fn expr(&self) -> AggregateExpr {
         field_expr::<G>(Function::Sum, <G::Value as Summable>::CAST)
     }
+    fn read(row: &QueryResult, index: usize) -> Result<Self::Output, sea_orm::DbErr> {
+        Ok(quantized(
+            Self::Output::from_sql(row, index)?,
+            G::DECIMAL_PLACES,
+        ))
+    }
     fn alias(&self) -> String {
         default_alias(G::lookup_name(), Function::Sum)
     }
 }
 
-/// `Avg(field)`, as a float.
+/// `Avg(field)`: a float, or a decimal for a DecimalField (Django's output field).
 #[derive(Debug, Clone, Copy)]
 #[allow(non_snake_case)]
 pub struct Avg<G>(pub G);
@@ -324,10 +344,10 @@ where
     G::Value: Summable,
 {
     type Model = G::Model;
-    type Output = Option<f64>;
-    type Compare = f64;
+    type Output = Option<<G::Value as Summable>::Avg>;
+    type Compare = <G::Value as Summable>::Avg;
     fn expr(&self) -> AggregateExpr {
-        field_expr::<G>(Function::Avg, Cast::Float)
+        field_expr::<G>(Function::Avg, <G::Value as Summable>::AVG_CAST)
     }
     fn alias(&self) -> String {
         default_alias(G::lookup_name(), Function::Avg)
@@ -346,13 +366,19 @@ pub struct Max<G>(pub G);
 
 impl<G: OrderedLookups> Aggregate for Min<G>
 where
-    G::Value: FromSql + Send,
+    G::Value: FromSql + Quantize + Send,
 {
     type Model = G::Model;
     type Output = Option<G::Value>;
     type Compare = G::Value;
     fn expr(&self) -> AggregateExpr {
         field_expr::<G>(Function::Min, Cast::None)
+    }
+    fn read(row: &QueryResult, index: usize) -> Result<Self::Output, sea_orm::DbErr> {
+        Ok(quantized(
+            Self::Output::from_sql(row, index)?,
+            G::DECIMAL_PLACES,
+        ))
     }
     fn alias(&self) -> String {
         default_alias(G::lookup_name(), Function::Min)
@@ -361,13 +387,19 @@ where
 
 impl<G: OrderedLookups> Aggregate for Max<G>
 where
-    G::Value: FromSql + Send,
+    G::Value: FromSql + Quantize + Send,
 {
     type Model = G::Model;
     type Output = Option<G::Value>;
     type Compare = G::Value;
     fn expr(&self) -> AggregateExpr {
         field_expr::<G>(Function::Max, Cast::None)
+    }
+    fn read(row: &QueryResult, index: usize) -> Result<Self::Output, sea_orm::DbErr> {
+        Ok(quantized(
+            Self::Output::from_sql(row, index)?,
+            G::DECIMAL_PLACES,
+        ))
     }
     fn alias(&self) -> String {
         default_alias(G::lookup_name(), Function::Max)
@@ -405,7 +437,7 @@ where
         row: &QueryResult,
         offset: usize,
     ) -> Result<Vec<serde_json::Value>, sea_orm::DbErr> {
-        Ok(vec![json_of(A::Output::from_sql(row, offset)?)?])
+        Ok(vec![json_of(A::read(row, offset)?)?])
     }
 }
 
@@ -419,7 +451,7 @@ impl<A: Aggregate> Aggregates for A {
         vec![self.alias()]
     }
     fn read(row: &QueryResult, offset: usize) -> Result<A::Output, sea_orm::DbErr> {
-        A::Output::from_sql(row, offset)
+        A::read(row, offset)
     }
 }
 
@@ -435,7 +467,7 @@ macro_rules! aggregate_tuple {
                 vec![$(self.$i.alias()),+]
             }
             fn read(row: &QueryResult, offset: usize) -> Result<Self::Output, sea_orm::DbErr> {
-                Ok(($($a::Output::from_sql(row, offset + $i)?,)+))
+                Ok(($($a::read(row, offset + $i)?,)+))
             }
         }
         impl<M: Model, $($a: Aggregate<Model = M>),+> AggregateValues for ($($a,)+)
@@ -446,7 +478,7 @@ macro_rules! aggregate_tuple {
                 row: &QueryResult,
                 offset: usize,
             ) -> Result<Vec<serde_json::Value>, sea_orm::DbErr> {
-                Ok(vec![$(json_of($a::Output::from_sql(row, offset + $i)?)?),+])
+                Ok(vec![$(json_of($a::read(row, offset + $i)?)?),+])
             }
         }
     };

@@ -26,6 +26,9 @@ pub trait Field: Copy + Send + Sync + 'static {
     const DATETIME: bool = false;
     /// The column may hold NULL (or, across a relation, there may be no row to read it from).
     const NULL: bool = false;
+    /// A DecimalField's decimal places: what its value and its Sum, Min and Max are quantized
+    /// to when read back, as Django's converter quantizes them.
+    const DECIMAL_PLACES: Option<u32> = None;
     /// The joins from `Self::Model`'s table to the column's: empty for an own column.
     fn path() -> Vec<Join> {
         Vec::new()
@@ -145,6 +148,7 @@ impl<R: Relation, G: Field<Model = R::To>> Field for Path<R, G> {
     const COLUMN: &'static str = G::COLUMN;
     const DATETIME: bool = G::DATETIME;
     const NULL: bool = true;
+    const DECIMAL_PLACES: Option<u32> = G::DECIMAL_PLACES;
     fn path() -> Vec<Join> {
         let mut joins = R::joins();
         joins.extend(G::path());

@@ -277,6 +277,63 @@ impl FromSql for uuid::Uuid {
     }
 }
 
+/// A DecimalField's value with the field's decimal places, as Django's converter quantizes
+/// what the database gives back (rounding half to even, as Python's decimal does).
+pub trait Quantize {
+    fn quantize(self, places: u32) -> Self;
+}
+
+impl Quantize for rust_decimal::Decimal {
+    fn quantize(self, places: u32) -> Self {
+        let mut d = self
+            .round_dp_with_strategy(places, rust_decimal::RoundingStrategy::MidpointNearestEven);
+        d.rescale(places);
+        d
+    }
+}
+
+impl<T: Quantize> Quantize for Option<T> {
+    fn quantize(self, places: u32) -> Self {
+        self.map(|d| d.quantize(places))
+    }
+}
+
+/// Every other field's value is what it is (an aggregate over any field reads through
+/// [`Quantize`], and only a DecimalField's has places).
+macro_rules! unquantized {
+    ($($t:ty),* $(,)?) => {$(
+        impl Quantize for $t {
+            fn quantize(self, _places: u32) -> Self {
+                self
+            }
+        }
+    )*};
+}
+
+unquantized!(
+    i16,
+    i32,
+    i64,
+    f64,
+    bool,
+    String,
+    chrono::NaiveDate,
+    chrono::NaiveTime,
+    chrono::DateTime<chrono::Utc>,
+    chrono::TimeDelta,
+    uuid::Uuid,
+    serde_json::Value,
+    Vec<u8>,
+);
+
+/// `value` quantized to `places` when the field has them.
+pub fn quantized<T: Quantize>(value: T, places: Option<u32>) -> T {
+    match places {
+        Some(places) => value.quantize(places),
+        None => value,
+    }
+}
+
 impl ToSql for bool {
     fn to_sql(&self) -> Value {
         Value::Bool(Some(*self))
@@ -395,6 +452,17 @@ impl<T: FromSql> FromSql for Option<T> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn decimals_keep_their_places() {
+        use super::Quantize;
+        let d = |s: &str| s.parse::<rust_decimal::Decimal>().unwrap();
+        assert_eq!(d("0.8").quantize(2).to_string(), "0.80");
+        assert_eq!(d("12").quantize(2).to_string(), "12.00");
+        assert_eq!(d("1.005").quantize(2).to_string(), "1.00");
+        assert_eq!(d("1.015").quantize(2).to_string(), "1.02");
+        assert_eq!(Some(d("3.5")).quantize(0), Some(d("4")));
+    }
+
     #[test]
     fn tables_are_named_as_django_names_them() {
         assert_eq!(

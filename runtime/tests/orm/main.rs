@@ -6,6 +6,7 @@ mod aggregation;
 mod databases;
 #[path = "../db/mod.rs"]
 mod db;
+mod decimals;
 mod deletion;
 mod keys;
 mod querysets;
@@ -102,6 +103,16 @@ mod blog {
             pub label: CharField,
         }
 
+        /// Money: a DecimalField, read back with its places on every backend.
+        #[model]
+        #[derive(Debug, Clone)]
+        pub struct Product {
+            #[field(max_length = 20)]
+            pub name: CharField,
+            #[field(max_digits = 8, decimal_places = 2)]
+            pub price: DecimalField,
+        }
+
         /// A unique code: what get_or_create races on, and IntegrityError's example.
         #[model]
         #[derive(Debug, Clone)]
@@ -181,6 +192,14 @@ mod m0001 {
                 fields: [
                     ("key", UUIDField { primary_key: true }),
                     ("label", CharField { max_length: 20 }),
+                ],
+            },
+            CreateModel {
+                name: "Product",
+                fields: [
+                    ("id", BigAutoField { primary_key: true }),
+                    ("name", CharField { max_length: 20 }),
+                    ("price", DecimalField { max_digits: 8, decimal_places: 2 }),
                 ],
             },
             CreateModel {
