@@ -5,7 +5,7 @@
 //!
 //! ```text
 //! let mut cursor = rjango::db::cursor().await?;
-//! let changed = cursor.execute("UPDATE blog_post SET views = 0 WHERE views < ?", vec![10.into()]).await?;
+//! let changed = cursor.execute("UPDATE blog_post SET views = 0 WHERE views < %s", vec![10.into()]).await?;
 //! let rows = cursor.fetch_all("SELECT title, views FROM blog_post", vec![]).await?;
 //! let title: String = rows[0].get(0)?;
 //! ```
@@ -13,7 +13,8 @@
 //! Rust has no tuple-of-anything rows, so Django's `execute()` then `fetchall()` is split in two:
 //! [`Cursor::execute`] for statements that change rows (it answers `rowcount`), and
 //! [`Cursor::fetch_all`] / [`Cursor::fetch_one`] for statements that return them. Placeholders
-//! are the database's own (`?` on SQLite and MariaDB, `$1` on PostgreSQL), as with `raw`.
+//! are Django's on every backend, `%s` (`%%` for a literal `%`), as with `raw`: never format
+//! values into the SQL.
 
 use sea_orm::{QueryResult, TryGetable, Value};
 
@@ -54,17 +55,19 @@ impl Cursor {
     /// Runs a statement that returns no rows; answers how many rows it changed (Django's
     /// `cursor.rowcount`).
     pub async fn execute(&mut self, sql: &str, params: Vec<Value>) -> Result<u64, DbError> {
+        let sql = self.dialect.placeholders(sql, params.len());
         Ok(self
             .executor()
             .await?
-            .run(sql, params)
+            .run(&sql, params)
             .await?
             .rows_affected())
     }
 
     /// Every row of a query (Django's `fetchall()`).
     pub async fn fetch_all(&mut self, sql: &str, params: Vec<Value>) -> Result<Vec<Row>, DbError> {
-        let rows = self.executor().await?.fetch(sql, params).await?;
+        let sql = self.dialect.placeholders(sql, params.len());
+        let rows = self.executor().await?.fetch(&sql, params).await?;
         Ok(rows.into_iter().map(Row).collect())
     }
 

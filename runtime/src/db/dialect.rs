@@ -31,12 +31,28 @@ impl Dialect {
         }
     }
 
-    /// Quotes an identifier: `"name"`, or `` `name` `` on MySQL.
+    /// Quotes an identifier: `"name"`, or `` `name` `` on MySQL, a quote inside it doubled
+    /// (the one quoting of the crate: the ORM's SQL builder writes through [`Dialect::quote_into`]).
     pub fn quote(self, name: &str) -> String {
-        match self {
-            Dialect::Mysql => format!("`{}`", name.replace('`', "``")),
-            _ => format!("\"{}\"", name.replace('"', "\"\"")),
+        let mut out = String::with_capacity(name.len() + 2);
+        self.quote_into(&mut out, name);
+        out
+    }
+
+    /// [`Dialect::quote`], written at the end of `out`.
+    pub fn quote_into(self, out: &mut String, name: &str) {
+        let mark = match self {
+            Dialect::Mysql => '`',
+            _ => '"',
+        };
+        out.push(mark);
+        for c in name.chars() {
+            if c == mark {
+                out.push(mark);
+            }
+            out.push(c);
         }
+        out.push(mark);
     }
 
     /// SeaORM's name for this dialect.
@@ -60,8 +76,70 @@ impl Dialect {
         }
     }
 
+    /// SQL written with Django's placeholders, `%s` (and `%%` for a literal `%`), in this
+    /// backend's own: `?`, or `$1, $2, ...` on PostgreSQL, as Django's backends take one style
+    /// everywhere. Without parameters nothing is replaced (Django leaves such SQL as it is).
+    pub fn placeholders(self, sql: &str, params: usize) -> std::borrow::Cow<'_, str> {
+        if params == 0 || !sql.contains('%') {
+            return std::borrow::Cow::Borrowed(sql);
+        }
+        let mut out = String::with_capacity(sql.len() + params * 2);
+        let mut n = 0;
+        let mut chars = sql.chars().peekable();
+        while let Some(c) = chars.next() {
+            match (c, chars.peek()) {
+                ('%', Some('%')) => {
+                    chars.next();
+                    out.push('%');
+                }
+                ('%', Some('s')) => {
+                    chars.next();
+                    n += 1;
+                    match self {
+                        Dialect::Postgres => {
+                            out.push('$');
+                            out.push_str(&n.to_string());
+                        }
+                        _ => out.push('?'),
+                    }
+                }
+                _ => out.push(c),
+            }
+        }
+        std::borrow::Cow::Owned(out)
+    }
+
     /// Whether DDL runs inside a transaction (Django's `can_rollback_ddl`): not on MySQL.
     pub fn can_rollback_ddl(self) -> bool {
         !matches!(self, Dialect::Mysql)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Dialect;
+
+    #[test]
+    fn djangos_placeholders_become_the_backends() {
+        let sql = "SELECT * FROM t WHERE a = %s AND b LIKE '10%%' AND c IN (%s, %s)";
+        assert_eq!(
+            Dialect::Postgres.placeholders(sql, 3),
+            "SELECT * FROM t WHERE a = $1 AND b LIKE '10%' AND c IN ($2, $3)"
+        );
+        assert_eq!(
+            Dialect::Sqlite.placeholders(sql, 3),
+            "SELECT * FROM t WHERE a = ? AND b LIKE '10%' AND c IN (?, ?)"
+        );
+        assert_eq!(Dialect::Mysql.placeholders("x = %s", 1), "x = ?");
+        // Without parameters the SQL is left as it is, as Django leaves it.
+        assert_eq!(Dialect::Mysql.placeholders("LIKE '10%%'", 0), "LIKE '10%%'");
+        assert_eq!(Dialect::Mysql.placeholders("%%s", 1), "%s");
+    }
+
+    #[test]
+    fn identifiers_are_quoted_with_their_quotes_doubled() {
+        assert_eq!(Dialect::Postgres.quote("blog_post"), "\"blog_post\"");
+        assert_eq!(Dialect::Sqlite.quote("we\"ird"), "\"we\"\"ird\"");
+        assert_eq!(Dialect::Mysql.quote("we`ird"), "`we``ird`");
     }
 }

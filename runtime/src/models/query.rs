@@ -665,7 +665,8 @@ impl<M: Model> QuerySet<M> {
     /// must select the model's columns in declaration order (`SELECT * FROM blog_post ...`).
     pub async fn raw(&self, sql: &str, params: Vec<Value>) -> Result<Vec<M>> {
         let conn = self.connection().await?;
-        let rows = conn.fetch(sql, params).await?;
+        let sql = conn.dialect().placeholders(sql, params.len());
+        let rows = conn.fetch(&sql, params).await?;
         rows.iter()
             .map(|row| M::from_row(row, 0).map_err(QueryError::from))
             .collect()

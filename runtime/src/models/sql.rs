@@ -34,18 +34,7 @@ impl Sql {
     }
 
     pub fn quote(&mut self, name: &str) {
-        match self.dialect {
-            Dialect::Mysql => {
-                self.text.push('`');
-                self.text.push_str(name);
-                self.text.push('`');
-            }
-            _ => {
-                self.text.push('"');
-                self.text.push_str(name);
-                self.text.push('"');
-            }
-        }
+        self.dialect.quote_into(&mut self.text, name);
     }
 
     pub fn param(&mut self, value: Value) {

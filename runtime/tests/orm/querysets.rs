@@ -217,12 +217,9 @@ fn more_queryset_methods() {
                 Err(QueryError::DoesNotExist { model: "Post" })
             ));
 
-            // A cursor: SQL of its own, in the open atomic block when there is one.
-            let mark = if dialect == Dialect::Postgres {
-                "$1"
-            } else {
-                "?"
-            };
+            // A cursor: SQL of its own, in the open atomic block when there is one, with
+            // Django's `%s` placeholders on every backend.
+            let mark = "%s";
             let mut cursor = rjango::db::cursor().await.unwrap();
             assert_eq!(cursor.dialect(), dialect);
             let table = <Post as Model>::table();
@@ -255,6 +252,15 @@ fn more_queryset_methods() {
                     ("p03".to_owned(), 7)
                 ]
             );
+            // `%%` is a literal `%` when there are parameters, as in Django.
+            let like = cursor
+                .fetch_all(
+                    &format!("SELECT title FROM {table} WHERE title LIKE 'p0%%' AND views > %s"),
+                    vec![7.into()],
+                )
+                .await
+                .unwrap();
+            assert_eq!(like.len(), 2, "{dialect:?}: p08, p09");
             assert!(
                 cursor
                     .fetch_one(
@@ -337,11 +343,7 @@ fn more_queryset_methods() {
                 Dialect::Mysql => format!("`{c}`"),
                 _ => format!("\"{c}\""),
             };
-            let param = if dialect == Dialect::Postgres {
-                "$1"
-            } else {
-                "?"
-            };
+            let param = "%s";
             let columns: Vec<String> = <Post as Model>::FIELDS
                 .iter()
                 .map(|f| q(f.column))
