@@ -957,6 +957,18 @@ fn relations(
                 } else {
                     format!("{model_lower}_set")
                 };
+                // How a row of the reverse set is given to its owner (`create`, `add`): the
+                // field's handle is named as the field is.
+                let field_ident = id;
+                let set_owner = if f.null {
+                    quote!(|__row: &mut #model, __pk: i64| {
+                        __row.#field_ident = ::std::option::Option::Some(::rjango::models::ForeignKey::new(__pk));
+                    })
+                } else {
+                    quote!(|__row: &mut #model, __pk: i64| {
+                        __row.#field_ident = ::rjango::models::ForeignKey::new(__pk);
+                    })
+                };
                 if let Some(accessor) = accessor(related_name, Some(default)) {
                     let doc = format!(
                         "The `{name}` rows whose `{field_name}` is this row (Django's reverse accessor)."
@@ -979,8 +991,12 @@ fn relations(
                             impl #target_ty {
                                 #[doc = #doc]
                                 pub fn #accessor(&self) -> ::rjango::models::QuerySet<#model> {
-                                    ::rjango::models::QuerySet::<#model>::new()
-                                        .filter(::rjango::models::Lookups::eq(#id, self))
+                                    ::rjango::models::QuerySet::<#model>::related_to(
+                                        ::rjango::models::Lookups::eq(#id, self),
+                                        #set_owner,
+                                        #column,
+                                        ::rjango::models::query::owner_pk(self),
+                                    )
                                 }
                             }
                         }

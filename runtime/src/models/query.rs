@@ -147,7 +147,30 @@ pub struct QuerySet<M> {
     related: Vec<Related<M>>,
     pub(crate) annotations: Vec<AggregateExpr>,
     having: Vec<(AggregateExpr, LookupKind, Operand)>,
+    /// Set by a reverse accessor (`author.posts()`): the row the set belongs to, so `create`
+    /// and `add` fill in the foreign key, as Django's related manager does.
+    owner: Option<Owner<M>>,
     _m: PhantomData<fn() -> M>,
+}
+
+/// The row a reverse relation's set belongs to (Django's related manager's `instance`).
+struct Owner<M> {
+    /// Sets the foreign key of a row of the set to the owner.
+    set: fn(&mut M, i64),
+    /// The foreign key's column.
+    column: &'static str,
+    /// The owner's primary key.
+    pk: i64,
+}
+
+impl<M> Clone for Owner<M> {
+    fn clone(&self) -> Self {
+        Owner {
+            set: self.set,
+            column: self.column,
+            pk: self.pk,
+        }
+    }
 }
 
 impl<M> Clone for QuerySet<M> {
@@ -163,6 +186,7 @@ impl<M> Clone for QuerySet<M> {
             related: self.related.clone(),
             annotations: self.annotations.clone(),
             having: self.having.clone(),
+            owner: self.owner.clone(),
             _m: PhantomData,
         }
     }
@@ -198,8 +222,22 @@ impl<M: Model> QuerySet<M> {
             related: Vec::new(),
             annotations: Vec::new(),
             having: Vec::new(),
+            owner: None,
             _m: PhantomData,
         }
+    }
+
+    /// The set of a reverse relation: the rows whose foreign key (column `column`, set by
+    /// `set`) is `owner`. `#[model]`'s reverse accessors (`author.posts()`) make it.
+    #[doc(hidden)]
+    pub fn related_to(q: Q<M>, set: fn(&mut M, i64), column: &'static str, owner: i64) -> Self {
+        let mut qs = QuerySet::new().filter(q);
+        qs.owner = Some(Owner {
+            set,
+            column,
+            pk: owner,
+        });
+        qs
     }
 
     /// Rows matching `q` too (Django's `filter`). Conditions across a multi-valued relation
@@ -904,9 +942,57 @@ impl<M: Model> QuerySet<M> {
 
     /// Inserts `instance` and returns it with its primary key (Django's `create`).
     pub async fn create(&self, mut instance: M) -> Result<M> {
+        if let Some(owner) = &self.owner {
+            // A related set's create: the row belongs to the owner (Django's related manager).
+            (owner.set)(&mut instance, owner.pk);
+        }
         let conn = self.connection().await?;
         insert(&conn, &mut instance).await?;
         Ok(instance)
+    }
+
+    /// Django's related manager `add(*objs)`, on a reverse relation's set
+    /// (`author.posts().add(&mut [post])`): each row is given to the owner, in memory and in
+    /// one UPDATE. The rows must be saved already; anything else is refused before a
+    /// statement runs.
+    pub async fn add(&self, rows: &mut [M]) -> Result<u64> {
+        let Some(owner) = &self.owner else {
+            return Err(QueryError::Database(DbError::Query(format!(
+                "add() belongs to a reverse relation's set (`author.posts().add(...)`), not to a queryset of {}",
+                M::NAME
+            ))));
+        };
+        if rows.iter().any(|r| is_unsaved(&r.pk())) {
+            return Err(QueryError::Database(DbError::Query(format!(
+                "{} instance isn't saved. Save the object first.",
+                M::NAME
+            ))));
+        }
+        if rows.is_empty() {
+            return Ok(0);
+        }
+        for row in rows.iter_mut() {
+            (owner.set)(row, owner.pk);
+        }
+        let conn = self.connection().await?;
+        let mut sql = Sql::new(conn.dialect());
+        sql.push("UPDATE ");
+        sql.quote(M::table());
+        sql.push(" SET ");
+        sql.quote(owner.column);
+        sql.push(" = ");
+        sql.param(Value::BigInt(Some(owner.pk)));
+        sql.push(" WHERE ");
+        sql.quote(pk_column::<M>());
+        sql.push(" IN (");
+        for (i, row) in rows.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.param(row.pk());
+        }
+        sql.push(")");
+        Ok(conn.run(&sql.text, sql.values).await?.rows_affected())
     }
 
     /// Inserts every instance in as few statements as the database allows (Django's
@@ -1105,6 +1191,13 @@ async fn delete_instance<M: Model>(instance: &M, alias: Option<&str>) -> Result<
     } else {
         deletion::delete_keyed::<M>(alias, vec![instance.pk()]).await
     }
+}
+
+/// The integer key of the owner of a reverse relation's set (relations go by integer keys;
+/// `#[model]` refuses others at compile time).
+#[doc(hidden)]
+pub fn owner_pk<M: Model>(owner: &M) -> i64 {
+    pk_i64(&owner.pk())
 }
 
 /// Refuses what goes by integer keys on a model keyed otherwise (a CharField or UUIDField

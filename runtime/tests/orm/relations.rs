@@ -429,3 +429,59 @@ fn select_related_follows_chains_of_foreign_keys() {
         println!("select_related chains ran on {ran:?}");
     });
 }
+
+/// A reverse relation's set creates and adds through the relation, as Django's related
+/// manager does: `author.posts().create(...)` fills in the foreign key.
+#[test]
+fn reverse_sets_create_and_add_through_the_relation() {
+    rjango::__private::block_on(async {
+        on_each_database("related_create", |dialect| async move {
+            let ada = Author::objects().create(author_named("Ada")).await.unwrap();
+            let bob = Author::objects().create(author_named("Bob")).await.unwrap();
+            // The row names no author (0): the set gives it Ada.
+            let orphan = Author {
+                id: 0,
+                name: String::new(),
+            };
+            let made = ada
+                .posts()
+                .create(new_post(&orphan, "first", 1))
+                .await
+                .unwrap();
+            assert_eq!(made.author.pk(), ada.id, "{dialect:?}");
+            let (again, created) = ada
+                .posts()
+                .get_or_create(post::title.eq("second"), || new_post(&orphan, "second", 2))
+                .await
+                .unwrap();
+            assert!(created);
+            assert_eq!(again.author.pk(), ada.id);
+            assert_eq!(ada.posts().count().await.unwrap(), 2, "{dialect:?}");
+
+            // add() moves saved rows to the owner, in memory and in the database.
+            let mut bobs = vec![
+                Post::objects()
+                    .create(new_post(&bob, "b1", 0))
+                    .await
+                    .unwrap(),
+                Post::objects()
+                    .create(new_post(&bob, "b2", 0))
+                    .await
+                    .unwrap(),
+            ];
+            let moved = ada.posts().add(&mut bobs).await.unwrap();
+            assert_eq!(moved, 2, "{dialect:?}");
+            assert!(bobs.iter().all(|p| p.author.pk() == ada.id));
+            assert_eq!(ada.posts().count().await.unwrap(), 4, "{dialect:?}");
+            assert_eq!(bob.posts().count().await.unwrap(), 0);
+
+            // An unsaved row cannot be added; a plain queryset has no owner to add to.
+            let mut unsaved = vec![new_post(&bob, "nope", 0)];
+            let e = ada.posts().add(&mut unsaved).await.unwrap_err();
+            assert!(e.to_string().contains("isn't saved"), "{e}");
+            let e = Post::objects().add(&mut bobs).await.unwrap_err();
+            assert!(e.to_string().contains("reverse relation"), "{e}");
+        })
+        .await;
+    });
+}
