@@ -418,6 +418,24 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
         let null_impl = marker(c.state.null, quote!(::rjango::models::lookups::NullLookups));
         let date_impl = marker(date, quote!(::rjango::models::lookups::DateLookups));
         let datetime_impl = marker(datetime, quote!(::rjango::models::lookups::DateTimeLookups));
+        // Ordering by a foreign key is the related model's Meta.ordering, as in Django.
+        let relation_ordering = if matches!(
+            ft,
+            FieldType::ForeignKey { .. } | FieldType::OneToOneField { .. }
+        ) {
+            quote! {
+                fn ordering(
+                    __descending: bool,
+                ) -> ::std::option::Option<::std::vec::Vec<(::rjango::models::lookups::Term, bool)>> {
+                    ::rjango::models::lookups::related_ordering::<<Self as ::rjango::models::Relation>::To>(
+                        <Self as ::rjango::models::Relation>::joins(),
+                        __descending,
+                    )
+                }
+            }
+        } else {
+            quote!()
+        };
         let doc = format!(
             "The field `{name}.{field_name}` (column `{column}`), for lookups and ordering."
         );
@@ -436,6 +454,7 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
                 const DATETIME: bool = #datetime;
                 const NULL: bool = #null;
                 const DECIMAL_PLACES: ::std::option::Option<u32> = #decimal_places;
+                #relation_ordering
             }
             impl ::rjango::models::lookups::OwnField for #id {}
             impl ::rjango::models::aggregates::Countable for #id {

@@ -38,6 +38,12 @@ pub trait Field: Copy + Send + Sync + 'static {
     fn lookup_name() -> String {
         Self::NAME.to_owned()
     }
+    /// What ordering by this field means when it is not its own column: for a foreign key,
+    /// the related model's Meta.ordering ([`related_ordering`]). None: the column.
+    fn ordering(descending: bool) -> Option<Vec<(Term, bool)>> {
+        let _ = descending;
+        None
+    }
 }
 
 /// A column of the model itself, not across a relation: what `set` (UPDATE) and `F` take.
@@ -530,22 +536,53 @@ pub enum Term {
     Aggregate(super::aggregates::AggregateExpr),
 }
 
-/// One ORDER BY term of model `M`: `post::published.desc()`.
+/// One ORDER BY item of model `M`: `post::published.desc()`. Ordering by a relation
+/// (`comment::post.asc()`) is the related model's Meta.ordering, as Django's `order_by("post")`
+/// is, so one item may be several terms.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OrderBy<M> {
-    pub(crate) term: Term,
-    pub(crate) descending: bool,
+    pub(crate) terms: Vec<(Term, bool)>,
     _m: PhantomData<fn() -> M>,
 }
 
 impl<M> OrderBy<M> {
     pub(crate) fn new(term: Term, descending: bool) -> Self {
         OrderBy {
-            term,
-            descending,
+            terms: vec![(term, descending)],
             _m: PhantomData,
         }
     }
+}
+
+/// The related model `T`'s Meta.ordering, read across `path` (each term's direction flipped
+/// when the relation is ordered descending, as Django's `-post` flips Post's ordering); None
+/// when `T` has none, and the foreign key's own column orders, as in Django.
+pub fn related_ordering<T: Model>(path: Vec<Join>, descending: bool) -> Option<Vec<(Term, bool)>> {
+    if T::ORDERING.is_empty() {
+        return None;
+    }
+    Some(
+        T::ORDERING
+            .iter()
+            .map(|entry| {
+                let (name, desc) = match entry.strip_prefix('-') {
+                    Some(n) => (n, true),
+                    None => (*entry, false),
+                };
+                let column = T::FIELDS
+                    .iter()
+                    .find(|f| f.name == name)
+                    .map_or(name, |f| f.column);
+                (
+                    Term::Column {
+                        path: path.clone(),
+                        column,
+                    },
+                    desc != descending,
+                )
+            })
+            .collect(),
+    )
 }
 
 /// `field = value` in an UPDATE: `post::views.set(F(post::views) + 1)`.
@@ -714,13 +751,13 @@ pub trait Lookups: Field {
     {
         Part::new(Transform::Date)
     }
-    /// Ascending order on this field.
+    /// Ascending order on this field (on a relation, the related model's Meta.ordering).
     fn asc(self) -> OrderBy<Self::Model> {
-        OrderBy::new(term::<Self>(), false)
+        order_by::<Self>(false)
     }
     /// Descending order (Django's `"-field"`).
     fn desc(self) -> OrderBy<Self::Model> {
-        OrderBy::new(term::<Self>(), true)
+        order_by::<Self>(true)
     }
     /// `field = value` in [`QuerySet::update`](super::query::QuerySet::update).
     fn set<V: ValueFor<Self::Value, Self>>(self, value: V) -> Assignment<Self::Model>
@@ -736,6 +773,16 @@ pub trait Lookups: Field {
 }
 
 impl<G: Field> Lookups for G {}
+
+fn order_by<G: Field>(descending: bool) -> OrderBy<G::Model> {
+    match G::ordering(descending) {
+        Some(terms) => OrderBy {
+            terms,
+            _m: PhantomData,
+        },
+        None => OrderBy::new(term::<G>(), descending),
+    }
+}
 
 fn term<G: Field>() -> Term {
     Term::Column {

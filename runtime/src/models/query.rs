@@ -256,7 +256,7 @@ impl<M: Model> QuerySet<M> {
 
     /// Replaces the ordering; an empty list leaves the rows unordered (`order_by()`).
     pub fn order_by(mut self, terms: impl IntoIterator<Item = OrderBy<M>>) -> Self {
-        self.ordering = Some(terms.into_iter().map(|o| (o.term, o.descending)).collect());
+        self.ordering = Some(terms.into_iter().flat_map(|o| o.terms).collect());
         self
     }
 
@@ -530,6 +530,18 @@ impl<M: Model> QuerySet<M> {
                         for a in &self.annotations {
                             sql.push(", ");
                             sql.aggregate(at(&a.path), a);
+                        }
+                    }
+                }
+                // SELECT DISTINCT must select what it orders by (PostgreSQL insists): Django
+                // adds the ordering's columns, after the row's, where nothing reads them.
+                if self.distinct {
+                    for (term, _) in ordering {
+                        if let Term::Column { path, column } = term
+                            && !grouped.contains(&(at(path), *column))
+                        {
+                            sql.push(", ");
+                            sql.column(at(path), column);
                         }
                     }
                 }

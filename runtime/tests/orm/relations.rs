@@ -485,3 +485,70 @@ fn reverse_sets_create_and_add_through_the_relation() {
         .await;
     });
 }
+
+/// Ordering by a relation is the related model's Meta.ordering, as Django's `order_by("artist")`
+/// (Artist orders by name; the artists were created in the other order), `-artist` flips it,
+/// and DISTINCT with that ordering selects the columns it orders by (PostgreSQL's rule).
+#[test]
+fn ordering_by_a_relation_follows_its_meta_ordering() {
+    use super::music::models::{Album, album};
+    rjango::__private::block_on(async {
+        on_each_database("relation_order", |dialect| async move {
+            let mut ids = Vec::new();
+            for name in ["Zappa", "Miles", "Abba"] {
+                let a = Artist::objects()
+                    .create(Artist {
+                        id: 0,
+                        name: name.into(),
+                    })
+                    .await
+                    .unwrap();
+                ids.push(a.id);
+            }
+            for (i, id) in ids.iter().enumerate() {
+                Album::objects()
+                    .create(Album {
+                        id: 0,
+                        artist: ForeignKey::new(*id),
+                        title: format!("album{i}"),
+                    })
+                    .await
+                    .unwrap();
+            }
+            let titles =
+                |albums: Vec<Album>| albums.into_iter().map(|a| a.title).collect::<Vec<_>>();
+            let by_artist = Album::objects()
+                .order_by([album::artist.asc()])
+                .all()
+                .await
+                .unwrap();
+            assert_eq!(
+                titles(by_artist),
+                ["album2", "album1", "album0"],
+                "{dialect:?}"
+            );
+            let reversed = Album::objects()
+                .order_by([album::artist.desc(), album::title.asc()])
+                .all()
+                .await
+                .unwrap();
+            assert_eq!(
+                titles(reversed),
+                ["album0", "album1", "album2"],
+                "{dialect:?}"
+            );
+            let distinct = Album::objects()
+                .order_by([album::artist.asc()])
+                .distinct()
+                .all()
+                .await
+                .unwrap_or_else(|e| panic!("{dialect:?}: {e}"));
+            assert_eq!(
+                titles(distinct),
+                ["album2", "album1", "album0"],
+                "{dialect:?}"
+            );
+        })
+        .await;
+    });
+}
