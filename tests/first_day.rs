@@ -368,8 +368,30 @@ fn fixtures_load_and_dump_as_djangos_do() {
     let fixture = format!("{FIXTURES}/django_fixture.json");
     let dumped = db._dir.path().join("django.json");
 
+    // The stored values themselves, as SQLite keeps them (storage class and text).
+    let stored = || {
+        let out = Command::new("sqlite3")
+            .arg(&db_path)
+            .arg(
+                "SELECT typeof(published), published, typeof(price), price FROM blog_post ORDER BY id;",
+            )
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+
     // Django writes the rows; rjango reads them and writes Django's dump byte for byte.
     django("loaddata", &fixture);
+    let django_stored = stored();
+    assert!(
+        django_stored.contains("text|2"),
+        "Django's datetimes are text: {django_stored}"
+    );
     django("dumpdata", dumped.to_str().unwrap());
     let from_django = std::fs::read_to_string(&dumped).unwrap();
     let (code, from_rjango) = manage(&db, &["dumpdata", "blog", "--indent", "2"]);
@@ -388,6 +410,11 @@ fn fixtures_load_and_dump_as_djangos_do() {
     assert_eq!(
         (code, out.as_str()),
         (Some(0), "Installed 6 object(s) from 1 fixture(s)\n")
+    );
+    assert_eq!(
+        stored(),
+        django_stored,
+        "rjango stores each value as Django stores it"
     );
     django("dumpdata", dumped.to_str().unwrap());
     assert_eq!(std::fs::read_to_string(&dumped).unwrap(), fixture_text());

@@ -68,9 +68,32 @@ impl Dialect {
     /// is PostgreSQL's `uuid`, and elsewhere the 32 hex digits of Django's `char(32)` column
     /// (`uuid.hex`), so rows Django wrote and rows rjango writes compare equal.
     pub fn prepare(self, value: sea_orm::Value) -> sea_orm::Value {
+        use sea_orm::Value as V;
         match (self, value) {
-            (Dialect::Sqlite | Dialect::Mysql, sea_orm::Value::Uuid(u)) => {
-                sea_orm::Value::String(u.map(|u| u.simple().to_string()))
+            (Dialect::Sqlite | Dialect::Mysql, V::Uuid(u)) => {
+                V::String(u.map(|u| u.simple().to_string()))
+            }
+            // SQLite has no date types: Django keeps text it compares as text, so values are
+            // written exactly as Django writes them (`str()` of a naive UTC datetime, of a
+            // time), or a filter's bound against rows Django wrote would compare wrongly.
+            (Dialect::Sqlite, V::ChronoDateTimeUtc(t)) => V::String(t.map(|t| {
+                django_text(
+                    t.naive_utc().format("%Y-%m-%d %H:%M:%S"),
+                    t.timestamp_subsec_micros(),
+                )
+            })),
+            (Dialect::Sqlite, V::ChronoDateTime(t)) => V::String(t.map(|t| {
+                django_text(
+                    t.format("%Y-%m-%d %H:%M:%S"),
+                    t.and_utc().timestamp_subsec_micros(),
+                )
+            })),
+            (Dialect::Sqlite, V::ChronoTime(t)) => V::String(t.map(|t| {
+                use chrono::Timelike;
+                django_text(t.format("%H:%M:%S"), t.nanosecond() / 1000)
+            })),
+            (Dialect::Sqlite, V::ChronoDate(d)) => {
+                V::String(d.map(|d| d.format("%Y-%m-%d").to_string()))
             }
             (_, value) => value,
         }
@@ -115,9 +138,48 @@ impl Dialect {
     }
 }
 
+/// Python's `str()` of a datetime or time: the microseconds only when there are some.
+fn django_text(seconds: impl std::fmt::Display, micros: u32) -> String {
+    if micros == 0 {
+        seconds.to_string()
+    } else {
+        format!("{seconds}.{micros:06}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::Dialect;
+
+    #[test]
+    fn sqlite_dates_are_djangos_text() {
+        use chrono::{NaiveTime, TimeZone, Utc};
+        use sea_orm::Value as V;
+        let at = Utc.with_ymd_and_hms(2023, 12, 31, 23, 59, 59).unwrap();
+        let text = |v: V| match v {
+            V::String(Some(s)) => s,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            text(Dialect::Sqlite.prepare(V::ChronoDateTimeUtc(Some(at)))),
+            "2023-12-31 23:59:59"
+        );
+        let precise = at + chrono::TimeDelta::microseconds(999_999);
+        assert_eq!(
+            text(Dialect::Sqlite.prepare(V::ChronoDateTimeUtc(Some(precise)))),
+            "2023-12-31 23:59:59.999999"
+        );
+        let t = NaiveTime::from_hms_micro_opt(9, 5, 0, 500).unwrap();
+        assert_eq!(
+            text(Dialect::Sqlite.prepare(V::ChronoTime(Some(t)))),
+            "09:05:00.000500"
+        );
+        // The servers have date types of their own.
+        assert_eq!(
+            Dialect::Postgres.prepare(V::ChronoDateTimeUtc(Some(at))),
+            V::ChronoDateTimeUtc(Some(at))
+        );
+    }
 
     #[test]
     fn djangos_placeholders_become_the_backends() {

@@ -12,6 +12,7 @@ mod keys;
 mod querysets;
 mod relations;
 mod seaorm;
+mod storage;
 mod transactions;
 
 use chrono::{TimeZone, Utc};
