@@ -183,13 +183,16 @@ impl FieldType {
         }
     }
 
-    /// Whether the value is an integer (an auto key or an integer field): what rjango relates
-    /// models by, for now.
+    /// Whether the value is an integer (an auto key, an integer field, or a ForeignKey or
+    /// OneToOneField, whose column holds the related model's integer key): what rjango
+    /// relates models by, for now.
     pub fn is_integer(&self) -> bool {
         self.is_auto()
             || matches!(
                 self,
-                FieldType::IntegerField
+                FieldType::ForeignKey { .. }
+                    | FieldType::OneToOneField { .. }
+                    | FieldType::IntegerField
                     | FieldType::BigIntegerField
                     | FieldType::SmallIntegerField
                     | FieldType::PositiveIntegerField

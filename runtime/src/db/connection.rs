@@ -168,6 +168,20 @@ impl Connection {
             .test_before_acquire(false)
             .sqlx_logging(false);
         options.map_sqlx_sqlite_opts(|o| o.with_regexp());
+        // Django's MySQL backend runs its connections at READ COMMITTED (MySQL's default is
+        // REPEATABLE READ): a read after a lost race (get_or_create) sees the winner's row.
+        options.map_sqlx_mysql_pool_opts(|o| {
+            o.after_connect(|conn, _meta| {
+                Box::pin(async move {
+                    sea_orm::sqlx::Executor::execute(
+                        &mut *conn,
+                        "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED",
+                    )
+                    .await
+                    .map(|_| ())
+                })
+            })
+        });
         if pool.is_none() {
             // Schema changes invalidate prepared statements ("cached plan must not change
             // result type" on PostgreSQL): a connection that migrates does not cache them.

@@ -82,6 +82,20 @@ impl Dialect {
                     t.timestamp_subsec_micros(),
                 )
             })),
+            (Dialect::Sqlite, V::ChronoDateTimeWithTimeZone(t)) => V::String(t.map(|t| {
+                let t = t.naive_utc();
+                django_text(
+                    t.format("%Y-%m-%d %H:%M:%S"),
+                    t.and_utc().timestamp_subsec_micros(),
+                )
+            })),
+            (Dialect::Sqlite, V::ChronoDateTimeLocal(t)) => V::String(t.map(|t| {
+                let t = t.naive_utc();
+                django_text(
+                    t.format("%Y-%m-%d %H:%M:%S"),
+                    t.and_utc().timestamp_subsec_micros(),
+                )
+            })),
             (Dialect::Sqlite, V::ChronoDateTime(t)) => V::String(t.map(|t| {
                 django_text(
                     t.format("%Y-%m-%d %H:%M:%S"),

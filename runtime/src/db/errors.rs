@@ -22,6 +22,9 @@ pub enum ErrorKind {
     NotSupported,
     /// `InternalError`: the database's internal state (PostgreSQL's aborted transaction).
     Internal,
+    /// `InterfaceError`: the driver was used wrongly (SQLite's misuse, a parameter out of
+    /// range).
+    Interface,
     /// `DatabaseError`, none of the above.
     Other,
 }
@@ -36,6 +39,7 @@ impl ErrorKind {
             ErrorKind::Programming => "ProgrammingError",
             ErrorKind::NotSupported => "NotSupportedError",
             ErrorKind::Internal => "InternalError",
+            ErrorKind::Interface => "InterfaceError",
             ErrorKind::Other => "DatabaseError",
         }
     }
@@ -75,30 +79,33 @@ fn postgres_kind(sqlstate: &str) -> ErrorKind {
     match sqlstate.get(..2).unwrap_or_default() {
         "23" => ErrorKind::Integrity,
         "22" => ErrorKind::Data,
-        "42" | "2F" | "34" | "3D" | "3F" | "44" => ErrorKind::Programming,
+        "20" | "21" | "26" | "34" | "3D" | "3F" | "42" | "44" | "P0" => ErrorKind::Programming,
         "0A" => ErrorKind::NotSupported,
-        "25" | "2D" | "XX" => ErrorKind::Internal,
-        "08" | "40" | "53" | "54" | "55" | "57" | "58" | "F0" | "HV" | "P0" => {
-            ErrorKind::Operational
-        }
+        "24" | "25" | "2B" | "2D" | "XX" => ErrorKind::Internal,
+        "08" | "27" | "28" | "2F" | "38" | "39" | "3B" | "40" | "53" | "54" | "55" | "57"
+        | "58" | "F0" | "HV" => ErrorKind::Operational,
         _ => ErrorKind::Other,
     }
 }
 
-/// mysqlclient's classes by MySQL error number, with Django's remapping of some operational
-/// errors to IntegrityError (`codes_for_integrityerror`: 1048, 1690, 3819, 4025).
+/// mysqlclient's classes by MySQL error number (an unlisted one is an OperationalError, or an
+/// InternalError below 1000, the client's own), with Django's remapping of some of them to
+/// IntegrityError (`codes_for_integrityerror`: 1048, 1690, 3819, 4025).
 fn mysql_kind(number: u16) -> ErrorKind {
     match number {
-        // Duplicate key, foreign key, NULL in a NOT NULL column, CHECK constraint (MySQL,
-        // MariaDB), out-of-range value.
-        1022 | 1048 | 1062 | 1169 | 1216 | 1217 | 1451 | 1452 | 1557 | 1586 | 1690 | 1761
-        | 1762 | 3819 | 4025 => ErrorKind::Integrity,
-        // Data too long, out of range, incorrect value, division by zero, invalid date.
-        1264 | 1265 | 1292 | 1365 | 1366 | 1367 | 1406 | 1411 => ErrorKind::Data,
-        // Syntax, unknown table / column / database, table exists, wrong arguments.
-        1044 | 1049 | 1050 | 1051 | 1054 | 1064 | 1109 | 1110 | 1146 | 1149 | 1166 | 1176
-        | 1210 => ErrorKind::Programming,
-        1235 | 1289 => ErrorKind::NotSupported,
+        // Duplicate key, foreign keys, NULL or no default for a NOT NULL column, out-of-range
+        // value, CHECK constraint (MySQL, MariaDB).
+        1048 | 1062 | 1215 | 1216 | 1217 | 1364 | 1451 | 1452 | 1690 | 3819 | 4025 => {
+            ErrorKind::Integrity
+        }
+        // Data too long, out of range, truncated, NULL into NOT NULL, wrong string length.
+        1171 | 1230 | 1263 | 1264 | 1265 | 1406 | 1441 => ErrorKind::Data,
+        // Syntax, no such table, database exists, wrong names, misuse of GROUP functions.
+        1007 | 1064 | 1102 | 1103 | 1111 | 1112 | 1113 | 1146 | 1149 | 1179 => {
+            ErrorKind::Programming
+        }
+        1196 | 1235 | 1286 | 1289 => ErrorKind::NotSupported,
+        n if n < 1000 => ErrorKind::Internal,
         _ => ErrorKind::Operational,
     }
 }
@@ -108,10 +115,11 @@ fn mysql_kind(number: u16) -> ErrorKind {
 fn sqlite_kind(code: u32) -> ErrorKind {
     match code & 0xff {
         19 | 20 => ErrorKind::Integrity,
-        18 | 25 => ErrorKind::Data,
+        18 => ErrorKind::Data,
         2 | 12 => ErrorKind::Internal,
-        21 => ErrorKind::Programming,
-        _ => ErrorKind::Operational,
+        21 | 25 => ErrorKind::Interface,
+        1 | 3..=10 | 13..=17 => ErrorKind::Operational,
+        _ => ErrorKind::Other,
     }
 }
 
@@ -131,6 +139,13 @@ mod tests {
         assert_eq!(mysql_kind(1406), ErrorKind::Data);
         assert_eq!(mysql_kind(1146), ErrorKind::Programming);
         assert_eq!(mysql_kind(1213), ErrorKind::Operational);
+        // mysqlclient's OperationalError, as Django users see it: (1054, "Unknown column").
+        assert_eq!(mysql_kind(1054), ErrorKind::Operational);
+        assert_eq!(mysql_kind(1366), ErrorKind::Operational);
+        assert_eq!(mysql_kind(2013), ErrorKind::Operational);
+        assert_eq!(postgres_kind("21000"), ErrorKind::Programming);
+        assert_eq!(sqlite_kind(11), ErrorKind::Other);
+        assert_eq!(sqlite_kind(21), ErrorKind::Interface);
         assert_eq!(sqlite_kind(2067), ErrorKind::Integrity);
         assert_eq!(sqlite_kind(787), ErrorKind::Integrity);
         assert_eq!(sqlite_kind(1), ErrorKind::Operational);

@@ -43,8 +43,9 @@ struct Atomic {
 struct Nesting {
     opened: usize,
     open: Vec<usize>,
-    /// Callbacks with the savepoint depth they were registered at.
-    on_commit: Vec<(usize, Callback)>,
+    /// Callbacks with the savepoints open when they were registered (Django's `sids`): a
+    /// savepoint's rollback drops the callbacks registered inside it, and no others.
+    on_commit: Vec<(Vec<usize>, Callback)>,
     /// Django's `needs_rollback`: a statement failed since the innermost open block began.
     /// Every query is refused until that block ends, which then rolls back (to its savepoint,
     /// or the whole transaction), so nothing of a failed block can commit.
@@ -394,21 +395,18 @@ where
                 .map_err(|e| DbError::Transaction(format!("{sql}: {e}")))
         }
     };
-    exec(format!("SAVEPOINT {name}")).await?;
+    if let Err(e) = exec(format!("SAVEPOINT {name}")).await {
+        atomic.nesting().open.retain(|s| *s != id);
+        return Err(e.into());
+    }
     let outcome = AssertUnwindSafe(block()).catch_unwind().await;
-    let depth = {
-        let mut state = atomic.state.lock().unwrap_or_else(|e| e.into_inner());
-        state.open.retain(|s| *s != id);
-        state.open.len() + 1
-    };
+    atomic.nesting().open.retain(|s| *s != id);
     let roll_back = |atomic: &Atomic| {
         // Callbacks registered inside this savepoint die with it.
         atomic
-            .state
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
+            .nesting()
             .on_commit
-            .retain(|(d, _)| *d < depth);
+            .retain(|(open, _)| !open.contains(&id));
     };
     // A failure inside this savepoint ends with it: rolling back to it makes the transaction
     // usable again (PostgreSQL's aborted state included), as Django's savepoint rollback does.
@@ -419,19 +417,30 @@ where
         )),
         other => other,
     };
+    // When the savepoint's own statement fails (a deadlock already rolled the whole transaction
+    // back, say), the enclosing block is doomed, as Django marks it, and the block's own error
+    // is what the caller sees.
+    let doom = |atomic: &Atomic| atomic.nesting().needs_rollback = true;
     match outcome {
-        Ok(Ok(value)) => {
-            exec(format!("RELEASE SAVEPOINT {name}")).await?;
-            Ok(value)
-        }
+        Ok(Ok(value)) => match exec(format!("RELEASE SAVEPOINT {name}")).await {
+            Ok(()) => Ok(value),
+            Err(e) => {
+                doom(&atomic);
+                Err(e.into())
+            }
+        },
         Ok(Err(e)) => {
             roll_back(&atomic);
-            exec(format!("ROLLBACK TO SAVEPOINT {name}")).await?;
+            if exec(format!("ROLLBACK TO SAVEPOINT {name}")).await.is_err() {
+                doom(&atomic);
+            }
             Err(e)
         }
         Err(panic) => {
             roll_back(&atomic);
-            let _ = exec(format!("ROLLBACK TO SAVEPOINT {name}")).await;
+            if exec(format!("ROLLBACK TO SAVEPOINT {name}")).await.is_err() {
+                doom(&atomic);
+            }
             std::panic::resume_unwind(panic)
         }
     }
@@ -443,8 +452,8 @@ pub fn on_commit(callback: impl FnOnce() + Send + 'static) {
     match ATOMIC.try_with(Clone::clone) {
         Ok(atomic) => {
             let mut state = atomic.state.lock().unwrap_or_else(|e| e.into_inner());
-            let depth = state.open.len();
-            state.on_commit.push((depth, Box::new(callback)));
+            let open = state.open.clone();
+            state.on_commit.push((open, Box::new(callback)));
         }
         Err(_) => callback(),
     }

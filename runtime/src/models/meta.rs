@@ -222,8 +222,10 @@ impl FromSql for rust_decimal::Decimal {
         if let Ok(v) = row.try_get_by_index::<Option<f64>>(index) {
             return v
                 .map(|f| {
-                    // The shortest text that reads back as this float, as Python's repr gives it.
-                    f.to_string().parse::<rust_decimal::Decimal>().map_err(|e| {
+                    // 15 significant digits, as Django's SQLite converter reads a REAL
+                    // (`Context(prec=15).create_decimal_from_float`): 3.4000000000000004 is
+                    // 3.40000000000000.
+                    rust_decimal::Decimal::from_scientific(&format!("{f:.14e}")).map_err(|e| {
                         sea_orm::DbErr::Type(format!("column {index}: {f} is not a decimal: {e}"))
                     })
                 })

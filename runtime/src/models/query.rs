@@ -585,7 +585,15 @@ impl<M: Model> QuerySet<M> {
             matches!(columns, Columns::Rows | Columns::Values(_)) && !self.annotations.is_empty();
         if annotated {
             // Django groups an annotated queryset by every selected column: the model's, or
-            // those `values()` names.
+            // those `values()` names; and by what it orders by (a related model's column when
+            // ordering by a relation), so each group keeps one order.
+            for (term, _) in ordering {
+                if let Term::Column { path, column } = term
+                    && !grouped.contains(&(at(path), *column))
+                {
+                    grouped.push((at(path), *column));
+                }
+            }
             sql.push(" GROUP BY ");
             for (i, (t, c)) in grouped.iter().enumerate() {
                 if i > 0 {

@@ -548,6 +548,24 @@ fn ordering_by_a_relation_follows_its_meta_ordering() {
                 ["album2", "album1", "album0"],
                 "{dialect:?}"
             );
+            // Annotated and ordered by the relation: grouped by what it orders by too.
+            let counted = Album::objects()
+                .annotate(Count(album::id))
+                .order_by([album::artist.asc()])
+                .all()
+                .await
+                .unwrap_or_else(|e| panic!("{dialect:?}: {e}"));
+            let counted: Vec<(String, i64)> =
+                counted.into_iter().map(|(a, n)| (a.title, n)).collect();
+            assert_eq!(
+                counted,
+                [
+                    ("album2".to_owned(), 1),
+                    ("album1".to_owned(), 1),
+                    ("album0".to_owned(), 1)
+                ],
+                "{dialect:?}"
+            );
         })
         .await;
     });
