@@ -59,7 +59,7 @@ django.setup()
 
 from blog.models import Author, Post  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.db.models import Count  # noqa: E402
+from django.db.models import Case, Count, OuterRef, Subquery, Value, When  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 AUTHORS, POSTS = 100, 10_000
@@ -104,6 +104,21 @@ def annotate():
     assert len(rows) == AUTHORS and rows[0].n >= 100
 
 
+def annotate_subquery():
+    top = Post.objects.filter(author=OuterRef("pk")).order_by("-views").values("title")[:1]
+    rows = list(Author.objects.annotate(top=Subquery(top)).order_by("id"))
+    assert len(rows) == AUTHORS and rows[0].top
+
+
+def case_when_page():
+    offset = (next_n() % 50) * 20
+    label = Case(When(views__gte=900, then=Value("hot")), When(views__gte=700, then=Value("warm")), default=Value("cool"))
+    rows = list(
+        Post.objects.filter(views__gte=500).annotate(label=label).order_by("-views", "id")[offset : offset + 20]
+    )
+    assert len(rows) == 20 and rows[0].label
+
+
 def create():
     assert Post.objects.create(author_id=1, title="New", views=1, created=timezone.now()).pk
 
@@ -125,4 +140,6 @@ def bench(name, iterations, op):
 bench("get", 3000, get)
 bench("page_of_20_with_authors", 1000, page)
 bench("annotate_count", 200, annotate)
+bench("annotate_subquery", 200, annotate_subquery)
+bench("case_when_page", 1000, case_when_page)
 bench("create", 2000, create)

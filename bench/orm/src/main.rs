@@ -1,7 +1,10 @@
-//! Times four operations through rjango's manager and the same operations in plain SeaORM, on
+//! Times six operations through rjango's manager and the same operations in plain SeaORM, on
 //! one pool and the same 10,000 posts by 100 authors: a get by primary key, a filtered and
 //! ordered page of 20 posts with their authors, every author annotated with a Count of their
-//! posts, and a create. Prints `operation,implementation,microseconds per operation`.
+//! posts, every author annotated with their most viewed post's title (a Subquery), a page of
+//! 20 posts labelled by a Case/When, and a create. Prints
+//! `operation,implementation,microseconds per operation`. Where SeaORM's builder has no
+//! subquery or CASE, its side is the SQL a user would write by hand, run through SeaORM.
 //!
 //!     rjango-bench-orm <database url>
 
@@ -128,6 +131,23 @@ use blog::models::{Author, Post, author, post};
 
 const AUTHORS: i64 = 100;
 const POSTS: i64 = 10_000;
+
+#[derive(Debug, FromQueryResult)]
+struct AuthorWithTop {
+    id: i64,
+    name: String,
+    top: Option<String>,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct PostWithLabel {
+    id: i64,
+    author_id: i64,
+    title: String,
+    views: i32,
+    created: chrono::DateTime<chrono::Utc>,
+    label: String,
+}
 
 #[derive(Debug, FromQueryResult)]
 struct AuthorWithCount {
@@ -277,6 +297,105 @@ async fn run(url: &str) {
                 .unwrap();
             assert_eq!(rows.len(), AUTHORS as usize);
             assert!(rows[0].n >= 100 && rows[0].id == 1 && !rows[0].name.is_empty());
+        },
+    )
+    .await;
+
+    // every author with the title of their most viewed post
+    let backend = db.get_database_backend();
+    let pg = backend == sea_orm::DatabaseBackend::Postgres;
+    let top_sql = "SELECT a.id, a.name, (SELECT p.title FROM blog_post p WHERE p.author_id = a.id \
+                   ORDER BY p.views DESC LIMIT 1) AS top FROM blog_author a ORDER BY a.id ASC";
+    bench(
+        "annotate_subquery",
+        200,
+        async || {
+            let top = Post::objects()
+                .filter(post::author.eq(OuterRef(author::id)))
+                .order_by([post::views.desc()])
+                .values_list(post::title)
+                .slice(..1);
+            let rows = Author::objects()
+                .order_by([author::id.asc()])
+                .annotate(Subquery(top))
+                .all()
+                .await
+                .unwrap();
+            assert_eq!(rows.len(), AUTHORS as usize);
+            assert!(rows[0].1.is_some());
+        },
+        async || {
+            let rows = AuthorWithTop::find_by_statement(sea_orm::Statement::from_string(
+                backend, top_sql,
+            ))
+            .all(db)
+            .await
+            .unwrap();
+            assert_eq!(rows.len(), AUTHORS as usize);
+            assert!(rows[0].top.is_some() && rows[0].id == 1 && !rows[0].name.is_empty());
+        },
+    )
+    .await;
+
+    // a page of 20 posts, each labelled by its views
+    let label_sql = |offset: u64| {
+        let p = |n: usize| if pg { format!("${n}") } else { "?".to_owned() };
+        format!(
+            "SELECT id, author_id, title, views, created, CASE WHEN views >= {} THEN {} \
+             WHEN views >= {} THEN {} ELSE {} END AS label FROM blog_post WHERE views >= {} \
+             ORDER BY views DESC, id ASC LIMIT 20 OFFSET {offset}",
+            p(1),
+            p(2),
+            p(3),
+            p(4),
+            p(5),
+            p(6)
+        )
+    };
+    bench(
+        "case_when_page",
+        1000,
+        async || {
+            let offset = (next() % 50) as u64 * 20;
+            let label = Case(
+                [
+                    When(post::views.gte(900), "hot"),
+                    When(post::views.gte(700), "warm"),
+                ],
+                "cool",
+            );
+            let page = Post::objects()
+                .filter(post::views.gte(500))
+                .order_by([post::views.desc(), post::id.asc()])
+                .annotate(label)
+                .slice(offset..offset + 20)
+                .all()
+                .await
+                .unwrap();
+            assert_eq!(page.len(), 20);
+            assert!(!page[0].1.is_empty());
+        },
+        async || {
+            let offset = (next() % 50) as u64 * 20;
+            let page = PostWithLabel::find_by_statement(sea_orm::Statement::from_sql_and_values(
+                backend,
+                label_sql(offset),
+                [
+                    900.into(),
+                    "hot".into(),
+                    700.into(),
+                    "warm".into(),
+                    "cool".into(),
+                    500.into(),
+                ],
+            ))
+            .all(db)
+            .await
+            .unwrap();
+            assert_eq!(page.len(), 20);
+            assert!(!page[0].label.is_empty() && page[0].id > 0 && page[0].author_id > 0);
+            assert!(!page[0].title.is_empty() && page[0].views >= 500);
+            let _ = page[0].created;
         },
     )
     .await;

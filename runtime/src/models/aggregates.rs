@@ -13,7 +13,8 @@ use std::marker::PhantomData;
 use sea_orm::QueryResult;
 
 use super::Model;
-use super::lookups::{Field, Join, LookupKind, OrderBy, OrderedLookups, Relation, Term};
+pub use super::expressions::{Expression, Named};
+use super::lookups::{Field, Join, LookupKind, Node, OrderedLookups, Q, Relation};
 use super::lookups::{Operand, Path, Reverse, ValueFor};
 use super::meta::{FromSql, Quantize, pk_column, quantized};
 
@@ -36,7 +37,8 @@ pub enum Cast {
     Float,
 }
 
-/// An aggregate as SQL: `FUNCTION([DISTINCT] alias.column)` over the joins of `path`.
+/// An aggregate as SQL: `FUNCTION([DISTINCT] alias.column)` over the joins of `path`, of the
+/// rows `filter` keeps (Django's `filter=`), `default` where it is NULL (Django's `default=`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct AggregateExpr {
     pub function: Function,
@@ -45,77 +47,134 @@ pub struct AggregateExpr {
     /// `None`: `COUNT(*)`.
     pub column: Option<&'static str>,
     pub cast: Cast,
+    pub filter: Option<Node>,
+    pub default: Option<Operand>,
 }
 
-/// An aggregate over rows of `Self::Model`, read back as `Self::Output`.
-pub trait Aggregate: Copy + Send + Sync + 'static {
-    type Model: Model;
-    type Output: FromSql + Send;
-    /// What a condition on it compares with (the output without `Option`).
-    type Compare;
-    fn expr(&self) -> AggregateExpr;
-    /// Reads the aggregate's value from column `index` (a DecimalField's Sum, Min and Max with
-    /// the field's decimal places, as Django's converter gives them).
-    fn read(row: &QueryResult, index: usize) -> Result<Self::Output, sea_orm::DbErr> {
-        Self::Output::from_sql(row, index)
-    }
-    /// The annotation's name in `values(...).annotate(...)`: Django's default alias,
-    /// `<lookup>__<function>` (`posts__count`, `views__sum`), unless [`Aggregate::named`].
-    fn alias(&self) -> String;
+/// An aggregate over rows of `Self::Model`: an [`Expression`] whose conditions are on groups
+/// (SQL HAVING).
+pub trait Aggregate: Expression {
+    /// The aggregate as SQL to be.
+    fn aggregate(&self) -> AggregateExpr;
 
-    /// The same aggregate under the name `alias`: Django's `annotate(n=Count("posts"))`.
-    fn named(self, alias: &'static str) -> Named<Self> {
-        Named {
+    /// Over the rows matching `q` only: Django's `Count("posts", filter=Q(...))`.
+    fn filter(self, q: Q<Self::Model>) -> Filtered<Self> {
+        Filtered {
             aggregate: self,
-            alias,
+            filter: q.node,
         }
     }
 
-    /// Ascending order by this annotation (Django's `order_by("n")`).
-    fn asc(self) -> OrderBy<Self::Model> {
-        OrderBy::new(Term::Aggregate(self.expr()), false)
+    /// `value` instead of NULL over no rows: Django's `Sum("views", default=0)`. The result
+    /// is no longer an `Option`.
+    fn default<V: ValueFor<Self::Compare, Self>>(self, value: V) -> Defaulted<Self>
+    where
+        Self: Expression<Output = Option<<Self as Expression>::Compare>>,
+        <Self as Expression>::Compare: FromSql + Send + 'static,
+    {
+        Defaulted {
+            aggregate: self,
+            default: value.operand(),
+        }
     }
-    /// Descending order by this annotation (`order_by("-n")`).
-    fn desc(self) -> OrderBy<Self::Model> {
-        OrderBy::new(Term::Aggregate(self.expr()), true)
-    }
+
     /// `n__exact`, on an annotated queryset (SQL HAVING).
     fn eq<V: ValueFor<Self::Compare, Self>>(self, value: V) -> Having<Self::Model> {
-        Having::new(self.expr(), LookupKind::Exact, value)
+        Having::new(self.operand(), LookupKind::Exact, value)
     }
     fn gt<V: ValueFor<Self::Compare, Self>>(self, value: V) -> Having<Self::Model> {
-        Having::new(self.expr(), LookupKind::Gt, value)
+        Having::new(self.operand(), LookupKind::Gt, value)
     }
     fn gte<V: ValueFor<Self::Compare, Self>>(self, value: V) -> Having<Self::Model> {
-        Having::new(self.expr(), LookupKind::Gte, value)
+        Having::new(self.operand(), LookupKind::Gte, value)
     }
     fn lt<V: ValueFor<Self::Compare, Self>>(self, value: V) -> Having<Self::Model> {
-        Having::new(self.expr(), LookupKind::Lt, value)
+        Having::new(self.operand(), LookupKind::Lt, value)
     }
     fn lte<V: ValueFor<Self::Compare, Self>>(self, value: V) -> Having<Self::Model> {
-        Having::new(self.expr(), LookupKind::Lte, value)
+        Having::new(self.operand(), LookupKind::Lte, value)
     }
 }
 
-/// An aggregate given its own name ([`Aggregate::named`]).
-#[derive(Debug, Clone, Copy)]
-pub struct Named<A> {
+/// An aggregate over some rows ([`Aggregate::filter`]).
+#[derive(Debug, Clone)]
+pub struct Filtered<A> {
     aggregate: A,
-    alias: &'static str,
+    filter: Node,
 }
 
-impl<A: Aggregate> Aggregate for Named<A> {
+/// An aggregate with a value for no rows ([`Aggregate::default`]).
+#[derive(Debug, Clone)]
+pub struct Defaulted<A> {
+    aggregate: A,
+    default: Operand,
+}
+
+impl<A: Aggregate> Expression for Filtered<A> {
     type Model = A::Model;
     type Output = A::Output;
     type Compare = A::Compare;
-    fn expr(&self) -> AggregateExpr {
-        self.aggregate.expr()
+    fn operand(&self) -> Operand {
+        Operand::Aggregate(Box::new(self.aggregate()))
     }
     fn read(row: &QueryResult, index: usize) -> Result<Self::Output, sea_orm::DbErr> {
         A::read(row, index)
     }
     fn alias(&self) -> String {
-        self.alias.to_owned()
+        self.aggregate.alias()
+    }
+}
+
+impl<A: Aggregate> Aggregate for Filtered<A> {
+    fn aggregate(&self) -> AggregateExpr {
+        let mut a = self.aggregate.aggregate();
+        a.filter = Some(match a.filter.take() {
+            Some(before) => Node::And(vec![before, self.filter.clone()]),
+            None => self.filter.clone(),
+        });
+        a
+    }
+}
+
+impl<A: Aggregate<Output = Option<<A as Expression>::Compare>>> Expression for Defaulted<A>
+where
+    A::Compare: FromSql + Send + 'static,
+{
+    type Model = A::Model;
+    type Output = A::Compare;
+    type Compare = A::Compare;
+    fn operand(&self) -> Operand {
+        Operand::Aggregate(Box::new(self.aggregate()))
+    }
+    fn read(row: &QueryResult, index: usize) -> Result<Self::Output, sea_orm::DbErr> {
+        // The wrapped aggregate reads an Option (and quantizes a decimal); with a default
+        // there is always a value.
+        A::read(row, index)?.ok_or_else(|| {
+            sea_orm::DbErr::Type(format!(
+                "column {index}: NULL despite the aggregate's default"
+            ))
+        })
+    }
+    fn alias(&self) -> String {
+        self.aggregate.alias()
+    }
+}
+
+impl<A: Aggregate<Output = Option<<A as Expression>::Compare>>> Aggregate for Defaulted<A>
+where
+    A::Compare: FromSql + Send + 'static,
+{
+    fn aggregate(&self) -> AggregateExpr {
+        let mut a = self.aggregate.aggregate();
+        a.default = Some(self.default.clone());
+        a
+    }
+}
+
+/// Named aggregates stay aggregates (their conditions are HAVING).
+impl<A: Aggregate> Aggregate for Named<A> {
+    fn aggregate(&self) -> AggregateExpr {
+        self.expression.aggregate()
     }
 }
 
@@ -127,22 +186,88 @@ fn default_alias(lookup: String, function: Function) -> String {
 /// A condition on an annotation: `n.gt(2)`, Django's `filter(n__gt=2)` after `annotate`.
 #[derive(Debug, Clone)]
 pub struct Having<M> {
-    pub(crate) expr: AggregateExpr,
-    pub(crate) kind: LookupKind,
-    /// A value (a duration's stays one: an interval on PostgreSQL) or an `F(...)`.
-    pub(crate) value: Operand,
+    pub(crate) node: Node,
     _m: PhantomData<fn() -> M>,
 }
 
 impl<M> Having<M> {
-    fn new<V: ValueFor<T, A>, T, A>(expr: AggregateExpr, kind: LookupKind, value: V) -> Self {
+    fn new<V: ValueFor<T, A>, T, A>(expr: Operand, kind: LookupKind, value: V) -> Self {
         Having {
-            expr,
-            kind,
-            value: value.operand(),
+            node: Node::Lookup(super::lookups::Lookup {
+                path: Vec::new(),
+                lhs: Some(Box::new(expr)),
+                column: "",
+                nullable: false,
+                transform: None,
+                kind,
+                rhs: vec![value.operand()],
+            }),
             _m: PhantomData,
         }
     }
+}
+
+/// Every aggregate type is an expression: the SQL is its aggregate's.
+macro_rules! aggregate_expression {
+    ($($ty:ident<$g:ident: $bound:path> $(where $w:ty: $wb:path)?;)*) => {$(
+        impl<$g: $bound> Expression for $ty<$g> $(where $w: $wb)? {
+            type Model = <Self as AggregateOf>::Model;
+            type Output = <Self as AggregateOf>::Output;
+            type Compare = <Self as AggregateOf>::Compare;
+            fn operand(&self) -> Operand {
+                Operand::Aggregate(Box::new(<Self as AggregateOf>::expr(self)))
+            }
+            fn read(row: &QueryResult, index: usize) -> Result<Self::Output, sea_orm::DbErr> {
+                <Self as AggregateOf>::read(row, index)
+            }
+            fn alias(&self) -> String {
+                <Self as AggregateOf>::alias(self)
+            }
+        }
+        impl<$g: $bound> super::lookups::ModelOf for $ty<$g> $(where $w: $wb)? {
+            type Model = <Self as AggregateOf>::Model;
+        }
+        impl<$g: $bound> Aggregate for $ty<$g> $(where $w: $wb)? {
+            fn aggregate(&self) -> AggregateExpr {
+                <Self as AggregateOf>::expr(self)
+            }
+        }
+    )*};
+}
+
+impl<A: Aggregate> super::lookups::ModelOf for Filtered<A> {
+    type Model = A::Model;
+}
+
+impl<A: Aggregate> super::lookups::ModelOf for Defaulted<A> {
+    type Model = A::Model;
+}
+
+aggregate_expression! {
+    Count<C: Countable>;
+    CountDistinct<C: Countable>;
+    CountAll<M: Model>;
+    Sum<G: Field> where G::Value: Summable;
+    Avg<G: Field> where G::Value: Summable;
+    Min<G: OrderedLookups> where G::Value: MinMax;
+    Max<G: OrderedLookups> where G::Value: MinMax;
+}
+
+/// What Min and Max read: a value of the field's own type.
+pub trait MinMax: FromSql + Quantize + Send + 'static {}
+impl<T: FromSql + Quantize + Send + 'static> MinMax for T {}
+
+/// One aggregate function's types and SQL (what each aggregate struct says of itself).
+#[doc(hidden)]
+pub trait AggregateOf {
+    type Model: Model;
+    type Output: FromSql + Send;
+    type Compare;
+    fn expr(&self) -> AggregateExpr;
+    fn read(row: &QueryResult, index: usize) -> Result<Self::Output, sea_orm::DbErr> {
+        Self::Output::from_sql(row, index)
+    }
+    fn alias(&self) -> String;
 }
 
 /// What `Count` counts: a field's non-NULL values, or related rows across a relation.
@@ -199,10 +324,12 @@ fn count_expr<C: Countable>(distinct: bool) -> AggregateExpr {
         path,
         column: Some(column),
         cast: Cast::None,
+        filter: None,
+        default: None,
     }
 }
 
-impl<C: Countable> Aggregate for Count<C> {
+impl<C: Countable> AggregateOf for Count<C> {
     type Model = C::Model;
     type Output = i64;
     type Compare = i64;
@@ -214,7 +341,7 @@ impl<C: Countable> Aggregate for Count<C> {
     }
 }
 
-impl<C: Countable> Aggregate for CountDistinct<C> {
+impl<C: Countable> AggregateOf for CountDistinct<C> {
     type Model = C::Model;
     type Output = i64;
     type Compare = i64;
@@ -250,7 +377,7 @@ impl<M> Default for CountAll<M> {
     }
 }
 
-impl<M: Model> Aggregate for CountAll<M> {
+impl<M: Model> AggregateOf for CountAll<M> {
     type Model = M;
     type Output = i64;
     type Compare = i64;
@@ -261,6 +388,8 @@ impl<M: Model> Aggregate for CountAll<M> {
             path: Vec::new(),
             column: None,
             cast: Cast::None,
+            filter: None,
+            default: None,
         }
     }
     /// Django asks `Count("*")` for a name (a TypeError without one); rjango calls it `count`.
@@ -305,6 +434,8 @@ fn field_expr<G: Field>(function: Function, cast: Cast) -> AggregateExpr {
         path: G::path(),
         column: Some(G::COLUMN),
         cast,
+        filter: None,
+        default: None,
     }
 }
 
@@ -313,7 +444,7 @@ fn field_expr<G: Field>(function: Function, cast: Cast) -> AggregateExpr {
 #[allow(non_snake_case)]
 pub struct Sum<G>(pub G);
 
-impl<G: Field> Aggregate for Sum<G>
+impl<G: Field> AggregateOf for Sum<G>
 where
     G::Value: Summable,
 {
@@ -339,7 +470,7 @@ where
 #[allow(non_snake_case)]
 pub struct Avg<G>(pub G);
 
-impl<G: Field> Aggregate for Avg<G>
+impl<G: Field> AggregateOf for Avg<G>
 where
     G::Value: Summable,
 {
@@ -364,9 +495,9 @@ pub struct Min<G>(pub G);
 #[allow(non_snake_case)]
 pub struct Max<G>(pub G);
 
-impl<G: OrderedLookups> Aggregate for Min<G>
+impl<G: OrderedLookups> AggregateOf for Min<G>
 where
-    G::Value: FromSql + Quantize + Send,
+    G::Value: MinMax,
 {
     type Model = G::Model;
     type Output = Option<G::Value>;
@@ -385,9 +516,9 @@ where
     }
 }
 
-impl<G: OrderedLookups> Aggregate for Max<G>
+impl<G: OrderedLookups> AggregateOf for Max<G>
 where
-    G::Value: FromSql + Quantize + Send,
+    G::Value: MinMax,
 {
     type Model = G::Model;
     type Output = Option<G::Value>;
@@ -406,11 +537,12 @@ where
     }
 }
 
-/// One aggregate or a tuple of them, read back as one value or a tuple.
+/// One expression (an aggregate, a function, a subquery...) or a tuple of them: what
+/// `annotate` and `aggregate` take, read back as one value or a tuple.
 pub trait Aggregates: Send + Sync + 'static {
     type Model: Model;
     type Output: Send;
-    fn exprs(&self) -> Vec<AggregateExpr>;
+    fn exprs(&self) -> Vec<Operand>;
     /// Each aggregate's name ([`Aggregate::alias`]).
     fn aliases(&self) -> Vec<String>;
     fn read(row: &QueryResult, offset: usize) -> Result<Self::Output, sea_orm::DbErr>;
@@ -429,7 +561,7 @@ fn json_of<T: serde::Serialize>(value: T) -> Result<serde_json::Value, sea_orm::
     serde_json::to_value(value).map_err(|e| sea_orm::DbErr::Type(format!("annotate(): {e}")))
 }
 
-impl<A: Aggregate> AggregateValues for A
+impl<A: Expression> AggregateValues for A
 where
     A::Output: serde::Serialize,
 {
@@ -441,11 +573,11 @@ where
     }
 }
 
-impl<A: Aggregate> Aggregates for A {
+impl<A: Expression> Aggregates for A {
     type Model = A::Model;
     type Output = A::Output;
-    fn exprs(&self) -> Vec<AggregateExpr> {
-        vec![self.expr()]
+    fn exprs(&self) -> Vec<Operand> {
+        vec![self.operand()]
     }
     fn aliases(&self) -> Vec<String> {
         vec![self.alias()]
@@ -457,11 +589,11 @@ impl<A: Aggregate> Aggregates for A {
 
 macro_rules! aggregate_tuple {
     ($($a:ident $i:tt),+) => {
-        impl<M: Model, $($a: Aggregate<Model = M>),+> Aggregates for ($($a,)+) {
+        impl<M: Model, $($a: Expression<Model = M>),+> Aggregates for ($($a,)+) {
             type Model = M;
             type Output = ($($a::Output,)+);
-            fn exprs(&self) -> Vec<AggregateExpr> {
-                vec![$(self.$i.expr()),+]
+            fn exprs(&self) -> Vec<Operand> {
+                vec![$(self.$i.operand()),+]
             }
             fn aliases(&self) -> Vec<String> {
                 vec![$(self.$i.alias()),+]
@@ -470,7 +602,7 @@ macro_rules! aggregate_tuple {
                 Ok(($($a::read(row, offset + $i)?,)+))
             }
         }
-        impl<M: Model, $($a: Aggregate<Model = M>),+> AggregateValues for ($($a,)+)
+        impl<M: Model, $($a: Expression<Model = M>),+> AggregateValues for ($($a,)+)
         where
             $($a::Output: serde::Serialize),+
         {

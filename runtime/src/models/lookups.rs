@@ -270,8 +270,96 @@ pub enum Operand {
         key: &'static str,
         values: Vec<(Value, Operand)>,
     },
+    /// A column of the row itself.
     Column(&'static str),
+    /// A column across relations (`F(post::author.then(author::name))`): read from the
+    /// table the joins of the path reach.
+    Path(Vec<Join>, &'static str),
     Binary(Box<Operand>, char, Box<Operand>),
+    /// A database function of its arguments (`Lower`, `Coalesce`, `Length`, ...).
+    Func(super::functions::DbFunction, Vec<Operand>),
+    /// `CASE WHEN condition THEN value ... ELSE default END` (Django's `Case`/`When`).
+    Case(Vec<(Node, Operand)>, Box<Operand>),
+    /// An aggregate over the rows of a group (`annotate`, `aggregate`).
+    Aggregate(Box<super::aggregates::AggregateExpr>),
+    /// `(SELECT ...)`: a queryset's single column, of one row (Django's `Subquery`).
+    Subquery(super::expressions::SubquerySql),
+    /// `EXISTS(SELECT ...)` (Django's `Exists`).
+    Exists(super::expressions::SubquerySql),
+    /// A column of the query around a subquery (Django's `OuterRef`): the table of its
+    /// model, and the column.
+    OuterRef(&'static str, &'static str),
+    /// `NOT` of a boolean expression (`!Exists(...)`).
+    Not(Box<Operand>),
+}
+
+impl Operand {
+    /// Whether the value aggregates rows: then an annotation groups, and a condition on it
+    /// is a HAVING.
+    pub fn contains_aggregate(&self) -> bool {
+        match self {
+            Operand::Aggregate(_) => true,
+            Operand::Binary(l, _, r) => l.contains_aggregate() || r.contains_aggregate(),
+            Operand::Func(_, args) => args.iter().any(Operand::contains_aggregate),
+            Operand::Case(whens, default) => {
+                default.contains_aggregate() || whens.iter().any(|(_, v)| v.contains_aggregate())
+            }
+            Operand::Not(o) => o.contains_aggregate(),
+            _ => false,
+        }
+    }
+
+    /// The paths across relations the value reads (not those inside a subquery, which joins
+    /// on its own).
+    pub fn paths<'a>(&'a self, out: &mut Vec<&'a [Join]>) {
+        match self {
+            Operand::Path(path, _) => out.push(path),
+            Operand::Aggregate(a) => {
+                out.push(&a.path);
+                if let Some(f) = &a.filter {
+                    f.paths(out);
+                }
+            }
+            Operand::Binary(l, _, r) => {
+                l.paths(out);
+                r.paths(out);
+            }
+            Operand::Func(_, args) => args.iter().for_each(|a| a.paths(out)),
+            Operand::Case(whens, default) => {
+                for (node, value) in whens {
+                    node.paths(out);
+                    value.paths(out);
+                }
+                default.paths(out);
+            }
+            Operand::ByKey { values, .. } => values.iter().for_each(|(_, v)| v.paths(out)),
+            Operand::Not(o) => o.paths(out),
+            _ => {}
+        }
+    }
+
+    /// Whether the value reads another table: across a relation, or in a subquery.
+    pub fn reaches_out(&self) -> bool {
+        let mut paths = Vec::new();
+        self.paths(&mut paths);
+        !paths.iter().all(|p| p.is_empty()) || self.has_subquery()
+    }
+
+    fn has_subquery(&self) -> bool {
+        match self {
+            Operand::Subquery(_) | Operand::Exists(_) => true,
+            Operand::Binary(l, _, r) => l.has_subquery() || r.has_subquery(),
+            Operand::Func(_, args) => args.iter().any(Operand::has_subquery),
+            Operand::Case(whens, default) => {
+                default.has_subquery()
+                    || whens
+                        .iter()
+                        .any(|(n, v)| n.has_subquery() || v.has_subquery())
+            }
+            Operand::Not(o) => o.has_subquery(),
+            _ => false,
+        }
+    }
 }
 
 /// A value a field of type `T` can be compared with or set to; `F` is the field, named in the
@@ -347,14 +435,26 @@ impl<F, T> ValueFor<super::ForeignKey<T>, F> for i64 {
     }
 }
 
-/// Django's `F("field")`: the value of another column of the same row.
+/// Django's `F("field")`: the value of another column of the same row, or across relations
+/// (`F(post::author.then(author::name))`, Django's `F("author__name")`) in filters and
+/// annotations; an UPDATE takes the row's own columns only, as Django's does.
 #[derive(Debug, Clone, Copy)]
 #[allow(non_snake_case)]
 pub struct F<G>(pub G);
 
-impl<T, F1, G: OwnField<Value = T>> ValueFor<T, F1> for F<G> {
+impl<T, F1, G: Field<Value = T>> ValueFor<T, F1> for F<G> {
     fn operand(self) -> Operand {
+        field_operand::<G>()
+    }
+}
+
+/// A field as a value: its own column, or the column across the path's joins.
+pub(crate) fn field_operand<G: Field>() -> Operand {
+    let path = G::path();
+    if path.is_empty() {
         Operand::Column(G::COLUMN)
+    } else {
+        Operand::Path(path, G::COLUMN)
     }
 }
 
@@ -373,12 +473,12 @@ impl<T, F1> ValueFor<T, F1> for Arithmetic<T> {
 
 macro_rules! arithmetic {
     ($($trait:ident $method:ident $op:literal),*) => {$(
-        impl<G: OwnField, V: ValueFor<G::Value, G>> std::ops::$trait<V> for F<G> {
+        impl<G: Field, V: ValueFor<G::Value, G>> std::ops::$trait<V> for F<G> {
             type Output = Arithmetic<G::Value>;
             fn $method(self, rhs: V) -> Arithmetic<G::Value> {
                 Arithmetic {
                     operand: Operand::Binary(
-                        Box::new(Operand::Column(G::COLUMN)),
+                        Box::new(field_operand::<G>()),
                         $op,
                         Box::new(rhs.operand()),
                     ),
@@ -437,6 +537,8 @@ pub enum Transform {
 pub struct Lookup {
     /// The joins to the column's table (empty for the model's own column).
     pub path: Vec<Join>,
+    /// An expression compared instead of the column (`Lower(author::name).eq("ada")`).
+    pub lhs: Option<Box<Operand>>,
     pub column: &'static str,
     /// The column may be NULL: `exclude` then keeps the NULL rows, as Django's does.
     pub nullable: bool,
@@ -452,6 +554,52 @@ pub enum Node {
     And(Vec<Node>),
     Or(Vec<Node>),
     Not(Box<Node>),
+    /// A boolean expression as the condition (`filter(Exists(...))`).
+    Expr(Operand),
+}
+
+impl Node {
+    /// The paths across relations the condition reads.
+    pub fn paths<'a>(&'a self, out: &mut Vec<&'a [Join]>) {
+        match self {
+            Node::Lookup(l) => {
+                out.push(&l.path);
+                if let Some(lhs) = &l.lhs {
+                    lhs.paths(out);
+                }
+                l.rhs.iter().for_each(|r| r.paths(out));
+            }
+            Node::And(n) | Node::Or(n) => n.iter().for_each(|n| n.paths(out)),
+            Node::Not(n) => n.paths(out),
+            Node::Expr(o) => o.paths(out),
+        }
+    }
+
+    /// Whether the condition reads another table (then UPDATE and DELETE go by key).
+    pub fn reaches_out(&self) -> bool {
+        match self {
+            Node::Lookup(l) => {
+                !l.path.is_empty()
+                    || l.lhs.as_ref().is_some_and(|o| o.reaches_out())
+                    || l.rhs.iter().any(Operand::reaches_out)
+            }
+            Node::And(n) | Node::Or(n) => n.iter().any(Node::reaches_out),
+            Node::Not(n) => n.reaches_out(),
+            Node::Expr(o) => o.reaches_out(),
+        }
+    }
+
+    fn has_subquery(&self) -> bool {
+        match self {
+            Node::Lookup(l) => {
+                l.lhs.as_ref().is_some_and(|o| o.has_subquery())
+                    || l.rhs.iter().any(Operand::has_subquery)
+            }
+            Node::And(n) | Node::Or(n) => n.iter().any(Node::has_subquery),
+            Node::Not(n) => n.has_subquery(),
+            Node::Expr(o) => o.has_subquery(),
+        }
+    }
 }
 
 /// A typed condition on rows of `M`.
@@ -517,6 +665,7 @@ impl<M> std::ops::Not for Q<M> {
 fn lookup<G: Field>(kind: LookupKind, rhs: Vec<Operand>) -> Q<G::Model> {
     Q::new(Node::Lookup(Lookup {
         path: G::path(),
+        lhs: None,
         column: G::COLUMN,
         nullable: G::NULL,
         transform: None,
@@ -533,7 +682,30 @@ pub enum Term {
         path: Vec<Join>,
         column: &'static str,
     },
-    Aggregate(super::aggregates::AggregateExpr),
+    /// An annotation's expression (an aggregate, a function, a subquery).
+    Expr(Operand),
+    /// Django's `nulls_first` (true) / `nulls_last` (false) on a term.
+    Nulls(Box<Term>, bool),
+}
+
+impl Term {
+    /// The column the term orders by, when it is one (under any NULLs placement).
+    pub fn column(&self) -> Option<(&[Join], &'static str)> {
+        match self {
+            Term::Column { path, column } => Some((path, column)),
+            Term::Nulls(t, _) => t.column(),
+            Term::Expr(_) => None,
+        }
+    }
+
+    /// The same term in the opposite direction: NULLs first becomes NULLs last, as Django's
+    /// `reverse()` swaps them.
+    pub fn reversed(self) -> Term {
+        match self {
+            Term::Nulls(t, first) => Term::Nulls(t, !first),
+            t => t,
+        }
+    }
 }
 
 /// One ORDER BY item of model `M`: `post::published.desc()`. Ordering by a relation
@@ -549,6 +721,33 @@ impl<M> OrderBy<M> {
     pub(crate) fn new(term: Term, descending: bool) -> Self {
         OrderBy {
             terms: vec![(term, descending)],
+            _m: PhantomData,
+        }
+    }
+
+    /// NULLs before every value, whatever the direction (Django's `nulls_first=True`).
+    pub fn nulls_first(self) -> Self {
+        self.nulls(true)
+    }
+
+    /// NULLs after every value (Django's `nulls_last=True`).
+    pub fn nulls_last(self) -> Self {
+        self.nulls(false)
+    }
+
+    fn nulls(self, first: bool) -> Self {
+        OrderBy {
+            terms: self
+                .terms
+                .into_iter()
+                .map(|(t, d)| {
+                    let inner = match t {
+                        Term::Nulls(t, _) => *t,
+                        t => t,
+                    };
+                    (Term::Nulls(Box::new(inner), first), d)
+                })
+                .collect(),
             _m: PhantomData,
         }
     }
@@ -808,6 +1007,7 @@ impl<G: Field, T> Part<G, T> {
     fn lookup(self, kind: LookupKind, rhs: Vec<Operand>) -> Q<G::Model> {
         Q::new(Node::Lookup(Lookup {
             path: G::path(),
+            lhs: None,
             column: G::COLUMN,
             nullable: G::NULL,
             transform: Some((self.transform, G::DATETIME)),
@@ -837,4 +1037,23 @@ impl<G: Field, T> Part<G, T> {
             values.into_iter().map(ValueFor::operand).collect(),
         )
     }
+}
+
+/// Arithmetic is an expression's argument too: `When(cond, F(post::views) * 2)`.
+impl<M, T: super::meta::Nullable> super::expressions::Arg<M> for Arithmetic<T> {
+    type Output = T;
+    type Stored = T;
+    fn operand(self) -> Operand {
+        self.operand
+    }
+}
+
+/// The model a field, an expression or an aggregate is of: what ties an expression used as a
+/// value (`post::title.eq(Lower(...))`) to the rows of the lookup.
+pub trait ModelOf {
+    type Model;
+}
+
+impl<G: Field> ModelOf for G {
+    type Model = G::Model;
 }

@@ -138,10 +138,14 @@ pub trait ToSql {
 /// and an `Option<T>` stays itself (no row and a NULL are the same `None`, as in Django).
 pub trait Nullable: FromSql + Send {
     type OrNull: Nullable;
+    /// `U`, NULL-able when this type is: what a function of a column reads into
+    /// (`Length` of an `Option<String>` is an `Option<i32>`).
+    type Keep<U: Nullable>: Nullable;
 }
 
 impl<T: FromSql + Send> Nullable for Option<T> {
     type OrNull = Option<T>;
+    type Keep<U: Nullable> = U::OrNull;
 }
 
 /// A Rust value read from a column.
@@ -163,6 +167,7 @@ macro_rules! plain_sql {
         }
         impl Nullable for $t {
             type OrNull = Option<$t>;
+            type Keep<U: Nullable> = U;
         }
         impl FromSql for $t {
             fn from_sql(row: &QueryResult, index: usize) -> Result<Self, sea_orm::DbErr> {
@@ -202,6 +207,7 @@ impl ToSql for rust_decimal::Decimal {
 
 impl Nullable for rust_decimal::Decimal {
     type OrNull = Option<rust_decimal::Decimal>;
+    type Keep<U: Nullable> = U;
 }
 
 /// A DecimalField as each backend gives it back: a decimal, or on SQLite (whose NUMERIC
@@ -251,6 +257,7 @@ impl ToSql for uuid::Uuid {
 
 impl Nullable for uuid::Uuid {
     type OrNull = Option<uuid::Uuid>;
+    type Keep<U: Nullable> = U;
 }
 
 /// A UUIDField as each backend keeps it: PostgreSQL's `uuid`, or Django's `char(32)` of hex
@@ -347,6 +354,7 @@ impl ToSql for bool {
 
 impl Nullable for bool {
     type OrNull = Option<bool>;
+    type Keep<U: Nullable> = U;
 }
 
 impl FromSql for bool {
@@ -372,6 +380,7 @@ impl ToSql for chrono::TimeDelta {
 
 impl Nullable for chrono::TimeDelta {
     type OrNull = Option<chrono::TimeDelta>;
+    type Keep<U: Nullable> = U;
 }
 
 impl FromSql for chrono::TimeDelta {
@@ -414,6 +423,7 @@ macro_rules! relation_sql {
         }
         impl<T: Send + Sync> Nullable for $name<T> {
             type OrNull = Option<$name<T>>;
+            type Keep<U: Nullable> = U;
         }
         impl<T> FromSql for $name<T> {
             fn from_sql(row: &QueryResult, index: usize) -> Result<Self, sea_orm::DbErr> {

@@ -25,9 +25,12 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 
 pub mod aggregates;
+pub mod combined;
 pub mod deferred;
 pub mod deletion;
 pub mod entity;
+pub mod expressions;
+pub mod functions;
 pub mod lookups;
 pub mod meta;
 pub mod paginator;
@@ -36,14 +39,21 @@ pub mod relations;
 pub(crate) mod sql;
 pub mod values;
 
-pub use aggregates::{Avg, Count, Max, Min, Sum};
+pub use aggregates::{Aggregate, Avg, Count, Max, Min, Sum};
 pub use deferred::{Deferred, Deferring};
 pub use deletion::Deleted;
+pub use expressions::{Case, Exists, Expression, Func, OuterRef, Subquery, Value, When};
+pub use functions::{
+    Cast, Coalesce, Concat, DateKind, ExtractDay, ExtractMonth, ExtractWeekDay, ExtractYear,
+    Length, Lower, Now, Substr, TruncDate, Upper,
+};
 pub use lookups::{F, Field, Lookups, Q, Relation};
 pub use meta::{FieldInfo, FromSql, Model, ToSql};
 pub use paginator::{Page, Paginator};
-pub use query::{Instance, QueryError, QuerySet};
-pub use relations::{ManyRelated, Prefetched, SelectRelated, prefetch_related_objects};
+pub use query::{ForUpdate, Instance, OnConflict, Order, QueryError, QuerySet};
+pub use relations::{
+    ManyRelated, Prefetch, Prefetched, SelectRelated, prefetch_in, prefetch_related_objects,
+};
 pub use rjango_macros::model;
 pub use values::{Values, ValuesList, ValuesOf};
 
@@ -230,6 +240,11 @@ impl<T> Default for ManyToManyField<T> {
 /// What a models.rs needs: `use rjango::models::prelude::*;`.
 pub mod prelude {
     pub use super::aggregates::Aggregate;
+    pub use super::expressions::{Case, Exists, Expression, OuterRef, Subquery, Value, When};
+    pub use super::functions::{
+        Cast, Coalesce, Concat, ExtractDay, ExtractMonth, ExtractWeekDay, ExtractYear, Length,
+        Lower, Now, Substr, TruncDate, Upper,
+    };
     pub use super::{
         AutoField, BigAutoField, BigIntegerField, BinaryField, BooleanField, CharField, DateField,
         DateTimeField, DecimalField, DurationField, EmailField, FloatField, ForeignKey,

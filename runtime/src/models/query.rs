@@ -9,10 +9,13 @@ use std::ops::{Bound, RangeBounds};
 use sea_orm::{QueryResult, Value};
 
 use super::Model;
-use super::aggregates::{AggregateExpr, Aggregates, Having};
+use super::aggregates::{Aggregates, Having};
 use super::deletion::{self, Deleted};
+use super::functions::{DateKind, DbFunction};
 use super::lookups::Term;
-use super::lookups::{Assignment, Join, Lookup, LookupKind, Node, Operand, OrderBy, Q};
+use super::lookups::{
+    Assignment, DateLookups, Join, Lookup, LookupKind, Node, Operand, OrderBy, Q,
+};
 use super::meta::{is_unsaved, pk_column};
 use super::relations::{SelectRelated, SelectedLevel};
 use super::sql::{Joins, Scope, Sql, field_operand};
@@ -117,9 +120,11 @@ pub(crate) enum Columns<'a> {
     /// These columns (`values_list`, `values`), then the annotations, grouped by the columns.
     Values(&'a [(Vec<Join>, &'static str)]),
     /// Only the aggregates (`aggregate`).
-    Aggregates(&'a [AggregateExpr]),
+    Aggregates(&'a [Operand]),
     /// The primary key (updates and deletes across relations).
     Pk,
+    /// `1`: whether there is a row (`Exists`).
+    One,
 }
 
 /// Builder methods of a type that wraps a queryset in `qs`: each does the queryset's own.
@@ -143,10 +148,16 @@ pub struct QuerySet<M> {
     low: u64,
     high: Option<u64>,
     distinct: bool,
-    for_update: bool,
+    /// PostgreSQL's `DISTINCT ON (...)`: Django's `distinct(*fields)`.
+    distinct_on: Option<Vec<(Vec<Join>, &'static str)>>,
+    for_update: Option<ForUpdate>,
     related: Vec<Related<M>>,
-    pub(crate) annotations: Vec<AggregateExpr>,
-    having: Vec<(AggregateExpr, LookupKind, Operand)>,
+    /// The annotations' expressions (aggregates, functions, subqueries...).
+    pub(crate) annotations: Vec<Operand>,
+    /// Conditions on the aggregates (SQL HAVING).
+    having: Vec<Node>,
+    /// `annotate()` before `values()`: the groups are the model's rows, not the values.
+    group_by_pk: bool,
     /// Set by a reverse accessor (`author.posts()`): the row the set belongs to, so `create`
     /// and `add` fill in the foreign key, as Django's related manager does.
     owner: Option<Owner<M>>,
@@ -182,7 +193,9 @@ impl<M> Clone for QuerySet<M> {
             low: self.low,
             high: self.high,
             distinct: self.distinct,
-            for_update: self.for_update,
+            distinct_on: self.distinct_on.clone(),
+            group_by_pk: self.group_by_pk,
+            for_update: self.for_update.clone(),
             related: self.related.clone(),
             annotations: self.annotations.clone(),
             having: self.having.clone(),
@@ -218,7 +231,9 @@ impl<M: Model> QuerySet<M> {
             low: 0,
             high: None,
             distinct: false,
-            for_update: false,
+            distinct_on: None,
+            group_by_pk: false,
+            for_update: None,
             related: Vec::new(),
             annotations: Vec::new(),
             having: Vec::new(),
@@ -242,15 +257,15 @@ impl<M: Model> QuerySet<M> {
 
     /// Rows matching `q` too (Django's `filter`). Conditions across a multi-valued relation
     /// in one call must hold for the same related row; in two calls, for any.
-    pub fn filter(mut self, q: Q<M>) -> Self {
-        self.filter.push(q.node);
+    pub fn filter(mut self, q: impl Into<Q<M>>) -> Self {
+        self.filter.push(q.into().node);
         self
     }
 
     /// Rows not matching `q` (Django's `exclude`): across a multi-valued relation, rows with
     /// no related row that matches.
-    pub fn exclude(mut self, q: Q<M>) -> Self {
-        self.filter.push(Node::Not(Box::new(q.node)));
+    pub fn exclude(mut self, q: impl Into<Q<M>>) -> Self {
+        self.filter.push(Node::Not(Box::new(q.into().node)));
         self
     }
 
@@ -265,7 +280,7 @@ impl<M: Model> QuerySet<M> {
         self.ordering = Some(
             self.effective_ordering()
                 .into_iter()
-                .map(|(c, d)| (c, !d))
+                .map(|(c, d)| (c.reversed(), !d))
                 .collect(),
         );
         self
@@ -300,10 +315,59 @@ impl<M: Model> QuerySet<M> {
     }
 
     /// Locks the selected rows until the transaction ends (`SELECT ... FOR UPDATE`); SQLite,
-    /// which locks the whole database for a write, ignores it as Django does.
-    pub fn select_for_update(mut self) -> Self {
-        self.for_update = true;
+    /// which locks the whole database for a write, ignores it as Django does. As in Django,
+    /// it runs only inside an atomic block (TransactionManagementError outside one).
+    pub fn select_for_update(self) -> Self {
+        self.select_for_update_with(ForUpdate::default())
+    }
+
+    /// `select_for_update` with Django's options: `nowait` (fail at once on a locked row:
+    /// an OperationalError), `skip_locked` (leave locked rows out), `no_key` (PostgreSQL's
+    /// weaker `FOR NO KEY UPDATE`).
+    pub fn select_for_update_with(mut self, options: ForUpdate) -> Self {
+        self.for_update = Some(options);
         self
+    }
+
+    /// Each distinct value of `fields` once, the first row of each in the queryset's order
+    /// (PostgreSQL's `DISTINCT ON`, Django's `distinct(*fields)`): order by the same fields
+    /// first. Other databases have no DISTINCT ON, and say so (NotSupportedError), as Django
+    /// does.
+    pub fn distinct_on<V: ValuesList<Model = M>>(mut self, fields: V) -> Self {
+        let _ = fields;
+        self.distinct_on = Some(V::columns());
+        self
+    }
+
+    /// What the database refuses before any statement runs, in Django's words.
+    pub(crate) fn check(&self, conn: &Executor) -> Result<()> {
+        let dialect = conn.dialect();
+        let refuse = |kind, message: &str| {
+            Err(QueryError::Database(DbError::Database {
+                kind,
+                message: message.to_owned(),
+            }))
+        };
+        if self.distinct_on.is_some() && dialect != Dialect::Postgres {
+            return refuse(
+                crate::db::ErrorKind::NotSupported,
+                "DISTINCT ON fields is not supported by this database backend.",
+            );
+        }
+        if let Some(lock) = &self.for_update {
+            if lock.nowait && lock.skip_locked {
+                return refuse(
+                    crate::db::ErrorKind::Programming,
+                    "The nowait option cannot be used with skip_locked.",
+                );
+            }
+            if dialect != Dialect::Sqlite && !matches!(conn, Executor::Atomic(_)) {
+                return Err(QueryError::Database(DbError::TransactionManagement(
+                    "select_for_update cannot be used outside of a transaction.".to_owned(),
+                )));
+            }
+        }
+        Ok(())
     }
 
     /// Runs on the database `alias` of DATABASES instead of `default`.
@@ -343,6 +407,7 @@ impl<M: Model> QuerySet<M> {
         self.annotations = a.exprs();
         Annotated {
             qs: self,
+            aliases: a.aliases(),
             _a: PhantomData,
         }
     }
@@ -350,6 +415,7 @@ impl<M: Model> QuerySet<M> {
     /// The aggregate `a` (or a tuple of them) over the matching rows (Django's `aggregate`).
     pub async fn aggregate<A: Aggregates<Model = M>>(&self, a: A) -> Result<A::Output> {
         let conn = self.connection().await?;
+        self.check(&conn)?;
         let exprs = a.exprs();
         let sql = self.select(&conn, Columns::Aggregates(&exprs), &[], None);
         let rows = conn.fetch(&sql.text, sql.values).await?;
@@ -444,16 +510,20 @@ impl<M: Model> QuerySet<M> {
         if let Columns::Keyed((path, _)) = columns {
             paths.push(path);
         }
-        let aggregates: &[AggregateExpr] = match columns {
+        let expressions: &[Operand] = match columns {
             Columns::Aggregates(a) => a,
             Columns::Rows | Columns::Values(_) => &self.annotations,
             _ => &[],
         };
-        paths.extend(aggregates.iter().map(|a| a.path.as_slice()));
-        paths.extend(ordering.iter().filter_map(|(t, _)| match t {
-            Term::Column { path, .. } => Some(path.as_slice()),
-            Term::Aggregate(_) => None,
-        }));
+        for e in expressions {
+            e.paths(&mut paths);
+        }
+        for node in &self.having {
+            node.paths(&mut paths);
+        }
+        for (term, _) in ordering {
+            term_paths(term, &mut paths);
+        }
         for path in paths {
             if !path.is_empty() && joins.find(None, path).is_none() {
                 joins.add(None, path);
@@ -462,7 +532,7 @@ impl<M: Model> QuerySet<M> {
         joins
     }
 
-    fn where_clause(&self, sql: &mut Sql, joins: &Joins) {
+    fn where_clause(&self, sql: &mut Sql, joins: &Joins, base: &str) {
         if self.filter.is_empty() {
             return;
         }
@@ -472,12 +542,17 @@ impl<M: Model> QuerySet<M> {
                 sql.push(" AND ");
             }
             let scope = Scope {
-                base: M::table(),
+                base,
                 joins,
-                group,
+                group: Some(group),
             };
             sql.node(&scope, node);
         }
+    }
+
+    /// Whether the annotations aggregate rows (then the query groups, as Django's does).
+    pub(crate) fn grouped(&self) -> bool {
+        self.annotations.iter().any(Operand::contains_aggregate)
     }
 
     /// The SELECT for `columns`, every clause in Django's order.
@@ -488,39 +563,84 @@ impl<M: Model> QuerySet<M> {
         ordering: &[(Term, bool)],
         limit: Option<u64>,
     ) -> Sql {
-        let table = M::table();
-        let dialect = conn.dialect();
-        let joins = self.joins(&columns, ordering);
-        // The alias a path's column is read from: the table itself, or the join's.
-        let at = |path: &[Join]| -> &str {
-            if path.is_empty() {
-                table
-            } else {
-                joins.find(None, path).unwrap_or(table)
-            }
-        };
-        let mut sql = Sql::new(dialect);
-        sql.push(if self.distinct {
-            "SELECT DISTINCT "
+        let mut sql = Sql::new(conn.dialect());
+        self.select_into(&mut sql, columns, ordering, limit);
+        sql
+    }
+
+    /// This queryset as a subquery of the statement `sql` is writing: `columns` of it
+    /// (Django's `Subquery(qs.values("x")[:1])`), or `SELECT 1 ... LIMIT 1` for `Exists`.
+    pub(crate) fn write_subquery(
+        &self,
+        sql: &mut Sql,
+        columns: &[(Vec<Join>, &'static str)],
+        exists: bool,
+    ) {
+        if exists {
+            // Django's Exists drops the ordering and reads one row.
+            self.select_into(sql, Columns::One, &[], Some(1));
         } else {
-            "SELECT "
-        });
-        let mut grouped: Vec<(&str, &'static str)> = Vec::new();
+            let ordering = self.effective_ordering();
+            self.select_into(sql, Columns::Values(columns), &ordering, None);
+        }
+    }
+
+    /// Writes the SELECT into `sql`: at the top of a statement, or inside one as a subquery
+    /// (then its table has an alias of its own, and `OuterRef` reads the query around it).
+    pub(crate) fn select_into(
+        &self,
+        sql: &mut Sql,
+        columns: Columns,
+        ordering: &[(Term, bool)],
+        limit: Option<u64>,
+    ) {
+        let table = M::table();
+        let dialect = sql.dialect;
+        let name = sql.enter(table);
+        let base = name.as_str();
+        let joins = self.joins(&columns, ordering);
+        let scope = Scope {
+            base,
+            joins: &joins,
+            group: None,
+        };
+        // The alias a path's column is read from: the table itself, or the join's.
+        let at = |path: &[Join]| -> &str { scope.at(path) };
+        let grouped = matches!(columns, Columns::Rows | Columns::Values(_)) && self.grouped();
+        sql.push("SELECT ");
+        if let Some(fields) = &self.distinct_on {
+            sql.push("DISTINCT ON (");
+            for (i, (path, column)) in fields.iter().enumerate() {
+                if i > 0 {
+                    sql.push(", ");
+                }
+                sql.column(at(path), column);
+            }
+            sql.push(") ");
+        } else if self.distinct {
+            sql.push("DISTINCT ");
+        }
+        let mut grouped_columns: Vec<(&str, &'static str)> = Vec::new();
+        // The 1-based positions of the non-aggregate annotations: a grouped query groups by
+        // them too (by position, so a subquery's parameters are not bound twice).
+        let mut positions: Vec<usize> = Vec::new();
+        let mut selected: usize;
         match &columns {
             Columns::Rows | Columns::Keyed(_) => {
-                grouped.extend(M::FIELDS.iter().map(|f| (table, f.column)));
+                grouped_columns.extend(M::FIELDS.iter().map(|f| (base, f.column)));
                 if matches!(columns, Columns::Rows) {
                     for (path, fields) in self.related.iter().flat_map(|r| &r.levels) {
                         let alias = at(path);
-                        grouped.extend(fields.iter().map(|f| (alias, f.column)));
+                        grouped_columns.extend(fields.iter().map(|f| (alias, f.column)));
                     }
                 }
-                for (i, (t, c)) in grouped.iter().enumerate() {
+                for (i, (t, c)) in grouped_columns.iter().enumerate() {
                     if i > 0 {
                         sql.push(", ");
                     }
                     sql.column(t, c);
                 }
+                selected = grouped_columns.len();
                 match &columns {
                     Columns::Keyed((path, column)) => {
                         sql.push(", ");
@@ -529,7 +649,11 @@ impl<M: Model> QuerySet<M> {
                     _ => {
                         for a in &self.annotations {
                             sql.push(", ");
-                            sql.aggregate(at(&a.path), a);
+                            sql.operand(&scope, a);
+                            selected += 1;
+                            if !a.contains_aggregate() {
+                                positions.push(selected);
+                            }
                         }
                     }
                 }
@@ -537,8 +661,8 @@ impl<M: Model> QuerySet<M> {
                 // adds the ordering's columns, after the row's, where nothing reads them.
                 if self.distinct {
                     for (term, _) in ordering {
-                        if let Term::Column { path, column } = term
-                            && !grouped.contains(&(at(path), *column))
+                        if let Some((path, column)) = term.column()
+                            && !grouped_columns.contains(&(at(path), column))
                         {
                             sql.push(", ");
                             sql.column(at(path), column);
@@ -547,23 +671,31 @@ impl<M: Model> QuerySet<M> {
                 }
             }
             Columns::Values(values) => {
-                grouped.extend(values.iter().map(|(path, column)| (at(path), *column)));
-                for (i, (t, c)) in grouped.iter().enumerate() {
+                grouped_columns.extend(values.iter().map(|(path, column)| (at(path), *column)));
+                for (i, (t, c)) in grouped_columns.iter().enumerate() {
                     if i > 0 {
                         sql.push(", ");
                     }
                     sql.column(t, c);
                 }
+                selected = grouped_columns.len();
                 for a in &self.annotations {
                     sql.push(", ");
-                    sql.aggregate(at(&a.path), a);
+                    sql.operand(&scope, a);
+                    selected += 1;
+                    if !a.contains_aggregate() {
+                        positions.push(selected);
+                    }
+                }
+                if self.group_by_pk {
+                    grouped_columns.push((base, pk_column::<M>()));
                 }
                 // Django groups by what it orders by too, so each group keeps one order.
                 for (term, _) in ordering {
-                    if let Term::Column { path, column } = term
-                        && !grouped.contains(&(at(path), *column))
+                    if let Some((path, column)) = term.column()
+                        && !grouped_columns.contains(&(at(path), column))
                     {
-                        grouped.push((at(path), *column));
+                        grouped_columns.push((at(path), column));
                     }
                 }
             }
@@ -572,84 +704,100 @@ impl<M: Model> QuerySet<M> {
                     if i > 0 {
                         sql.push(", ");
                     }
-                    sql.aggregate(at(&a.path), a);
+                    sql.operand(&scope, a);
                 }
             }
-            Columns::Pk => sql.column(table, pk_column::<M>()),
+            Columns::Pk => sql.column(base, pk_column::<M>()),
+            Columns::One => sql.push("1 AS a"),
         }
         sql.push(" FROM ");
         sql.quote(table);
-        joins.write(&mut sql, table);
-        self.where_clause(&mut sql, &joins);
-        let annotated =
-            matches!(columns, Columns::Rows | Columns::Values(_)) && !self.annotations.is_empty();
-        if annotated {
+        if base != table {
+            sql.push(" ");
+            sql.quote(base);
+        }
+        joins.write(sql, base);
+        self.where_clause(sql, &joins, base);
+        if grouped {
             // Django groups an annotated queryset by every selected column: the model's, or
-            // those `values()` names; and by what it orders by (a related model's column when
-            // ordering by a relation), so each group keeps one order.
+            // those `values()` names, and the annotations that are no aggregates; and by what
+            // it orders by (a related model's column when ordering by a relation), so each
+            // group keeps one order.
             for (term, _) in ordering {
-                if let Term::Column { path, column } = term
-                    && !grouped.contains(&(at(path), *column))
+                if let Some((path, column)) = term.column()
+                    && !grouped_columns.contains(&(at(path), column))
                 {
-                    grouped.push((at(path), *column));
+                    grouped_columns.push((at(path), column));
                 }
             }
             sql.push(" GROUP BY ");
-            for (i, (t, c)) in grouped.iter().enumerate() {
+            for (i, (t, c)) in grouped_columns.iter().enumerate() {
                 if i > 0 {
                     sql.push(", ");
                 }
                 sql.column(t, c);
             }
-            for (i, (expr, kind, value)) in self.having.iter().enumerate() {
+            for p in &positions {
+                sql.push(&format!(", {p}"));
+            }
+            for (i, node) in self.having.iter().enumerate() {
                 sql.push(if i == 0 { " HAVING " } else { " AND " });
-                sql.aggregate(at(&expr.path), expr);
-                sql.push(match kind {
-                    LookupKind::Gt => " > ",
-                    LookupKind::Gte => " >= ",
-                    LookupKind::Lt => " < ",
-                    LookupKind::Lte => " <= ",
-                    _ => " = ",
-                });
-                sql.operand(table, value);
+                sql.node(&scope, node);
             }
         }
         for (i, (term, desc)) in ordering.iter().enumerate() {
             sql.push(if i == 0 { " ORDER BY " } else { ", " });
-            match term {
-                Term::Column { path, column } => sql.column(at(path), column),
-                Term::Aggregate(a) => sql.aggregate(at(&a.path), a),
-            }
-            sql.push(if *desc { " DESC" } else { " ASC" });
+            order_term(sql, &scope, term, *desc);
         }
-        // Literal numbers, not parameters: SQLite prepares a statement again for every
-        // different bound LIMIT (DESIGN.md, "Performance facts").
+        if let Some(clause) = self.limited(limit).limit_clause(dialect) {
+            sql.push(&clause);
+        }
+        if let Some(lock) = &self.for_update
+            && dialect != Dialect::Sqlite
+        {
+            sql.push(if lock.no_key && dialect == Dialect::Postgres {
+                " FOR NO KEY UPDATE"
+            } else {
+                " FOR UPDATE"
+            });
+            if lock.nowait {
+                sql.push(" NOWAIT");
+            } else if lock.skip_locked {
+                sql.push(" SKIP LOCKED");
+            }
+        }
+        sql.leave();
+    }
+
+    /// The slice with at most `limit` rows more taken (`first()`, `get()`).
+    fn limited(&self, limit: Option<u64>) -> Slice {
         let high = match (self.high, limit) {
             (Some(h), Some(l)) => Some(h.min(self.low + l)),
             (h, l) => h.or(l.map(|l| self.low + l)),
         };
-        match (high, self.low) {
-            (Some(h), low) => {
-                sql.push(&format!(" LIMIT {}", h - low));
-                if low > 0 {
-                    sql.push(&format!(" OFFSET {low}"));
-                }
-            }
-            (None, 0) => {}
-            (None, low) => {
-                // Every backend needs a LIMIT before OFFSET: Django writes the largest one.
-                let max = match dialect {
-                    Dialect::Mysql => "18446744073709551615",
-                    Dialect::Sqlite => "-1",
-                    Dialect::Postgres => "ALL",
-                };
-                sql.push(&format!(" LIMIT {max} OFFSET {low}"));
-            }
+        Slice {
+            low: self.low,
+            high,
         }
-        if self.for_update && dialect != Dialect::Sqlite {
-            sql.push(" FOR UPDATE");
-        }
-        sql
+    }
+
+    /// ` LIMIT n OFFSET m` of the queryset's slice, if it has one.
+    pub(crate) fn limit_clause(&self, dialect: Dialect) -> Option<String> {
+        self.limited(None).limit_clause(dialect)
+    }
+
+    /// Whether the queryset is sliced (`qs[a:b]`).
+    pub(crate) fn is_sliced(&self) -> bool {
+        self.low > 0 || self.high.is_some()
+    }
+
+    /// The queryset as a part of a union: the model's columns only.
+    pub(crate) fn for_combining(&self) -> QuerySet<M> {
+        let mut qs = self.clone();
+        qs.related.clear();
+        qs.annotations.clear();
+        qs.having.clear();
+        qs
     }
 
     /// Reads one selected row: the model, then its select_related rows.
@@ -665,6 +813,7 @@ impl<M: Model> QuerySet<M> {
 
     async fn fetch(&self, ordering: &[(Term, bool)], limit: Option<u64>) -> Result<Vec<M>> {
         let conn = self.connection().await?;
+        self.check(&conn)?;
         let sql = self.select(&conn, Columns::Rows, ordering, limit);
         let rows = conn.fetch(&sql.text, sql.values).await?;
         rows.iter().map(|row| self.read(row)).collect()
@@ -676,6 +825,7 @@ impl<M: Model> QuerySet<M> {
         key: (Vec<Join>, &'static str),
     ) -> Result<Vec<(i64, M)>> {
         let conn = self.connection().await?;
+        self.check(&conn)?;
         let ordering = self.effective_ordering();
         let sql = self.select(&conn, Columns::Keyed(&key), &ordering, None);
         let rows = conn.fetch(&sql.text, sql.values).await?;
@@ -750,7 +900,7 @@ impl<M: Model> QuerySet<M> {
         let reversed: Vec<(Term, bool)> = self
             .ordering_or_pk()
             .into_iter()
-            .map(|(c, d)| (c, !d))
+            .map(|(c, d)| (c.reversed(), !d))
             .collect();
         Ok(self.fetch(&reversed, Some(1)).await?.into_iter().next())
     }
@@ -774,9 +924,15 @@ impl<M: Model> QuerySet<M> {
     /// a multi-valued relation counts each time, as `len(qs)` would.
     pub async fn count(&self) -> Result<u64> {
         let conn = self.connection().await?;
+        self.check(&conn)?;
         let mut sql = Sql::new(conn.dialect());
-        let grouped = !self.annotations.is_empty();
-        if self.low > 0 || self.high.is_some() || self.distinct || grouped {
+        let grouped = self.grouped();
+        if self.low > 0
+            || self.high.is_some()
+            || self.distinct
+            || self.distinct_on.is_some()
+            || grouped
+        {
             // A sliced, distinct or grouped queryset is counted as a subquery, as Django does.
             let inner = self.select(&conn, Columns::Rows, &[], None);
             sql.push("SELECT COUNT(*) FROM (");
@@ -788,7 +944,7 @@ impl<M: Model> QuerySet<M> {
             sql.push("SELECT COUNT(*) FROM ");
             sql.quote(M::table());
             joins.write(&mut sql, M::table());
-            self.where_clause(&mut sql, &joins);
+            self.where_clause(&mut sql, &joins, M::table());
         }
         let rows = conn.fetch(&sql.text, sql.values).await?;
         let n: i64 = rows
@@ -802,25 +958,102 @@ impl<M: Model> QuerySet<M> {
     /// Whether any row matches (SELECT 1 ... LIMIT 1).
     pub async fn exists(&self) -> Result<bool> {
         let conn = self.connection().await?;
-        let joins = self.joins(&Columns::Pk, &[]);
+        self.check(&conn)?;
         let mut sql = Sql::new(conn.dialect());
-        sql.push("SELECT 1 AS a FROM ");
-        sql.quote(M::table());
-        joins.write(&mut sql, M::table());
-        self.where_clause(&mut sql, &joins);
-        sql.push(" LIMIT 1");
+        if self.distinct_on.is_some() || self.grouped() {
+            sql = self.select(&conn, Columns::Rows, &[], Some(1));
+        } else {
+            self.select_into(&mut sql, Columns::One, &[], Some(1));
+        }
         Ok(!conn.fetch(&sql.text, sql.values).await?.is_empty())
+    }
+
+    /// The distinct dates of `field` truncated to `kind`, in order (Django's
+    /// `dates("published", "month")`): a DateTimeField's in UTC; rows where it is NULL are
+    /// left out.
+    pub async fn dates<G: DateLookups<Model = M>>(
+        &self,
+        field: G,
+        kind: DateKind,
+        order: Order,
+    ) -> Result<Vec<chrono::NaiveDate>> {
+        let _ = field;
+        let trunc = Operand::Func(
+            DbFunction::Trunc(kind, G::DATETIME),
+            vec![super::lookups::field_operand::<G>()],
+        );
+        let mut qs = self.clone().distinct();
+        qs.filter.push(Node::Lookup(Lookup {
+            path: G::path(),
+            lhs: None,
+            column: G::COLUMN,
+            nullable: true,
+            transform: None,
+            kind: LookupKind::IsNull,
+            rhs: vec![Operand::Value(Value::Bool(Some(false)))],
+        }));
+        let conn = qs.connection().await?;
+        qs.check(&conn)?;
+        let exprs = [trunc.clone()];
+        let ordering = [(Term::Expr(trunc), order == Order::Desc)];
+        let sql = qs.select(&conn, Columns::Aggregates(&exprs), &ordering, None);
+        let rows = conn.fetch(&sql.text, sql.values).await?;
+        rows.iter()
+            .map(|r| Ok(<chrono::NaiveDate as super::meta::FromSql>::from_sql(r, 0)?))
+            .collect()
+    }
+
+    /// The database's plan for this queryset's SELECT, as text (Django's `explain()`):
+    /// PostgreSQL's `EXPLAIN`, SQLite's `EXPLAIN QUERY PLAN`, MySQL's and MariaDB's
+    /// `EXPLAIN`, one line per row of it, its columns separated by spaces.
+    pub async fn explain(&self) -> Result<String> {
+        let conn = self.connection().await?;
+        self.check(&conn)?;
+        let select = self.select(&conn, Columns::Rows, &self.effective_ordering(), None);
+        let prefix = match conn.dialect() {
+            Dialect::Sqlite => "EXPLAIN QUERY PLAN ",
+            _ => "EXPLAIN ",
+        };
+        let rows = conn
+            .fetch(&format!("{prefix}{}", select.text), select.values)
+            .await?;
+        let cell = |row: &QueryResult, i: usize| -> String {
+            if let Ok(Some(s)) = row.try_get_by_index::<Option<String>>(i) {
+                return s;
+            }
+            if let Ok(Some(n)) = row.try_get_by_index::<Option<i64>>(i) {
+                return n.to_string();
+            }
+            if let Ok(Some(n)) = row.try_get_by_index::<Option<f64>>(i) {
+                return n.to_string();
+            }
+            if let Ok(Some(b)) = row.try_get_by_index::<Option<Vec<u8>>>(i) {
+                return String::from_utf8_lossy(&b).into_owned();
+            }
+            "None".to_owned()
+        };
+        Ok(rows
+            .iter()
+            .map(|row| {
+                (0..row.column_names().len())
+                    .map(|i| cell(row, i))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect::<Vec<_>>()
+            .join("\n"))
     }
 
     /// Whether the filters reach across relations (then UPDATE and DELETE go by primary key).
     fn has_joins(&self) -> bool {
-        self.filter.iter().any(node_has_path)
+        self.filter.iter().any(Node::reaches_out)
     }
 
     /// The primary keys of the matching rows (read first when an UPDATE or DELETE filters
     /// across relations: MariaDB cannot read the table it changes in a subquery).
     pub(crate) async fn pks(&self) -> Result<Vec<i64>> {
         let conn = self.connection().await?;
+        self.check(&conn)?;
         let sliced = self.high.is_some() || self.low > 0;
         let ordering = if sliced {
             self.effective_ordering()
@@ -850,13 +1083,26 @@ impl<M: Model> QuerySet<M> {
         sql.push("UPDATE ");
         sql.quote(table);
         sql.push(" SET ");
+        let scope = Scope::plain(table);
         for (i, a) in assignments.into_iter().enumerate() {
+            let mut paths = Vec::new();
+            a.value.paths(&mut paths);
+            if paths.iter().any(|p| !p.is_empty()) || a.value.contains_aggregate() {
+                return Err(QueryError::Database(DbError::Database {
+                    kind: crate::db::ErrorKind::Programming,
+                    message: if a.value.contains_aggregate() {
+                        "Aggregate functions are not allowed in this query.".to_owned()
+                    } else {
+                        "Joined field references are not permitted in this query".to_owned()
+                    },
+                }));
+            }
             if i > 0 {
                 sql.push(", ");
             }
             sql.quote(a.column);
             sql.push(" = ");
-            sql.operand(table, &a.value);
+            sql.operand(&scope, &a.value);
         }
         if self.has_joins() {
             let pks = self.pks().await?;
@@ -864,9 +1110,9 @@ impl<M: Model> QuerySet<M> {
                 return Ok(0);
             }
             let by_pk = QuerySet::<M>::new().filter(pk_in(&pks));
-            by_pk.where_clause(&mut sql, &Joins::default());
+            by_pk.where_clause(&mut sql, &Joins::default(), table);
         } else {
-            self.where_clause(&mut sql, &Joins::default());
+            self.where_clause(&mut sql, &Joins::default(), table);
         }
         Ok(conn.run(&sql.text, sql.values).await?.rows_affected())
     }
@@ -1027,6 +1273,24 @@ impl<M: Model> QuerySet<M> {
         Ok(instances)
     }
 
+    /// `bulk_create` with Django's conflict options: [`OnConflict::Ignore`]
+    /// (`ignore_conflicts=True`: rows that would break a unique constraint are skipped, and
+    /// no keys are set) or [`OnConflict::Update`] (`update_conflicts=True`: such rows update
+    /// the existing row's `update_fields` instead; PostgreSQL and SQLite need the
+    /// `unique_fields` the conflict is on, MySQL and MariaDB refuse them, as in Django).
+    pub async fn bulk_create_with(
+        &self,
+        mut instances: Vec<M>,
+        conflict: OnConflict,
+    ) -> Result<Vec<M>> {
+        let conn = self.connection().await?;
+        conflict.check::<M>(conn.dialect())?;
+        for chunk in instances.chunks_mut(500) {
+            insert_many_with(&conn, chunk, &conflict).await?;
+        }
+        Ok(instances)
+    }
+
     /// The row matching `q`, or `defaults()` created: `(instance, created)`, as Django's
     /// `get_or_create`. The insert runs in an atomic block (a savepoint inside another), so a
     /// caller that loses a race to create the same unique row finds the winner's row instead of
@@ -1087,6 +1351,8 @@ impl<M: Model> QuerySet<M> {
 /// A queryset whose rows carry aggregates: `(row, value)` (Django's `annotate`).
 pub struct Annotated<M, A> {
     qs: QuerySet<M>,
+    /// The annotations' names (what `values()` keys them by).
+    aliases: Vec<String>,
     _a: PhantomData<fn() -> A>,
 }
 
@@ -1094,6 +1360,7 @@ impl<M, A> Clone for Annotated<M, A> {
     fn clone(&self) -> Self {
         Annotated {
             qs: self.qs.clone(),
+            aliases: self.aliases.clone(),
             _a: PhantomData,
         }
     }
@@ -1111,9 +1378,15 @@ impl<M: Model> Condition<M> for Q<M> {
     }
 }
 
+impl<M: Model> Condition<M> for super::expressions::Func<M, bool> {
+    fn apply(self, qs: &mut QuerySet<M>) {
+        qs.filter.push(Node::Expr(self.operand));
+    }
+}
+
 impl<M: Model> Condition<M> for Having<M> {
     fn apply(self, qs: &mut QuerySet<M>) {
-        qs.having.push((self.expr, self.kind, self.value));
+        qs.having.push(self.node);
     }
 }
 
@@ -1135,6 +1408,7 @@ impl<M: Model, A: Aggregates<Model = M>> Annotated<M, A> {
     /// Every row with its annotation.
     pub async fn all(&self) -> Result<Vec<(M, A::Output)>> {
         let conn = self.qs.connection().await?;
+        self.qs.check(&conn)?;
         let ordering = self.qs.effective_ordering();
         let sql = self.qs.select(&conn, Columns::Rows, &ordering, None);
         let rows = conn.fetch(&sql.text, sql.values).await?;
@@ -1147,6 +1421,33 @@ impl<M: Model, A: Aggregates<Model = M>> Annotated<M, A> {
     /// How many rows (groups) there are.
     pub async fn count(&self) -> Result<u64> {
         self.qs.count().await
+    }
+
+    /// The first row with its annotation, by the queryset's order (by primary key when it
+    /// has none), as Django's `first()`.
+    pub async fn first(&self) -> Result<Option<(M, A::Output)>> {
+        let mut qs = self.clone();
+        qs.qs.ordering = Some(qs.qs.ordering_or_pk());
+        qs.qs = qs.qs.slice(..1);
+        Ok(qs.all().await?.into_iter().next())
+    }
+
+    /// The fields' values with the annotations after them, one row per row of the model
+    /// (Django's `annotate(...).values_list(...)`: grouped by the row, not by the values).
+    pub fn values_list<V: ValuesList<Model = M>>(self, fields: V) -> ValuesOf<M, V, Tuples, A> {
+        let _ = fields;
+        let mut qs = self.qs;
+        qs.group_by_pk = true;
+        ValuesOf::annotated(qs, self.aliases)
+    }
+
+    /// The fields and the annotations as dictionaries, one per row of the model (Django's
+    /// `annotate(n=...).values("name", "n")`).
+    pub fn values<V: Values<Model = M>>(self, fields: V) -> ValuesOf<M, V, Dicts, A> {
+        let _ = fields;
+        let mut qs = self.qs;
+        qs.group_by_pk = true;
+        ValuesOf::annotated(qs, self.aliases)
     }
 }
 
@@ -1181,12 +1482,166 @@ impl<M: Model> Chunks<M> {
     }
 }
 
-fn node_has_path(node: &Node) -> bool {
-    match node {
-        Node::Lookup(l) => !l.path.is_empty(),
-        Node::And(n) | Node::Or(n) => n.iter().any(node_has_path),
-        Node::Not(n) => node_has_path(n),
+/// The paths across relations an ORDER BY term reads.
+fn term_paths<'a>(term: &'a Term, out: &mut Vec<&'a [Join]>) {
+    match term {
+        Term::Column { path, .. } => out.push(path),
+        Term::Expr(e) => e.paths(out),
+        Term::Nulls(t, _) => term_paths(t, out),
     }
+}
+
+/// One ORDER BY item. NULLs placement is SQL's `NULLS FIRST/LAST` where the database has it
+/// (PostgreSQL, SQLite); MySQL and MariaDB sort by `IS NULL` first, as Django writes it.
+fn order_term(sql: &mut Sql, scope: &Scope, term: &Term, descending: bool) {
+    let write = |sql: &mut Sql, term: &Term| match term {
+        Term::Column { path, column } => sql.column(scope.at(path), column),
+        Term::Expr(e) => sql.operand(scope, e),
+        Term::Nulls(..) => unreachable!("NULLs placement wraps a column or an expression"),
+    };
+    let direction = if descending { " DESC" } else { " ASC" };
+    match term {
+        Term::Nulls(inner, first) if sql.dialect == Dialect::Mysql => {
+            write(sql, inner);
+            sql.push(if *first {
+                " IS NOT NULL, "
+            } else {
+                " IS NULL, "
+            });
+            write(sql, inner);
+            sql.push(direction);
+        }
+        Term::Nulls(inner, first) => {
+            write(sql, inner);
+            sql.push(direction);
+            sql.push(if *first {
+                " NULLS FIRST"
+            } else {
+                " NULLS LAST"
+            });
+        }
+        term => {
+            write(sql, term);
+            sql.push(direction);
+        }
+    }
+}
+
+/// OFFSET/LIMIT rows.
+struct Slice {
+    low: u64,
+    high: Option<u64>,
+}
+
+impl Slice {
+    /// ` LIMIT n OFFSET m`, as literal numbers, not parameters: SQLite prepares a statement
+    /// again for every different bound LIMIT (DESIGN.md, "Performance facts").
+    fn limit_clause(&self, dialect: Dialect) -> Option<String> {
+        match (self.high, self.low) {
+            (Some(h), 0) => Some(format!(" LIMIT {}", h - self.low)),
+            (Some(h), low) => Some(format!(" LIMIT {} OFFSET {low}", h - low)),
+            (None, 0) => None,
+            (None, low) => {
+                // Every backend needs a LIMIT before OFFSET: Django writes the largest one.
+                let max = match dialect {
+                    Dialect::Mysql => "18446744073709551615",
+                    Dialect::Sqlite => "-1",
+                    Dialect::Postgres => "ALL",
+                };
+                Some(format!(" LIMIT {max} OFFSET {low}"))
+            }
+        }
+    }
+}
+
+/// Ascending or descending, for [`QuerySet::dates`] (Django's `order="ASC"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Order {
+    #[default]
+    Asc,
+    Desc,
+}
+
+/// What `bulk_create_with` does when a row conflicts with a unique constraint.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum OnConflict {
+    /// The INSERT fails (an IntegrityError): plain `bulk_create`.
+    #[default]
+    Error,
+    /// Skip the row (Django's `ignore_conflicts=True`).
+    Ignore,
+    /// Update the existing row's `update_fields` (Django's `update_conflicts=True`), the
+    /// conflict being on `unique_fields` (field names).
+    Update {
+        update_fields: Vec<&'static str>,
+        unique_fields: Vec<&'static str>,
+    },
+}
+
+impl OnConflict {
+    /// Django's checks of the options, in its words, before any statement runs.
+    fn check<M: Model>(&self, dialect: Dialect) -> Result<()> {
+        let OnConflict::Update {
+            update_fields,
+            unique_fields,
+        } = self
+        else {
+            return Ok(());
+        };
+        let refuse =
+            |kind, message: String| Err(QueryError::Database(DbError::Database { kind, message }));
+        let value_error = crate::db::ErrorKind::Programming;
+        if update_fields.is_empty() {
+            return refuse(
+                value_error,
+                "Fields that will be updated when a row insertion fails on conflicts must be provided.".into(),
+            );
+        }
+        if dialect == Dialect::Mysql && !unique_fields.is_empty() {
+            return refuse(
+                crate::db::ErrorKind::NotSupported,
+                "This database backend does not support updating conflicts with specifying unique fields that can trigger the upsert.".into(),
+            );
+        }
+        if dialect != Dialect::Mysql && unique_fields.is_empty() {
+            return refuse(
+                value_error,
+                "Unique fields that can trigger the upsert must be provided.".into(),
+            );
+        }
+        for name in update_fields.iter().chain(unique_fields) {
+            match M::FIELDS
+                .iter()
+                .find(|f| f.name == *name || f.attname == *name)
+            {
+                None => {
+                    return refuse(
+                        value_error,
+                        format!("{} has no field named '{name}'", M::NAME),
+                    );
+                }
+                Some(f) if f.primary_key && update_fields.contains(name) => {
+                    return refuse(
+                        value_error,
+                        "bulk_create() cannot be used with primary keys in update_fields.".into(),
+                    );
+                }
+                Some(_) => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Django's `select_for_update` options (`QuerySet::select_for_update_with`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ForUpdate {
+    /// Fail at once when a row is locked (`NOWAIT`), instead of waiting.
+    pub nowait: bool,
+    /// Leave locked rows out (`SKIP LOCKED`).
+    pub skip_locked: bool,
+    /// `FOR NO KEY UPDATE` on PostgreSQL (a lock that lets other rows refer to this one).
+    pub no_key: bool,
 }
 
 /// How many parameters one `bulk_update` statement binds at most: under SQLite's limit
@@ -1267,6 +1722,7 @@ pub(crate) fn exactly_one<M: Model, T>(mut rows: Vec<T>) -> Result<T> {
 pub(crate) fn pk_lookup<M: Model>(kind: LookupKind, rhs: Vec<Operand>) -> Q<M> {
     Q::new(Node::Lookup(Lookup {
         path: Vec::new(),
+        lhs: None,
         column: pk_column::<M>(),
         nullable: false,
         transform: None,
@@ -1292,17 +1748,32 @@ pub(crate) async fn insert<M: Model>(conn: &Executor, instance: &mut M) -> Resul
 
 /// One INSERT of several instances (all new, or all with their keys).
 async fn insert_many<M: Model>(conn: &Executor, instances: &mut [M]) -> Result<()> {
+    insert_many_with(conn, instances, &OnConflict::Error).await
+}
+
+/// One INSERT of several instances, with what a conflict on a unique column does.
+async fn insert_many_with<M: Model>(
+    conn: &Executor,
+    instances: &mut [M],
+    conflict: &OnConflict,
+) -> Result<()> {
     let Some(unsaved) = instances.first().map(|i| is_unsaved(&i.pk())) else {
         return Ok(());
     };
+    let dialect = conn.dialect();
     let now = chrono::Utc::now();
     for i in instances.iter_mut() {
         i.touch(now, true);
     }
     let table = M::table();
     let auto_pk = M::FIELDS.iter().position(|f| f.auto).filter(|_| unsaved);
-    let mut sql = Sql::new(conn.dialect());
-    sql.push("INSERT INTO ");
+    let mut sql = Sql::new(dialect);
+    let ignore = matches!(conflict, OnConflict::Ignore);
+    sql.push(match (ignore, dialect) {
+        (true, Dialect::Sqlite) => "INSERT OR IGNORE INTO ",
+        (true, Dialect::Mysql) => "INSERT IGNORE INTO ",
+        _ => "INSERT INTO ",
+    });
     sql.quote(table);
     sql.push(" (");
     let mut first_column = true;
@@ -1332,7 +1803,55 @@ async fn insert_many<M: Model>(conn: &Executor, instances: &mut [M]) -> Result<(
         }
         sql.push(")");
     }
-    let Some(pk) = auto_pk else {
+    let column = |name: &str| {
+        M::FIELDS
+            .iter()
+            .find(|f| f.name == name || f.attname == name)
+            .map(|f| f.column)
+            .unwrap_or("")
+    };
+    match (conflict, dialect) {
+        (OnConflict::Ignore, Dialect::Postgres) => sql.push(" ON CONFLICT DO NOTHING"),
+        (OnConflict::Update { update_fields, .. }, Dialect::Mysql) => {
+            sql.push(" ON DUPLICATE KEY UPDATE ");
+            for (i, name) in update_fields.iter().enumerate() {
+                if i > 0 {
+                    sql.push(", ");
+                }
+                sql.quote(column(name));
+                sql.push(" = VALUES(");
+                sql.quote(column(name));
+                sql.push(")");
+            }
+        }
+        (
+            OnConflict::Update {
+                update_fields,
+                unique_fields,
+            },
+            _,
+        ) => {
+            sql.push(" ON CONFLICT(");
+            for (i, name) in unique_fields.iter().enumerate() {
+                if i > 0 {
+                    sql.push(", ");
+                }
+                sql.quote(column(name));
+            }
+            sql.push(") DO UPDATE SET ");
+            for (i, name) in update_fields.iter().enumerate() {
+                if i > 0 {
+                    sql.push(", ");
+                }
+                sql.quote(column(name));
+                sql.push(" = EXCLUDED.");
+                sql.quote(column(name));
+            }
+        }
+        _ => {}
+    }
+    let Some(pk) = auto_pk.filter(|_| !ignore) else {
+        // Rows a conflict skipped have no key to give back: Django sets none either.
         conn.run(&sql.text, sql.values).await?;
         return Ok(());
     };

@@ -9,6 +9,7 @@ use sea_orm::Value;
 
 use super::FieldInfo;
 use super::aggregates::{AggregateExpr, Cast, Function};
+use super::functions::{DateKind, DbFunction};
 use super::lookups::{Join, Lookup, LookupKind, Node, Operand, Transform};
 use crate::db::Dialect;
 
@@ -18,6 +19,9 @@ pub struct Sql {
     pub dialect: Dialect,
     pub text: String,
     pub values: Vec<Value>,
+    /// The SELECTs being written, outermost first: each one's model table and the name its
+    /// columns are qualified by (the table, or a subquery's alias). `OuterRef` reads them.
+    pub(crate) frames: Vec<(&'static str, String)>,
 }
 
 impl Sql {
@@ -26,7 +30,24 @@ impl Sql {
             dialect,
             text: String::with_capacity(128),
             values: Vec::new(),
+            frames: Vec::new(),
         }
+    }
+
+    /// The name the columns of a SELECT of `table` are qualified by: the table itself at the
+    /// top, an alias of its own in a subquery (the same table may be read inside and out).
+    pub(crate) fn enter(&mut self, table: &'static str) -> String {
+        let name = if self.frames.is_empty() {
+            table.to_owned()
+        } else {
+            format!("s{}", self.frames.len())
+        };
+        self.frames.push((table, name.clone()));
+        name
+    }
+
+    pub(crate) fn leave(&mut self) {
+        self.frames.pop();
     }
 
     pub fn push(&mut self, s: &str) {
@@ -61,7 +82,7 @@ impl Sql {
 
     /// The value of the column `field` in an INSERT or UPDATE.
     pub fn field_value(&mut self, field: &FieldInfo, value: Value) {
-        self.operand("", &field_operand(field, value));
+        self.operand(&Scope::plain(""), &field_operand(field, value));
     }
 
     /// ` IN ($1, $2, ...)` of integer keys.
@@ -83,7 +104,17 @@ impl Sql {
         self.quote(column);
     }
 
-    pub fn operand(&mut self, table: &str, operand: &Operand) {
+    fn list(&mut self, scope: &Scope, operands: &[Operand]) {
+        for (i, o) in operands.iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.operand(scope, o);
+        }
+    }
+
+    /// A value, a column or an expression, where `scope` says what its columns are read from.
+    pub fn operand(&mut self, scope: &Scope, operand: &Operand) {
         match operand {
             Operand::Value(v) => self.param(v.clone()),
             Operand::Duration(us) => self.duration(*us),
@@ -91,30 +122,209 @@ impl Sql {
                 self.push("CASE");
                 for (k, v) in values {
                     self.push(" WHEN ");
-                    self.column(table, key);
+                    self.column(scope.base, key);
                     self.push(" = ");
                     self.param(k.clone());
                     self.push(" THEN ");
-                    self.operand(table, v);
+                    self.operand(scope, v);
                 }
                 self.push(" END");
             }
-            Operand::Column(c) => self.column(table, c),
+            Operand::Column(c) => self.column(scope.base, c),
+            Operand::Path(path, c) => self.column(scope.at(path), c),
             Operand::Binary(l, op, r) => {
                 self.push("(");
-                self.operand(table, l);
+                self.operand(scope, l);
                 self.text.push(' ');
                 self.text.push(*op);
                 self.text.push(' ');
-                self.operand(table, r);
+                self.operand(scope, r);
+                self.push(")");
+            }
+            Operand::Func(f, args) => self.function(scope, *f, args),
+            Operand::Case(whens, default) => {
+                self.push("CASE");
+                for (condition, value) in whens {
+                    self.push(" WHEN ");
+                    self.node(scope, condition);
+                    self.push(" THEN ");
+                    self.operand(scope, value);
+                }
+                self.push(" ELSE ");
+                self.operand(scope, default);
+                self.push(" END");
+            }
+            Operand::Aggregate(a) => self.aggregate(scope, a),
+            Operand::Subquery(q) => {
+                self.push("(");
+                q.write(self);
+                self.push(")");
+            }
+            Operand::Exists(q) => {
+                self.push("EXISTS(");
+                q.write(self);
+                self.push(")");
+            }
+            Operand::OuterRef(table, column) => {
+                let table = *table;
+                // The nearest enclosing SELECT of the field's model; else the one just
+                // around the subquery (the model's table by name at the top).
+                let enclosing = &self.frames[..self.frames.len().saturating_sub(1)];
+                let name = enclosing
+                    .iter()
+                    .rev()
+                    .find(|(t, _)| *t == table)
+                    .or(enclosing.last())
+                    .map_or_else(|| table.to_owned(), |(_, n)| n.clone());
+                self.column(&name, column);
+            }
+            Operand::Not(o) => {
+                self.push("NOT (");
+                self.operand(scope, o);
                 self.push(")");
             }
         }
     }
 
-    /// An aggregate over `table`'s column, cast so the driver reads the type Django returns.
-    pub fn aggregate(&mut self, table: &str, a: &AggregateExpr) {
+    /// A database function, in the backend's own SQL (Django's `as_<vendor>`).
+    fn function(&mut self, scope: &Scope, f: DbFunction, args: &[Operand]) {
         let d = self.dialect;
+        match f {
+            DbFunction::Lower | DbFunction::Upper | DbFunction::Coalesce => {
+                self.push(match f {
+                    DbFunction::Lower => "LOWER(",
+                    DbFunction::Upper => "UPPER(",
+                    _ => "COALESCE(",
+                });
+                self.list(scope, args);
+                self.push(")");
+            }
+            DbFunction::Length => {
+                self.push(if d == Dialect::Mysql {
+                    "CHAR_LENGTH("
+                } else {
+                    "LENGTH("
+                });
+                self.list(scope, args);
+                self.push(")");
+            }
+            DbFunction::Substr => {
+                self.push(if d == Dialect::Sqlite {
+                    "SUBSTR("
+                } else {
+                    "SUBSTRING("
+                });
+                self.list(scope, args);
+                self.push(")");
+            }
+            DbFunction::Concat => {
+                if d == Dialect::Mysql {
+                    // CONCAT is NULL when a piece is; CONCAT_WS skips NULLs, as Django's
+                    // Concat reads them (empty).
+                    self.push("CONCAT_WS('', ");
+                    self.list(scope, args);
+                    self.push(")");
+                } else {
+                    self.push("(");
+                    for (i, a) in args.iter().enumerate() {
+                        if i > 0 {
+                            self.push(" || ");
+                        }
+                        self.push("COALESCE(");
+                        self.operand(scope, a);
+                        self.push(", '')");
+                    }
+                    self.push(")");
+                }
+            }
+            DbFunction::Now => self.push(match d {
+                Dialect::Postgres => "STATEMENT_TIMESTAMP()",
+                // In UTC whatever the session's zone, as Django's connections are.
+                Dialect::Mysql => "UTC_TIMESTAMP(6)",
+                // Django's own text form of a datetime, which is how SQLite compares them.
+                Dialect::Sqlite => "STRFTIME('%Y-%m-%d %H:%M:%f', 'NOW')",
+            }),
+            DbFunction::Extract(part, aware) => {
+                let arg = &args[0];
+                self.part(part, aware, &|s: &mut Sql| s.operand(scope, arg));
+            }
+            DbFunction::Cast(types) => {
+                self.push("CAST(");
+                self.operand(scope, &args[0]);
+                self.push(" AS ");
+                self.push(match d {
+                    Dialect::Postgres => types[0],
+                    Dialect::Mysql => types[1],
+                    Dialect::Sqlite => types[2],
+                });
+                self.push(")");
+            }
+            DbFunction::Trunc(kind, aware) => self.trunc(scope, kind, aware, &args[0]),
+        }
+    }
+
+    /// A date or datetime truncated to a date (a datetime's in UTC), as Django's `dates()`.
+    fn trunc(&mut self, scope: &Scope, kind: DateKind, aware: bool, arg: &Operand) {
+        let d = self.dialect;
+        match d {
+            Dialect::Postgres => {
+                self.push("DATE_TRUNC('");
+                self.push(match kind {
+                    DateKind::Year => "year",
+                    DateKind::Month => "month",
+                    DateKind::Week => "week",
+                    DateKind::Day => "day",
+                });
+                self.push("', ");
+                self.operand(scope, arg);
+                if aware {
+                    self.push(" AT TIME ZONE 'UTC'");
+                }
+                self.push(")::date");
+            }
+            Dialect::Sqlite => {
+                self.push("date(");
+                self.operand(scope, arg);
+                self.push(match kind {
+                    DateKind::Year => ", 'start of year')",
+                    DateKind::Month => ", 'start of month')",
+                    DateKind::Week => ", '-6 days', 'weekday 1')",
+                    DateKind::Day => ")",
+                });
+            }
+            Dialect::Mysql => match kind {
+                DateKind::Year => {
+                    self.push("MAKEDATE(YEAR(");
+                    self.operand(scope, arg);
+                    self.push("), 1)");
+                }
+                DateKind::Month => {
+                    self.push("CAST(DATE_FORMAT(");
+                    self.operand(scope, arg);
+                    self.push(", '%Y-%m-01') AS DATE)");
+                }
+                DateKind::Week => {
+                    self.push("DATE_SUB(DATE(");
+                    self.operand(scope, arg);
+                    self.push("), INTERVAL WEEKDAY(");
+                    self.operand(scope, arg);
+                    self.push(") DAY)");
+                }
+                DateKind::Day => {
+                    self.push("DATE(");
+                    self.operand(scope, arg);
+                    self.push(")");
+                }
+            },
+        }
+    }
+
+    /// An aggregate, cast so the driver reads the type Django returns; with `filter=` as
+    /// `FILTER (WHERE ...)` (a CASE inside it on MySQL, as Django writes it), with
+    /// `default=` inside COALESCE.
+    pub fn aggregate(&mut self, scope: &Scope, a: &AggregateExpr) {
+        let d = self.dialect;
+        let table = scope.at(&a.path).to_owned();
         let cast = match (a.cast, d) {
             (Cast::Integer, Dialect::Postgres) => Some("BIGINT"),
             (Cast::Integer, Dialect::Mysql) => Some("SIGNED"),
@@ -124,6 +334,9 @@ impl Sql {
         };
         if cast.is_some() {
             self.push("CAST(");
+        }
+        if a.default.is_some() {
+            self.push("COALESCE(");
         }
         self.push(match a.function {
             Function::Count => "COUNT(",
@@ -135,11 +348,31 @@ impl Sql {
         if a.distinct {
             self.push("DISTINCT ");
         }
+        let case = a.filter.as_ref().filter(|_| d == Dialect::Mysql);
+        if let Some(condition) = case {
+            self.push("CASE WHEN ");
+            self.node(scope, condition);
+            self.push(" THEN ");
+        }
         match a.column {
-            Some(c) => self.column(table, c),
+            Some(c) => self.column(&table, c),
+            None if case.is_some() => self.push("1"),
             None => self.push("*"),
         }
+        if case.is_some() {
+            self.push(" ELSE NULL END");
+        }
         self.push(")");
+        if let Some(condition) = a.filter.as_ref().filter(|_| d != Dialect::Mysql) {
+            self.push(" FILTER (WHERE ");
+            self.node(scope, condition);
+            self.push(")");
+        }
+        if let Some(default) = &a.default {
+            self.push(", ");
+            self.operand(scope, default);
+            self.push(")");
+        }
         if let Some(ty) = cast {
             self.push(" AS ");
             self.push(ty);
@@ -175,6 +408,7 @@ impl Sql {
                 self.node_in(scope, n, !negated);
                 self.push(")");
             }
+            Node::Expr(o) => self.operand(scope, o),
         }
     }
 
@@ -186,11 +420,14 @@ impl Sql {
             return self.no_related_row(scope, l);
         }
         let at = scope.alias_of(l);
-        let guard = negated && l.kind != LookupKind::IsNull && (l.nullable || !l.path.is_empty());
+        let guard = negated
+            && l.lhs.is_none()
+            && l.kind != LookupKind::IsNull
+            && (l.nullable || !l.path.is_empty());
         if guard {
             self.push("(");
         }
-        self.lookup(at, scope.base, l);
+        self.lookup(scope, at, l);
         if guard {
             self.push(" AND ");
             self.column(at, l.column);
@@ -227,27 +464,37 @@ impl Sql {
         }
         self.push(" WHERE ");
         let last = format!("u{}", l.path.len() - 1);
-        self.lookup(&last, scope.base, l);
+        self.lookup(scope, &last, l);
         self.push(" AND ");
         self.column("u0", first.to_column);
         self.push(" IS NOT NULL))");
     }
 
-    /// The left-hand side of a lookup: the column, through its transform.
-    fn lhs(&mut self, table: &str, l: &Lookup) {
+    /// The left-hand side of a lookup: the column (or the expression), through its
+    /// transform.
+    fn lhs(&mut self, scope: &Scope, table: &str, l: &Lookup) {
+        if let Some(expr) = &l.lhs {
+            return self.operand(scope, expr);
+        }
         let Some((transform, aware)) = l.transform else {
             return self.column(table, l.column);
         };
+        self.part(transform, aware, &|s: &mut Sql| s.column(table, l.column));
+    }
+
+    /// A date part of what `value` writes (a column, an expression), as Django's transforms
+    /// and `Extract` read it.
+    fn part(&mut self, transform: Transform, aware: bool, value: &dyn Fn(&mut Sql)) {
         let d = self.dialect;
         // PostgreSQL reads an aware timestamp's parts in the session's zone; Django sets it
         // to UTC, so read them in UTC whatever the server's zone.
         let col = |s: &mut Sql| {
             if aware && d == Dialect::Postgres {
                 s.push("(");
-                s.column(table, l.column);
+                value(s);
                 s.push(" AT TIME ZONE 'UTC')");
             } else {
-                s.column(table, l.column);
+                value(s);
             }
         };
         match (d, transform) {
@@ -306,12 +553,12 @@ impl Sql {
         }
     }
 
-    fn lookup(&mut self, table: &str, base: &str, l: &Lookup) {
+    fn lookup(&mut self, scope: &Scope, table: &str, l: &Lookup) {
         use LookupKind::*;
         let d = self.dialect;
         match l.kind {
             IsNull => {
-                self.lhs(table, l);
+                self.lhs(scope, table, l);
                 let null = matches!(l.rhs.first(), Some(Operand::Value(Value::Bool(Some(true)))));
                 self.push(if null { " IS NULL" } else { " IS NOT NULL" });
             }
@@ -321,25 +568,25 @@ impl Sql {
                     self.push("1 = 0");
                     return;
                 }
-                self.lhs(table, l);
+                self.lhs(scope, table, l);
                 self.push(" IN (");
                 for (i, v) in l.rhs.iter().enumerate() {
                     if i > 0 {
                         self.push(", ");
                     }
-                    self.operand(base, v);
+                    self.operand(scope, v);
                 }
                 self.push(")");
             }
             Range => {
-                self.lhs(table, l);
+                self.lhs(scope, table, l);
                 self.push(" BETWEEN ");
-                self.operand(base, &l.rhs[0]);
+                self.operand(scope, &l.rhs[0]);
                 self.push(" AND ");
-                self.operand(base, &l.rhs[1]);
+                self.operand(scope, &l.rhs[1]);
             }
             Exact | Gt | Gte | Lt | Lte => {
-                self.lhs(table, l);
+                self.lhs(scope, table, l);
                 self.push(match l.kind {
                     Exact => " = ",
                     Gt => " > ",
@@ -347,11 +594,11 @@ impl Sql {
                     Lt => " < ",
                     _ => " <= ",
                 });
-                self.operand(base, &l.rhs[0]);
+                self.operand(scope, &l.rhs[0]);
             }
             Regex | IRegex => {
                 let insensitive = l.kind == IRegex;
-                self.lhs(table, l);
+                self.lhs(scope, table, l);
                 match d {
                     Dialect::Postgres => self.push(if insensitive { " ~* " } else { " ~ " }),
                     Dialect::Mysql => self.push(if insensitive {
@@ -364,16 +611,16 @@ impl Sql {
                 if insensitive && d == Dialect::Sqlite {
                     self.push("'(?i)' || ");
                 }
-                self.operand(base, &l.rhs[0]);
+                self.operand(scope, &l.rhs[0]);
             }
             IExact | Contains | IContains | StartsWith | IStartsWith | EndsWith | IEndsWith => {
-                self.pattern(table, base, l)
+                self.pattern(scope, table, l)
             }
         }
     }
 
     /// The LIKE lookups, with the value's `%`, `_` and `\` escaped as Django escapes them.
-    fn pattern(&mut self, table: &str, base: &str, l: &Lookup) {
+    fn pattern(&mut self, scope: &Scope, table: &str, l: &Lookup) {
         use LookupKind::*;
         let d = self.dialect;
         let insensitive = matches!(l.kind, IExact | IContains | IStartsWith | IEndsWith);
@@ -388,7 +635,7 @@ impl Sql {
         if upper {
             self.push("UPPER(");
         }
-        self.lhs(table, l);
+        self.lhs(scope, table, l);
         if upper {
             self.push(")");
         }
@@ -422,7 +669,7 @@ impl Sql {
                     self.push(if d == Dialect::Mysql { ", " } else { " || " });
                 }
                 self.push("REPLACE(REPLACE(REPLACE(");
-                self.operand(base, other);
+                self.operand(scope, other);
                 self.push(if d == Dialect::Mysql {
                     ", '\\\\', '\\\\\\\\'), '%', '\\\\%'), '_', '\\\\_')"
                 } else {
@@ -474,6 +721,14 @@ impl Joins {
                 if !(negated && as_subquery(l)) {
                     self.add(Some(group), &l.path);
                 }
+                let mut paths = Vec::new();
+                if let Some(lhs) = &l.lhs {
+                    lhs.paths(&mut paths);
+                }
+                l.rhs.iter().for_each(|r| r.paths(&mut paths));
+                for path in paths {
+                    self.add(Some(group), path);
+                }
             }
             Node::And(nodes) | Node::Or(nodes) => {
                 for n in nodes {
@@ -481,6 +736,13 @@ impl Joins {
                 }
             }
             Node::Not(n) => self.collect_in(group, n, !negated),
+            Node::Expr(o) => {
+                let mut paths = Vec::new();
+                o.paths(&mut paths);
+                for path in paths {
+                    self.add(Some(group), path);
+                }
+            }
         }
     }
 
@@ -494,6 +756,9 @@ impl Joins {
 
     /// Joins `path` (and each of its prefixes) unless already joined in `group`.
     pub fn add(&mut self, group: Option<usize>, path: &[Join]) {
+        if path.is_empty() {
+            return;
+        }
         let key = Self::key(group, path);
         for n in 1..=path.len() {
             let prefix = &path[..n];
@@ -558,21 +823,39 @@ pub fn field_operand(field: &FieldInfo, value: Value) -> Operand {
     }
 }
 
-/// Where a condition is written: the base table, its joins, and which `filter()` call it is.
+/// Where a condition or an expression is written: the base table (or its alias), its joins,
+/// and which `filter()` call it is (None: an annotation, an ordering, a HAVING).
 pub struct Scope<'a> {
     pub base: &'a str,
     pub joins: &'a Joins,
-    pub group: usize,
+    pub group: Option<usize>,
 }
 
-impl Scope<'_> {
-    fn alias_of(&self, l: &Lookup) -> &str {
-        if l.path.is_empty() {
+/// No joins: an UPDATE's or an INSERT's values, which read the row's own columns only.
+static NO_JOINS: Joins = Joins {
+    entries: Vec::new(),
+};
+
+impl<'a> Scope<'a> {
+    /// The row's own columns only.
+    pub fn plain(base: &'a str) -> Scope<'a> {
+        Scope {
+            base,
+            joins: &NO_JOINS,
+            group: None,
+        }
+    }
+
+    /// The alias the table at the end of `path` is read from.
+    pub fn at(&self, path: &[Join]) -> &'a str {
+        if path.is_empty() {
             return self.base;
         }
-        self.joins
-            .find(Some(self.group), &l.path)
-            .unwrap_or(self.base)
+        self.joins.find(self.group, path).unwrap_or(self.base)
+    }
+
+    fn alias_of(&self, l: &Lookup) -> &'a str {
+        self.at(&l.path)
     }
 }
 

@@ -123,6 +123,16 @@ pub struct ValuesOf<M, V, F, A = Ungrouped> {
     _p: Shape<V, F, A>,
 }
 
+impl<M, V, F, A> Clone for ValuesOf<M, V, F, A> {
+    fn clone(&self) -> Self {
+        ValuesOf {
+            qs: self.qs.clone(),
+            aliases: self.aliases.clone(),
+            _p: PhantomData,
+        }
+    }
+}
+
 /// The fields, the form and the aggregates: types only, never values.
 type Shape<V, F, A> = PhantomData<fn() -> (V, F, A)>;
 
@@ -133,6 +143,20 @@ impl<M: Model, V, F, A> ValuesOf<M, V, F, A> {
             aliases: Vec::new(),
             _p: PhantomData,
         }
+    }
+
+    /// Values of an annotated queryset (`annotate(...).values(...)`).
+    pub(crate) fn annotated(qs: QuerySet<M>, aliases: Vec<String>) -> Self {
+        ValuesOf {
+            qs,
+            aliases,
+            _p: PhantomData,
+        }
+    }
+
+    /// The queryset underneath (what a `Subquery` writes).
+    pub(crate) fn into_queryset(self) -> QuerySet<M> {
+        self.qs
     }
 
     queryset_builders! {
@@ -180,8 +204,9 @@ impl<M: Model, V: ValuesList<Model = M>, F, A> ValuesOf<M, V, F, A> {
     /// Runs the SELECT of `V`'s columns (and the aggregates, grouped by the columns).
     async fn rows(&self) -> Result<Vec<QueryResult>> {
         let conn = self.qs.connection().await?;
+        self.qs.check(&conn)?;
         let columns = V::columns();
-        let ordering = if self.qs.annotations.is_empty() {
+        let ordering = if !self.qs.grouped() {
             self.qs.effective_ordering()
         } else {
             // Django (3.1+) leaves Meta.ordering out of a GROUP BY query.
@@ -191,6 +216,54 @@ impl<M: Model, V: ValuesList<Model = M>, F, A> ValuesOf<M, V, F, A> {
             .qs
             .select(&conn, Columns::Values(&columns), &ordering, None);
         Ok(conn.fetch(&sql.text, sql.values).await?)
+    }
+}
+
+impl<M: Model, V: ValuesList<Model = M>, F, A> ValuesOf<M, V, F, A> {
+    /// How many rows the values query gives (distinct ones after `distinct()`, groups after
+    /// `annotate()`), as Django's `count()` on it.
+    pub async fn count(&self) -> Result<u64> {
+        let conn = self.qs.connection().await?;
+        self.qs.check(&conn)?;
+        let columns = V::columns();
+        let inner = self.qs.select(&conn, Columns::Values(&columns), &[], None);
+        let mut sql = super::sql::Sql::new(conn.dialect());
+        sql.push("SELECT COUNT(*) FROM (");
+        sql.push(&inner.text);
+        sql.values = inner.values;
+        sql.push(") subquery");
+        let rows = conn.fetch(&sql.text, sql.values).await?;
+        let n = rows
+            .first()
+            .map(|r| super::query::read_i64(r, 0))
+            .transpose()?
+            .unwrap_or(0);
+        Ok(n as u64)
+    }
+
+    /// Whether the values query gives any row.
+    pub async fn exists(&self) -> Result<bool> {
+        let conn = self.qs.connection().await?;
+        self.qs.check(&conn)?;
+        let columns = V::columns();
+        let sql = self
+            .qs
+            .select(&conn, Columns::Values(&columns), &[], Some(1));
+        Ok(!conn.fetch(&sql.text, sql.values).await?.is_empty())
+    }
+
+    /// The first row, by the query's order (by primary key when it has none and is not
+    /// grouped), as Django's `first()`.
+    pub async fn first<T>(self) -> Result<Option<T>>
+    where
+        Self: IntoFuture<Output = Result<Vec<T>>>,
+    {
+        let mut this = self;
+        if this.qs.ordering.is_none() && M::ORDERING.is_empty() && !this.qs.grouped() {
+            this.qs.ordering = Some(this.qs.ordering_or_pk());
+        }
+        this.qs = this.qs.slice(..1);
+        Ok(this.await?.into_iter().next())
     }
 }
 
