@@ -160,6 +160,20 @@ impl<M: Model> Combined<M> {
             sql.push(if i == 0 { " ORDER BY " } else { ", " });
             sql.push(&(position + 1).to_string());
             sql.push(if *descending { " DESC" } else { " ASC" });
+            if let Term::Nulls(_, first) = term {
+                if conn.dialect() == crate::db::Dialect::Mysql {
+                    // MySQL orders a UNION by positions or names only, not by `IS NULL`.
+                    return Err(QueryError::Database(DbError::Database {
+                        kind: crate::db::ErrorKind::NotSupported,
+                        message: "nulls_first/nulls_last on a combined query is not supported on MySQL and MariaDB.".to_owned(),
+                    }));
+                }
+                sql.push(if *first {
+                    " NULLS FIRST"
+                } else {
+                    " NULLS LAST"
+                });
+            }
         }
         if let Some(limit) = self.slice.limit_clause(conn.dialect()) {
             sql.push(&limit);

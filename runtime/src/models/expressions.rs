@@ -331,7 +331,8 @@ impl PartialEq for SubquerySql {
 }
 
 /// Django's `OuterRef("field")`: in a subquery's filter, the column of the row of the query
-/// around it. `field` is a field of the outer queryset's model.
+/// around it. `field` is one of the outer queryset's model's own fields (not across a
+/// relation); it is read from the nearest enclosing query of that model.
 #[derive(Debug, Clone, Copy)]
 #[allow(non_snake_case)]
 pub struct OuterRef<G>(pub G);
@@ -344,7 +345,7 @@ impl<T> Comparable<T> for T {}
 impl<T> Comparable<super::ForeignKey<T>> for i64 {}
 impl<T> Comparable<i64> for super::ForeignKey<T> {}
 
-impl<T, F1, G: Field> ValueFor<T, F1> for OuterRef<G>
+impl<T, F1, G: super::lookups::OwnField> ValueFor<T, F1> for OuterRef<G>
 where
     G::Value: Comparable<T>,
 {

@@ -30,6 +30,8 @@ pub enum DbFunction {
     Cast([&'static str; 3]),
     /// The date truncated to its year, month, week or day (in UTC): `QuerySet::dates`.
     Trunc(DateKind, bool),
+    /// A datetime truncated to a datetime (in UTC): `TruncHour`, `QuerySet::datetimes`.
+    TruncDateTime(DateTimeKind),
 }
 
 /// Text functions take text: a text field, a string, or a function that gives text.
@@ -245,4 +247,99 @@ pub enum DateKind {
     /// The Monday of the week, as Django's weeks start.
     Week,
     Day,
+}
+
+/// How far `Trunc*` of a DateTimeField and `QuerySet::datetimes` truncate: Django's `kind`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateTimeKind {
+    Year,
+    Month,
+    /// The Monday of the week, at midnight.
+    Week,
+    Day,
+    Hour,
+    Minute,
+    Second,
+}
+
+/// What a `Trunc*` function gives for a field: a date for a DateField, an aware datetime (in
+/// UTC) for a DateTimeField, as Django's output field follows the input's.
+pub trait Truncated {
+    type Output: Nullable;
+    /// The SQL: a date truncated to a date, or a datetime truncated to a datetime.
+    fn function(kind: DateTimeKind) -> DbFunction;
+}
+
+impl Truncated for chrono::NaiveDate {
+    type Output = chrono::NaiveDate;
+    fn function(kind: DateTimeKind) -> DbFunction {
+        DbFunction::Trunc(
+            match kind {
+                DateTimeKind::Year => DateKind::Year,
+                DateTimeKind::Month => DateKind::Month,
+                DateTimeKind::Week => DateKind::Week,
+                _ => DateKind::Day,
+            },
+            false,
+        )
+    }
+}
+
+impl Truncated for chrono::DateTime<chrono::Utc> {
+    type Output = chrono::DateTime<chrono::Utc>;
+    fn function(kind: DateTimeKind) -> DbFunction {
+        DbFunction::TruncDateTime(kind)
+    }
+}
+
+/// What `Trunc*` of the field `G` gives: `Func<model, read type, compared type>`.
+pub type TruncOf<G> = Func<
+    <G as Field>::Model,
+    <<G as Field>::Stored as Nullable>::Keep<<<G as Field>::Value as Truncated>::Output>,
+    <<G as Field>::Value as Truncated>::Output,
+>;
+
+fn truncate<G: Field>(name: &'static str, kind: DateTimeKind) -> TruncOf<G>
+where
+    G::Value: Truncated,
+{
+    Func::new(
+        name,
+        call(
+            <G::Value as Truncated>::function(kind),
+            vec![super::lookups::field_operand::<G>()],
+        ),
+    )
+}
+
+macro_rules! trunc_functions {
+    ($($(#[$doc:meta])* $name:ident $kind:ident $bound:ident;)*) => {$(
+        $(#[$doc])*
+        #[allow(non_snake_case)]
+        pub fn $name<G: $bound>(field: G) -> TruncOf<G>
+        where
+            G::Value: Truncated,
+        {
+            let _ = field;
+            truncate::<G>(stringify!($name), DateTimeKind::$kind)
+        }
+    )*};
+}
+
+trunc_functions! {
+    /// Django's `TruncYear`: January 1st (a date for a DateField, midnight UTC for a
+    /// DateTimeField).
+    TruncYear Year DateLookups;
+    /// Django's `TruncMonth`: the first of the month.
+    TruncMonth Month DateLookups;
+    /// Django's `TruncWeek`: the Monday of the week.
+    TruncWeek Week DateLookups;
+    /// Django's `TruncDay`: the day (midnight UTC for a DateTimeField).
+    TruncDay Day DateLookups;
+    /// Django's `TruncHour` of a DateTimeField.
+    TruncHour Hour DateTimeLookups;
+    /// Django's `TruncMinute` of a DateTimeField.
+    TruncMinute Minute DateTimeLookups;
+    /// Django's `TruncSecond` of a DateTimeField.
+    TruncSecond Second DateTimeLookups;
 }

@@ -48,7 +48,7 @@ pub trait Field: Copy + Send + Sync + 'static {
 
 /// A column of the model itself, not across a relation: what `set` (UPDATE) and `F` take.
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` is not a column of the model itself: updates and `F(...)` take the model's own fields",
+    message = "`{Self}` is not a column of the model itself: updates, `OuterRef(...)`, `only` and `defer` take the model's own fields",
     label = "a field across a relation"
 )]
 pub trait OwnField: Field {}
@@ -695,6 +695,15 @@ impl Term {
             Term::Column { path, column } => Some((path, column)),
             Term::Nulls(t, _) => t.column(),
             Term::Expr(_) => None,
+        }
+    }
+
+    /// The expression the term orders by, when it is one (under any NULLs placement).
+    pub fn expr(&self) -> Option<&Operand> {
+        match self {
+            Term::Expr(e) => Some(e),
+            Term::Nulls(t, _) => t.expr(),
+            Term::Column { .. } => None,
         }
     }
 

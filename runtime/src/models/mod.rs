@@ -44,8 +44,9 @@ pub use deferred::{Deferred, Deferring};
 pub use deletion::Deleted;
 pub use expressions::{Case, Exists, Expression, Func, OuterRef, Subquery, Value, When};
 pub use functions::{
-    Cast, Coalesce, Concat, DateKind, ExtractDay, ExtractMonth, ExtractWeekDay, ExtractYear,
-    Length, Lower, Now, Substr, TruncDate, Upper,
+    Cast, Coalesce, Concat, DateKind, DateTimeKind, ExtractDay, ExtractMonth, ExtractWeekDay,
+    ExtractYear, Length, Lower, Now, Substr, TruncDate, TruncDay, TruncHour, TruncMinute,
+    TruncMonth, TruncSecond, TruncWeek, TruncYear, Upper,
 };
 pub use lookups::{F, Field, Lookups, Q, Relation};
 pub use meta::{FieldInfo, FromSql, Model, ToSql};
@@ -243,7 +244,8 @@ pub mod prelude {
     pub use super::expressions::{Case, Exists, Expression, OuterRef, Subquery, Value, When};
     pub use super::functions::{
         Cast, Coalesce, Concat, ExtractDay, ExtractMonth, ExtractWeekDay, ExtractYear, Length,
-        Lower, Now, Substr, TruncDate, Upper,
+        Lower, Now, Substr, TruncDate, TruncDay, TruncHour, TruncMinute, TruncMonth, TruncSecond,
+        TruncWeek, TruncYear, Upper,
     };
     pub use super::{
         AutoField, BigAutoField, BigIntegerField, BinaryField, BooleanField, CharField, DateField,

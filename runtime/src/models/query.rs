@@ -11,10 +11,10 @@ use sea_orm::{QueryResult, Value};
 use super::Model;
 use super::aggregates::{Aggregates, Having};
 use super::deletion::{self, Deleted};
-use super::functions::{DateKind, DbFunction};
+use super::functions::{DateKind, DateTimeKind, DbFunction};
 use super::lookups::Term;
 use super::lookups::{
-    Assignment, DateLookups, Join, Lookup, LookupKind, Node, Operand, OrderBy, Q,
+    Assignment, DateLookups, DateTimeLookups, Join, Lookup, LookupKind, Node, Operand, OrderBy, Q,
 };
 use super::meta::{is_unsaved, pk_column};
 use super::relations::{SelectRelated, SelectedLevel};
@@ -361,6 +361,12 @@ impl<M: Model> QuerySet<M> {
                     "The nowait option cannot be used with skip_locked.",
                 );
             }
+            if lock.no_key && dialect == Dialect::Mysql {
+                return refuse(
+                    crate::db::ErrorKind::NotSupported,
+                    "FOR NO KEY UPDATE is not supported on this database backend.",
+                );
+            }
             if dialect != Dialect::Sqlite && !matches!(conn, Executor::Atomic(_)) {
                 return Err(QueryError::Database(DbError::TransactionManagement(
                     "select_for_update cannot be used outside of a transaction.".to_owned(),
@@ -545,14 +551,16 @@ impl<M: Model> QuerySet<M> {
                 base,
                 joins,
                 group: Some(group),
+                split: true,
             };
             sql.node(&scope, node);
         }
     }
 
-    /// Whether the annotations aggregate rows (then the query groups, as Django's does).
+    /// Whether the query groups, as Django's does: an annotation aggregates rows, or a
+    /// condition is on an aggregate (a HAVING).
     pub(crate) fn grouped(&self) -> bool {
-        self.annotations.iter().any(Operand::contains_aggregate)
+        self.annotations.iter().any(Operand::contains_aggregate) || !self.having.is_empty()
     }
 
     /// The SELECT for `columns`, every clause in Django's order.
@@ -603,6 +611,7 @@ impl<M: Model> QuerySet<M> {
             base,
             joins: &joins,
             group: None,
+            split: true,
         };
         // The alias a path's column is read from: the table itself, or the join's.
         let at = |path: &[Join]| -> &str { scope.at(path) };
@@ -624,6 +633,8 @@ impl<M: Model> QuerySet<M> {
         // The 1-based positions of the non-aggregate annotations: a grouped query groups by
         // them too (by position, so a subquery's parameters are not bound twice).
         let mut positions: Vec<usize> = Vec::new();
+        // The 1-based position of each annotation in the select list.
+        let mut annotation_at: Vec<usize> = Vec::new();
         let mut selected: usize;
         match &columns {
             Columns::Rows | Columns::Keyed(_) => {
@@ -639,18 +650,22 @@ impl<M: Model> QuerySet<M> {
                         sql.push(", ");
                     }
                     sql.column(t, c);
+                    sql.item_alias();
                 }
                 selected = grouped_columns.len();
                 match &columns {
                     Columns::Keyed((path, column)) => {
                         sql.push(", ");
                         sql.column(at(path), column);
+                        sql.item_alias();
                     }
                     _ => {
                         for a in &self.annotations {
                             sql.push(", ");
                             sql.operand(&scope, a);
+                            sql.item_alias();
                             selected += 1;
+                            annotation_at.push(selected);
                             if !a.contains_aggregate() {
                                 positions.push(selected);
                             }
@@ -666,6 +681,7 @@ impl<M: Model> QuerySet<M> {
                         {
                             sql.push(", ");
                             sql.column(at(path), column);
+                            sql.item_alias();
                         }
                     }
                 }
@@ -677,12 +693,15 @@ impl<M: Model> QuerySet<M> {
                         sql.push(", ");
                     }
                     sql.column(t, c);
+                    sql.item_alias();
                 }
                 selected = grouped_columns.len();
                 for a in &self.annotations {
                     sql.push(", ");
                     sql.operand(&scope, a);
+                    sql.item_alias();
                     selected += 1;
+                    annotation_at.push(selected);
                     if !a.contains_aggregate() {
                         positions.push(selected);
                     }
@@ -705,9 +724,13 @@ impl<M: Model> QuerySet<M> {
                         sql.push(", ");
                     }
                     sql.operand(&scope, a);
+                    sql.item_alias();
                 }
             }
-            Columns::Pk => sql.column(base, pk_column::<M>()),
+            Columns::Pk => {
+                sql.column(base, pk_column::<M>());
+                sql.item_alias();
+            }
             Columns::One => sql.push("1 AS a"),
         }
         sql.push(" FROM ");
@@ -740,14 +763,33 @@ impl<M: Model> QuerySet<M> {
             for p in &positions {
                 sql.push(&format!(", {p}"));
             }
+            // An ordering by an expression that is no aggregate groups too, as Django's does
+            // (an annotation already is, by its position).
+            for (term, _) in ordering {
+                if let Some(e) = term.expr()
+                    && !e.contains_aggregate()
+                    && !self.annotations.contains(e)
+                {
+                    sql.push(", ");
+                    sql.operand(&scope, e);
+                }
+            }
             for (i, node) in self.having.iter().enumerate() {
                 sql.push(if i == 0 { " HAVING " } else { " AND " });
                 sql.node(&scope, node);
             }
         }
+        // An ordering by an annotation names its position: the same expression written again
+        // would bind its parameters again, and PostgreSQL would not see them as one.
+        let positional = |e: &Operand| {
+            self.annotations
+                .iter()
+                .position(|a| a == e)
+                .and_then(|i| annotation_at.get(i).copied())
+        };
         for (i, (term, desc)) in ordering.iter().enumerate() {
             sql.push(if i == 0 { " ORDER BY " } else { ", " });
-            order_term(sql, &scope, term, *desc);
+            order_term(sql, &scope, term, *desc, &positional);
         }
         if let Some(clause) = self.limited(limit).limit_clause(dialect) {
             sql.push(&clause);
@@ -932,19 +974,25 @@ impl<M: Model> QuerySet<M> {
             || self.distinct
             || self.distinct_on.is_some()
             || grouped
+            || !self.annotations.is_empty()
         {
-            // A sliced, distinct or grouped queryset is counted as a subquery, as Django does.
-            let inner = self.select(&conn, Columns::Rows, &[], None);
+            // A sliced, distinct, grouped or annotated queryset is counted as a subquery, as
+            // Django does (an annotation's joins may repeat rows); its columns are named
+            // col1, col2... so two of one name do not clash in the derived table.
             sql.push("SELECT COUNT(*) FROM (");
-            sql.push(&inner.text);
-            sql.values = inner.values;
+            sql.col_aliases = true;
+            self.select_into(&mut sql, Columns::Rows, &[], None);
             sql.push(") subquery");
         } else {
             let joins = self.joins(&Columns::Pk, &[]);
             sql.push("SELECT COUNT(*) FROM ");
             sql.quote(M::table());
+            // Registered as the statement's table, so that a subquery in the filters reads
+            // it through OuterRef and names its own table apart.
+            sql.enter(M::table());
             joins.write(&mut sql, M::table());
             self.where_clause(&mut sql, &joins, M::table());
+            sql.leave();
         }
         let rows = conn.fetch(&sql.text, sql.values).await?;
         let n: i64 = rows
@@ -982,11 +1030,38 @@ impl<M: Model> QuerySet<M> {
             DbFunction::Trunc(kind, G::DATETIME),
             vec![super::lookups::field_operand::<G>()],
         );
+        self.distinct_of(G::path(), G::COLUMN, trunc, order).await
+    }
+
+    /// The distinct datetimes of a DateTimeField truncated to `kind`, in UTC, in order
+    /// (Django's `datetimes("published", "hour")`); NULLs are left out.
+    pub async fn datetimes<G: DateTimeLookups<Model = M>>(
+        &self,
+        field: G,
+        kind: DateTimeKind,
+        order: Order,
+    ) -> Result<Vec<chrono::DateTime<chrono::Utc>>> {
+        let _ = field;
+        let trunc = Operand::Func(
+            DbFunction::TruncDateTime(kind),
+            vec![super::lookups::field_operand::<G>()],
+        );
+        self.distinct_of(G::path(), G::COLUMN, trunc, order).await
+    }
+
+    /// Each distinct value of `expr` over the rows where the column is not NULL, ordered.
+    async fn distinct_of<T: super::meta::FromSql>(
+        &self,
+        path: Vec<Join>,
+        column: &'static str,
+        expr: Operand,
+        order: Order,
+    ) -> Result<Vec<T>> {
         let mut qs = self.clone().distinct();
         qs.filter.push(Node::Lookup(Lookup {
-            path: G::path(),
+            path,
             lhs: None,
-            column: G::COLUMN,
+            column,
             nullable: true,
             transform: None,
             kind: LookupKind::IsNull,
@@ -994,13 +1069,11 @@ impl<M: Model> QuerySet<M> {
         }));
         let conn = qs.connection().await?;
         qs.check(&conn)?;
-        let exprs = [trunc.clone()];
-        let ordering = [(Term::Expr(trunc), order == Order::Desc)];
+        let exprs = [expr.clone()];
+        let ordering = [(Term::Expr(expr), order == Order::Desc)];
         let sql = qs.select(&conn, Columns::Aggregates(&exprs), &ordering, None);
         let rows = conn.fetch(&sql.text, sql.values).await?;
-        rows.iter()
-            .map(|r| Ok(<chrono::NaiveDate as super::meta::FromSql>::from_sql(r, 0)?))
-            .collect()
+        rows.iter().map(|r| Ok(T::from_sql(r, 0)?)).collect()
     }
 
     /// The database's plan for this queryset's SELECT, as text (Django's `explain()`):
@@ -1080,6 +1153,7 @@ impl<M: Model> QuerySet<M> {
         let conn = self.connection().await?;
         let table = M::table();
         let mut sql = Sql::new(conn.dialect());
+        sql.enter(table);
         sql.push("UPDATE ");
         sql.quote(table);
         sql.push(" SET ");
@@ -1493,16 +1567,30 @@ fn term_paths<'a>(term: &'a Term, out: &mut Vec<&'a [Join]>) {
 
 /// One ORDER BY item. NULLs placement is SQL's `NULLS FIRST/LAST` where the database has it
 /// (PostgreSQL, SQLite); MySQL and MariaDB sort by `IS NULL` first, as Django writes it.
-fn order_term(sql: &mut Sql, scope: &Scope, term: &Term, descending: bool) {
+fn order_term(
+    sql: &mut Sql,
+    scope: &Scope,
+    term: &Term,
+    descending: bool,
+    positional: &dyn Fn(&Operand) -> Option<usize>,
+) {
     let write = |sql: &mut Sql, term: &Term| match term {
         Term::Column { path, column } => sql.column(scope.at(path), column),
-        Term::Expr(e) => sql.operand(scope, e),
+        Term::Expr(e) => match positional(e) {
+            Some(n) => sql.push(&n.to_string()),
+            None => sql.operand(scope, e),
+        },
         Term::Nulls(..) => unreachable!("NULLs placement wraps a column or an expression"),
     };
     let direction = if descending { " DESC" } else { " ASC" };
     match term {
         Term::Nulls(inner, first) if sql.dialect == Dialect::Mysql => {
-            write(sql, inner);
+            // `n IS NULL` would test a number: write the expression itself here.
+            let plain = |sql: &mut Sql| match &**inner {
+                Term::Expr(e) => sql.operand(scope, e),
+                t => write(sql, t),
+            };
+            plain(sql);
             sql.push(if *first {
                 " IS NOT NULL, "
             } else {

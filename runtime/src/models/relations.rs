@@ -349,6 +349,14 @@ pub async fn prefetch_in<R: Relation>(
     qs: QuerySet<R::To>,
 ) -> Result<Prefetched<R::From, R::To>> {
     let _ = relation;
+    if qs.is_sliced() {
+        // Django slices per owner (a window function); one slice over every owner's rows
+        // would give some owners none. Refused rather than answer differently.
+        return Err(QueryError::Database(crate::db::DbError::Database {
+            kind: crate::db::ErrorKind::NotSupported,
+            message: "A sliced queryset in Prefetch is not supported yet: filter it instead, or slice each owner's rows after reading them.".to_owned(),
+        }));
+    }
     let mut by_owner: HashMap<i64, Vec<R::To>> = HashMap::new();
     if owners.is_empty() {
         return Ok(Prefetched {

@@ -9,7 +9,7 @@ use sea_orm::Value;
 
 use super::FieldInfo;
 use super::aggregates::{AggregateExpr, Cast, Function};
-use super::functions::{DateKind, DbFunction};
+use super::functions::{DateKind, DateTimeKind, DbFunction};
 use super::lookups::{Join, Lookup, LookupKind, Node, Operand, Transform};
 use crate::db::Dialect;
 
@@ -22,6 +22,10 @@ pub struct Sql {
     /// The SELECTs being written, outermost first: each one's model table and the name its
     /// columns are qualified by (the table, or a subquery's alias). `OuterRef` reads them.
     pub(crate) frames: Vec<(&'static str, String)>,
+    /// Name every selected item `col1`, `col2`...: a SELECT that is a derived table (counted,
+    /// combined) may select two columns of one name, which MariaDB refuses there.
+    pub(crate) col_aliases: bool,
+    aliased: usize,
 }
 
 impl Sql {
@@ -31,6 +35,18 @@ impl Sql {
             text: String::with_capacity(128),
             values: Vec::new(),
             frames: Vec::new(),
+            col_aliases: false,
+            aliased: 0,
+        }
+    }
+
+    /// ` AS "colN"` after a selected item of the outermost SELECT, when asked for.
+    pub(crate) fn item_alias(&mut self) {
+        if self.col_aliases && self.frames.len() == 1 {
+            self.aliased += 1;
+            let name = format!("col{}", self.aliased);
+            self.push(" AS ");
+            self.quote(&name);
         }
     }
 
@@ -146,7 +162,7 @@ impl Sql {
                 self.push("CASE");
                 for (condition, value) in whens {
                     self.push(" WHEN ");
-                    self.node(scope, condition);
+                    self.node(&scope.joined(), condition);
                     self.push(" THEN ");
                     self.operand(scope, value);
                 }
@@ -170,11 +186,12 @@ impl Sql {
                 // The nearest enclosing SELECT of the field's model; else the one just
                 // around the subquery (the model's table by name at the top).
                 let enclosing = &self.frames[..self.frames.len().saturating_sub(1)];
+                // No enclosing SELECT of that model: the table's own name, which the database
+                // then reports as an unknown column rather than reading another model's.
                 let name = enclosing
                     .iter()
                     .rev()
                     .find(|(t, _)| *t == table)
-                    .or(enclosing.last())
                     .map_or_else(|| table.to_owned(), |(_, n)| n.clone());
                 self.column(&name, column);
             }
@@ -260,6 +277,69 @@ impl Sql {
                 self.push(")");
             }
             DbFunction::Trunc(kind, aware) => self.trunc(scope, kind, aware, &args[0]),
+            DbFunction::TruncDateTime(kind) => self.trunc_datetime(scope, kind, &args[0]),
+        }
+    }
+
+    /// An aware datetime truncated to a datetime, in UTC (Django's `Trunc*` of a
+    /// DateTimeField, `datetimes()`). SQLite and MySQL give Django's own text form back.
+    fn trunc_datetime(&mut self, scope: &Scope, kind: DateTimeKind, arg: &Operand) {
+        use DateTimeKind::*;
+        match self.dialect {
+            Dialect::Postgres => {
+                self.push("(DATE_TRUNC('");
+                self.push(match kind {
+                    Year => "year",
+                    Month => "month",
+                    Week => "week",
+                    Day => "day",
+                    Hour => "hour",
+                    Minute => "minute",
+                    Second => "second",
+                });
+                self.push("', ");
+                self.operand(scope, arg);
+                self.push(" AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')");
+            }
+            Dialect::Sqlite => {
+                self.push("STRFTIME('");
+                self.push(match kind {
+                    Year => "%Y-01-01 00:00:00",
+                    Month => "%Y-%m-01 00:00:00",
+                    Week | Day => "%Y-%m-%d 00:00:00",
+                    Hour => "%Y-%m-%d %H:00:00",
+                    Minute => "%Y-%m-%d %H:%M:00",
+                    Second => "%Y-%m-%d %H:%M:%S",
+                });
+                self.push("', ");
+                self.operand(scope, arg);
+                if kind == Week {
+                    self.push(", '-6 days', 'weekday 1'");
+                }
+                self.push(")");
+            }
+            Dialect::Mysql => {
+                self.push("CAST(DATE_FORMAT(");
+                if kind == Week {
+                    self.push("DATE_SUB(");
+                    self.operand(scope, arg);
+                    self.push(", INTERVAL WEEKDAY(");
+                    self.operand(scope, arg);
+                    self.push(") DAY)");
+                } else {
+                    self.operand(scope, arg);
+                }
+                self.push(", '");
+                self.push(match kind {
+                    Year => "%Y-01-01 00:00:00",
+                    Month => "%Y-%m-01 00:00:00",
+                    Week | Day => "%Y-%m-%d 00:00:00",
+                    Hour => "%Y-%m-%d %H:00:00",
+                    Minute => "%Y-%m-%d %H:%i:00",
+                    Second => "%Y-%m-%d %H:%i:%s",
+                });
+                self.push("') AS DATETIME(6))");
+            }
         }
     }
 
@@ -351,7 +431,7 @@ impl Sql {
         let case = a.filter.as_ref().filter(|_| d == Dialect::Mysql);
         if let Some(condition) = case {
             self.push("CASE WHEN ");
-            self.node(scope, condition);
+            self.node(&scope.joined(), condition);
             self.push(" THEN ");
         }
         match a.column {
@@ -365,7 +445,7 @@ impl Sql {
         self.push(")");
         if let Some(condition) = a.filter.as_ref().filter(|_| d != Dialect::Mysql) {
             self.push(" FILTER (WHERE ");
-            self.node(scope, condition);
+            self.node(&scope.joined(), condition);
             self.push(")");
         }
         if let Some(default) = &a.default {
@@ -416,7 +496,7 @@ impl Sql {
     /// related row matches" (a subquery), and a negated lookup that may meet NULL keeps the
     /// NULL rows, as Django's `exclude` does.
     fn lookup_in(&mut self, scope: &Scope, l: &Lookup, negated: bool) {
-        if negated && as_subquery(l) {
+        if negated && scope.split && as_subquery(l) {
             return self.no_related_row(scope, l);
         }
         let at = scope.alias_of(l);
@@ -829,6 +909,10 @@ pub struct Scope<'a> {
     pub base: &'a str,
     pub joins: &'a Joins,
     pub group: Option<usize>,
+    /// Whether a negated condition across a multi-valued relation becomes "no related row
+    /// matches" (a subquery): true in WHERE, false inside `When(...)` and an aggregate's
+    /// `filter=`, where Django applies the condition to the joined row (`split_subq=False`).
+    pub split: bool,
 }
 
 /// No joins: an UPDATE's or an INSERT's values, which read the row's own columns only.
@@ -843,6 +927,7 @@ impl<'a> Scope<'a> {
             base,
             joins: &NO_JOINS,
             group: None,
+            split: true,
         }
     }
 
@@ -856,6 +941,16 @@ impl<'a> Scope<'a> {
 
     fn alias_of(&self, l: &Lookup) -> &'a str {
         self.at(&l.path)
+    }
+
+    /// The same scope, conditions applying to the joined rows (`When`, `filter=`).
+    fn joined(&self) -> Scope<'a> {
+        Scope {
+            base: self.base,
+            joins: self.joins,
+            group: self.group,
+            split: false,
+        }
     }
 }
 

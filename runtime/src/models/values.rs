@@ -226,11 +226,12 @@ impl<M: Model, V: ValuesList<Model = M>, F, A> ValuesOf<M, V, F, A> {
         let conn = self.qs.connection().await?;
         self.qs.check(&conn)?;
         let columns = V::columns();
-        let inner = self.qs.select(&conn, Columns::Values(&columns), &[], None);
         let mut sql = super::sql::Sql::new(conn.dialect());
         sql.push("SELECT COUNT(*) FROM (");
-        sql.push(&inner.text);
-        sql.values = inner.values;
+        // Named col1, col2...: `values_list((post::id, author::id))` selects two `id`s.
+        sql.col_aliases = true;
+        self.qs
+            .select_into(&mut sql, Columns::Values(&columns), &[], None);
         sql.push(") subquery");
         let rows = conn.fetch(&sql.text, sql.values).await?;
         let n = rows

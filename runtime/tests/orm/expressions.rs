@@ -229,16 +229,21 @@ fn case_when_value_and_functions() {
 fn f_across_relations_subqueries_and_exists() {
     rjango::__private::block_on(async {
         let ran = on_each_database("subqueries", |dialect| async move {
-            let (ada, _, _) = blog().await;
-
-            // F across a relation: posts whose title starts with their author's initial.
-            let own = Post::objects()
-                .filter(post::views.gt(F(post::likes)))
-                .filter(Substr(post::title, 1, 1).eq(Substr(post::author.then(author::name), 1, 1)))
-                .count()
+            let (ada, _, linus) = blog().await;
+            let almanac = Post::objects()
+                .create(new_post(&ada, "Almanac", 1))
                 .await
                 .unwrap();
-            assert_eq!(own, 0, "{dialect:?}");
+
+            // F across a relation: posts whose title starts with their author's initial.
+            let own: Vec<String> = Post::objects()
+                .filter(post::views.gt(F(post::likes)))
+                .filter(Substr(post::title, 1, 1).eq(Substr(post::author.then(author::name), 1, 1)))
+                .values_list(post::title)
+                .await
+                .unwrap();
+            assert_eq!(own, ["Almanac"], "{dialect:?}");
+            almanac.delete().await.unwrap();
             let named: Vec<(Post, String)> = Post::objects()
                 .order_by(by_title())
                 .annotate(Value(F(post::author.then(author::name))))
@@ -287,13 +292,23 @@ fn f_across_relations_subqueries_and_exists() {
                 .order_by([post::published.asc()])
                 .values_list(post::views)
                 .slice(..1);
-            let beyond: Vec<String> = Post::objects()
-                .filter(post::views.gt(Subquery(earliest)))
-                .order_by(by_title())
-                .values_list(post::title)
-                .await
-                .unwrap();
-            assert_eq!(beyond, ["Django"], "{dialect:?}");
+            // Per author (Ada's is Intro, 10 views; Grace's Rust, 20), not the earliest of all.
+            let beyond = Post::objects()
+                .filter(post::views.gte(Subquery(earliest)))
+                .order_by(by_title());
+            let titles: Vec<String> = beyond.values_list(post::title).await.unwrap();
+            assert_eq!(titles, ["Django", "Intro", "Rust"], "{dialect:?}");
+            assert_eq!(beyond.count().await.unwrap(), 3, "{dialect:?}: count() too");
+            // Exists of the same model: posts with a more viewed post by the same author.
+            let outdone = Exists(
+                Post::objects()
+                    .filter(post::author.eq(OuterRef(post::author)))
+                    .filter(post::views.gt(OuterRef(post::views))),
+            );
+            let behind = Post::objects().filter(outdone).order_by(by_title());
+            let titles: Vec<String> = behind.values_list(post::title).await.unwrap();
+            assert_eq!(titles, ["Intro", "zed"], "{dialect:?}");
+            assert_eq!(behind.count().await.unwrap(), 2, "{dialect:?}: count() too");
 
             // Exists: authors with a post of 20 views or more, and (negated) those without.
             let busy = Exists(
@@ -322,6 +337,13 @@ fn f_across_relations_subqueries_and_exists() {
                 .collect();
             assert_eq!(flags, [true, true, false], "{dialect:?}");
             // In an UPDATE's filter (MariaDB reads the keys first).
+            let renamed = Author::objects()
+                .filter(busy.clone())
+                .filter(author::id.eq(linus.id))
+                .update([author::name.set("Linus T.")])
+                .await
+                .unwrap();
+            assert_eq!(renamed, 0, "{dialect:?}: Linus has no busy post");
             let renamed = Author::objects()
                 .filter(busy)
                 .filter(author::id.eq(ada.id))
@@ -393,6 +415,52 @@ fn nulls_aggregate_options_and_distinct_on() {
                 .unwrap();
             let got: Vec<(i64, i64, i64)> = rows.into_iter().map(|(_, n)| n).collect();
             assert_eq!(got, [(2, 1, 40), (2, 1, 25), (0, 0, 0)], "{dialect:?}");
+            // A negated condition in filter= applies to the joined row (Django's
+            // split_subq=False), not "no related row matches".
+            let posts = post::author.reverse();
+            let quiet: Vec<i64> = Author::objects()
+                .order_by([author::name.asc()])
+                .annotate(Count(posts).filter(!posts.then(post::views).gt(10)))
+                .all()
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|(_, n)| n)
+                .collect();
+            assert_eq!(quiet, [1, 1, 0], "{dialect:?}");
+            // A HAVING with no aggregate annotated still groups.
+            let prolific = Author::objects()
+                .order_by([author::name.asc()])
+                .annotate(Lower(author::name))
+                .filter(Count(posts).gt(1))
+                .all()
+                .await
+                .unwrap();
+            let names: Vec<String> = prolific.into_iter().map(|(_, n)| n).collect();
+            assert_eq!(names, ["ada", "grace"], "{dialect:?}");
+            // Grouped and ordered by a function annotation (by its position).
+            let lowered: Vec<String> = Post::objects()
+                .annotate((Lower(post::title), Count(post::tags)))
+                .order_by([Lower(post::title).desc()])
+                .all()
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|(_, (t, _))| t)
+                .collect();
+            assert_eq!(lowered, ["zed", "rust", "intro", "django"], "{dialect:?}");
+            // count() of values naming two columns `id` (a derived table on MariaDB).
+            let pairs = Post::objects().values_list((post::id, post::author.then(author::id)));
+            assert_eq!(pairs.count().await.unwrap(), 4, "{dialect:?}");
+            assert_eq!(
+                Post::objects()
+                    .select_related(post::author)
+                    .distinct()
+                    .count()
+                    .await
+                    .unwrap(),
+                4
+            );
             let money = Product::objects()
                 .aggregate(Sum(product::price).default(rust_decimal::Decimal::ZERO))
                 .await
@@ -478,6 +546,70 @@ fn select_for_update_rules_and_stock() {
                 e.to_string(),
                 "The nowait option cannot be used with skip_locked."
             );
+
+            // NOWAIT and SKIP LOCKED against a row another transaction holds.
+            if dialect != Dialect::Sqlite {
+                let (locked_tx, locked_rx) = tokio::sync::oneshot::channel::<()>();
+                let (done_tx, done_rx) = tokio::sync::oneshot::channel::<()>();
+                let id = item.id;
+                let holder = transaction::atomic(|| async move {
+                    Product::objects()
+                        .select_for_update()
+                        .get(product::id.eq(id))
+                        .await?;
+                    let _ = locked_tx.send(());
+                    let _ = done_rx.await;
+                    Ok::<_, rjango::models::QueryError>(())
+                });
+                let other = async move {
+                    let _ = locked_rx.await;
+                    let nowait = transaction::atomic(|| async {
+                        Product::objects()
+                            .select_for_update_with(ForUpdate {
+                                nowait: true,
+                                ..Default::default()
+                            })
+                            .all()
+                            .await
+                    })
+                    .await;
+                    let skipped = transaction::atomic(|| async {
+                        Product::objects()
+                            .select_for_update_with(ForUpdate {
+                                skip_locked: true,
+                                ..Default::default()
+                            })
+                            .all()
+                            .await
+                    })
+                    .await;
+                    let _ = done_tx.send(());
+                    (nowait, skipped)
+                };
+                let (held, (nowait, skipped)) = futures_util::future::join(holder, other).await;
+                held.unwrap();
+                let e = nowait.unwrap_err();
+                assert_eq!(e.kind(), Some(ErrorKind::Operational), "{dialect:?}: {e}");
+                assert!(
+                    skipped.unwrap().is_empty(),
+                    "{dialect:?}: the locked row is skipped"
+                );
+            }
+            let no_key = transaction::atomic(|| async {
+                Product::objects()
+                    .select_for_update_with(ForUpdate {
+                        no_key: true,
+                        ..Default::default()
+                    })
+                    .all()
+                    .await
+            })
+            .await;
+            if dialect == Dialect::Mysql {
+                assert_eq!(no_key.unwrap_err().kind(), Some(ErrorKind::NotSupported));
+            } else {
+                assert_eq!(no_key.unwrap().len(), 1);
+            }
 
             // Stock: 8 tasks each reserve 1 of 5 with the row locked; none oversold.
             Product::objects()

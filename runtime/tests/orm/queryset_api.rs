@@ -6,7 +6,7 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use rjango::db::queries::count_queries;
 use rjango::db::{Dialect, ErrorKind};
 use rjango::models::prelude::*;
-use rjango::models::{DateKind, OnConflict, Order, Prefetch};
+use rjango::models::{DateKind, DateTimeKind, OnConflict, Order, Prefetch};
 
 use crate::blog::models::{Author, Coupon, Post, Tag, author, coupon, post, tag};
 use crate::{author_named, new_post, on_each_database};
@@ -242,6 +242,50 @@ fn values_cast_dates_and_set_operations() {
                 .unwrap();
             assert_eq!(days, [d(2024, 3, 6), d(2024, 1, 31), d(2024, 1, 2)]);
 
+            // datetimes() and Trunc*: aware datetimes truncated in UTC, dates for a date.
+            let at = |y, m, day, h| Utc.with_ymd_and_hms(y, m, day, h, 0, 0).unwrap();
+            let hours = Post::objects()
+                .datetimes(post::published, DateTimeKind::Hour, Order::Asc)
+                .await
+                .unwrap();
+            assert_eq!(
+                hours,
+                [at(2024, 1, 2, 23), at(2024, 1, 31, 23), at(2024, 3, 6, 23)],
+                "{dialect:?}"
+            );
+            let weeks = Post::objects()
+                .datetimes(post::published, DateTimeKind::Week, Order::Desc)
+                .await
+                .unwrap();
+            assert_eq!(
+                weeks,
+                [at(2024, 3, 4, 0), at(2024, 1, 29, 0), at(2024, 1, 1, 0)]
+            );
+            let truncated: Vec<(Option<DateTimeField>, Option<DateTimeField>)> = Post::objects()
+                .order_by([post::title.asc()])
+                .annotate((TruncMonth(post::published), TruncMinute(post::published)))
+                .all()
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|(_, t)| t)
+                .collect();
+            assert_eq!(
+                truncated[0],
+                (
+                    Some(at(2024, 1, 1, 0)),
+                    Some(Utc.with_ymd_and_hms(2024, 1, 31, 23, 30, 0).unwrap())
+                ),
+                "{dialect:?}"
+            );
+            assert_eq!(truncated[3], (None, None));
+            let this_year = Post::objects()
+                .filter(TruncYear(post::published).eq(at(2024, 1, 1, 0)))
+                .count()
+                .await
+                .unwrap();
+            assert_eq!(this_year, 3, "{dialect:?}");
+
             // union / intersection / difference, ordered and sliced.
             let low = Post::objects().filter(post::views.lte(20));
             let ada_posts = Post::objects().filter(post::author.eq(ada.id));
@@ -384,6 +428,10 @@ fn prefetch_related_with_prefetch_and_nesting() {
                 ],
                 "{dialect:?}"
             );
+            // A sliced Prefetch queryset is refused (Django slices per owner).
+            let sliced = Prefetch::new(posts).queryset(Post::objects().slice(..1));
+            let e = authors().prefetch_related(sliced).all().await.unwrap_err();
+            assert_eq!(e.kind(), Some(ErrorKind::NotSupported), "{e}");
             let _ = tag::name;
         })
         .await;
