@@ -136,14 +136,14 @@ pub trait ToSql {
 
 /// A column's type as read across a relation that may find no row: `T` becomes `Option<T>`,
 /// and an `Option<T>` stays itself (no row and a NULL are the same `None`, as in Django).
-pub trait Nullable: FromSql + Send {
+pub trait Nullable: FromSql + Quantize + Send {
     type OrNull: Nullable;
     /// `U`, NULL-able when this type is: what a function of a column reads into
     /// (`Length` of an `Option<String>` is an `Option<i32>`).
     type Keep<U: Nullable>: Nullable;
 }
 
-impl<T: FromSql + Send> Nullable for Option<T> {
+impl<T: FromSql + Quantize + Send> Nullable for Option<T> {
     type OrNull = Option<T>;
     type Keep<U: Nullable> = U::OrNull;
 }
@@ -419,6 +419,11 @@ macro_rules! relation_sql {
             }
             fn null() -> Value {
                 Value::BigInt(None)
+            }
+        }
+        impl<T> Quantize for $name<T> {
+            fn quantize(self, _places: u32) -> Self {
+                self
             }
         }
         impl<T: Send + Sync> Nullable for $name<T> {

@@ -706,6 +706,22 @@ impl<M: Model> QuerySet<M> {
                         positions.push(selected);
                     }
                 }
+                // values().distinct() must select what it orders by too (PostgreSQL insists), as
+                // Django adds the ordering's columns; nothing reads them.
+                if self.distinct {
+                    let mut extra: Vec<(&str, &'static str)> = Vec::new();
+                    for (term, _) in ordering {
+                        if let Some((path, column)) = term.column()
+                            && !grouped_columns.contains(&(at(path), column))
+                            && !extra.contains(&(at(path), column))
+                        {
+                            extra.push((at(path), column));
+                            sql.push(", ");
+                            sql.column(at(path), column);
+                            sql.item_alias();
+                        }
+                    }
+                }
                 if self.group_by_pk {
                     grouped_columns.push((base, pk_column::<M>()));
                 }

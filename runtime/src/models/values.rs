@@ -13,7 +13,7 @@ use sea_orm::{QueryResult, Value};
 
 use super::aggregates::{AggregateValues, Aggregates};
 use super::lookups::{Field, Join, OrderBy, Q};
-use super::meta::FromSql;
+use super::meta::{FromSql, quantized};
 use super::query::{Columns, Condition, QueryError, QuerySet, Result, queryset_builders};
 use super::{FieldInfo, Model};
 use crate::db::DbError;
@@ -33,7 +33,8 @@ impl<G: Field> ValuesList for G {
         vec![(G::path(), G::COLUMN)]
     }
     fn read(row: &QueryResult) -> std::result::Result<G::Stored, sea_orm::DbErr> {
-        G::Stored::from_sql(row, 0)
+        // A DecimalField with its places on every backend, as Django's converter gives it.
+        Ok(quantized(G::Stored::from_sql(row, 0)?, G::DECIMAL_PLACES))
     }
 }
 
@@ -46,7 +47,7 @@ macro_rules! values_tuple {
                 vec![$(($g::path(), $g::COLUMN)),+]
             }
             fn read(row: &QueryResult) -> std::result::Result<Self::Output, sea_orm::DbErr> {
-                Ok(($($g::Stored::from_sql(row, $i)?,)+))
+                Ok(($(quantized($g::Stored::from_sql(row, $i)?, $g::DECIMAL_PLACES),)+))
             }
         }
         values_dict_tuple!($($g $i),+);
@@ -77,7 +78,8 @@ where
     }
     fn read_json(row: &QueryResult) -> Result<Vec<serde_json::Value>> {
         // Nullable even for a NOT NULL column: across a relation there may be no row (null).
-        Ok(vec![json_of(G::Stored::from_sql_nullable(row, 0)?)?])
+        let value = G::Stored::from_sql_nullable(row, 0)?;
+        Ok(vec![json_of(quantized(value, G::DECIMAL_PLACES))?])
     }
 }
 
@@ -91,7 +93,10 @@ macro_rules! values_dict_tuple {
                 vec![$($g::lookup_name()),+]
             }
             fn read_json(row: &QueryResult) -> Result<Vec<serde_json::Value>> {
-                Ok(vec![$(json_of($g::Stored::from_sql_nullable(row, $i)?)?),+])
+                Ok(vec![$(json_of(quantized(
+                    $g::Stored::from_sql_nullable(row, $i)?,
+                    $g::DECIMAL_PLACES,
+                ))?),+])
             }
         }
     };

@@ -41,6 +41,36 @@ fn decimal_fields_keep_their_places() {
                 .await
                 .unwrap();
             assert_eq!(ink.price.to_string(), "12.50", "{dialect:?}");
+            // values_list and values read a DecimalField with its places too.
+            let prices: Vec<String> = Product::objects()
+                .filter(product::name.eq("pen"))
+                .values_list(product::price)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|p| p.to_string())
+                .collect();
+            assert_eq!(prices, ["0.80"], "{dialect:?}");
+            let pairs = Product::objects()
+                .filter(product::name.eq("pen"))
+                .values_list((product::name, product::price))
+                .await
+                .unwrap();
+            assert_eq!(pairs[0].1.to_string(), "0.80", "{dialect:?}");
+            let dicts = Product::objects()
+                .filter(product::name.eq("pen"))
+                .values(product::price)
+                .await
+                .unwrap();
+            assert_eq!(
+                dicts[0]["price"],
+                serde_json::to_value(pairs[0].1).unwrap(),
+                "{dialect:?}"
+            );
+            assert_eq!(
+                serde_json::to_value(pairs[0].1).unwrap(),
+                serde_json::json!("0.80")
+            );
 
             let (sum, min, max) = Product::objects()
                 .aggregate((

@@ -157,6 +157,15 @@ fn values_cast_dates_and_set_operations() {
             let names = Author::objects().values_list(author::name);
             assert_eq!(names.count().await.unwrap(), 2, "{dialect:?}");
             assert_eq!(names.clone().distinct().count().await.unwrap(), 1);
+            // values().distinct() ordered by another column selects it too (PostgreSQL
+            // insists), as Django does, which can repeat a value.
+            let by_views: Vec<String> = Post::objects()
+                .values_list(post::title)
+                .distinct()
+                .order_by([post::views.desc()])
+                .await
+                .unwrap();
+            assert_eq!(by_views, ["d", "c", "b", "a"], "{dialect:?}");
             assert!(names.exists().await.unwrap());
             assert!(
                 !Author::objects()
