@@ -514,6 +514,35 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
     );
 
     let aliases = &spelled.aliases;
+    // Meta.ordering through the field handles, so an entry naming a foreign key orders by the
+    // related model's Meta.ordering, as Django's does. Entries the handles cannot express
+    // (`?`, `author__name`) leave the names to the runtime.
+    let ordering_terms: Option<Vec<TokenStream>> = ordering
+        .iter()
+        .map(|entry| {
+            let (field, descending) = match entry.strip_prefix('-') {
+                Some(f) => (f, true),
+                None => (entry.as_str(), false),
+            };
+            let c = columns.iter().find(|c| c.name == field)?;
+            let id = &c.ident;
+            Some(if descending {
+                quote!(::rjango::models::Lookups::desc(#module::#id))
+            } else {
+                quote!(::rjango::models::Lookups::asc(#module::#id))
+            })
+        })
+        .collect();
+    let default_ordering = match ordering_terms {
+        Some(terms) if !terms.is_empty() => quote! {
+            fn default_ordering() -> ::std::vec::Vec<(::rjango::models::lookups::Term, bool)> {
+                let mut __ordering = ::std::vec::Vec::new();
+                #(__ordering.extend(#terms.into_terms());)*
+                __ordering
+            }
+        },
+        _ => quote!(),
+    };
     let placement = format!(
         "#[model] struct `{name}` is declared outside an app's models module, so makemigrations never reads it and its table would not exist: declare it in src/<app>/models.rs (or a module of src/<app>/models/)"
     );
@@ -540,6 +569,7 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
         #(#aliases)*
 
         impl ::rjango::models::Model for #ident {
+            #default_ordering
             const NAME: &'static str = #name;
             const FIELDS: &'static [::rjango::models::FieldInfo] = &[#(#infos),*];
             const ORDERING: &'static [&'static str] = &[#(#ordering),*];

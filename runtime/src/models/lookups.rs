@@ -734,6 +734,12 @@ impl<M> OrderBy<M> {
         }
     }
 
+    /// The ORDER BY terms (what `#[model]`'s Meta.ordering is made of).
+    #[doc(hidden)]
+    pub fn into_terms(self) -> Vec<(Term, bool)> {
+        self.terms
+    }
+
     /// NULLs before every value, whatever the direction (Django's `nulls_first=True`).
     pub fn nulls_first(self) -> Self {
         self.nulls(true)
@@ -764,33 +770,63 @@ impl<M> OrderBy<M> {
 
 /// The related model `T`'s Meta.ordering, read across `path` (each term's direction flipped
 /// when the relation is ordered descending, as Django's `-post` flips Post's ordering); None
-/// when `T` has none, and the foreign key's own column orders, as in Django.
+/// when `T` has none, and the foreign key's own column orders, as in Django. Orderings that
+/// lead back to a model already being followed stop there (Django raises "Infinite loop
+/// caused by ordering."; here the key's column orders).
 pub fn related_ordering<T: Model>(path: Vec<Join>, descending: bool) -> Option<Vec<(Term, bool)>> {
-    if T::ORDERING.is_empty() {
+    thread_local! {
+        static FOLLOWING: std::cell::RefCell<Vec<&'static str>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    if T::ORDERING.is_empty() || FOLLOWING.with(|f| f.borrow().contains(&T::NAME)) {
         return None;
     }
+    FOLLOWING.with(|f| f.borrow_mut().push(T::NAME));
+    let terms = T::default_ordering();
+    FOLLOWING.with(|f| f.borrow_mut().pop());
     Some(
-        T::ORDERING
-            .iter()
-            .map(|entry| {
-                let (name, desc) = match entry.strip_prefix('-') {
-                    Some(n) => (n, true),
-                    None => (*entry, false),
-                };
-                let column = T::FIELDS
-                    .iter()
-                    .find(|f| f.name == name)
-                    .map_or(name, |f| f.column);
-                (
-                    Term::Column {
-                        path: path.clone(),
-                        column,
-                    },
-                    desc != descending,
-                )
-            })
+        terms
+            .into_iter()
+            .map(|(term, desc)| (prefixed(term, &path), desc != descending))
             .collect(),
     )
+}
+
+/// `term` read across `path` first.
+fn prefixed(term: Term, path: &[Join]) -> Term {
+    match term {
+        Term::Column { path: p, column } => {
+            let mut full = path.to_vec();
+            full.extend(p);
+            Term::Column { path: full, column }
+        }
+        Term::Nulls(t, first) => Term::Nulls(Box::new(prefixed(*t, path)), first),
+        t => t,
+    }
+}
+
+/// Meta.ordering from its names, each a column of `T` read across `path` (what a model whose
+/// ordering `#[model]` could not write through its handles uses).
+pub fn named_ordering<T: Model>(path: Vec<Join>, descending: bool) -> Vec<(Term, bool)> {
+    T::ORDERING
+        .iter()
+        .map(|entry| {
+            let (name, desc) = match entry.strip_prefix('-') {
+                Some(n) => (n, true),
+                None => (*entry, false),
+            };
+            let column = T::FIELDS
+                .iter()
+                .find(|f| f.name == name)
+                .map_or(name, |f| f.column);
+            (
+                Term::Column {
+                    path: path.clone(),
+                    column,
+                },
+                desc != descending,
+            )
+        })
+        .collect()
 }
 
 /// `field = value` in an UPDATE: `post::views.set(F(post::views) + 1)`.

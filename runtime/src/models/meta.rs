@@ -49,6 +49,12 @@ pub trait Model: Sized + Send + Sync + 'static {
 
     /// The table: `Meta.db_table`, or `<app>_<model>` as Django names it.
     fn table() -> &'static str;
+
+    /// Meta.ordering as ORDER BY terms: `#[model]` writes it through the field handles, so an
+    /// entry naming a foreign key is the related model's ordering, as in Django.
+    fn default_ordering() -> Vec<(super::lookups::Term, bool)> {
+        super::lookups::named_ordering::<Self>(Vec::new(), false)
+    }
     /// Reads a row selected with [`Model::FIELDS`]' columns, in order, from `offset`.
     fn from_row(row: &QueryResult, offset: usize) -> Result<Self, sea_orm::DbErr>;
     /// Reads a row that selected only the columns `loaded` marks (per [`Model::FIELDS`], in

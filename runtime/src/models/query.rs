@@ -475,26 +475,7 @@ impl<M: Model> QuerySet<M> {
     pub(crate) fn effective_ordering(&self) -> Vec<(Term, bool)> {
         match &self.ordering {
             Some(o) => o.clone(),
-            None => M::ORDERING
-                .iter()
-                .map(|term| {
-                    let (name, desc) = match term.strip_prefix('-') {
-                        Some(n) => (n, true),
-                        None => (*term, false),
-                    };
-                    let column = M::FIELDS
-                        .iter()
-                        .find(|f| f.name == name)
-                        .map_or(name, |f| f.column);
-                    (
-                        Term::Column {
-                            path: Vec::new(),
-                            column,
-                        },
-                        desc,
-                    )
-                })
-                .collect(),
+            None => M::default_ordering(),
         }
     }
 

@@ -280,6 +280,16 @@ mod music {
             #[field(on_delete = DoNothing)]
             pub artist: ForeignKey<Artist>,
         }
+
+        /// Meta.ordering naming a foreign key: Artist's ordering (name), flipped.
+        #[model(ordering = ["-artist", "city"])]
+        #[derive(Debug, Clone)]
+        pub struct Tour {
+            #[field(on_delete = Cascade, related_name = "tours")]
+            pub artist: ForeignKey<Artist>,
+            #[field(max_length = 50)]
+            pub city: CharField,
+        }
     }
 }
 
@@ -338,6 +348,15 @@ mod m0001_music {
                     ("id", BigAutoField { primary_key: true }),
                     ("artist", ForeignKey { to: "music.Artist", on_delete: DoNothing }),
                 ],
+            },
+            CreateModel {
+                name: "Tour",
+                fields: [
+                    ("id", BigAutoField { primary_key: true }),
+                    ("artist", ForeignKey { to: "music.Artist", on_delete: Cascade, related_name: "tours" }),
+                    ("city", CharField { max_length: 50 }),
+                ],
+                options: Options { ordering: ["-artist", "city"] },
             },
         ],
     }

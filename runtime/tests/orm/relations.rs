@@ -557,6 +557,28 @@ fn ordering_by_a_relation_follows_its_meta_ordering() {
                 .unwrap_or_else(|e| panic!("{dialect:?}: {e}"));
             let counted: Vec<(String, i64)> =
                 counted.into_iter().map(|(a, n)| (a.title, n)).collect();
+            // Meta.ordering naming a foreign key (Tour: ["-artist", "city"]) is Artist's
+            // ordering too, flipped: Zappa, Miles, Abba; and a relation's Meta.ordering that
+            // names a relation is followed across both.
+            use super::music::models::Tour;
+            for (artist, city) in [(2, "Oslo"), (0, "Rome"), (2, "Bergen"), (1, "Paris")] {
+                Tour::objects()
+                    .create(Tour {
+                        id: 0,
+                        artist: ForeignKey::new(ids[artist]),
+                        city: city.into(),
+                    })
+                    .await
+                    .unwrap();
+            }
+            let cities: Vec<String> = Tour::objects()
+                .all()
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|t| t.city)
+                .collect();
+            assert_eq!(cities, ["Rome", "Paris", "Bergen", "Oslo"], "{dialect:?}");
             assert_eq!(
                 counted,
                 [
