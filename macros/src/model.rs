@@ -948,6 +948,7 @@ fn relations(
                 } else {
                     quote!(::rjango::models::lookups::Always)
                 };
+                let always = !f.null;
                 out.push(quote! {
                     impl ::rjango::models::Relation for #id {
                         type From = #model;
@@ -965,6 +966,7 @@ fn relations(
                                 from_column: #column,
                                 to_column: ::rjango::models::meta::pk_column::<#target_ty>(),
                                 multi: false,
+                                always: #always,
                             }]
                         }
                     }
@@ -1121,12 +1123,14 @@ fn relations(
                                     from_column: #own_pk,
                                     to_column: #own,
                                     multi: true,
+                                    always: false,
                                 },
                                 ::rjango::models::lookups::Join {
                                     table: <#target_ty as ::rjango::models::Model>::table,
                                     from_column: #other,
                                     to_column: ::rjango::models::meta::pk_column::<#target_ty>(),
                                     multi: false,
+                                    always: false,
                                 },
                             ]
                         }

@@ -64,6 +64,10 @@ pub struct Join {
     /// Django's multi-valued relation, which can repeat rows and which `exclude` reads as "no
     /// related row matches".
     pub multi: bool,
+    /// Every row before finds one row here (a NOT NULL foreign key): the join is INNER, as
+    /// Django's is, which `select_for_update` needs on PostgreSQL (it cannot lock the
+    /// nullable side of an outer join).
+    pub always: bool,
 }
 
 impl PartialEq for Join {
@@ -216,6 +220,7 @@ impl<R: Relation> Relation for Reverse<R> {
                 from_column: j.to_column,
                 to_column: j.from_column,
                 multi: !j.multi,
+                always: false,
             })
             .collect()
     }

@@ -51,7 +51,7 @@ pub use functions::{
 pub use lookups::{F, Field, Lookups, Q, Relation};
 pub use meta::{FieldInfo, FromSql, Model, ToSql};
 pub use paginator::{Page, Paginator};
-pub use query::{ForUpdate, Instance, OnConflict, Order, QueryError, QuerySet};
+pub use query::{ForUpdate, Instance, LockOf, OnConflict, Order, QueryError, QuerySet};
 pub use relations::{
     ManyRelated, Prefetch, Prefetched, SelectRelated, prefetch_in, prefetch_related_objects,
 };

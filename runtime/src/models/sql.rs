@@ -867,9 +867,9 @@ impl Joins {
             .map(|e| e.alias.as_str())
     }
 
-    /// ` LEFT OUTER JOIN "table" "j1" ON (...)` for each join, in the order they were added.
-    /// LEFT OUTER rather than Django's INNER for non-NULL paths: the rows are the same (a
-    /// condition on a missing row is never true), and `isnull` across a relation needs it.
+    /// ` INNER JOIN "table" "j1" ON (...)` for each join along NOT NULL foreign keys, as
+    /// Django writes it, and ` LEFT OUTER JOIN` for the rest (a NULL-able key, a reverse or
+    /// many-to-many relation), where a row may find none; in the order they were added.
     pub fn write(&self, sql: &mut Sql, base: &str) {
         for e in &self.entries {
             let last = e.path[e.path.len() - 1];
@@ -881,7 +881,11 @@ impl Joins {
                     .find(|p| p.group == e.group && p.path[..] == e.path[..e.path.len() - 1])
                     .map_or(base, |p| p.alias.as_str())
             };
-            sql.push(" LEFT OUTER JOIN ");
+            sql.push(if e.path.iter().all(|j| j.always) {
+                " INNER JOIN "
+            } else {
+                " LEFT OUTER JOIN "
+            });
             sql.quote((last.table)());
             sql.push(" ");
             sql.quote(&e.alias);

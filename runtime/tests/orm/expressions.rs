@@ -666,3 +666,98 @@ fn select_for_update_rules_and_stock() {
         eprintln!("expressions: select_for_update ran on {ran:?}");
     });
 }
+
+/// select_for_update(of=...): only the named tables are locked (PostgreSQL); MariaDB has no
+/// FOR UPDATE OF; a relation not followed by select_related is refused, in Django's words.
+#[test]
+fn select_for_update_of() {
+    rjango::__private::block_on(async {
+        let ran = on_each_database("for_update_of", |dialect| async move {
+            use rjango::db::transaction;
+            use rjango::models::QueryError;
+            let (ada, _, _) = blog().await;
+            let post_id = Post::objects()
+                .filter(post::author.eq(ada.id))
+                .values_list(post::id)
+                .first()
+                .await
+                .unwrap()
+                .unwrap();
+            let only_posts = ForUpdate::default().of_self();
+            let e = transaction::atomic(|| async {
+                Post::objects()
+                    .select_for_update_with(ForUpdate::default().of(post::author))
+                    .all()
+                    .await
+            })
+            .await
+            .unwrap_err();
+            let expected = if dialect == Dialect::Mysql {
+                "FOR UPDATE OF is not supported on this database backend."
+            } else {
+                "Invalid field name(s) given in select_for_update(of=(...)): author. Only relational fields followed in the query are allowed."
+            };
+            assert_eq!(e.to_string(), expected, "{dialect:?}");
+            if dialect == Dialect::Mysql {
+                return;
+            }
+            // Locking the post and (separately) its author, joined INNER as Django joins a
+            // NOT NULL key, works on PostgreSQL; SQLite ignores the lock.
+            let both = transaction::atomic(|| async {
+                Post::objects()
+                    .select_related(post::author)
+                    .select_for_update_with(ForUpdate::default().of_self().of(post::author))
+                    .get(post::id.eq(post_id))
+                    .await
+            })
+            .await
+            .unwrap();
+            assert_eq!(both.author.cached().unwrap().name, "Ada");
+            if dialect != Dialect::Postgres {
+                return;
+            }
+            // Holding the post only: its author can still be locked, the post cannot.
+            let (locked_tx, locked_rx) = tokio::sync::oneshot::channel::<()>();
+            let (done_tx, done_rx) = tokio::sync::oneshot::channel::<()>();
+            let holder = transaction::atomic(|| async move {
+                Post::objects()
+                    .select_related(post::author)
+                    .select_for_update_with(only_posts)
+                    .get(post::id.eq(post_id))
+                    .await?;
+                let _ = locked_tx.send(());
+                let _ = done_rx.await;
+                Ok::<_, QueryError>(())
+            });
+            let nowait = ForUpdate {
+                nowait: true,
+                ..Default::default()
+            };
+            let other = async move {
+                let _ = locked_rx.await;
+                let author = transaction::atomic(|| async {
+                    Author::objects()
+                        .select_for_update_with(nowait.clone())
+                        .get(author::id.eq(ada.id))
+                        .await
+                })
+                .await;
+                let post = transaction::atomic(|| async {
+                    Post::objects()
+                        .select_for_update_with(nowait.clone())
+                        .get(post::id.eq(post_id))
+                        .await
+                })
+                .await;
+                let _ = done_tx.send(());
+                (author, post)
+            };
+            let (held, (author, post)) = futures_util::future::join(holder, other).await;
+            held.unwrap();
+            assert_eq!(author.unwrap().name, "Ada", "the author is not locked");
+            assert_eq!(post.unwrap_err().kind(), Some(ErrorKind::Operational));
+        })
+        .await;
+        eprintln!("expressions: select_for_update(of) ran on {ran:?}");
+    });
+}
