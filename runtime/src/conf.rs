@@ -14,6 +14,12 @@ pub struct Settings {
     pub DEBUG: bool,
     /// Signs sessions and tokens. With DEBUG off it must come from the environment.
     pub SECRET_KEY: String,
+    /// Earlier keys whose signatures are still accepted (not used to sign): rotate SECRET_KEY
+    /// by moving the old one here.
+    pub SECRET_KEY_FALLBACKS: Vec<String>,
+    /// The password hashers by Django's dotted names, the first one used for new passwords and
+    /// the others accepted (and upgraded at the next login): Django's default list.
+    pub PASSWORD_HASHERS: Vec<String>,
     /// Host names this site serves (`example.com`, `.example.com` for subdomains, `*`). With
     /// DEBUG on and the list empty, localhost, 127.0.0.1 and [::1] are allowed, as in Django.
     pub ALLOWED_HOSTS: Vec<String>,
@@ -52,6 +58,16 @@ impl Default for Settings {
         Settings {
             DEBUG: false,
             SECRET_KEY: String::new(),
+            SECRET_KEY_FALLBACKS: Vec::new(),
+            PASSWORD_HASHERS: [
+                "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+                "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+                "django.contrib.auth.hashers.Argon2PasswordHasher",
+                "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+                "django.contrib.auth.hashers.ScryptPasswordHasher",
+            ]
+            .map(String::from)
+            .to_vec(),
             ALLOWED_HOSTS: Vec::new(),
             INSTALLED_APPS: Vec::new(),
             DATABASES: Databases::new().with("default", "sqlite://db.sqlite3"),

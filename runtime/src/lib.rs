@@ -5,6 +5,7 @@
 
 pub mod apps;
 pub mod conf;
+pub mod contrib;
 pub mod core;
 pub mod db;
 pub mod debug;

@@ -4,3 +4,4 @@ pub mod checks;
 pub mod management;
 mod migrate;
 pub mod serializers;
+pub mod signing;

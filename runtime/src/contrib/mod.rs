@@ -1,0 +1,4 @@
+//! Django's `django.contrib`: the apps a site with users, sessions and forms needs. Built
+//! slice by slice (issue 17); today: the password hashers of `auth`.
+
+pub mod auth;

@@ -1,0 +1,229 @@
+//! Django 5.2 (from PyPI, in a virtualenv under target/) and rjango read each other's password
+//! hashes and signed values: every hasher of Django's default PASSWORD_HASHERS (and bcrypt),
+//! and django.core.signing's Signer, TimestampSigner, dumps and loads, both ways.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use rjango::contrib::auth::hashers::{
+    Argon2PasswordHasher, BCryptPasswordHasher, PBKDF2PasswordHasher, PasswordHasher,
+    ScryptPasswordHasher, check_password, verify_password,
+};
+use rjango::core::signing::{Signer, TimestampSigner};
+use serde_json::{Value, json};
+
+const KEY: &str = "compat-secret-key-with-enough-length-for-django";
+const PASSWORD: &str = "correct horse battery staple é";
+
+/// A Django 5.2 virtualenv with argon2-cffi and bcrypt, made once under target/ (shared with
+/// the CLI's tests); None, with a notice, when it cannot be made.
+fn django_python() -> Option<PathBuf> {
+    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/django-venv");
+    let python = venv.join("bin/python");
+    let ready = || {
+        Command::new(&python)
+            .args([
+                "-c",
+                "import django, argon2, bcrypt; assert django.VERSION[:2] == (5, 2)",
+            ])
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if !ready() {
+        let made = (python.exists()
+            || Command::new("python3")
+                .args(["-m", "venv"])
+                .arg(&venv)
+                .status()
+                .is_ok_and(|s| s.success()))
+            && Command::new(venv.join("bin/pip"))
+                .args([
+                    "install",
+                    "--quiet",
+                    "Django==5.2.*",
+                    "argon2-cffi==25.*",
+                    "bcrypt==4.*",
+                ])
+                .status()
+                .is_ok_and(|s| s.success());
+        if !made || !ready() {
+            rjango::test::skip(
+                "the Django compatibility test",
+                "Django 5.2 with argon2-cffi and bcrypt could not be installed from PyPI",
+            );
+            return None;
+        }
+    }
+    Some(python)
+}
+
+fn hashers() -> Vec<Box<dyn PasswordHasher>> {
+    vec![
+        Box::new(PBKDF2PasswordHasher::default()),
+        Box::new(PBKDF2PasswordHasher {
+            sha1: true,
+            ..Default::default()
+        }),
+        Box::new(Argon2PasswordHasher::default()),
+        Box::new(BCryptPasswordHasher::default()),
+        Box::new(BCryptPasswordHasher {
+            sha256: false,
+            ..Default::default()
+        }),
+        Box::new(ScryptPasswordHasher::default()),
+    ]
+}
+
+#[test]
+fn django_and_rjango_read_each_others_hashes_and_signatures() {
+    let Some(python) = django_python() else {
+        return;
+    };
+    // rjango's side.
+    let ours: serde_json::Map<String, Value> = hashers()
+        .iter()
+        .map(|h| {
+            (
+                h.algorithm().to_owned(),
+                json!(h.encode(PASSWORD, &h.salt())),
+            )
+        })
+        .collect();
+    assert!(
+        ours["pbkdf2_sha256"]
+            .as_str()
+            .unwrap()
+            .starts_with("pbkdf2_sha256$1000000$"),
+        "Django 5.2's iterations"
+    );
+    let object = json!({"a": "é", "n": (0..40).collect::<Vec<_>>()});
+    let dumps = |compress: bool| {
+        TimestampSigner::with(Signer::new().key(KEY).salt("django.core.signing"))
+            .sign_object(&object, compress)
+    };
+    let signer = Signer::new().key(KEY);
+    let signed = json!({
+        "signer": signer.sign("hello é"),
+        "salted": Signer::new().key(KEY).salt("compat").sign("salted value"),
+        "timestamped": TimestampSigner::with(Signer::new().key(KEY).salt("django.core.signing.TimestampSigner")).sign("stamped"),
+        "dumps": dumps(false),
+        "dumps_compressed": dumps(true),
+        "tampered": signer.sign("hello").replacen("hello", "jello", 1),
+    });
+    assert!(
+        signed["dumps_compressed"]
+            .as_str()
+            .unwrap()
+            .starts_with('.')
+    );
+
+    let mut child = Command::new(&python)
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/django_compat.py"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the venv's python");
+    let request = json!({"key": KEY, "password": PASSWORD, "hashes": ours, "signed": signed});
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(request.to_string().as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let django: Value = serde_json::from_slice(&out.stdout).unwrap();
+
+    // Django read rjango's: every hash verifies, a wrong password does not, and only the
+    // non-default algorithms must be updated (Django's own upgrade rule).
+    for (algorithm, verdict) in django["verified"].as_object().unwrap() {
+        let must_update = algorithm != "pbkdf2_sha256";
+        assert_eq!(
+            verdict,
+            &json!([true, false, must_update]),
+            "Django on rjango's {algorithm}"
+        );
+    }
+    let unsigned = &django["unsigned"];
+    assert_eq!(unsigned["signer"], "hello é");
+    assert_eq!(unsigned["salted"], "salted value");
+    assert_eq!(unsigned["timestamped"], "stamped");
+    assert_eq!(unsigned["dumps"], object);
+    assert_eq!(unsigned["dumps_compressed"], object);
+    assert!(
+        unsigned["tampered"]
+            .as_str()
+            .unwrap()
+            .starts_with("Signature \""),
+        "{}",
+        unsigned["tampered"]
+    );
+
+    // rjango reads Django's.
+    for h in hashers() {
+        let encoded = django["hashes"][h.algorithm()].as_str().unwrap();
+        assert!(h.verify(PASSWORD, encoded), "rjango on Django's {encoded}");
+        assert!(!h.verify("wrong", encoded));
+        assert!(
+            !h.must_update(encoded),
+            "{encoded}: Django's parameters are rjango's"
+        );
+    }
+    // Through PASSWORD_HASHERS's defaults: verified, and upgraded unless PBKDF2-SHA256.
+    for algorithm in [
+        "pbkdf2_sha256",
+        "pbkdf2_sha1",
+        "argon2",
+        "bcrypt_sha256",
+        "scrypt",
+    ] {
+        let encoded = django["hashes"][algorithm].as_str().unwrap();
+        assert!(check_password(PASSWORD, encoded), "{algorithm}");
+        assert_eq!(
+            verify_password(PASSWORD, encoded),
+            (true, algorithm != "pbkdf2_sha256")
+        );
+    }
+    let theirs = &django["signed"];
+    assert_eq!(
+        signer.unsign(theirs["signer"].as_str().unwrap()).unwrap(),
+        "hello é"
+    );
+    let stamped = TimestampSigner::with(
+        Signer::new()
+            .key(KEY)
+            .salt("django.core.signing.TimestampSigner"),
+    );
+    assert_eq!(
+        stamped
+            .unsign(
+                theirs["timestamped"].as_str().unwrap(),
+                Some(Duration::from_secs(600))
+            )
+            .unwrap(),
+        "v"
+    );
+    let loads = TimestampSigner::with(Signer::new().key(KEY).salt("django.core.signing"));
+    for name in ["dumps", "dumps_compressed"] {
+        let got: Value = loads
+            .unsign_object(theirs[name].as_str().unwrap(), None)
+            .unwrap();
+        assert_eq!(got, theirs["object"], "{name}");
+    }
+    // The same object dumped uncompressed is the same bytes but for the timestamp.
+    let ours = dumps(false);
+    let theirs_dumps = theirs["dumps"].as_str().unwrap();
+    assert_eq!(
+        ours.split(':').next(),
+        theirs_dumps.split(':').next(),
+        "the signed JSON is Django's, byte for byte"
+    );
+}
