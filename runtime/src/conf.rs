@@ -50,6 +50,22 @@ pub struct Settings {
     pub STATIC_URL: String,
     /// Directories `loaddata` also searches for fixtures, after each app's `src/<app>/fixtures/`.
     pub FIXTURE_DIRS: Vec<String>,
+    /// Where sessions are kept, by Django's dotted name. Django's default is the database
+    /// backend (`django.contrib.sessions.backends.db`), which rjango has not built yet;
+    /// `django.contrib.sessions.backends.signed_cookies` works today.
+    pub SESSION_ENGINE: String,
+    pub SESSION_COOKIE_NAME: String,
+    /// Seconds a session lasts: two weeks, as Django's.
+    pub SESSION_COOKIE_AGE: u64,
+    pub SESSION_COOKIE_DOMAIN: Option<String>,
+    pub SESSION_COOKIE_SECURE: bool,
+    pub SESSION_COOKIE_PATH: String,
+    pub SESSION_COOKIE_HTTPONLY: bool,
+    /// `Some("Lax")` (Django's default), `Some("Strict")`, `Some("None")`, or None for no
+    /// SameSite attribute.
+    pub SESSION_COOKIE_SAMESITE: Option<String>,
+    pub SESSION_SAVE_EVERY_REQUEST: bool,
+    pub SESSION_EXPIRE_AT_BROWSER_CLOSE: bool,
 }
 
 impl Default for Settings {
@@ -85,6 +101,16 @@ impl Default for Settings {
             SECURE_SSL_REDIRECT: false,
             STATIC_URL: "static/".into(),
             FIXTURE_DIRS: Vec::new(),
+            SESSION_ENGINE: "django.contrib.sessions.backends.db".into(),
+            SESSION_COOKIE_NAME: "sessionid".into(),
+            SESSION_COOKIE_AGE: 60 * 60 * 24 * 7 * 2,
+            SESSION_COOKIE_DOMAIN: None,
+            SESSION_COOKIE_SECURE: false,
+            SESSION_COOKIE_PATH: "/".into(),
+            SESSION_COOKIE_HTTPONLY: true,
+            SESSION_COOKIE_SAMESITE: Some("Lax".into()),
+            SESSION_SAVE_EVERY_REQUEST: false,
+            SESSION_EXPIRE_AT_BROWSER_CLOSE: false,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Django 5.2 (from PyPI, in a virtualenv under target/) and rjango read each other's password
 //! hashes and signed values: every hasher of Django's default PASSWORD_HASHERS (and bcrypt),
-//! and django.core.signing's Signer, TimestampSigner, dumps and loads, both ways.
+//! django.core.signing's Signer, TimestampSigner, dumps and loads, and the signed-cookie
+//! session backend, both ways.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -11,6 +12,8 @@ use rjango::contrib::auth::hashers::{
     Argon2PasswordHasher, BCryptPasswordHasher, PBKDF2PasswordHasher, PasswordHasher,
     ScryptPasswordHasher, check_password, verify_password,
 };
+use rjango::contrib::sessions::SessionStore;
+use rjango::contrib::sessions::backends::SignedCookies;
 use rjango::core::signing::{Signer, TimestampSigner};
 use serde_json::{Value, json};
 
@@ -127,7 +130,23 @@ fn django_and_rjango_read_each_others_hashes_and_signatures() {
         .stderr(Stdio::piped())
         .spawn()
         .expect("the venv's python");
-    let request = json!({"key": KEY, "password": PASSWORD, "hashes": ours, "signed": signed});
+    // A signed-cookie session as rjango's SessionMiddleware saves it (with SECRET_KEY).
+    rjango::conf::configure(rjango::conf::Settings {
+        SECRET_KEY: KEY.into(),
+        ..Default::default()
+    });
+    let store = SignedCookies;
+    let mut data = serde_json::Map::new();
+    data.insert("user".into(), json!("grace"));
+    data.insert("visits".into(), json!(3));
+    let session = rjango::__private::block_on(store.save(None, &data)).unwrap();
+    let request = json!({
+        "key": KEY,
+        "password": PASSWORD,
+        "hashes": ours,
+        "signed": signed,
+        "session": session,
+    });
     child
         .stdin
         .take()
@@ -158,6 +177,11 @@ fn django_and_rjango_read_each_others_hashes_and_signatures() {
     assert_eq!(unsigned["timestamped"], "stamped");
     assert_eq!(unsigned["dumps"], object);
     assert_eq!(unsigned["dumps_compressed"], object);
+    assert_eq!(
+        unsigned["session"],
+        json!({"user": "grace", "visits": 3}),
+        "Django's signed_cookies backend reads rjango's session"
+    );
     assert!(
         unsigned["tampered"]
             .as_str()
@@ -218,6 +242,14 @@ fn django_and_rjango_read_each_others_hashes_and_signatures() {
             .unwrap();
         assert_eq!(got, theirs["object"], "{name}");
     }
+    // rjango's SessionMiddleware reads a session Django's backend saved.
+    let theirs_session =
+        rjango::__private::block_on(store.load(django["session"].as_str().unwrap()))
+            .expect("Django's session cookie verifies");
+    assert_eq!(
+        Value::Object(theirs_session),
+        json!({"user": "ada", "cart": [1, 2, 3]})
+    );
     // The same object dumped uncompressed is the same bytes but for the timestamp.
     let ours = dumps(false);
     let theirs_dumps = theirs["dumps"].as_str().unwrap();

@@ -158,10 +158,14 @@ impl Signer {
         }
     }
 
-    /// Signs with `key` instead of SECRET_KEY (and no fallbacks).
+    /// Signs with `key` instead of SECRET_KEY, and accepts no fallback key (Django's
+    /// `Signer(key=...)` still accepts SECRET_KEY_FALLBACKS; a key of one's own is safer
+    /// alone). An empty key keeps SECRET_KEY, as Django's `key or settings.SECRET_KEY`.
     pub fn key(mut self, key: &str) -> Self {
-        self.key = key.to_owned();
-        self.fallback_keys.clear();
+        if !key.is_empty() {
+            self.key = key.to_owned();
+            self.fallback_keys.clear();
+        }
         self
     }
 
@@ -171,14 +175,26 @@ impl Signer {
         self
     }
 
-    /// A salt of this use's own: values signed for one salt never verify for another.
+    /// A salt of this use's own: values signed for one salt never verify for another (an
+    /// empty salt keeps the default, as Django's `salt or ...`).
     pub fn salt(mut self, salt: &str) -> Self {
-        self.salt = salt.to_owned();
+        if !salt.is_empty() {
+            self.salt = salt.to_owned();
+        }
         self
     }
 
-    /// The separator between the value and its signature (`:` unless given).
+    /// The separator between the value and its signature (`:` unless given). Django refuses
+    /// an empty one, or one made only of characters a signature may contain (it could not be
+    /// told apart): a programming error, so a panic with Django's message.
     pub fn sep(mut self, sep: &str) -> Self {
+        let unsafe_sep = sep
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '='));
+        assert!(
+            !unsafe_sep,
+            "Unsafe Signer separator: {sep:?} (cannot be empty or consist of only A-z0-9-_=)"
+        );
         self.sep = sep.to_owned();
         self
     }
@@ -198,8 +214,14 @@ impl Signer {
         ))
     }
 
-    /// `value`, its separator and its signature.
+    /// `value`, its separator and its signature. Signing with an empty SECRET_KEY is
+    /// Django's ImproperlyConfigured, here a panic (the request's 500): nothing may be
+    /// signed with a key anyone knows.
     pub fn sign(&self, value: &str) -> String {
+        assert!(
+            !self.key.is_empty(),
+            "The SECRET_KEY setting must not be empty."
+        );
         format!("{value}{}{}", self.sep, self.signature(value, &self.key))
     }
 
@@ -243,7 +265,9 @@ fn json_ascii<T: serde::Serialize + ?Sized>(obj: &T) -> Vec<u8> {
     let text = serde_json::to_string(obj).expect("a value serde can serialize is JSON");
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if c.is_ascii() {
+        // Python escapes everything outside ' '..'~' (DEL included); serde has escaped the
+        // control characters already.
+        if c.is_ascii() && c != '\u{7f}' {
             out.push(c);
         } else {
             let mut units = [0u16; 2];
@@ -306,8 +330,12 @@ impl TimestampSigner {
         }
     }
 
-    /// The same options as [`Signer`]'s.
-    pub fn with(signer: Signer) -> Self {
+    /// The same options as [`Signer`]'s; without a salt of its own, Django's default for a
+    /// TimestampSigner (`django.core.signing.TimestampSigner`).
+    pub fn with(mut signer: Signer) -> Self {
+        if signer.salt == "django.core.signing.Signer" {
+            signer.salt = "django.core.signing.TimestampSigner".to_owned();
+        }
         TimestampSigner { signer }
     }
 
@@ -444,7 +472,8 @@ mod tests {
         assert!(matches!(e, SigningError::SignatureExpired(_)), "{e}");
         assert!(e.to_string().starts_with("Signature age 10"), "{e}");
         assert_eq!(signer.unsign(&old, None).unwrap(), "v");
-        // Non-ASCII is escaped as Python's json.dumps escapes it.
+        // Non-ASCII (and DEL) is escaped as Python's json.dumps escapes it.
         assert_eq!(json_ascii("é😀"), br#""\u00e9\ud83d\ude00""#.to_vec());
+        assert_eq!(json_ascii("\u{7f}"), br#""\u007f""#.to_vec());
     }
 }

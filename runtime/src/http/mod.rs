@@ -7,7 +7,7 @@ mod querydict;
 mod request;
 mod response;
 
-pub use actix_web::cookie::Cookie;
+pub use actix_web::cookie::{Cookie, SameSite};
 pub use actix_web::http::{Method, StatusCode};
 pub use error::{BadRequest, Http404, IntoResponse, PermissionDenied, ViewError, ViewResult};
 pub use querydict::QueryDict;

@@ -31,6 +31,8 @@ struct Inner {
     cookies: OnceLock<HashMap<String, String>>,
     content_type: OnceLock<String>,
     resolver_match: OnceLock<ResolverMatch>,
+    /// Given by SessionMiddleware.
+    session: OnceLock<crate::contrib::sessions::Session>,
 }
 
 /// Which route answered a request: Django's `request.resolver_match`.
@@ -249,6 +251,20 @@ impl HttpRequest {
     }
 
     /// The route that answered, once URL resolution has run.
+    /// The visitor's session (Django's `request.session`), given by
+    /// [`SessionMiddleware`](crate::contrib::sessions::SessionMiddleware): MIDDLEWARE must
+    /// list it, before anything that uses the session.
+    pub fn session(&self) -> &crate::contrib::sessions::Session {
+        self.inner.session.get().expect(
+            "request.session() needs rjango::contrib::sessions::SessionMiddleware in MIDDLEWARE",
+        )
+    }
+
+    /// Sets the session (SessionMiddleware's work).
+    pub(crate) fn set_session(&self, session: crate::contrib::sessions::Session) {
+        let _ = self.inner.session.set(session);
+    }
+
     pub fn resolver_match(&self) -> Option<&ResolverMatch> {
         self.inner.resolver_match.get()
     }
@@ -377,6 +393,7 @@ impl RequestBuilder {
                 get: OnceLock::new(),
                 post: OnceLock::new(),
                 cookies: OnceLock::new(),
+                session: OnceLock::new(),
                 content_type: OnceLock::new(),
                 resolver_match: OnceLock::new(),
             }),

@@ -66,6 +66,14 @@ try:
 except signing.BadSignature as e:
     unsigned["tampered"] = str(e)
 
+from django.contrib.sessions.backends.signed_cookies import SessionStore  # noqa: E402
+
+unsigned["session"] = SessionStore(session_key=request["session"]).load()
+django_session = SessionStore()
+django_session["user"] = "ada"
+django_session["cart"] = [1, 2, 3]
+django_session.save()
+
 algorithms = ["pbkdf2_sha256", "pbkdf2_sha1", "argon2", "bcrypt_sha256", "bcrypt", "scrypt"]
 obj = {"a": "é", "n": list(range(40))}
 print(
@@ -81,6 +89,7 @@ print(
                 "dumps_compressed": signing.dumps(obj, key=key, compress=True),
                 "object": obj,
             },
+            "session": django_session.session_key,
         }
     )
 )

@@ -78,6 +78,12 @@ pub trait PasswordHasher: Send + Sync {
     /// Whether `encoded` was made with other parameters than this hasher's now (Django's
     /// `must_update`): then the password is hashed again at the next login.
     fn must_update(&self, encoded: &str) -> bool;
+    /// After a wrong password against a hash weaker than this hasher makes now, the work
+    /// that makes the check take as long as against a current hash (Django's
+    /// `harden_runtime`), so the time tells nothing about how old the hash is.
+    fn harden_runtime(&self, password: &str, encoded: &str) {
+        let _ = (password, encoded);
+    }
 }
 
 /// Django's `PBKDF2PasswordHasher` (and, with SHA-1, `PBKDF2SHA1PasswordHasher`).
@@ -125,11 +131,12 @@ impl PBKDF2PasswordHasher {
         }
     }
 
-    /// The iterations and salt of a stored password of this algorithm.
+    /// The iterations and salt of a stored password of this algorithm (at least one
+    /// iteration: 0 is no PBKDF2 Django makes).
     fn decode<'a>(&self, encoded: &'a str) -> Option<(u32, &'a str, &'a str)> {
         match parts(encoded)[..] {
             [algorithm, iterations, salt, hash] if algorithm == self.algorithm() => {
-                Some((iterations.parse().ok()?, salt, hash))
+                Some((iterations.parse().ok().filter(|&n| n > 0)?, salt, hash))
             }
             _ => None,
         }
@@ -160,18 +167,29 @@ impl PasswordHasher for PBKDF2PasswordHasher {
         )
     }
     fn verify(&self, password: &str, encoded: &str) -> bool {
-        let Some((iterations, salt, hash)) = self.decode(encoded) else {
+        let Some((iterations, salt, _)) = self.decode(encoded) else {
             return false;
         };
-        constant_time_compare(
-            hash.as_bytes(),
-            self.hash(password, salt, iterations).as_bytes(),
-        )
+        // The whole string made again, as Django compares it: `+1000` or `01000` iterations
+        // do not pass for 1000.
+        let again = format!(
+            "{}${iterations}${salt}${}",
+            self.algorithm(),
+            self.hash(password, salt, iterations)
+        );
+        constant_time_compare(encoded.as_bytes(), again.as_bytes())
     }
     fn must_update(&self, encoded: &str) -> bool {
         match self.decode(encoded) {
             Some((iterations, salt, _)) => iterations != self.iterations || weak_salt(salt),
             None => true,
+        }
+    }
+    fn harden_runtime(&self, password: &str, encoded: &str) {
+        if let Some((iterations, salt, _)) = self.decode(encoded)
+            && iterations < self.iterations
+        {
+            self.hash(password, salt, self.iterations - iterations);
         }
     }
 }
@@ -215,10 +233,15 @@ fn b64_nopad(text: &str) -> Option<Vec<u8>> {
 
 impl Argon2PasswordHasher {
     fn decode(encoded: &str) -> Option<Argon2Parts> {
-        // argon2$argon2id$v=19$m=102400,t=2,p=8$<salt>$<hash>
+        // argon2$argon2id$v=19$m=102400,t=2,p=8$<salt>$<hash>, or argon2-cffi 1.2's form
+        // without the version (which is then 0x10, as Django reads it).
         let p = parts(encoded);
-        let ["argon2", variant, version, params, salt, hash] = p[..] else {
-            return None;
+        let (variant, version, params, salt, hash) = match p[..] {
+            ["argon2", variant, version, params, salt, hash] => {
+                (variant, version, params, salt, hash)
+            }
+            ["argon2", variant, params, salt, hash] => (variant, "v=16", params, salt, hash),
+            _ => return None,
         };
         let variant = match variant {
             "argon2id" => argon2::Algorithm::Argon2id,
@@ -242,12 +265,18 @@ impl Argon2PasswordHasher {
                 _ => return None,
             }
         }
+        // A stored hash asking for more than 1 GiB or 64 passes is refused rather than run:
+        // Django's own parameters are 100 MiB and 2.
+        let (memory, time, lanes) = (memory?, time?, lanes?);
+        if memory > 1 << 20 || time > 64 || lanes > 64 {
+            return None;
+        }
         Some(Argon2Parts {
             variant,
             version,
-            memory: memory?,
-            time: time?,
-            lanes: lanes?,
+            memory,
+            time,
+            lanes,
             salt: b64_nopad(salt)?,
             hash: b64_nopad(hash)?,
         })
@@ -311,7 +340,8 @@ impl PasswordHasher for Argon2PasswordHasher {
                     || p.time != self.time_cost
                     || p.lanes != self.parallelism
                     || p.hash.len() != 32
-                    || p.salt.len() * 8 < 128
+                    || (p.salt.len() as f64) * (RANDOM_STRING_CHARS.len() as f64).log2()
+                        < SALT_ENTROPY
             }
             None => true,
         }
@@ -350,6 +380,11 @@ impl BCryptPasswordHasher {
         }
     }
 
+    /// The cost of a stored password (`$2b$12$...`: the third field).
+    fn cost(&self, encoded: &str) -> Option<u32> {
+        self.data(encoded)?.split('$').nth(2)?.parse().ok()
+    }
+
     /// The bcrypt part of a stored password (`$2b$12$...`).
     fn data<'a>(&self, encoded: &'a str) -> Option<&'a str> {
         let (algorithm, data) = encoded.split_once('$')?;
@@ -384,11 +419,17 @@ impl PasswordHasher for BCryptPasswordHasher {
             .is_some_and(|data| bcrypt::verify(self.secret(password), data).unwrap_or(false))
     }
     fn must_update(&self, encoded: &str) -> bool {
-        // $2b$12$...: the cost is the third field.
-        self.data(encoded)
-            .and_then(|data| data.split('$').nth(2))
-            .and_then(|cost| cost.parse::<u32>().ok())
-            != Some(self.rounds)
+        self.cost(encoded) != Some(self.rounds)
+    }
+    fn harden_runtime(&self, password: &str, encoded: &str) {
+        // Each round less halves the work: run the difference again (Django's 2^Δ - 1).
+        if let (Some(cost), Some(data)) = (self.cost(encoded), self.data(encoded))
+            && cost < self.rounds
+        {
+            for _ in 0..(1u64 << (self.rounds - cost).min(20)) - 1 {
+                let _ = bcrypt::verify(self.secret(password), data);
+            }
+        }
     }
 }
 
@@ -412,7 +453,17 @@ impl Default for ScryptPasswordHasher {
 
 impl ScryptPasswordHasher {
     fn hash(password: &str, salt: &str, n: u64, r: u32, p: u32) -> Option<String> {
-        if !n.is_power_of_two() || n < 2 {
+        if !n.is_power_of_two() || n < 2 || r == 0 || p == 0 {
+            return None;
+        }
+        // OpenSSL's limit, which Django's hashlib.scrypt(maxmem=0) keeps: 32 MiB. A stored
+        // hash asking for more is refused, not run (Django raises ValueError for it).
+        let (r64, p64) = (u64::from(r), u64::from(p));
+        let memory = 128u64
+            .checked_mul(r64)?
+            .checked_mul(n.checked_add(2)?)?
+            .checked_add(128u64.checked_mul(r64)?.checked_mul(p64)?)?;
+        if memory > 32 * 1024 * 1024 || r64 * p64 >= 1 << 30 {
             return None;
         }
         let log_n = n.trailing_zeros() as u8;
@@ -458,28 +509,28 @@ impl PasswordHasher for ScryptPasswordHasher {
         )
     }
     fn verify(&self, password: &str, encoded: &str) -> bool {
-        let Some((salt, n, r, p, hash)) = Self::decode(encoded) else {
+        let Some((salt, n, r, p, _)) = Self::decode(encoded) else {
             return false;
         };
-        Self::hash(password, salt, n, r, p)
-            .is_some_and(|h| constant_time_compare(h.as_bytes(), hash.as_bytes()))
+        Self::hash(password, salt, n, r, p).is_some_and(|h| {
+            let again = format!("scrypt${n}${salt}${r}${p}${h}");
+            constant_time_compare(encoded.as_bytes(), again.as_bytes())
+        })
     }
     fn must_update(&self, encoded: &str) -> bool {
         match Self::decode(encoded) {
-            Some((salt, n, r, p, _)) => {
-                n != self.work_factor
-                    || r != self.block_size
-                    || p != self.parallelism
-                    || weak_salt(salt)
+            Some((_, n, r, p, _)) => {
+                n != self.work_factor || r != self.block_size || p != self.parallelism
             }
             None => true,
         }
     }
 }
 
-/// The hasher a PASSWORD_HASHERS entry names; None for one rjango does not have.
+/// The hasher a PASSWORD_HASHERS entry names (Django's full dotted path); None for one rjango
+/// does not have.
 pub fn hasher_named(dotted_name: &str) -> Option<Box<dyn PasswordHasher>> {
-    let name = dotted_name.rsplit('.').next().unwrap_or(dotted_name);
+    let name = dotted_name.strip_prefix("django.contrib.auth.hashers.")?;
     Some(match name {
         "PBKDF2PasswordHasher" => Box::new(PBKDF2PasswordHasher::default()),
         "PBKDF2SHA1PasswordHasher" => Box::new(PBKDF2PasswordHasher {
@@ -498,21 +549,30 @@ pub fn hasher_named(dotted_name: &str) -> Option<Box<dyn PasswordHasher>> {
 }
 
 /// The hashers of PASSWORD_HASHERS (Django's default list before settings are configured),
-/// the preferred one first.
+/// the preferred one first. A name rjango does not have is a configuration error, as Django's
+/// ImportError is: a password must never be hashed by another hasher than the one asked for.
 pub fn get_hashers() -> Vec<Box<dyn PasswordHasher>> {
     let names: Vec<String> = match crate::conf::try_settings() {
         Some(s) => s.PASSWORD_HASHERS.clone(),
         None => crate::conf::Settings::default().PASSWORD_HASHERS,
     };
-    names.iter().filter_map(|n| hasher_named(n)).collect()
+    names
+        .iter()
+        .map(|n| {
+            hasher_named(n).unwrap_or_else(|| {
+                panic!(
+                    "PASSWORD_HASHERS names '{n}', which rjango does not have: use Django's PBKDF2PasswordHasher, PBKDF2SHA1PasswordHasher, Argon2PasswordHasher, BCryptSHA256PasswordHasher, BCryptPasswordHasher or ScryptPasswordHasher (django.contrib.auth.hashers.<name>)"
+                )
+            })
+        })
+        .collect()
 }
 
 /// The preferred hasher: the first of PASSWORD_HASHERS (PBKDF2-SHA256 by default).
 pub fn preferred_hasher() -> Box<dyn PasswordHasher> {
-    get_hashers()
-        .into_iter()
-        .next()
-        .unwrap_or_else(|| Box::new(PBKDF2PasswordHasher::default()))
+    get_hashers().into_iter().next().unwrap_or_else(|| {
+        panic!("PASSWORD_HASHERS is empty: it needs at least one hasher, Django's default being django.contrib.auth.hashers.PBKDF2PasswordHasher")
+    })
 }
 
 /// The hasher of PASSWORD_HASHERS that made `encoded` (Django's `identify_hasher`); None for
@@ -524,10 +584,10 @@ pub fn identify_hasher(encoded: &str) -> Option<Box<dyn PasswordHasher>> {
         .find(|h| h.algorithm() == algorithm)
 }
 
-/// Whether `encoded` is a password someone can log in with (not `!...` from
-/// [`make_unusable_password`]).
+/// Whether `encoded` is a password someone can log in with: not `!...` from
+/// [`make_unusable_password`]. None counts as usable, as in Django (`is_password_usable(None)`).
 pub fn is_password_usable(encoded: Option<&str>) -> bool {
-    encoded.is_some_and(|e| !e.starts_with(UNUSABLE_PASSWORD_PREFIX))
+    encoded.is_none_or(|e| !e.starts_with(UNUSABLE_PASSWORD_PREFIX))
 }
 
 /// Django's `make_password(None)`: `!` and 40 random characters, which no password matches.
@@ -543,17 +603,30 @@ pub fn make_password(password: &str) -> String {
 
 /// Django's `verify_password`: `(is_correct, must_update)`. `must_update` says `encoded` was
 /// made by another hasher than the preferred one, or with weaker parameters than its own.
+///
+/// Every check costs about one hash, as Django's: an unusable password or an unknown algorithm
+/// runs the preferred hasher on a random password, and a wrong password against a weaker hash
+/// does the missing work ([`PasswordHasher::harden_runtime`]), so the time of a login tells
+/// nothing about the account.
 pub fn verify_password(password: &str, encoded: &str) -> (bool, bool) {
-    if !is_password_usable(Some(encoded)) {
-        return (false, false);
-    }
     let preferred = preferred_hasher();
-    let Some(hasher) = identify_hasher(encoded) else {
+    let hasher = if is_password_usable(Some(encoded)) {
+        identify_hasher(encoded)
+    } else {
+        None
+    };
+    let Some(hasher) = hasher else {
+        let fake = get_random_string(22);
+        preferred.encode(&fake, &preferred.salt());
         return (false, false);
     };
     let hasher_changed = hasher.algorithm() != preferred.algorithm();
     let must_update = hasher_changed || preferred.must_update(encoded);
-    (hasher.verify(password, encoded), must_update)
+    let correct = hasher.verify(password, encoded);
+    if !correct && !hasher_changed && must_update {
+        hasher.harden_runtime(password, encoded);
+    }
+    (correct, must_update)
 }
 
 /// Django's `check_password(password, encoded)`.
@@ -606,9 +679,33 @@ mod tests {
         let unusable = make_unusable_password();
         assert!(unusable.starts_with('!') && unusable.len() == 41);
         assert!(!is_password_usable(Some(&unusable)));
-        assert!(!is_password_usable(None));
+        assert!(is_password_usable(None), "as Django's");
         assert_eq!(verify_password("", &unusable), (false, false));
         assert_eq!(verify_password("x", "md5$$unknown"), (false, false));
+    }
+
+    #[test]
+    fn hostile_stored_hashes_are_refused_not_run() {
+        let scrypt = ScryptPasswordHasher::default();
+        // 1 PiB of memory, and r * p overflowing: refused at once (no allocation, no panic).
+        assert!(!scrypt.verify("x", "scrypt$1099511627776$salt$8$5$x"));
+        assert!(!scrypt.verify("x", "scrypt$16384$salt$65536$65536$x"));
+        assert!(!scrypt.verify("x", "scrypt$3$salt$8$5$x"));
+        let argon = Argon2PasswordHasher::default();
+        assert!(!argon.verify(
+            "x",
+            "argon2$argon2id$v=19$m=16777216,t=2,p=8$c2FsdHNhbHQ$aGFzaA"
+        ));
+        // Only the exact encoding Django makes verifies.
+        let fast = PBKDF2PasswordHasher {
+            iterations: 1000,
+            sha1: false,
+        };
+        let good = fast.encode("pw", "abcdefghijklmnopqrstuv");
+        assert!(fast.verify("pw", &good));
+        let plus = good.replacen("$1000$", "$+1000$", 1);
+        assert!(!fast.verify("pw", &plus));
+        assert!(!fast.verify("pw", &good.replacen("$1000$", "$0$", 1)));
     }
 
     #[test]

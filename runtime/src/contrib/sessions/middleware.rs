@@ -1,0 +1,133 @@
+//! Django's `SessionMiddleware`: gives each request its session (`request.session()`) and,
+//! on the way out, saves a changed session and sets its cookie, or deletes the cookie of an
+//! emptied one.
+
+use std::sync::Arc;
+
+use actix_web::cookie::time::{Duration as CookieDuration, OffsetDateTime};
+use actix_web::cookie::{Cookie, SameSite};
+
+use super::{Session, SessionStore};
+use crate::http::{HttpRequest, HttpResponse};
+use crate::middleware::{GetResponse, Middleware};
+
+/// `django.contrib.sessions.middleware.SessionMiddleware`.
+pub struct SessionMiddleware {
+    get_response: GetResponse,
+    store: Result<Arc<dyn SessionStore>, String>,
+}
+
+impl Middleware for SessionMiddleware {
+    fn new(get_response: GetResponse) -> Self {
+        let engine = crate::conf::try_settings().map_or_else(
+            || crate::conf::Settings::default().SESSION_ENGINE,
+            |s| s.SESSION_ENGINE.clone(),
+        );
+        SessionMiddleware {
+            get_response,
+            store: super::backends::engine(&engine),
+        }
+    }
+
+    async fn call(&self, request: HttpRequest) -> HttpResponse {
+        let store = match &self.store {
+            Ok(store) => store.clone(),
+            Err(why) => {
+                crate::log::error(why);
+                return crate::handlers::panicked(request, why.clone()).await;
+            }
+        };
+        let settings = crate::conf::settings();
+        let cookie = request.COOKIES().get(&settings.SESSION_COOKIE_NAME);
+        let had_cookie = cookie.is_some();
+        // Django's `_validate_session_key`: a key under 8 characters is no key.
+        let key = cookie.filter(|k| k.len() >= 8).cloned();
+        let session = Session::new(store, key);
+        request.set_session(session.clone());
+        let mut response = self.get_response.call(request).await;
+        process_response(&session, had_cookie, &mut response).await;
+        response
+    }
+}
+
+/// Django's `process_response`.
+async fn process_response(session: &Session, had_cookie: bool, response: &mut HttpResponse) {
+    let settings = crate::conf::settings();
+    if had_cookie && session.is_empty() {
+        // The session was flushed: delete its cookie, as Django does.
+        let mut cookie = Cookie::new(settings.SESSION_COOKIE_NAME.clone(), "");
+        cookie.set_path(settings.SESSION_COOKIE_PATH.clone());
+        if let Some(domain) = &settings.SESSION_COOKIE_DOMAIN {
+            cookie.set_domain(domain.clone());
+        }
+        cookie.set_same_site(same_site(&settings.SESSION_COOKIE_SAMESITE));
+        // Django's delete_cookie: Secure where a browser would otherwise ignore the deletion
+        // (SameSite=None, or a __Secure-/__Host- name), so logout always takes.
+        let name = &settings.SESSION_COOKIE_NAME;
+        if settings
+            .SESSION_COOKIE_SAMESITE
+            .as_deref()
+            .is_some_and(|s| s.eq_ignore_ascii_case("none"))
+            || name.starts_with("__Secure-")
+            || name.starts_with("__Host-")
+        {
+            cookie.set_secure(true);
+        }
+        cookie.make_removal();
+        response.set_cookie(cookie);
+        patch_vary_cookie(response);
+        return;
+    }
+    if session.accessed() {
+        patch_vary_cookie(response);
+    }
+    let changed = session.modified() || settings.SESSION_SAVE_EVERY_REQUEST;
+    if !changed || session.is_empty() || response.status_code() >= 500 {
+        return;
+    }
+    let at_close = session.get_expire_at_browser_close().await;
+    let age = session.get_expiry_age().await;
+    let Some(key) = session.save().await else {
+        return;
+    };
+    let mut cookie = Cookie::new(settings.SESSION_COOKIE_NAME.clone(), key);
+    if !at_close {
+        let age = i64::try_from(age).unwrap_or(i64::MAX);
+        cookie.set_max_age(CookieDuration::seconds(age));
+        cookie.set_expires(OffsetDateTime::now_utc() + CookieDuration::seconds(age));
+    }
+    cookie.set_path(settings.SESSION_COOKIE_PATH.clone());
+    if let Some(domain) = &settings.SESSION_COOKIE_DOMAIN {
+        cookie.set_domain(domain.clone());
+    }
+    if settings.SESSION_COOKIE_SECURE {
+        cookie.set_secure(true);
+    }
+    if settings.SESSION_COOKIE_HTTPONLY {
+        cookie.set_http_only(true);
+    }
+    cookie.set_same_site(same_site(&settings.SESSION_COOKIE_SAMESITE));
+    response.set_cookie(cookie);
+    patch_vary_cookie(response);
+}
+
+fn same_site(value: &Option<String>) -> Option<SameSite> {
+    match value.as_deref().map(str::to_ascii_lowercase).as_deref() {
+        Some("strict") => Some(SameSite::Strict),
+        Some("lax") => Some(SameSite::Lax),
+        Some("none") => Some(SameSite::None),
+        _ => None,
+    }
+}
+
+/// Django's `patch_vary_headers(response, ("Cookie",))`.
+fn patch_vary_cookie(response: &mut HttpResponse) {
+    let vary = response.header("vary").map(str::to_owned);
+    match vary {
+        Some(v)
+            if v.split(',')
+                .any(|h| h.trim().eq_ignore_ascii_case("cookie") || h.trim() == "*") => {}
+        Some(v) if !v.trim().is_empty() => response.set_header("Vary", format!("{v}, Cookie")),
+        _ => response.set_header("Vary", "Cookie"),
+    }
+}
