@@ -66,6 +66,21 @@ pub struct Settings {
     pub SESSION_COOKIE_SAMESITE: Option<String>,
     pub SESSION_SAVE_EVERY_REQUEST: bool,
     pub SESSION_EXPIRE_AT_BROWSER_CLOSE: bool,
+    pub CSRF_COOKIE_NAME: String,
+    /// Seconds the CSRF cookie lasts: a year, as Django's.
+    pub CSRF_COOKIE_AGE: u64,
+    pub CSRF_COOKIE_DOMAIN: Option<String>,
+    pub CSRF_COOKIE_PATH: String,
+    pub CSRF_COOKIE_SECURE: bool,
+    /// Off by default, as Django's: JavaScript reads the cookie to send X-CSRFToken.
+    pub CSRF_COOKIE_HTTPONLY: bool,
+    pub CSRF_COOKIE_SAMESITE: Option<String>,
+    /// The header a token may come in, in Django's spelling (`HTTP_X_CSRFTOKEN` is the
+    /// `X-CSRFToken` header).
+    pub CSRF_HEADER_NAME: String,
+    /// Origins trusted for unsafe requests besides the site's own:
+    /// `https://example.com`, or `https://*.example.com` for its subdomains.
+    pub CSRF_TRUSTED_ORIGINS: Vec<String>,
 }
 
 impl Default for Settings {
@@ -111,6 +126,15 @@ impl Default for Settings {
             SESSION_COOKIE_SAMESITE: Some("Lax".into()),
             SESSION_SAVE_EVERY_REQUEST: false,
             SESSION_EXPIRE_AT_BROWSER_CLOSE: false,
+            CSRF_COOKIE_NAME: "csrftoken".into(),
+            CSRF_COOKIE_AGE: 60 * 60 * 24 * 7 * 52,
+            CSRF_COOKIE_DOMAIN: None,
+            CSRF_COOKIE_PATH: "/".into(),
+            CSRF_COOKIE_SECURE: false,
+            CSRF_COOKIE_HTTPONLY: false,
+            CSRF_COOKIE_SAMESITE: Some("Lax".into()),
+            CSRF_HEADER_NAME: "HTTP_X_CSRFTOKEN".into(),
+            CSRF_TRUSTED_ORIGINS: Vec::new(),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Django 5.2 (from PyPI, in a virtualenv under target/) and rjango read each other's password
 //! hashes and signed values: every hasher of Django's default PASSWORD_HASHERS (and bcrypt),
-//! django.core.signing's Signer, TimestampSigner, dumps and loads, and the signed-cookie
-//! session backend, both ways.
+//! django.core.signing's Signer, TimestampSigner, dumps and loads, the signed-cookie session
+//! backend, and CSRF tokens, both ways.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -15,6 +15,7 @@ use rjango::contrib::auth::hashers::{
 use rjango::contrib::sessions::SessionStore;
 use rjango::contrib::sessions::backends::SignedCookies;
 use rjango::core::signing::{Signer, TimestampSigner};
+use rjango::middleware::csrf;
 use serde_json::{Value, json};
 
 const KEY: &str = "compat-secret-key-with-enough-length-for-django";
@@ -140,12 +141,16 @@ fn django_and_rjango_read_each_others_hashes_and_signatures() {
     data.insert("user".into(), json!("grace"));
     data.insert("visits".into(), json!(3));
     let session = rjango::__private::block_on(store.save(None, &data)).unwrap();
+    // A CSRF secret and a page's token, masked as rjango's CsrfViewMiddleware masks it.
+    let csrf_secret = rjango::contrib::auth::hashers::get_random_string(32);
+    let csrf_token = csrf::mask_cipher_secret(&csrf_secret);
     let request = json!({
         "key": KEY,
         "password": PASSWORD,
         "hashes": ours,
         "signed": signed,
         "session": session,
+        "csrf": {"secret": csrf_secret, "token": csrf_token},
     });
     child
         .stdin
@@ -242,6 +247,18 @@ fn django_and_rjango_read_each_others_hashes_and_signatures() {
             .unwrap();
         assert_eq!(got, theirs["object"], "{name}");
     }
+    // Django's CSRF middleware takes rjango's token for its secret (and not for another), and
+    // rjango takes Django's.
+    assert_eq!(unsigned["csrf"], json!([true, true, false]));
+    let theirs_csrf = &django["csrf"];
+    assert!(csrf::does_token_match(
+        theirs_csrf["token"].as_str().unwrap(),
+        theirs_csrf["secret"].as_str().unwrap()
+    ));
+    assert!(!csrf::does_token_match(
+        theirs_csrf["token"].as_str().unwrap(),
+        &csrf_secret
+    ));
     // rjango's SessionMiddleware reads a session Django's backend saved.
     let theirs_session =
         rjango::__private::block_on(store.load(django["session"].as_str().unwrap()))

@@ -33,6 +33,11 @@ struct Inner {
     resolver_match: OnceLock<ResolverMatch>,
     /// Given by SessionMiddleware.
     session: OnceLock<crate::contrib::sessions::Session>,
+    /// Given by CsrfViewMiddleware.
+    csrf: OnceLock<crate::middleware::csrf::CsrfState>,
+    /// The test client's default: unsafe requests pass without a CSRF token, as Django's
+    /// `_dont_enforce_csrf_checks`.
+    dont_enforce_csrf_checks: bool,
 }
 
 /// Which route answered a request: Django's `request.resolver_match`.
@@ -265,6 +270,20 @@ impl HttpRequest {
         let _ = self.inner.session.set(session);
     }
 
+    /// The request's CSRF state, when CsrfViewMiddleware runs.
+    pub(crate) fn csrf_state(&self) -> Option<&crate::middleware::csrf::CsrfState> {
+        self.inner.csrf.get()
+    }
+
+    pub(crate) fn set_csrf_state(&self, state: crate::middleware::csrf::CsrfState) {
+        let _ = self.inner.csrf.set(state);
+    }
+
+    /// Whether the CSRF check is skipped (the test client's requests, unless it enforces).
+    pub(crate) fn dont_enforce_csrf_checks(&self) -> bool {
+        self.inner.dont_enforce_csrf_checks
+    }
+
     pub fn resolver_match(&self) -> Option<&ResolverMatch> {
         self.inner.resolver_match.get()
     }
@@ -314,6 +333,7 @@ pub struct RequestBuilder {
     body: Bytes,
     scheme: &'static str,
     peer_addr: Option<SocketAddr>,
+    dont_enforce_csrf_checks: bool,
 }
 
 impl RequestBuilder {
@@ -339,6 +359,7 @@ impl RequestBuilder {
             body: Bytes::new(),
             scheme: "http",
             peer_addr: None,
+            dont_enforce_csrf_checks: false,
         }
     }
 
@@ -375,6 +396,13 @@ impl RequestBuilder {
         self
     }
 
+    /// Skips the CSRF check for this request (what the test client does unless it enforces
+    /// the check, as Django's).
+    pub fn dont_enforce_csrf_checks(mut self, skip: bool) -> Self {
+        self.dont_enforce_csrf_checks = skip;
+        self
+    }
+
     pub fn peer_addr(mut self, addr: Option<SocketAddr>) -> Self {
         self.peer_addr = addr;
         self
@@ -394,6 +422,8 @@ impl RequestBuilder {
                 post: OnceLock::new(),
                 cookies: OnceLock::new(),
                 session: OnceLock::new(),
+                csrf: OnceLock::new(),
+                dont_enforce_csrf_checks: self.dont_enforce_csrf_checks,
                 content_type: OnceLock::new(),
                 resolver_match: OnceLock::new(),
             }),

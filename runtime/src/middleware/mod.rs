@@ -20,6 +20,7 @@
 
 pub mod clickjacking;
 pub mod common;
+pub mod csrf;
 pub mod security;
 
 use std::future::Future;

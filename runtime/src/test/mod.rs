@@ -26,6 +26,7 @@ pub const TEST_HOST: &str = "testserver";
 
 pub struct Client {
     chain: GetResponse,
+    enforce_csrf_checks: bool,
 }
 
 impl Client {
@@ -35,7 +36,15 @@ impl Client {
         crate::urls::Resolver::install((project.root_urlconf)());
         Client {
             chain: crate::handlers::build_chain(settings),
+            enforce_csrf_checks: false,
         }
+    }
+
+    /// Checks CSRF tokens as a browser's requests are checked. Off by default, as Django's
+    /// `Client(enforce_csrf_checks=False)`: a test posts without a token.
+    pub fn enforce_csrf_checks(mut self, enforce: bool) -> Self {
+        self.enforce_csrf_checks = enforce;
+        self
     }
 
     pub async fn get(&self, path: &str) -> HttpResponse {
@@ -59,7 +68,10 @@ impl Client {
 
     /// Any request, built with `HttpRequest::builder`; the Host defaults to `testserver`.
     pub async fn request(&self, builder: crate::http::RequestBuilder) -> HttpResponse {
-        let request = builder.default_host(TEST_HOST).build();
+        let request = builder
+            .default_host(TEST_HOST)
+            .dont_enforce_csrf_checks(!self.enforce_csrf_checks)
+            .build();
         crate::server::handle(&self.chain, request, Some(TEST_HOST)).await
     }
 }

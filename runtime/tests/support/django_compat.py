@@ -74,6 +74,16 @@ django_session["user"] = "ada"
 django_session["cart"] = [1, 2, 3]
 django_session.save()
 
+from django.middleware import csrf  # noqa: E402
+
+csrf_in = request["csrf"]
+unsigned["csrf"] = [
+    csrf._does_token_match(csrf_in["token"], csrf_in["secret"]),
+    csrf._unmask_cipher_token(csrf_in["token"]) == csrf_in["secret"],
+    csrf._does_token_match(csrf_in["token"], csrf._get_new_csrf_string()),
+]
+django_secret = csrf._get_new_csrf_string()
+
 algorithms = ["pbkdf2_sha256", "pbkdf2_sha1", "argon2", "bcrypt_sha256", "bcrypt", "scrypt"]
 obj = {"a": "é", "n": list(range(40))}
 print(
@@ -90,6 +100,7 @@ print(
                 "object": obj,
             },
             "session": django_session.session_key,
+            "csrf": {"secret": django_secret, "token": csrf._mask_cipher_secret(django_secret)},
         }
     )
 )

@@ -1,0 +1,438 @@
+//! Django's `CsrfViewMiddleware`: a POST (or PUT, PATCH, DELETE) is refused with 403 unless it
+//! carries the token of the visitor's CSRF cookie, in the form (`csrfmiddlewaretoken`) or the
+//! `X-CSRFToken` header, and comes from a trusted origin. The scheme is Django's 4.1+: the
+//! cookie (`csrftoken`, a year, SameSite=Lax) holds a 32-character secret; each page gets the
+//! secret masked afresh (64 characters), so the token in a page never repeats; the Origin header
+//! is checked against the host and CSRF_TRUSTED_ORIGINS, and on HTTPS without Origin the Referer
+//! is. A token masked by Django verifies here and the other way round.
+//!
+//! ```text
+//! // in a view: the hidden input of a form, or the token for JavaScript
+//! let input = csrf_input(&request);   // <input type="hidden" name="csrfmiddlewaretoken" value="...">
+//! let token = get_token(&request);
+//! ```
+
+use std::sync::Mutex;
+
+use actix_web::cookie::time::Duration as CookieDuration;
+use actix_web::cookie::{Cookie, SameSite};
+
+use crate::contrib::auth::hashers::get_random_string;
+use crate::core::signing::constant_time_compare;
+use crate::http::{HttpRequest, HttpResponse};
+use crate::middleware::{GetResponse, Middleware};
+
+/// Django's `CSRF_SECRET_LENGTH`.
+pub const CSRF_SECRET_LENGTH: usize = 32;
+/// Django's `CSRF_TOKEN_LENGTH`: a mask and the masked secret.
+pub const CSRF_TOKEN_LENGTH: usize = 2 * CSRF_SECRET_LENGTH;
+const CSRF_ALLOWED_CHARS: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+pub const REASON_BAD_ORIGIN: &str =
+    "Origin checking failed - %s does not match any trusted origins.";
+pub const REASON_NO_REFERER: &str = "Referer checking failed - no Referer.";
+pub const REASON_BAD_REFERER: &str =
+    "Referer checking failed - %s does not match any trusted origins.";
+pub const REASON_NO_CSRF_COOKIE: &str = "CSRF cookie not set.";
+pub const REASON_CSRF_TOKEN_MISSING: &str = "CSRF token missing.";
+pub const REASON_MALFORMED_REFERER: &str = "Referer checking failed - Referer is malformed.";
+pub const REASON_INSECURE_REFERER: &str =
+    "Referer checking failed - Referer is insecure while host is secure.";
+
+/// One request's CSRF state: the secret its cookie holds (or a new one), and whether the
+/// cookie must be (re)set on the way out (Django's `CSRF_COOKIE` and
+/// `CSRF_COOKIE_NEEDS_UPDATE`).
+#[derive(Debug, Default)]
+pub struct CsrfState {
+    inner: Mutex<(Option<String>, bool)>,
+}
+
+impl CsrfState {
+    fn lock(&self) -> std::sync::MutexGuard<'_, (Option<String>, bool)> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+fn index(c: u8) -> usize {
+    CSRF_ALLOWED_CHARS
+        .iter()
+        .position(|&b| b == c)
+        .expect("checked by check_token_format")
+}
+
+/// Django's `_mask_cipher_secret`: a fresh mask, then each character of the secret shifted
+/// by the mask's (what a page's token is).
+pub fn mask_cipher_secret(secret: &str) -> String {
+    let mask = get_random_string(CSRF_SECRET_LENGTH);
+    let n = CSRF_ALLOWED_CHARS.len();
+    let cipher: String = secret
+        .bytes()
+        .zip(mask.bytes())
+        .map(|(x, y)| CSRF_ALLOWED_CHARS[(index(x) + index(y)) % n] as char)
+        .collect();
+    format!("{mask}{cipher}")
+}
+
+/// Django's `_unmask_cipher_token`.
+fn unmask_cipher_token(token: &str) -> String {
+    let (mask, cipher) = token.split_at(CSRF_SECRET_LENGTH);
+    let n = CSRF_ALLOWED_CHARS.len();
+    cipher
+        .bytes()
+        .zip(mask.bytes())
+        .map(|(x, y)| CSRF_ALLOWED_CHARS[(index(x) + n - index(y)) % n] as char)
+        .collect()
+}
+
+/// Django's `_check_token_format`: 32 or 64 letters and digits.
+fn check_token_format(token: &str) -> Result<(), &'static str> {
+    if token.len() != CSRF_SECRET_LENGTH && token.len() != CSRF_TOKEN_LENGTH {
+        return Err("has incorrect length");
+    }
+    if !token.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Err("has invalid characters");
+    }
+    Ok(())
+}
+
+/// Django's `_does_token_match`: a masked token unmasked, then compared in constant time.
+/// `token` must have a valid format (32 or 64 letters and digits).
+pub fn does_token_match(token: &str, secret: &str) -> bool {
+    if check_token_format(token).is_err() || check_token_format(secret).is_err() {
+        return false;
+    }
+    let token = if token.len() == CSRF_TOKEN_LENGTH {
+        unmask_cipher_token(token)
+    } else {
+        token.to_owned()
+    };
+    constant_time_compare(token.as_bytes(), secret.as_bytes())
+}
+
+/// The CSRF token for a page (Django's `get_token`): the request's secret, masked afresh. A
+/// visitor without a CSRF cookie gets one with this response.
+pub fn get_token(request: &HttpRequest) -> String {
+    let state = request
+        .csrf_state()
+        .expect("get_token() needs rjango::middleware::csrf::CsrfViewMiddleware in MIDDLEWARE");
+    let mut s = state.lock();
+    let secret = match &s.0 {
+        Some(secret) => secret.clone(),
+        None => {
+            let secret = get_random_string(CSRF_SECRET_LENGTH);
+            *s = (Some(secret.clone()), true);
+            secret
+        }
+    };
+    mask_cipher_secret(&secret)
+}
+
+/// A new secret for the visitor (Django's `rotate_token`, which login calls): tokens of the
+/// pages they had before no longer pass.
+pub fn rotate_token(request: &HttpRequest) {
+    if let Some(state) = request.csrf_state() {
+        *state.lock() = (Some(get_random_string(CSRF_SECRET_LENGTH)), true);
+    }
+}
+
+/// The hidden input a form posts its token in (Django's `{% csrf_token %}`).
+pub fn csrf_input(request: &HttpRequest) -> String {
+    format!(
+        "<input type=\"hidden\" name=\"csrfmiddlewaretoken\" value=\"{}\">",
+        get_token(request)
+    )
+}
+
+/// `django.middleware.csrf.CsrfViewMiddleware`.
+pub struct CsrfViewMiddleware {
+    get_response: GetResponse,
+}
+
+impl Middleware for CsrfViewMiddleware {
+    fn new(get_response: GetResponse) -> Self {
+        CsrfViewMiddleware { get_response }
+    }
+
+    async fn call(&self, request: HttpRequest) -> HttpResponse {
+        let settings = crate::conf::settings();
+        // process_request: the secret of the cookie; a cookie of a bad format is replaced.
+        let state = CsrfState::default();
+        if let Some(cookie) = request.COOKIES().get(&settings.CSRF_COOKIE_NAME) {
+            *state.lock() = match check_token_format(cookie) {
+                // A masked token in the cookie (Django before 4.1): its secret.
+                Ok(()) if cookie.len() == CSRF_TOKEN_LENGTH => {
+                    (Some(unmask_cipher_token(cookie)), false)
+                }
+                Ok(()) => (Some(cookie.clone()), false),
+                Err(_) => (Some(get_random_string(CSRF_SECRET_LENGTH)), true),
+            };
+        }
+        let cookie_reason = request
+            .COOKIES()
+            .get(&settings.CSRF_COOKIE_NAME)
+            .and_then(|c| check_token_format(c).err());
+        request.set_csrf_state(state);
+        // process_view.
+        let mut response = match check(&request, cookie_reason) {
+            Ok(()) => self.get_response.call(request.clone()).await,
+            Err(reason) => reject(&request, &reason),
+        };
+        // process_response: the cookie when it is new or changed.
+        let state = request.csrf_state().expect("set above");
+        let (secret, needs_update) = state.lock().clone();
+        if needs_update && let Some(secret) = secret {
+            set_cookie(&mut response, &secret);
+        }
+        response
+    }
+}
+
+/// Django's `process_view` checks, in its order; Err is the reason of the 403.
+fn check(request: &HttpRequest, cookie_reason: Option<&str>) -> Result<(), String> {
+    if matches!(request.method(), "GET" | "HEAD" | "OPTIONS" | "TRACE")
+        || request.dont_enforce_csrf_checks()
+    {
+        return Ok(());
+    }
+    if let Some(origin) = request.headers().get("origin") {
+        if !origin_verified(request, origin) {
+            return Err(REASON_BAD_ORIGIN.replace("%s", origin));
+        }
+    } else if request.is_secure() {
+        check_referer(request)?;
+    }
+    check_token(request, cookie_reason)
+}
+
+fn check_token(request: &HttpRequest, cookie_reason: Option<&str>) -> Result<(), String> {
+    let settings = crate::conf::settings();
+    if let Some(reason) = cookie_reason {
+        return Err(format!("CSRF cookie {reason}."));
+    }
+    let secret = request
+        .csrf_state()
+        .and_then(|s| s.lock().0.clone())
+        .ok_or_else(|| REASON_NO_CSRF_COOKIE.to_owned())?;
+    let header = header_of(&settings.CSRF_HEADER_NAME);
+    let mut token = String::new();
+    let mut source = "POST".to_owned();
+    if request.method() == "POST" {
+        token = request
+            .POST()
+            .get("csrfmiddlewaretoken")
+            .unwrap_or("")
+            .to_owned();
+    }
+    if token.is_empty() {
+        token = request
+            .headers()
+            .get(&header)
+            .ok_or_else(|| REASON_CSRF_TOKEN_MISSING.to_owned())?
+            .to_owned();
+        source = format!("the '{header}' HTTP header");
+    }
+    if let Err(reason) = check_token_format(&token) {
+        return Err(format!("CSRF token from {source} {reason}."));
+    }
+    if !does_token_match(&token, &secret) {
+        return Err(format!("CSRF token from {source} incorrect."));
+    }
+    Ok(())
+}
+
+/// Django's `HttpHeaders.parse_header_name`: `HTTP_X_CSRFTOKEN` is the `X-Csrftoken` header.
+fn header_of(meta_name: &str) -> String {
+    let name = meta_name.strip_prefix("HTTP_").unwrap_or(meta_name);
+    name.split('_')
+        .map(|part| {
+            let lower = part.to_ascii_lowercase();
+            let mut chars = lower.chars();
+            match chars.next() {
+                Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// Django's `is_same_domain`: `example.com` itself, or a subdomain for a `.example.com` pattern.
+fn is_same_domain(host: &str, pattern: &str) -> bool {
+    let pattern = pattern.to_ascii_lowercase();
+    let host = host.to_ascii_lowercase();
+    match pattern.strip_prefix('.') {
+        Some(bare) => host.ends_with(&pattern) || host == bare,
+        None => !pattern.is_empty() && host == pattern,
+    }
+}
+
+/// `scheme://netloc` split, as `urlsplit` gives them (None for something else).
+fn split_origin(url: &str) -> Option<(&str, &str)> {
+    let (scheme, rest) = url.split_once("://")?;
+    let netloc = rest.split(['/', '?', '#']).next().unwrap_or("");
+    Some((scheme, netloc))
+}
+
+/// Django's `_origin_verified`: the request's own origin, an exact trusted origin, or a
+/// trusted `scheme://*.domain`.
+fn origin_verified(request: &HttpRequest, origin: &str) -> bool {
+    let settings = crate::conf::settings();
+    let scheme = if request.is_secure() { "https" } else { "http" };
+    if origin == format!("{scheme}://{}", request.get_host()) {
+        return true;
+    }
+    if settings
+        .CSRF_TRUSTED_ORIGINS
+        .iter()
+        .any(|o| !o.contains('*') && o == origin)
+    {
+        return true;
+    }
+    let Some((origin_scheme, origin_netloc)) = split_origin(origin) else {
+        return false;
+    };
+    settings
+        .CSRF_TRUSTED_ORIGINS
+        .iter()
+        .filter(|o| o.contains('*'))
+        .filter_map(|o| split_origin(o))
+        .any(|(scheme, netloc)| {
+            scheme == origin_scheme && is_same_domain(origin_netloc, netloc.trim_start_matches('*'))
+        })
+}
+
+/// Django's `_check_referer`, for HTTPS requests without an Origin header.
+fn check_referer(request: &HttpRequest) -> Result<(), String> {
+    let settings = crate::conf::settings();
+    let referer = request
+        .headers()
+        .get("referer")
+        .ok_or_else(|| REASON_NO_REFERER.to_owned())?;
+    let Some((scheme, netloc)) =
+        split_origin(referer).filter(|(s, n)| !s.is_empty() && !n.is_empty())
+    else {
+        return Err(REASON_MALFORMED_REFERER.to_owned());
+    };
+    if scheme != "https" {
+        return Err(REASON_INSECURE_REFERER.to_owned());
+    }
+    let trusted = settings
+        .CSRF_TRUSTED_ORIGINS
+        .iter()
+        .filter_map(|o| split_origin(o))
+        .any(|(_, host)| is_same_domain(netloc, host.trim_start_matches('*')));
+    if trusted {
+        return Ok(());
+    }
+    let good = match &settings.CSRF_COOKIE_DOMAIN {
+        Some(domain) => {
+            let host = request.get_host();
+            match host.rsplit_once(':') {
+                Some((_, port)) if port != "443" && port != "80" => format!("{domain}:{port}"),
+                _ => domain.clone(),
+            }
+        }
+        None => request.get_host().to_owned(),
+    };
+    if !is_same_domain(netloc, &good) {
+        return Err(REASON_BAD_REFERER.replace("%s", referer));
+    }
+    Ok(())
+}
+
+/// Django's `csrf_failure`: 403, the reason shown with DEBUG on and logged always.
+fn reject(request: &HttpRequest, reason: &str) -> HttpResponse {
+    crate::log::warning(&format!("Forbidden ({reason}): {}", request.path()));
+    let debug = crate::conf::settings().DEBUG;
+    let detail = if debug {
+        format!(
+            "<p>Reason given for failure:</p>\n<pre>\n    {}\n</pre>\n",
+            crate::template::escape(reason)
+        )
+    } else {
+        String::new()
+    };
+    HttpResponse::new(format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n  <meta http-equiv=\"content-type\" content=\"text/html; charset=utf-8\">\n  <meta name=\"robots\" content=\"NONE,NOARCHIVE\">\n  <title>403 Forbidden</title>\n</head>\n<body>\n  <h1>Forbidden <span>(403)</span></h1>\n  <p>CSRF verification failed. Request aborted.</p>\n{detail}</body>\n</html>\n"
+    ))
+    .status(403)
+}
+
+fn set_cookie(response: &mut HttpResponse, secret: &str) {
+    let settings = crate::conf::settings();
+    let mut cookie = Cookie::new(settings.CSRF_COOKIE_NAME.clone(), secret.to_owned());
+    let age = i64::try_from(settings.CSRF_COOKIE_AGE).unwrap_or(i64::MAX);
+    cookie.set_max_age(CookieDuration::seconds(age));
+    cookie.set_expires(
+        actix_web::cookie::time::OffsetDateTime::now_utc() + CookieDuration::seconds(age),
+    );
+    cookie.set_path(settings.CSRF_COOKIE_PATH.clone());
+    if let Some(domain) = &settings.CSRF_COOKIE_DOMAIN {
+        cookie.set_domain(domain.clone());
+    }
+    if settings.CSRF_COOKIE_SECURE {
+        cookie.set_secure(true);
+    }
+    if settings.CSRF_COOKIE_HTTPONLY {
+        cookie.set_http_only(true);
+    }
+    cookie.set_same_site(
+        match settings
+            .CSRF_COOKIE_SAMESITE
+            .as_deref()
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("strict") => Some(SameSite::Strict),
+            Some("lax") => Some(SameSite::Lax),
+            Some("none") => Some(SameSite::None),
+            _ => None,
+        },
+    );
+    response.set_cookie(cookie);
+    let vary = response.header("vary").map(str::to_owned);
+    match vary {
+        Some(v)
+            if v.split(',')
+                .any(|h| h.trim().eq_ignore_ascii_case("cookie")) => {}
+        Some(v) if !v.trim().is_empty() => response.set_header("Vary", format!("{v}, Cookie")),
+        _ => response.set_header("Vary", "Cookie"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masking_round_trips_and_never_repeats() {
+        let secret = get_random_string(CSRF_SECRET_LENGTH);
+        let a = mask_cipher_secret(&secret);
+        let b = mask_cipher_secret(&secret);
+        assert_ne!(a, b);
+        assert_eq!(a.len(), CSRF_TOKEN_LENGTH);
+        assert_eq!(unmask_cipher_token(&a), secret);
+        assert!(does_token_match(&a, &secret));
+        assert!(does_token_match(&secret, &secret));
+        assert!(!does_token_match(
+            &mask_cipher_secret("x".repeat(32).as_str()),
+            &secret
+        ));
+        assert_eq!(check_token_format("short"), Err("has incorrect length"));
+        assert_eq!(
+            check_token_format(&"!".repeat(32)),
+            Err("has invalid characters")
+        );
+    }
+
+    #[test]
+    fn domains_and_headers_as_djangos() {
+        assert!(is_same_domain("example.com", ".example.com"));
+        assert!(is_same_domain("a.example.com", ".example.com"));
+        assert!(!is_same_domain("evilexample.com", ".example.com"));
+        assert!(is_same_domain("example.com", "example.com"));
+        assert!(!is_same_domain("a.example.com", "example.com"));
+        assert_eq!(header_of("HTTP_X_CSRFTOKEN"), "X-Csrftoken");
+        assert_eq!(header_of("HTTP_X_XSRF_TOKEN"), "X-Xsrf-Token");
+    }
+}

@@ -1,0 +1,227 @@
+//! Django's CsrfViewMiddleware through the request cycle: the cookie and the masked token of
+//! a page, each refusal with Django's reason (no cookie, no token, a token of the wrong
+//! length or value, a bad Origin, a missing or insecure Referer on HTTPS, a cookie of a bad
+//! format), trusted origins, and the test client that skips the check unless asked.
+
+use rjango::conf::Settings;
+use rjango::http::{Cookie, HttpRequest};
+use rjango::middleware::csrf::CsrfViewMiddleware;
+use rjango::middleware::middleware;
+use rjango::prelude::*;
+use rjango::test::Client;
+
+mod views {
+    use rjango::middleware::csrf::csrf_input;
+    use rjango::prelude::*;
+
+    pub async fn form(request: HttpRequest) -> HttpResponse {
+        HttpResponse::new(format!(
+            "<form method=\"post\">{}</form>",
+            csrf_input(&request)
+        ))
+    }
+
+    pub async fn submit(_request: HttpRequest) -> HttpResponse {
+        HttpResponse::new("accepted")
+    }
+}
+
+urlpatterns![
+    path("form/", views::form, name = "form"),
+    path("submit/", views::submit, name = "submit"),
+];
+
+fn settings() -> Settings {
+    Settings {
+        DEBUG: true,
+        SECRET_KEY: "csrf-test-secret".into(),
+        ALLOWED_HOSTS: vec!["testserver".into(), "shop.example.com".into()],
+        MIDDLEWARE: middleware![CsrfViewMiddleware],
+        CSRF_TRUSTED_ORIGINS: vec![
+            "https://*.example.org".into(),
+            "https://pay.example.net".into(),
+        ],
+        ..Settings::default()
+    }
+}
+
+fn project() -> rjango::Project {
+    rjango::Project {
+        name: "csrftest",
+        settings,
+        root_urlconf: urlpatterns,
+        apps: &[],
+        models: &[],
+        migrations: Vec::new,
+        migration_code: Vec::new,
+        commands: Vec::new,
+    }
+}
+
+/// The page's cookie secret and its masked token.
+async fn page(c: &Client) -> (String, String) {
+    let r = c.get("/form/").await;
+    let cookie: Cookie = r
+        .cookies()
+        .iter()
+        .find(|c| c.name() == "csrftoken")
+        .cloned()
+        .expect("a csrftoken cookie");
+    assert_eq!(cookie.value().len(), 32);
+    assert_eq!(
+        cookie.max_age().map(|d| d.whole_seconds()),
+        Some(31_449_600)
+    );
+    assert_eq!(cookie.same_site(), Some(rjango::http::SameSite::Lax));
+    assert_eq!(
+        cookie.http_only(),
+        None,
+        "JavaScript may read it, as Django's"
+    );
+    assert_eq!(r.header("vary"), Some("Cookie"));
+    let text = r.text();
+    let token = text
+        .split("value=\"")
+        .nth(1)
+        .and_then(|t| t.split('"').next())
+        .unwrap()
+        .to_owned();
+    assert_eq!(token.len(), 64);
+    (cookie.value().to_owned(), token)
+}
+
+fn post(secret: Option<&str>, body: &str) -> rjango::http::RequestBuilder {
+    let mut b = HttpRequest::builder("POST", "/submit/")
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(body.to_owned());
+    if let Some(s) = secret {
+        b = b.header("Cookie", &format!("csrftoken={s}"));
+    }
+    b
+}
+
+/// 403 with Django's page, the reason in it (DEBUG is on).
+fn refused(r: &HttpResponse, reason: &str) {
+    assert_eq!(r.status_code(), 403, "{}", r.text());
+    let text = r.text();
+    assert!(
+        text.contains("CSRF verification failed. Request aborted."),
+        "{text}"
+    );
+    let shown = rjango::template::escape(reason);
+    assert!(text.contains(&shown), "expected {shown:?} in {text}");
+}
+
+#[rjango::test]
+async fn unsafe_requests_need_the_token_of_their_cookie() {
+    let c = Client::new(project()).enforce_csrf_checks(true);
+    let (secret, token) = page(&c).await;
+    // Each page masks the secret afresh.
+    let (_, again) = page(&c).await;
+    assert_ne!(token, again);
+
+    refused(&c.request(post(None, "")).await, "CSRF cookie not set.");
+    refused(
+        &c.request(post(Some(&secret), "")).await,
+        "CSRF token missing.",
+    );
+    refused(
+        &c.request(post(Some(&secret), "csrfmiddlewaretoken=abc"))
+            .await,
+        "CSRF token from POST has incorrect length.",
+    );
+    let wrong = "a".repeat(64);
+    refused(
+        &c.request(post(Some(&secret), &format!("csrfmiddlewaretoken={wrong}")))
+            .await,
+        "CSRF token from POST incorrect.",
+    );
+    let r = c
+        .request(post(Some(&secret), &format!("csrfmiddlewaretoken={token}")))
+        .await;
+    assert_eq!((r.status_code(), r.text().as_str()), (200, "accepted"));
+    // The header, as JavaScript sends it; the unmasked secret passes too, as in Django.
+    let r = c
+        .request(post(Some(&secret), "").header("X-CSRFToken", &token))
+        .await;
+    assert_eq!(r.status_code(), 200);
+    refused(
+        &c.request(post(Some(&secret), "").header("X-CSRFToken", &wrong))
+            .await,
+        "CSRF token from the 'X-Csrftoken' HTTP header incorrect.",
+    );
+    // A cookie of a bad format is refused, and replaced.
+    let r = c
+        .request(post(
+            Some(&"!".repeat(32)),
+            &format!("csrfmiddlewaretoken={token}"),
+        ))
+        .await;
+    refused(&r, "CSRF cookie has invalid characters.");
+    assert!(r.cookies().iter().any(|c| c.name() == "csrftoken"));
+}
+
+#[rjango::test]
+async fn origins_and_referers_are_checked() {
+    let c = Client::new(project()).enforce_csrf_checks(true);
+    let (secret, token) = page(&c).await;
+    let body = format!("csrfmiddlewaretoken={token}");
+    let ok = |r: HttpResponse| assert_eq!(r.status_code(), 200, "{}", r.text());
+
+    refused(
+        &c.request(post(Some(&secret), &body).header("Origin", "https://evil.example"))
+            .await,
+        "Origin checking failed - https://evil.example does not match any trusted origins.",
+    );
+    ok(
+        c.request(post(Some(&secret), &body).header("Origin", "http://testserver"))
+            .await,
+    );
+    ok(
+        c.request(post(Some(&secret), &body).header("Origin", "https://shop.example.org"))
+            .await,
+    );
+    ok(
+        c.request(post(Some(&secret), &body).header("Origin", "https://pay.example.net"))
+            .await,
+    );
+    refused(
+        &c.request(post(Some(&secret), &body).header("Origin", "http://shop.example.org"))
+            .await,
+        "Origin checking failed",
+    );
+    // HTTPS without Origin: the Referer must be there, secure, and of a trusted host.
+    let secure = || post(Some(&secret), &body).secure(true);
+    refused(
+        &c.request(secure()).await,
+        "Referer checking failed - no Referer.",
+    );
+    refused(
+        &c.request(secure().header("Referer", "http://testserver/form/"))
+            .await,
+        "Referer checking failed - Referer is insecure while host is secure.",
+    );
+    refused(
+        &c.request(secure().header("Referer", "https://evil.example/"))
+            .await,
+        "Referer checking failed - https://evil.example/ does not match any trusted origins.",
+    );
+    ok(
+        c.request(secure().header("Referer", "https://testserver/form/"))
+            .await,
+    );
+    ok(
+        c.request(secure().header("Referer", "https://a.example.org/"))
+            .await,
+    );
+}
+
+#[rjango::test]
+async fn the_test_client_skips_the_check_unless_asked() {
+    let c = Client::new(project());
+    let r = c.request(post(None, "")).await;
+    assert_eq!(r.status_code(), 200, "{}", r.text());
+    // Safe methods never need a token.
+    let enforcing = Client::new(project()).enforce_csrf_checks(true);
+    assert_eq!(enforcing.get("/submit/").await.status_code(), 200);
+}
