@@ -197,7 +197,7 @@ pub(crate) fn default_500() -> HttpResponse {
 
 /// Django's `split_domain_port`: `(domain, port)` of a Host header, the domain lower case
 /// without one trailing dot; None when the Host is not a valid name or IP literal.
-fn split_domain_port(host: &str) -> Option<(String, &str)> {
+pub(crate) fn split_domain_port(host: &str) -> Option<(String, &str)> {
     let (domain, port) = if host.starts_with('[') {
         let end = host.find(']')?;
         let (d, rest) = host.split_at(end + 1);

@@ -116,7 +116,7 @@ fn refused(r: &HttpResponse, reason: &str) {
 async fn unsafe_requests_need_the_token_of_their_cookie() {
     let c = Client::new(project()).enforce_csrf_checks(true);
     let (secret, token) = page(&c).await;
-    // Each page masks the secret afresh.
+    // Each page masks a secret afresh: a token never repeats.
     let (_, again) = page(&c).await;
     assert_ne!(token, again);
 
@@ -145,6 +145,43 @@ async fn unsafe_requests_need_the_token_of_their_cookie() {
         .request(post(Some(&secret), "").header("X-CSRFToken", &token))
         .await;
     assert_eq!(r.status_code(), 200);
+    let r = c
+        .request(post(Some(&secret), "").header("X-CSRFToken", &secret))
+        .await;
+    assert_eq!(r.status_code(), 200);
+    // A token in the form wins over the header: a bad one there is refused.
+    refused(
+        &c.request(
+            post(Some(&secret), &format!("csrfmiddlewaretoken={wrong}"))
+                .header("X-CSRFToken", &token),
+        )
+        .await,
+        "CSRF token from POST incorrect.",
+    );
+    // A cookie of Django before 4.1 (a masked token) still works: its secret is unmasked.
+    let r = c
+        .request(post(Some(&token), "").header("X-CSRFToken", &secret))
+        .await;
+    assert_eq!(r.status_code(), 200, "{}", r.text());
+    refused(
+        &c.request(post(Some("short"), &format!("csrfmiddlewaretoken={token}")))
+            .await,
+        "CSRF cookie has incorrect length.",
+    );
+    // A page for a visitor who has the cookie sends it again, with Vary: Cookie, so no
+    // shared cache keeps one visitor's token.
+    let r = c
+        .request(
+            HttpRequest::builder("GET", "/form/").header("Cookie", &format!("csrftoken={secret}")),
+        )
+        .await;
+    let renewed = r
+        .cookies()
+        .iter()
+        .find(|c| c.name() == "csrftoken")
+        .cloned();
+    assert_eq!(renewed.map(|c| c.value().to_owned()), Some(secret.clone()));
+    assert_eq!(r.header("vary"), Some("Cookie"));
     refused(
         &c.request(post(Some(&secret), "").header("X-CSRFToken", &wrong))
             .await,

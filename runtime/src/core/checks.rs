@@ -51,6 +51,25 @@ impl fmt::Display for CheckMessage {
     }
 }
 
+/// The checks of the settings themselves (Django's compatibility checks): today 4_0.E001, a
+/// CSRF_TRUSTED_ORIGINS entry without a scheme, which would never match an origin.
+pub fn check_settings(settings: &crate::conf::Settings) -> Vec<CheckMessage> {
+    settings
+        .CSRF_TRUSTED_ORIGINS
+        .iter()
+        .filter(|origin| !origin.contains("://"))
+        .map(|origin| CheckMessage {
+            level: Level::Error,
+            id: "4_0.E001",
+            obj: "?".into(),
+            msg: format!(
+                "As of Django 4.0, the values in the CSRF_TRUSTED_ORIGINS setting must start with a scheme (usually http:// or https://) but found {origin}. See the release notes for details."
+            ),
+            hint: None,
+        })
+        .collect()
+}
+
 /// Django's report of a check run: the errors, then the warnings, and the count.
 pub fn report(messages: &[CheckMessage]) -> String {
     let mut out = String::new();
@@ -233,6 +252,18 @@ fn quoted(names: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trusted_origins_need_a_scheme() {
+        let settings = crate::conf::Settings {
+            CSRF_TRUSTED_ORIGINS: vec!["https://ok.example".into(), "example.com".into()],
+            ..Default::default()
+        };
+        let found = check_settings(&settings);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].id, "4_0.E001");
+        assert!(found[0].msg.contains("but found example.com."));
+    }
 
     #[test]
     fn reports_as_django_does() {

@@ -62,7 +62,14 @@ fn index(c: u8) -> usize {
 
 /// Django's `_mask_cipher_secret`: a fresh mask, then each character of the secret shifted
 /// by the mask's (what a page's token is).
+///
+/// # Panics
+/// When `secret` is not 32 letters and digits (a secret this module made always is).
 pub fn mask_cipher_secret(secret: &str) -> String {
+    assert!(
+        secret.len() == CSRF_SECRET_LENGTH && check_token_format(secret).is_ok(),
+        "a CSRF secret is 32 letters and digits"
+    );
     let mask = get_random_string(CSRF_SECRET_LENGTH);
     let n = CSRF_ALLOWED_CHARS.len();
     let cipher: String = secret
@@ -86,7 +93,9 @@ fn unmask_cipher_token(token: &str) -> String {
 
 /// Django's `_check_token_format`: 32 or 64 letters and digits.
 fn check_token_format(token: &str) -> Result<(), &'static str> {
-    if token.len() != CSRF_SECRET_LENGTH && token.len() != CSRF_TOKEN_LENGTH {
+    // Characters, as Python counts them (the reason is Django's for a non-ASCII token too).
+    let length = token.chars().count();
+    if length != CSRF_SECRET_LENGTH && length != CSRF_TOKEN_LENGTH {
         return Err("has incorrect length");
     }
     if !token.bytes().all(|b| b.is_ascii_alphanumeric()) {
@@ -111,19 +120,22 @@ pub fn does_token_match(token: &str, secret: &str) -> bool {
 
 /// The CSRF token for a page (Django's `get_token`): the request's secret, masked afresh. A
 /// visitor without a CSRF cookie gets one with this response.
+///
+/// Every call marks the cookie to be sent again (Django's `CSRF_COOKIE_NEEDS_UPDATE`), so a
+/// page with a token always carries `Set-Cookie` and `Vary: Cookie`: no shared cache keeps
+/// one visitor's token for another, and the cookie's year starts again. Without
+/// CsrfViewMiddleware there is nothing to check against, but a token is still given, as
+/// Django gives one.
 pub fn get_token(request: &HttpRequest) -> String {
-    let state = request
-        .csrf_state()
-        .expect("get_token() needs rjango::middleware::csrf::CsrfViewMiddleware in MIDDLEWARE");
+    let Some(state) = request.csrf_state() else {
+        return mask_cipher_secret(&get_random_string(CSRF_SECRET_LENGTH));
+    };
     let mut s = state.lock();
     let secret = match &s.0 {
         Some(secret) => secret.clone(),
-        None => {
-            let secret = get_random_string(CSRF_SECRET_LENGTH);
-            *s = (Some(secret.clone()), true);
-            secret
-        }
+        None => get_random_string(CSRF_SECRET_LENGTH),
     };
+    *s = (Some(secret.clone()), true);
     mask_cipher_secret(&secret)
 }
 
@@ -194,9 +206,9 @@ fn check(request: &HttpRequest, cookie_reason: Option<&str>) -> Result<(), Strin
     {
         return Ok(());
     }
-    if let Some(origin) = request.headers().get("origin") {
-        if !origin_verified(request, origin) {
-            return Err(REASON_BAD_ORIGIN.replace("%s", origin));
+    if let Some(origin) = raw_header(request, "origin") {
+        if !origin_verified(request, &origin) {
+            return Err(REASON_BAD_ORIGIN.replace("%s", &origin));
         }
     } else if request.is_secure() {
         check_referer(request)?;
@@ -224,11 +236,7 @@ fn check_token(request: &HttpRequest, cookie_reason: Option<&str>) -> Result<(),
             .to_owned();
     }
     if token.is_empty() {
-        token = request
-            .headers()
-            .get(&header)
-            .ok_or_else(|| REASON_CSRF_TOKEN_MISSING.to_owned())?
-            .to_owned();
+        token = raw_header(request, &header).ok_or_else(|| REASON_CSRF_TOKEN_MISSING.to_owned())?;
         source = format!("the '{header}' HTTP header");
     }
     if let Err(reason) = check_token_format(&token) {
@@ -238,6 +246,16 @@ fn check_token(request: &HttpRequest, cookie_reason: Option<&str>) -> Result<(),
         return Err(format!("CSRF token from {source} incorrect."));
     }
     Ok(())
+}
+
+/// A header's value as text, whatever bytes it holds: a present header that is not plain
+/// ASCII still counts as present (and then fails its check), as in Django.
+fn raw_header(request: &HttpRequest, name: &str) -> Option<String> {
+    request
+        .headers()
+        .as_header_map()
+        .get(name)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
 }
 
 /// Django's `HttpHeaders.parse_header_name`: `HTTP_X_CSRFTOKEN` is the `X-Csrftoken` header.
@@ -304,10 +322,8 @@ fn origin_verified(request: &HttpRequest, origin: &str) -> bool {
 /// Django's `_check_referer`, for HTTPS requests without an Origin header.
 fn check_referer(request: &HttpRequest) -> Result<(), String> {
     let settings = crate::conf::settings();
-    let referer = request
-        .headers()
-        .get("referer")
-        .ok_or_else(|| REASON_NO_REFERER.to_owned())?;
+    let referer = raw_header(request, "referer").ok_or_else(|| REASON_NO_REFERER.to_owned())?;
+    let referer = referer.as_str();
     let Some((scheme, netloc)) =
         split_origin(referer).filter(|(s, n)| !s.is_empty() && !n.is_empty())
     else {
@@ -326,10 +342,12 @@ fn check_referer(request: &HttpRequest) -> Result<(), String> {
     }
     let good = match &settings.CSRF_COOKIE_DOMAIN {
         Some(domain) => {
-            let host = request.get_host();
-            match host.rsplit_once(':') {
-                Some((_, port)) if port != "443" && port != "80" => format!("{domain}:{port}"),
-                _ => domain.clone(),
+            let port = crate::handlers::split_domain_port(request.get_host())
+                .map(|(_, port)| port.to_owned())
+                .unwrap_or_default();
+            match port.as_str() {
+                "" | "443" | "80" => domain.clone(),
+                port => format!("{domain}:{port}"),
             }
         }
         None => request.get_host().to_owned(),
@@ -342,7 +360,12 @@ fn check_referer(request: &HttpRequest) -> Result<(), String> {
 
 /// Django's `csrf_failure`: 403, the reason shown with DEBUG on and logged always.
 fn reject(request: &HttpRequest, reason: &str) -> HttpResponse {
-    crate::log::warning(&format!("Forbidden ({reason}): {}", request.path()));
+    // The reason holds the client's Origin or Referer: escaped, so it cannot forge lines.
+    crate::log::warning(&format!(
+        "Forbidden ({}): {}",
+        crate::log::safe(reason),
+        crate::log::safe(request.path())
+    ));
     let debug = crate::conf::settings().DEBUG;
     let detail = if debug {
         format!(
@@ -350,7 +373,7 @@ fn reject(request: &HttpRequest, reason: &str) -> HttpResponse {
             crate::template::escape(reason)
         )
     } else {
-        String::new()
+        "<p>More information is available with DEBUG=True.</p>\n".to_owned()
     };
     HttpResponse::new(format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n  <meta http-equiv=\"content-type\" content=\"text/html; charset=utf-8\">\n  <meta name=\"robots\" content=\"NONE,NOARCHIVE\">\n  <title>403 Forbidden</title>\n</head>\n<body>\n  <h1>Forbidden <span>(403)</span></h1>\n  <p>CSRF verification failed. Request aborted.</p>\n{detail}</body>\n</html>\n"

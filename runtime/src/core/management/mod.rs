@@ -219,7 +219,8 @@ fn run_custom(project: Project, command: &CustomCommand, matches: &clap::ArgMatc
             let state = crate::db::migrations::project_state(&(project.migrations)())
                 .map_err(|e| format!("CommandError: the migrations do not replay: {e}"))?;
             let settings = conf::settings();
-            let messages = checks::check_models(&settings.INSTALLED_APPS, &state);
+            let mut messages = checks::check_settings(settings);
+            messages.extend(checks::check_models(&settings.INSTALLED_APPS, &state));
             if messages.iter().any(|m| m.level == checks::Level::Error) {
                 return Err(checks::report(&messages));
             }
@@ -432,6 +433,7 @@ fn system_checks(
 ) -> Result<(), String> {
     let settings = (project.settings)();
     messages.splice(0..0, checks::check_models(&settings.INSTALLED_APPS, state));
+    messages.splice(0..0, checks::check_settings(&settings));
     let report = checks::report(&messages);
     if messages.iter().any(|m| m.level == checks::Level::Error) {
         return Err(report);
