@@ -14,8 +14,8 @@
 
 use std::sync::Mutex;
 
+use actix_web::cookie::Cookie;
 use actix_web::cookie::time::Duration as CookieDuration;
-use actix_web::cookie::{Cookie, SameSite};
 
 use crate::contrib::auth::hashers::get_random_string;
 use crate::core::signing::constant_time_compare;
@@ -399,28 +399,11 @@ fn set_cookie(response: &mut HttpResponse, secret: &str) {
     if settings.CSRF_COOKIE_HTTPONLY {
         cookie.set_http_only(true);
     }
-    cookie.set_same_site(
-        match settings
-            .CSRF_COOKIE_SAMESITE
-            .as_deref()
-            .map(str::to_ascii_lowercase)
-            .as_deref()
-        {
-            Some("strict") => Some(SameSite::Strict),
-            Some("lax") => Some(SameSite::Lax),
-            Some("none") => Some(SameSite::None),
-            _ => None,
-        },
-    );
+    cookie.set_same_site(crate::utils::cache::same_site(
+        settings.CSRF_COOKIE_SAMESITE.as_deref(),
+    ));
     response.set_cookie(cookie);
-    let vary = response.header("vary").map(str::to_owned);
-    match vary {
-        Some(v)
-            if v.split(',')
-                .any(|h| h.trim().eq_ignore_ascii_case("cookie")) => {}
-        Some(v) if !v.trim().is_empty() => response.set_header("Vary", format!("{v}, Cookie")),
-        _ => response.set_header("Vary", "Cookie"),
-    }
+    crate::utils::cache::patch_vary_headers(response, &["Cookie"]);
 }
 
 #[cfg(test)]

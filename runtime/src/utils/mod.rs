@@ -1,4 +1,5 @@
 //! Django's `django.utils`.
 
+pub mod cache;
 pub mod encoding;
 pub mod timezone;

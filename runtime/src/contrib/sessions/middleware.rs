@@ -112,22 +112,10 @@ async fn process_response(session: &Session, had_cookie: bool, response: &mut Ht
 }
 
 fn same_site(value: &Option<String>) -> Option<SameSite> {
-    match value.as_deref().map(str::to_ascii_lowercase).as_deref() {
-        Some("strict") => Some(SameSite::Strict),
-        Some("lax") => Some(SameSite::Lax),
-        Some("none") => Some(SameSite::None),
-        _ => None,
-    }
+    crate::utils::cache::same_site(value.as_deref())
 }
 
 /// Django's `patch_vary_headers(response, ("Cookie",))`.
 fn patch_vary_cookie(response: &mut HttpResponse) {
-    let vary = response.header("vary").map(str::to_owned);
-    match vary {
-        Some(v)
-            if v.split(',')
-                .any(|h| h.trim().eq_ignore_ascii_case("cookie") || h.trim() == "*") => {}
-        Some(v) if !v.trim().is_empty() => response.set_header("Vary", format!("{v}, Cookie")),
-        _ => response.set_header("Vary", "Cookie"),
-    }
+    crate::utils::cache::patch_vary_headers(response, &["Cookie"]);
 }
