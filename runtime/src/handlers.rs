@@ -26,6 +26,13 @@ async fn get_response(request: HttpRequest) -> HttpResponse {
     match resolver.resolve(request.path(), settings().DEBUG) {
         Resolved::Match(found) => {
             request.set_resolver_match(found.resolver_match);
+            // Django's process_view of CsrfViewMiddleware: after resolution, so an unknown
+            // URL is a 404 and a csrf_exempt view is let through.
+            if let Some(refused) =
+                crate::middleware::csrf::process_view(&request, found.csrf_exempt)
+            {
+                return refused;
+            }
             let call = std::panic::catch_unwind(AssertUnwindSafe(|| {
                 (found.view)(request.clone(), &found.args)
             }));

@@ -5,7 +5,7 @@
 
 use rjango::conf::Settings;
 use rjango::http::{Cookie, HttpRequest};
-use rjango::middleware::csrf::CsrfViewMiddleware;
+use rjango::middleware::csrf::{CsrfViewMiddleware, csrf_exempt};
 use rjango::middleware::middleware;
 use rjango::prelude::*;
 use rjango::test::Client;
@@ -29,6 +29,7 @@ mod views {
 urlpatterns![
     path("form/", views::form, name = "form"),
     path("submit/", views::submit, name = "submit"),
+    path("hook/", csrf_exempt(views::submit), name = "hook"),
 ];
 
 fn settings() -> Settings {
@@ -261,4 +262,10 @@ async fn the_test_client_skips_the_check_unless_asked() {
     // Safe methods never need a token.
     let enforcing = Client::new(project()).enforce_csrf_checks(true);
     assert_eq!(enforcing.get("/submit/").await.status_code(), 200);
+    // A csrf_exempt view takes a POST without one; an unknown URL is a 404, not a 403, as
+    // the check runs once the URL resolved (Django's process_view).
+    let hook = HttpRequest::builder("POST", "/hook/").body("{}");
+    assert_eq!(enforcing.request(hook).await.status_code(), 200);
+    let nowhere = HttpRequest::builder("POST", "/nowhere/").body("{}");
+    assert_eq!(enforcing.request(nowhere).await.status_code(), 404);
 }

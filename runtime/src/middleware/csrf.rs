@@ -45,6 +45,8 @@ pub const REASON_INSECURE_REFERER: &str =
 #[derive(Debug, Default)]
 pub struct CsrfState {
     inner: Mutex<(Option<String>, bool)>,
+    /// Why the request's cookie is unusable (its format), for the check after resolution.
+    cookie_reason: Option<&'static str>,
 }
 
 impl CsrfState {
@@ -168,7 +170,7 @@ impl Middleware for CsrfViewMiddleware {
     async fn call(&self, request: HttpRequest) -> HttpResponse {
         let settings = crate::conf::settings();
         // process_request: the secret of the cookie; a cookie of a bad format is replaced.
-        let state = CsrfState::default();
+        let mut state = CsrfState::default();
         if let Some(cookie) = request.COOKIES().get(&settings.CSRF_COOKIE_NAME) {
             *state.lock() = match check_token_format(cookie) {
                 // A masked token in the cookie (Django before 4.1): its secret.
@@ -179,16 +181,13 @@ impl Middleware for CsrfViewMiddleware {
                 Err(_) => (Some(get_random_string(CSRF_SECRET_LENGTH)), true),
             };
         }
-        let cookie_reason = request
+        state.cookie_reason = request
             .COOKIES()
             .get(&settings.CSRF_COOKIE_NAME)
             .and_then(|c| check_token_format(c).err());
         request.set_csrf_state(state);
-        // process_view.
-        let mut response = match check(&request, cookie_reason) {
-            Ok(()) => self.get_response.call(request.clone()).await,
-            Err(reason) => reject(&request, &reason),
-        };
+        // process_view runs once the URL is resolved (`process_view` below).
+        let mut response = self.get_response.call(request.clone()).await;
         // process_response: the cookie when it is new or changed.
         let state = request.csrf_state().expect("set above");
         let (secret, needs_update) = state.lock().clone();
@@ -196,6 +195,40 @@ impl Middleware for CsrfViewMiddleware {
             set_cookie(&mut response, &secret);
         }
         response
+    }
+}
+
+/// Django's `process_view`, run by the handler once the URL resolved to a view: the 403 of a
+/// refused request, or None to go on. Nothing when CsrfViewMiddleware is not in MIDDLEWARE.
+pub(crate) fn process_view(request: &HttpRequest, csrf_exempt: bool) -> Option<HttpResponse> {
+    let state = request.csrf_state()?;
+    if csrf_exempt {
+        return None;
+    }
+    check(request, state.cookie_reason)
+        .err()
+        .map(|reason| reject(request, &reason))
+}
+
+/// `csrf_exempt(views::webhook)` in `urlpatterns!`: the view takes unsafe requests without a
+/// CSRF token (Django's `@csrf_exempt`), for callers that are no browser (webhooks).
+pub fn csrf_exempt<H>(view: H) -> CsrfExempt<H> {
+    CsrfExempt(view)
+}
+
+/// A view marked [`csrf_exempt`].
+pub struct CsrfExempt<H>(pub H);
+
+impl<Args, R, H: crate::urls::Handler<Args, R>> crate::urls::Handler<Args, R> for CsrfExempt<H> {
+    fn call(
+        &self,
+        request: HttpRequest,
+        args: Args,
+    ) -> futures_util::future::LocalBoxFuture<'static, crate::http::ViewResult> {
+        self.0.call(request, args)
+    }
+    fn csrf_exempt(&self) -> bool {
+        true
     }
 }
 

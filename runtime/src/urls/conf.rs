@@ -67,6 +67,7 @@ pub(crate) struct Route {
     pub segments: &'static [Segment],
     pub name: Option<&'static str>,
     pub view: ErasedView,
+    pub csrf_exempt: bool,
 }
 
 pub(crate) struct Include {
@@ -104,6 +105,7 @@ pub fn route<Args: FromParams + 'static, R, H: Handler<Args, R>>(
     name: Option<&'static str>,
     view: H,
 ) -> impl FnOnce(&mut UrlConf) {
+    let csrf_exempt = view.csrf_exempt();
     let view = handler::erase::<Args, R, H>(view);
     move |conf: &mut UrlConf| {
         conf.entries.push(Entry::Route(Route {
@@ -111,6 +113,7 @@ pub fn route<Args: FromParams + 'static, R, H: Handler<Args, R>>(
             segments,
             name,
             view,
+            csrf_exempt,
         }));
     }
 }

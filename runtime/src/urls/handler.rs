@@ -19,6 +19,11 @@ use crate::http::{BadRequest, Http404, HttpRequest, IntoResponse, PermissionDeni
 )]
 pub trait Handler<Args, Route = ()>: Send + Sync + 'static {
     fn call(&self, request: HttpRequest, args: Args) -> LocalBoxFuture<'static, ViewResult>;
+    /// Whether CsrfViewMiddleware lets unsafe requests to this view through without a token
+    /// (`csrf_exempt(view)`, Django's `@csrf_exempt`).
+    fn csrf_exempt(&self) -> bool {
+        false
+    }
 }
 
 /// One captured value, already checked by its converter during URL resolution.

@@ -87,6 +87,7 @@ enum Node {
         route: &'static str,
         name: Option<&'static str>,
         view: ErasedView,
+        csrf_exempt: bool,
         /// How the DEBUG 404 page lists it: `blog/ [namespace='blog'] <int:pk>/ [name='x']`.
         label: String,
     },
@@ -104,6 +105,8 @@ pub(crate) struct Found {
     pub view: ErasedView,
     pub args: Vec<String>,
     pub resolver_match: ResolverMatch,
+    /// The view is `csrf_exempt`.
+    pub csrf_exempt: bool,
 }
 
 pub(crate) enum Resolved {
@@ -175,10 +178,11 @@ impl Resolver {
             &mut tried,
         );
         match found {
-            Some((view, name)) => {
+            Some((view, name, csrf_exempt)) => {
                 let args = kwargs.iter().map(|(_, v)| v.clone()).collect();
                 Resolved::Match(Found {
                     view,
+                    csrf_exempt,
                     args,
                     resolver_match: ResolverMatch {
                         route,
@@ -270,6 +274,7 @@ fn compile_entries(
                     route: r.route,
                     name: r.name,
                     view: r.view,
+                    csrf_exempt: r.csrf_exempt,
                     label: format!("{shown_prefix}{}{named}", r.route),
                 }
             }
@@ -306,7 +311,7 @@ fn resolve_in(
     namespaces: &mut Vec<&'static str>,
     route_out: &mut String,
     tried: &mut Tried<'_>,
-) -> Option<(ErasedView, Option<&'static str>)> {
+) -> Option<(ErasedView, Option<&'static str>, bool)> {
     for node in nodes {
         match node {
             Node::Route {
@@ -314,12 +319,13 @@ fn resolve_in(
                 route,
                 name,
                 view,
+                csrf_exempt,
                 label,
             } => {
                 let mark = kwargs.len();
                 if matcher.matches(path, true, kwargs).is_some() {
                     route_out.push_str(route);
-                    return Some((view.clone(), *name));
+                    return Some((view.clone(), *name, *csrf_exempt));
                 }
                 kwargs.truncate(mark);
                 if let Some(t) = tried.as_deref_mut() {
