@@ -224,6 +224,19 @@ fn the_scaffold_and_a_models_package_migrate_and_check() {
         String::from_utf8_lossy(&out.stderr)
     );
 
+    // check --deploy: Django's deployment warnings, with its ids; warnings do not fail it.
+    let key = "a-long-random-production-key-0123456789-abcdefghijklmnopqrstuvwxyz";
+    let env = [("SECRET_KEY", key), ("ALLOWED_HOSTS", "example.com")];
+    let (code, out) = manage_with(&db, &["check", "--deploy"], &env, None);
+    assert_eq!(code, Some(0), "{out}");
+    for id in ["security.W003", "security.W004", "security.W008"] {
+        assert!(out.contains(&format!("({id})")), "{id} in {out}");
+    }
+    assert!(
+        !out.contains("security.W001"),
+        "SecurityMiddleware is listed: {out}"
+    );
+
     // A malformed DEBUG stops every command with a message, not a guess.
     let (code, out) = manage_with(&db, &["check"], &[("DEBUG", "maybe")], None);
     assert_eq!(code, Some(1));

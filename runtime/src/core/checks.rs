@@ -70,6 +70,135 @@ pub fn check_settings(settings: &crate::conf::Settings) -> Vec<CheckMessage> {
         .collect()
 }
 
+/// Whether MIDDLEWARE lists the middleware whose type path ends with `name` (`csrf::
+/// CsrfViewMiddleware`): Django's `'django.middleware.csrf.CsrfViewMiddleware' in MIDDLEWARE`.
+fn has_middleware(settings: &crate::conf::Settings, name: &str) -> bool {
+    settings
+        .MIDDLEWARE
+        .iter()
+        .any(|m| m.name == name || m.name.ends_with(&format!("::{name}")))
+}
+
+fn security(id: &'static str, msg: String) -> CheckMessage {
+    CheckMessage {
+        level: Level::Warning,
+        id,
+        obj: "?".into(),
+        msg,
+        hint: None,
+    }
+}
+
+/// What Django's secret-key checks accept: 50 characters or more, 5 different ones or more,
+/// and not a generated development key.
+fn strong_secret_key(key: &str) -> bool {
+    let unique: std::collections::BTreeSet<char> = key.chars().collect();
+    unique.len() >= 5
+        && key.chars().count() >= 50
+        && !key.starts_with("django-insecure-")
+        && !key.starts_with(crate::conf::INSECURE_KEY_PREFIX)
+}
+
+/// Django's deployment checks (`check --deploy`, `Tags.security`), with its ids and
+/// messages: the security middleware and headers, HSTS, the HTTPS redirect, the secret keys,
+/// DEBUG, ALLOWED_HOSTS, and the session and CSRF cookies.
+pub fn check_deploy(settings: &crate::conf::Settings) -> Vec<CheckMessage> {
+    let mut out = Vec::new();
+    let security_mw = has_middleware(settings, "security::SecurityMiddleware");
+    let xframe_mw = has_middleware(settings, "clickjacking::XFrameOptionsMiddleware");
+    let csrf_mw = has_middleware(settings, "csrf::CsrfViewMiddleware");
+    let session_mw = has_middleware(settings, "sessions::middleware::SessionMiddleware")
+        || has_middleware(settings, "sessions::SessionMiddleware");
+    let session_app = settings
+        .INSTALLED_APPS
+        .iter()
+        .any(|a| *a == "django.contrib.sessions" || *a == "rjango.contrib.sessions");
+    if !security_mw {
+        out.push(security("security.W001", "You do not have 'django.middleware.security.SecurityMiddleware' in your MIDDLEWARE so the SECURE_HSTS_SECONDS, SECURE_CONTENT_TYPE_NOSNIFF, SECURE_REFERRER_POLICY, SECURE_CROSS_ORIGIN_OPENER_POLICY, and SECURE_SSL_REDIRECT settings will have no effect.".into()));
+    }
+    if !xframe_mw {
+        out.push(security("security.W002", "You do not have 'django.middleware.clickjacking.XFrameOptionsMiddleware' in your MIDDLEWARE, so your pages will not be served with an 'x-frame-options' header. Unless there is a good reason for your site to be served in a frame, you should consider enabling this header to help prevent clickjacking attacks.".into()));
+    }
+    if !csrf_mw {
+        out.push(security("security.W003", "You don't appear to be using Django's built-in cross-site request forgery protection via the middleware ('django.middleware.csrf.CsrfViewMiddleware' is not in your MIDDLEWARE). Enabling the middleware is the safest approach to ensure you don't leave any holes.".into()));
+    }
+    if security_mw && settings.SECURE_HSTS_SECONDS == 0 {
+        out.push(security("security.W004", "You have not set a value for the SECURE_HSTS_SECONDS setting. If your entire site is served only over SSL, you may want to consider setting a value and enabling HTTP Strict Transport Security. Be sure to read the documentation first; enabling HSTS carelessly can cause serious, irreversible problems.".into()));
+    }
+    if security_mw && settings.SECURE_HSTS_SECONDS > 0 && !settings.SECURE_HSTS_INCLUDE_SUBDOMAINS {
+        out.push(security("security.W005", "You have not set the SECURE_HSTS_INCLUDE_SUBDOMAINS setting to True. Without this, your site is potentially vulnerable to attack via an insecure connection to a subdomain. Only set this to True if you are certain that all subdomains of your domain should be served exclusively via SSL.".into()));
+    }
+    if security_mw && !settings.SECURE_CONTENT_TYPE_NOSNIFF {
+        out.push(security("security.W006", "Your SECURE_CONTENT_TYPE_NOSNIFF setting is not set to True, so your pages will not be served with an 'X-Content-Type-Options: nosniff' header. You should consider enabling this header to prevent the browser from identifying content types incorrectly.".into()));
+    }
+    if security_mw && !settings.SECURE_SSL_REDIRECT {
+        out.push(security("security.W008", "Your SECURE_SSL_REDIRECT setting is not set to True. Unless your site should be available over both SSL and non-SSL connections, you may want to either set this setting True or configure a load balancer or reverse-proxy server to redirect all connections to HTTPS.".into()));
+    }
+    let weak_key = |name: &str| {
+        format!(
+            "Your {name} has less than 50 characters, less than 5 unique characters, or it's prefixed with 'django-insecure-' indicating that it was generated automatically by Django. Please generate a long and random value, otherwise many of Django's security-critical features will be vulnerable to attack."
+        )
+    };
+    if !strong_secret_key(&settings.SECRET_KEY) {
+        out.push(security("security.W009", weak_key("SECRET_KEY")));
+    }
+    if !session_app && !session_mw {
+        // Nothing uses the session cookie: its checks do not apply.
+    } else {
+        let both = session_app && session_mw;
+        if !settings.SESSION_COOKIE_SECURE {
+            let cookie = " Using a secure-only session cookie makes it more difficult for network traffic sniffers to hijack user sessions.";
+            out.push(if both {
+                security("security.W012", format!("SESSION_COOKIE_SECURE is not set to True.{cookie}"))
+            } else if session_app {
+                security("security.W010", format!("You have 'django.contrib.sessions' in your INSTALLED_APPS, but you have not set SESSION_COOKIE_SECURE to True.{cookie}"))
+            } else {
+                security("security.W011", format!("You have 'django.contrib.sessions.middleware.SessionMiddleware' in your MIDDLEWARE, but you have not set SESSION_COOKIE_SECURE to True.{cookie}"))
+            });
+        }
+        if !settings.SESSION_COOKIE_HTTPONLY {
+            let httponly = " Using an HttpOnly session cookie makes it more difficult for cross-site scripting attacks to hijack user sessions.";
+            out.push(if both {
+                security("security.W015", format!("SESSION_COOKIE_HTTPONLY is not set to True.{httponly}"))
+            } else if session_app {
+                security("security.W013", format!("You have 'django.contrib.sessions' in your INSTALLED_APPS, but you have not set SESSION_COOKIE_HTTPONLY to True.{httponly}"))
+            } else {
+                security("security.W014", format!("You have 'django.contrib.sessions.middleware.SessionMiddleware' in your MIDDLEWARE, but you have not set SESSION_COOKIE_HTTPONLY to True.{httponly}"))
+            });
+        }
+    }
+    if csrf_mw && !settings.CSRF_COOKIE_SECURE {
+        out.push(security("security.W016", "You have 'django.middleware.csrf.CsrfViewMiddleware' in your MIDDLEWARE, but you have not set CSRF_COOKIE_SECURE to True. Using a secure-only CSRF cookie makes it more difficult for network traffic sniffers to steal the CSRF token.".into()));
+    }
+    if settings.DEBUG {
+        out.push(security(
+            "security.W018",
+            "You should not have DEBUG set to True in deployment.".into(),
+        ));
+    }
+    if xframe_mw && settings.X_FRAME_OPTIONS != "DENY" {
+        out.push(security("security.W019", "You have 'django.middleware.clickjacking.XFrameOptionsMiddleware' in your MIDDLEWARE, but X_FRAME_OPTIONS is not set to 'DENY'. Unless there is a good reason for your site to serve other parts of itself in a frame, you should change it to 'DENY'.".into()));
+    }
+    if settings.ALLOWED_HOSTS.is_empty() {
+        out.push(security(
+            "security.W020",
+            "ALLOWED_HOSTS must not be empty in deployment.".into(),
+        ));
+    }
+    if security_mw && settings.SECURE_REFERRER_POLICY.is_none() {
+        out.push(security("security.W022", "You have not set the SECURE_REFERRER_POLICY setting. Without this, your site will not send a Referrer-Policy header. You should consider enabling this header to protect user privacy.".into()));
+    }
+    for (index, key) in settings.SECRET_KEY_FALLBACKS.iter().enumerate() {
+        if !strong_secret_key(key) {
+            out.push(security(
+                "security.W025",
+                weak_key(&format!("SECRET_KEY_FALLBACKS[{index}]")),
+            ));
+        }
+    }
+    out
+}
+
 /// Django's report of a check run: the errors, then the warnings, and the count.
 pub fn report(messages: &[CheckMessage]) -> String {
     let mut out = String::new();
@@ -252,6 +381,70 @@ fn quoted(names: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deploy_checks_as_djangos() {
+        use crate::middleware::clickjacking::XFrameOptionsMiddleware;
+        use crate::middleware::csrf::CsrfViewMiddleware;
+        use crate::middleware::security::SecurityMiddleware;
+        let ids = |s: &crate::conf::Settings| {
+            check_deploy(s)
+                .into_iter()
+                .map(|m| m.id)
+                .collect::<Vec<_>>()
+        };
+        // Django's defaults with DEBUG on and no middleware.
+        let bare = crate::conf::Settings {
+            DEBUG: true,
+            SECRET_KEY: format!("{}x", crate::conf::INSECURE_KEY_PREFIX),
+            ..Default::default()
+        };
+        assert_eq!(
+            ids(&bare),
+            [
+                "security.W001",
+                "security.W002",
+                "security.W003",
+                "security.W009",
+                "security.W018",
+                "security.W020"
+            ]
+        );
+        // With the middleware, HSTS off and the cookies not secure.
+        let with_mw = crate::conf::Settings {
+            MIDDLEWARE: crate::middleware::middleware![
+                SecurityMiddleware,
+                crate::contrib::sessions::SessionMiddleware,
+                CsrfViewMiddleware,
+                XFrameOptionsMiddleware,
+            ],
+            ALLOWED_HOSTS: vec!["example.com".into()],
+            SECRET_KEY: "k".repeat(10) + "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOP",
+            SECRET_KEY_FALLBACKS: vec!["short".into()],
+            ..Default::default()
+        };
+        assert_eq!(
+            ids(&with_mw),
+            [
+                "security.W004",
+                "security.W008",
+                "security.W011",
+                "security.W016",
+                "security.W025"
+            ]
+        );
+        // Hardened: nothing to say.
+        let hardened = crate::conf::Settings {
+            SECURE_HSTS_SECONDS: 31_536_000,
+            SECURE_HSTS_INCLUDE_SUBDOMAINS: true,
+            SECURE_SSL_REDIRECT: true,
+            SESSION_COOKIE_SECURE: true,
+            CSRF_COOKIE_SECURE: true,
+            SECRET_KEY_FALLBACKS: Vec::new(),
+            ..with_mw
+        };
+        assert!(ids(&hardened).is_empty(), "{:?}", ids(&hardened));
+    }
 
     #[test]
     fn trusted_origins_need_a_scheme() {

@@ -389,6 +389,9 @@ fn run(project: Project, command: Command, custom: &[CustomCommand]) -> Result<(
                 plural(state.models.len(), "model")
             );
             let mut messages = Vec::new();
+            if deploy {
+                messages.extend(checks::check_deploy(conf::settings()));
+            }
             for alias in &databases {
                 let conn = crate::__private::block_on(crate::db::Connection::open(alias))
                     .map_err(|e| format!("CommandError: {e}"))?;
