@@ -644,22 +644,33 @@ impl<M: Model> QuerySet<M> {
         } else if self.distinct {
             sql.push("DISTINCT ");
         }
-        let mut grouped_columns: Vec<(&str, &'static str)> = Vec::new();
+        // The columns a row reads (and a grouped query groups by): the model's and its
+        // select_related ones, or those `values()` names.
+        let mut grouped_columns: Vec<(&str, &'static str)> = match &columns {
+            Columns::Rows | Columns::Keyed(_) => {
+                let mut own: Vec<(&str, &'static str)> =
+                    M::FIELDS.iter().map(|f| (base, f.column)).collect();
+                if matches!(columns, Columns::Rows) {
+                    for (path, fields) in self.related.iter().flat_map(|r| &r.levels) {
+                        let alias = at(path);
+                        own.extend(fields.iter().map(|f| (alias, f.column)));
+                    }
+                }
+                own
+            }
+            Columns::Values(values) => values
+                .iter()
+                .map(|(path, column)| (at(path), *column))
+                .collect(),
+            _ => Vec::new(),
+        };
         // The 1-based positions of the non-aggregate annotations: a grouped query groups by
         // them too (by position, so a subquery's parameters are not bound twice).
         let mut positions: Vec<usize> = Vec::new();
         // The 1-based position of each annotation in the select list.
         let mut annotation_at: Vec<usize> = Vec::new();
-        let mut selected: usize;
         match &columns {
-            Columns::Rows | Columns::Keyed(_) => {
-                grouped_columns.extend(M::FIELDS.iter().map(|f| (base, f.column)));
-                if matches!(columns, Columns::Rows) {
-                    for (path, fields) in self.related.iter().flat_map(|r| &r.levels) {
-                        let alias = at(path);
-                        grouped_columns.extend(fields.iter().map(|f| (alias, f.column)));
-                    }
-                }
+            Columns::Rows | Columns::Keyed(_) | Columns::Values(_) => {
                 for (i, (t, c)) in grouped_columns.iter().enumerate() {
                     if i > 0 {
                         sql.push(", ");
@@ -667,62 +678,25 @@ impl<M: Model> QuerySet<M> {
                     sql.column(t, c);
                     sql.item_alias();
                 }
-                selected = grouped_columns.len();
-                match &columns {
-                    Columns::Keyed((path, column)) => {
+                if let Columns::Keyed((path, column)) = &columns {
+                    sql.push(", ");
+                    sql.column(at(path), column);
+                    sql.item_alias();
+                } else {
+                    let mut selected = grouped_columns.len();
+                    for a in &self.annotations {
                         sql.push(", ");
-                        sql.column(at(path), column);
+                        sql.operand(&scope, a);
                         sql.item_alias();
-                    }
-                    _ => {
-                        for a in &self.annotations {
-                            sql.push(", ");
-                            sql.operand(&scope, a);
-                            sql.item_alias();
-                            selected += 1;
-                            annotation_at.push(selected);
-                            if !a.contains_aggregate() {
-                                positions.push(selected);
-                            }
+                        selected += 1;
+                        annotation_at.push(selected);
+                        if !a.contains_aggregate() {
+                            positions.push(selected);
                         }
                     }
                 }
                 // SELECT DISTINCT must select what it orders by (PostgreSQL insists): Django
                 // adds the ordering's columns, after the row's, where nothing reads them.
-                if self.distinct {
-                    for (term, _) in ordering {
-                        if let Some((path, column)) = term.column()
-                            && !grouped_columns.contains(&(at(path), column))
-                        {
-                            sql.push(", ");
-                            sql.column(at(path), column);
-                            sql.item_alias();
-                        }
-                    }
-                }
-            }
-            Columns::Values(values) => {
-                grouped_columns.extend(values.iter().map(|(path, column)| (at(path), *column)));
-                for (i, (t, c)) in grouped_columns.iter().enumerate() {
-                    if i > 0 {
-                        sql.push(", ");
-                    }
-                    sql.column(t, c);
-                    sql.item_alias();
-                }
-                selected = grouped_columns.len();
-                for a in &self.annotations {
-                    sql.push(", ");
-                    sql.operand(&scope, a);
-                    sql.item_alias();
-                    selected += 1;
-                    annotation_at.push(selected);
-                    if !a.contains_aggregate() {
-                        positions.push(selected);
-                    }
-                }
-                // values().distinct() must select what it orders by too (PostgreSQL insists), as
-                // Django adds the ordering's columns; nothing reads them.
                 if self.distinct {
                     let mut extra: Vec<(&str, &'static str)> = Vec::new();
                     for (term, _) in ordering {
@@ -739,14 +713,6 @@ impl<M: Model> QuerySet<M> {
                 }
                 if self.group_by_pk {
                     grouped_columns.push((base, pk_column::<M>()));
-                }
-                // Django groups by what it orders by too, so each group keeps one order.
-                for (term, _) in ordering {
-                    if let Some((path, column)) = term.column()
-                        && !grouped_columns.contains(&(at(path), column))
-                    {
-                        grouped_columns.push((at(path), column));
-                    }
                 }
             }
             Columns::Aggregates(aggregates) => {
