@@ -81,6 +81,8 @@ pub struct Settings {
     /// Origins trusted for unsafe requests besides the site's own:
     /// `https://example.com`, or `https://*.example.com` for its subdomains.
     pub CSRF_TRUSTED_ORIGINS: Vec<String>,
+    /// The lowest level of message kept (Django's INFO, 20: debug messages are dropped).
+    pub MESSAGE_LEVEL: i32,
 }
 
 impl Default for Settings {
@@ -135,6 +137,7 @@ impl Default for Settings {
             CSRF_COOKIE_SAMESITE: Some("Lax".into()),
             CSRF_HEADER_NAME: "HTTP_X_CSRFTOKEN".into(),
             CSRF_TRUSTED_ORIGINS: Vec::new(),
+            MESSAGE_LEVEL: 20,
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Django 5.2 (from PyPI, in a virtualenv under target/) and rjango read each other's password
 //! hashes and signed values: every hasher of Django's default PASSWORD_HASHERS (and bcrypt),
 //! django.core.signing's Signer, TimestampSigner, dumps and loads, the signed-cookie session
-//! backend, and CSRF tokens, both ways.
+//! backend, CSRF tokens, and the messages cookie, both ways.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -144,7 +144,22 @@ fn django_and_rjango_read_each_others_hashes_and_signatures() {
     // A CSRF secret and a page's token, masked as rjango's CsrfViewMiddleware masks it.
     let csrf_secret = rjango::contrib::auth::hashers::get_random_string(32);
     let csrf_token = csrf::mask_cipher_secret(&csrf_secret);
+    // A messages cookie as rjango's MessageMiddleware writes it.
+    let ours_messages = rjango::contrib::messages::encode_cookie(&[
+        rjango::contrib::messages::Message {
+            level: 25,
+            message: "Done é.".into(),
+            extra_tags: String::new(),
+        },
+        rjango::contrib::messages::Message {
+            level: 30,
+            message: "Careful".into(),
+            extra_tags: "big".into(),
+        },
+    ])
+    .unwrap();
     let request = json!({
+        "messages": ours_messages,
         "key": KEY,
         "password": PASSWORD,
         "hashes": ours,
@@ -259,6 +274,18 @@ fn django_and_rjango_read_each_others_hashes_and_signatures() {
         theirs_csrf["token"].as_str().unwrap(),
         &csrf_secret
     ));
+    // Django's CookieStorage reads rjango's messages, and rjango reads Django's.
+    assert_eq!(
+        unsigned["messages"],
+        json!([[25, "Done é.", ""], [30, "Careful", "big"]])
+    );
+    let theirs_messages =
+        rjango::contrib::messages::decode_cookie(django["messages"].as_str().unwrap()).unwrap();
+    let shown: Vec<(i32, &str, &str)> = theirs_messages
+        .iter()
+        .map(|m| (m.level, m.message.as_str(), m.extra_tags.as_str()))
+        .collect();
+    assert_eq!(shown, [(25, "Saved é.", ""), (40, "Broken", "urgent")]);
     // rjango's SessionMiddleware reads a session Django's backend saved.
     let theirs_session =
         rjango::__private::block_on(store.load(django["session"].as_str().unwrap()))

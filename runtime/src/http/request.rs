@@ -35,6 +35,8 @@ struct Inner {
     session: OnceLock<crate::contrib::sessions::Session>,
     /// Given by CsrfViewMiddleware.
     csrf: OnceLock<crate::middleware::csrf::CsrfState>,
+    /// Given by MessageMiddleware.
+    messages: OnceLock<crate::contrib::messages::MessageStore>,
     /// The test client's default: unsafe requests pass without a CSRF token, as Django's
     /// `_dont_enforce_csrf_checks`.
     dont_enforce_csrf_checks: bool,
@@ -270,6 +272,15 @@ impl HttpRequest {
         let _ = self.inner.session.set(session);
     }
 
+    /// The request's messages, when MessageMiddleware runs.
+    pub(crate) fn messages(&self) -> Option<&crate::contrib::messages::MessageStore> {
+        self.inner.messages.get()
+    }
+
+    pub(crate) fn set_messages(&self, store: crate::contrib::messages::MessageStore) {
+        let _ = self.inner.messages.set(store);
+    }
+
     /// The request's CSRF state, when CsrfViewMiddleware runs.
     pub(crate) fn csrf_state(&self) -> Option<&crate::middleware::csrf::CsrfState> {
         self.inner.csrf.get()
@@ -423,6 +434,7 @@ impl RequestBuilder {
                 cookies: OnceLock::new(),
                 session: OnceLock::new(),
                 csrf: OnceLock::new(),
+                messages: OnceLock::new(),
                 dont_enforce_csrf_checks: self.dont_enforce_csrf_checks,
                 content_type: OnceLock::new(),
                 resolver_match: OnceLock::new(),

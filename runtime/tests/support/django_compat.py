@@ -74,7 +74,18 @@ django_session["user"] = "ada"
 django_session["cart"] = [1, 2, 3]
 django_session.save()
 
+from django.contrib.messages.storage.base import Message  # noqa: E402
+from django.contrib.messages.storage.cookie import CookieStorage  # noqa: E402
+from django.http import HttpRequest  # noqa: E402
 from django.middleware import csrf  # noqa: E402
+
+message_storage = CookieStorage(HttpRequest())
+unsigned["messages"] = [
+    [m.level, m.message, m.extra_tags] for m in message_storage._decode(request["messages"])
+]
+django_messages = message_storage._encode(
+    [Message(25, "Saved é."), Message(40, "Broken", extra_tags="urgent")]
+)
 
 csrf_in = request["csrf"]
 unsigned["csrf"] = [
@@ -100,6 +111,7 @@ print(
                 "object": obj,
             },
             "session": django_session.session_key,
+            "messages": django_messages,
             "csrf": {"secret": django_secret, "token": csrf._mask_cipher_secret(django_secret)},
         }
     )
