@@ -207,8 +207,31 @@ impl HttpResponse {
 
     /// Expires a cookie in the browser: Django's `response.delete_cookie(name)`.
     pub fn delete_cookie(&mut self, name: &str) {
+        self.delete_cookie_at(name, "/", None, None);
+    }
+
+    /// Django's `delete_cookie(key, path, domain, samesite)`: the cookie expired where it was
+    /// set, Secure when a browser would otherwise ignore the deletion (SameSite=None, or a
+    /// `__Secure-`/`__Host-` name), so a logout always takes.
+    pub fn delete_cookie_at(
+        &mut self,
+        name: &str,
+        path: &str,
+        domain: Option<&str>,
+        samesite: Option<&str>,
+    ) {
         let mut cookie = Cookie::new(name.to_owned(), "");
-        cookie.set_path("/");
+        cookie.set_path(path.to_owned());
+        if let Some(domain) = domain {
+            cookie.set_domain(domain.to_owned());
+        }
+        cookie.set_same_site(crate::utils::cache::same_site(samesite));
+        if samesite.is_some_and(|s| s.eq_ignore_ascii_case("none"))
+            || name.starts_with("__Secure-")
+            || name.starts_with("__Host-")
+        {
+            cookie.set_secure(true);
+        }
         cookie.make_removal();
         self.set_cookie(cookie);
     }

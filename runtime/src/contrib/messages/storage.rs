@@ -130,16 +130,12 @@ fn store_cookie(messages: &[&Message], had_cookie: bool, response: &mut HttpResp
             cookie.set_same_site(same_site);
             response.set_cookie(cookie);
         }
-        None if had_cookie => {
-            let mut cookie = Cookie::new(COOKIE_NAME, "");
-            cookie.set_path("/");
-            if let Some(domain) = &settings.SESSION_COOKIE_DOMAIN {
-                cookie.set_domain(domain.clone());
-            }
-            cookie.set_same_site(same_site);
-            cookie.make_removal();
-            response.set_cookie(cookie);
-        }
+        None if had_cookie => response.delete_cookie_at(
+            COOKIE_NAME,
+            "/",
+            settings.SESSION_COOKIE_DOMAIN.as_deref(),
+            settings.SESSION_COOKIE_SAMESITE.as_deref(),
+        ),
         None => {}
     }
 }

@@ -55,26 +55,12 @@ async fn process_response(session: &Session, had_cookie: bool, response: &mut Ht
     let settings = crate::conf::settings();
     if had_cookie && session.is_empty() {
         // The session was flushed: delete its cookie, as Django does.
-        let mut cookie = Cookie::new(settings.SESSION_COOKIE_NAME.clone(), "");
-        cookie.set_path(settings.SESSION_COOKIE_PATH.clone());
-        if let Some(domain) = &settings.SESSION_COOKIE_DOMAIN {
-            cookie.set_domain(domain.clone());
-        }
-        cookie.set_same_site(same_site(&settings.SESSION_COOKIE_SAMESITE));
-        // Django's delete_cookie: Secure where a browser would otherwise ignore the deletion
-        // (SameSite=None, or a __Secure-/__Host- name), so logout always takes.
-        let name = &settings.SESSION_COOKIE_NAME;
-        if settings
-            .SESSION_COOKIE_SAMESITE
-            .as_deref()
-            .is_some_and(|s| s.eq_ignore_ascii_case("none"))
-            || name.starts_with("__Secure-")
-            || name.starts_with("__Host-")
-        {
-            cookie.set_secure(true);
-        }
-        cookie.make_removal();
-        response.set_cookie(cookie);
+        response.delete_cookie_at(
+            &settings.SESSION_COOKIE_NAME,
+            &settings.SESSION_COOKIE_PATH,
+            settings.SESSION_COOKIE_DOMAIN.as_deref(),
+            settings.SESSION_COOKIE_SAMESITE.as_deref(),
+        );
         patch_vary_cookie(response);
         return;
     }
