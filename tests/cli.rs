@@ -284,8 +284,9 @@ fn startapp_creates_and_registers_the_app() {
     }
     assert!(root.join("templates/blog/.gitkeep").is_file());
     assert!(
-        read(root.join("src/settings.rs"))
-            .contains("        INSTALLED_APPS: vec![\n            \"blog\",\n        ],")
+        read(root.join("src/settings.rs")).contains(
+            "            \"rjango.contrib.messages\",\n            \"blog\",\n        ],"
+        )
     );
     assert!(read(root.join("src/main.rs")).contains("mod urls;\nmod blog;\n"));
     assert!(

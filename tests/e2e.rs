@@ -187,6 +187,11 @@ fn seed_examples_over_http() {
     let r = get(port, "/hello/");
     assert_eq!(r.header("x-frame-options"), Some("DENY"));
     assert_eq!(r.header("x-content-type-options"), Some("nosniff"));
+    // CSRF is on by default: a POST without a token to a view that is not csrf_exempt is a
+    // 403 with Django's reason (DEBUG is on here).
+    let r = Request::new("POST", "/hello/").send(port);
+    assert_eq!(r.status, 403);
+    assert!(r.text().contains("CSRF cookie not set."), "{}", r.text());
 
     // Redirects to named routes with arguments: typed reverse, and reverse by name.
     let r = get(port, "/go/42/");
@@ -286,12 +291,19 @@ fn migrate_commands_on_sqlite() {
     let (code, text) = run(&["showmigrations"]);
     assert_eq!(
         (code, text.as_str()),
-        (Some(0), "blog\n [ ] 0001_initial\n [ ] 0002_seed_authors\n")
+        (
+            Some(0),
+            "auth\n [ ] 0001_squashed_0012_alter_user_first_name_max_length (12 squashed migrations)\nblog\n [ ] 0001_initial\n [ ] 0002_seed_authors\ncontenttypes\n [ ] 0001_squashed_0002_remove_content_type_name (2 squashed migrations)\nsessions\n [ ] 0001_initial\n"
+        )
     );
     let (_, text) = run(&["migrate", "--plan"]);
-    assert_eq!(
-        text,
-        "Planned operations:\nblog.0001_initial\n    Create model Account\n    Create model Author\n    Create model Post\n    Create model Widget\nblog.0002_seed_authors\n    Raw Rust operation\n"
+    assert!(
+        text.starts_with("Planned operations:\ncontenttypes.0001_squashed_0002_remove_content_type_name\n    Create model ContentType\nauth.0001_squashed_0012_alter_user_first_name_max_length\n    Create model Permission\n    Create model Group\n    Create model User\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("blog.0001_initial\n    Create model Account\n    Create model Author\n    Create model Post\n    Create model Widget\nblog.0002_seed_authors\n    Raw Rust operation\n"),
+        "{text}"
     );
     let (_, text) = run(&["sqlmigrate", "blog", "0002"]);
     assert_eq!(
@@ -311,7 +323,33 @@ fn migrate_commands_on_sqlite() {
     assert!(text.trim_end().ends_with("COMMIT;"), "{text}");
     let (code, text) = run(&["migrate"]);
     assert_eq!(code, Some(0), "{text}");
-    assert!(text.contains("Operations to perform:\n  Apply all migrations: blog\nRunning migrations:\n  Applying blog.0001_initial... OK\n  Applying blog.0002_seed_authors... OK"), "{text}");
+    assert!(text.contains("Operations to perform:\n  Apply all migrations: auth, blog, contenttypes, sessions\nRunning migrations:\n"), "{text}");
+    assert!(
+        text.contains(
+            "  Applying blog.0001_initial... OK\n  Applying blog.0002_seed_authors... OK"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("  Applying auth.0001_squashed_0012_alter_user_first_name_max_length... OK"),
+        "{text}"
+    );
+    // post_migrate: each model's content type and Django's four permissions.
+    assert_eq!(
+        sqlite(
+            root,
+            "SELECT app_label || '.' || model FROM django_content_type ORDER BY id"
+        ),
+        "auth.permission,auth.group,auth.user,contenttypes.contenttype,sessions.session,blog.author,blog.post,blog.widget,blog.account",
+        "apps in INSTALLED_APPS order, each app's models as models.rs declares them"
+    );
+    assert_eq!(
+        sqlite(
+            root,
+            "SELECT codename FROM auth_permission WHERE content_type_id = 7 ORDER BY id"
+        ),
+        "add_post,change_post,delete_post,view_post"
+    );
     assert!(
         root.join("db.sqlite3").exists(),
         "the default database is BASE_DIR/db.sqlite3"
@@ -717,12 +755,18 @@ fn browser_dom(port: u16, path: &str) -> Option<String> {
 /// The authors' names in the project's SQLite database, read with Python's sqlite3 (another
 /// client than the one that wrote them).
 fn authors(root: &Path) -> String {
+    sqlite(root, "SELECT name FROM blog_author ORDER BY name")
+}
+
+/// The first column of a query's rows on the project's SQLite database, comma-separated.
+fn sqlite(root: &Path, query: &str) -> String {
     let out = std::process::Command::new("python3")
         .args([
             "-c",
-            "import sqlite3,sys; print(','.join(r[0] for r in sqlite3.connect(sys.argv[1]).execute('SELECT name FROM blog_author ORDER BY name')))",
+            "import sqlite3,sys; print(','.join(str(r[0]) for r in sqlite3.connect(sys.argv[1]).execute(sys.argv[2])))",
         ])
         .arg(root.join("db.sqlite3"))
+        .arg(query)
         .output()
         .unwrap();
     assert!(
@@ -748,7 +792,7 @@ fn migrations_are_compiled_in() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(
-        stdout.contains("2 migrations in 1 app replay to 4 models"),
+        stdout.contains("5 migrations in 4 apps replay to 9 models"),
         "{stdout}"
     );
 }

@@ -162,7 +162,7 @@ fn the_scaffold_and_a_models_package_migrate_and_check() {
     let (code, out) = manage(&db, &["check"]);
     assert_eq!(code, Some(0), "{out}");
     assert!(
-        out.contains("3 migrations in 3 apps replay to 5 models"),
+        out.contains("6 migrations in 6 apps replay to 10 models"),
         "{out}"
     );
     assert!(
@@ -184,7 +184,7 @@ fn the_scaffold_and_a_models_package_migrate_and_check() {
     let (_, out) = manage(&db, &["diffsettings"]);
     assert!(out.contains("DEBUG = true"), "{out}");
     assert!(
-        out.contains("INSTALLED_APPS = [\"notes\", \"blog\", \"shop\"]"),
+        out.contains("INSTALLED_APPS = [\"rjango.contrib.auth\", \"rjango.contrib.contenttypes\", \"rjango.contrib.sessions\", \"rjango.contrib.messages\", \"notes\", \"blog\", \"shop\"]"),
         "{out}"
     );
     assert!(
@@ -229,13 +229,22 @@ fn the_scaffold_and_a_models_package_migrate_and_check() {
     let env = [("SECRET_KEY", key), ("ALLOWED_HOSTS", "example.com")];
     let (code, out) = manage_with(&db, &["check", "--deploy"], &env, None);
     assert_eq!(code, Some(0), "{out}");
-    for id in ["security.W003", "security.W004", "security.W008"] {
+    // What Django's startproject gets: HSTS, the SSL redirect, and the session and CSRF
+    // cookies without Secure.
+    for id in [
+        "security.W004",
+        "security.W008",
+        "security.W012",
+        "security.W016",
+    ] {
         assert!(out.contains(&format!("({id})")), "{id} in {out}");
     }
-    assert!(
-        !out.contains("security.W001"),
-        "SecurityMiddleware is listed: {out}"
-    );
+    for id in ["security.W001", "security.W003"] {
+        assert!(
+            !out.contains(&format!("({id})")),
+            "the security and CSRF middleware are listed: {out}"
+        );
+    }
 
     // A malformed DEBUG stops every command with a message, not a guess.
     let (code, out) = manage_with(&db, &["check"], &[("DEBUG", "maybe")], None);

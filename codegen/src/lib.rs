@@ -5,6 +5,7 @@
 //! registry, the typed reverse functions of every named route, and fingerprints that make stale
 //! generated code fail to compile. Used by the `rjango` CLI and by a project's build.rs.
 
+pub mod contrib;
 pub mod error;
 pub mod fingerprint;
 pub mod fsutil;

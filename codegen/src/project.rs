@@ -100,7 +100,30 @@ pub fn installed_apps(root: &Path) -> Result<Vec<String>> {
             syn::Expr::Lit(syn::ExprLit {
                 lit: syn::Lit::Str(s),
                 ..
-            }) => apps.push(s.value()),
+            }) => {
+                let name = s.value();
+                if name.contains('.') && crate::contrib::by_name(&name).is_none() {
+                    let known: Vec<&str> = crate::contrib::APPS.iter().map(|a| a.name).collect();
+                    let hint = match name.strip_prefix("django.") {
+                        Some(rest)
+                            if crate::contrib::by_name(&format!("rjango.{rest}")).is_some() =>
+                        {
+                            format!("rjango's is \"rjango.{rest}\"")
+                        }
+                        _ => format!(
+                            "a project's app is named by its directory under src/ (\"blog\"); rjango's own apps are {}",
+                            known.join(", ")
+                        ),
+                    };
+                    return Err(Error::at(
+                        &path,
+                        s.span(),
+                        format!("no installed app can be named \"{name}\""),
+                        Some(hint),
+                    ));
+                }
+                apps.push(name);
+            }
             other => {
                 return Err(Error::at(
                     &path,
@@ -112,6 +135,12 @@ pub fn installed_apps(root: &Path) -> Result<Vec<String>> {
         }
     }
     Ok(apps)
+}
+
+/// The label of an installed app: the last component of its name (`rjango.contrib.auth` is
+/// `auth`), which names its tables and its migrations.
+pub fn app_label(name: &str) -> &str {
+    name.rsplit('.').next().unwrap_or(name)
 }
 
 /// Finds the value of a named field in a struct literal anywhere in a file.

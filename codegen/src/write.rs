@@ -25,6 +25,9 @@ pub struct Generated {
     pub written: Vec<PathBuf>,
     /// Every source file read, for build scripts' rerun-if-changed.
     pub inputs: Vec<PathBuf>,
+    /// The relations of the project's models to another crate's (rjango's contrib models),
+    /// `Model.field`: `#[model]` gives them trait reverse accessors.
+    pub foreign_targets: Vec<String>,
 }
 
 /// Regenerates `src/generated/` of the project at `root`.
@@ -58,11 +61,15 @@ pub fn generate_project(root: &Path) -> Result<Generated> {
     // The models, read as makemigrations reads them: a declaration makemigrations would refuse
     // (a clash of reverse accessors between two apps, say) fails the build here, located, and
     // their order is the project's model registry (dumpdata's order).
-    let (_, models) = crate::models::parse::project_models(root, &apps)?;
+    let (state, models) = crate::models::parse::project_models(root, &apps)?;
+    out.foreign_targets = foreign_targets(&apps, &state);
     let files = [
         ("mod.rs", render_mod(&name, &apps, &urlconfs, &models)),
         ("reverse.rs", render_reverse(&tree)),
-        ("migrations.rs", render_migrations(root, &migration_files)),
+        (
+            "migrations.rs",
+            render_migrations(root, &apps, &migration_files),
+        ),
         ("commands.rs", render_commands(root, &commands)),
     ];
     for (file, tokens) in files {
@@ -80,13 +87,52 @@ pub fn build_script() {
     let root = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_else(|| ".".into()));
     println!("cargo:rerun-if-changed=src");
     println!("cargo:rerun-if-changed=build.rs");
-    if let Err(e) = generate_project(&root) {
-        for line in e.to_string().lines() {
-            println!("cargo:warning={line}");
+    match generate_project(&root) {
+        Ok(generated) => {
+            // Read by `#[model]` while this crate compiles.
+            println!(
+                "cargo:rustc-env=RJANGO_FOREIGN_TARGETS={}",
+                generated.foreign_targets.join(",")
+            );
         }
-        eprintln!("error: rjango could not generate src/generated/:\n{e}");
-        std::process::exit(1);
+        Err(e) => {
+            for line in e.to_string().lines() {
+                println!("cargo:warning={line}");
+            }
+            eprintln!("error: rjango could not generate src/generated/:\n{e}");
+            std::process::exit(1);
+        }
     }
+}
+
+/// `Model.field` of each relation from a project's model to a model of rjango's contrib apps
+/// (another crate, where the reverse accessor cannot be a method of the type).
+fn foreign_targets(apps: &[String], state: &rjango_schema::ProjectState) -> Vec<String> {
+    let contrib: Vec<&str> = apps
+        .iter()
+        .filter_map(|a| crate::contrib::by_name(a))
+        .map(|c| c.label)
+        .collect();
+    let mut out = Vec::new();
+    for m in state.models.values() {
+        if contrib.contains(&m.app_label.as_str()) {
+            continue;
+        }
+        for (field, f) in &m.fields {
+            let to = match &f.field_type {
+                rjango_schema::FieldType::ForeignKey { to, .. }
+                | rjango_schema::FieldType::OneToOneField { to, .. }
+                | rjango_schema::FieldType::ManyToManyField { to, .. } => to,
+                _ => continue,
+            };
+            let app = to.split_once('.').map_or("", |(a, _)| a);
+            if contrib.contains(&app) {
+                out.push(format!("{}.{field}", m.name));
+            }
+        }
+    }
+    out.sort();
+    out
 }
 
 fn pretty(tokens: TokenStream) -> String {
@@ -462,7 +508,16 @@ fn render_commands(root: &Path, commands: &[CommandFile]) -> TokenStream {
 
 /// Every migration file of the installed apps, compiled in by path (Django's file names,
 /// `0001_initial.rs`, are not module names), in app and name order.
-fn render_migrations(root: &Path, files: &[(String, PathBuf)]) -> TokenStream {
+fn render_migrations(root: &Path, apps: &[String], files: &[(String, PathBuf)]) -> TokenStream {
+    // rjango's own apps bring their migrations from the rjango crate.
+    let contrib: Vec<syn::Path> = apps
+        .iter()
+        .filter_map(|a| crate::contrib::by_name(a))
+        .filter(|c| !c.migrations.is_empty())
+        .map(|c| {
+            syn::parse_str(&format!("::rjango::{}::migrations", c.module)).expect("module path")
+        })
+        .collect();
     let mods = files.iter().map(|(app, file)| {
         let stem = file
             .file_stem()
@@ -494,14 +549,20 @@ fn render_migrations(root: &Path, files: &[(String, PathBuf)]) -> TokenStream {
 
         #(#decls)*
 
-        /// All migrations, each with its app and name.
+        /// All migrations, each with its app and name: the installed rjango apps' first.
         pub fn all() -> ::std::vec::Vec<::rjango::db::migrations::Migration> {
-            ::std::vec![#(#calls),*]
+            let mut all = ::std::vec::Vec::new();
+            #(all.extend(#contrib::all());)*
+            all.extend([#(#calls),*]);
+            all
         }
 
         /// The RunRust functions each migration names.
         pub fn code() -> ::std::vec::Vec<::rjango::db::migrations::MigrationCode> {
-            ::std::vec![#(#codes),*]
+            let mut all = ::std::vec::Vec::new();
+            #(all.extend(#contrib::code());)*
+            all.extend([#(#codes),*]);
+            all
         }
     }
 }

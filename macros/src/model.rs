@@ -644,6 +644,75 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
 
 /// The reverse accessor's name on the related model: `related_name` (none when it ends with
 /// `+`, as in Django), else `default`.
+/// A reverse accessor's signature and body.
+struct ReverseMethod {
+    asyncness: TokenStream,
+    ret: TokenStream,
+    body: TokenStream,
+}
+
+/// The variable through which a project's build.rs names the relations whose target is a model
+/// of another crate (`auth.User`, from rjango): `Model.field`, comma-separated.
+const FOREIGN_TARGETS_ENV: &str = "RJANGO_FOREIGN_TARGETS";
+
+/// Whether `Model.field` points at another crate's model, as the project's build.rs (which read
+/// every models.rs) says.
+fn foreign_target(model: &str, field: &str) -> bool {
+    let key = format!("{model}.{field}");
+    std::env::var(FOREIGN_TARGETS_ENV).is_ok_and(|v| v.split(',').any(|k| k == key))
+}
+
+/// A reverse accessor on the related model (`author.posts()`): a method of the related type
+/// when it is this crate's, as Django adds it to the class; when it is another crate's (a
+/// relation to `rjango::contrib::auth::models::User`), Rust allows no method there but a
+/// trait's, so a trait named `Reverse<Accessor>` beside the field handles carries it, which
+/// the caller imports (`use crate::blog::models::post::ReversePosts;`, as rustc suggests).
+fn reverse_accessor(
+    model: &str,
+    field: &str,
+    target_ty: &TokenStream,
+    accessor: &syn::Ident,
+    doc: &str,
+    method: ReverseMethod,
+) -> TokenStream {
+    let ReverseMethod {
+        asyncness,
+        ret,
+        body,
+    } = method;
+    if foreign_target(model, field) {
+        let name = accessor.to_string();
+        let name = name.trim_start_matches("r#");
+        let trait_name = format_ident!("Reverse{}", crate::entity::camel(name));
+        let trait_doc = format!(
+            " `{name}()` on the related model, which is another crate's: import this trait to call it."
+        );
+        quote! {
+            #[doc = #trait_doc]
+            #[allow(async_fn_in_trait)]
+            pub trait #trait_name {
+                #[doc = #doc]
+                #asyncness fn #accessor(&self) -> #ret;
+            }
+            impl #trait_name for #target_ty {
+                #asyncness fn #accessor(&self) -> #ret {
+                    #body
+                }
+            }
+        }
+    } else {
+        quote! {
+            #[allow(dead_code)]
+            impl #target_ty {
+                #[doc = #doc]
+                pub #asyncness fn #accessor(&self) -> #ret {
+                    #body
+                }
+            }
+        }
+    }
+}
+
 fn accessor(related_name: &Option<String>, default: Option<String>) -> Option<syn::Ident> {
     match related_name {
         Some(r) if r.ends_with('+') => None,
@@ -1024,34 +1093,33 @@ fn relations(
                     let doc = format!(
                         "The `{name}` rows whose `{field_name}` is this row (Django's reverse accessor)."
                     );
-                    out.push(if one {
-                        quote! {
-                            #[allow(dead_code)]
-                            impl #target_ty {
-                                #[doc = #doc]
-                                pub async fn #accessor(&self) -> ::std::result::Result<#model, ::rjango::models::QueryError> {
-                                    ::rjango::models::QuerySet::<#model>::new()
-                                        .get(::rjango::models::Lookups::eq(#id, self))
-                                        .await
-                                }
-                            }
+                    let method = if one {
+                        ReverseMethod {
+                            asyncness: quote!(async),
+                            ret: quote!(::std::result::Result<#model, ::rjango::models::QueryError>),
+                            body: quote! {
+                                ::rjango::models::QuerySet::<#model>::new()
+                                    .get(::rjango::models::Lookups::eq(#id, self))
+                                    .await
+                            },
                         }
                     } else {
-                        quote! {
-                            #[allow(dead_code)]
-                            impl #target_ty {
-                                #[doc = #doc]
-                                pub fn #accessor(&self) -> ::rjango::models::QuerySet<#model> {
-                                    ::rjango::models::QuerySet::<#model>::related_to(
-                                        ::rjango::models::Lookups::eq(#id, self),
-                                        #set_owner,
-                                        #column,
-                                        ::rjango::models::query::owner_pk(self),
-                                    )
-                                }
-                            }
+                        ReverseMethod {
+                            asyncness: quote!(),
+                            ret: quote!(::rjango::models::QuerySet<#model>),
+                            body: quote! {
+                                ::rjango::models::QuerySet::<#model>::related_to(
+                                    ::rjango::models::Lookups::eq(#id, self),
+                                    #set_owner,
+                                    #column,
+                                    ::rjango::models::query::owner_pk(self),
+                                )
+                            },
                         }
-                    });
+                    };
+                    out.push(reverse_accessor(
+                        name, field_name, &target_ty, &accessor, &doc, method,
+                    ));
                 }
             }
             FieldType::ManyToManyField {
@@ -1185,15 +1253,17 @@ fn relations(
                 // A symmetrical self-relation has no reverse accessor, as in Django.
                 let default = (!self_ref).then(|| format!("{model_lower}_set"));
                 if let Some(accessor) = accessor(related_name, default) {
-                    out.push(quote! {
-                        #[allow(dead_code)]
-                        impl #target_ty {
-                            /// The rows relating to this one through the many-to-many field.
-                            pub fn #accessor(&self) -> ::rjango::models::ManyRelated<::rjango::models::lookups::Reverse<#id>> {
-                                ::rjango::models::ManyRelated::new(self)
-                            }
-                        }
-                    });
+                    let method = ReverseMethod {
+                        asyncness: quote!(),
+                        ret: quote!(::rjango::models::ManyRelated<::rjango::models::lookups::Reverse<#id>>),
+                        body: quote!(::rjango::models::ManyRelated::new(self)),
+                    };
+                    let doc = format!(
+                        "The `{name}` rows relating to this one through `{field_name}` (Django's reverse accessor)."
+                    );
+                    out.push(reverse_accessor(
+                        name, field_name, &target_ty, &accessor, &doc, method,
+                    ));
                 }
             }
             _ => {}

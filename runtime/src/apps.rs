@@ -7,3 +7,9 @@ pub struct AppConfig {
     pub name: &'static str,
     pub label: &'static str,
 }
+
+/// The label of the app INSTALLED_APPS names `name`: its last component
+/// (`rjango.contrib.auth` is `auth`).
+pub fn label(name: &str) -> &str {
+    name.rsplit('.').next().unwrap_or(name)
+}

@@ -3,6 +3,10 @@
 //! they expect them (`rjango::http`, `rjango::urls`, `rjango::views`, `rjango::shortcuts`,
 //! `rjango::middleware`, `rjango::conf`, `rjango::core::management`, `rjango::test`).
 
+// The generated code of `#[model]` and `migration!` names `::rjango`, which rjango's own
+// contrib apps use too.
+extern crate self as rjango;
+
 pub mod apps;
 pub mod conf;
 pub mod contrib;

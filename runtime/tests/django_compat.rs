@@ -4,7 +4,7 @@
 //! backend, CSRF tokens, and the messages cookie, both ways.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
@@ -21,48 +21,9 @@ use serde_json::{Value, json};
 const KEY: &str = "compat-secret-key-with-enough-length-for-django";
 const PASSWORD: &str = "correct horse battery staple é";
 
-/// A Django 5.2 virtualenv with argon2-cffi and bcrypt, made once under target/ (shared with
-/// the CLI's tests); None, with a notice, when it cannot be made.
-fn django_python() -> Option<PathBuf> {
-    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/django-venv");
-    let python = venv.join("bin/python");
-    let ready = || {
-        Command::new(&python)
-            .args([
-                "-c",
-                "import django, argon2, bcrypt; assert django.VERSION[:2] == (5, 2)",
-            ])
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success())
-    };
-    if !ready() {
-        let made = (python.exists()
-            || Command::new("python3")
-                .args(["-m", "venv"])
-                .arg(&venv)
-                .status()
-                .is_ok_and(|s| s.success()))
-            && Command::new(venv.join("bin/pip"))
-                .args([
-                    "install",
-                    "--quiet",
-                    "Django==5.2.*",
-                    "argon2-cffi==25.*",
-                    "bcrypt==4.*",
-                ])
-                .status()
-                .is_ok_and(|s| s.success());
-        if !made || !ready() {
-            rjango::test::skip(
-                "the Django compatibility test",
-                "Django 5.2 with argon2-cffi and bcrypt could not be installed from PyPI",
-            );
-            return None;
-        }
-    }
-    Some(python)
-}
+#[path = "support/venv.rs"]
+mod venv;
+use venv::django_python;
 
 fn hashers() -> Vec<Box<dyn PasswordHasher>> {
     vec![

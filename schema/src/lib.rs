@@ -14,5 +14,5 @@ pub use migration::{Migration, migration_number};
 pub use operations::{Operation, StateError};
 pub use state::{
     CONSTRAINT_LOOKUPS, Condition, Constraint, FieldState, FieldType, Index, ModelOptions,
-    ModelState, OnDelete, ProjectState, Q, QValue, Value,
+    ModelState, OnDelete, ProjectState, Q, QValue, Value, default_auto_field,
 };

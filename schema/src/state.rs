@@ -630,3 +630,15 @@ impl FieldType {
         })
     }
 }
+
+/// The key type of the tables Django creates for an app by itself (a ManyToManyField's join
+/// table): the app's `default_auto_field`. Django's own contrib apps declare `AutoField`
+/// (their tables predate BigAutoField), every other app gets startproject's `BigAutoField`.
+pub fn default_auto_field(app_label: &str) -> FieldType {
+    match app_label {
+        "admin" | "auth" | "contenttypes" | "sessions" | "sites" | "flatpages" | "redirects" => {
+            FieldType::AutoField
+        }
+        _ => FieldType::BigAutoField,
+    }
+}

@@ -19,8 +19,31 @@ use crate::{questioner, ui};
 pub fn run(args: MakeMigrations) -> Result<ExitCode> {
     let root = project_root(None)?;
     let installed = project::installed_apps(&root).map_err(|e| located(e, &root))?;
+    // Apps by label; rjango's own apps (rjango.contrib.*) ship their migrations.
+    let labels: Vec<String> = installed
+        .iter()
+        .map(|a| project::app_label(a).to_owned())
+        .collect();
+    let own: Vec<String> = installed
+        .iter()
+        .filter(|a| rjango_codegen::contrib::by_name(a).is_none())
+        .cloned()
+        .collect();
     for app in &args.apps {
-        if !installed.contains(app) {
+        if let Some(contrib) = installed
+            .iter()
+            .filter_map(|a| rjango_codegen::contrib::by_name(a))
+            .find(|c| c.label == app)
+        {
+            return Err(Failure {
+                message: format!(
+                    "App '{app}' is {}, part of rjango: its migrations ship with rjango, so makemigrations writes none for it.",
+                    contrib.name
+                ),
+                code: 2,
+            });
+        }
+        if !labels.contains(app) {
             return Err(Failure {
                 message: format!(
                     "App '{app}' could not be found. Is it in INSTALLED_APPS (src/settings.rs)?"
@@ -46,7 +69,7 @@ pub fn run(args: MakeMigrations) -> Result<ExitCode> {
         });
     }
     let targets: Vec<String> = if args.apps.is_empty() {
-        installed.clone()
+        own.clone()
     } else {
         args.apps.clone()
     };
@@ -55,7 +78,7 @@ pub fn run(args: MakeMigrations) -> Result<ExitCode> {
     if args.merge {
         return merge(&root, &loader, &args);
     }
-    for app in &installed {
+    for app in &labels {
         loader.leaf(app).map_err(|e| located(e, &root))?;
     }
     let planned: Vec<Planned> = if args.empty {

@@ -16,6 +16,16 @@ use crate::{questioner, ui};
 pub fn run(args: SquashMigrations) -> Result<ExitCode> {
     let root = project_root(None)?;
     let installed = project::installed_apps(&root).map_err(|e| located(e, &root))?;
+    if let Some(contrib) = rjango_codegen::contrib::installed_by_label(&installed, &args.app_label)
+    {
+        return Err(Failure {
+            message: format!(
+                "App '{}' is {}, part of rjango: its migrations ship with rjango.",
+                args.app_label, contrib.name
+            ),
+            code: 2,
+        });
+    }
     if !installed.contains(&args.app_label) {
         return Err(Failure {
             message: format!(

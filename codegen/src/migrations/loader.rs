@@ -59,7 +59,13 @@ pub fn migration_files(root: &Path, app: &str) -> Result<Vec<PathBuf>> {
 
 /// Parses one migration file.
 pub fn read_migration(app: &str, file: &Path) -> Result<Migration> {
-    let parsed = crate::project::parse_file(file)?;
+    let text = std::fs::read_to_string(file).map_err(|e| Error::io(file, e))?;
+    parse_migration(app, file, &text)
+}
+
+/// Parses a migration's source; `file` names it (its stem is the migration's name).
+pub fn parse_migration(app: &str, file: &Path, text: &str) -> Result<Migration> {
+    let parsed = syn::parse_file(text).map_err(|e| Error::parse(file, &e))?;
     let mac = parsed
         .items
         .iter()
@@ -105,6 +111,19 @@ impl Loader {
     pub fn load(root: &Path, apps: &[String]) -> Result<Self> {
         let mut loader = Loader::default();
         for app in apps {
+            if let Some(contrib) = crate::contrib::by_name(app) {
+                // An app of rjango's: its migrations are built into the generator.
+                for (stem, text) in contrib.migrations {
+                    let file =
+                        crate::contrib::display_path(contrib, &format!("migrations/{stem}.rs"));
+                    let migration = parse_migration(contrib.label, &file, text)?;
+                    loader.migrations.insert(
+                        (contrib.label.to_owned(), migration.name.clone()),
+                        Loaded { migration, file },
+                    );
+                }
+                continue;
+            }
             for file in migration_files(root, app)? {
                 let migration = read_migration(app, &file)?;
                 loader.migrations.insert(

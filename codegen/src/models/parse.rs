@@ -344,6 +344,14 @@ fn check_app(app_label: &str, found: &[Found]) -> Result<()> {
 
 /// The models of one app: `root/src/<app>/models.rs` or its models package (none without).
 fn read_app(root: &Path, app_label: &str) -> Result<Vec<Found>> {
+    if let Some(contrib) = crate::contrib::by_name(app_label) {
+        // An app of rjango's: its models.rs is built into the generator.
+        let Some(source) = contrib.models else {
+            return Ok(Vec::new());
+        };
+        let file = crate::contrib::display_path(contrib, "models.rs");
+        return super::discover::file_models(contrib.label, &file, source);
+    }
     let found = super::discover::app_models(root, app_label)?;
     check_app(app_label, &found)?;
     Ok(found)

@@ -106,6 +106,12 @@ pub fn migrate(
                 }
             }
         }
+        // Django's post_migrate: content types and permissions of the migrated models.
+        let applied = recorder::applied(&conn).await.map_err(err)?;
+        let state = crate::db::migrations::applied_state(&migrations, &applied).map_err(err)?;
+        crate::contrib::post_migrate(&conn, project.apps, project.models, &state)
+            .await
+            .map_err(err)?;
         Ok(())
     })
 }
@@ -223,7 +229,19 @@ pub fn showmigrations(
             return Ok(());
         }
         let labels: Vec<String> = if apps.is_empty() {
-            project.apps.iter().map(|a| a.label.to_owned()).collect()
+            // Django's `sorted(loader.migrated_apps)`: a contrib app without migrations
+            // (messages) has no migrations module there and is not listed.
+            let mut labels: Vec<String> = project
+                .apps
+                .iter()
+                .filter(|a| {
+                    !a.name.starts_with("rjango.contrib.")
+                        || !executor.graph.app_nodes(a.label).is_empty()
+                })
+                .map(|a| a.label.to_owned())
+                .collect();
+            labels.sort();
+            labels
         } else {
             apps.to_vec()
         };

@@ -148,6 +148,14 @@ impl HttpResponse {
         Ok(())
     }
 
+    /// Marks the response as refused: the request is answered with handler400's 400 for `why`
+    /// instead (a middleware's SuspiciousOperation).
+    pub(crate) fn refuse(&mut self, why: super::BadRequest) {
+        if self.refused().is_none() {
+            self.extras.get_or_insert_default().refused = Some(why);
+        }
+    }
+
     /// Why this response cannot be sent, when a header was refused.
     pub fn refused(&self) -> Option<&super::BadRequest> {
         self.extras.as_ref()?.refused.as_ref()

@@ -121,7 +121,7 @@ pub fn run<F: Future>(project: Project, isolation: Isolation, body: F) -> F::Out
             Isolation::Flush => {
                 let outcome =
                     futures_util::FutureExt::catch_unwind(std::panic::AssertUnwindSafe(body)).await;
-                flush_all(&state).await;
+                flush_all(project, &state).await;
                 match outcome {
                     Ok(value) => value,
                     Err(panic) => std::panic::resume_unwind(panic),
@@ -235,10 +235,24 @@ async fn migrate(
             .await
             .unwrap_or_else(|e| panic!("migrating the test database for '{alias}': {e}"));
     }
+    post_migrate(project, &conn, migrations).await;
+}
+
+/// Django's post_migrate on a test database: after it is migrated, and after each flush.
+async fn post_migrate(
+    project: Project,
+    conn: &Connection,
+    migrations: &[crate::db::migrations::Migration],
+) {
+    let state = crate::db::migrations::project_state(migrations)
+        .unwrap_or_else(|e| panic!("the migrations do not replay: {e}"));
+    crate::contrib::post_migrate(conn, project.apps, project.models, &state)
+        .await
+        .unwrap_or_else(|e| panic!("post_migrate on the test database {conn:?}: {e}"));
 }
 
 /// Empties every table of every test database (TransactionTestCase's teardown).
-async fn flush_all(state: &crate::db::migrations::ProjectState) {
+async fn flush_all(project: Project, state: &crate::db::migrations::ProjectState) {
     let aliases: Vec<String> = PREPARED
         .lock()
         .unwrap_or_else(|e| e.into_inner())
@@ -252,5 +266,8 @@ async fn flush_all(state: &crate::db::migrations::ProjectState) {
         crate::db::flush::flush(&conn, state)
             .await
             .unwrap_or_else(|e| panic!("flushing the test database for '{alias}': {e}"));
+        crate::contrib::post_migrate(&conn, project.apps, project.models, state)
+            .await
+            .unwrap_or_else(|e| panic!("post_migrate on the test database '{alias}': {e}"));
     }
 }

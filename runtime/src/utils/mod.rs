@@ -2,4 +2,5 @@
 
 pub mod cache;
 pub mod encoding;
+pub mod text;
 pub mod timezone;

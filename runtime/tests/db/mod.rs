@@ -232,6 +232,17 @@ pub fn expected(
             }
             let unique =
                 field.unique || matches!(field.field_type, FieldType::OneToOneField { .. });
+            // PostgreSQL's `_like` index (varchar_pattern_ops) beside an indexed text column.
+            let indexed = unique
+                || field.primary_key
+                || field.db_index
+                || matches!(field.field_type, FieldType::SlugField { .. });
+            if dialect == Dialect::Postgres
+                && indexed
+                && (ty.starts_with("varchar") || ty.starts_with("text"))
+            {
+                table.indexes.insert(vec![column.clone()]);
+            }
             if unique && !field.primary_key {
                 table.uniques.insert(vec![column.clone()]);
             } else if (field.db_index
@@ -270,6 +281,7 @@ pub fn expected(
                 }
             }
         }
+        fold_fk_indexes(dialect, &mut table);
         out.insert(model.db_table(), table);
     }
     out
@@ -488,4 +500,23 @@ async fn table(conn: &Connection, t: &str) -> Table {
         }
     }
     table
+}
+
+/// On MySQL a foreign key's column has InnoDB's own index unless another index starts with
+/// the column (InnoDB then drops its own; Django's MySQL editor creates none).
+pub fn fold_fk_indexes(dialect: Dialect, table: &mut Table) {
+    if dialect != Dialect::Mysql {
+        return;
+    }
+    let fks: Vec<String> = table.foreign_keys.iter().map(|(c, _)| c.clone()).collect();
+    for fk in fks {
+        let covered = table
+            .uniques
+            .iter()
+            .chain(table.indexes.iter())
+            .any(|cols| cols.len() > 1 && cols[0] == fk);
+        if covered {
+            table.indexes.remove(&vec![fk]);
+        }
+    }
 }

@@ -28,6 +28,27 @@ pub const UNUSABLE_PASSWORD_PREFIX: &str = "!";
 const RANDOM_STRING_CHARS: &[u8] =
     b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
+/// Django's `get_random_string(length, allowed_chars)`: `length` characters of `allowed`
+/// (ASCII, at most 256 of them) from the OS's random source, without bias.
+pub fn get_random_string_of(length: usize, allowed: &[u8]) -> String {
+    assert!(!allowed.is_empty() && allowed.len() <= 256 && allowed.is_ascii());
+    let n = allowed.len();
+    // Bytes at or above the largest multiple of n would favour the first characters.
+    let limit = 256 - 256 % n;
+    let mut out = String::with_capacity(length);
+    let mut buf = [0u8; 64];
+    while out.len() < length {
+        getrandom::fill(&mut buf).expect("the operating system's random source");
+        for b in buf.iter().filter(|&&b| usize::from(b) < limit) {
+            if out.len() == length {
+                break;
+            }
+            out.push(allowed[usize::from(*b) % n] as char);
+        }
+    }
+    out
+}
+
 /// Django's `get_random_string(length)`: letters and digits from the OS's random source.
 pub fn get_random_string(length: usize) -> String {
     let mut out = String::with_capacity(length);

@@ -1,4 +1,9 @@
-//! Django's `django.contrib.auth`. Today its password hashers ([`hashers`]): users, groups,
-//! permissions, login and the auth views come next.
+//! Django's `django.contrib.auth`: its models ([`models::User`], [`models::Group`],
+//! [`models::Permission`], on Django's tables), the permissions `migrate` creates
+//! ([`management`]) and the password hashers ([`hashers`]). Login, `request.user()` and the
+//! auth views come next.
 
 pub mod hashers;
+pub mod management;
+pub mod migrations;
+pub mod models;

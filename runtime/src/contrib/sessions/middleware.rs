@@ -19,13 +19,22 @@ pub struct SessionMiddleware {
 
 impl Middleware for SessionMiddleware {
     fn new(get_response: GetResponse) -> Self {
-        let engine = crate::conf::try_settings().map_or_else(
+        let settings = crate::conf::try_settings();
+        let engine = settings.map_or_else(
             || crate::conf::Settings::default().SESSION_ENGINE,
             |s| s.SESSION_ENGINE.clone(),
         );
+        let installed =
+            settings.is_none_or(|s| s.INSTALLED_APPS.contains(&"rjango.contrib.sessions"));
+        let store = if engine == "django.contrib.sessions.backends.db" && !installed {
+            // Django fails on the Session model of an app that is not installed.
+            Err("SESSION_ENGINE is the database backend (the default), whose table belongs to the app \"rjango.contrib.sessions\": add it to INSTALLED_APPS and run `migrate`, or set SESSION_ENGINE to \"django.contrib.sessions.backends.signed_cookies\"".to_owned())
+        } else {
+            super::backends::engine(&engine)
+        };
         SessionMiddleware {
             get_response,
-            store: super::backends::engine(&engine),
+            store,
         }
     }
 
@@ -73,8 +82,20 @@ async fn process_response(session: &Session, had_cookie: bool, response: &mut Ht
     }
     let at_close = session.get_expire_at_browser_close().await;
     let age = session.get_expiry_age().await;
-    let Some(key) = session.save().await else {
-        return;
+    let key = match session.save().await {
+        Ok(key) => key,
+        Err(super::SaveError::Interrupted) => {
+            // Django's SessionInterrupted, a SuspiciousOperation: a 400 through handler400.
+            response.refuse(crate::http::BadRequest::new(
+                "The request's session was deleted before the request completed. The user may have logged out in a concurrent request, for example.",
+            ));
+            return;
+        }
+        Err(super::SaveError::Failed(why)) => {
+            crate::log::error(&format!("the session could not be saved: {why}"));
+            *response = crate::handlers::default_500();
+            return;
+        }
     };
     let mut cookie = Cookie::new(settings.SESSION_COOKIE_NAME.clone(), key);
     if !at_close {

@@ -17,12 +17,14 @@
 
 pub mod backends;
 pub mod middleware;
+pub mod migrations;
+pub mod models;
 
 use std::sync::{Arc, Mutex};
 
 use serde_json::{Map, Value};
 
-pub use backends::SessionStore;
+pub use backends::{SaveError, SessionStore};
 pub use middleware::SessionMiddleware;
 
 /// The data key Django keeps a session's own expiry under.
@@ -106,9 +108,16 @@ impl Session {
         if state.data.is_none() {
             match loaded {
                 Some(data) => state.data = Some(data),
+                None if self.0.store.drops_unknown_keys() => {
+                    // A missing or expired session starts empty, without its key: a key the
+                    // visitor holds is never reused (Django's `_session_key = None`), and an
+                    // empty session's cookie is deleted on the way out.
+                    state.key = None;
+                    state.data = Some(Map::new());
+                }
                 None => {
-                    // A missing, expired or forged session starts empty, and its cookie is
-                    // replaced (or deleted) on the way out, as Django's `create()` marks it.
+                    // A forged or expired signed cookie starts empty, and its cookie is
+                    // replaced on the way out, as Django's `create()` marks it.
                     if state.key.is_some() {
                         state.modified = true;
                     }
@@ -265,7 +274,7 @@ impl Session {
     }
 
     /// Saves the data and returns the key to put in the cookie (Django's `save`).
-    pub(crate) async fn save(&self) -> Option<String> {
+    pub(crate) async fn save(&self) -> Result<String, backends::SaveError> {
         let (key, data) = {
             let state = self.state();
             (state.key.clone(), state.data.clone().unwrap_or_default())
@@ -274,7 +283,7 @@ impl Session {
         let mut state = self.state();
         state.key = Some(key.clone());
         state.renewing = false;
-        Some(key)
+        Ok(key)
     }
 }
 

@@ -30,6 +30,7 @@ struct Cli {
 /// The built-in commands, by name: a project's own command may not take one of these names.
 pub const BUILTIN_COMMANDS: &[&str] = &[
     "check",
+    "clearsessions",
     "dbshell",
     "diffsettings",
     "dumpdata",
@@ -41,6 +42,9 @@ pub const BUILTIN_COMMANDS: &[&str] = &[
     "showmigrations",
     "sqlmigrate",
 ];
+
+/// The built-in commands that belong to a contrib app: (command, app).
+const APP_COMMANDS: &[(&str, &str)] = &[("clearsessions", "rjango.contrib.sessions")];
 
 #[derive(Subcommand)]
 enum Command {
@@ -117,6 +121,9 @@ enum Command {
     Dumpdata(commands::dumpdata::Options),
     /// Install fixtures (JSON, Django's format) into the database, in one transaction.
     Loaddata(commands::loaddata::Options),
+    /// Delete the expired sessions of the database session backend (Django's
+    /// `clearsessions`; run it from cron).
+    Clearsessions,
     /// Remove every row from the database, after asking (Django's `flush`).
     Flush {
         /// Do not ask
@@ -260,8 +267,17 @@ fn help(
         return Ok(());
     }
     let mut groups: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+    let installed = (project.settings)().INSTALLED_APPS;
     for name in BUILTIN_COMMANDS {
-        groups.entry("rjango").or_default().push(name);
+        // A contrib app's command is listed under the app, when it is installed, as Django's.
+        match APP_COMMANDS.iter().find(|(command, _)| command == name) {
+            Some((_, app)) if installed.contains(app) => groups
+                .entry(crate::apps::label(app))
+                .or_default()
+                .push(name),
+            Some(_) => {}
+            None => groups.entry("rjango").or_default().push(name),
+        }
     }
     for c in custom {
         groups.entry(c.app).or_default().push(c.name);
@@ -306,6 +322,7 @@ fn run(project: Project, command: Command, custom: &[CustomCommand]) -> Result<(
     match command {
         Command::Help { command, commands } => help(project, custom, command.as_deref(), commands),
         Command::Flush { noinput, database } => commands::flush::run(project, &database, noinput),
+        Command::Clearsessions => commands::clearsessions::run(project),
         Command::Dumpdata(options) => commands::dumpdata::run(project, &options),
         Command::Loaddata(options) => commands::loaddata::run(project, &options),
         Command::Dbshell {

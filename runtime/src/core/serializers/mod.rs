@@ -67,6 +67,7 @@ pub fn dump_order(
     }
     let mut out = Vec::new();
     for app in installed {
+        let app = crate::apps::label(app);
         for (a, name) in &created {
             if a == app
                 && state.get(a, name).is_some()

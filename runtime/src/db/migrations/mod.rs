@@ -34,3 +34,27 @@ pub fn project_state(migrations: &[Migration]) -> Result<ProjectState, schema::S
     }
     Ok(state)
 }
+
+/// The state the `applied` migrations describe: what the database's tables are after a
+/// `migrate` that may have stopped short of the leaves (Django's post-migrate state).
+pub fn applied_state(
+    migrations: &[Migration],
+    applied: &std::collections::BTreeSet<(String, String)>,
+) -> Result<ProjectState, schema::StateError> {
+    let graph = graph::Graph::new(migrations, applied).map_err(schema::StateError)?;
+    let mut state = ProjectState::default();
+    let mut done = std::collections::BTreeSet::new();
+    for app in graph.apps() {
+        for leaf in graph.leaves(app) {
+            for key in graph.forwards_plan(&leaf) {
+                if applied.contains(&key)
+                    && done.insert(key.clone())
+                    && let Some(m) = graph.get(&key)
+                {
+                    m.state_forwards(&mut state)?;
+                }
+            }
+        }
+    }
+    Ok(state)
+}

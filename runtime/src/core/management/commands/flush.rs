@@ -35,7 +35,11 @@ pub fn run(project: Project, database: &str, noinput: bool) -> Result<(), String
                 "CommandError: Database {} couldn't be flushed. Possible reasons:\n  * The database isn't running or isn't configured correctly.\n  * At least one of the expected database tables doesn't exist (run `migrate`).\n  * The SQL was invalid.\n{e}",
                 crate::db::url::name(&url).unwrap_or_default()
             )
-        })
+        })?;
+        // Django's flush sends post_migrate: the content types and permissions come back.
+        crate::contrib::post_migrate(&conn, project.apps, project.models, &state)
+            .await
+            .map_err(|e| format!("CommandError: {e}"))
     })?;
     Ok(())
 }

@@ -80,7 +80,8 @@ pub fn run(project: Project, options: &Options) -> Result<(), String> {
     let mut dirs: Vec<PathBuf> = settings
         .INSTALLED_APPS
         .iter()
-        .filter(|a| options.app.as_deref().is_none_or(|only| only == **a))
+        .map(|a| crate::apps::label(a))
+        .filter(|a| options.app.as_deref().is_none_or(|only| only == *a))
         .map(|a| Path::new("src").join(a).join("fixtures"))
         .collect();
     dirs.extend(settings.FIXTURE_DIRS.iter().map(PathBuf::from));

@@ -47,9 +47,14 @@
 //! transaction) and runs `PRAGMA foreign_key_check` before committing, as Django's SQLite
 //! schema editor does, since a remake drops and recreates a table that rows point at.
 //!
+//! Django's per-backend indexes: PostgreSQL's `_like` index (varchar_pattern_ops or
+//! text_pattern_ops) beside each indexed varchar or text column; on MySQL no index of a
+//! foreign key's own (InnoDB makes one), and before an index InnoDB uses for a foreign key
+//! is dropped, the foreign key is dropped and added again around it (see
+//! `fk_index_handover`).
+//!
 //! # Left out
 //!
-//! - PostgreSQL's `_like` indexes (varchar_pattern_ops) on varchar/text columns.
 //! - Changing a primary key, or the type of a primary key foreign keys point at (their
 //!   columns are not altered with it); turning a column into a many-to-many field or back, or
 //!   pointing a many-to-many field at another model (`SchemaError::Unsupported`).
@@ -239,11 +244,62 @@ pub fn forwards(
         .iter()
         .enumerate()
         .filter(|(i, n)| if fresh(n) { !n.inline } else { !kept[*i] });
-    let mut out: Vec<String> = drops.into_iter().map(|o| o.drop.clone()).collect();
+    let (mut out, readd) = if dialect == Dialect::Mysql {
+        fk_index_handover(&old, &drops, &plan.gone)
+    } else {
+        Default::default()
+    };
+    out.extend(drops.into_iter().map(|o| o.drop.clone()));
     out.extend(plan.stmts);
     out.extend(renames);
     out.extend(creates.map(|(_, n)| n.create.clone()));
+    out.extend(readd);
     Ok(out)
+}
+
+/// InnoDB uses an index that starts with a foreign key's column for the foreign key (dropping
+/// its own implicit one), and then refuses to drop that index. Django's MySQL editor adds an
+/// explicit index first (`_create_missing_fk_index`), deciding by introspection; rjango's
+/// editor works from the state alone, where such an index would be invisible to later
+/// migrations (and created twice). So the foreign key is dropped before that index and added
+/// again after it, and InnoDB makes its implicit index again: the schema a new table has.
+/// Returns the statements to run before the drops, and after everything else.
+fn fk_index_handover(
+    old: &[Derived],
+    drops: &[&Derived],
+    gone: &[String],
+) -> (Vec<String>, Vec<String>) {
+    use tables::Kind;
+    let dropped = |x: &Derived| drops.iter().any(|d| std::ptr::eq(*d, x));
+    let (mut before, mut after) = (Vec::new(), Vec::new());
+    for o in drops
+        .iter()
+        .filter(|o| matches!(o.kind, Kind::Unique | Kind::Index))
+    {
+        let Some(first) = o.columns.first() else {
+            continue;
+        };
+        if gone.contains(&o.table) {
+            continue;
+        }
+        let starts_with = |x: &Derived| x.table == o.table && x.columns.first() == Some(first);
+        let covered = old
+            .iter()
+            .any(|x| matches!(x.kind, Kind::Unique | Kind::Index) && starts_with(x) && !dropped(x));
+        if covered {
+            continue;
+        }
+        for fk in old
+            .iter()
+            .filter(|x| x.kind == Kind::ForeignKey && starts_with(x) && !dropped(x))
+        {
+            if !before.contains(&fk.drop) {
+                before.push(fk.drop.clone());
+                after.push(fk.create.clone());
+            }
+        }
+    }
+    (before, after)
 }
 
 /// An object's identity before `op`, as it reads after `op`.

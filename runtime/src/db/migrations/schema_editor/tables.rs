@@ -264,7 +264,7 @@ pub(crate) fn tables(
                 .clone()
                 .unwrap_or_else(|| truncate_name(&format!("{}_{n}", own.0)));
             let id = col(d, state, app, "id", &{
-                let mut id = FieldState::new(FieldType::BigAutoField);
+                let mut id = FieldState::new(rjango_schema::default_auto_field(app));
                 id.primary_key = true;
                 id
             })?;
@@ -453,6 +453,8 @@ pub(crate) struct Derived {
     pub inline: bool,
     pub kind: Kind,
     pub sig: Sig,
+    /// Its columns, in order (none for a table CHECK).
+    pub columns: Vec<String>,
 }
 
 fn drop_index(d: Dialect, table: &str, name: &str) -> String {
@@ -491,6 +493,21 @@ pub(crate) fn rename(d: Dialect, old: &Derived, new: &Derived) -> Option<String>
     }
 }
 
+/// The operator class of the `_like` index Django's PostgreSQL schema editor adds to a
+/// column with an index (db_index, unique or primary key) whose type is varchar or text.
+fn like_opclass(d: Dialect, c: &Col) -> Option<&'static str> {
+    if d != Dialect::Postgres || !(c.index || c.unique || c.pk) {
+        return None;
+    }
+    if c.ty.starts_with("varchar") {
+        Some("varchar_pattern_ops")
+    } else if c.ty.starts_with("text") {
+        Some("text_pattern_ops")
+    } else {
+        None
+    }
+}
+
 /// The table's named objects, in the order Django's deferred SQL creates them.
 pub(crate) fn derived(d: Dialect, t: &Table) -> Vec<Derived> {
     let q = |s: &str| d.quote(s);
@@ -523,6 +540,7 @@ pub(crate) fn derived(d: Dialect, t: &Table) -> Vec<Derived> {
     )| {
         out.push(Derived {
             table: t.name.clone(),
+            columns: columns.iter().map(|c| (*c).to_owned()).collect(),
             sig: Sig {
                 table: t.key.clone(),
                 kind: sig_kind,
@@ -637,7 +655,9 @@ pub(crate) fn derived(d: Dialect, t: &Table) -> Vec<Derived> {
         // index starts with the column, and then that index cannot be dropped while the
         // foreign key needs it (Django's _create_missing_fk_index works around the same).
         // An explicit index is never dropped for the foreign key's sake.
-        if c.index {
+        // MySQL's InnoDB indexes a foreign key's column by itself, so Django's MySQL schema
+        // editor gives a ForeignKey no index of its own (`_field_should_be_indexed`).
+        if c.index && !(d == Dialect::Mysql && c.fk.is_some()) {
             let name = index_name(&t.name, &[&c.column], "");
             let create = format!("CREATE INDEX {} ON {tq} ({})", q(&name), q(&c.column));
             let drop = drop_index(d, &t.name, &name);
@@ -648,6 +668,30 @@ pub(crate) fn derived(d: Dialect, t: &Table) -> Vec<Derived> {
                 false,
                 Kind::Index,
                 ("index", vec![c.column.as_str()], None, String::new()),
+            );
+        }
+        // PostgreSQL's second index on an indexed varchar or text column, with the operator
+        // class LIKE needs outside the C locale (Django's `_create_like_index_sql`).
+        if let Some(opclass) = like_opclass(d, c) {
+            let name = index_name(&t.name, &[&c.column], "_like");
+            let create = format!(
+                "CREATE INDEX {} ON {tq} ({} {opclass})",
+                q(&name),
+                q(&c.column)
+            );
+            let drop = drop_index(d, &t.name, &name);
+            push(
+                name,
+                create,
+                drop,
+                false,
+                Kind::Index,
+                (
+                    "like_index",
+                    vec![c.column.as_str()],
+                    None,
+                    opclass.to_owned(),
+                ),
             );
         }
     }

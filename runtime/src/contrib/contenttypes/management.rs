@@ -1,0 +1,62 @@
+//! Django's `create_contenttypes`, run by `migrate` after the migrations (Django's
+//! post_migrate handler of the contenttypes app): a row for every model of an app that has
+//! none yet. Stale rows are left alone, as Django leaves them to `remove_stale_contenttypes`.
+
+use std::collections::BTreeMap;
+
+use crate::db::{Connection, DbError};
+
+/// Makes the missing content types of `app_label`'s `models` (lower-cased names, in the app's
+/// registry order, which decides their ids as in Django), and returns every model's id.
+pub async fn create_contenttypes(
+    conn: &Connection,
+    app_label: &str,
+    models: &[String],
+) -> Result<BTreeMap<String, i64>, DbError> {
+    let mut ids = existing(conn, app_label).await?;
+    let missing: Vec<&String> = models.iter().filter(|m| !ids.contains_key(*m)).collect();
+    if missing.is_empty() {
+        return Ok(ids);
+    }
+    let d = conn.dialect;
+    let sql = format!(
+        "INSERT INTO {} ({}, {}) VALUES (%s, %s)",
+        d.quote("django_content_type"),
+        d.quote("app_label"),
+        d.quote("model")
+    );
+    let sql = d.placeholders(&sql, 2).into_owned();
+    for model in missing {
+        conn.run(&sql, vec![app_label.into(), model.as_str().into()])
+            .await?;
+    }
+    ids = existing(conn, app_label).await?;
+    Ok(ids)
+}
+
+/// The content types of an app: model → id.
+async fn existing(conn: &Connection, app_label: &str) -> Result<BTreeMap<String, i64>, DbError> {
+    let d = conn.dialect;
+    let sql = format!(
+        "SELECT {}, {} FROM {} WHERE {} = %s",
+        d.quote("id"),
+        d.quote("model"),
+        d.quote("django_content_type"),
+        d.quote("app_label")
+    );
+    let rows = conn
+        .fetch(&d.placeholders(&sql, 1), vec![app_label.into()])
+        .await?;
+    Ok(rows
+        .iter()
+        .filter_map(|row| {
+            let id = row
+                .try_get::<i32>("", "id")
+                .map(i64::from)
+                .or_else(|_| row.try_get::<i64>("", "id"))
+                .ok()?;
+            let model = row.try_get::<String>("", "model").ok()?;
+            Some((model, id))
+        })
+        .collect())
+}

@@ -1,0 +1,240 @@
+//! rjango's contrib apps on Django's tables, on SQLite, PostgreSQL and MariaDB: rjango migrates
+//! one database, Django 5.2 (from PyPI) another, and Django's own introspection finds the two
+//! equal, table for table, column for column, constraint for constraint (by name); the content
+//! types and permissions post_migrate makes are Django's, id for id; each side finds nothing to
+//! apply on the other's database; and a session stored by either database backend is read by
+//! the other.
+
+mod db;
+#[path = "support/venv.rs"]
+mod venv;
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use db::{DIALECTS, TestDb};
+use rjango::apps::AppConfig;
+use rjango::conf::Settings;
+use rjango::contrib::sessions::SessionStore;
+use rjango::contrib::sessions::backends::Db;
+use rjango::db::Dialect;
+use rjango::db::migrations::executor::{Executor, Target};
+use rjango::db::migrations::{Migration, recorder};
+use serde_json::{Value, json};
+
+const SECRET_KEY: &str = "contrib-tables-secret-key-long-enough-for-django-checks";
+
+/// Django's startproject order (auth before contenttypes), which decides the content types' ids.
+const APPS: &[AppConfig] = &[
+    AppConfig {
+        name: "rjango.contrib.auth",
+        label: "auth",
+    },
+    AppConfig {
+        name: "rjango.contrib.contenttypes",
+        label: "contenttypes",
+    },
+    AppConfig {
+        name: "rjango.contrib.sessions",
+        label: "sessions",
+    },
+    AppConfig {
+        name: "rjango.contrib.messages",
+        label: "messages",
+    },
+];
+
+/// The models in registry order, as a project's generated MODELS lists them.
+const MODELS: &[(&str, &str)] = &[
+    ("auth", "permission"),
+    ("auth", "group"),
+    ("auth", "user"),
+    ("contenttypes", "contenttype"),
+    ("sessions", "session"),
+];
+
+fn migrations() -> Vec<Migration> {
+    let mut all = rjango::contrib::contenttypes::migrations::all();
+    all.extend(rjango::contrib::auth::migrations::all());
+    all.extend(rjango::contrib::sessions::migrations::all());
+    all
+}
+
+/// Django's DATABASES entry (without ENGINE) for a test database's URL.
+fn django_params(dialect: Dialect, url: &str) -> Value {
+    if dialect == Dialect::Sqlite {
+        return json!({"NAME": url.trim_start_matches("sqlite://")});
+    }
+    let rest = url.split_once("://").unwrap().1;
+    let (auth, rest) = rest.split_once('@').unwrap();
+    let (host, name) = rest.split_once('/').unwrap();
+    let (host, port) = host.split_once(':').unwrap();
+    let (user, password) = auth.split_once(':').unwrap_or((auth, ""));
+    json!({
+        "NAME": name.split('?').next().unwrap(),
+        "USER": user,
+        "PASSWORD": password,
+        "HOST": host,
+        "PORT": port,
+    })
+}
+
+async fn migrate(db: &TestDb, migrations: &[Migration]) {
+    recorder::ensure_table(&db.conn).await.unwrap();
+    let applied = recorder::applied(&db.conn).await.unwrap();
+    let mut executor = Executor::new(migrations, applied).unwrap();
+    for step in executor.plan(&Target::All) {
+        executor.run(&db.conn, &step, false).await.unwrap();
+    }
+    let applied = recorder::applied(&db.conn).await.unwrap();
+    let state = rjango::db::migrations::applied_state(migrations, &applied).unwrap();
+    rjango::contrib::post_migrate(&db.conn, APPS, MODELS, &state)
+        .await
+        .unwrap();
+}
+
+#[test]
+fn contrib_tables_are_djangos_on_every_database() {
+    let Some(python) = venv::django_python() else {
+        return;
+    };
+    rjango::conf::configure(Settings {
+        SECRET_KEY: SECRET_KEY.into(),
+        INSTALLED_APPS: APPS.iter().map(|a| a.name).collect(),
+        ..Settings::default()
+    });
+    rjango::__private::block_on(async {
+        let migrations = migrations();
+        let mut ran = Vec::new();
+        for dialect in DIALECTS {
+            let (Some(ours), Some(fresh)) =
+                (TestDb::open(dialect).await, TestDb::open(dialect).await)
+            else {
+                continue;
+            };
+            migrate(&ours, &migrations).await;
+            // A second migrate changes nothing: post_migrate makes only what is missing.
+            migrate(&ours, &migrations).await;
+
+            // A session stored by rjango's database backend, for Django to read.
+            rjango::db::connections::add(
+                rjango::db::Connection::open_url("default", &ours.url)
+                    .await
+                    .unwrap(),
+            );
+            let mut data = serde_json::Map::new();
+            data.insert("from".into(), json!("rjango é"));
+            data.insert("n".into(), json!(7));
+            let key = Db.save(None, &data).await.unwrap();
+            assert_eq!(key.len(), 32);
+            assert!(
+                key.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            );
+
+            let request = json!({
+                "vendor": dialect.vendor(),
+                "secret_key": SECRET_KEY,
+                "rjango": django_params(dialect, &ours.url),
+                "fresh": django_params(dialect, &fresh.url),
+                "session_key": key,
+            });
+            let mut child = Command::new(&python)
+                .arg(concat!(
+                    env!("CARGO_MANIFEST_DIR"),
+                    "/tests/support/contrib_tables.py"
+                ))
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(request.to_string().as_bytes())
+                .unwrap();
+            let out = child.wait_with_output().unwrap();
+            assert!(
+                out.status.success(),
+                "{dialect:?}: Django failed:\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let answer: Value = serde_json::from_slice(&out.stdout).unwrap();
+
+            // Table for table, column for column, constraint for constraint.
+            assert_eq!(
+                answer["tables"],
+                json!([
+                    "auth_group",
+                    "auth_group_permissions",
+                    "auth_permission",
+                    "auth_user",
+                    "auth_user_groups",
+                    "auth_user_user_permissions",
+                    "django_content_type",
+                    "django_session"
+                ])
+            );
+            let differences = answer["schema"].as_array().unwrap();
+            assert!(
+                differences.is_empty(),
+                "{dialect:?}: the schemas differ:\n{}",
+                differences
+                    .iter()
+                    .map(|d| d.as_str().unwrap_or_default())
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            );
+            // post_migrate's rows, id for id.
+            assert_eq!(
+                answer["content_types"][0], answer["content_types"][1],
+                "{dialect:?}"
+            );
+            assert_eq!(
+                answer["permissions"][0], answer["permissions"][1],
+                "{dialect:?}"
+            );
+            assert_eq!(answer["content_types"][0].as_array().unwrap().len(), 5);
+            assert_eq!(answer["permissions"][0].as_array().unwrap().len(), 20);
+            assert_eq!(
+                answer["permissions"][0][8],
+                json!([9, "Can add user", 3, "add_user"])
+            );
+            // Django finds nothing to apply on rjango's database...
+            assert_eq!(answer["plan"], json!([]), "{dialect:?}");
+            // ... and rjango nothing on Django's (its squashed migrations count applied).
+            let applied = recorder::applied(&fresh.conn).await.unwrap();
+            let executor = Executor::new(&migrations, applied).unwrap();
+            assert!(executor.plan(&Target::All).is_empty(), "{dialect:?}");
+
+            // Each reads the other's session.
+            assert_eq!(
+                answer["session"]["read"],
+                json!({"from": "rjango é", "n": 7})
+            );
+            let expires_in = answer["session"]["expires_in"].as_f64().unwrap();
+            assert!(
+                (1_209_000.0..=1_209_600.0).contains(&expires_in),
+                "two weeks: {expires_in}"
+            );
+            let theirs = answer["session"]["key"].as_str().unwrap();
+            let read = Db.load(theirs).await.expect("Django's session");
+            assert_eq!(
+                Value::Object(read),
+                json!({"from": "Django é", "n": [1, 2, 3]})
+            );
+            // A key nobody stored reads nothing; a deleted session is gone.
+            assert!(Db.load("nosuchsessionkeyatall0000000000").await.is_none());
+            Db.delete(theirs).await;
+            assert!(Db.load(theirs).await.is_none());
+            ran.push(dialect.vendor());
+        }
+        println!(
+            "contrib tables compared with Django's on: {}",
+            ran.join(", ")
+        );
+        assert!(ran.contains(&"sqlite"));
+    });
+}

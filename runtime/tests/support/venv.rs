@@ -1,0 +1,49 @@
+//! The Django 5.2 virtualenv the compatibility tests run Django in (from PyPI, under target/,
+//! shared with the CLI's tests), with the hashers' libraries and the PostgreSQL and MySQL
+//! drivers; made on first use. None, with a notice, when it cannot be made.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+pub fn django_python() -> Option<PathBuf> {
+    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/django-venv");
+    let python = venv.join("bin/python");
+    let ready = || {
+        Command::new(&python)
+            .args([
+                "-c",
+                "import django, argon2, bcrypt, psycopg, pymysql; assert django.VERSION[:2] == (5, 2)",
+            ])
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if !ready() {
+        let made = (python.exists()
+            || Command::new("python3")
+                .args(["-m", "venv"])
+                .arg(&venv)
+                .status()
+                .is_ok_and(|s| s.success()))
+            && Command::new(venv.join("bin/pip"))
+                .args([
+                    "install",
+                    "--quiet",
+                    "Django==5.2.*",
+                    "argon2-cffi==25.*",
+                    "bcrypt==4.*",
+                    "psycopg[binary]==3.*",
+                    "PyMySQL==1.*",
+                ])
+                .status()
+                .is_ok_and(|s| s.success());
+        if !made || !ready() {
+            rjango::test::skip(
+                "a Django compatibility test",
+                "Django 5.2 with argon2-cffi, bcrypt, psycopg and PyMySQL could not be installed from PyPI",
+            );
+            return None;
+        }
+    }
+    Some(python)
+}
