@@ -554,3 +554,156 @@ fn a_look_alike_model_is_named_not_skipped() {
         "{stderr}"
     );
 }
+
+/// The project binary run on a pseudo-terminal (tests/support/pty_drive.py), answering each
+/// prompt: (exit code, what the terminal showed).
+fn on_a_terminal(db: &Db, answers: &[&str], args: &[&str]) -> (i32, String) {
+    let built = first_day();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/pty_drive.py");
+    let out = Command::new("python3")
+        .arg(script)
+        .arg(&built.root)
+        .args(answers)
+        .arg("--")
+        .arg(&built.binary)
+        .args(args)
+        .env("DEBUG", "true")
+        .env("DATABASE_URL", &db.url)
+        .output()
+        .expect("python3 runs the pty driver");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
+/// createsuperuser and changepassword as Django's: --noinput from DJANGO_SUPERUSER_*, the
+/// questions at a terminal with Django's errors, and passwords Django itself accepts.
+#[test]
+fn createsuperuser_and_changepassword() {
+    let db = own_db();
+    let (code, out) = manage(&db, &["migrate"]);
+    assert_eq!(code, Some(0), "{out}");
+
+    let (code, out) = manage(&db, &["createsuperuser", "--noinput"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        out.contains("CommandError: You must use --username with --noinput."),
+        "{out}"
+    );
+    let env = [
+        ("DJANGO_SUPERUSER_USERNAME", "admin"),
+        ("DJANGO_SUPERUSER_EMAIL", "admin@EXAMPLE.com"),
+        ("DJANGO_SUPERUSER_PASSWORD", "admin-password"),
+    ];
+    let (code, out) = manage_with(&db, &["createsuperuser", "--noinput"], &env, None);
+    assert_eq!(
+        (code, out.trim()),
+        (Some(0), "Superuser created successfully.")
+    );
+    let (code, out) = manage_with(&db, &["createsuperuser", "--noinput"], &env, None);
+    assert_eq!(code, Some(1));
+    assert!(
+        out.contains("CommandError: Error: That username is already taken."),
+        "{out}"
+    );
+    // Without a terminal and without --noinput: Django's notice, nothing made.
+    let (code, out) = manage(&db, &["createsuperuser"]);
+    assert_eq!(code, Some(0));
+    assert!(
+        out.contains("Superuser creation skipped due to not running in a TTY."),
+        "{out}"
+    );
+
+    // At a terminal: a taken username, passwords that differ, then a good answer.
+    let (code, screen) = on_a_terminal(
+        &db,
+        &[
+            r"Username \(leave blank to use '[^']*'\): |Username: ",
+            "admin",
+            r"That username is already taken",
+            "ada",
+            r"Email address: ",
+            "ada@example.com",
+            r"Password: ",
+            "first-secret",
+            r"Password \(again\): ",
+            "second-secret",
+            r"didn't match[\s\S]*Password: ",
+            "ada-secret",
+            r"Password \(again\): ",
+            "ada-secret",
+        ],
+        &["createsuperuser"],
+    );
+    assert_eq!(code, 0, "{screen}");
+    assert!(
+        screen.contains("Error: Your passwords didn't match."),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Superuser created successfully."),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("ada-secret"),
+        "passwords are not echoed: {screen}"
+    );
+
+    let (code, screen) = on_a_terminal(
+        &db,
+        &[
+            r"Password: ",
+            "one",
+            r"Password \(again\): ",
+            "two",
+            r"Please try again[\s\S]*Password: ",
+            "new-ada-secret",
+            r"Password \(again\): ",
+            "new-ada-secret",
+        ],
+        &["changepassword", "ada"],
+    );
+    assert_eq!(code, 0, "{screen}");
+    assert!(
+        screen.contains("Changing password for user 'ada'"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Passwords do not match. Please try again."),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Password changed successfully for user 'ada'"),
+        "{screen}"
+    );
+    let (code, out) = manage(&db, &["changepassword", "nobody"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        out.contains("CommandError: user 'nobody' does not exist"),
+        "{out}"
+    );
+
+    // Django checks the passwords rjango stored, and sees the superusers.
+    let Some(python) = django_python() else {
+        return;
+    };
+    let path = db.url.trim_start_matches("sqlite://");
+    let check = "import sqlite3, sys\n\
+        import django\n\
+        from django.conf import settings\n\
+        settings.configure()\n\
+        from django.contrib.auth.hashers import check_password\n\
+        rows = dict(sqlite3.connect(sys.argv[1]).execute('SELECT username, password FROM auth_user WHERE is_superuser AND is_staff AND is_active'))\n\
+        print(check_password('admin-password', rows['admin']), check_password('new-ada-secret', rows['ada']), check_password('ada-secret', rows['ada']))";
+    let out = Command::new(&python)
+        .args(["-c", check, path])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "True True False",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -83,6 +83,12 @@ pub struct Settings {
     pub CSRF_TRUSTED_ORIGINS: Vec<String>,
     /// The lowest level of message kept (Django's INFO, 20: debug messages are dropped).
     pub MESSAGE_LEVEL: i32,
+    /// Where `login_required` sends a visitor who is not signed in.
+    pub LOGIN_URL: String,
+    /// Where the login view sends a visitor without a `next`.
+    pub LOGIN_REDIRECT_URL: String,
+    /// Where the logout view sends the visitor (None: it shows its page).
+    pub LOGOUT_REDIRECT_URL: Option<String>,
 }
 
 impl Default for Settings {
@@ -138,6 +144,9 @@ impl Default for Settings {
             CSRF_HEADER_NAME: "HTTP_X_CSRFTOKEN".into(),
             CSRF_TRUSTED_ORIGINS: Vec::new(),
             MESSAGE_LEVEL: 20,
+            LOGIN_URL: "/accounts/login/".into(),
+            LOGIN_REDIRECT_URL: "/accounts/profile/".into(),
+            LOGOUT_REDIRECT_URL: None,
         }
     }
 }

@@ -2,8 +2,8 @@
 //! one database, Django 5.2 (from PyPI) another, and Django's own introspection finds the two
 //! equal, table for table, column for column, constraint for constraint (by name); the content
 //! types and permissions post_migrate makes are Django's, id for id; each side finds nothing to
-//! apply on the other's database; and a session stored by either database backend is read by
-//! the other.
+//! apply on the other's database; a session stored by either database backend is read by the
+//! other; and each signs in the other's users (password hashes and login sessions).
 
 mod db;
 #[path = "support/venv.rs"]
@@ -15,11 +15,13 @@ use std::process::{Command, Stdio};
 use db::{DIALECTS, TestDb};
 use rjango::apps::AppConfig;
 use rjango::conf::Settings;
+use rjango::contrib::auth::models::{Group, Permission, User, permission};
 use rjango::contrib::sessions::SessionStore;
 use rjango::contrib::sessions::backends::Db;
 use rjango::db::Dialect;
 use rjango::db::migrations::executor::{Executor, Target};
 use rjango::db::migrations::{Migration, recorder};
+use rjango::models::prelude::*;
 use serde_json::{Value, json};
 
 const SECRET_KEY: &str = "contrib-tables-secret-key-long-enough-for-django-checks";
@@ -52,6 +54,68 @@ const MODELS: &[(&str, &str)] = &[
     ("contenttypes", "contenttype"),
     ("sessions", "session"),
 ];
+
+mod views {
+    use rjango::contrib::auth;
+    use rjango::prelude::*;
+
+    pub async fn sign_in(request: HttpRequest) -> Result<HttpResponse, ViewError> {
+        let form = request.POST();
+        let (username, password) = (
+            form.get("username").unwrap_or_default().to_owned(),
+            form.get("password").unwrap_or_default().to_owned(),
+        );
+        let Some(user) = auth::authenticate(&request, &username, &password).await? else {
+            return Ok(HttpResponse::new("refused"));
+        };
+        auth::login(&request, &user).await?;
+        whoami(request).await
+    }
+
+    pub async fn whoami(request: HttpRequest) -> Result<HttpResponse, ViewError> {
+        let user = request.user().await;
+        Ok(HttpResponse::new(format!("user {}", user.username())))
+    }
+}
+
+rjango::urls::urlpatterns![
+    path("login/", views::sign_in, name = "login"),
+    path("whoami/", views::whoami, name = "whoami"),
+];
+
+fn settings() -> Settings {
+    Settings {
+        SECRET_KEY: SECRET_KEY.into(),
+        ALLOWED_HOSTS: vec!["testserver".into()],
+        INSTALLED_APPS: APPS.iter().map(|a| a.name).collect(),
+        MIDDLEWARE: rjango::middleware::middleware![
+            rjango::contrib::sessions::SessionMiddleware,
+            rjango::contrib::auth::AuthenticationMiddleware,
+        ],
+        ..Settings::default()
+    }
+}
+
+/// The in-process client, on the database registered as `default`.
+fn client() -> rjango::test::Client {
+    rjango::test::Client::new(rjango::Project {
+        name: "contribtables",
+        settings,
+        root_urlconf: urlpatterns,
+        apps: APPS,
+        models: MODELS,
+        migrations,
+        migration_code: Vec::new,
+        commands: Vec::new,
+    })
+}
+
+fn session_cookie(r: &rjango::http::HttpResponse) -> Option<String> {
+    r.cookies()
+        .iter()
+        .find(|c| c.name() == "sessionid")
+        .map(|c| c.value().to_owned())
+}
 
 fn migrations() -> Vec<Migration> {
     let mut all = rjango::contrib::contenttypes::migrations::all();
@@ -98,11 +162,7 @@ fn contrib_tables_are_djangos_on_every_database() {
     let Some(python) = venv::django_python() else {
         return;
     };
-    rjango::conf::configure(Settings {
-        SECRET_KEY: SECRET_KEY.into(),
-        INSTALLED_APPS: APPS.iter().map(|a| a.name).collect(),
-        ..Settings::default()
-    });
+    rjango::conf::configure(settings());
     rjango::__private::block_on(async {
         let migrations = migrations();
         let mut ran = Vec::new();
@@ -132,12 +192,29 @@ fn contrib_tables_are_djangos_on_every_database() {
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
             );
 
+            // A user rjango makes, signed in through rjango's login, for Django to see.
+            let ada = User::objects()
+                .create_user("ada", "ada@example.com", Some("pw"))
+                .await
+                .unwrap();
+            let c = client();
+            let r = c
+                .request(
+                    rjango::http::HttpRequest::builder("POST", "/login/")
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .body("username=ada&password=pw"),
+                )
+                .await;
+            assert_eq!(r.text(), "user ada", "{dialect:?}");
+            let login_key = session_cookie(&r).expect("login sets the session cookie");
+
             let request = json!({
                 "vendor": dialect.vendor(),
                 "secret_key": SECRET_KEY,
                 "rjango": django_params(dialect, &ours.url),
                 "fresh": django_params(dialect, &fresh.url),
                 "session_key": key,
+                "login_key": login_key,
             });
             let mut child = Command::new(&python)
                 .arg(concat!(
@@ -209,6 +286,36 @@ fn contrib_tables_are_djangos_on_every_database() {
             let executor = Executor::new(&migrations, applied).unwrap();
             assert!(executor.plan(&Target::All).is_empty(), "{dialect:?}");
 
+            // Each signs in the other's users, and reads the other's signed-in session.
+            assert_eq!(
+                answer["auth"]["get_user"], "ada",
+                "{dialect:?}: Django's get_user"
+            );
+            assert_eq!(
+                answer["auth"]["authenticate"], true,
+                "{dialect:?}: Django's authenticate"
+            );
+            let grace_key = answer["auth"]["grace_key"].as_str().unwrap();
+            let r = c
+                .request(
+                    rjango::http::HttpRequest::builder("GET", "/whoami/")
+                        .header("Cookie", &format!("sessionid={grace_key}")),
+                )
+                .await;
+            assert_eq!(
+                r.text(),
+                "user grace",
+                "{dialect:?}: Django's login, read by rjango"
+            );
+            let request = rjango::http::HttpRequest::builder("GET", "/").build();
+            let grace = rjango::contrib::auth::authenticate(&request, "grace", "pw2")
+                .await
+                .unwrap();
+            assert!(
+                grace.is_some(),
+                "{dialect:?}: Django's hash, checked by rjango"
+            );
+
             // Each reads the other's session.
             assert_eq!(
                 answer["session"]["read"],
@@ -229,6 +336,39 @@ fn contrib_tables_are_djangos_on_every_database() {
             assert!(Db.load("nosuchsessionkeyatall0000000000").await.is_none());
             Db.delete(theirs).await;
             assert!(Db.load(theirs).await.is_none());
+            // Its permissions come through its group and its own, in one query each.
+            let perm = |codename: &'static str| async move {
+                Permission::objects()
+                    .get(permission::codename.eq(codename))
+                    .await
+                    .unwrap()
+            };
+            let editors = Group::objects()
+                .create(Group {
+                    id: 0,
+                    name: "editors".into(),
+                    permissions: Default::default(),
+                })
+                .await
+                .unwrap();
+            editors
+                .permissions()
+                .add([&perm("change_user").await])
+                .await
+                .unwrap();
+            ada.groups().add([&editors]).await.unwrap();
+            ada.user_permissions()
+                .add([&perm("view_session").await])
+                .await
+                .unwrap();
+            let all = rjango::contrib::auth::backends::get_all_permissions(&ada)
+                .await
+                .unwrap();
+            assert_eq!(
+                all.into_iter().collect::<Vec<_>>(),
+                ["auth.change_user", "sessions.view_session"],
+                "{dialect:?}"
+            );
             ran.push(dialect.vendor());
         }
         println!(

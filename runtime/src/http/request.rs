@@ -37,6 +37,8 @@ struct Inner {
     csrf: OnceLock<crate::middleware::csrf::CsrfState>,
     /// Given by MessageMiddleware.
     messages: OnceLock<crate::contrib::messages::MessageStore>,
+    /// Given by AuthenticationMiddleware: the user, once read from the session.
+    user: OnceLock<tokio::sync::Mutex<Option<crate::contrib::auth::AuthUser>>>,
     /// The test client's default: unsafe requests pass without a CSRF token, as Django's
     /// `_dont_enforce_csrf_checks`.
     dont_enforce_csrf_checks: bool,
@@ -267,6 +269,47 @@ impl HttpRequest {
         )
     }
 
+    /// Whether SessionMiddleware gave the request its session.
+    pub(crate) fn has_session(&self) -> bool {
+        self.inner.session.get().is_some()
+    }
+
+    /// Who made the request (Django's `request.user`): the signed-in user or the anonymous
+    /// one, given by [`AuthenticationMiddleware`](crate::contrib::auth::AuthenticationMiddleware)
+    /// (MIDDLEWARE must list it, after SessionMiddleware). Read from the session and the
+    /// database on first use, one query at most per request; a database error is logged and
+    /// reads as the anonymous user.
+    pub async fn user(&self) -> crate::contrib::auth::AuthUser {
+        let slot = self.inner.user.get().expect(
+            "request.user() needs rjango::contrib::auth::AuthenticationMiddleware in MIDDLEWARE",
+        );
+        let mut user = slot.lock().await;
+        if let Some(user) = user.as_ref() {
+            return user.clone();
+        }
+        let loaded = match crate::contrib::auth::get_user(self).await {
+            Ok(loaded) => loaded,
+            Err(e) => {
+                crate::log::error(&format!("the request's user could not be read: {e}"));
+                crate::contrib::auth::AuthUser::anonymous()
+            }
+        };
+        *user = Some(loaded.clone());
+        loaded
+    }
+
+    /// Gives the request its lazily read user (AuthenticationMiddleware's work).
+    pub(crate) fn enable_user(&self) {
+        let _ = self.inner.user.set(tokio::sync::Mutex::new(None));
+    }
+
+    /// Sets the request's user (login and logout).
+    pub(crate) async fn set_user(&self, user: crate::contrib::auth::AuthUser) {
+        if let Some(slot) = self.inner.user.get() {
+            *slot.lock().await = Some(user);
+        }
+    }
+
     /// Sets the session (SessionMiddleware's work).
     pub(crate) fn set_session(&self, session: crate::contrib::sessions::Session) {
         let _ = self.inner.session.set(session);
@@ -435,6 +478,7 @@ impl RequestBuilder {
                 session: OnceLock::new(),
                 csrf: OnceLock::new(),
                 messages: OnceLock::new(),
+                user: OnceLock::new(),
                 dont_enforce_csrf_checks: self.dont_enforce_csrf_checks,
                 content_type: OnceLock::new(),
                 resolver_match: OnceLock::new(),

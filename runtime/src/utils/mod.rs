@@ -2,5 +2,6 @@
 
 pub mod cache;
 pub mod encoding;
+pub mod http;
 pub mod text;
 pub mod timezone;

@@ -119,6 +119,22 @@ PERMISSIONS = "SELECT id, name, content_type_id, codename FROM auth_permission O
 executor = MigrationExecutor(connections["default"])
 plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
 
+# The user rjango signed in, as Django's get_user reads the session; rjango's password hash,
+# as Django's authenticate checks it; and a user Django makes and signs in, for rjango.
+from django.contrib.auth import authenticate, get_user  # noqa: E402
+from django.contrib.auth.models import User  # noqa: E402
+from django.http import HttpRequest  # noqa: E402
+from django.test import Client  # noqa: E402
+
+signed_in = HttpRequest()
+signed_in.session = SessionStore(session_key=request["login_key"])
+django_sees = get_user(signed_in).get_username()
+django_authenticates = authenticate(username="ada", password="pw") is not None
+User.objects.create_user("grace", "grace@example.com", "pw2")
+client = Client()
+assert client.login(username="grace", password="pw2")
+grace_key = client.cookies[settings.SESSION_COOKIE_NAME].value
+
 theirs = SessionStore()
 theirs["from"] = "Django é"
 theirs["n"] = [1, 2, 3]
@@ -133,6 +149,11 @@ print(
             "content_types": [rows("default", CONTENT_TYPES), rows("fresh", CONTENT_TYPES)],
             "permissions": [rows("default", PERMISSIONS), rows("fresh", PERMISSIONS)],
             "plan": [f"{m.app_label}.{m.name}" for m, _ in plan],
+            "auth": {
+                "get_user": django_sees,
+                "authenticate": django_authenticates,
+                "grace_key": grace_key,
+            },
             "session": {
                 "read": SessionStore().decode(ours.session_data),
                 "expires_in": (ours.expire_date - django.utils.timezone.now()).total_seconds(),

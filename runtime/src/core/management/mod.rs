@@ -29,8 +29,10 @@ struct Cli {
 
 /// The built-in commands, by name: a project's own command may not take one of these names.
 pub const BUILTIN_COMMANDS: &[&str] = &[
+    "changepassword",
     "check",
     "clearsessions",
+    "createsuperuser",
     "dbshell",
     "diffsettings",
     "dumpdata",
@@ -44,7 +46,11 @@ pub const BUILTIN_COMMANDS: &[&str] = &[
 ];
 
 /// The built-in commands that belong to a contrib app: (command, app).
-const APP_COMMANDS: &[(&str, &str)] = &[("clearsessions", "rjango.contrib.sessions")];
+const APP_COMMANDS: &[(&str, &str)] = &[
+    ("changepassword", "rjango.contrib.auth"),
+    ("clearsessions", "rjango.contrib.sessions"),
+    ("createsuperuser", "rjango.contrib.auth"),
+];
 
 #[derive(Subcommand)]
 enum Command {
@@ -124,6 +130,30 @@ enum Command {
     /// Delete the expired sessions of the database session backend (Django's
     /// `clearsessions`; run it from cron).
     Clearsessions,
+    /// Create a superuser: asked at the terminal, or with --noinput from --username and the
+    /// DJANGO_SUPERUSER_USERNAME, _EMAIL and _PASSWORD environment variables.
+    Createsuperuser {
+        /// The login of the superuser
+        #[arg(long)]
+        username: Option<String>,
+        /// The email address of the superuser
+        #[arg(long)]
+        email: Option<String>,
+        /// Ask nothing: the values come from the options and DJANGO_SUPERUSER_* variables
+        #[arg(long, visible_alias = "no-input")]
+        noinput: bool,
+        /// The DATABASES alias
+        #[arg(long, default_value = "default")]
+        database: String,
+    },
+    /// Change a user's password, asked twice at the terminal.
+    Changepassword {
+        /// The user (the system's username when left out)
+        username: Option<String>,
+        /// The DATABASES alias
+        #[arg(long, default_value = "default")]
+        database: String,
+    },
     /// Remove every row from the database, after asking (Django's `flush`).
     Flush {
         /// Do not ask
@@ -304,6 +334,15 @@ fn help(
     Ok(())
 }
 
+/// A contrib app's command exists only where the app is installed, as in Django.
+fn app_installed(project: Project, command: &str, custom: &[CustomCommand]) -> Result<(), String> {
+    let installed = (project.settings)().INSTALLED_APPS;
+    match APP_COMMANDS.iter().find(|(c, _)| *c == command) {
+        Some((_, app)) if !installed.contains(app) => Err(unknown_command(command, custom)),
+        _ => Ok(()),
+    }
+}
+
 /// Django's message for a command that does not exist, with the closest name.
 fn unknown_command(name: &str, custom: &[CustomCommand]) -> String {
     let names = BUILTIN_COMMANDS
@@ -323,6 +362,29 @@ fn run(project: Project, command: Command, custom: &[CustomCommand]) -> Result<(
         Command::Help { command, commands } => help(project, custom, command.as_deref(), commands),
         Command::Flush { noinput, database } => commands::flush::run(project, &database, noinput),
         Command::Clearsessions => commands::clearsessions::run(project),
+        Command::Createsuperuser {
+            username,
+            email,
+            noinput,
+            database,
+        } => {
+            app_installed(project, "createsuperuser", custom)?;
+            crate::contrib::auth::management::commands::createsuperuser::run(
+                project,
+                crate::contrib::auth::management::commands::createsuperuser::Options {
+                    username,
+                    email,
+                    noinput,
+                    database,
+                },
+            )
+        }
+        Command::Changepassword { username, database } => {
+            app_installed(project, "changepassword", custom)?;
+            crate::contrib::auth::management::commands::changepassword::run(
+                project, username, database,
+            )
+        }
         Command::Dumpdata(options) => commands::dumpdata::run(project, &options),
         Command::Loaddata(options) => commands::loaddata::run(project, &options),
         Command::Dbshell {

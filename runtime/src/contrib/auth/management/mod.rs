@@ -2,6 +2,8 @@
 //! post_migrate handler): each model's four default permissions, `add_<model>`,
 //! `change_<model>`, `delete_<model>` and `view_<model>`, named "Can add <verbose name>".
 
+pub mod commands;
+
 use std::collections::BTreeSet;
 
 use crate::db::{Connection, DbError};
