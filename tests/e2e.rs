@@ -84,6 +84,12 @@ fn seed_project() -> &'static Built {
             "middleware::clickjacking::XFrameOptionsMiddleware,",
             "middleware::clickjacking::XFrameOptionsMiddleware,\n            crate::middleware::RequestIDMiddleware,",
         );
+        // The session engine and the cache from the environment, for the two-process test.
+        edit(
+            &root.join("src/settings.rs"),
+            "        ..Settings::default()",
+            "        SESSION_ENGINE: env::string(\"SESSION_ENGINE\").unwrap_or_else(|| \"django.contrib.sessions.backends.db\".into()),\n        CACHES: rjango::core::cache::Caches::new().with(\"default\", env::string(\"CACHE_URL\").unwrap_or_else(|| \"locmem://\".into())),\n        ..Settings::default()",
+        );
         let binary = project::build(&root, "seedsite");
         Built { _dir: dir, root, binary }
     })
@@ -1031,4 +1037,113 @@ fn pages_render_in_a_real_browser() {
 
     let blog = dom("/blog/").unwrap();
     assert!(blog.contains("The blog app works"), "{blog}");
+}
+
+/// The `sessionid` a response sets.
+fn session_id(r: &support::http::Response) -> Option<String> {
+    r.headers
+        .iter()
+        .filter(|(k, _)| k.eq_ignore_ascii_case("set-cookie"))
+        .find_map(|(_, v)| v.strip_prefix("sessionid="))
+        .map(|v| v.split(';').next().unwrap_or_default().to_owned())
+}
+
+/// Two server processes of one project: a login made through one is honoured by the other,
+/// and a logout through the other ends it for both, with the sessions in the database, then in
+/// Redis (CACHES on redis://, SESSION_ENGINE the cache backend).
+#[test]
+fn a_login_in_one_process_is_honoured_by_another() {
+    let built = seed_project();
+    let dir = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}/db.sqlite3", dir.path().display());
+    let manage = |args: &[&str], env: &[(&str, &str)]| {
+        let out = std::process::Command::new(&built.binary)
+            .args(args)
+            .current_dir(&built.root)
+            .env("DEBUG", "true")
+            .env("DATABASE_URL", &database)
+            .envs(env.iter().copied())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    manage(&["migrate"], &[]);
+    manage(
+        &["createsuperuser", "--noinput"],
+        &[
+            ("DJANGO_SUPERUSER_USERNAME", "ada"),
+            ("DJANGO_SUPERUSER_PASSWORD", "two processes"),
+        ],
+    );
+    let mut engines = vec![(
+        "django.contrib.sessions.backends.db",
+        "locmem://".to_owned(),
+    )];
+    match std::env::var("RJANGO_TEST_REDIS") {
+        Ok(url) => engines.push(("django.contrib.sessions.backends.cache", url)),
+        Err(_) => support::skip::skip(
+            "the Redis part of a_login_in_one_process_is_honoured_by_another",
+            "RJANGO_TEST_REDIS is not set",
+        ),
+    }
+    for (engine, cache) in engines {
+        let env = [
+            ("DEBUG", "true"),
+            ("DATABASE_URL", database.as_str()),
+            ("SESSION_ENGINE", engine),
+            ("CACHE_URL", cache.as_str()),
+        ];
+        let (a, b) = (
+            Running::server(&built.binary, &env),
+            Running::server(&built.binary, &env),
+        );
+        let login = |port: u16, password: &str| {
+            Request::new("POST", "/api/login/")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(format!("username=ada&password={password}"))
+                .send(port)
+        };
+        let whoami = |port: u16, key: &str| {
+            Request::new("GET", "/api/whoami/")
+                .header("cookie", format!("sessionid={key}"))
+                .send(port)
+                .json()
+        };
+        let r = login(a.port, "wrong");
+        assert_eq!(
+            (r.status, r.json()["user"].clone()),
+            (401, serde_json::Value::Null),
+            "{engine}"
+        );
+        let r = login(a.port, "two+processes");
+        assert_eq!(r.status, 200, "{engine}: {}{}", r.text(), a.output());
+        let key = session_id(&r).expect("login sets the session cookie");
+        let pid_a = r.json()["pid"].clone();
+
+        let seen = whoami(b.port, &key);
+        assert_eq!(
+            seen["user"], "ada",
+            "{engine}: the other process knows the session"
+        );
+        assert_ne!(seen["pid"], pid_a, "two processes");
+        assert_eq!(
+            whoami(b.port, "not-a-session-key-of-anyone")["user"],
+            serde_json::Value::Null
+        );
+
+        // A logout through one process ends the session for both.
+        let r = Request::new("POST", "/api/logout/")
+            .header("cookie", format!("sessionid={key}"))
+            .send(b.port);
+        assert_eq!(r.status, 200, "{engine}");
+        assert_eq!(
+            whoami(a.port, &key)["user"],
+            serde_json::Value::Null,
+            "{engine}"
+        );
+    }
 }

@@ -83,6 +83,10 @@ pub struct Settings {
     pub CSRF_TRUSTED_ORIGINS: Vec<String>,
     /// The lowest level of message kept (Django's INFO, 20: debug messages are dropped).
     pub MESSAGE_LEVEL: i32,
+    /// The caches by alias, as URLs: `redis://host:port/db`, `locmem://` (Django's default).
+    pub CACHES: crate::core::cache::Caches,
+    /// The cache the cache session backend keeps sessions in.
+    pub SESSION_CACHE_ALIAS: String,
     /// Where `login_required` sends a visitor who is not signed in.
     pub LOGIN_URL: String,
     /// Where the login view sends a visitor without a `next`.
@@ -144,6 +148,8 @@ impl Default for Settings {
             CSRF_HEADER_NAME: "HTTP_X_CSRFTOKEN".into(),
             CSRF_TRUSTED_ORIGINS: Vec::new(),
             MESSAGE_LEVEL: 20,
+            CACHES: crate::core::cache::Caches::default(),
+            SESSION_CACHE_ALIAS: "default".into(),
             LOGIN_URL: "/accounts/login/".into(),
             LOGIN_REDIRECT_URL: "/accounts/profile/".into(),
             LOGOUT_REDIRECT_URL: None,

@@ -42,9 +42,10 @@ pub enum SaveError {
 pub fn engine(name: &str) -> Result<Arc<dyn SessionStore>, String> {
     match name {
         "django.contrib.sessions.backends.db" => Ok(Arc::new(Db)),
+        "django.contrib.sessions.backends.cache" => Ok(Arc::new(CacheStore::configured())),
         "django.contrib.sessions.backends.signed_cookies" => Ok(Arc::new(SignedCookies)),
         other => Err(format!(
-            "SESSION_ENGINE '{other}' is not available in rjango: set SESSION_ENGINE to \"django.contrib.sessions.backends.db\" (the default) or \"django.contrib.sessions.backends.signed_cookies\" in settings.rs"
+            "SESSION_ENGINE '{other}' is not available in rjango: set SESSION_ENGINE to \"django.contrib.sessions.backends.db\" (the default), \"django.contrib.sessions.backends.cache\" or \"django.contrib.sessions.backends.signed_cookies\" in settings.rs"
         )),
     }
 }
@@ -177,6 +178,113 @@ impl SessionStore for Db {
                 .delete()
                 .await
             {
+                crate::log::error(&format!("the session could not be deleted: {e}"));
+            }
+        })
+    }
+}
+
+/// Django's `cache` backend: each session under `django.contrib.sessions.cache<key>` in the
+/// cache SESSION_CACHE_ALIAS names, for its expiry age. With CACHES on Redis, every process
+/// using that Redis shares the sessions. The value is the session's JSON (Django's RedisCache
+/// pickles it: a Django process shares the database backend's sessions, not these).
+pub struct CacheStore {
+    alias: String,
+}
+
+/// Django's `KEY_PREFIX` of the cache backend.
+const CACHE_KEY_PREFIX: &str = "django.contrib.sessions.cache";
+
+impl CacheStore {
+    /// The backend on the cache of `alias` in CACHES.
+    pub fn new(alias: &str) -> Self {
+        CacheStore {
+            alias: alias.to_owned(),
+        }
+    }
+
+    /// The backend on the cache of SESSION_CACHE_ALIAS.
+    pub fn configured() -> Self {
+        let alias = crate::conf::try_settings()
+            .map_or_else(|| "default".to_owned(), |s| s.SESSION_CACHE_ALIAS.clone());
+        CacheStore { alias }
+    }
+
+    fn cache(&self) -> Result<Arc<dyn crate::core::cache::Cache>, SaveError> {
+        crate::core::cache::caches(&self.alias).map_err(|e| SaveError::Failed(e.to_string()))
+    }
+
+    fn key(session_key: &str) -> String {
+        crate::core::cache::make_key(&format!("{CACHE_KEY_PREFIX}{session_key}"))
+    }
+}
+
+/// Seconds until a session saved now expires (Django's `get_expiry_age`), for the cache's
+/// timeout.
+fn expiry_age(data: &Map<String, Value>) -> Duration {
+    let seconds = (expiry_date(data) - chrono::Utc::now())
+        .num_seconds()
+        .max(1);
+    Duration::from_secs(u64::try_from(seconds).unwrap_or(1))
+}
+
+impl SessionStore for CacheStore {
+    fn load<'a>(&'a self, key: &'a str) -> BoxFuture<'a, Option<Map<String, Value>>> {
+        Box::pin(async move {
+            let cache = self.cache().ok()?;
+            match cache.get(&Self::key(key)).await {
+                Ok(value) => serde_json::from_str(&value?).ok(),
+                Err(e) => {
+                    crate::log::error(&format!("the session could not be read: {e}"));
+                    None
+                }
+            }
+        })
+    }
+
+    fn save<'a>(
+        &'a self,
+        key: Option<&'a str>,
+        data: &'a Map<String, Value>,
+    ) -> BoxFuture<'a, Result<String, SaveError>> {
+        Box::pin(async move {
+            let cache = self.cache()?;
+            let value =
+                serde_json::to_string(data).map_err(|e| SaveError::Failed(e.to_string()))?;
+            let timeout = expiry_age(data);
+            let failed = |e: crate::core::cache::CacheError| SaveError::Failed(e.to_string());
+            if let Some(key) = key {
+                // Django's save(must_create=False): the session must still be there.
+                if cache.get(&Self::key(key)).await.map_err(failed)?.is_none() {
+                    return Err(SaveError::Interrupted);
+                }
+                cache
+                    .set(&Self::key(key), &value, timeout)
+                    .await
+                    .map_err(failed)?;
+                return Ok(key.to_owned());
+            }
+            // Django's create(): a new key, again while it is taken (`cache.add`).
+            for _ in 0..10_000 {
+                let key = new_session_key();
+                if cache
+                    .add(&Self::key(&key), &value, timeout)
+                    .await
+                    .map_err(failed)?
+                {
+                    return Ok(key);
+                }
+            }
+            Err(SaveError::Failed("no unused session key was found".into()))
+        })
+    }
+
+    fn delete<'a>(&'a self, key: &'a str) -> BoxFuture<'a, ()> {
+        Box::pin(async move {
+            let Ok(cache) = self.cache() else {
+                return;
+            };
+            if let Err(e) = cache.delete(&Self::key(key)).await {
                 crate::log::error(&format!("the session could not be deleted: {e}"));
             }
         })
