@@ -83,6 +83,9 @@ pub struct Settings {
     pub CSRF_TRUSTED_ORIGINS: Vec<String>,
     /// The lowest level of message kept (Django's INFO, 20: debug messages are dropped).
     pub MESSAGE_LEVEL: i32,
+    /// Where messages wait for the next page: Django's FallbackStorage by default (the cookie,
+    /// then the session), or its CookieStorage or SessionStorage.
+    pub MESSAGE_STORAGE: String,
     /// The caches by alias, as URLs: `redis://host:port/db`, `locmem://` (Django's default).
     pub CACHES: crate::core::cache::Caches,
     /// The cache the cache session backend keeps sessions in.
@@ -148,6 +151,7 @@ impl Default for Settings {
             CSRF_HEADER_NAME: "HTTP_X_CSRFTOKEN".into(),
             CSRF_TRUSTED_ORIGINS: Vec::new(),
             MESSAGE_LEVEL: 20,
+            MESSAGE_STORAGE: "django.contrib.messages.storage.fallback.FallbackStorage".into(),
             CACHES: crate::core::cache::Caches::default(),
             SESSION_CACHE_ALIAS: "default".into(),
             LOGIN_URL: "/accounts/login/".into(),

@@ -56,6 +56,7 @@ fn settings() -> Settings {
         SECRET_KEY: "messages-test-secret".into(),
         ALLOWED_HOSTS: vec!["testserver".into()],
         MIDDLEWARE: middleware![MessageMiddleware],
+        MESSAGE_STORAGE: "django.contrib.messages.storage.cookie.CookieStorage".into(),
         ..Settings::default()
     }
 }

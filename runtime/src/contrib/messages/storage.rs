@@ -1,4 +1,5 @@
-//! Django's CookieStorage and MessageMiddleware.
+//! Django's message storages, CookieStorage, SessionStorage and FallbackStorage (the default:
+//! the cookie, and the session for what the cookie cannot hold), and MessageMiddleware.
 
 use actix_web::cookie::Cookie;
 use serde_json::{Value, json};
@@ -36,10 +37,22 @@ fn encode(messages: &[Value]) -> Option<String> {
     (!messages.is_empty()).then(|| signer().sign_object(messages, true))
 }
 
-/// The messages of a cookie, and whether it was all of them; None when it cannot be read.
+/// The messages of a cookie; None when it cannot be read.
 fn decode(value: &str) -> Option<Vec<Message>> {
+    decode_all(value).map(|(messages, _)| messages)
+}
+
+/// The messages of a cookie, and whether they are all of them (no not-finished mark: the rest
+/// are in the session); None when it cannot be read.
+fn decode_all(value: &str) -> Option<(Vec<Message>, bool)> {
     let items: Vec<Value> = signer().unsign_object(value, None).ok()?;
-    Some(
+    let finished = items.last().and_then(Value::as_str) != Some(NOT_FINISHED);
+    Some((parse_messages(&items), finished))
+}
+
+/// Django's MessageDecoder: the `["__json_message", safe, level, message, extra_tags]` items.
+fn parse_messages(items: &[Value]) -> Vec<Message> {
+    {
         items
             .iter()
             .filter_map(|item| {
@@ -57,60 +70,181 @@ fn decode(value: &str) -> Option<Vec<Message>> {
                         .to_owned(),
                 })
             })
-            .collect(),
-    )
+            .collect()
+    }
 }
 
-/// `django.contrib.messages.middleware.MessageMiddleware`, with Django's CookieStorage.
+/// Django's SessionStorage key.
+const SESSION_KEY: &str = "_messages";
+
+/// Which storage MESSAGE_STORAGE names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Storage {
+    Cookie,
+    Session,
+    Fallback,
+}
+
+fn storage() -> Result<Storage, String> {
+    let name = crate::conf::try_settings().map_or_else(
+        || crate::conf::Settings::default().MESSAGE_STORAGE,
+        |s| s.MESSAGE_STORAGE.clone(),
+    );
+    match name.as_str() {
+        "django.contrib.messages.storage.cookie.CookieStorage" => Ok(Storage::Cookie),
+        "django.contrib.messages.storage.session.SessionStorage" => Ok(Storage::Session),
+        "django.contrib.messages.storage.fallback.FallbackStorage" => Ok(Storage::Fallback),
+        other => Err(format!(
+            "MESSAGE_STORAGE '{other}' is not one of Django's storages rjango has: django.contrib.messages.storage.fallback.FallbackStorage (the default), .cookie.CookieStorage or .session.SessionStorage"
+        )),
+    }
+}
+
+/// Django's ImproperlyConfigured for a session storage without sessions.
+const NEEDS_SESSIONS: &str = "The session-based temporary message storage requires session middleware to be installed, and come before the message middleware in the MIDDLEWARE list.";
+
+/// The messages the session holds (SessionStorage's `_get`): Django keeps them as JSON text.
+async fn session_messages(request: &HttpRequest) -> Vec<Message> {
+    match request.session().get_value(SESSION_KEY).await {
+        Some(Value::String(text)) => serde_json::from_str::<Vec<Value>>(&text)
+            .map(|items| parse_messages(&items))
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+/// SessionStorage's `_store`: the messages as Django's MessageEncoder writes them, or the key
+/// removed when there are none.
+async fn store_session(request: &HttpRequest, messages: &[&Message]) {
+    let session = request.session();
+    if messages.is_empty() {
+        if session.contains(SESSION_KEY).await {
+            session.delete(SESSION_KEY).await;
+        }
+        return;
+    }
+    let items: Vec<Value> = messages.iter().map(|m| encode_message(m)).collect();
+    session
+        .set(
+            SESSION_KEY,
+            Value::String(serde_json::to_string(&items).unwrap_or_default()),
+        )
+        .await;
+}
+
+/// `django.contrib.messages.middleware.MessageMiddleware`, on the storage MESSAGE_STORAGE
+/// names.
 pub struct MessageMiddleware {
     get_response: GetResponse,
+    storage: Result<Storage, String>,
 }
 
 impl Middleware for MessageMiddleware {
     fn new(get_response: GetResponse) -> Self {
-        MessageMiddleware { get_response }
+        MessageMiddleware {
+            get_response,
+            storage: storage(),
+        }
     }
 
     async fn call(&self, request: HttpRequest) -> HttpResponse {
+        let storage = match &self.storage {
+            Ok(storage) => *storage,
+            Err(why) => {
+                crate::log::error(why);
+                return crate::handlers::panicked(request, why.clone()).await;
+            }
+        };
+        if storage != Storage::Cookie && !request.has_session() {
+            crate::log::error(NEEDS_SESSIONS);
+            return crate::handlers::panicked(request, NEEDS_SESSIONS.to_owned()).await;
+        }
         let store = MessageStore::default();
         let had_cookie = request.COOKIES().contains_key(COOKIE_NAME);
-        if let Some(value) = request.COOKIES().get(COOKIE_NAME) {
+        // The session is read only where its messages may be: for SessionStorage, and for
+        // FallbackStorage when the cookie says it could not hold them all (Django's rule).
+        let mut from_session = storage == Storage::Session;
+        if storage != Storage::Session
+            && let Some(value) = request.COOKIES().get(COOKIE_NAME)
+        {
             let mut state = store.lock();
-            match decode(value) {
-                Some(messages) => state.loaded = messages,
+            match decode_all(value) {
+                Some((messages, finished)) => {
+                    state.loaded = messages;
+                    from_session = storage == Storage::Fallback && !finished;
+                }
                 // A cookie that does not verify is dropped (Django marks it used).
                 None => state.broken = true,
             }
         }
+        let mut session_held = false;
+        if from_session {
+            let more = session_messages(&request).await;
+            session_held = !more.is_empty();
+            store.lock().loaded.extend(more);
+        }
         request.set_messages(store);
         let mut response = self.get_response.call(request.clone()).await;
         let store = request.messages().expect("set above");
-        let state = store.lock();
         // Django's `update`: after reading, only the new ones stay; else the old and new.
-        let keep: Vec<&Message> = if state.used || state.broken {
-            state.queued.iter().collect()
-        } else if !state.queued.is_empty() {
-            state.loaded.iter().chain(&state.queued).collect()
-        } else {
-            return response;
+        let keep: Vec<Message> = {
+            let state = store.lock();
+            if state.used || state.broken {
+                state.queued.clone()
+            } else if !state.queued.is_empty() {
+                state.loaded.iter().chain(&state.queued).cloned().collect()
+            } else {
+                return response;
+            }
         };
-        store_cookie(&keep, had_cookie, &mut response);
+        let keep: Vec<&Message> = keep.iter().collect();
+        match storage {
+            Storage::Cookie => {
+                store_cookie(&keep, had_cookie, true, &mut response);
+            }
+            Storage::Session => store_session(&request, &keep).await,
+            Storage::Fallback => {
+                // The cookie first, the newest messages that do not fit to the session.
+                let unstored = store_cookie(&keep, had_cookie, false, &mut response);
+                if !unstored.is_empty() || session_held {
+                    store_session(&request, &unstored).await;
+                }
+            }
+        }
         response
     }
 }
 
-/// Django's `_store`: the cookie, the oldest messages dropped (with the not-finished mark)
-/// while it is larger than 2 kB; deleted when nothing is left.
-fn store_cookie(messages: &[&Message], had_cookie: bool, response: &mut HttpResponse) {
+/// Django's CookieStorage `_store`: the cookie, deleted when nothing is left. While it is larger
+/// than 2 kB, messages are left out with the not-finished mark: the oldest dropped
+/// (`remove_oldest`, CookieStorage alone), or the newest handed back for the session
+/// (FallbackStorage). Returns the messages left out for the session.
+fn store_cookie<'m>(
+    messages: &[&'m Message],
+    had_cookie: bool,
+    remove_oldest: bool,
+    response: &mut HttpResponse,
+) -> Vec<&'m Message> {
     let settings = crate::conf::settings();
     let parts: Vec<Value> = messages.iter().map(|m| encode_message(m)).collect();
     let mut value = encode(&parts);
+    let mut unstored = Vec::new();
     if value.as_ref().is_some_and(|v| v.len() > MAX_COOKIE_SIZE) {
-        value = (0..=parts.len()).find_map(|dropped| {
-            let mut kept = parts[dropped..].to_vec();
+        value = (1..=parts.len()).find_map(|left_out| {
+            let mut kept = if remove_oldest {
+                parts[left_out..].to_vec()
+            } else {
+                parts[..parts.len() - left_out].to_vec()
+            };
             kept.push(json!(NOT_FINISHED));
             let v = signer().sign_object(&kept, true);
-            (v.len() <= MAX_COOKIE_SIZE).then_some(v)
+            if v.len() > MAX_COOKIE_SIZE {
+                return None;
+            }
+            if !remove_oldest {
+                unstored = messages[messages.len() - left_out..].to_vec();
+            }
+            Some(v)
         });
     }
     let same_site = crate::utils::cache::same_site(settings.SESSION_COOKIE_SAMESITE.as_deref());
@@ -138,6 +272,7 @@ fn store_cookie(messages: &[&Message], had_cookie: bool, response: &mut HttpResp
         ),
         None => {}
     }
+    unstored
 }
 
 /// The cookie value Django's CookieStorage would write for these messages (for tests and
