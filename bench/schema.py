@@ -58,8 +58,18 @@ def rjango(root: Path):
         (root / "src" / f"app{app:02d}" / "models.rs").write_text("\n".join(lines))
 
 
+# The contrib apps Django's startproject lists, as rjango's startproject lists its own: both
+# sides migrate them and make every model's content type and permissions after migrate.
+CONTRIB = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+]
+
+
 def django(root: Path):
-    apps = [f"app{a:02d}" for a in range(APPS)]
+    apps = CONTRIB + [f"app{a:02d}" for a in range(APPS)]
     (root / "benchsite").mkdir(parents=True, exist_ok=True)
     (root / "benchsite" / "__init__.py").write_text("")
     (root / "benchsite" / "settings.py").write_text(

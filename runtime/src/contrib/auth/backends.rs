@@ -45,15 +45,17 @@ pub async fn get_user(pk: i32) -> Result<Option<User>, QueryError> {
     }
 }
 
-/// Permissions as `"app_label.codename"`, in one query: `from` is `"user"` (given to the
-/// user), `"group"` (given to a group of the user) or `"all"` (every one).
-async fn permissions_of(user: Option<&User>, from: &str) -> Result<BTreeSet<String>, QueryError> {
+/// Permissions as `"app_label.codename"`, in one query.
+async fn permissions_of(
+    user: Option<&User>,
+    source: Source,
+) -> Result<BTreeSet<String>, QueryError> {
     // The cursor runs where the ORM would: inside the request's or test's atomic block.
     let mut cursor = crate::db::cursor().await.map_err(QueryError::Database)?;
     let d = cursor.dialect();
     let q = |s: &str| d.quote(s);
-    let join = match from {
-        "user" => format!(
+    let join = match source {
+        Source::User => format!(
             "INNER JOIN {up} ON {up}.{pid} = {p}.{id} WHERE {up}.{uid} = %s",
             up = q("auth_user_user_permissions"),
             pid = q("permission_id"),
@@ -61,7 +63,7 @@ async fn permissions_of(user: Option<&User>, from: &str) -> Result<BTreeSet<Stri
             id = q("id"),
             uid = q("user_id"),
         ),
-        "group" => format!(
+        Source::Group => format!(
             "INNER JOIN {gp} ON {gp}.{pid} = {p}.{id} INNER JOIN {ug} ON {ug}.{gid} = {gp}.{gid} WHERE {ug}.{uid} = %s",
             gp = q("auth_group_permissions"),
             ug = q("auth_user_groups"),
@@ -71,7 +73,7 @@ async fn permissions_of(user: Option<&User>, from: &str) -> Result<BTreeSet<Stri
             id = q("id"),
             uid = q("user_id"),
         ),
-        _ => String::new(),
+        Source::All => String::new(),
     };
     let sql = format!(
         "SELECT {ct}.{app} AS app_label, {p}.{code} AS codename FROM {p} INNER JOIN {ct} ON {ct}.{id} = {p}.{ctid} {join}",
@@ -97,27 +99,37 @@ async fn permissions_of(user: Option<&User>, from: &str) -> Result<BTreeSet<Stri
         .collect())
 }
 
-/// Django's `get_user_permissions`: the permissions given to the user itself (none for an
-/// inactive user).
-pub async fn get_user_permissions(user: &User) -> Result<BTreeSet<String>, QueryError> {
+/// Where permissions come from.
+#[derive(Clone, Copy)]
+enum Source {
+    /// Given to the user itself.
+    User,
+    /// Given to a group of the user.
+    Group,
+    /// Every permission there is.
+    All,
+}
+
+/// The permissions of `source` for `user`: none for an inactive user, all of them for a
+/// superuser, as Django's backend answers.
+async fn permissions_from(user: &User, source: Source) -> Result<BTreeSet<String>, QueryError> {
     if !user.is_active {
         return Ok(BTreeSet::new());
     }
     if user.is_superuser {
-        return all_permissions().await;
+        return permissions_of(None, Source::All).await;
     }
-    permissions_of(Some(user), "user").await
+    permissions_of(Some(user), source).await
+}
+
+/// Django's `get_user_permissions`: the permissions given to the user itself.
+pub async fn get_user_permissions(user: &User) -> Result<BTreeSet<String>, QueryError> {
+    permissions_from(user, Source::User).await
 }
 
 /// Django's `get_group_permissions`: the permissions the user has through its groups.
 pub async fn get_group_permissions(user: &User) -> Result<BTreeSet<String>, QueryError> {
-    if !user.is_active {
-        return Ok(BTreeSet::new());
-    }
-    if user.is_superuser {
-        return all_permissions().await;
-    }
-    permissions_of(Some(user), "group").await
+    permissions_from(user, Source::Group).await
 }
 
 /// Django's `get_all_permissions`: the user's own and its groups'.
@@ -127,9 +139,4 @@ pub async fn get_all_permissions(user: &User) -> Result<BTreeSet<String>, QueryE
         all.extend(get_group_permissions(user).await?);
     }
     Ok(all)
-}
-
-/// Every permission there is (a superuser's, as Django's backend lists them).
-async fn all_permissions() -> Result<BTreeSet<String>, QueryError> {
-    permissions_of(None, "all").await
 }

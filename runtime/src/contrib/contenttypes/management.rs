@@ -18,20 +18,39 @@ pub async fn create_contenttypes(
     if missing.is_empty() {
         return Ok(ids);
     }
-    let d = conn.dialect;
-    let sql = format!(
-        "INSERT INTO {} ({}, {}) VALUES (%s, %s)",
-        d.quote("django_content_type"),
-        d.quote("app_label"),
-        d.quote("model")
-    );
-    let sql = d.placeholders(&sql, 2).into_owned();
-    for model in missing {
-        conn.run(&sql, vec![app_label.into(), model.as_str().into()])
-            .await?;
-    }
+    // One INSERT for the app's missing rows, as Django's bulk_create.
+    let rows: Vec<Vec<sea_orm::Value>> = missing
+        .iter()
+        .map(|model| vec![app_label.into(), model.as_str().into()])
+        .collect();
+    bulk_insert(conn, "django_content_type", &["app_label", "model"], rows).await?;
     ids = existing(conn, app_label).await?;
     Ok(ids)
+}
+
+/// Inserts `rows` into `table` with multi-row INSERTs, 500 rows at most each (Django's
+/// bulk_create batches as its backends' parameter limits allow).
+pub(crate) async fn bulk_insert(
+    conn: &Connection,
+    table: &str,
+    columns: &[&str],
+    rows: Vec<Vec<sea_orm::Value>>,
+) -> Result<(), DbError> {
+    let d = conn.dialect;
+    let names: Vec<String> = columns.iter().map(|c| d.quote(c)).collect();
+    let row = format!("({})", vec!["%s"; columns.len()].join(", "));
+    for batch in rows.chunks(500) {
+        let sql = format!(
+            "INSERT INTO {} ({}) VALUES {}",
+            d.quote(table),
+            names.join(", "),
+            vec![row.as_str(); batch.len()].join(", ")
+        );
+        let values: Vec<sea_orm::Value> = batch.iter().flatten().cloned().collect();
+        conn.run(&d.placeholders(&sql, values.len()), values)
+            .await?;
+    }
+    Ok(())
 }
 
 /// The content types of an app: model → id.

@@ -17,42 +17,48 @@ pub async fn create_permissions(
     conn: &Connection,
     models: &[(String, String, i64)],
 ) -> Result<(), DbError> {
-    let d = conn.dialect;
-    let mut existing: BTreeSet<(i64, String)> = BTreeSet::new();
-    for (_, _, ct) in models {
-        let sql = format!(
-            "SELECT {} FROM {} WHERE {} = %s",
-            d.quote("codename"),
-            d.quote("auth_permission"),
-            d.quote("content_type_id")
-        );
-        let rows = conn
-            .fetch(&d.placeholders(&sql, 1), vec![(*ct).into()])
-            .await?;
-        for row in rows {
-            if let Ok(codename) = row.try_get::<String>("", "codename") {
-                existing.insert((*ct, codename));
-            }
-        }
+    if models.is_empty() {
+        return Ok(());
     }
-    let insert = format!(
-        "INSERT INTO {} ({}, {}, {}) VALUES (%s, %s, %s)",
-        d.quote("auth_permission"),
-        d.quote("name"),
-        d.quote("content_type_id"),
-        d.quote("codename")
+    // The app's existing permissions, in one query (Django's `content_type__in`).
+    let d = conn.dialect;
+    let sql = format!(
+        "SELECT {ct}, {code} FROM {t} WHERE {ct} IN ({})",
+        vec!["%s"; models.len()].join(", "),
+        ct = d.quote("content_type_id"),
+        code = d.quote("codename"),
+        t = d.quote("auth_permission"),
     );
-    let insert = d.placeholders(&insert, 3).into_owned();
+    let ids: Vec<sea_orm::Value> = models.iter().map(|(_, _, ct)| (*ct).into()).collect();
+    let rows = conn.fetch(&d.placeholders(&sql, ids.len()), ids).await?;
+    let existing: BTreeSet<(i64, String)> = rows
+        .iter()
+        .filter_map(|row| {
+            let ct = row
+                .try_get::<i32>("", "content_type_id")
+                .map(i64::from)
+                .or_else(|_| row.try_get::<i64>("", "content_type_id"))
+                .ok()?;
+            Some((ct, row.try_get::<String>("", "codename").ok()?))
+        })
+        .collect();
+    // One INSERT for the app's missing permissions, as Django's bulk_create.
+    let mut rows: Vec<Vec<sea_orm::Value>> = Vec::new();
     for (model, verbose_name, ct) in models {
         for action in DEFAULT_PERMISSIONS {
             let codename = format!("{action}_{model}");
-            if existing.contains(&(*ct, codename.clone())) {
-                continue;
+            if !existing.contains(&(*ct, codename.clone())) {
+                let name = format!("Can {action} {verbose_name}");
+                rows.push(vec![name.into(), (*ct).into(), codename.into()]);
             }
-            let name = format!("Can {action} {verbose_name}");
-            conn.run(&insert, vec![name.into(), (*ct).into(), codename.into()])
-                .await?;
         }
     }
+    crate::contrib::contenttypes::management::bulk_insert(
+        conn,
+        "auth_permission",
+        &["name", "content_type_id", "codename"],
+        rows,
+    )
+    .await?;
     Ok(())
 }
