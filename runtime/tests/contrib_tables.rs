@@ -378,3 +378,123 @@ fn contrib_tables_are_djangos_on_every_database() {
         assert!(ran.contains(&"sqlite"));
     });
 }
+
+mod shop_0001 {
+    rjango::migration! {
+        initial: true,
+        dependencies: [],
+        operations: [
+            CreateModel {
+                name: "Item",
+                fields: [("id", BigAutoField { primary_key: true }), ("name", CharField { max_length: 20 })],
+            },
+        ],
+    }
+}
+
+mod shop_0002 {
+    rjango::migration! {
+        dependencies: [("shop", "0001_initial")],
+        operations: [RenameModel { old_name: "Item", new_name: "Product" }],
+    }
+}
+
+/// Django's RenameContentType, which migrate injects: renaming a model renames its content type,
+/// so the permissions given on it stay given (the old codenames stay, post_migrate adds the new
+/// ones, as in Django), and unapplying the rename renames it back.
+#[test]
+fn renaming_a_model_renames_its_content_type() {
+    rjango::__private::block_on(async {
+        let mut migrations = migrations();
+        migrations.push(shop_0001::migration("shop", "0001_initial"));
+        migrations.push(shop_0002::migration("shop", "0002_rename"));
+        let shop = AppConfig {
+            name: "shop",
+            label: "shop",
+        };
+        let apps: Vec<AppConfig> = APPS.iter().copied().chain([shop]).collect();
+        for dialect in DIALECTS {
+            let Some(db) = TestDb::open(dialect).await else {
+                continue;
+            };
+            recorder::ensure_table(&db.conn).await.unwrap();
+            let mut executor = Executor::new(&migrations, Default::default()).unwrap();
+            let item = ("shop".to_owned(), "0001_initial".to_owned());
+            for target in [
+                Target::AppLatest("auth".into()),
+                Target::AppLatest("sessions".into()),
+                Target::Migration(item),
+            ] {
+                for step in executor.plan(&target) {
+                    executor.run(&db.conn, &step, false).await.unwrap();
+                }
+            }
+            let models: Vec<(&str, &str)> =
+                MODELS.iter().copied().chain([("shop", "item")]).collect();
+            let state =
+                rjango::db::migrations::applied_state(&migrations, &executor.applied).unwrap();
+            rjango::contrib::post_migrate(&db.conn, &apps, &models, &state)
+                .await
+                .unwrap();
+            let content_types = |conn: &rjango::db::Connection| {
+                let conn = conn.clone();
+                async move {
+                    conn.query_strings(
+                        "SELECT model FROM django_content_type WHERE app_label = 'shop' ORDER BY id",
+                        &["model"],
+                    )
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|r| r[0].clone().unwrap_or_default())
+                    .collect::<Vec<_>>()
+                }
+            };
+            assert_eq!(content_types(&db.conn).await, ["item"], "{dialect:?}");
+
+            for step in executor.plan(&Target::All) {
+                executor.run(&db.conn, &step, false).await.unwrap();
+            }
+            assert_eq!(
+                content_types(&db.conn).await,
+                ["product"],
+                "{dialect:?}: renamed"
+            );
+            let models: Vec<(&str, &str)> = MODELS
+                .iter()
+                .copied()
+                .chain([("shop", "product")])
+                .collect();
+            let state =
+                rjango::db::migrations::applied_state(&migrations, &executor.applied).unwrap();
+            rjango::contrib::post_migrate(&db.conn, &apps, &models, &state)
+                .await
+                .unwrap();
+            let codenames = db
+                .conn
+                .query_strings(
+                    "SELECT p.codename FROM auth_permission p INNER JOIN django_content_type c ON c.id = p.content_type_id WHERE c.app_label = 'shop' ORDER BY p.id",
+                    &["codename"],
+                )
+                .await
+                .unwrap();
+            assert_eq!(
+                codenames.len(),
+                8,
+                "{dialect:?}: the old four kept, four new"
+            );
+            assert_eq!(codenames[0][0].as_deref(), Some("add_item"));
+            assert_eq!(codenames[4][0].as_deref(), Some("add_product"));
+
+            let back = ("shop".to_owned(), "0001_initial".to_owned());
+            for step in executor.plan(&Target::Migration(back)) {
+                executor.run(&db.conn, &step, false).await.unwrap();
+            }
+            assert_eq!(
+                content_types(&db.conn).await,
+                ["item"],
+                "{dialect:?}: renamed back"
+            );
+        }
+    });
+}

@@ -1,8 +1,9 @@
 //! Django's `django.contrib`: the apps a site with users, sessions and forms needs, each
 //! installed by its name in INSTALLED_APPS (`"rjango.contrib.auth"`), with its models and
 //! migrations inside rjango (Django's tables, column for column). Built slice by slice
-//! (issue 17): `contenttypes`, `auth` (its models, permissions and password hashers),
-//! `sessions` (database and signed-cookie backends) and `messages` (cookie storage).
+//! (issue 17): `contenttypes`, `auth` (users, groups, permissions, login, the password
+//! hashers), `sessions` (database, cache and signed-cookie backends) and `messages` (Django's
+//! fallback, cookie and session storages).
 
 pub mod auth;
 pub mod contenttypes;

@@ -11,9 +11,10 @@
 //! }
 //! ```
 //!
-//! Backends, by SESSION_ENGINE: `django.contrib.sessions.backends.signed_cookies` (the data
-//! itself in the cookie, signed, in Django's format). The database and cache backends come
-//! with the contrib apps' tables.
+//! Backends, by SESSION_ENGINE ([`backends`]): `django.contrib.sessions.backends.db` (the
+//! default: rows of `django_session`, [`models::Session`]), `.cache` (the cache
+//! SESSION_CACHE_ALIAS names, Redis to share them between processes) and `.signed_cookies`
+//! (the data itself in the cookie, signed), all in Django's formats.
 
 pub mod backends;
 pub mod middleware;

@@ -192,6 +192,64 @@ impl<'a> Executor<'a> {
         Ok(state)
     }
 
+    /// Django's injected `RenameContentType`: a RenameModel renames the model's content type
+    /// too (forwards old → new, backwards new → old), so the permissions given on it stay
+    /// given, when the contenttypes app's table exists. A content type already there under the
+    /// new name is left as it is, as Django falls back (remove_stale_contenttypes's work).
+    fn content_type_renames(
+        &self,
+        dialect: Dialect,
+        step: &Step,
+    ) -> Result<Vec<Action>, MigrateError> {
+        let Some(m) = self.graph.get(&step.key) else {
+            return Ok(Vec::new());
+        };
+        let renames: Vec<(String, String)> = m
+            .operations
+            .iter()
+            .filter_map(|op| match op {
+                rjango_schema::Operation::RenameModel { old_name, new_name } => {
+                    Some((old_name.to_ascii_lowercase(), new_name.to_ascii_lowercase()))
+                }
+                _ => None,
+            })
+            .collect();
+        // The table exists once the contenttypes app's migration is applied (in this run or
+        // before).
+        if renames.is_empty() || !self.applied.iter().any(|(app, _)| app == "contenttypes") {
+            return Ok(Vec::new());
+        }
+        let q = |s: &str| dialect.quote(s);
+        let lit = |s: &str| format!("'{}'", s.replace('\'', "''"));
+        let app = &m.app_label;
+        let ordered: Vec<(String, String)> = if step.backwards {
+            renames
+                .into_iter()
+                .rev()
+                .map(|(old, new)| (new, old))
+                .collect()
+        } else {
+            renames
+        };
+        Ok(ordered
+            .into_iter()
+            .map(|(from, to)| {
+                // MySQL reads its own table in an UPDATE only through a derived table.
+                Action::Sql(format!(
+                    "UPDATE {t} SET {model} = {to} WHERE {app_label} = {app} AND {model} = {from} AND NOT EXISTS (SELECT 1 FROM (SELECT {id} FROM {t} WHERE {app_label} = {app} AND {model} = {to}) AS {taken})",
+                    t = q("django_content_type"),
+                    model = q("model"),
+                    app_label = q("app_label"),
+                    id = q("id"),
+                    taken = q("taken"),
+                    app = lit(app),
+                    from = lit(&from),
+                    to = lit(&to),
+                ))
+            })
+            .collect())
+    }
+
     /// The SQL of one step, with Django's `-- description` comments per operation.
     pub fn sql(
         &self,
@@ -274,6 +332,7 @@ impl<'a> Executor<'a> {
             self.sql(conn.dialect, step)?
                 .into_iter()
                 .flat_map(|(_, s)| s)
+                .chain(self.content_type_renames(conn.dialect, step)?)
                 .collect()
         };
         let total = statements.len();
