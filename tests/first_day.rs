@@ -707,3 +707,68 @@ fn createsuperuser_and_changepassword() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// remove_stale_contenttypes: the content type of a model the code no longer has is listed with
+/// the permissions on it, kept on "no", deleted with them on "yes", as Django's command does.
+#[test]
+fn stale_content_types_are_removed_after_asking() {
+    let db = own_db();
+    let (code, out) = manage(&db, &["migrate"]);
+    assert_eq!(code, Some(0), "{out}");
+    let path = db.url.trim_start_matches("sqlite://").to_owned();
+    let sql = |query: &str| {
+        let out = Command::new("python3")
+            .args([
+                "-c",
+                "import sqlite3, sys\nc = sqlite3.connect(sys.argv[1])\nrows = c.execute(sys.argv[2]).fetchall()\nc.commit()\nprint(rows)",
+                &path,
+                query,
+            ])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    };
+    sql("INSERT INTO django_content_type (app_label, model) VALUES ('blog', 'ghost')");
+    sql(
+        "INSERT INTO auth_permission (name, content_type_id, codename) SELECT 'Can haunt ghost', id, 'haunt_ghost' FROM django_content_type WHERE model = 'ghost'",
+    );
+
+    let (code, out) = manage_with(
+        &db,
+        &["remove_stale_contenttypes", "-v", "2"],
+        &[],
+        Some("no\n"),
+    );
+    assert_eq!(code, Some(0), "{out}");
+    assert!(
+        out.contains("The content types and dependent objects that would be deleted are:\n\n    - Content type for blog.ghost\n    - 1 auth.Permission object(s)\n"),
+        "{out}"
+    );
+    assert!(out.contains("Stale content types remain."), "{out}");
+    assert_eq!(
+        sql("SELECT count(*) FROM django_content_type WHERE model = 'ghost'"),
+        "[(1,)]"
+    );
+
+    let (code, out) = manage_with(
+        &db,
+        &["remove_stale_contenttypes", "-v", "2"],
+        &[],
+        Some("yes\n"),
+    );
+    assert_eq!(code, Some(0), "{out}");
+    assert!(
+        out.contains("Deleting stale content type 'blog | ghost'"),
+        "{out}"
+    );
+    assert_eq!(
+        sql("SELECT count(*) FROM django_content_type WHERE model = 'ghost'"),
+        "[(0,)]"
+    );
+    assert_eq!(
+        sql("SELECT count(*) FROM auth_permission WHERE codename = 'haunt_ghost'"),
+        "[(0,)]"
+    );
+    // The models the code has keep theirs.
+    assert_ne!(sql("SELECT count(*) FROM auth_permission"), "[(0,)]");
+}

@@ -40,6 +40,7 @@ pub const BUILTIN_COMMANDS: &[&str] = &[
     "help",
     "loaddata",
     "migrate",
+    "remove_stale_contenttypes",
     "runserver",
     "showmigrations",
     "sqlmigrate",
@@ -50,6 +51,7 @@ const APP_COMMANDS: &[(&str, &str)] = &[
     ("changepassword", "rjango.contrib.auth"),
     ("clearsessions", "rjango.contrib.sessions"),
     ("createsuperuser", "rjango.contrib.auth"),
+    ("remove_stale_contenttypes", "rjango.contrib.contenttypes"),
 ];
 
 #[derive(Subcommand)]
@@ -145,6 +147,23 @@ enum Command {
         /// The DATABASES alias
         #[arg(long, default_value = "default")]
         database: String,
+    },
+    /// Delete the content types of models the project no longer has, with the permissions on
+    /// them, after asking.
+    #[command(name = "remove_stale_contenttypes")]
+    RemoveStaleContenttypes {
+        /// Do not ask
+        #[arg(long, visible_alias = "no-input")]
+        noinput: bool,
+        /// Also those of apps no longer in INSTALLED_APPS
+        #[arg(long)]
+        include_stale_apps: bool,
+        /// The DATABASES alias
+        #[arg(long, default_value = "default")]
+        database: String,
+        /// 2 names each content type deleted
+        #[arg(short, long, default_value_t = 1)]
+        verbosity: u8,
     },
     /// Change a user's password, asked twice at the terminal.
     Changepassword {
@@ -376,6 +395,23 @@ fn run(project: Project, command: Command, custom: &[CustomCommand]) -> Result<(
                     email,
                     noinput,
                     database,
+                },
+            )
+        }
+        Command::RemoveStaleContenttypes {
+            noinput,
+            include_stale_apps,
+            database,
+            verbosity,
+        } => {
+            app_installed(project, "remove_stale_contenttypes", custom)?;
+            crate::contrib::contenttypes::management::commands::remove_stale_contenttypes::run(
+                project,
+                crate::contrib::contenttypes::management::commands::remove_stale_contenttypes::Options {
+                    noinput,
+                    include_stale_apps,
+                    database,
+                    verbosity,
                 },
             )
         }

@@ -2,6 +2,8 @@
 //! post_migrate handler of the contenttypes app): a row for every model of an app that has
 //! none yet. Stale rows are left alone, as Django leaves them to `remove_stale_contenttypes`.
 
+pub mod commands;
+
 use std::collections::BTreeMap;
 
 use crate::db::{Connection, DbError};
