@@ -192,12 +192,14 @@ async fn login_and_logout_through_the_session() {
     let ada = User::objects().get(user::username.eq("ada")).await.unwrap();
     assert!(ada.last_login.is_some(), "login records last_login");
 
-    // The session says who it is, on every request.
+    // The session says who it is, on every request: the cookie sent by hand, or kept by the
+    // client, as Django's client keeps it.
     assert_eq!(get(&c, "/whoami/", Some(&key)).await.text(), "user ada");
     assert_eq!(get(&c, "/secret/", Some(&key)).await.text(), "user ada");
+    assert_eq!(c.get("/secret/").await.text(), "user ada");
 
-    // login_required: the login page, with the page in `next`.
-    let r = get(&c, "/secret/?tab=2", None).await;
+    // login_required: another visitor gets the login page, with the page in `next`.
+    let r = Client::new(project()).get("/secret/?tab=2").await;
     assert_eq!(r.status_code(), 302);
     assert_eq!(
         r.header("location"),
@@ -371,4 +373,29 @@ async fn a_weaker_hash_is_upgraded_at_login_and_unknown_users_cost_a_hash() {
         unknown * 2 > known,
         "an unknown user took {unknown:?}, a known one {known:?}"
     );
+}
+
+/// Django's test client helpers: `force_login(user)`, `login(username, password)` and
+/// `logout()`, through the client's own cookies.
+#[rjango::test(db, project = project)]
+async fn the_test_client_logs_in_as_djangos_does() {
+    let c = Client::new(project());
+    let ada = User::objects()
+        .create_user("ada", "", Some("pw"))
+        .await
+        .unwrap();
+    assert_eq!(c.get("/secret/").await.status_code(), 302);
+    c.force_login(&ada).await;
+    assert_eq!(c.get("/secret/").await.text(), "user ada");
+    c.logout().await;
+    assert_eq!(c.get("/whoami/").await.text(), "anonymous");
+    assert!(c.cookies().is_empty());
+
+    assert!(!c.login("ada", "wrong").await);
+    assert_eq!(c.get("/whoami/").await.text(), "anonymous");
+    assert!(c.login("ada", "pw").await);
+    assert_eq!(c.get("/whoami/").await.text(), "user ada");
+    // A view's logout deletes the cookie in the client too.
+    assert_eq!(c.get("/logout/").await.text(), "bye, now anonymous");
+    assert_eq!(c.get("/whoami/").await.text(), "anonymous");
 }

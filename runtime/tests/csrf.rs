@@ -95,8 +95,10 @@ fn post(secret: Option<&str>, body: &str) -> rjango::http::RequestBuilder {
     let mut b = HttpRequest::builder("POST", "/submit/")
         .header("Content-Type", "application/x-www-form-urlencoded")
         .body(body.to_owned());
-    if let Some(s) = secret {
-        b = b.header("Cookie", &format!("csrftoken={s}"));
+    // The cookie as given: none at all for None (not the one the client kept).
+    match secret {
+        Some(s) => b = b.header("Cookie", &format!("csrftoken={s}")),
+        None => b = b.header("Cookie", ""),
     }
     b
 }

@@ -431,6 +431,12 @@ impl RequestBuilder {
     }
 
     /// Sets the Host header unless one is set already.
+    /// Whether a header of this name was set (the test client sends its cookies only when the
+    /// test set none itself).
+    pub(crate) fn has_header(&self, name: &str) -> bool {
+        self.headers.contains_key(name)
+    }
+
     pub fn default_host(mut self, host: &str) -> Self {
         if !self.headers.contains_key("host")
             && let Ok(value) = HeaderValue::try_from(host)

@@ -27,6 +27,8 @@ pub const TEST_HOST: &str = "testserver";
 pub struct Client {
     chain: GetResponse,
     enforce_csrf_checks: bool,
+    /// The cookies responses set, sent with the next requests (Django's `client.cookies`).
+    cookies: std::sync::Mutex<Vec<(String, String)>>,
 }
 
 impl Client {
@@ -37,6 +39,7 @@ impl Client {
         Client {
             chain: crate::handlers::build_chain(settings),
             enforce_csrf_checks: false,
+            cookies: Default::default(),
         }
     }
 
@@ -67,12 +70,96 @@ impl Client {
     }
 
     /// Any request, built with `HttpRequest::builder`; the Host defaults to `testserver`.
+    /// The client's cookies go with it, unless the request sets a Cookie header itself.
     pub async fn request(&self, builder: crate::http::RequestBuilder) -> HttpResponse {
+        let mut builder = builder;
+        if !builder.has_header("cookie") {
+            let jar = self.jar();
+            if !jar.is_empty() {
+                let header: Vec<String> = jar.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                builder = builder.header("Cookie", &header.join("; "));
+            }
+        }
         let request = builder
             .default_host(TEST_HOST)
             .dont_enforce_csrf_checks(!self.enforce_csrf_checks)
             .build();
-        crate::server::handle(&self.chain, request, Some(TEST_HOST)).await
+        let response = crate::server::handle(&self.chain, request, Some(TEST_HOST)).await;
+        for cookie in response.cookies() {
+            let deleted = cookie.value().is_empty()
+                || cookie
+                    .max_age()
+                    .is_some_and(|age| age.is_zero() || age.is_negative());
+            self.set_cookie(cookie.name(), (!deleted).then(|| cookie.value()));
+        }
+        response
+    }
+
+    fn jar(&self) -> std::sync::MutexGuard<'_, Vec<(String, String)>> {
+        self.cookies.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The cookies the client holds, as responses set them (Django's `client.cookies`).
+    pub fn cookies(&self) -> Vec<(String, String)> {
+        self.jar().clone()
+    }
+
+    /// Sets (or, with None, forgets) a cookie the next requests send.
+    pub fn set_cookie(&self, name: &str, value: Option<&str>) {
+        let mut jar = self.jar();
+        jar.retain(|(k, _)| k != name);
+        if let Some(value) = value {
+            jar.push((name.to_owned(), value.to_owned()));
+        }
+    }
+
+    /// Django's `client.force_login(user)`: the next requests are `user`'s, through a session
+    /// made as `login()` makes it (SessionMiddleware's engine, its cookie in the client).
+    pub async fn force_login(&self, user: &crate::contrib::auth::models::User) {
+        let settings = crate::conf::settings();
+        let store = crate::contrib::sessions::backends::engine(&settings.SESSION_ENGINE)
+            .unwrap_or_else(|why| panic!("force_login: {why}"));
+        let session = crate::contrib::sessions::Session::new(store, None);
+        let request = HttpRequest::builder("GET", "/").build();
+        request.set_session(session.clone());
+        crate::contrib::auth::login(&request, user)
+            .await
+            .unwrap_or_else(|e| panic!("force_login: {e}"));
+        let key = session
+            .save()
+            .await
+            .unwrap_or_else(|e| panic!("force_login: the session was not saved: {e:?}"));
+        self.set_cookie(&settings.SESSION_COOKIE_NAME, Some(&key));
+    }
+
+    /// Django's `client.login(username=..., password=...)`: whether the credentials are an
+    /// active user's; then the next requests are that user's.
+    pub async fn login(&self, username: &str, password: &str) -> bool {
+        let request = HttpRequest::builder("GET", "/").build();
+        match crate::contrib::auth::authenticate(&request, username, password).await {
+            Ok(Some(user)) => {
+                self.force_login(&user).await;
+                true
+            }
+            Ok(None) => false,
+            Err(e) => panic!("login: {e}"),
+        }
+    }
+
+    /// Django's `client.logout()`: the session flushed and the client's cookies forgotten.
+    pub async fn logout(&self) {
+        let settings = crate::conf::settings();
+        let key = self
+            .jar()
+            .iter()
+            .find(|(k, _)| *k == settings.SESSION_COOKIE_NAME)
+            .map(|(_, v)| v.clone());
+        if let Some(key) = key
+            && let Ok(store) = crate::contrib::sessions::backends::engine(&settings.SESSION_ENGINE)
+        {
+            store.delete(&key).await;
+        }
+        self.jar().clear();
     }
 }
 
