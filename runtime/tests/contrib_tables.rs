@@ -9,9 +9,6 @@ mod db;
 #[path = "support/venv.rs"]
 mod venv;
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
 use db::{DIALECTS, TestDb};
 use rjango::apps::AppConfig;
 use rjango::conf::Settings;
@@ -216,29 +213,7 @@ fn contrib_tables_are_djangos_on_every_database() {
                 "session_key": key,
                 "login_key": login_key,
             });
-            let mut child = Command::new(&python)
-                .arg(concat!(
-                    env!("CARGO_MANIFEST_DIR"),
-                    "/tests/support/contrib_tables.py"
-                ))
-                .stdin(Stdio::piped())
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .unwrap();
-            child
-                .stdin
-                .take()
-                .unwrap()
-                .write_all(request.to_string().as_bytes())
-                .unwrap();
-            let out = child.wait_with_output().unwrap();
-            assert!(
-                out.status.success(),
-                "{dialect:?}: Django failed:\n{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            let answer: Value = serde_json::from_slice(&out.stdout).unwrap();
+            let answer = venv::run_django(&python, "contrib_tables.py", &request);
 
             // Table for table, column for column, constraint for constraint.
             assert_eq!(

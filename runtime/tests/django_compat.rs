@@ -3,9 +3,6 @@
 //! django.core.signing's Signer, TimestampSigner, dumps and loads, the signed-cookie session
 //! backend, CSRF tokens, and the messages cookie, both ways.
 
-use std::io::Write;
-use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use rjango::contrib::auth::hashers::{
@@ -85,13 +82,6 @@ fn django_and_rjango_read_each_others_hashes_and_signatures() {
             .starts_with('.')
     );
 
-    let mut child = Command::new(&python)
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/django_compat.py"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the venv's python");
     // A signed-cookie session as rjango's SessionMiddleware saves it (with SECRET_KEY).
     rjango::conf::configure(rjango::conf::Settings {
         SECRET_KEY: KEY.into(),
@@ -128,19 +118,7 @@ fn django_and_rjango_read_each_others_hashes_and_signatures() {
         "session": session,
         "csrf": {"secret": csrf_secret, "token": csrf_token},
     });
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(request.to_string().as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let django: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let django = venv::run_django(&python, "django_compat.py", &request);
 
     // Django read rjango's: every hash verifies, a wrong password does not, and only the
     // non-default algorithms must be updated (Django's own upgrade rule).

@@ -2,6 +2,7 @@
 //! shared with the CLI's tests), with the hashers' libraries and the PostgreSQL and MySQL
 //! drivers; made on first use. None, with a notice, when it cannot be made.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -46,4 +47,33 @@ pub fn django_python() -> Option<PathBuf> {
         }
     }
     Some(python)
+}
+
+/// Runs `tests/support/<script>` with the venv's `python`, the request as JSON on its standard
+/// input; its answer, the JSON it prints. Django's failure is the test's, with what it said.
+pub fn run_django(python: &Path, script: &str, request: &serde_json::Value) -> serde_json::Value {
+    let mut child = Command::new(python)
+        .arg(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/support")
+                .join(script),
+        )
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the venv's python");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(request.to_string().as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{script}: Django failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
 }

@@ -190,6 +190,8 @@ impl SessionStore for Db {
 /// pickles it: a Django process shares the database backend's sessions, not these).
 pub struct CacheStore {
     alias: String,
+    /// The cache, found in CACHES on first use (not on every request).
+    cache: std::sync::OnceLock<Arc<dyn crate::core::cache::Cache>>,
 }
 
 /// Django's `KEY_PREFIX` of the cache backend.
@@ -200,6 +202,7 @@ impl CacheStore {
     pub fn new(alias: &str) -> Self {
         CacheStore {
             alias: alias.to_owned(),
+            cache: std::sync::OnceLock::new(),
         }
     }
 
@@ -207,11 +210,16 @@ impl CacheStore {
     pub fn configured() -> Self {
         let alias = crate::conf::try_settings()
             .map_or_else(|| "default".to_owned(), |s| s.SESSION_CACHE_ALIAS.clone());
-        CacheStore { alias }
+        CacheStore::new(&alias)
     }
 
     fn cache(&self) -> Result<Arc<dyn crate::core::cache::Cache>, SaveError> {
-        crate::core::cache::caches(&self.alias).map_err(|e| SaveError::Failed(e.to_string()))
+        if let Some(cache) = self.cache.get() {
+            return Ok(cache.clone());
+        }
+        let cache = crate::core::cache::caches(&self.alias)
+            .map_err(|e| SaveError::Failed(e.to_string()))?;
+        Ok(self.cache.get_or_init(|| cache).clone())
     }
 
     fn key(session_key: &str) -> String {

@@ -34,11 +34,7 @@ pub async fn create_permissions(
     let existing: BTreeSet<(i64, String)> = rows
         .iter()
         .filter_map(|row| {
-            let ct = row
-                .try_get::<i32>("", "content_type_id")
-                .map(i64::from)
-                .or_else(|_| row.try_get::<i64>("", "content_type_id"))
-                .ok()?;
+            let ct = crate::models::query::read_i64(row, 0).ok()?;
             Some((ct, row.try_get::<String>("", "codename").ok()?))
         })
         .collect();

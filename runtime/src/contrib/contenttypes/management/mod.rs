@@ -71,11 +71,7 @@ async fn existing(conn: &Connection, app_label: &str) -> Result<BTreeMap<String,
     Ok(rows
         .iter()
         .filter_map(|row| {
-            let id = row
-                .try_get::<i32>("", "id")
-                .map(i64::from)
-                .or_else(|_| row.try_get::<i64>("", "id"))
-                .ok()?;
+            let id = crate::models::query::read_i64(row, 0).ok()?;
             let model = row.try_get::<String>("", "model").ok()?;
             Some((model, id))
         })
