@@ -3,6 +3,7 @@
 //! generator that writes typed reverse functions, so both always read a URLconf the same way.
 
 mod entity;
+mod form;
 mod migration;
 mod model;
 mod urls;
@@ -71,6 +72,23 @@ pub fn migration(input: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn model(attr: TokenStream, item: TokenStream) -> TokenStream {
     model::expand(attr.into(), item.into()).into()
+}
+
+/// Declares a form (Django's `forms.Form` subclass): each named field is a form field, typed
+/// by its Rust type, with Django's options in `#[field(...)]`; the struct is the cleaned data.
+///
+/// ```text
+/// #[derive(Form)]
+/// pub struct ContactForm {
+///     #[field(max_length = 100)]
+///     pub subject: String,
+///     #[field(EmailField, label = "Your email")]
+///     pub sender: String,
+/// }
+/// ```
+#[proc_macro_derive(Form, attributes(field, form))]
+pub fn derive_form(input: TokenStream) -> TokenStream {
+    form::expand(input.into()).into()
 }
 
 /// Runs an async test: `#[rjango::test] async fn ...`, on a runtime of its own, with no

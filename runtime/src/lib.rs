@@ -13,6 +13,7 @@ pub mod contrib;
 pub mod core;
 pub mod db;
 pub mod debug;
+pub mod forms;
 pub mod http;
 pub mod middleware;
 pub mod models;

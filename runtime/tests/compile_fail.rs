@@ -2,7 +2,8 @@
 //! parameters do not fit its route's converters, a typed reverse called with the wrong
 //! arguments, stale generated code, an unknown converter, a wrong error-handler signature,
 //! and the ORM's: an unknown field, a lookup or value that does not fit the column, a
-//! `select_related` of something that is not a foreign key.
+//! `select_related` of something that is not a foreign key; a form field whose Django class
+//! does not clean to its Rust type, an unknown form option.
 
 #[test]
 fn compile_fail() {

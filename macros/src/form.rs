@@ -1,0 +1,284 @@
+//! `#[derive(Form)]`: a struct's fields become a Django form's fields, the struct itself its
+//! cleaned data. Options are checked here with spans, the type/field agreement by the compiler.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+
+const KINDS: &[&str] = &[
+    "CharField",
+    "EmailField",
+    "SlugField",
+    "IntegerField",
+    "FloatField",
+    "BooleanField",
+    "DateField",
+    "ChoiceField",
+];
+const WIDGETS: &[&str] = &[
+    "TextInput",
+    "EmailInput",
+    "NumberInput",
+    "PasswordInput",
+    "HiddenInput",
+    "DateInput",
+    "Textarea",
+    "CheckboxInput",
+    "Select",
+];
+
+pub fn expand(input: TokenStream) -> TokenStream {
+    match derive(input) {
+        Ok(tokens) => tokens,
+        Err(e) => e.to_compile_error(),
+    }
+}
+
+struct FieldDecl {
+    ident: syn::Ident,
+    ty: syn::Type,
+    kind: Option<syn::Ident>,
+    sets: Vec<TokenStream>,
+    required: Option<bool>,
+    clean: Option<syn::Path>,
+}
+
+fn derive(input: TokenStream) -> syn::Result<TokenStream> {
+    let item: syn::DeriveInput = syn::parse2(input)?;
+    let name = &item.ident;
+    if !item.generics.params.is_empty() {
+        return Err(syn::Error::new_spanned(
+            &item.generics,
+            "#[derive(Form)] takes a struct without generic parameters",
+        ));
+    }
+    let syn::Data::Struct(data) = &item.data else {
+        return Err(syn::Error::new(
+            Span::call_site(),
+            "#[derive(Form)] goes on a struct whose named fields are the form's fields",
+        ));
+    };
+    let syn::Fields::Named(named) = &data.fields else {
+        return Err(syn::Error::new_spanned(
+            &data.fields,
+            "#[derive(Form)] needs named fields: each is one of the form's fields",
+        ));
+    };
+    let mut form_clean: Option<syn::Path> = None;
+    for attr in item.attrs.iter().filter(|a| a.path().is_ident("form")) {
+        attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("clean") {
+                form_clean = Some(meta.value()?.parse()?);
+                Ok(())
+            } else {
+                Err(meta.error(
+                    "#[form(...)] takes `clean = path::to::fn` (Django's Form.clean(): fn(&mut Self) -> Result<(), ValidationError>)",
+                ))
+            }
+        })?;
+    }
+    let fields = named
+        .named
+        .iter()
+        .map(parse_field)
+        .collect::<syn::Result<Vec<_>>>()?;
+
+    let mut specs = Vec::new();
+    let mut cleans = Vec::new();
+    let mut checks = Vec::new();
+    for (index, f) in fields.iter().enumerate() {
+        let ty = &f.ty;
+        let field_name = f.ident.to_string();
+        let field_name = field_name.strip_prefix("r#").unwrap_or(&field_name);
+        let kind = match &f.kind {
+            Some(k) => quote!(::rjango::forms::FieldKind::#k),
+            None => quote!(<#ty as ::rjango::forms::FormValue>::KIND),
+        };
+        let sets = &f.sets;
+        let required = match f.required {
+            Some(r) => quote!(#r),
+            None => quote!(!<#ty as ::rjango::forms::FormValue>::OPTIONAL),
+        };
+        specs.push(quote! {{
+            let mut spec = ::rjango::forms::FieldSpec::new(#field_name, #kind);
+            spec.required = #required;
+            #(#sets)*
+            spec
+        }});
+        let span = f.ty.span();
+        if let Some(k) = &f.kind {
+            let message = format!("#[field({k})] does not clean to this field's type");
+            checks.push(quote_spanned! {span=>
+                const _: () = ::core::assert!(
+                    ::rjango::forms::fields::accepts(
+                        <#ty as ::rjango::forms::FormValue>::KIND,
+                        ::rjango::forms::FieldKind::#k,
+                    ),
+                    #message,
+                );
+            });
+        }
+        if f.required == Some(false) {
+            checks.push(quote_spanned! {span=>
+                const _: () = ::core::assert!(
+                    <#ty as ::rjango::forms::FormValue>::OPTIONAL
+                        || ::core::matches!(
+                            <#ty as ::rjango::forms::FormValue>::KIND,
+                            ::rjango::forms::FieldKind::CharField
+                                | ::rjango::forms::FieldKind::BooleanField
+                        ),
+                    "`required = false` on a field that can't be empty: make its type an Option",
+                );
+            });
+        }
+        let ident = &f.ident;
+        let local = quote::format_ident!("__rjango_field_{}", index);
+        let clean_call = f.clean.as_ref().map(|path| {
+            quote! {
+                let #local = match #local {
+                    ::core::option::Option::Some(value) => cleaner.check(#index, #path(value)),
+                    ::core::option::Option::None => ::core::option::Option::None,
+                };
+            }
+        });
+        cleans.push((ident.clone(), local, ty.clone(), index, clean_call));
+    }
+
+    let lets = cleans.iter().map(|(_, local, ty, index, clean_call)| {
+        quote! {
+            let #local: ::core::option::Option<#ty> =
+                cleaner.field::<#ty>(#index, &<Self as ::rjango::forms::Form>::FIELDS[#index]);
+            #clean_call
+        }
+    });
+    let builds = cleans
+        .iter()
+        .map(|(ident, local, ..)| quote!(#ident: #local?));
+    let initials = fields.iter().map(|f| {
+        let ident = &f.ident;
+        let ty = &f.ty;
+        quote!(<#ty as ::rjango::forms::FormValue>::to_form_value(&self.#ident))
+    });
+    let clean_fn = form_clean.map(|path| {
+        quote! {
+            fn clean(&mut self) -> ::core::result::Result<(), ::rjango::forms::ValidationError> {
+                #path(self)
+            }
+        }
+    });
+    Ok(quote! {
+        #(#checks)*
+        impl ::rjango::forms::Form for #name {
+            const FIELDS: &'static [::rjango::forms::FieldSpec] = &[#(#specs),*];
+
+            fn clean_fields(
+                cleaner: &mut ::rjango::forms::Cleaner<'_>,
+            ) -> ::core::option::Option<Self> {
+                #(#lets)*
+                ::core::option::Option::Some(#name { #(#builds),* })
+            }
+
+            #clean_fn
+
+            fn initial_values(&self) -> ::std::vec::Vec<::core::option::Option<::std::string::String>> {
+                ::std::vec![#(#initials),*]
+            }
+        }
+    })
+}
+
+fn parse_field(field: &syn::Field) -> syn::Result<FieldDecl> {
+    let ident = field.ident.clone().expect("named field");
+    let mut decl = FieldDecl {
+        ident,
+        ty: field.ty.clone(),
+        kind: None,
+        sets: Vec::new(),
+        required: None,
+        clean: None,
+    };
+    for attr in field.attrs.iter().filter(|a| a.path().is_ident("field")) {
+        attr.parse_nested_meta(|meta| {
+            let key = meta
+                .path
+                .get_ident()
+                .map(|i| i.to_string())
+                .unwrap_or_default();
+            if KINDS.contains(&key.as_str()) {
+                if meta.input.peek(syn::Token![=]) {
+                    return Err(meta.error(format!("`{key}` names the field's class; it takes no value")));
+                }
+                decl.kind = Some(meta.path.get_ident().cloned().expect("ident"));
+                return Ok(());
+            }
+            match key.as_str() {
+                "label" | "help_text" | "initial" => {
+                    let s: syn::LitStr = meta.value()?.parse()?;
+                    let k = quote::format_ident!("{}", key);
+                    decl.sets.push(if key == "help_text" {
+                        quote!(spec.#k = #s;)
+                    } else {
+                        quote!(spec.#k = ::core::option::Option::Some(#s);)
+                    });
+                }
+                "max_length" | "min_length" => {
+                    let n: syn::LitInt = meta.value()?.parse()?;
+                    n.base10_parse::<usize>()?;
+                    let k = quote::format_ident!("{}", key);
+                    decl.sets.push(quote!(spec.#k = ::core::option::Option::Some(#n);));
+                }
+                "min_value" | "max_value" => {
+                    let v: syn::Expr = meta.value()?.parse()?;
+                    let k = quote::format_ident!("{}", key);
+                    decl.sets
+                        .push(quote!(spec.#k = ::core::option::Option::Some((#v) as f64);));
+                }
+                "required" | "strip" | "disabled" => {
+                    let b: syn::LitBool = meta.value()?.parse()?;
+                    if key == "required" {
+                        decl.required = Some(b.value);
+                    } else {
+                        let k = quote::format_ident!("{}", key);
+                        decl.sets.push(quote!(spec.#k = #b;));
+                    }
+                }
+                "choices" => {
+                    let list: syn::ExprArray = meta.value()?.parse()?;
+                    let mut pairs = Vec::new();
+                    for elem in &list.elems {
+                        let syn::Expr::Tuple(t) = elem else {
+                            return Err(syn::Error::new_spanned(elem, "a choice is (\"value\", \"label\")"));
+                        };
+                        if t.elems.len() != 2 {
+                            return Err(syn::Error::new_spanned(t, "a choice is (\"value\", \"label\")"));
+                        }
+                        let (v, l) = (&t.elems[0], &t.elems[1]);
+                        pairs.push(quote!((#v, #l)));
+                    }
+                    decl.sets.push(quote!(spec.choices = &[#(#pairs),*];));
+                }
+                "widget" => {
+                    let w: syn::Ident = meta.value()?.parse()?;
+                    if !WIDGETS.contains(&w.to_string().as_str()) {
+                        return Err(syn::Error::new_spanned(
+                            &w,
+                            format!("unknown widget `{w}`; rjango has {}", WIDGETS.join(", ")),
+                        ));
+                    }
+                    decl.sets.push(quote!(spec.widget = ::rjango::forms::Widget::#w;));
+                }
+                "clean" => {
+                    decl.clean = Some(meta.value()?.parse()?);
+                }
+                _ => {
+                    return Err(meta.error(format!(
+                        "unknown form field option `{key}`; #[field(...)] takes a field class ({}) and label, help_text, required, max_length, min_length, min_value, max_value, choices, strip, disabled, initial, widget, clean",
+                        KINDS.join(", ")
+                    )))
+                }
+            }
+            Ok(())
+        })?;
+    }
+    Ok(decl)
+}
