@@ -64,9 +64,16 @@ fn seed_project() -> &'static Built {
         for file in ["views.rs", "middleware.rs", "urls.rs"] {
             std::fs::copy(Path::new(FIXTURES).join(file), root.join("src").join(file)).unwrap();
         }
-        for template in ["home.html", "post_list.html"] {
+        for template in ["home.html", "post_list.html", "contact.html"] {
             std::fs::copy(Path::new(FIXTURES).join(template), root.join("templates").join(template)).unwrap();
         }
+        // The project overrides one of the auth views' pages with its own file.
+        std::fs::create_dir_all(root.join("templates/registration")).unwrap();
+        std::fs::copy(
+            Path::new(FIXTURES).join("logged_out.html"),
+            root.join("templates/registration/logged_out.html"),
+        )
+        .unwrap();
         std::fs::copy(Path::new(FIXTURES).join("models.rs"), root.join("src/blog/models.rs")).unwrap();
         let made = project::run_rjango(&root, &["makemigrations", "--noinput"]);
         assert!(made.contains("0001_initial.rs"), "{made}");
@@ -1146,4 +1153,137 @@ fn a_login_in_one_process_is_honoured_by_another() {
             "{engine}"
         );
     }
+}
+
+/// A visitor in headless Chromium (WebDriver): sent to the login page by `login_required`,
+/// refused with a wrong password, signed in, a form refused with Django's message then
+/// accepted, the success message shown once, signed out through the project's own
+/// logged-out page; a form posted from a page without the CSRF token is refused with 403.
+/// Screenshots of each step go to target/screenshots/browser_sign_in_form_messages_csrf/.
+#[test]
+fn browser_sign_in_form_messages_csrf() {
+    use fantoccini::Locator;
+    use support::browser::{self, body_text, click_then, fill, screenshot};
+
+    let Some(driver) = browser::Driver::start("the browser test") else {
+        return;
+    };
+    let built = seed_project();
+    let dir = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}/db.sqlite3", dir.path().display());
+    for (args, env) in [
+        (vec!["migrate"], vec![]),
+        (
+            vec!["createsuperuser", "--noinput"],
+            vec![
+                ("DJANGO_SUPERUSER_USERNAME", "ada"),
+                ("DJANGO_SUPERUSER_PASSWORD", "correct horse battery"),
+            ],
+        ),
+    ] {
+        let out = std::process::Command::new(&built.binary)
+            .args(args)
+            .current_dir(&built.root)
+            .env("DEBUG", "true")
+            .env("DATABASE_URL", &database)
+            .envs(env)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let server = Running::server(
+        &built.binary,
+        &[("DEBUG", "true"), ("DATABASE_URL", database.as_str())],
+    );
+    let site = format!("http://127.0.0.1:{}", server.port);
+    let shots = browser::screenshot_dir("browser_sign_in_form_messages_csrf");
+    let profile = tempfile::tempdir().unwrap();
+
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let c = driver.browser(profile.path()).await;
+
+        // 1. A page behind login_required sends the visitor to the login page, `next` kept.
+        c.goto(&format!("{site}/contact/")).await.unwrap();
+        c.wait().for_element(Locator::Css("#id_username")).await.unwrap();
+        let url = c.current_url().await.unwrap();
+        assert_eq!(url.path(), "/accounts/login/");
+        assert_eq!(url.query(), Some("next=/contact/"));
+        screenshot(&c, &shots, "01-login-page").await;
+
+        // 2. A wrong password: the login page again, with Django's message.
+        fill(&c, "#id_username", "ada").await;
+        fill(&c, "#id_password", "wrong password").await;
+        click_then(&c, "button[type=submit]", ".errorlist.nonfield").await;
+        let text = body_text(&c).await;
+        assert!(
+            text.contains("Please enter a correct username and password. Note that both fields may be case-sensitive."),
+            "{text}\n{}",
+            server.output()
+        );
+        screenshot(&c, &shots, "02-wrong-password").await;
+
+        // 3. The right one: signed in, and back on the page asked for.
+        fill(&c, "#id_password", "correct horse battery").await;
+        click_then(&c, "button[type=submit]", "#user").await;
+        assert_eq!(c.current_url().await.unwrap().path(), "/contact/");
+        assert!(body_text(&c).await.contains("Signed in as ada"));
+        screenshot(&c, &shots, "03-signed-in").await;
+
+        // 4. A form with an address the browser accepts and Django does not.
+        fill(&c, "#id_subject", "Hello").await;
+        fill(&c, "#id_sender", "ada@localhost-but-no-tld").await;
+        fill(&c, "#id_message", "Is this thing on?").await;
+        click_then(&c, "#send", "#id_sender_error").await;
+        let text = body_text(&c).await;
+        assert!(text.contains("Enter a valid email address."), "{text}");
+        let subject = c.find(Locator::Css("#id_subject")).await.unwrap();
+        assert_eq!(subject.prop("value").await.unwrap().as_deref(), Some("Hello"));
+        screenshot(&c, &shots, "04-validation-error").await;
+
+        // 5. Corrected: redirected, with the success message shown.
+        fill(&c, "#id_sender", "ada@example.com").await;
+        click_then(&c, "#send", ".messages li.success").await;
+        let text = body_text(&c).await;
+        assert!(text.contains("Thanks, ada@example.com: your message was sent."), "{text}");
+        assert!(!text.contains("Enter a valid email address."));
+        screenshot(&c, &shots, "05-success-message").await;
+
+        // 6. Shown once: the next page has no message.
+        c.refresh().await.unwrap();
+        c.wait().for_element(Locator::Css("#user")).await.unwrap();
+        assert!(c.find(Locator::Css(".messages")).await.is_err(), "the message came back");
+        screenshot(&c, &shots, "06-message-shown-once").await;
+
+        // 7. Log out (a POST with the token), onto the project's own logged-out page.
+        click_then(&c, "#logout", "#bye").await;
+        assert!(body_text(&c).await.contains("See you soon"));
+        screenshot(&c, &shots, "07-logged-out").await;
+        c.goto(&format!("{site}/contact/")).await.unwrap();
+        c.wait().for_element(Locator::Css("#id_username")).await.unwrap();
+        assert_eq!(c.current_url().await.unwrap().path(), "/accounts/login/");
+
+        // 8. A form posted from a page without the token: 403, with Django's reason (DEBUG).
+        c.goto(&format!("{site}/tokenless/")).await.unwrap();
+        click_then(&c, "#forge", "h1 span").await;
+        let text = body_text(&c).await;
+        assert!(text.contains("CSRF verification failed. Request aborted."), "{text}");
+        assert!(text.contains("CSRF token missing."), "{text}");
+        screenshot(&c, &shots, "08-csrf-refused").await;
+
+        c.close().await.unwrap();
+    });
+    let taken = std::fs::read_dir(&shots).unwrap().count();
+    assert_eq!(taken, 8, "screenshots in {}", shots.display());
+    println!(
+        "browser test: 8 steps passed, screenshots in {}",
+        shots.display()
+    );
 }

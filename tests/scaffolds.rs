@@ -76,6 +76,20 @@ fn startproject_files() {
         lock,
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.lock")).unwrap()
     );
+    // The contrib apps' templates are rjango's, byte for byte (no snapshot of a copy).
+    let templates: Vec<String> = written
+        .keys()
+        .filter(|p| p.starts_with("src/generated/templates/"))
+        .cloned()
+        .collect();
+    assert_eq!(templates.len(), 5, "{templates:?}");
+    for path in templates {
+        let text = written.remove(&path).unwrap();
+        let theirs = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("runtime/templates")
+            .join(path.trim_start_matches("src/generated/templates/"));
+        assert_eq!(text, std::fs::read_to_string(theirs).unwrap(), "{path}");
+    }
     let names: Vec<&str> = written.keys().map(String::as_str).collect();
     assert_eq!(
         names,
@@ -84,6 +98,7 @@ fn startproject_files() {
             "Cargo.toml",
             "askama.toml",
             "build.rs",
+            "src/generated/auth.rs",
             "src/generated/commands.rs",
             "src/generated/migrations.rs",
             "src/generated/mod.rs",

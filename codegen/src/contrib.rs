@@ -16,6 +16,19 @@ pub struct ContribApp {
     pub models: Option<&'static str>,
     /// Its migration files: (file stem, source).
     pub migrations: &'static [(&'static str, &'static str)],
+    /// Its default templates (path under templates/, source), written into a project's
+    /// `src/generated/templates/`, which askama.toml lists after the project's own
+    /// `templates/`: a project overrides one by writing a file of the same name.
+    pub templates: &'static [(&'static str, &'static str)],
+}
+
+macro_rules! template {
+    ($path:literal) => {
+        (
+            $path,
+            include_str!(concat!("../../runtime/templates/", $path)),
+        )
+    };
 }
 
 macro_rules! source {
@@ -35,6 +48,7 @@ pub const APPS: &[ContribApp] = &[
             "0001_squashed_0002_remove_content_type_name",
             source!("contenttypes/migrations/0001_squashed_0002_remove_content_type_name.rs"),
         )],
+        templates: &[],
     },
     ContribApp {
         name: "rjango.contrib.auth",
@@ -45,6 +59,13 @@ pub const APPS: &[ContribApp] = &[
             "0001_squashed_0012_alter_user_first_name_max_length",
             source!("auth/migrations/0001_squashed_0012_alter_user_first_name_max_length.rs"),
         )],
+        templates: &[
+            template!("registration/base.html"),
+            template!("registration/login.html"),
+            template!("registration/logged_out.html"),
+            template!("registration/password_change_form.html"),
+            template!("registration/password_change_done.html"),
+        ],
     },
     ContribApp {
         name: "rjango.contrib.sessions",
@@ -55,6 +76,7 @@ pub const APPS: &[ContribApp] = &[
             "0001_initial",
             source!("sessions/migrations/0001_initial.rs"),
         )],
+        templates: &[],
     },
     ContribApp {
         name: "rjango.contrib.messages",
@@ -62,6 +84,7 @@ pub const APPS: &[ContribApp] = &[
         module: "contrib::messages",
         models: None,
         migrations: &[],
+        templates: &[],
     },
 ];
 

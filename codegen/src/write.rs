@@ -28,6 +28,8 @@ pub struct Generated {
     /// The relations of the project's models to another crate's (rjango's contrib models),
     /// `Model.field`: `#[model]` gives them trait reverse accessors.
     pub foreign_targets: Vec<String>,
+    /// What the project should change for everything to be generated.
+    pub warnings: Vec<String>,
 }
 
 /// Regenerates `src/generated/` of the project at `root`.
@@ -63,8 +65,12 @@ pub fn generate_project(root: &Path) -> Result<Generated> {
     // their order is the project's model registry (dumpdata's order).
     let (state, models) = crate::models::parse::project_models(root, &apps)?;
     out.foreign_targets = foreign_targets(&apps, &state);
-    let files = [
-        ("mod.rs", render_mod(&name, &apps, &urlconfs, &models)),
+    let auth_pages = auth_pages(root, &apps, &mut out)?;
+    let mut files = vec![
+        (
+            "mod.rs",
+            render_mod(&name, &apps, &urlconfs, &models, auth_pages),
+        ),
         ("reverse.rs", render_reverse(&tree)),
         (
             "migrations.rs",
@@ -72,6 +78,9 @@ pub fn generate_project(root: &Path) -> Result<Generated> {
         ),
         ("commands.rs", render_commands(root, &commands)),
     ];
+    if auth_pages {
+        files.push(("auth.rs", render_auth()));
+    }
     for (file, tokens) in files {
         let path = root.join("src/generated").join(file);
         let text = format!("{GENERATED_HEADER}\n\n{}", pretty(tokens));
@@ -82,13 +91,61 @@ pub fn generate_project(root: &Path) -> Result<Generated> {
     Ok(out)
 }
 
+/// The directory askama.toml lists after `templates`, where the contrib apps' default
+/// templates are written.
+pub const CONTRIB_TEMPLATES: &str = "src/generated/templates";
+
+/// Writes the installed contrib apps' default templates; whether the auth views' pages can be
+/// declared (auth installed and askama.toml listing [`CONTRIB_TEMPLATES`]; a project made
+/// before it did is told how to get them).
+fn auth_pages(root: &Path, apps: &[String], out: &mut Generated) -> Result<bool> {
+    let mut any = false;
+    for app in apps.iter().filter_map(|a| crate::contrib::by_name(a)) {
+        for (path, source) in app.templates {
+            any = true;
+            let file = root.join(CONTRIB_TEMPLATES).join(path);
+            if fsutil::write_if_changed(&file, source.as_bytes())? {
+                out.written.push(file);
+            }
+        }
+    }
+    if !any || !apps.iter().any(|a| a == "rjango.contrib.auth") {
+        return Ok(false);
+    }
+    let askama = std::fs::read_to_string(root.join("askama.toml")).unwrap_or_default();
+    if askama.contains(CONTRIB_TEMPLATES) {
+        return Ok(true);
+    }
+    out.warnings.push(format!(
+        "askama.toml does not list \"{CONTRIB_TEMPLATES}\" in `dirs` (after \"templates\"), so crate::generated::auth (the login and password pages) is not generated; add it to use them"
+    ));
+    Ok(false)
+}
+
+/// `crate::generated::auth`: the auth views on the project's templates.
+fn render_auth() -> TokenStream {
+    quote! {
+        //! The auth views (LoginView, LogoutView, PasswordChangeView, PasswordChangeDoneView) on
+        //! this project's templates: `templates/registration/login.html` and the others when the
+        //! project has them, else rjango's (src/generated/templates/registration/).
+        ::rjango::auth_templates!();
+    }
+}
+
 /// The body of a project's build.rs: regenerate, and fail the build with a located message.
 pub fn build_script() {
     let root = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_else(|| ".".into()));
     println!("cargo:rerun-if-changed=src");
     println!("cargo:rerun-if-changed=build.rs");
+    // A template added under templates/ can override a contrib app's (askama reads it when
+    // the crate compiles).
+    println!("cargo:rerun-if-changed=templates");
+    println!("cargo:rerun-if-changed=askama.toml");
     match generate_project(&root) {
         Ok(generated) => {
+            for warning in &generated.warnings {
+                println!("cargo:warning={warning}");
+            }
             // Read by `#[model]` while this crate compiles.
             println!(
                 "cargo:rustc-env=RJANGO_FOREIGN_TARGETS={}",
@@ -336,6 +393,7 @@ fn render_mod(
     apps: &[String],
     urlconfs: &[UrlConfFile],
     models: &[(String, String)],
+    auth_pages: bool,
 ) -> TokenStream {
     let models = models.iter().map(|(app, model)| quote!((#app, #model)));
     let app_configs = apps.iter().map(|app| {
@@ -351,11 +409,17 @@ fn render_mod(
         );
         quote!(const _: () = if #path::URLPATTERNS_FINGERPRINT != #fp { panic!(#msg) };)
     });
+    let auth = auth_pages.then(|| {
+        quote!(
+            pub mod auth;
+        )
+    });
     quote! {
         //! The project descriptor the runtime starts from, the typed reverse functions of every
         //! named route, and checks that each URLconf is the one this was generated from.
         #![allow(dead_code)]
 
+        #auth
         pub mod commands;
         pub mod migrations;
         pub mod reverse;

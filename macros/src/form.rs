@@ -257,6 +257,20 @@ fn parse_field(field: &syn::Field) -> syn::Result<FieldDecl> {
                     }
                     decl.sets.push(quote!(spec.choices = &[#(#pairs),*];));
                 }
+                "attrs" => {
+                    let list: syn::ExprArray = meta.value()?.parse()?;
+                    let mut pairs = Vec::new();
+                    for elem in &list.elems {
+                        match elem {
+                            syn::Expr::Tuple(t) if t.elems.len() == 2 => {
+                                let (n, v) = (&t.elems[0], &t.elems[1]);
+                                pairs.push(quote!((#n, #v)));
+                            }
+                            _ => return Err(syn::Error::new_spanned(elem, "an attribute is (\"name\", \"value\"); an empty value writes the bare name")),
+                        }
+                    }
+                    decl.sets.push(quote!(spec.attrs = &[#(#pairs),*];));
+                }
                 "widget" => {
                     let w: syn::Ident = meta.value()?.parse()?;
                     if !WIDGETS.contains(&w.to_string().as_str()) {
@@ -272,7 +286,7 @@ fn parse_field(field: &syn::Field) -> syn::Result<FieldDecl> {
                 }
                 _ => {
                     return Err(meta.error(format!(
-                        "unknown form field option `{key}`; #[field(...)] takes a field class ({}) and label, help_text, required, max_length, min_length, min_value, max_value, choices, strip, disabled, initial, widget, clean",
+                        "unknown form field option `{key}`; #[field(...)] takes a field class ({}) and label, help_text, required, max_length, min_length, min_value, max_value, choices, strip, disabled, initial, widget, attrs, clean",
                         KINDS.join(", ")
                     )))
                 }

@@ -96,6 +96,9 @@ pub struct Settings {
     pub LOGIN_REDIRECT_URL: String,
     /// Where the logout view sends the visitor (None: it shows its page).
     pub LOGOUT_REDIRECT_URL: Option<String>,
+    /// The checks a new password must pass (Django's default: none; a new project lists
+    /// Django's four, `Validator::defaults()`).
+    pub AUTH_PASSWORD_VALIDATORS: Vec<crate::contrib::auth::password_validation::Validator>,
 }
 
 impl Default for Settings {
@@ -157,6 +160,7 @@ impl Default for Settings {
             LOGIN_URL: "/accounts/login/".into(),
             LOGIN_REDIRECT_URL: "/accounts/profile/".into(),
             LOGOUT_REDIRECT_URL: None,
+            AUTH_PASSWORD_VALIDATORS: Vec::new(),
         }
     }
 }

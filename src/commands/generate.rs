@@ -15,5 +15,8 @@ pub fn run() -> Result<ExitCode> {
     for path in &generated.written {
         ui::success(format!("wrote {}", relative(path, &root)));
     }
+    for warning in &generated.warnings {
+        ui::warning(warning);
+    }
     Ok(ExitCode::SUCCESS)
 }

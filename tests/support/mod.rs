@@ -1,5 +1,7 @@
 //! Helpers shared by the end-to-end tests.
 
+#[allow(dead_code)]
+pub mod browser;
 pub mod http;
 pub mod project;
 #[allow(dead_code)]

@@ -12,6 +12,7 @@ pub struct BoundField<'a> {
     html_name: String,
     value: Option<String>,
     errors: &'a [String],
+    help_text: &'a str,
 }
 
 impl<'a> BoundField<'a> {
@@ -20,12 +21,14 @@ impl<'a> BoundField<'a> {
         html_name: String,
         value: Option<String>,
         errors: &'a [String],
+        help_text: &'a str,
     ) -> Self {
         BoundField {
             spec,
             html_name,
             value,
             errors,
+            help_text,
         }
     }
 
@@ -52,8 +55,9 @@ impl<'a> BoundField<'a> {
         self.spec.label()
     }
 
-    pub fn help_text(&self) -> &'static str {
-        self.spec.help_text
+    /// Shown under the label as HTML (Django marks help text safe).
+    pub fn help_text(&self) -> &str {
+        self.help_text
     }
 
     /// The value the widget shows: the submitted one, else the initial one.
@@ -94,7 +98,7 @@ impl<'a> BoundField<'a> {
     fn aria_describedby(&self) -> String {
         let mut ids = Vec::new();
         if !self.is_hidden() {
-            if !self.spec.help_text.is_empty() {
+            if !self.help_text.is_empty() {
                 ids.push(format!("{}_helptext", self.auto_id()));
             }
             if !self.errors.is_empty() {
@@ -110,6 +114,13 @@ impl<'a> BoundField<'a> {
         let spec = self.spec;
         let widget = spec.widget;
         let mut attrs = widget.base_attrs();
+        for (name, value) in spec.attrs {
+            if value.is_empty() {
+                attrs.set(name, true);
+            } else {
+                attrs.set(name, *value);
+            }
+        }
         if spec.kind.is_text() && !widget.is_hidden() && widget != super::Widget::Select {
             if let Some(n) = spec.max_length {
                 attrs.set("maxlength", n.to_string());
@@ -168,11 +179,11 @@ impl<'a> BoundField<'a> {
             out.push_str(&self.label_tag().0);
         }
         out.push('\n');
-        if !self.spec.help_text.is_empty() {
+        if !self.help_text.is_empty() {
             out.push_str(&format!(
                 "<div class=\"helptext\" id=\"{}_helptext\">{}</div>",
                 self.auto_id(),
-                self.spec.help_text
+                self.help_text
             ));
         }
         out.push('\n');

@@ -70,6 +70,9 @@ pub struct FieldSpec {
     pub disabled: bool,
     /// The value shown by an unbound form, as the string a user would type.
     pub initial: Option<&'static str>,
+    /// The widget's own attributes, first in its tag (Django's `widget=TextInput(attrs=...)`);
+    /// an empty value writes the bare name (`autofocus`).
+    pub attrs: &'static [(&'static str, &'static str)],
 }
 
 impl FieldSpec {
@@ -94,6 +97,7 @@ impl FieldSpec {
             strip: true,
             disabled: false,
             initial: None,
+            attrs: &[],
         }
     }
 

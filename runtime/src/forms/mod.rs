@@ -27,8 +27,10 @@
 //! `required=False`. `#[field(EmailField)]`, `SlugField` or `ChoiceField` names another, and
 //! `#[field(...)]` takes Django's options: `label`, `help_text`, `required`, `max_length`,
 //! `min_length`, `min_value`, `max_value`, `choices`, `strip`, `disabled`, `initial`,
-//! `widget`, and `clean = path` (Django's `clean_<field>`). `#[form(clean = path)]` names the
-//! form-wide clean (Django's `clean()`), which runs once every field is valid.
+//! `widget`, `attrs` (the widget's own: `[("autocomplete", "email")]`) and `clean = path`
+//! (Django's `clean_<field>`). `#[form(clean = path)]` names the form-wide clean (Django's
+//! `clean()`), which runs once every field is valid (Django runs it with the valid fields
+//! only; a typed struct needs them all).
 //!
 //! The messages are Django's ("This field is required.") and the HTML is Django's `as_div`,
 //! compared with Django's own rendering by `runtime/tests/forms.rs`.
@@ -164,6 +166,8 @@ pub struct BoundForm<F> {
     errors: Vec<Vec<String>>,
     non_field: Vec<String>,
     cleaned: Option<F>,
+    /// Help texts set at run time (Django's `form.fields[name].help_text = ...`).
+    help_texts: Vec<Option<String>>,
 }
 
 impl<F: Form> BoundForm<F> {
@@ -175,6 +179,7 @@ impl<F: Form> BoundForm<F> {
             errors: vec![Vec::new(); F::FIELDS.len()],
             non_field: Vec::new(),
             cleaned: None,
+            help_texts: vec![None; F::FIELDS.len()],
         }
     }
 
@@ -209,7 +214,22 @@ impl<F: Form> BoundForm<F> {
             errors,
             non_field,
             cleaned,
+            help_texts: vec![None; F::FIELDS.len()],
         }
+    }
+
+    /// Replaces a field's help text (shown as HTML), for text known only at run time: the
+    /// password validators' rules under a new-password field.
+    pub fn set_help_text(&mut self, field: &str, html: String) {
+        let index = self.index(field);
+        self.help_texts[index] = Some(html);
+    }
+
+    fn index(&self, name: &str) -> usize {
+        F::FIELDS
+            .iter()
+            .position(|f| f.name == name)
+            .unwrap_or_else(|| panic!("Key '{name}' not found in {}", std::any::type_name::<F>()))
     }
 
     /// A bound form seeded with `initial` for its disabled fields and changed-data checks
@@ -247,16 +267,13 @@ impl<F: Form> BoundForm<F> {
     /// database or the request, which a clean method can't reach.
     ///
     /// # Panics
-    /// When the form has no field `field`: a programming error, as Django's ValueError.
+    /// When the form has no field `field`: a programming error, as Django's KeyError.
     pub fn add_error(&mut self, field: Option<&str>, message: impl Into<String>) {
         let message = message.into();
         match field {
             None => self.non_field.push(message),
             Some(name) => {
-                let index = F::FIELDS
-                    .iter()
-                    .position(|f| f.name == name)
-                    .unwrap_or_else(|| panic!("the form has no field named '{name}'"));
+                let index = self.index(name);
                 self.errors[index].push(message);
             }
         }
@@ -287,11 +304,7 @@ impl<F: Form> BoundForm<F> {
     /// # Panics
     /// When the form has no such field (Django's KeyError).
     pub fn field(&self, name: &str) -> BoundField<'_> {
-        let index = F::FIELDS
-            .iter()
-            .position(|f| f.name == name)
-            .unwrap_or_else(|| panic!("Key '{name}' not found in {}", std::any::type_name::<F>()));
-        self.bound_field(index)
+        self.bound_field(self.index(name))
     }
 
     fn bound_field(&self, index: usize) -> BoundField<'_> {
@@ -302,7 +315,8 @@ impl<F: Form> BoundForm<F> {
             Some(data) => data.get(&html_name).map(str::to_owned),
             None => self.initial[index].clone(),
         };
-        BoundField::new(spec, html_name, value, &self.errors[index])
+        let help_text = self.help_texts[index].as_deref().unwrap_or(spec.help_text);
+        BoundField::new(spec, html_name, value, &self.errors[index], help_text)
     }
 
     /// Every field in order: Django's `for field in form`.

@@ -274,6 +274,11 @@ impl HttpRequest {
         self.inner.session.get().is_some()
     }
 
+    /// Whether AuthenticationMiddleware gave this request a user (then `user()` may be called).
+    pub(crate) fn has_user_slot(&self) -> bool {
+        self.inner.user.get().is_some()
+    }
+
     /// Who made the request (Django's `request.user`): the signed-in user or the anonymous
     /// one, given by [`AuthenticationMiddleware`](crate::contrib::auth::AuthenticationMiddleware)
     /// (MIDDLEWARE must list it, after SessionMiddleware). Read from the session and the

@@ -69,6 +69,15 @@ impl Client {
         .await
     }
 
+    /// A form POST, as a browser sends one (Django's `client.post(path, {"name": "value"})`).
+    pub async fn post_form(&self, path: &str, data: &[(&str, &str)]) -> HttpResponse {
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(data)
+            .finish();
+        self.post(path, "application/x-www-form-urlencoded", body)
+            .await
+    }
+
     /// Any request, built with `HttpRequest::builder`; the Host defaults to `testserver`.
     /// The client's cookies go with it, unless the request sets a Cookie header itself.
     pub async fn request(&self, builder: crate::http::RequestBuilder) -> HttpResponse {

@@ -26,11 +26,14 @@
 pub mod backends;
 pub mod base_user;
 pub mod decorators;
+pub mod forms;
 pub mod hashers;
 pub mod management;
 pub mod middleware;
 pub mod migrations;
 pub mod models;
+pub mod password_validation;
+pub mod views;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;

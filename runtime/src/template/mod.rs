@@ -3,6 +3,10 @@
 
 use std::fmt::{self, Write};
 
+mod context;
+
+pub use context::RequestContext;
+
 /// HTML escaping with Django's entities (`&amp; &lt; &gt; &quot; &#x27;`), where askama's
 /// default writes numeric ones (`&#38;`): pages compare equal to a Django site's. Generated
 /// projects select it in askama.toml.
