@@ -1287,3 +1287,72 @@ fn browser_sign_in_form_messages_csrf() {
         shots.display()
     );
 }
+
+/// A new project's static files: served by runserver with DEBUG on (with the content type),
+/// a traversal refused, nothing served with DEBUG off, and `collectstatic --noinput` copying
+/// them to STATIC_ROOT with their hashed copies and Django's manifest.
+#[test]
+fn static_files_are_served_and_collected() {
+    let built = seed_project();
+    let static_dir = built.root.join("static/css");
+    std::fs::create_dir_all(&static_dir).unwrap();
+    std::fs::write(static_dir.join("e2e.css"), "h1{color:teal}\n").unwrap();
+
+    let server = Running::server(&built.binary, &[("DEBUG", "true")]);
+    let r = get(server.port, "/static/css/e2e.css");
+    assert_eq!(
+        (r.status, r.text().as_str()),
+        (200, "h1{color:teal}\n"),
+        "{}",
+        server.output()
+    );
+    assert_eq!(r.header("content-type"), Some("text/css; charset=utf-8"));
+    assert_eq!(
+        get(server.port, "/static/css/%2e%2e/%2e%2e/Cargo.toml").status,
+        404
+    );
+    drop(server);
+    let server = Running::server(
+        &built.binary,
+        &[
+            ("DEBUG", "false"),
+            (
+                "SECRET_KEY",
+                "an e2e secret key that is long enough to pass",
+            ),
+            ("ALLOWED_HOSTS", "127.0.0.1"),
+        ],
+    );
+    assert_eq!(get(server.port, "/static/css/e2e.css").status, 404);
+    drop(server);
+
+    let out = std::process::Command::new(&built.binary)
+        .args(["collectstatic", "--noinput"])
+        .current_dir(&built.root)
+        .env("DEBUG", "true")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("static file"), "{stdout}");
+    assert!(stdout.contains("post-processed."), "{stdout}");
+    let manifest: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(built.root.join("staticfiles/staticfiles.json")).unwrap(),
+    )
+    .unwrap();
+    let hashed = manifest["paths"]["css/e2e.css"].as_str().unwrap();
+    assert!(
+        hashed.starts_with("css/e2e.")
+            && hashed.ends_with(".css")
+            && hashed.len() == "css/e2e.".len() + 12 + 4,
+        "{hashed}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(built.root.join("staticfiles").join(hashed)).unwrap(),
+        "h1{color:teal}\n"
+    );
+}

@@ -86,6 +86,14 @@ pub const APPS: &[ContribApp] = &[
         migrations: &[],
         templates: &[],
     },
+    ContribApp {
+        name: "rjango.contrib.staticfiles",
+        label: "staticfiles",
+        module: "contrib::staticfiles",
+        models: None,
+        migrations: &[],
+        templates: &[],
+    },
 ];
 
 /// The contrib app INSTALLED_APPS names `name`.

@@ -99,6 +99,15 @@ pub struct Settings {
     /// The checks a new password must pass (Django's default: none; a new project lists
     /// Django's four, `Validator::defaults()`).
     pub AUTH_PASSWORD_VALIDATORS: Vec<crate::contrib::auth::password_validation::Validator>,
+    /// The project's directory (the one with Cargo.toml): each app's `static/` is found below
+    /// it, at `src/<app>/static/`. None: the current directory.
+    pub BASE_DIR: Option<std::path::PathBuf>,
+    /// Where `collectstatic` gathers the static files for the web server to serve.
+    pub STATIC_ROOT: Option<std::path::PathBuf>,
+    /// Directories of static files besides each app's `static/`, searched first.
+    pub STATICFILES_DIRS: Vec<std::path::PathBuf>,
+    /// How static files are stored (Django's `STORAGES["staticfiles"]["BACKEND"]`).
+    pub STATICFILES_STORAGE: crate::contrib::staticfiles::Storage,
 }
 
 impl Default for Settings {
@@ -161,6 +170,10 @@ impl Default for Settings {
             LOGIN_REDIRECT_URL: "/accounts/profile/".into(),
             LOGOUT_REDIRECT_URL: None,
             AUTH_PASSWORD_VALIDATORS: Vec::new(),
+            BASE_DIR: None,
+            STATIC_ROOT: None,
+            STATICFILES_DIRS: Vec::new(),
+            STATICFILES_STORAGE: crate::contrib::staticfiles::Storage::StaticFiles,
         }
     }
 }

@@ -32,6 +32,10 @@ pub(crate) async fn handle(
     if extra_host != Some(host) && !handlers::validate_host(host, handlers::allowed_hosts()) {
         return handlers::disallowed_host(request).await;
     }
+    // Django's StaticFilesHandler: under DEBUG, STATIC_URL's files before any middleware.
+    if let Some(response) = crate::contrib::staticfiles::handlers::serve_if_static(&request) {
+        return response;
+    }
     if let Some(limit) = s.DATA_UPLOAD_MAX_NUMBER_FIELDS
         && too_many_fields(&request, limit)
     {

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod contenttypes;
 pub mod messages;
 pub mod sessions;
+pub mod staticfiles;
 
 use crate::apps::AppConfig;
 use crate::db::migrations::ProjectState;

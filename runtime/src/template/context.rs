@@ -16,6 +16,7 @@
 //! {% if ctx.user.is_authenticated() %}Hello, {{ ctx.user.username() }}{% endif %}
 //! {% for message in ctx.messages() %}<li class="{{ message.tags() }}">{{ message }}</li>{% endfor %}
 //! <form method="post">{{ ctx.csrf_input() }} ...</form>
+//! <link rel="stylesheet" href="{{ ctx.static_url("css/site.css") }}">
 //! ```
 
 use askama::filters::Safe;
@@ -62,6 +63,11 @@ impl RequestContext {
     /// The token itself, for JavaScript's X-CSRFToken header: Django's `{{ csrf_token }}`.
     pub fn csrf_token(&self) -> String {
         crate::middleware::csrf::get_token(&self.request)
+    }
+
+    /// The URL of a static file: Django's `{% static "css/site.css" %}`.
+    pub fn static_url(&self, path: &str) -> String {
+        crate::contrib::staticfiles::static_url(path)
     }
 
     /// The messages to show: Django's `messages`. Iterating marks them shown, so a page that

@@ -32,6 +32,7 @@ pub const BUILTIN_COMMANDS: &[&str] = &[
     "changepassword",
     "check",
     "clearsessions",
+    "collectstatic",
     "createsuperuser",
     "dbshell",
     "diffsettings",
@@ -50,6 +51,7 @@ pub const BUILTIN_COMMANDS: &[&str] = &[
 const APP_COMMANDS: &[(&str, &str)] = &[
     ("changepassword", "rjango.contrib.auth"),
     ("clearsessions", "rjango.contrib.sessions"),
+    ("collectstatic", "rjango.contrib.staticfiles"),
     ("createsuperuser", "rjango.contrib.auth"),
     ("remove_stale_contenttypes", "rjango.contrib.contenttypes"),
 ];
@@ -132,6 +134,16 @@ enum Command {
     /// Delete the expired sessions of the database session backend (Django's
     /// `clearsessions`; run it from cron).
     Clearsessions,
+    /// Copy the static files into STATIC_ROOT (with ManifestStaticFilesStorage, also under
+    /// names made from their content, and staticfiles.json), after asking.
+    Collectstatic {
+        /// Do not ask
+        #[arg(long, visible_alias = "no-input")]
+        noinput: bool,
+        /// Delete what STATIC_ROOT holds first
+        #[arg(long)]
+        clear: bool,
+    },
     /// Create a superuser: asked at the terminal, or with --noinput from --username and the
     /// DJANGO_SUPERUSER_USERNAME, _EMAIL and _PASSWORD environment variables.
     Createsuperuser {
@@ -381,6 +393,9 @@ fn run(project: Project, command: Command, custom: &[CustomCommand]) -> Result<(
         Command::Help { command, commands } => help(project, custom, command.as_deref(), commands),
         Command::Flush { noinput, database } => commands::flush::run(project, &database, noinput),
         Command::Clearsessions => commands::clearsessions::run(project),
+        Command::Collectstatic { noinput, clear } => {
+            commands::collectstatic::run(project, noinput, clear)
+        }
         Command::Createsuperuser {
             username,
             email,

@@ -30,7 +30,10 @@ pub fn items(s: &Settings) -> Vec<(&'static str, String)> {
         SECURE_PROXY_SSL_HEADER,
         SECURE_REFERRER_POLICY,
         SECURE_SSL_REDIRECT,
+        STATIC_ROOT,
         STATIC_URL,
+        STATICFILES_DIRS,
+        STATICFILES_STORAGE,
         X_FRAME_OPTIONS,
     ];
     // The databases by URL, their passwords hidden.

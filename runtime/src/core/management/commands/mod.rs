@@ -2,6 +2,7 @@
 //! its own module as Django keeps them in `django/core/management/commands/`.
 
 pub mod clearsessions;
+pub mod collectstatic;
 pub mod dbshell;
 pub mod diffsettings;
 pub mod dumpdata;
