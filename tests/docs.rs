@@ -172,6 +172,17 @@ fn every_example_in_the_docs_compiles() {
         ));
     }
     assert!(all.len() > 10, "the docs hold examples: {}", all.len());
+    // A second `replace` of a file would silently drop the first example.
+    let mut replaced = std::collections::BTreeSet::new();
+    for e in all.iter().filter(|e| e.mode == "replace") {
+        assert!(
+            replaced.insert(&e.path),
+            "{}:{}: {} is replaced by another example already; add to it with `file` instead",
+            e.doc,
+            e.line,
+            e.path
+        );
+    }
 
     let dir = tempfile::tempdir().unwrap();
     let root = project::startproject(dir.path(), "docsite");

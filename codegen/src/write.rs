@@ -664,8 +664,8 @@ fn render_namespace(ns: &Namespace) -> TokenStream {
             Segment::Capture { converter, name } => {
                 let p = rust_ident(name);
                 Some(match converter {
-                    Converter::Int => quote!(#p: i64),
-                    Converter::Uuid => quote!(#p: ::rjango::urls::Uuid),
+                    Converter::Int => quote!(#p: impl ::rjango::urls::IntParam),
+                    Converter::Uuid => quote!(#p: impl ::rjango::urls::UuidParam),
                     _ => quote!(#p: &str),
                 })
             }
@@ -673,6 +673,8 @@ fn render_namespace(ns: &Namespace) -> TokenStream {
         });
         let mut fmt = String::from("/");
         let mut args = Vec::new();
+        // An int or uuid parameter taken as any integer, or by reference, made a value first.
+        let mut lets = Vec::new();
         for s in segments {
             match s {
                 Segment::Literal(l) => {
@@ -682,7 +684,14 @@ fn render_namespace(ns: &Namespace) -> TokenStream {
                     fmt.push_str("{}");
                     let p = rust_ident(name);
                     args.push(match converter {
-                        Converter::Int | Converter::Uuid => quote!(#p),
+                        Converter::Int => {
+                            lets.push(quote!(let #p = ::rjango::urls::IntParam::to_i64(&#p);));
+                            quote!(#p)
+                        }
+                        Converter::Uuid => {
+                            lets.push(quote!(let #p = ::rjango::urls::UuidParam::to_uuid(&#p);));
+                            quote!(#p)
+                        }
                         Converter::Path => quote!(::rjango::urls::escape_path(#p)),
                         _ => quote!(::rjango::urls::escape_segment(#p)),
                     });
@@ -709,7 +718,7 @@ fn render_namespace(ns: &Namespace) -> TokenStream {
         };
         quote! {
             #[doc = #doc]
-            pub fn #ident(#(#params),*) -> String { #body }
+            pub fn #ident(#(#params),*) -> String { #(#lets)* #body }
         }
     });
     let children = ns.children.iter().map(|(name, child)| {

@@ -108,6 +108,12 @@ pub struct Settings {
     pub STATICFILES_DIRS: Vec<std::path::PathBuf>,
     /// How static files are stored (Django's `STORAGES["staticfiles"]["BACKEND"]`).
     pub STATICFILES_STORAGE: crate::contrib::staticfiles::Storage,
+    /// The zone times are shown in (a name of the system's time zone database). Django's
+    /// global default is America/Chicago; a new project says UTC.
+    pub TIME_ZONE: String,
+    /// Datetimes are aware and stored in UTC (Django's default since 5.0); templates show them
+    /// in TIME_ZONE. Off, they are shown as stored.
+    pub USE_TZ: bool,
 }
 
 impl Default for Settings {
@@ -174,6 +180,8 @@ impl Default for Settings {
             STATIC_ROOT: None,
             STATICFILES_DIRS: Vec::new(),
             STATICFILES_STORAGE: crate::contrib::staticfiles::Storage::StaticFiles,
+            TIME_ZONE: "America/Chicago".into(),
+            USE_TZ: true,
         }
     }
 }

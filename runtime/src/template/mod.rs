@@ -4,6 +4,8 @@
 use std::fmt::{self, Write};
 
 mod context;
+mod dateformat;
+pub mod filters;
 
 pub use context::RequestContext;
 
@@ -64,5 +66,43 @@ mod tests {
             "Tom &amp; &quot;Jerry&quot; &lt;b&gt;&#x27;s&lt;/b&gt;"
         );
         assert_eq!(super::escape("café"), "café");
+    }
+}
+
+#[cfg(test)]
+/// `{{ reverse::polls::detail(q.id) }}`: askama passes `&q.id`, which the typed reverse
+/// functions take.
+mod reverse_in_templates {
+    mod reverse {
+        pub mod polls {
+            // As rjango's generator writes it.
+            pub fn detail(question_id: impl crate::urls::IntParam) -> String {
+                format!("/polls/{}/", crate::urls::IntParam::to_i64(&question_id))
+            }
+        }
+    }
+
+    struct Question {
+        id: i64,
+    }
+
+    #[derive(askama::Template)]
+    #[template(
+        source = "{% for q in questions %}<a href=\"{{ reverse::polls::detail(q.id) }}\">{% endfor %}",
+        ext = "html"
+    )]
+    struct Index {
+        questions: Vec<Question>,
+    }
+
+    #[test]
+    fn a_path_call_reverses() {
+        let page = Index {
+            questions: vec![Question { id: 7 }],
+        };
+        assert_eq!(
+            askama::Template::render(&page).unwrap(),
+            "<a href=\"/polls/7/\">"
+        );
     }
 }

@@ -6,11 +6,13 @@
 mod conf;
 mod escape;
 mod handler;
+mod params;
 mod resolver;
 
 pub use conf::{Converter, Segment, UrlConf};
 pub use escape::{escape_leading_slashes, escape_path, escape_segment, escape_uri_path};
 pub use handler::{ErrorHandler, FromParam, FromParams, Handler};
+pub use params::{IntParam, UuidParam};
 pub use resolver::{NoReverseMatch, reverse};
 pub use rjango_macros::urlpatterns;
 pub use uuid::Uuid;

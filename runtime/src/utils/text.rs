@@ -21,6 +21,35 @@ pub fn camel_case_to_spaces(value: &str) -> String {
     out.trim().to_owned()
 }
 
+/// Django's `slugify`: ASCII letters, digits, underscores and hyphens, lower case, with runs
+/// of spaces and hyphens as one hyphen (accents dropped: `Déjà vu` is `deja-vu`).
+pub fn slugify(value: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let ascii: String = value.nfkd().filter(char::is_ascii).collect();
+    let kept: String = ascii
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-' || c.is_whitespace())
+        .collect();
+    let mut out = String::new();
+    let mut pending_hyphen = false;
+    for c in kept.chars() {
+        if c == '-' || c.is_whitespace() {
+            pending_hyphen = true;
+            continue;
+        }
+        if pending_hyphen {
+            out.push('-');
+            pending_hyphen = false;
+        }
+        out.push(c);
+    }
+    if pending_hyphen {
+        out.push('-');
+    }
+    out.trim_matches(['-', '_']).to_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::camel_case_to_spaces;

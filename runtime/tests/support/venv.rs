@@ -50,8 +50,14 @@ pub fn django_python() -> Option<PathBuf> {
 }
 
 /// Runs `tests/support/<script>` with the venv's `python`, the request as JSON on its standard
-/// input; its answer, the JSON it prints. Django's failure is the test's, with what it said.
-pub fn run_django(python: &Path, script: &str, request: &serde_json::Value) -> serde_json::Value {
+/// input; its answer, the text it prints. Django's failure is the test's.
+#[allow(dead_code)]
+pub fn run_django_text(python: &Path, script: &str, request: &serde_json::Value) -> String {
+    let out = run(python, script, request);
+    String::from_utf8(out).expect("UTF-8 from Django")
+}
+
+fn run(python: &Path, script: &str, request: &serde_json::Value) -> Vec<u8> {
     let mut child = Command::new(python)
         .arg(
             Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -75,5 +81,12 @@ pub fn run_django(python: &Path, script: &str, request: &serde_json::Value) -> s
         "{script}: Django failed:\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    serde_json::from_slice(&out.stdout).unwrap()
+    out.stdout
+}
+
+/// Runs `tests/support/<script>` with the venv's `python`, the request as JSON on its standard
+/// input; its answer, the JSON it prints. Django's failure is the test's, with what it said.
+#[allow(dead_code)]
+pub fn run_django(python: &Path, script: &str, request: &serde_json::Value) -> serde_json::Value {
+    serde_json::from_slice(&run(python, script, request)).unwrap()
 }

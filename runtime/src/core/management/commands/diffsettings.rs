@@ -34,6 +34,8 @@ pub fn items(s: &Settings) -> Vec<(&'static str, String)> {
         STATIC_URL,
         STATICFILES_DIRS,
         STATICFILES_STORAGE,
+        TIME_ZONE,
+        USE_TZ,
         X_FRAME_OPTIONS,
     ];
     // The databases by URL, their passwords hidden.
