@@ -296,3 +296,188 @@ fn parse_field(field: &syn::Field) -> syn::Result<FieldDecl> {
     }
     Ok(decl)
 }
+
+/// `#[model_form(model = Post, fields = [title, body])] pub struct PostForm;`: a form of those
+/// fields of the model, each typed and specified by the model field (through its handle,
+/// `post::title`, so a name the model lacks does not compile).
+pub fn expand_model_form(attr: TokenStream, item: TokenStream) -> TokenStream {
+    match model_form(attr, item) {
+        Ok(tokens) => tokens,
+        Err(e) => e.to_compile_error(),
+    }
+}
+
+fn model_form(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
+    let item: syn::ItemStruct = syn::parse2(item)?;
+    if !matches!(item.fields, syn::Fields::Unit) {
+        return Err(syn::Error::new_spanned(
+            &item.fields,
+            "#[model_form] writes the struct's fields from the model's: declare it as `pub struct PostForm;`",
+        ));
+    }
+    let mut model: Option<syn::Path> = None;
+    let mut fields: Vec<syn::Ident> = Vec::new();
+    let parser = syn::meta::parser(|meta| {
+        if meta.path.is_ident("model") {
+            model = Some(meta.value()?.parse()?);
+        } else if meta.path.is_ident("fields") {
+            let list: syn::ExprArray = meta.value()?.parse()?;
+            for e in &list.elems {
+                match e {
+                    syn::Expr::Path(p) if p.path.get_ident().is_some() => {
+                        fields.push(p.path.get_ident().cloned().expect("ident"));
+                    }
+                    other => {
+                        return Err(syn::Error::new_spanned(
+                            other,
+                            "a field of the model, by name: `fields = [title, body]`",
+                        ));
+                    }
+                }
+            }
+        } else if meta.path.is_ident("exclude") {
+            return Err(meta.error(
+                "`exclude` is not built yet: list the fields the form edits with `fields = [...]`",
+            ));
+        } else {
+            return Err(meta.error(
+                "#[model_form] takes `model = Post` and `fields = [title, body]` (Django's Meta.model and Meta.fields)",
+            ));
+        }
+        Ok(())
+    });
+    syn::parse::Parser::parse2(parser, attr)?;
+    let Some(model) = model else {
+        return Err(syn::Error::new(
+            Span::call_site(),
+            "#[model_form] needs `model = Post`",
+        ));
+    };
+    if fields.is_empty() {
+        return Err(syn::Error::new(
+            Span::call_site(),
+            "#[model_form] needs `fields = [...]`: the model fields the form edits",
+        ));
+    }
+    // The field handles' module: `Post` -> `post`, beside the model.
+    let mut handles = model.clone();
+    let last = handles.segments.last_mut().expect("a path has a segment");
+    let module = crate::model::field_ident(&crate::model::snake_case(
+        &syn::ext::IdentExt::unraw(&last.ident).to_string(),
+    ));
+    last.ident = module;
+    last.arguments = syn::PathArguments::None;
+
+    let vis = &item.vis;
+    let name = &item.ident;
+    let attrs = &item.attrs;
+    let handle = |f: &syn::Ident| {
+        let h = crate::model::field_ident(&syn::ext::IdentExt::unraw(f).to_string());
+        let h = syn::Ident::new(&h.to_string(), f.span());
+        quote!(#handles::#h)
+    };
+    let decls = fields.iter().map(|f| {
+        let h = handle(f);
+        quote!(pub #f: <#h as ::rjango::forms::ModelFormField>::Value)
+    });
+    let specs = fields.iter().map(|f| {
+        let h = handle(f);
+        quote!(<#h as ::rjango::forms::ModelFormField>::SPEC)
+    });
+    let locals: Vec<syn::Ident> = (0..fields.len())
+        .map(|i| quote::format_ident!("__rjango_field_{}", i))
+        .collect();
+    let cleans = fields
+        .iter()
+        .zip(&locals)
+        .enumerate()
+        .map(|(i, (f, local))| {
+            let h = handle(f);
+            quote! {
+                let #local = cleaner.field::<<#h as ::rjango::forms::ModelFormField>::Value>(
+                    #i,
+                    &<Self as ::rjango::forms::Form>::FIELDS[#i],
+                );
+            }
+        });
+    let builds = fields.iter().zip(&locals).map(|(f, l)| quote!(#f: #l?));
+    let initials = fields
+        .iter()
+        .map(|f| quote!(::rjango::forms::FormValue::to_form_value(&self.#f)));
+    let from_instance = fields
+        .iter()
+        .map(|f| quote!(#f: ::core::clone::Clone::clone(&instance.#f)));
+    let applies = fields
+        .iter()
+        .map(|f| quote!(instance.#f = ::core::clone::Clone::clone(&self.#f);));
+    let uniques = fields.iter().enumerate().map(|(i, f)| {
+        let h = handle(f);
+        quote! {
+            if <#h as ::rjango::forms::ModelFormField>::UNIQUE
+                && ::rjango::forms::models::value_taken::<#h>(
+                    ::rjango::models::ToSql::to_sql(&self.#f),
+                    instance,
+                )
+                .await?
+            {
+                __taken.push((
+                    #i,
+                    ::rjango::forms::models::unique_message(
+                        <#model as ::rjango::models::Model>::NAME,
+                        <#h as ::rjango::forms::ModelFormField>::SPEC.label.unwrap_or(""),
+                    ),
+                ));
+            }
+        }
+    });
+    Ok(quote! {
+        #(#attrs)*
+        #vis struct #name {
+            #(#decls),*
+        }
+
+        impl ::rjango::forms::Form for #name {
+            const FIELDS: &'static [::rjango::forms::FieldSpec] = &[#(#specs),*];
+
+            fn clean_fields(
+                cleaner: &mut ::rjango::forms::Cleaner<'_>,
+            ) -> ::core::option::Option<Self> {
+                #(#cleans)*
+                ::core::option::Option::Some(#name { #(#builds),* })
+            }
+
+            fn initial_values(&self) -> ::std::vec::Vec<::core::option::Option<::std::string::String>> {
+                ::std::vec![#(#initials),*]
+            }
+        }
+
+        impl ::rjango::forms::ModelForm for #name {
+            type Model = #model;
+
+            fn from_instance(instance: &#model) -> Self {
+                #name { #(#from_instance),* }
+            }
+
+            fn apply(&self, instance: &mut #model) {
+                #(#applies)*
+            }
+
+            fn taken<'a>(
+                &'a self,
+                instance: &'a #model,
+            ) -> ::rjango::__private::LocalBoxFuture<
+                'a,
+                ::core::result::Result<
+                    ::std::vec::Vec<(usize, ::std::string::String)>,
+                    ::rjango::models::QueryError,
+                >,
+            > {
+                ::std::boxed::Box::pin(async move {
+                    let mut __taken = ::std::vec::Vec::new();
+                    #(#uniques)*
+                    ::core::result::Result::Ok(__taken)
+                })
+            }
+        }
+    })
+}

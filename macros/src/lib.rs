@@ -91,6 +91,18 @@ pub fn derive_form(input: TokenStream) -> TokenStream {
     form::expand(input.into()).into()
 }
 
+/// Declares a ModelForm (Django's `forms.ModelForm` with `Meta.model` and `Meta.fields`): the
+/// struct gets the listed fields of the model, each typed and specified by the model field.
+///
+/// ```text
+/// #[model_form(model = Post, fields = [title, body])]
+/// pub struct PostForm;
+/// ```
+#[proc_macro_attribute]
+pub fn model_form(attr: TokenStream, item: TokenStream) -> TokenStream {
+    form::expand_model_form(attr.into(), item.into()).into()
+}
+
 /// Runs an async test: `#[rjango::test] async fn ...`, on a runtime of its own, with no
 /// database (Django's SimpleTestCase: a query is refused, never sent to the project's own
 /// database).

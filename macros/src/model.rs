@@ -75,7 +75,7 @@ fn derives(attrs: &[syn::Attribute], name: &str) -> bool {
 }
 
 /// `BlogPost` -> `blog_post`: the module of the model's field handles.
-fn snake_case(name: &str) -> String {
+pub(crate) fn snake_case(name: &str) -> String {
     let mut out = String::new();
     for (i, c) in name.chars().enumerate() {
         if c.is_ascii_uppercase() {
@@ -309,6 +309,15 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
         .iter()
         .map(|id| quote!(#id: ::std::default::Default::default()))
         .collect();
+    // A new instance (Django's `Post()`): each field's literal default, else its type's.
+    let new_fields: Vec<TokenStream> = columns
+        .iter()
+        .map(|c| {
+            let id = &c.ident;
+            let value = literal_default(c.state);
+            quote!(#id: #value)
+        })
+        .collect();
     let encode = columns.iter().map(|c| {
         let id = &c.ident;
         quote!(::rjango::models::ToSql::to_sql(&self.#id))
@@ -436,6 +445,7 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
         } else {
             quote!()
         };
+        let form_impl = model_form_field(c, id, stored);
         let doc = format!(
             "The field `{name}.{field_name}` (column `{column}`), for lookups and ordering."
         );
@@ -471,6 +481,7 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
             #null_impl
             #date_impl
             #datetime_impl
+            #form_impl
         }
     });
     let single = single_relation_targets(state, &spelled.target);
@@ -621,6 +632,15 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
             #[allow(unused_variables)]
             fn touch(&mut self, __now: ::rjango::__private::chrono::DateTime<::rjango::__private::chrono::Utc>, __inserting: bool) {
                 #(#touches)*
+            }
+        }
+
+        impl ::rjango::models::NewInstance for #ident {
+            fn new_instance() -> Self {
+                #ident {
+                    #(#new_fields,)*
+                    #(#defaults,)*
+                }
             }
         }
 
@@ -887,7 +907,7 @@ fn many_to_many_entity(ends: &ManyToManyEnds, related: bool) -> TokenStream {
 /// An item of generated code named after a model or a related_name: `match` for `Match` is
 /// `r#match`, and the keywords no raw identifier can spell get Rust's trailing underscore
 /// (`crate_` for `Crate`, `super_` for `Super`).
-fn field_ident(name: &str) -> syn::Ident {
+pub(crate) fn field_ident(name: &str) -> syn::Ident {
     if rjango_codegen::models::parse::UNRAW_KEYWORDS.contains(&name) {
         return format_ident!("{}_", name);
     }
@@ -1270,4 +1290,140 @@ fn relations(
         }
     }
     out
+}
+
+/// A field's literal `default` as an expression of its type (a string, number or boolean, in
+/// `Some` for a NULL-able field); anything else is the type's default.
+fn literal_default(state: &FieldState) -> TokenStream {
+    use rjango_schema::Value;
+    let ft = &state.field_type;
+    let text = matches!(
+        ft,
+        FieldType::CharField { .. }
+            | FieldType::TextField
+            | FieldType::SlugField { .. }
+            | FieldType::EmailField { .. }
+            | FieldType::URLField { .. }
+    );
+    let integer = matches!(
+        ft,
+        FieldType::IntegerField
+            | FieldType::BigIntegerField
+            | FieldType::SmallIntegerField
+            | FieldType::PositiveIntegerField
+            | FieldType::PositiveBigIntegerField
+            | FieldType::PositiveSmallIntegerField
+    );
+    let value = match &state.default {
+        Some(Value::Str(s)) if text => quote!(::std::convert::From::from(#s)),
+        Some(Value::Int(i)) if integer => {
+            let lit = proc_macro2::Literal::i64_unsuffixed(*i);
+            quote!(#lit as _)
+        }
+        Some(Value::Int(i)) if matches!(ft, FieldType::FloatField) => {
+            let lit = proc_macro2::Literal::f64_unsuffixed(*i as f64);
+            quote!(#lit)
+        }
+        Some(Value::Float(f)) if matches!(ft, FieldType::FloatField) => {
+            let lit = proc_macro2::Literal::f64_unsuffixed(*f);
+            quote!(#lit)
+        }
+        Some(Value::Bool(b)) if matches!(ft, FieldType::BooleanField) => quote!(#b),
+        _ => return quote!(::std::default::Default::default()),
+    };
+    if state.null {
+        quote!(::std::option::Option::Some(#value))
+    } else {
+        value
+    }
+}
+
+/// The ModelForm field of a model field (Django's `Field.formfield()`), for the field kinds
+/// forms have; none for the others (relations, date-times, decimals, keys set by the
+/// database), which `#[model_form]` then refuses at compile time.
+fn model_form_field(c: &Column, id: &syn::Ident, stored: &syn::Type) -> TokenStream {
+    let state = c.state;
+    if state.primary_key {
+        return quote!();
+    }
+    let (auto_now, auto_now_add) = state.field_type.auto_now();
+    if auto_now || auto_now_add {
+        return quote!();
+    }
+    let (kind, widget, max_length, min_value) = match &state.field_type {
+        FieldType::CharField { max_length, .. } => ("CharField", None, Some(*max_length), None),
+        FieldType::TextField => ("CharField", Some("Textarea"), None, None),
+        FieldType::EmailField { max_length } => ("EmailField", None, Some(*max_length), None),
+        FieldType::SlugField { max_length } => ("SlugField", None, Some(*max_length), None),
+        FieldType::IntegerField | FieldType::BigIntegerField | FieldType::SmallIntegerField => {
+            ("IntegerField", None, None, None)
+        }
+        FieldType::PositiveIntegerField
+        | FieldType::PositiveSmallIntegerField
+        | FieldType::PositiveBigIntegerField => ("IntegerField", None, None, Some(0.0)),
+        FieldType::FloatField => ("FloatField", None, None, None),
+        FieldType::BooleanField => ("BooleanField", None, None, None),
+        FieldType::DateField { .. } => ("DateField", None, None, None),
+        _ => return quote!(),
+    };
+    // String choices make a select, the empty choice first unless a default is chosen.
+    let string_choices: Vec<(String, String)> = state
+        .choices
+        .iter()
+        .filter_map(|(v, label)| match v {
+            rjango_schema::Value::Str(s) => Some((s.clone(), label.clone())),
+            _ => None,
+        })
+        .collect();
+    let is_choice = kind == "CharField" && !string_choices.is_empty();
+    let kind = syn::Ident::new(if is_choice { "ChoiceField" } else { kind }, id.span());
+    let mut sets = Vec::new();
+    if is_choice {
+        let mut pairs = Vec::new();
+        if state.blank || state.default.is_none() {
+            pairs.push(quote!(("", "---------")));
+        }
+        for (v, l) in &string_choices {
+            pairs.push(quote!((#v, #l)));
+        }
+        sets.push(quote!(spec.choices = &[#(#pairs),*];));
+    } else if let Some(w) = widget {
+        let w = syn::Ident::new(w, id.span());
+        sets.push(quote!(spec.widget = ::rjango::forms::Widget::#w;));
+    }
+    if let Some(n) = max_length.filter(|_| !is_choice) {
+        let n = n as usize;
+        sets.push(quote!(spec.max_length = ::std::option::Option::Some(#n);));
+    }
+    if let Some(v) = min_value {
+        sets.push(quote!(spec.min_value = ::std::option::Option::Some(#v);));
+    }
+    // Django: required unless blank; a BooleanField never (an unchecked box is false).
+    let required = !state.blank && !matches!(state.field_type, FieldType::BooleanField);
+    let verbose = state
+        .verbose_name
+        .clone()
+        .unwrap_or_else(|| c.name.replace('_', " "));
+    let mut label_chars = verbose.chars();
+    let label: String = match label_chars.next() {
+        Some(first) => first.to_uppercase().chain(label_chars).collect(),
+        None => String::new(),
+    };
+    let help = state.help_text.clone().unwrap_or_default();
+    let unique = state.unique;
+    let name = c.name;
+    quote! {
+        impl ::rjango::forms::ModelFormField for #id {
+            type Value = #stored;
+            const SPEC: ::rjango::forms::FieldSpec = {
+                let mut spec = ::rjango::forms::FieldSpec::new(#name, ::rjango::forms::FieldKind::#kind);
+                spec.required = #required;
+                spec.label = ::std::option::Option::Some(#label);
+                spec.help_text = #help;
+                #(#sets)*
+                spec
+            };
+            const UNIQUE: bool = #unique;
+        }
+    }
 }

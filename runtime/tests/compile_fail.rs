@@ -3,7 +3,8 @@
 //! arguments, stale generated code, an unknown converter, a wrong error-handler signature,
 //! and the ORM's: an unknown field, a lookup or value that does not fit the column, a
 //! `select_related` of something that is not a foreign key; a form field whose Django class
-//! does not clean to its Rust type, an unknown form option.
+//! does not clean to its Rust type, an unknown form option; a ModelForm field the model lacks
+//! or one forms cannot edit yet.
 
 #[test]
 fn compile_fail() {

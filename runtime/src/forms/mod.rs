@@ -37,12 +37,14 @@
 
 mod boundfield;
 pub mod fields;
+pub mod models;
 pub mod utils;
 pub mod widgets;
 
 pub use boundfield::BoundField;
 pub use fields::{Cleaned, FieldKind, FieldSpec, FormValue};
-pub use rjango_macros::Form;
+pub use models::{ModelForm, ModelFormField};
+pub use rjango_macros::{Form, model_form};
 pub use utils::ErrorList;
 pub use widgets::Widget;
 

@@ -667,6 +667,13 @@ impl<M> std::ops::Not for Q<M> {
     }
 }
 
+/// `field = value` for a value already made SQL: what a ModelForm's unique check asks,
+/// whatever the field's type.
+#[doc(hidden)]
+pub fn exact_sql<G: Field>(value: sea_orm::Value) -> Q<G::Model> {
+    lookup::<G>(LookupKind::Exact, vec![Operand::Value(value)])
+}
+
 fn lookup<G: Field>(kind: LookupKind, rhs: Vec<Operand>) -> Q<G::Model> {
     Q::new(Node::Lookup(Lookup {
         path: G::path(),

@@ -27,6 +27,12 @@ pub struct FieldInfo {
     pub duration: bool,
 }
 
+/// A new instance of a model, before it is saved: Django's `Post()`, each field its literal
+/// `default` or its type's. Implemented by `#[model]`; a ModelForm's `save()` fills it.
+pub trait NewInstance {
+    fn new_instance() -> Self;
+}
+
 /// A declared model. Implemented by `#[model]`; the methods are what querysets and instances
 /// are built on.
 pub trait Model: Sized + Send + Sync + 'static {

@@ -49,7 +49,7 @@ pub use functions::{
     TruncMonth, TruncSecond, TruncWeek, TruncYear, Upper,
 };
 pub use lookups::{F, Field, Lookups, Q, Relation};
-pub use meta::{FieldInfo, FromSql, Model, ToSql};
+pub use meta::{FieldInfo, FromSql, Model, NewInstance, ToSql};
 pub use paginator::{Page, Paginator};
 pub use query::{ForUpdate, Instance, LockOf, OnConflict, Order, QueryError, QuerySet};
 pub use relations::{

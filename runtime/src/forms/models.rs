@@ -1,0 +1,124 @@
+//! Django's ModelForm: a form made from a model's fields, which creates or updates a row.
+//!
+//! ```text
+//! #[model_form(model = Post, fields = [title, body, status])]
+//! pub struct PostForm;
+//!
+//! let mut form = PostForm::bind(request.POST());
+//! if let Some(post) = form.save(Post::new_instance()).await? { ... }   // created
+//! let mut form = PostForm::bind(request.POST());
+//! if let Some(post) = form.save(existing).await? { ... }               // updated
+//! ```
+//!
+//! Each field takes the model field's form field (Django's `formfield()`): a CharField's
+//! `max_length`, `blank` as not required, choices as a select, `verbose_name` as the label,
+//! `help_text`. A name the model lacks does not compile, nor does a field kind forms do not
+//! have yet (relations, date-times, decimals).
+
+use futures_util::future::LocalBoxFuture;
+
+use super::{BoundForm, FieldSpec, Form};
+use crate::models::{Instance, Model, QueryError};
+
+/// A model field's form field: implemented by `#[model]` for each field a form can edit.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` can't be a ModelForm field yet",
+    label = "not a field a ModelForm edits",
+    note = "a ModelForm edits text, email, slug, integer, float, boolean, date and choice fields; relations, date-times, decimals, UUIDs and keys are not built yet (and auto_now fields are not editable)"
+)]
+pub trait ModelFormField {
+    /// The model field's Rust type (what the form cleans to).
+    type Value;
+    const SPEC: FieldSpec;
+    /// The model field is `unique`: a save checks no other row has the value.
+    const UNIQUE: bool;
+}
+
+/// A form made from a model's fields: implemented by `#[model_form]`.
+pub trait ModelForm: Form {
+    type Model: Model + Instance + Clone;
+
+    /// The form's values of an instance: an edit page's initial data.
+    fn from_instance(instance: &Self::Model) -> Self;
+
+    /// Puts the form's values into `instance` (Django's `construct_instance`).
+    fn apply(&self, instance: &mut Self::Model);
+
+    /// The fields whose value another row than `instance` has, with Django's message
+    /// ("Post with this Title already exists."): `validate_unique`.
+    fn taken<'a>(
+        &'a self,
+        instance: &'a Self::Model,
+    ) -> LocalBoxFuture<'a, Result<Vec<(usize, String)>, QueryError>>;
+}
+
+/// Whether another row than `instance` has `value` in the field `H` (a NULL never collides).
+#[doc(hidden)]
+pub async fn value_taken<H: crate::models::Field>(
+    value: sea_orm::Value,
+    instance: &H::Model,
+) -> Result<bool, QueryError>
+where
+    H::Model: Model,
+{
+    if is_null(&value) {
+        return Ok(false);
+    }
+    let mine = instance.pk();
+    let rows = crate::models::QuerySet::<H::Model>::new()
+        .filter(crate::models::lookups::exact_sql::<H>(value))
+        .all()
+        .await?;
+    Ok(rows.iter().any(|row| row.pk() != mine || is_unsaved(&mine)))
+}
+
+fn is_null(v: &sea_orm::Value) -> bool {
+    *v == v.as_null()
+}
+
+/// An instance never saved (its auto key still 0): every matching row is another.
+fn is_unsaved(pk: &sea_orm::Value) -> bool {
+    use sea_orm::Value;
+    is_null(pk)
+        || matches!(
+            pk,
+            Value::Int(Some(0)) | Value::BigInt(Some(0)) | Value::SmallInt(Some(0))
+        )
+}
+
+/// Django's unique message: `Post with this Title already exists.`
+#[doc(hidden)]
+pub fn unique_message(model: &str, label: &str) -> String {
+    format!("{model} with this {label} already exists.")
+}
+
+impl<F: ModelForm> BoundForm<F> {
+    /// Checks the unique fields against the database (Django's `validate_unique`, run by
+    /// `is_valid()` there); their refusals become the fields' errors.
+    pub async fn validate_unique(&mut self, instance: &F::Model) -> Result<(), QueryError> {
+        let Some(data) = self.cleaned_data() else {
+            return Ok(());
+        };
+        let taken = data.taken(instance).await?;
+        for (index, message) in taken {
+            self.add_error(Some(F::FIELDS[index].name), message);
+        }
+        Ok(())
+    }
+
+    /// Django's `form.save()`: when the form is valid and its unique values free, puts its
+    /// values into `instance` (`Post::new_instance()` to create a row, a row read from the
+    /// database to update it), saves it and returns it; else None, the errors on the form.
+    pub async fn save(&mut self, mut instance: F::Model) -> Result<Option<F::Model>, QueryError> {
+        if !self.is_valid() {
+            return Ok(None);
+        }
+        self.validate_unique(&instance).await?;
+        let Some(data) = self.cleaned_data() else {
+            return Ok(None);
+        };
+        data.apply(&mut instance);
+        instance.save().await?;
+        Ok(Some(instance))
+    }
+}
