@@ -81,7 +81,7 @@ pub mod prelude {
         BadHeaderError, BadRequest, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest,
         HttpResponseForbidden, HttpResponseNotAllowed, HttpResponseNotFound,
         HttpResponsePermanentRedirect, HttpResponseRedirect, HttpResponseServerError, IntoResponse,
-        JsonResponse, PermissionDenied, ViewError,
+        JsonResponse, PermissionDenied, ViewError, ViewResult,
     };
     pub use crate::json;
     pub use crate::middleware::{GetResponse, Middleware};

@@ -386,22 +386,9 @@ macro_rules! auth_templates {
             $crate::contrib::auth::views::PasswordChangeDoneView<Templates>;
     };
     (@page $page:ident, $context:ident, $path:literal) => {
-        #[doc = concat!("`", $path, "`: the project's file of that name, else rjango's.")]
-        #[derive(::rjango::askama::Template)]
-        #[template(path = $path, askama = ::rjango::askama)]
-        pub struct $page(pub $crate::contrib::auth::views::$context);
-
-        impl ::core::ops::Deref for $page {
-            type Target = $crate::contrib::auth::views::$context;
-            fn deref(&self) -> &Self::Target {
-                &self.0
-            }
-        }
-
-        impl ::core::convert::From<$crate::contrib::auth::views::$context> for $page {
-            fn from(context: $crate::contrib::auth::views::$context) -> Self {
-                $page(context)
-            }
-        }
+        $crate::page!(
+            #[doc = concat!("`", $path, "`: the project's file of that name, else rjango's.")]
+            pub struct $page($crate::contrib::auth::views::$context) = $path;
+        );
     };
 }

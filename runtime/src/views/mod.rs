@@ -84,3 +84,5 @@ pub fn options_response(allowed: &[&str]) -> HttpResponse {
     r.set_header("Content-Length", "0");
     r
 }
+
+pub mod generic;

@@ -1,0 +1,80 @@
+//! Django's `ListView`: a page of a queryset's rows, paginated when asked.
+
+use crate::http::{Http404, HttpRequest, ViewResult};
+use crate::models::{Model, Page, Paginator, QuerySet};
+use crate::template::{RequestContext, TemplateResponse};
+use crate::views::AsView;
+
+/// What a ListView's template is given.
+#[derive(Debug)]
+pub struct ListContext<M> {
+    pub ctx: RequestContext,
+    /// The rows (of the page, when paginated).
+    pub object_list: Vec<M>,
+    /// The page, when `PAGINATE_BY` is set: Django's `page_obj`.
+    pub page_obj: Option<Page<M>>,
+    pub is_paginated: bool,
+}
+
+/// Django's `ListView`.
+pub trait ListView: Sized + Send + Sync + 'static {
+    type Model: Model + Clone;
+    type Template: askama::Template + From<ListContext<Self::Model>> + Send + Sync + 'static;
+    /// Rows per page (Django's `paginate_by`); the page is `?page=N` (or `last`), an invalid
+    /// one a 404.
+    const PAGINATE_BY: Option<u64> = None;
+
+    /// The rows to list (Django's `get_queryset`): every row by default.
+    fn get_queryset(&self, _request: &HttpRequest) -> QuerySet<Self::Model> {
+        QuerySet::new()
+    }
+
+    /// The view as a route handler.
+    fn as_view() -> AsView<ListViewHandler<Self>>
+    where
+        Self: Default,
+    {
+        crate::views::View::as_view_with(ListViewHandler(Self::default()))
+    }
+}
+
+async fn list<V: ListView>(view: &V, request: &HttpRequest, _args: ()) -> ViewResult {
+    let queryset = view.get_queryset(request);
+    let (object_list, page_obj) = match V::PAGINATE_BY {
+        None => (queryset.all().await.map_err(super::internal)?, None),
+        Some(per_page) => {
+            let paginator = Paginator::new(queryset, per_page);
+            let asked = request.GET().get("page").unwrap_or("1");
+            let number = if asked == "last" {
+                paginator
+                    .page(1)
+                    .await
+                    .map(|p| p.num_pages.max(1))
+                    .unwrap_or(1)
+            } else {
+                asked.parse::<u64>().map_err(|_| {
+                    Http404::new("Page is not “last”, nor can it be converted to an int.")
+                })?
+            };
+            match paginator.page(number).await {
+                Ok(page) => (page.object_list.clone(), Some(page)),
+                Err(crate::models::paginator::PageError::Query(e)) => {
+                    return Err(super::internal(e));
+                }
+                Err(e) => {
+                    return Err(Http404::new(format!("Invalid page ({number}): {e}")).into());
+                }
+            }
+        }
+    };
+    let is_paginated = page_obj.as_ref().is_some_and(|p| p.num_pages > 1);
+    let page = V::Template::from(ListContext {
+        ctx: RequestContext::new(request).await,
+        object_list,
+        page_obj,
+        is_paginated,
+    });
+    TemplateResponse(request, page)
+}
+
+super::handler!(ListViewHandler<V: ListView>, (), ["GET" => list, "HEAD" => list]);
