@@ -307,7 +307,43 @@ pub fn expand_model_form(attr: TokenStream, item: TokenStream) -> TokenStream {
     }
 }
 
+/// The second step of `#[model_form(exclude = [...])]` (or `fields = "__all__"`): called back
+/// by the model's field list, `{ attr } { item } [fields]`.
+pub fn expand_with_model_fields(input: TokenStream) -> TokenStream {
+    let mut trees = input.into_iter();
+    let group = |t: Option<proc_macro2::TokenTree>| match t {
+        Some(proc_macro2::TokenTree::Group(g)) => Ok(g.stream()),
+        _ => Err(syn::Error::new(
+            Span::call_site(),
+            "__model_form_fields: malformed call",
+        )),
+    };
+    let parsed = (|| -> syn::Result<TokenStream> {
+        let attr = group(trees.next())?;
+        let item = group(trees.next())?;
+        let fields = group(trees.next())?;
+        let all: Vec<syn::Ident> = syn::parse::Parser::parse2(
+            syn::punctuated::Punctuated::<syn::Ident, syn::Token![,]>::parse_terminated,
+            fields,
+        )?
+        .into_iter()
+        .collect();
+        model_form_with(attr, item, Some(all))
+    })();
+    parsed.unwrap_or_else(|e| e.to_compile_error())
+}
+
 fn model_form(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
+    model_form_with(attr, item, None)
+}
+
+fn model_form_with(
+    attr: TokenStream,
+    item: TokenStream,
+    model_fields: Option<Vec<syn::Ident>>,
+) -> syn::Result<TokenStream> {
+    let attr_tokens = attr.clone();
+    let item_tokens = item.clone();
     let item: syn::ItemStruct = syn::parse2(item)?;
     if !matches!(item.fields, syn::Fields::Unit) {
         return Err(syn::Error::new_spanned(
@@ -317,9 +353,37 @@ fn model_form(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
     }
     let mut model: Option<syn::Path> = None;
     let mut fields: Vec<syn::Ident> = Vec::new();
+    let mut all = false;
+    let mut exclude: Option<Vec<syn::Ident>> = None;
     let parser = syn::meta::parser(|meta| {
         if meta.path.is_ident("model") {
             model = Some(meta.value()?.parse()?);
+        } else if meta.path.is_ident("fields") && meta.input.peek2(syn::LitStr) {
+            let s: syn::LitStr = meta.value()?.parse()?;
+            if s.value() != "__all__" {
+                return Err(syn::Error::new_spanned(
+                    s,
+                    "`fields` is a list of names, or \"__all__\" (every field a form can edit)",
+                ));
+            }
+            all = true;
+        } else if meta.path.is_ident("exclude") {
+            let list: syn::ExprArray = meta.value()?.parse()?;
+            let mut names = Vec::new();
+            for e in &list.elems {
+                match e {
+                    syn::Expr::Path(p) if p.path.get_ident().is_some() => {
+                        names.push(p.path.get_ident().cloned().expect("ident"));
+                    }
+                    other => {
+                        return Err(syn::Error::new_spanned(
+                            other,
+                            "a field of the model, by name: `exclude = [body]`",
+                        ));
+                    }
+                }
+            }
+            exclude = Some(names);
         } else if meta.path.is_ident("fields") {
             let list: syn::ExprArray = meta.value()?.parse()?;
             for e in &list.elems {
@@ -335,13 +399,9 @@ fn model_form(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
                     }
                 }
             }
-        } else if meta.path.is_ident("exclude") {
-            return Err(meta.error(
-                "`exclude` is not built yet: list the fields the form edits with `fields = [...]`",
-            ));
         } else {
             return Err(meta.error(
-                "#[model_form] takes `model = Post` and `fields = [title, body]` (Django's Meta.model and Meta.fields)",
+                "#[model_form] takes `model = Post` and `fields = [title, body]`, `fields = \"__all__\"` or `exclude = [body]` (Django's Meta.model, Meta.fields and Meta.exclude)",
             ));
         }
         Ok(())
@@ -353,12 +413,6 @@ fn model_form(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
             "#[model_form] needs `model = Post`",
         ));
     };
-    if fields.is_empty() {
-        return Err(syn::Error::new(
-            Span::call_site(),
-            "#[model_form] needs `fields = [...]`: the model fields the form edits",
-        ));
-    }
     // The field handles' module: `Post` -> `post`, beside the model.
     let mut handles = model.clone();
     let last = handles.segments.last_mut().expect("a path has a segment");
@@ -367,6 +421,48 @@ fn model_form(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> 
     ));
     last.ident = module;
     last.arguments = syn::PathArguments::None;
+    if (all || exclude.is_some()) && !fields.is_empty() {
+        return Err(syn::Error::new(
+            Span::call_site(),
+            "#[model_form] takes a list of `fields` or `exclude`, not both",
+        ));
+    }
+    if all || exclude.is_some() {
+        let Some(model_fields) = model_fields else {
+            // Ask the model for its field list: its handles module calls back.
+            return Ok(quote! {
+                #handles::__rjango_form_fields! {
+                    ::rjango::forms::__model_form_fields { { #attr_tokens } { #item_tokens } }
+                }
+            });
+        };
+        let excluded = exclude.unwrap_or_default();
+        for e in &excluded {
+            if !model_fields.iter().any(|f| f == e) {
+                return Err(syn::Error::new_spanned(
+                    e,
+                    format!(
+                        "`{e}` is not a field this ModelForm would edit; the model's are: {}",
+                        model_fields
+                            .iter()
+                            .map(|f| f.to_string())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ));
+            }
+        }
+        fields = model_fields
+            .into_iter()
+            .filter(|f| !excluded.iter().any(|e| e == f))
+            .collect();
+    }
+    if fields.is_empty() {
+        return Err(syn::Error::new(
+            Span::call_site(),
+            "#[model_form] needs `fields = [...]` (or `exclude = [...]`): the model fields the form edits",
+        ));
+    }
 
     let vis = &item.vis;
     let name = &item.ident;

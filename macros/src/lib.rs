@@ -103,6 +103,12 @@ pub fn model_form(attr: TokenStream, item: TokenStream) -> TokenStream {
     form::expand_model_form(attr.into(), item.into()).into()
 }
 
+#[doc(hidden)]
+#[proc_macro]
+pub fn __model_form_fields(input: TokenStream) -> TokenStream {
+    form::expand_with_model_fields(input.into()).into()
+}
+
 /// Runs an async test: `#[rjango::test] async fn ...`, on a runtime of its own, with no
 /// database (Django's SimpleTestCase: a query is refused, never sent to the project's own
 /// database).

@@ -368,6 +368,25 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
     };
 
     let module = field_ident(&snake_case(&name));
+    // The fields a ModelForm can edit, in order, for `#[model_form(exclude = [...])]` (a
+    // macro sees only its own tokens: this hands it the model's list).
+    let editable: Vec<syn::Ident> = columns
+        .iter()
+        .filter(|c| !model_form_field(c, &c.ident, &c.ty).is_empty())
+        .map(|c| c.ident.clone())
+        .collect();
+    let form_fields = quote! {
+        #[doc(hidden)]
+        #[allow(unused_macros)]
+        macro_rules! __rjango_form_fields {
+            (::rjango::forms::__model_form_fields { $($args:tt)* }) => {
+                ::rjango::forms::__model_form_fields! { $($args)* [#(#editable),*] }
+            };
+        }
+        #[doc(hidden)]
+        #[allow(unused_imports)]
+        pub(crate) use __rjango_form_fields;
+    };
     let handles = columns.iter().map(|c| {
         let id = &c.ident;
         let value = &c.value;
@@ -658,6 +677,7 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
             #(#handles)*
             #(#relations)*
             #entity
+            #form_fields
         }
     }
 }

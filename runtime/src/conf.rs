@@ -83,6 +83,8 @@ pub struct Settings {
     pub CSRF_TRUSTED_ORIGINS: Vec<String>,
     /// The lowest level of message kept (Django's INFO, 20: debug messages are dropped).
     pub MESSAGE_LEVEL: i32,
+    /// Tags for message levels, over Django's (`(messages::ERROR, "danger")`).
+    pub MESSAGE_TAGS: Vec<(i32, String)>,
     /// Where messages wait for the next page: Django's FallbackStorage by default (the cookie,
     /// then the session), or its CookieStorage or SessionStorage.
     pub MESSAGE_STORAGE: String,
@@ -108,6 +110,9 @@ pub struct Settings {
     pub STATICFILES_DIRS: Vec<std::path::PathBuf>,
     /// How static files are stored (Django's `STORAGES["staticfiles"]["BACKEND"]`).
     pub STATICFILES_STORAGE: crate::contrib::staticfiles::Storage,
+    /// Keep the CSRF secret in the session instead of a cookie (SessionMiddleware must come
+    /// before CsrfViewMiddleware).
+    pub CSRF_USE_SESSIONS: bool,
     /// The zone times are shown in (a name of the system's time zone database). Django's
     /// global default is America/Chicago; a new project says UTC.
     pub TIME_ZONE: String,
@@ -169,6 +174,7 @@ impl Default for Settings {
             CSRF_HEADER_NAME: "HTTP_X_CSRFTOKEN".into(),
             CSRF_TRUSTED_ORIGINS: Vec::new(),
             MESSAGE_LEVEL: 20,
+            MESSAGE_TAGS: Vec::new(),
             MESSAGE_STORAGE: "django.contrib.messages.storage.fallback.FallbackStorage".into(),
             CACHES: crate::core::cache::Caches::default(),
             SESSION_CACHE_ALIAS: "default".into(),
@@ -180,6 +186,7 @@ impl Default for Settings {
             STATIC_ROOT: None,
             STATICFILES_DIRS: Vec::new(),
             STATICFILES_STORAGE: crate::contrib::staticfiles::Storage::StaticFiles,
+            CSRF_USE_SESSIONS: false,
             TIME_ZONE: "America/Chicago".into(),
             USE_TZ: true,
         }

@@ -271,3 +271,59 @@ async fn the_test_client_skips_the_check_unless_asked() {
     let nowhere = HttpRequest::builder("POST", "/nowhere/").body("{}");
     assert_eq!(enforcing.request(nowhere).await.status_code(), 404);
 }
+
+/// CSRF_USE_SESSIONS: the secret lives in the session (here the signed-cookie backend), no
+/// `csrftoken` cookie is set, and the page's token is checked against the session's secret.
+#[rjango::test]
+async fn the_secret_can_live_in_the_session() {
+    use rjango::contrib::sessions::SessionMiddleware;
+    Client::new(project()); // configures the project's settings, which the override changes
+    rjango::conf::override_settings(
+        |s| {
+            s.CSRF_USE_SESSIONS = true;
+            s.SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies".into();
+            s.MIDDLEWARE = middleware![SessionMiddleware, CsrfViewMiddleware];
+        },
+        async {
+            let c = Client::new(project()).enforce_csrf_checks(true);
+            let r = c.get("/form/").await;
+            let names: Vec<String> = r.cookies().iter().map(|c| c.name().to_owned()).collect();
+            assert_eq!(
+                names,
+                ["sessionid"],
+                "the secret goes to the session, not a cookie"
+            );
+            let text = r.text();
+            let token = text
+                .split("value=\"")
+                .nth(1)
+                .and_then(|t| t.split('"').next())
+                .unwrap()
+                .to_owned();
+            let submit = |body: String| {
+                HttpRequest::builder("POST", "/submit/")
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .body(body)
+            };
+            let ok = c
+                .request(submit(format!("csrfmiddlewaretoken={token}")))
+                .await;
+            assert_eq!(ok.text(), "accepted");
+            let other = "A".repeat(64);
+            refused(
+                &c.request(submit(format!("csrfmiddlewaretoken={other}")))
+                    .await,
+                "CSRF token from POST incorrect.",
+            );
+            // Another visitor, without the session: no secret to check against.
+            let stranger = Client::new(project()).enforce_csrf_checks(true);
+            refused(
+                &stranger
+                    .request(submit(format!("csrfmiddlewaretoken={token}")))
+                    .await,
+                "CSRF cookie not set.",
+            );
+        },
+    )
+    .await;
+}

@@ -122,3 +122,26 @@ async fn the_cookie_keeps_under_two_kilobytes() {
     assert!(shown.contains("message number 99 "), "{shown}");
     assert!(!shown.contains("message number 0 "), "{shown}");
 }
+
+/// MESSAGE_TAGS replaces a level's tag (Bootstrap's `danger` for errors), as Django's does.
+#[rjango::test]
+async fn message_tags_rename_a_level() {
+    use rjango::contrib::messages::{ERROR, Message, SUCCESS};
+    client();
+    let error = Message {
+        level: ERROR,
+        message: "No.".into(),
+        extra_tags: "big".into(),
+    };
+    assert_eq!(error.tags(), "big error");
+    rjango::conf::override_settings(|s| s.MESSAGE_TAGS = vec![(ERROR, "danger".into())], async {
+        assert_eq!(error.tags(), "big danger");
+        let ok = Message {
+            level: SUCCESS,
+            message: "Yes.".into(),
+            extra_tags: String::new(),
+        };
+        assert_eq!(ok.level_tag(), "success");
+    })
+    .await;
+}

@@ -54,6 +54,13 @@ mod m0001 {
 #[model_form(model = Article, fields = [title, body, status, rating, featured, published])]
 pub struct ArticleForm;
 
+/// Django's `exclude` and `fields = "__all__"`: the model's editable fields, from the model.
+#[model_form(model = Article, exclude = [body, published])]
+pub struct QuickForm;
+
+#[model_form(model = Article, fields = "__all__")]
+pub struct EverythingForm;
+
 /// Only some fields: the others keep the instance's values.
 #[model_form(model = Article, fields = [title])]
 pub struct RenameForm;
@@ -100,6 +107,21 @@ fn data(pairs: &[(&str, &str)]) -> QueryDict {
             .finish()
             .as_bytes(),
     )
+}
+
+#[test]
+fn exclude_and_all_take_the_models_field_list() {
+    let names = |f: &[rjango::forms::FieldSpec]| f.iter().map(|f| f.name).collect::<Vec<_>>();
+    assert_eq!(
+        names(QuickForm::FIELDS),
+        ["title", "status", "rating", "featured"]
+    );
+    assert_eq!(
+        names(EverythingForm::FIELDS),
+        ["title", "body", "status", "rating", "featured", "published"]
+    );
+    let quick = QuickForm::bind(&data(&[("title", "t"), ("status", "d"), ("rating", "1")]));
+    assert_eq!(quick.cleaned_data().unwrap().title, "t");
 }
 
 #[test]

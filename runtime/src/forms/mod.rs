@@ -44,6 +44,8 @@ pub mod widgets;
 pub use boundfield::BoundField;
 pub use fields::{Cleaned, FieldKind, FieldSpec, FormValue};
 pub use models::{ModelForm, ModelFormField};
+#[doc(hidden)]
+pub use rjango_macros::__model_form_fields;
 pub use rjango_macros::{Form, model_form};
 pub use utils::ErrorList;
 pub use widgets::Widget;

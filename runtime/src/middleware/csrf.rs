@@ -169,34 +169,50 @@ impl Middleware for CsrfViewMiddleware {
 
     async fn call(&self, request: HttpRequest) -> HttpResponse {
         let settings = crate::conf::settings();
-        // process_request: the secret of the cookie; a cookie of a bad format is replaced.
+        // process_request: the secret of the cookie (or the session, with CSRF_USE_SESSIONS);
+        // one of a bad format is replaced.
+        let stored: Option<String> = if settings.CSRF_USE_SESSIONS {
+            if !request.has_session() {
+                // Django's ImproperlyConfigured: every request is a 500 that says so.
+                const NEEDS_SESSIONS: &str = "CSRF_USE_SESSIONS is enabled, but request.session is not set. SessionMiddleware must appear before CsrfViewMiddleware in MIDDLEWARE.";
+                crate::log::error(NEEDS_SESSIONS);
+                return crate::handlers::panicked(request, NEEDS_SESSIONS.to_owned()).await;
+            }
+            request.session().get(CSRF_SESSION_KEY).await
+        } else {
+            request.COOKIES().get(&settings.CSRF_COOKIE_NAME).cloned()
+        };
         let mut state = CsrfState::default();
-        if let Some(cookie) = request.COOKIES().get(&settings.CSRF_COOKIE_NAME) {
-            *state.lock() = match check_token_format(cookie) {
+        if let Some(stored) = &stored {
+            *state.lock() = match check_token_format(stored) {
                 // A masked token in the cookie (Django before 4.1): its secret.
-                Ok(()) if cookie.len() == CSRF_TOKEN_LENGTH => {
-                    (Some(unmask_cipher_token(cookie)), false)
+                Ok(()) if stored.len() == CSRF_TOKEN_LENGTH => {
+                    (Some(unmask_cipher_token(stored)), false)
                 }
-                Ok(()) => (Some(cookie.clone()), false),
+                Ok(()) => (Some(stored.clone()), false),
                 Err(_) => (Some(get_random_string(CSRF_SECRET_LENGTH)), true),
             };
         }
-        state.cookie_reason = request
-            .COOKIES()
-            .get(&settings.CSRF_COOKIE_NAME)
-            .and_then(|c| check_token_format(c).err());
+        state.cookie_reason = stored.as_deref().and_then(|c| check_token_format(c).err());
         request.set_csrf_state(state);
         // process_view runs once the URL is resolved (`process_view` below).
         let mut response = self.get_response.call(request.clone()).await;
-        // process_response: the cookie when it is new or changed.
+        // process_response: the cookie (or the session's key) when it is new or changed.
         let state = request.csrf_state().expect("set above");
         let (secret, needs_update) = state.lock().clone();
         if needs_update && let Some(secret) = secret {
-            set_cookie(&mut response, &secret);
+            if settings.CSRF_USE_SESSIONS {
+                request.session().set(CSRF_SESSION_KEY, secret).await;
+            } else {
+                set_cookie(&mut response, &secret);
+            }
         }
         response
     }
 }
+
+/// Where CSRF_USE_SESSIONS keeps the secret: Django's `CSRF_SESSION_KEY`.
+pub const CSRF_SESSION_KEY: &str = "_csrftoken";
 
 /// Django's `process_view`, run by the handler once the URL resolved to a view: the 403 of a
 /// refused request, or None to go on. Nothing when CsrfViewMiddleware is not in MIDDLEWARE.

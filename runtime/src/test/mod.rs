@@ -34,10 +34,11 @@ pub struct Client {
 impl Client {
     /// Configures the project (settings, URLconf) for this process and builds its chain.
     pub fn new(project: Project) -> Self {
-        let settings = crate::conf::configure((project.settings)());
+        crate::conf::configure((project.settings)());
         crate::urls::Resolver::install((project.root_urlconf)());
         Client {
-            chain: crate::handlers::build_chain(settings),
+            // The settings of an override_settings around the client, if any.
+            chain: crate::handlers::build_chain(crate::conf::settings()),
             enforce_csrf_checks: false,
             cookies: Default::default(),
         }

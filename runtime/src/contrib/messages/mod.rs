@@ -37,8 +37,15 @@ pub struct Message {
 }
 
 impl Message {
-    /// The level's tag (`success`), as MESSAGE_TAGS names it: Django's `level_tag`.
-    pub fn level_tag(&self) -> &'static str {
+    /// The level's tag (`success`), or the one MESSAGE_TAGS gives it: Django's `level_tag`.
+    pub fn level_tag(&self) -> String {
+        if let Some((_, tag)) = crate::conf::try_settings().and_then(|s| {
+            s.MESSAGE_TAGS
+                .iter()
+                .find(|(level, _)| *level == self.level)
+        }) {
+            return tag.clone();
+        }
         match self.level {
             DEBUG => "debug",
             INFO => "info",
@@ -47,11 +54,12 @@ impl Message {
             ERROR => "error",
             _ => "",
         }
+        .to_owned()
     }
 
     /// The extra tags and the level's tag, for a `class` attribute (Django's `tags`).
     pub fn tags(&self) -> String {
-        [self.extra_tags.as_str(), self.level_tag()]
+        [self.extra_tags.as_str(), self.level_tag().as_str()]
             .iter()
             .filter(|t| !t.is_empty())
             .copied()
