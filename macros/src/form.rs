@@ -100,10 +100,10 @@ fn derive(input: TokenStream) -> syn::Result<TokenStream> {
             None => quote!(!<#ty as ::rjango::forms::FormValue>::OPTIONAL),
         };
         specs.push(quote! {{
-            let mut spec = ::rjango::forms::FieldSpec::new(#field_name, #kind);
-            spec.required = #required;
+            let mut __rjango_spec = ::rjango::forms::FieldSpec::new(#field_name, #kind);
+            __rjango_spec.required = #required;
             #(#sets)*
-            spec
+            __rjango_spec
         }});
         let span = f.ty.span();
         if let Some(k) = &f.kind {
@@ -216,22 +216,22 @@ fn parse_field(field: &syn::Field) -> syn::Result<FieldDecl> {
                     let s: syn::LitStr = meta.value()?.parse()?;
                     let k = quote::format_ident!("{}", key);
                     decl.sets.push(if key == "help_text" {
-                        quote!(spec.#k = #s;)
+                        quote!(__rjango_spec.#k = #s;)
                     } else {
-                        quote!(spec.#k = ::core::option::Option::Some(#s);)
+                        quote!(__rjango_spec.#k = ::core::option::Option::Some(#s);)
                     });
                 }
                 "max_length" | "min_length" => {
                     let n: syn::LitInt = meta.value()?.parse()?;
                     n.base10_parse::<usize>()?;
                     let k = quote::format_ident!("{}", key);
-                    decl.sets.push(quote!(spec.#k = ::core::option::Option::Some(#n);));
+                    decl.sets.push(quote!(__rjango_spec.#k = ::core::option::Option::Some(#n);));
                 }
                 "min_value" | "max_value" => {
                     let v: syn::Expr = meta.value()?.parse()?;
                     let k = quote::format_ident!("{}", key);
                     decl.sets
-                        .push(quote!(spec.#k = ::core::option::Option::Some((#v) as f64);));
+                        .push(quote!(__rjango_spec.#k = ::core::option::Option::Some((#v) as f64);));
                 }
                 "required" | "strip" | "disabled" => {
                     let b: syn::LitBool = meta.value()?.parse()?;
@@ -239,7 +239,7 @@ fn parse_field(field: &syn::Field) -> syn::Result<FieldDecl> {
                         decl.required = Some(b.value);
                     } else {
                         let k = quote::format_ident!("{}", key);
-                        decl.sets.push(quote!(spec.#k = #b;));
+                        decl.sets.push(quote!(__rjango_spec.#k = #b;));
                     }
                 }
                 "choices" => {
@@ -255,7 +255,7 @@ fn parse_field(field: &syn::Field) -> syn::Result<FieldDecl> {
                         let (v, l) = (&t.elems[0], &t.elems[1]);
                         pairs.push(quote!((#v, #l)));
                     }
-                    decl.sets.push(quote!(spec.choices = &[#(#pairs),*];));
+                    decl.sets.push(quote!(__rjango_spec.choices = &[#(#pairs),*];));
                 }
                 "attrs" => {
                     let list: syn::ExprArray = meta.value()?.parse()?;
@@ -269,7 +269,7 @@ fn parse_field(field: &syn::Field) -> syn::Result<FieldDecl> {
                             _ => return Err(syn::Error::new_spanned(elem, "an attribute is (\"name\", \"value\"); an empty value writes the bare name")),
                         }
                     }
-                    decl.sets.push(quote!(spec.attrs = &[#(#pairs),*];));
+                    decl.sets.push(quote!(__rjango_spec.attrs = &[#(#pairs),*];));
                 }
                 "widget" => {
                     let w: syn::Ident = meta.value()?.parse()?;
@@ -279,7 +279,7 @@ fn parse_field(field: &syn::Field) -> syn::Result<FieldDecl> {
                             format!("unknown widget `{w}`; rjango has {}", WIDGETS.join(", ")),
                         ));
                     }
-                    decl.sets.push(quote!(spec.widget = ::rjango::forms::Widget::#w;));
+                    decl.sets.push(quote!(__rjango_spec.widget = ::rjango::forms::Widget::#w;));
                 }
                 "clean" => {
                     decl.clean = Some(meta.value()?.parse()?);

@@ -1406,20 +1406,51 @@ fn model_form_field(c: &Column, id: &syn::Ident, stored: &syn::Type) -> TokenStr
         for (v, l) in &string_choices {
             pairs.push(quote!((#v, #l)));
         }
-        sets.push(quote!(spec.choices = &[#(#pairs),*];));
+        sets.push(quote!(__rjango_spec.choices = &[#(#pairs),*];));
     } else if let Some(w) = widget {
         let w = syn::Ident::new(w, id.span());
-        sets.push(quote!(spec.widget = ::rjango::forms::Widget::#w;));
+        sets.push(quote!(__rjango_spec.widget = ::rjango::forms::Widget::#w;));
     }
     if let Some(n) = max_length.filter(|_| !is_choice) {
         let n = n as usize;
-        sets.push(quote!(spec.max_length = ::std::option::Option::Some(#n);));
+        sets.push(quote!(__rjango_spec.max_length = ::std::option::Option::Some(#n);));
     }
     if let Some(v) = min_value {
-        sets.push(quote!(spec.min_value = ::std::option::Option::Some(#v);));
+        sets.push(quote!(__rjango_spec.min_value = ::std::option::Option::Some(#v);));
     }
-    // Django: required unless blank; a BooleanField never (an unchecked box is false).
-    let required = !state.blank && !matches!(state.field_type, FieldType::BooleanField);
+    // Django: required unless blank; a BooleanField never (an unchecked box is false). A
+    // blank number or date that is not NULL-able has no empty value to save (Django would
+    // refuse the None at the model's validation): it stays required.
+    let text = matches!(
+        state.field_type,
+        FieldType::CharField { .. }
+            | FieldType::TextField
+            | FieldType::EmailField { .. }
+            | FieldType::SlugField { .. }
+    );
+    let required = match state.field_type {
+        FieldType::BooleanField => false,
+        _ if text || state.null => !state.blank,
+        _ => true,
+    };
+    // The model field's literal default is the form's initial value (Django's `get_default()`).
+    match &state.default {
+        Some(rjango_schema::Value::Str(v)) => {
+            sets.push(quote!(__rjango_spec.initial = ::std::option::Option::Some(#v);))
+        }
+        Some(rjango_schema::Value::Int(i)) => {
+            let v = i.to_string();
+            sets.push(quote!(__rjango_spec.initial = ::std::option::Option::Some(#v);))
+        }
+        Some(rjango_schema::Value::Float(f)) => {
+            let v = f.to_string();
+            sets.push(quote!(__rjango_spec.initial = ::std::option::Option::Some(#v);))
+        }
+        Some(rjango_schema::Value::Bool(true)) => {
+            sets.push(quote!(__rjango_spec.initial = ::std::option::Option::Some("on");))
+        }
+        _ => {}
+    }
     let verbose = state
         .verbose_name
         .clone()
@@ -1436,12 +1467,12 @@ fn model_form_field(c: &Column, id: &syn::Ident, stored: &syn::Type) -> TokenStr
         impl ::rjango::forms::ModelFormField for #id {
             type Value = #stored;
             const SPEC: ::rjango::forms::FieldSpec = {
-                let mut spec = ::rjango::forms::FieldSpec::new(#name, ::rjango::forms::FieldKind::#kind);
-                spec.required = #required;
-                spec.label = ::std::option::Option::Some(#label);
-                spec.help_text = #help;
+                let mut __rjango_spec = ::rjango::forms::FieldSpec::new(#name, ::rjango::forms::FieldKind::#kind);
+                __rjango_spec.required = #required;
+                __rjango_spec.label = ::std::option::Option::Some(#label);
+                __rjango_spec.help_text = #help;
                 #(#sets)*
-                spec
+                __rjango_spec
             };
             const UNIQUE: bool = #unique;
         }

@@ -136,6 +136,45 @@ fn field_clean_methods_refuse_and_transform() {
     );
 }
 
+/// A disabled field keeps its initial value, whatever is submitted (Django's rule).
+#[derive(Form, Debug)]
+pub struct ProfileForm {
+    #[field(max_length = 30, disabled = true)]
+    pub username: String,
+    #[field(max_length = 30)]
+    pub nickname: String,
+}
+
+#[test]
+fn a_disabled_field_keeps_its_initial_value() {
+    let current = ProfileForm {
+        username: "ada".into(),
+        nickname: "A.".into(),
+    };
+    let form = ProfileForm::bind_with_initial(
+        &data(&[("username", "root"), ("nickname", "Countess")]),
+        &current,
+    );
+    let cleaned = form.cleaned_data().expect("valid");
+    assert_eq!(
+        (cleaned.username.as_str(), cleaned.nickname.as_str()),
+        ("ada", "Countess")
+    );
+    assert!(
+        form.as_div()
+            .0
+            .contains(r#"value="ada" maxlength="30" required disabled id="id_username""#),
+        "{}",
+        form.as_div().0
+    );
+    // Without an initial value, a required disabled field has nothing to keep.
+    let bare = ProfileForm::bind(&data(&[("username", "root"), ("nickname", "x")]));
+    assert_eq!(
+        bare.errors(),
+        vec![("username", &["This field is required.".to_owned()][..])]
+    );
+}
+
 #[test]
 fn errors_added_after_cleaning_invalidate_the_form() {
     let mut form = SignupForm::bind(&data(&[("username", "ada")]));

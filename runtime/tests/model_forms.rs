@@ -132,8 +132,9 @@ fn fields_come_from_the_model() {
         r#"<input type="text" name="title" maxlength="50" required id="id_title">"#,
         r#"<div class="helptext" id="id_body_helptext">Markdown is fine.</div>"#,
         r#"<textarea name="body" cols="40" rows="10" aria-describedby="id_body_helptext" id="id_body">"#,
-        r#"<option value="d">Draft</option>"#,
-        r#"<input type="number" name="rating" required id="id_rating">"#,
+        // The model's defaults are the form's initial values (Django's get_default()).
+        r#"<option value="d" selected>Draft</option>"#,
+        r#"<input type="number" name="rating" value="3" required id="id_rating">"#,
         r#"<input type="checkbox" name="featured" id="id_featured">"#,
         r#"<input type="text" name="published" required id="id_published">"#,
     ] {

@@ -130,16 +130,11 @@ impl<'a> BoundField<'a> {
             }
         }
         if widget == super::Widget::NumberInput {
-            let number = |v: f64| match spec.kind {
-                // Python's str() of a float keeps its ".0".
-                FieldKind::FloatField if v.fract() == 0.0 => format!("{v:.1}"),
-                _ => v.to_string(),
-            };
             if let Some(v) = spec.min_value {
-                attrs.set("min", number(v));
+                attrs.set("min", spec.number(v));
             }
             if let Some(v) = spec.max_value {
-                attrs.set("max", number(v));
+                attrs.set("max", spec.number(v));
             }
             if spec.kind == FieldKind::FloatField {
                 attrs.set_default("step", "any");
@@ -182,7 +177,7 @@ impl<'a> BoundField<'a> {
         if !self.help_text.is_empty() {
             out.push_str(&format!(
                 "<div class=\"helptext\" id=\"{}_helptext\">{}</div>",
-                self.auto_id(),
+                escape(&self.auto_id()),
                 self.help_text
             ));
         }

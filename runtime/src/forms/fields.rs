@@ -211,13 +211,24 @@ impl FieldSpec {
     fn check_range(&self, value: f64, errors: &mut Vec<String>) {
         if let Some(limit) = self.max_value.filter(|&l| value > l) {
             errors.push(format!(
-                "Ensure this value is less than or equal to {limit}."
+                "Ensure this value is less than or equal to {}.",
+                self.number(limit)
             ));
         }
         if let Some(limit) = self.min_value.filter(|&l| value < l) {
             errors.push(format!(
-                "Ensure this value is greater than or equal to {limit}."
+                "Ensure this value is greater than or equal to {}.",
+                self.number(limit)
             ));
+        }
+    }
+
+    /// A limit as Python prints the field's number: `2` for an IntegerField, `2.0` for a
+    /// FloatField.
+    pub fn number(&self, v: f64) -> String {
+        match self.kind {
+            FieldKind::FloatField if v.fract() == 0.0 => format!("{v:.1}"),
+            _ => v.to_string(),
         }
     }
 }
@@ -271,9 +282,35 @@ pub fn is_email(value: &str) -> bool {
             && s.bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b"-!#$%&'*+/=?^_`{}|~".contains(&b))
     };
-    let user_ok = user.split('.').all(atom)
-        || (user.len() >= 2 && user.starts_with('"') && user.ends_with('"'));
+    let user_ok = user.split('.').all(atom) || is_quoted_local_part(user);
     user_ok && (domain == "localhost" || is_domain(domain) || is_ip_literal(domain))
+}
+
+/// Django's quoted-string local part: `"..."` of printable ASCII and most control characters,
+/// never a bare CR, LF, `"` or `\` (those only escaped, CR and LF not at all), so no mail
+/// header can be smuggled in.
+fn is_quoted_local_part(user: &str) -> bool {
+    let Some(inner) = user
+        .strip_prefix('"')
+        .and_then(|u| u.strip_suffix('"'))
+        .filter(|_| user.len() >= 2)
+    else {
+        return false;
+    };
+    let plain = |b: u8| matches!(b, 0x01..=0x08 | 0x0b | 0x0c | 0x0e..=0x1f | b'!' | b'#'..=b'[' | b']'..=0x7f);
+    let escaped = |b: u8| matches!(b, 0x01..=0x09 | 0x0b | 0x0c | 0x0e..=0x7f);
+    let mut bytes = inner.bytes();
+    while let Some(b) = bytes.next() {
+        let ok = if b == b'\\' {
+            bytes.next().is_some_and(escaped)
+        } else {
+            plain(b)
+        };
+        if !ok {
+            return false;
+        }
+    }
+    true
 }
 
 fn is_domain(domain: &str) -> bool {
@@ -530,6 +567,8 @@ mod tests {
             "x@localhost",
             "u@[127.0.0.1]",
             "a@bücher.de",
+            r#""john..doe"@example.com"#,
+            r#""a\"b"@example.com"#,
         ] {
             assert!(is_email(ok), "{ok}");
         }
@@ -544,6 +583,10 @@ mod tests {
             "a@-b.de",
             "a b@c.de",
             "ü@b.de",
+            "\"a\r\nBcc: x@evil\"@example.com",
+            r#""a"b"@example.com"#,
+            r#""ü"@example.com"#,
+            r#""john doe"@example.com"#,
         ] {
             assert!(!is_email(bad), "{bad}");
         }

@@ -89,13 +89,19 @@ pub trait Form: Sized + 'static {
     /// A form bound to submitted data and cleaned: Django's `ContactForm(request.POST)`
     /// followed by `is_valid()`.
     fn bind(data: &QueryDict) -> BoundForm<Self> {
-        BoundForm::bind(data.clone(), None)
+        BoundForm::bind(data.clone(), None, None)
     }
 
     /// A bound form whose field names carry `prefix` (`prefix-subject`), for several forms in
     /// one `<form>`: Django's `prefix=`.
     fn bind_with_prefix(data: &QueryDict, prefix: &str) -> BoundForm<Self> {
-        BoundForm::bind(data.clone(), Some(prefix.to_owned()))
+        BoundForm::bind(data.clone(), Some(prefix.to_owned()), None)
+    }
+
+    /// A bound form whose initial values are `value`'s (Django's `ContactForm(request.POST,
+    /// initial=...)`): a disabled field keeps its value from there whatever is submitted.
+    fn bind_with_initial(data: &QueryDict, value: &Self) -> BoundForm<Self> {
+        BoundForm::bind(data.clone(), None, Some(value.initial_values()))
     }
 }
 
@@ -187,11 +193,13 @@ impl<F: Form> BoundForm<F> {
         }
     }
 
-    fn bind(data: QueryDict, prefix: Option<String>) -> Self {
-        let initial: Vec<Option<String>> = F::FIELDS
-            .iter()
-            .map(|f| f.initial.map(str::to_owned))
-            .collect();
+    fn bind(data: QueryDict, prefix: Option<String>, initial: Option<Vec<Option<String>>>) -> Self {
+        let initial: Vec<Option<String>> = initial.unwrap_or_else(|| {
+            F::FIELDS
+                .iter()
+                .map(|f| f.initial.map(str::to_owned))
+                .collect()
+        });
         let mut cleaner = Cleaner {
             data: &data,
             prefix: prefix.as_deref(),
@@ -234,13 +242,6 @@ impl<F: Form> BoundForm<F> {
             .iter()
             .position(|f| f.name == name)
             .unwrap_or_else(|| panic!("Key '{name}' not found in {}", std::any::type_name::<F>()))
-    }
-
-    /// A bound form seeded with `initial` for its disabled fields and changed-data checks
-    /// (an UpdateView's form: the instance's values, the submitted data over them).
-    pub fn with_instance(mut self, instance: &F) -> Self {
-        self.initial = instance.initial_values();
-        self
     }
 
     pub fn is_bound(&self) -> bool {

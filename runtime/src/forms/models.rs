@@ -86,10 +86,17 @@ fn is_unsaved(pk: &sea_orm::Value) -> bool {
         )
 }
 
-/// Django's unique message: `Post with this Title already exists.`
+/// Django's unique message: `Blog post with this Title already exists.` (the model's
+/// verbose name, capitalized).
 #[doc(hidden)]
 pub fn unique_message(model: &str, label: &str) -> String {
-    format!("{model} with this {label} already exists.")
+    let verbose = crate::views::generic::verbose_name(model);
+    let mut chars = verbose.chars();
+    let verbose: String = match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    };
+    format!("{verbose} with this {label} already exists.")
 }
 
 impl<F: ModelForm> BoundForm<F> {

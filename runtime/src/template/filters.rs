@@ -348,16 +348,17 @@ pub fn default_if_none<T: Display>(
 /// Django's `yesno`: `"yes,no,maybe"` by default; the third word for None (the second when
 /// only two are given).
 #[askama::filter_fn]
-pub fn yesno<T: Truthy + IsNone>(
+pub fn yesno<T: Truthy + IsNone + MaybeDisplay>(
     value: T,
     _: &dyn askama::Values,
     #[optional("yes,no,maybe")] words: &str,
 ) -> askama::Result<String> {
     let parts: Vec<&str> = words.split(',').collect();
     let (yes, no, maybe) = match parts.as_slice() {
-        [yes, no, maybe] => (*yes, *no, *maybe),
         [yes, no] => (*yes, *no, *no),
-        _ => return Ok(words.to_owned()), // Django: an invalid argument, the value unchanged
+        [yes, no, maybe, ..] => (*yes, *no, *maybe),
+        // Django: an invalid argument gives the value itself.
+        _ => return Ok(value.text()),
     };
     Ok(if value.is_none() {
         maybe

@@ -49,7 +49,8 @@ pub trait Templates: 'static {
 pub struct LoginContext {
     pub ctx: RequestContext,
     pub form: BoundForm<AuthenticationForm>,
-    /// Where to go after signing in (posted back in a hidden `next` input).
+    /// Where to go after signing in, if it is safe ("" otherwise), posted back in a hidden
+    /// `next` input.
     pub next: String,
     pub redirect_field_name: &'static str,
     pub title: &'static str,
@@ -171,12 +172,9 @@ impl<T: Templates> LoginView<T> {
     }
 
     async fn page(&self, request: &HttpRequest, form: BoundForm<AuthenticationForm>) -> ViewResult {
-        let next = request
-            .POST()
-            .get(REDIRECT_FIELD_NAME)
-            .or_else(|| request.GET().get(REDIRECT_FIELD_NAME))
-            .unwrap_or("")
-            .to_owned();
+        // Only a safe `next` reaches the template (Django's get_redirect_url), so a page that
+        // shows it as a link is no open redirect.
+        let next = redirect_url(request).unwrap_or_default();
         let page = T::Login::from(LoginContext {
             ctx: RequestContext::new(request).await,
             form,

@@ -76,6 +76,12 @@ pub fn list() -> Vec<(String, PathBuf)> {
             };
             for entry in entries.flatten() {
                 let path = entry.path();
+                // Django's default ignore patterns, for directories too: CVS, .* and *~ (a
+                // vendored checkout's .git is never published).
+                let base = entry.file_name().to_string_lossy().into_owned();
+                if base == "CVS" || base.starts_with('.') || base.ends_with('~') {
+                    continue;
+                }
                 if path.is_dir() {
                     stack.push(path);
                 } else if let Ok(rel) = path.strip_prefix(&root) {
@@ -84,11 +90,6 @@ pub fn list() -> Vec<(String, PathBuf)> {
                         .map(|c| c.as_os_str().to_string_lossy())
                         .collect::<Vec<_>>()
                         .join("/");
-                    // Django ignores these by default (CVS, *~ and dotfiles).
-                    let base = name.rsplit('/').next().unwrap_or(&name);
-                    if base.starts_with('.') || base.ends_with('~') {
-                        continue;
-                    }
                     seen.entry(name).or_insert(path);
                 }
             }

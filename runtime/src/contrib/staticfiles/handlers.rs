@@ -13,8 +13,8 @@ pub fn serve_if_static(request: &HttpRequest) -> Option<HttpResponse> {
         return None;
     }
     let prefix = super::static_prefix();
-    if prefix.contains("://") {
-        return None; // files served from another host
+    if prefix.contains("://") || prefix == "/" {
+        return None; // files served from another host, or no STATIC_URL to serve under
     }
     let rest = request.path().strip_prefix(&prefix)?;
     if !matches!(request.method(), "GET" | "HEAD") {

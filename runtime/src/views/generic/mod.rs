@@ -56,7 +56,8 @@ pub(crate) fn internal(e: impl std::error::Error + Send + Sync + 'static) -> Vie
 }
 
 /// A model's name as Django's `verbose_name` makes it: `BlogPost` is "blog post".
-pub(crate) fn verbose_name(name: &str) -> String {
+#[doc(hidden)]
+pub fn verbose_name(name: &str) -> String {
     let mut out = String::new();
     for (i, c) in name.chars().enumerate() {
         if c.is_uppercase() && i > 0 {
