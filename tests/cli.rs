@@ -223,10 +223,18 @@ fn startproject_writes_the_project() {
         "build.rs",
         "src",
         "src/generated",
+        "src/generated/auth.rs",
         "src/generated/commands.rs",
         "src/generated/migrations.rs",
         "src/generated/mod.rs",
         "src/generated/reverse.rs",
+        "src/generated/templates",
+        "src/generated/templates/registration",
+        "src/generated/templates/registration/base.html",
+        "src/generated/templates/registration/logged_out.html",
+        "src/generated/templates/registration/login.html",
+        "src/generated/templates/registration/password_change_done.html",
+        "src/generated/templates/registration/password_change_form.html",
         "src/main.rs",
         "src/settings.rs",
         "src/urls.rs",
@@ -283,15 +291,14 @@ fn startapp_creates_and_registers_the_app() {
         assert!(root.join("src/blog").join(file).is_file(), "{file}");
     }
     assert!(root.join("templates/blog/.gitkeep").is_file());
-    assert!(
-        read(root.join("src/settings.rs")).contains(
-            "            \"rjango.contrib.messages\",\n            \"blog\",\n        ],"
-        )
-    );
+    assert!(read(root.join("src/settings.rs")).contains(
+        "            \"rjango.contrib.staticfiles\",\n            \"blog\",\n        ],"
+    ));
     assert!(read(root.join("src/main.rs")).contains("mod urls;\nmod blog;\n"));
+    // The app's include goes last, after the auth pages a new project routes.
     assert!(
         read(root.join("src/urls.rs"))
-            .contains("urlpatterns![\n    include(\"blog/\", crate::blog::urls),\n];")
+            .contains("        name = \"password_change_done\"\n    ),\n    include(\"blog/\", crate::blog::urls),\n];")
     );
     let generated = read(root.join("src/generated/mod.rs"));
     assert!(generated.contains("name: \"blog\""), "{generated}");

@@ -75,7 +75,10 @@ pub(crate) async fn response_for_error(
         ViewError::Response(r) => r,
         ViewError::NotFound(e) => {
             if s.DEBUG {
-                if e.is_resolver_404() && resolver.is_empty() {
+                if e.is_resolver_404()
+                    && (resolver.is_empty()
+                        || (request.path() == "/" && resolver.is_startproject_default()))
+                {
                     return debug::welcome_page();
                 }
                 return debug::technical_404(&request, &e, resolver.module());

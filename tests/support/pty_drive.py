@@ -54,7 +54,8 @@ def main():
                 sys.exit(124)
         time.sleep(0.05)
         os.write(fd, answer.encode() + b"\r")
-    while read(5) is True:
+    # The last answer may start slow work (a password hash): wait for the end, not a pause.
+    while read(30) is True:
         pass
     _, status = os.waitpid(pid, 0)
     sys.stdout.write(seen.decode(errors="replace"))

@@ -149,7 +149,8 @@ impl UrlConf {
         self.module
     }
 
-    /// True when no pattern is declared: DEBUG then shows the welcome page, as Django does.
+    /// True when no pattern is declared: DEBUG then shows the welcome page on every path, as
+    /// Django does (and at `/` for startproject's URLconf, see the resolver).
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }

@@ -160,6 +160,18 @@ impl Resolver {
         self.nodes.is_empty()
     }
 
+    /// True when the root URLconf holds only what startproject wrote (the auth pages under
+    /// `accounts/`): DEBUG then shows the welcome page at `/`, as Django does for its
+    /// admin-only URLconf.
+    pub fn is_startproject_default(&self) -> bool {
+        const DEFAULT: &[&str] = &["login", "logout", "password_change", "password_change_done"];
+        !self.nodes.is_empty()
+            && self.nodes.iter().all(|n| {
+                matches!(n, Node::Route { route, name: Some(name), .. }
+                    if route.starts_with("accounts/") && DEFAULT.contains(name))
+            })
+    }
+
     /// Resolves a request path (with its leading `/`). The patterns tried are collected only
     /// when `collect_tried` (the DEBUG 404 page needs them; production does not pay for them).
     pub fn resolve(&self, path: &str, collect_tried: bool) -> Resolved {
