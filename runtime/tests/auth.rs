@@ -82,28 +82,9 @@ urlpatterns![
     ),
 ];
 
-const APPS: &[rjango::apps::AppConfig] = &[
-    rjango::apps::AppConfig {
-        name: "rjango.contrib.auth",
-        label: "auth",
-    },
-    rjango::apps::AppConfig {
-        name: "rjango.contrib.contenttypes",
-        label: "contenttypes",
-    },
-    rjango::apps::AppConfig {
-        name: "rjango.contrib.sessions",
-        label: "sessions",
-    },
-];
-
-const MODELS: &[(&str, &str)] = &[
-    ("auth", "permission"),
-    ("auth", "group"),
-    ("auth", "user"),
-    ("contenttypes", "contenttype"),
-    ("sessions", "session"),
-];
+#[path = "support/contrib_apps.rs"]
+mod contrib_apps;
+use contrib_apps::{APPS, MODELS};
 
 fn settings() -> Settings {
     Settings {
@@ -123,12 +104,7 @@ fn project() -> rjango::Project {
         root_urlconf: urlpatterns,
         apps: APPS,
         models: MODELS,
-        migrations: || {
-            let mut all = rjango::contrib::contenttypes::migrations::all();
-            all.extend(rjango::contrib::auth::migrations::all());
-            all.extend(rjango::contrib::sessions::migrations::all());
-            all
-        },
+        migrations: contrib_apps::migrations,
         migration_code: Vec::new,
         commands: Vec::new,
     }

@@ -40,20 +40,9 @@ urlpatterns![
     path("accounts/profile/", home, name = "profile"),
 ];
 
-const APPS: &[rjango::apps::AppConfig] = &[
-    rjango::apps::AppConfig {
-        name: "rjango.contrib.auth",
-        label: "auth",
-    },
-    rjango::apps::AppConfig {
-        name: "rjango.contrib.contenttypes",
-        label: "contenttypes",
-    },
-    rjango::apps::AppConfig {
-        name: "rjango.contrib.sessions",
-        label: "sessions",
-    },
-];
+#[path = "support/contrib_apps.rs"]
+mod contrib_apps;
+use contrib_apps::{APPS, MODELS};
 
 fn settings() -> Settings {
     Settings {
@@ -78,19 +67,8 @@ fn project() -> rjango::Project {
         settings,
         root_urlconf: urlpatterns,
         apps: APPS,
-        models: &[
-            ("auth", "permission"),
-            ("auth", "group"),
-            ("auth", "user"),
-            ("contenttypes", "contenttype"),
-            ("sessions", "session"),
-        ],
-        migrations: || {
-            let mut all = rjango::contrib::contenttypes::migrations::all();
-            all.extend(rjango::contrib::auth::migrations::all());
-            all.extend(rjango::contrib::sessions::migrations::all());
-            all
-        },
+        models: MODELS,
+        migrations: contrib_apps::migrations,
         migration_code: Vec::new,
         commands: Vec::new,
     }

@@ -90,12 +90,7 @@ fn is_unsaved(pk: &sea_orm::Value) -> bool {
 /// verbose name, capitalized).
 #[doc(hidden)]
 pub fn unique_message(model: &str, label: &str) -> String {
-    let verbose = crate::views::generic::verbose_name(model);
-    let mut chars = verbose.chars();
-    let verbose: String = match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    };
+    let verbose = super::utils::pretty_name(&crate::models::meta::verbose_name(model));
     format!("{verbose} with this {label} already exists.")
 }
 

@@ -27,6 +27,18 @@ pub struct FieldInfo {
     pub duration: bool,
 }
 
+/// A model's name as Django's default `verbose_name` makes it: `BlogPost` is "blog post".
+pub fn verbose_name(model_name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in model_name.chars().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            out.push(' ');
+        }
+        out.extend(c.to_lowercase());
+    }
+    out
+}
+
 /// A new instance of a model, before it is saved: Django's `Post()`, each field its literal
 /// `default` or its type's. Implemented by `#[model]`; a ModelForm's `save()` fills it.
 pub trait NewInstance {

@@ -22,7 +22,7 @@ pub(crate) async fn get_object<M: Model>(
     found.remove(&pk).ok_or_else(|| {
         Http404::new(format!(
             "No {} found matching the query",
-            super::verbose_name(M::NAME)
+            crate::models::meta::verbose_name(M::NAME)
         ))
         .into()
     })

@@ -55,19 +55,6 @@ pub(crate) fn internal(e: impl std::error::Error + Send + Sync + 'static) -> Vie
     ViewError::Internal(Box::new(e))
 }
 
-/// A model's name as Django's `verbose_name` makes it: `BlogPost` is "blog post".
-#[doc(hidden)]
-pub fn verbose_name(name: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in name.chars().enumerate() {
-        if c.is_uppercase() && i > 0 {
-            out.push(' ');
-        }
-        out.extend(c.to_lowercase());
-    }
-    out
-}
-
 /// Implements `View` for a generic view's handler: the listed methods, OPTIONS, 405.
 macro_rules! handler {
     ($handler:ident<$v:ident: $tr:path>, $args:ty, [$($method:literal => $f:ident),*]) => {
