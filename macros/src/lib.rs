@@ -6,6 +6,7 @@ mod entity;
 mod form;
 mod migration;
 mod model;
+mod page;
 mod urls;
 mod view;
 
@@ -101,6 +102,29 @@ pub fn derive_form(input: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn model_form(attr: TokenStream, item: TokenStream) -> TokenStream {
     form::expand_model_form(attr.into(), item.into()).into()
+}
+
+/// Declares a page: the askama template struct around a view's context (`ListContext<Question>`,
+/// `FormContext<ContactForm>`, ...), whose fields the template reads as its own:
+///
+/// ```text
+/// rjango::page!(pub struct IndexPage(ListContext<Question>));   // polls/question_list.html
+/// rjango::page!(pub struct AboutPage(TemplateContext) = "polls/about.html");
+/// rjango::page!(
+///     pub struct LatestPage(ListContext<Question>) = "polls/index.html",
+///     context_object_name = latest_question_list,
+///     { pub total: u64 }
+/// );
+/// ```
+///
+/// As Django's generic views do, the template is `<app>/<model>_list.html` (`_detail`, `_form`,
+/// `_confirm_delete`) unless named, the app being the one whose module declares the page, and
+/// the object is also under the model's name (`question_list`, `question`). The fields in
+/// braces are the page's own, `Default` until the view's `get_context_data` fills them.
+#[proc_macro]
+pub fn page(input: TokenStream) -> TokenStream {
+    let file = proc_macro::Span::call_site().local_file();
+    page::expand(input.into(), file.as_deref()).into()
 }
 
 #[doc(hidden)]

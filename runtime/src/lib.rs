@@ -37,7 +37,7 @@ pub use handlers::validate_host;
 // uuid one, JSONField a serde_json one, and every generated entity a SeaORM one
 // (`rjango::sea_orm::EntityTrait`).
 pub use chrono;
-pub use rjango_macros::{migration, test};
+pub use rjango_macros::{migration, page, test};
 pub use rust_decimal;
 pub use sea_orm;
 pub use serde_json;

@@ -7,9 +7,7 @@ use rjango::models::prelude::*;
 use rjango::prelude::*;
 use rjango::test::Client;
 use rjango::views::generic::{
-    CreateView, DeleteContext, DeleteView, DetailContext, DetailView, FormContext, FormView,
-    ListContext, ListView, ModelFormContext, RedirectView, TemplateContext, TemplateView,
-    UpdateView,
+    CreateView, DeleteView, DetailView, FormView, ListView, RedirectView, TemplateView, UpdateView,
 };
 
 mod polls {
@@ -24,9 +22,15 @@ mod polls {
             pub votes: IntegerField,
         }
     }
+
+    pub mod pages;
 }
 
 use polls::models::{Question, question};
+use polls::pages::{
+    AboutPage, ConfirmPage, ContactPage, DetailPage, IndexPage, LatestPage, QuestionFormPage,
+    ResultsPage,
+};
 
 mod m0001 {
     rjango::migration! {
@@ -55,13 +59,6 @@ pub struct ContactForm {
     pub subject: String,
 }
 
-rjango::page!(pub struct IndexPage(ListContext<Question>) = "polls/index.html");
-rjango::page!(pub struct DetailPage(DetailContext<Question>) = "polls/detail.html");
-rjango::page!(pub struct QuestionFormPage(ModelFormContext<QuestionForm>) = "polls/question_form.html");
-rjango::page!(pub struct ConfirmPage(DeleteContext<Question>) = "polls/question_confirm_delete.html");
-rjango::page!(pub struct ContactPage(FormContext<ContactForm>) = "polls/contact.html");
-rjango::page!(pub struct AboutPage(TemplateContext) = "polls/about.html");
-
 #[derive(Default)]
 pub struct IndexView;
 impl ListView for IndexView {
@@ -70,14 +67,37 @@ impl ListView for IndexView {
     const PAGINATE_BY: Option<u64> = Some(2);
 }
 
-/// Only the questions with votes: the others are 404 here.
+/// Django's tutorial's IndexView: the five latest, as `latest_question_list`.
+#[derive(Default)]
+pub struct LatestView;
+impl ListView for LatestView {
+    type Model = Question;
+    type Template = LatestPage;
+    fn get_queryset(&self, _request: &HttpRequest) -> QuerySet<Question> {
+        Question::objects()
+            .order_by([question::id.desc()])
+            .slice(..2)
+    }
+}
+
+/// Only the questions with votes: the others are 404 here. Its page also shows the votes of
+/// every question (get_context_data).
 #[derive(Default)]
 pub struct ResultsView;
 impl DetailView for ResultsView {
     type Model = Question;
-    type Template = DetailPage;
+    type Template = ResultsPage;
     fn get_queryset(&self, _request: &HttpRequest) -> QuerySet<Question> {
         Question::objects().filter(question::votes.gt(0))
+    }
+    async fn get_context_data(
+        &self,
+        _request: &HttpRequest,
+        page: &mut ResultsPage,
+    ) -> Result<(), ViewError> {
+        let all = Question::objects().all().await?;
+        page.total_votes = all.iter().map(|q| q.votes).sum();
+        Ok(())
     }
 }
 
@@ -132,10 +152,19 @@ impl FormView for ContactView {
 pub struct AboutView;
 impl TemplateView for AboutView {
     type Template = AboutPage;
+    async fn get_context_data(
+        &self,
+        _request: &HttpRequest,
+        page: &mut AboutPage,
+    ) -> Result<(), ViewError> {
+        page.questions = Question::objects().count().await?;
+        Ok(())
+    }
 }
 
 urlpatterns![
     path("polls/", IndexView::as_view(), name = "index"),
+    path("polls/latest/", LatestView::as_view(), name = "latest"),
     path("polls/new/", QuestionCreate::as_view(), name = "create"),
     path(
         "polls/<int:pk>/",
@@ -228,6 +257,14 @@ async fn list_and_detail_views() {
     );
     let page = r.context::<IndexPage>().unwrap();
     assert!(page.is_paginated);
+    // Django's context object name is the object list itself, not a copy.
+    assert_eq!(page.question_list.len(), 2);
+    assert!(std::ptr::eq(&page.question_list[0], &page.object_list[0]));
+    // context_object_name; the template also reads object_list.
+    assert_eq!(
+        c.get("/polls/latest/").await.text().trim_end(),
+        "<li>Tabs or spaces?</li><li>Tea or coffee?</li> of 2"
+    );
     assert_eq!(
         c.get("/polls/?page=2").await.text(),
         "<li>Tabs or spaces?</li> page 2 of 2"
@@ -261,12 +298,10 @@ async fn list_and_detail_views() {
             .status_code(),
         404
     );
-    assert_eq!(
-        c.get(&format!("/polls/{}/results/", first.id))
-            .await
-            .status_code(),
-        200
-    );
+    let r = c.get(&format!("/polls/{}/results/", first.id)).await;
+    assert_eq!(r.status_code(), 200);
+    assert_eq!(r.text().trim_end(), "<h1>What&#39;s new?</h1>1 of 4 votes");
+    assert_eq!(r.context::<ResultsPage>().unwrap().total_votes, 4);
 }
 
 #[rjango::test(db, project = project)]
@@ -329,7 +364,7 @@ async fn create_update_and_delete_views() {
     assert_eq!(Question::objects().count().await.unwrap(), 0);
 }
 
-#[rjango::test]
+#[rjango::test(db, project = project)]
 async fn form_template_and_redirect_views() {
     let c = Client::new(project());
     let r = c
@@ -341,7 +376,10 @@ async fn form_template_and_redirect_views() {
     );
     let r = c.post_form("/contact/", &[("subject", "hi")]).await;
     assert_eq!(r.header("location"), Some("/thanks/?about=hi"));
-    assert_eq!(c.get("/about/").await.text(), "<p>About, for .</p>");
+    assert_eq!(
+        c.get("/about/").await.text().trim_end(),
+        "<p>About, for : 0 questions.</p>"
+    );
     let r = c.get("/old-polls/?page=2").await;
     assert_eq!(
         (r.status_code(), r.header("location")),

@@ -49,36 +49,6 @@ pub fn TemplateResponse<T: askama::Template + Send + Sync + 'static>(
     Ok(response)
 }
 
-/// Declares a page: a template struct wrapping a view's context (`ListContext<Question>`,
-/// `FormContext<ContactForm>`, ...), whose fields the template reads as its own
-/// (`object_list`, `form`, `ctx`):
-///
-/// ```text
-/// rjango::page!(pub struct IndexPage(ListContext<Question>) = "polls/index.html");
-/// ```
-#[macro_export]
-macro_rules! page {
-    ($(#[$meta:meta])* $vis:vis struct $name:ident($context:ty) = $path:literal $(;)?) => {
-        $(#[$meta])*
-        #[derive(::rjango::askama::Template)]
-        #[template(path = $path, askama = ::rjango::askama)]
-        $vis struct $name(pub $context);
-
-        impl ::core::ops::Deref for $name {
-            type Target = $context;
-            fn deref(&self) -> &Self::Target {
-                &self.0
-            }
-        }
-
-        impl ::core::convert::From<$context> for $name {
-            fn from(context: $context) -> Self {
-                $name(context)
-            }
-        }
-    };
-}
-
 /// Escapes text for HTML as Django's `escape` does.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

@@ -1,6 +1,6 @@
 //! Django's `TemplateView` and `RedirectView`.
 
-use crate::http::{HttpRequest, HttpResponse, ViewResult};
+use crate::http::{HttpRequest, HttpResponse, ViewError, ViewResult};
 use crate::template::{RequestContext, TemplateResponse};
 use crate::views::AsView;
 
@@ -10,9 +10,21 @@ pub struct TemplateContext {
     pub ctx: RequestContext,
 }
 
-/// Django's `TemplateView`: a page that needs nothing but the request's context.
+/// Django's `TemplateView`: a page that needs nothing but the request's context, and what its
+/// `get_context_data` adds.
+#[allow(async_fn_in_trait)]
 pub trait TemplateView: Sized + Send + Sync + 'static {
     type Template: askama::Template + From<TemplateContext> + Send + Sync + 'static;
+
+    /// Django's `get_context_data`: fills the page's own fields (those in braces in its
+    /// `rjango::page!`) once the view's context is made. Nothing by default.
+    async fn get_context_data(
+        &self,
+        _request: &HttpRequest,
+        _page: &mut Self::Template,
+    ) -> Result<(), ViewError> {
+        Ok(())
+    }
 
     /// The view as a route handler.
     fn as_view() -> AsView<TemplateViewHandler<Self>>
@@ -23,10 +35,11 @@ pub trait TemplateView: Sized + Send + Sync + 'static {
     }
 }
 
-async fn show<V: TemplateView>(_view: &V, request: &HttpRequest, _args: ()) -> ViewResult {
-    let page = V::Template::from(TemplateContext {
+async fn show<V: TemplateView>(view: &V, request: &HttpRequest, _args: ()) -> ViewResult {
+    let mut page = V::Template::from(TemplateContext {
         ctx: RequestContext::new(request).await,
     });
+    view.get_context_data(request, &mut page).await?;
     TemplateResponse(request, page)
 }
 

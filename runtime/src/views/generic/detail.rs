@@ -1,6 +1,8 @@
 //! Django's `DetailView`: one row, by the primary key in the URL (`<int:pk>/`).
 
-use crate::http::{Http404, HttpRequest, ViewResult};
+use std::sync::Arc;
+
+use crate::http::{Http404, HttpRequest, ViewError, ViewResult};
 use crate::models::{Model, QuerySet};
 use crate::template::{RequestContext, TemplateResponse};
 use crate::views::AsView;
@@ -9,7 +11,8 @@ use crate::views::AsView;
 #[derive(Debug)]
 pub struct DetailContext<M> {
     pub ctx: RequestContext,
-    pub object: M,
+    /// The row; also under the model's name (`question`) in a page from `rjango::page!`.
+    pub object: Arc<M>,
 }
 
 /// The row of `queryset` whose key is `pk`, or Django's 404 ("No question found matching the
@@ -29,6 +32,7 @@ pub(crate) async fn get_object<M: Model>(
 }
 
 /// Django's `DetailView`, its route taking the primary key: `path("<int:pk>/", ...)`.
+#[allow(async_fn_in_trait)]
 pub trait DetailView: Sized + Send + Sync + 'static {
     type Model: Model;
     type Template: askama::Template + From<DetailContext<Self::Model>> + Send + Sync + 'static;
@@ -37,6 +41,16 @@ pub trait DetailView: Sized + Send + Sync + 'static {
     /// narrower one makes the others 404.
     fn get_queryset(&self, _request: &HttpRequest) -> QuerySet<Self::Model> {
         QuerySet::new()
+    }
+
+    /// Django's `get_context_data`: fills the page's own fields (those in braces in its
+    /// `rjango::page!`) once the view's context is made. Nothing by default.
+    async fn get_context_data(
+        &self,
+        _request: &HttpRequest,
+        _page: &mut Self::Template,
+    ) -> Result<(), ViewError> {
+        Ok(())
     }
 
     /// The view as a route handler.
@@ -50,10 +64,11 @@ pub trait DetailView: Sized + Send + Sync + 'static {
 
 async fn detail<V: DetailView>(view: &V, request: &HttpRequest, (pk,): (i64,)) -> ViewResult {
     let object = get_object(view.get_queryset(request), pk).await?;
-    let page = V::Template::from(DetailContext {
+    let mut page = V::Template::from(DetailContext {
         ctx: RequestContext::new(request).await,
-        object,
+        object: Arc::new(object),
     });
+    view.get_context_data(request, &mut page).await?;
     TemplateResponse(request, page)
 }
 

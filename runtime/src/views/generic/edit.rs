@@ -2,8 +2,10 @@
 //! shows the form; a valid POST acts and redirects to the success URL (post/redirect/get); an
 //! invalid one shows the form again with its errors.
 
+use std::sync::Arc;
+
 use crate::forms::{BoundForm, Form, ModelForm};
-use crate::http::{HttpRequest, HttpResponseRedirect, ViewResult};
+use crate::http::{HttpRequest, HttpResponseRedirect, ViewError, ViewResult};
 use crate::models::{Instance, Model, NewInstance, QuerySet};
 use crate::template::{RequestContext, TemplateResponse};
 use crate::views::AsView;
@@ -21,14 +23,17 @@ pub struct FormContext<F> {
 pub struct ModelFormContext<F: ModelForm> {
     pub ctx: RequestContext,
     pub form: BoundForm<F>,
-    pub object: Option<F::Model>,
+    /// The row; also under the model's name (`question`) in a page from `rjango::page!` that
+    /// names its `model`.
+    pub object: Option<Arc<F::Model>>,
 }
 
 /// What a DeleteView's confirmation page is given.
 #[derive(Debug)]
 pub struct DeleteContext<M> {
     pub ctx: RequestContext,
-    pub object: M,
+    /// The row; also under the model's name (`question`) in a page from `rjango::page!`.
+    pub object: Arc<M>,
 }
 
 /// Django's `FormView`: a form, and what a valid one does (`form_valid`), which answers.
@@ -40,6 +45,16 @@ pub trait FormView: Sized + Send + Sync + 'static {
     /// What the valid form does; usually a redirect (Django's `form_valid`).
     async fn form_valid(&self, request: &HttpRequest, data: Self::Form) -> ViewResult;
 
+    /// Django's `get_context_data`: fills the page's own fields (those in braces in its
+    /// `rjango::page!`) once the view's context is made. Nothing by default.
+    async fn get_context_data(
+        &self,
+        _request: &HttpRequest,
+        _page: &mut Self::Template,
+    ) -> Result<(), ViewError> {
+        Ok(())
+    }
+
     /// The view as a route handler.
     fn as_view() -> AsView<FormViewHandler<Self>>
     where
@@ -49,26 +64,31 @@ pub trait FormView: Sized + Send + Sync + 'static {
     }
 }
 
-async fn form_get<V: FormView>(_view: &V, request: &HttpRequest, _args: ()) -> ViewResult {
-    form_page::<V>(request, V::Form::unbound()).await
+async fn form_get<V: FormView>(view: &V, request: &HttpRequest, _args: ()) -> ViewResult {
+    form_page(view, request, V::Form::unbound()).await
 }
 
-async fn form_page<V: FormView>(request: &HttpRequest, form: BoundForm<V::Form>) -> ViewResult {
-    let page = V::Template::from(FormContext {
+async fn form_page<V: FormView>(
+    view: &V,
+    request: &HttpRequest,
+    form: BoundForm<V::Form>,
+) -> ViewResult {
+    let mut page = V::Template::from(FormContext {
         ctx: RequestContext::new(request).await,
         form,
     });
+    view.get_context_data(request, &mut page).await?;
     TemplateResponse(request, page)
 }
 
 async fn form_post<V: FormView>(view: &V, request: &HttpRequest, _args: ()) -> ViewResult {
     let form = V::Form::bind(request.POST());
     if !form.is_valid() {
-        return form_page::<V>(request, form).await;
+        return form_page(view, request, form).await;
     }
     match form.into_cleaned_data() {
         Some(data) => view.form_valid(request, data).await,
-        None => form_page::<V>(request, V::Form::bind(request.POST())).await,
+        None => form_page(view, request, V::Form::bind(request.POST())).await,
     }
 }
 
@@ -76,6 +96,7 @@ super::handler!(FormViewHandler<V: FormView>, (), ["GET" => form_get, "HEAD" => 
 
 /// Django's `CreateView`: a ModelForm whose valid POST creates a row from
 /// `Model::new_instance()`, then redirects to `success_url`.
+#[allow(async_fn_in_trait)]
 pub trait CreateView: Sized + Send + Sync + 'static {
     type Form: ModelForm<Model: NewInstance>;
     type Template: askama::Template + From<ModelFormContext<Self::Form>> + Send + Sync + 'static;
@@ -89,6 +110,16 @@ pub trait CreateView: Sized + Send + Sync + 'static {
         NewInstance::new_instance()
     }
 
+    /// Django's `get_context_data`: fills the page's own fields (those in braces in its
+    /// `rjango::page!`) once the view's context is made. Nothing by default.
+    async fn get_context_data(
+        &self,
+        _request: &HttpRequest,
+        _page: &mut Self::Template,
+    ) -> Result<(), ViewError> {
+        Ok(())
+    }
+
     /// The view as a route handler.
     fn as_view() -> AsView<CreateViewHandler<Self>>
     where
@@ -98,24 +129,31 @@ pub trait CreateView: Sized + Send + Sync + 'static {
     }
 }
 
-async fn model_form_page<F: ModelForm, T>(
+/// A CreateView's or UpdateView's page, before its view's `get_context_data`.
+async fn model_form_page<F: ModelForm, T: From<ModelFormContext<F>>>(
     request: &HttpRequest,
     form: BoundForm<F>,
     object: Option<F::Model>,
-) -> ViewResult
-where
-    T: askama::Template + From<ModelFormContext<F>> + Send + Sync + 'static,
-{
-    let page = T::from(ModelFormContext {
+) -> T {
+    T::from(ModelFormContext {
         ctx: RequestContext::new(request).await,
         form,
-        object,
-    });
+        object: object.map(Arc::new),
+    })
+}
+
+async fn create_page<V: CreateView>(
+    view: &V,
+    request: &HttpRequest,
+    form: BoundForm<V::Form>,
+) -> ViewResult {
+    let mut page: V::Template = model_form_page(request, form, None).await;
+    view.get_context_data(request, &mut page).await?;
     TemplateResponse(request, page)
 }
 
-async fn create_get<V: CreateView>(_view: &V, request: &HttpRequest, _args: ()) -> ViewResult {
-    model_form_page::<V::Form, V::Template>(request, V::Form::unbound(), None).await
+async fn create_get<V: CreateView>(view: &V, request: &HttpRequest, _args: ()) -> ViewResult {
+    create_page(view, request, V::Form::unbound()).await
 }
 
 async fn create_post<V: CreateView>(view: &V, request: &HttpRequest, _args: ()) -> ViewResult {
@@ -126,7 +164,7 @@ async fn create_post<V: CreateView>(view: &V, request: &HttpRequest, _args: ()) 
         .map_err(super::internal)?
     {
         Some(saved) => Ok(HttpResponseRedirect(view.success_url(&saved))),
-        None => model_form_page::<V::Form, V::Template>(request, form, None).await,
+        None => create_page(view, request, form).await,
     }
 }
 
@@ -134,6 +172,7 @@ super::handler!(CreateViewHandler<V: CreateView>, (), ["GET" => create_get, "HEA
 
 /// Django's `UpdateView`, its route taking the primary key: the row's values shown, a valid
 /// POST saved over them, then `success_url`.
+#[allow(async_fn_in_trait)]
 pub trait UpdateView: Sized + Send + Sync + 'static {
     type Form: ModelForm;
     type Template: askama::Template + From<ModelFormContext<Self::Form>> + Send + Sync + 'static;
@@ -145,6 +184,16 @@ pub trait UpdateView: Sized + Send + Sync + 'static {
         QuerySet::new()
     }
 
+    /// Django's `get_context_data`: fills the page's own fields (those in braces in its
+    /// `rjango::page!`) once the view's context is made. Nothing by default.
+    async fn get_context_data(
+        &self,
+        _request: &HttpRequest,
+        _page: &mut Self::Template,
+    ) -> Result<(), ViewError> {
+        Ok(())
+    }
+
     /// The view as a route handler.
     fn as_view() -> AsView<UpdateViewHandler<Self>>
     where
@@ -154,10 +203,21 @@ pub trait UpdateView: Sized + Send + Sync + 'static {
     }
 }
 
+async fn update_page<V: UpdateView>(
+    view: &V,
+    request: &HttpRequest,
+    form: BoundForm<V::Form>,
+    object: <V::Form as ModelForm>::Model,
+) -> ViewResult {
+    let mut page: V::Template = model_form_page(request, form, Some(object)).await;
+    view.get_context_data(request, &mut page).await?;
+    TemplateResponse(request, page)
+}
+
 async fn update_get<V: UpdateView>(view: &V, request: &HttpRequest, (pk,): (i64,)) -> ViewResult {
     let object = super::detail::get_object(view.get_queryset(request), pk).await?;
     let form = V::Form::with_initial(&V::Form::from_instance(&object));
-    model_form_page::<V::Form, V::Template>(request, form, Some(object)).await
+    update_page(view, request, form, object).await
 }
 
 async fn update_post<V: UpdateView>(view: &V, request: &HttpRequest, (pk,): (i64,)) -> ViewResult {
@@ -165,7 +225,7 @@ async fn update_post<V: UpdateView>(view: &V, request: &HttpRequest, (pk,): (i64
     let mut form = V::Form::bind(request.POST());
     match form.save(object.clone()).await.map_err(super::internal)? {
         Some(saved) => Ok(HttpResponseRedirect(view.success_url(&saved))),
-        None => model_form_page::<V::Form, V::Template>(request, form, Some(object)).await,
+        None => update_page(view, request, form, object).await,
     }
 }
 
@@ -173,6 +233,7 @@ super::handler!(UpdateViewHandler<V: UpdateView>, (i64,), ["GET" => update_get, 
 
 /// Django's `DeleteView`, its route taking the primary key: a GET shows the confirmation page,
 /// a POST deletes the row (and what cascades from it), then `success_url`.
+#[allow(async_fn_in_trait)]
 pub trait DeleteView: Sized + Send + Sync + 'static {
     type Model: Model + Instance;
     type Template: askama::Template + From<DeleteContext<Self::Model>> + Send + Sync + 'static;
@@ -181,6 +242,16 @@ pub trait DeleteView: Sized + Send + Sync + 'static {
 
     fn get_queryset(&self, _request: &HttpRequest) -> QuerySet<Self::Model> {
         QuerySet::new()
+    }
+
+    /// Django's `get_context_data`: fills the page's own fields (those in braces in its
+    /// `rjango::page!`) once the view's context is made. Nothing by default.
+    async fn get_context_data(
+        &self,
+        _request: &HttpRequest,
+        _page: &mut Self::Template,
+    ) -> Result<(), ViewError> {
+        Ok(())
     }
 
     /// The view as a route handler.
@@ -194,10 +265,11 @@ pub trait DeleteView: Sized + Send + Sync + 'static {
 
 async fn delete_get<V: DeleteView>(view: &V, request: &HttpRequest, (pk,): (i64,)) -> ViewResult {
     let object = super::detail::get_object(view.get_queryset(request), pk).await?;
-    let page = V::Template::from(DeleteContext {
+    let mut page = V::Template::from(DeleteContext {
         ctx: RequestContext::new(request).await,
-        object,
+        object: Arc::new(object),
     });
+    view.get_context_data(request, &mut page).await?;
     TemplateResponse(request, page)
 }
 

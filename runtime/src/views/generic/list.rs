@@ -1,6 +1,8 @@
 //! Django's `ListView`: a page of a queryset's rows, paginated when asked.
 
-use crate::http::{Http404, HttpRequest, ViewResult};
+use std::sync::Arc;
+
+use crate::http::{Http404, HttpRequest, ViewError, ViewResult};
 use crate::models::{Model, Page, Paginator, QuerySet};
 use crate::template::{RequestContext, TemplateResponse};
 use crate::views::AsView;
@@ -9,14 +11,16 @@ use crate::views::AsView;
 #[derive(Debug)]
 pub struct ListContext<M> {
     pub ctx: RequestContext,
-    /// The rows (of the page, when paginated).
-    pub object_list: Vec<M>,
+    /// The rows (of the page, when paginated); also under the model's name
+    /// (`question_list`) in a page from `rjango::page!`.
+    pub object_list: Arc<[M]>,
     /// The page, when `PAGINATE_BY` is set: Django's `page_obj`.
     pub page_obj: Option<Page<M>>,
     pub is_paginated: bool,
 }
 
 /// Django's `ListView`.
+#[allow(async_fn_in_trait)]
 pub trait ListView: Sized + Send + Sync + 'static {
     type Model: Model + Clone;
     type Template: askama::Template + From<ListContext<Self::Model>> + Send + Sync + 'static;
@@ -27,6 +31,16 @@ pub trait ListView: Sized + Send + Sync + 'static {
     /// The rows to list (Django's `get_queryset`): every row by default.
     fn get_queryset(&self, _request: &HttpRequest) -> QuerySet<Self::Model> {
         QuerySet::new()
+    }
+
+    /// Django's `get_context_data`: fills the page's own fields (those in braces in its
+    /// `rjango::page!`) once the view's context is made. Nothing by default.
+    async fn get_context_data(
+        &self,
+        _request: &HttpRequest,
+        _page: &mut Self::Template,
+    ) -> Result<(), ViewError> {
+        Ok(())
     }
 
     /// The view as a route handler.
@@ -68,12 +82,13 @@ async fn list<V: ListView>(view: &V, request: &HttpRequest, _args: ()) -> ViewRe
         }
     };
     let is_paginated = page_obj.as_ref().is_some_and(|p| p.num_pages > 1);
-    let page = V::Template::from(ListContext {
+    let mut page = V::Template::from(ListContext {
         ctx: RequestContext::new(request).await,
-        object_list,
+        object_list: object_list.into(),
         page_obj,
         is_paginated,
     });
+    view.get_context_data(request, &mut page).await?;
     TemplateResponse(request, page)
 }
 

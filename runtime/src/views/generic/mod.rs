@@ -3,7 +3,7 @@
 //! routes it.
 //!
 //! ```text
-//! rjango::page!(pub struct IndexPage(ListContext<Question>) = "polls/index.html");
+//! rjango::page!(pub struct IndexPage(ListContext<Question>)); // polls/question_list.html
 //!
 //! #[derive(Default)]
 //! pub struct IndexView;
@@ -20,7 +20,9 @@
 //!
 //! Each page's template is given its view's context struct (`ListContext`, `DetailContext`,
 //! `FormContext`, ...), which `rjango::page!` wraps; the template reads its fields:
-//! `object_list`, `object`, `form`, `page_obj` and `ctx` (a [`RequestContext`]). Login and
+//! `object_list`, `object`, `form`, `page_obj` and `ctx` (a [`RequestContext`]), the object
+//! under the model's name too (`question_list`, `question`), and the page's own fields, which
+//! the view's `get_context_data` fills. Login and
 //! permissions go around `as_view()` in urls.rs, as Django's decorators do:
 //! `login_required(IndexView::as_view())`.
 //!
@@ -39,8 +41,46 @@ pub use edit::{
 };
 pub use list::{ListContext, ListView, ListViewHandler};
 
+use std::sync::Arc;
+
 use crate::http::{HttpRequest, ViewError, ViewResult};
 use crate::views::{http_method_not_allowed, options_response};
+
+/// What a generic view's context holds under Django's context object name (`question_list`,
+/// `question`), which `rjango::page!` gives the page as a field of that name: the rows or the
+/// row, shared with `object_list` / `object` rather than copied.
+pub trait ContextObject {
+    type Object;
+    fn context_object(&self) -> Self::Object;
+}
+
+impl<M> ContextObject for ListContext<M> {
+    type Object = Arc<[M]>;
+    fn context_object(&self) -> Arc<[M]> {
+        self.object_list.clone()
+    }
+}
+
+impl<M> ContextObject for DetailContext<M> {
+    type Object = Arc<M>;
+    fn context_object(&self) -> Arc<M> {
+        self.object.clone()
+    }
+}
+
+impl<M> ContextObject for DeleteContext<M> {
+    type Object = Arc<M>;
+    fn context_object(&self) -> Arc<M> {
+        self.object.clone()
+    }
+}
+
+impl<F: crate::forms::ModelForm> ContextObject for ModelFormContext<F> {
+    type Object = Option<Arc<F::Model>>;
+    fn context_object(&self) -> Self::Object {
+        self.object.clone()
+    }
+}
 
 /// Answers OPTIONS and refuses (405) a method a view does not take, as Django's `View` does.
 pub(crate) fn other_method(request: &HttpRequest, allowed: &[&str]) -> ViewResult {
