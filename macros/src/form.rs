@@ -413,14 +413,7 @@ fn model_form_with(
             "#[model_form] needs `model = Post`",
         ));
     };
-    // The field handles' module: `Post` -> `post`, beside the model.
-    let mut handles = model.clone();
-    let last = handles.segments.last_mut().expect("a path has a segment");
-    let module = crate::model::field_ident(&crate::model::snake_case(
-        &syn::ext::IdentExt::unraw(&last.ident).to_string(),
-    ));
-    last.ident = module;
-    last.arguments = syn::PathArguments::None;
+    let handles = handles_module(&model);
     if (all || exclude.is_some()) && !fields.is_empty() {
         return Err(syn::Error::new(
             Span::call_site(),
@@ -576,4 +569,16 @@ fn model_form_with(
             }
         }
     })
+}
+
+/// The field handles' module of a model: `Post` -> `post`, beside the model.
+pub fn handles_module(model: &syn::Path) -> syn::Path {
+    let mut handles = model.clone();
+    let last = handles.segments.last_mut().expect("a path has a segment");
+    let module = crate::model::field_ident(&crate::model::snake_case(
+        &syn::ext::IdentExt::unraw(&last.ident).to_string(),
+    ));
+    last.ident = module;
+    last.arguments = syn::PathArguments::None;
+    handles
 }

@@ -2,6 +2,7 @@
 //! `#[rjango::test]`. The grammar of `urlpatterns!` lives in rjango-codegen, shared with the
 //! generator that writes typed reverse functions, so both always read a URLconf the same way.
 
+mod admin;
 mod entity;
 mod form;
 mod migration;
@@ -125,6 +126,24 @@ pub fn model_form(attr: TokenStream, item: TokenStream) -> TokenStream {
 pub fn page(input: TokenStream) -> TokenStream {
     let file = proc_macro::Span::call_site().local_file();
     page::expand(input.into(), file.as_deref()).into()
+}
+
+/// Registers a ModelAdmin with the admin site (Django's `@admin.register(Post)`), its options
+/// as arguments, checked against the model's fields when the project compiles:
+///
+/// ```text
+/// #[admin::register(Post, list_display = [title, author, published], search_fields = ["^title"])]
+/// impl ModelAdmin for PostAdmin {}
+/// ```
+#[proc_macro_attribute]
+pub fn admin_register(attr: TokenStream, item: TokenStream) -> TokenStream {
+    admin::expand_register(attr.into(), item.into()).into()
+}
+
+#[doc(hidden)]
+#[proc_macro]
+pub fn __admin_register(input: TokenStream) -> TokenStream {
+    admin::expand_with_fields(input.into()).into()
 }
 
 #[doc(hidden)]

@@ -366,6 +366,10 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
         Some(t) => quote!(::std::option::Option::Some(#t)),
         None => quote!(::std::option::Option::None),
     };
+    let verbose_name = match &state.options.verbose_name {
+        Some(v) => quote!(::std::option::Option::Some(#v)),
+        None => quote!(::std::option::Option::None),
+    };
 
     let module = field_ident(&snake_case(&name));
     // The fields a ModelForm can edit, in order, for `#[model_form(exclude = [...])]` (a
@@ -374,6 +378,31 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
         .iter()
         .filter(|c| !model_form_field(c, &c.ident, &c.ty).is_empty())
         .map(|c| c.ident.clone())
+        .collect();
+    let all_fields: Vec<TokenStream> = state
+        .fields
+        .iter()
+        .filter_map(|(n, f)| {
+            let ident = idents.get(n)?;
+            let kind = syn::Ident::new(f.field_type.class_name(), proc_macro2::Span::call_site());
+            let null = f.null;
+            let editable = editable.iter().any(|e| e == ident);
+            let choices = !f.choices.is_empty() && editable;
+            let label = if f.primary_key && f.field_type.is_auto() && f.verbose_name.is_none() {
+                "ID".to_owned()
+            } else {
+                let verbose = f
+                    .verbose_name
+                    .clone()
+                    .unwrap_or_else(|| n.replace('_', " "));
+                let mut chars = verbose.chars();
+                match chars.next() {
+                    Some(first) => first.to_uppercase().chain(chars).collect(),
+                    None => String::new(),
+                }
+            };
+            Some(quote!((#ident #kind #null #editable #choices #label)))
+        })
         .collect();
     let form_fields = quote! {
         #[doc(hidden)]
@@ -386,6 +415,18 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
         #[doc(hidden)]
         #[allow(unused_imports)]
         pub(crate) use __rjango_form_fields;
+
+        // Every field, for `#[admin::register]`: (name Kind null editable has_choices "Label").
+        #[doc(hidden)]
+        #[allow(unused_macros)]
+        macro_rules! __rjango_model_fields {
+            (::rjango::contrib::admin::__admin_register { $($args:tt)* }) => {
+                ::rjango::contrib::admin::__admin_register! { $($args)* [#(#all_fields)*] }
+            };
+        }
+        #[doc(hidden)]
+        #[allow(unused_imports)]
+        pub(crate) use __rjango_model_fields;
     };
     let handles = columns.iter().map(|c| {
         let id = &c.ident;
@@ -604,6 +645,7 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
             const FIELDS: &'static [::rjango::models::FieldInfo] = &[#(#infos),*];
             const ORDERING: &'static [&'static str] = &[#(#ordering),*];
             const DB_TABLE: ::std::option::Option<&'static str> = #db_table;
+            const VERBOSE_NAME: ::std::option::Option<&'static str> = #verbose_name;
             const MODULE: &'static str = ::std::module_path!();
             const INTEGER_PK: bool = #integer_pk;
 

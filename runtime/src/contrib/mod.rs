@@ -5,6 +5,7 @@
 //! hashers), `sessions` (database, cache and signed-cookie backends) and `messages` (Django's
 //! fallback, cookie and session storages).
 
+pub mod admin;
 pub mod auth;
 pub mod contenttypes;
 pub mod messages;

@@ -105,6 +105,57 @@ pub(crate) async fn delete<M: Model>(alias: Option<&str>, pks: Vec<i64>) -> Resu
     .await
 }
 
+/// What deleting some rows would take with them, found without deleting anything (the
+/// admin's delete confirmation, Django's `get_deleted_objects`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Collected {
+    /// Every row that would go, the asked ones first: (model label `blog.Post`, keys).
+    pub deleted: Vec<(String, Vec<i64>)>,
+    /// Rows whose PROTECT (or RESTRICT not overridden by a cascade) forbids it:
+    /// (model label, field `Post.author`, keys).
+    pub protected: Vec<(String, String, Vec<i64>)>,
+}
+
+/// Collects what deleting the rows of `M` with these keys would delete, as `delete()` would,
+/// without changing anything.
+pub async fn collect<M: Model>(alias: Option<&str>, pks: Vec<i64>) -> Result<Collected> {
+    let conn = executor(alias).await?;
+    let root = Bucket {
+        table: M::table(),
+        pk: pk_column::<M>(),
+        label: format!("{}.{}", app_label(M::MODULE), M::NAME),
+        pks: pks.into_iter().collect(),
+    };
+    let mut collector = Collector {
+        conn: &conn,
+        buckets: Vec::new(),
+        updates: Vec::new(),
+        protected: Vec::new(),
+        restricted: Vec::new(),
+    };
+    collector.collect(root).await?;
+    let deleted_anyway = |r: &Refusal| {
+        let bucket = collector.buckets.iter().find(|b| b.table == r.table);
+        r.pks
+            .iter()
+            .all(|pk| bucket.is_some_and(|b| b.pks.contains(pk)))
+    };
+    let protected = collector
+        .protected
+        .iter()
+        .chain(collector.restricted.iter().filter(|r| !deleted_anyway(r)))
+        .map(|r| (r.label.clone(), r.field.clone(), r.pks.clone()))
+        .collect();
+    Ok(Collected {
+        deleted: collector
+            .buckets
+            .iter()
+            .map(|b| (b.label.clone(), b.pks.iter().copied().collect()))
+            .collect(),
+        protected,
+    })
+}
+
 /// Deletes the rows of `M` whose keys are `keys`, a model keyed by something other than an
 /// integer: nothing can point at it (relations to and from such a model are refused at compile
 /// time), so there is no `on_delete` to apply, as Django's fast delete. Keys are bound with

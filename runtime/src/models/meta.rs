@@ -39,6 +39,16 @@ pub fn verbose_name(model_name: &str) -> String {
     out
 }
 
+/// Django's `Meta.verbose_name`: the model's own, else its name in words ("blog post").
+pub fn model_verbose_name<M: Model>() -> String {
+    M::VERBOSE_NAME.map_or_else(|| verbose_name(M::NAME), str::to_owned)
+}
+
+/// Django's `Meta.verbose_name_plural` by default: the verbose name and an "s".
+pub fn model_verbose_name_plural<M: Model>() -> String {
+    format!("{}s", model_verbose_name::<M>())
+}
+
 /// A new instance of a model, before it is saved: Django's `Post()`, each field its literal
 /// `default` or its type's. Implemented by `#[model]`; a ModelForm's `save()` fills it.
 pub trait NewInstance {
@@ -56,6 +66,8 @@ pub trait Model: Sized + Send + Sync + 'static {
     const ORDERING: &'static [&'static str];
     /// `Meta.db_table` when the model sets one.
     const DB_TABLE: Option<&'static str>;
+    /// `Meta.verbose_name` when the model sets one (see [`model_verbose_name`]).
+    const VERBOSE_NAME: Option<&'static str> = None;
     /// The module the model is declared in (`mysite::blog::models`): its app is the module
     /// above `models`, as Django's app_label is the package of models.py.
     const MODULE: &'static str;

@@ -92,6 +92,14 @@ impl<T: DateValue + ?Sized> DateValue for &T {
     }
 }
 
+/// `value` in Django's date `format`, outside a template (the admin's cells).
+pub(crate) fn format_date<T: DateValue>(value: &T, format: &str) -> String {
+    value
+        .moment()
+        .map(|m| dateformat::format(&m, format))
+        .unwrap_or_default()
+}
+
 /// Django's `date` filter: `{{ value|date("D d M Y") }}`, DATE_FORMAT (`N j, Y`) by default.
 #[askama::filter_fn]
 pub fn date<T: DateValue>(

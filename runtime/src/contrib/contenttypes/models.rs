@@ -19,3 +19,28 @@ pub struct ContentType {
     #[field(max_length = 100, verbose_name = "python model class name")]
     pub model: CharField,
 }
+
+impl ContentType {
+    /// The content type of model `M` (Django's `ContentType.objects.get_for_model(M)`), made
+    /// when missing, as Django's is.
+    pub async fn get_for_model<M: crate::models::Model>() -> Result<ContentType, QueryError> {
+        let app = crate::models::meta::app_label(M::MODULE);
+        let name = M::NAME.to_lowercase();
+        let found = ContentType::objects()
+            .filter(content_type::app_label.eq(app) & content_type::model.eq(name.as_str()))
+            .first()
+            .await?;
+        match found {
+            Some(ct) => Ok(ct),
+            None => {
+                ContentType::objects()
+                    .create(ContentType {
+                        id: 0,
+                        app_label: app.to_owned(),
+                        model: name,
+                    })
+                    .await
+            }
+        }
+    }
+}

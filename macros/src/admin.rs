@@ -1,0 +1,518 @@
+//! `#[admin::register(Post, ...)]` on `impl ModelAdmin for PostAdmin { ... }`: Django's
+//! `@admin.register(Post)` with the ModelAdmin's options as its arguments. Every field name is
+//! checked against the model when the project compiles (Django's admin.E108 and friends at
+//! start-up), with a message naming the option and the model; the options become typed code
+//! on the model's field handles.
+//!
+//! A macro sees only its own tokens, so it asks the model for its fields first: the model's
+//! handles module (`post`) has a callback macro that hands them to `__admin_register!`.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote};
+use syn::parse::{Parse, ParseStream};
+use syn::{Ident, LitBool, LitStr, Token};
+
+/// One field of the model as its callback describes it.
+struct ModelField {
+    ident: Ident,
+    kind: Ident,
+    null: bool,
+    editable: bool,
+    choices: bool,
+    label: String,
+}
+
+impl Parse for ModelField {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let content;
+        syn::parenthesized!(content in input);
+        let ident = content.call(Ident::parse_any_ident)?;
+        let kind = content.parse()?;
+        let null: LitBool = content.parse()?;
+        let editable: LitBool = content.parse()?;
+        let choices: LitBool = content.parse()?;
+        let label: LitStr = content.parse()?;
+        Ok(ModelField {
+            ident,
+            kind,
+            null: null.value,
+            editable: editable.value,
+            choices: choices.value,
+            label: label.value(),
+        })
+    }
+}
+
+trait ParseAnyIdent {
+    fn parse_any_ident(input: ParseStream) -> syn::Result<Ident>;
+}
+
+impl ParseAnyIdent for Ident {
+    fn parse_any_ident(input: ParseStream) -> syn::Result<Ident> {
+        syn::ext::IdentExt::parse_any(input)
+    }
+}
+
+/// A name in an option: `title`, or `"^title"` / `"-published"` with Django's prefix.
+struct Name {
+    prefix: Option<char>,
+    name: String,
+    span: Span,
+}
+
+/// The parsed arguments.
+#[derive(Default)]
+struct Args {
+    model: Option<syn::Path>,
+    list_display: Option<Vec<Name>>,
+    list_display_links: Option<Vec<Name>>,
+    search_fields: Vec<Name>,
+    ordering: Vec<Name>,
+    fields: Option<Vec<Name>>,
+    exclude: Option<Vec<Name>>,
+    list_per_page: Option<syn::LitInt>,
+    save_as: bool,
+    save_on_top: bool,
+}
+
+const OPTIONS: &str = "list_display, list_display_links, search_fields, ordering, fields, exclude, list_per_page, save_as, save_on_top";
+
+fn names(input: ParseStream, prefixes: &[char]) -> syn::Result<Vec<Name>> {
+    let content;
+    syn::bracketed!(content in input);
+    let mut out = Vec::new();
+    while !content.is_empty() {
+        if content.peek(LitStr) {
+            let lit: LitStr = content.parse()?;
+            let value = lit.value();
+            let mut chars = value.chars();
+            let (prefix, name) = match chars.next() {
+                Some(c) if prefixes.contains(&c) => (Some(c), chars.as_str().to_owned()),
+                _ => (None, value.clone()),
+            };
+            out.push(Name {
+                prefix,
+                name,
+                span: lit.span(),
+            });
+        } else {
+            let ident: Ident = syn::ext::IdentExt::parse_any(&content)?;
+            out.push(Name {
+                prefix: None,
+                name: syn::ext::IdentExt::unraw(&ident).to_string(),
+                span: ident.span(),
+            });
+        }
+        if content.is_empty() {
+            break;
+        }
+        content.parse::<Token![,]>()?;
+    }
+    Ok(out)
+}
+
+impl Parse for Args {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let mut args = Args {
+            model: Some(input.parse()?),
+            ..Args::default()
+        };
+        while !input.is_empty() {
+            input.parse::<Token![,]>()?;
+            if input.is_empty() {
+                break;
+            }
+            let key: Ident = input.parse()?;
+            input.parse::<Token![=]>()?;
+            match key.to_string().as_str() {
+                "list_display" => args.list_display = Some(names(input, &[])?),
+                "list_display_links" => args.list_display_links = Some(names(input, &[])?),
+                "search_fields" => args.search_fields = names(input, &['^', '=', '@'])?,
+                "ordering" => args.ordering = names(input, &['-'])?,
+                "fields" => args.fields = Some(names(input, &[])?),
+                "exclude" => args.exclude = Some(names(input, &[])?),
+                "list_per_page" => args.list_per_page = Some(input.parse()?),
+                "save_as" => args.save_as = input.parse::<LitBool>()?.value,
+                "save_on_top" => args.save_on_top = input.parse::<LitBool>()?.value,
+                other => {
+                    return Err(syn::Error::new(
+                        key.span(),
+                        format!(
+                            "#[admin::register] has no option `{other}`; it takes the model, then {OPTIONS}"
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(args)
+    }
+}
+
+/// `#[admin::register(Post, ...)]`: asks the model's handles module for its fields.
+pub fn expand_register(attr: TokenStream, item: TokenStream) -> TokenStream {
+    let args: Args = match syn::parse2(attr.clone()) {
+        Ok(a) => a,
+        Err(e) => return e.to_compile_error(),
+    };
+    if let Err(e) = syn::parse2::<syn::ItemImpl>(item.clone()) {
+        return syn::Error::new(
+            e.span(),
+            "#[admin::register(Model, ...)] goes on `impl ModelAdmin for MyAdmin { ... }`",
+        )
+        .to_compile_error();
+    }
+    let model = args.model.expect("parsed");
+    let handles = crate::form::handles_module(&model);
+    quote! {
+        #handles::__rjango_model_fields! {
+            ::rjango::contrib::admin::__admin_register { { #attr } { #item } }
+        }
+    }
+}
+
+/// `__admin_register! { {attr} {item} [fields] }`: the callback, with the model's fields.
+pub fn expand_with_fields(input: TokenStream) -> TokenStream {
+    match with_fields(input) {
+        Ok(t) => t,
+        Err(e) => e.to_compile_error(),
+    }
+}
+
+struct Callback {
+    attr: TokenStream,
+    item: syn::ItemImpl,
+    fields: Vec<ModelField>,
+}
+
+impl Parse for Callback {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let attr;
+        syn::braced!(attr in input);
+        let item;
+        syn::braced!(item in input);
+        let fields;
+        syn::bracketed!(fields in input);
+        let mut list = Vec::new();
+        while !fields.is_empty() {
+            list.push(fields.parse()?);
+        }
+        Ok(Callback {
+            attr: attr.parse()?,
+            item: item.parse()?,
+            fields: list,
+        })
+    }
+}
+
+fn with_fields(input: TokenStream) -> syn::Result<TokenStream> {
+    let Callback {
+        attr,
+        mut item,
+        fields,
+    } = syn::parse2(input)?;
+    let args: Args = syn::parse2(attr)?;
+    let model = args.model.clone().expect("parsed");
+    let model_name = model
+        .segments
+        .last()
+        .map(|s| s.ident.to_string())
+        .unwrap_or_default();
+    let handles = crate::form::handles_module(&model);
+    let find = |option: &str, n: &Name| -> syn::Result<&ModelField> {
+        if n.name.contains("__") {
+            return Err(syn::Error::new(
+                n.span,
+                format!(
+                    "{option}: `{}` reaches across a relation, which the admin does not do yet; name a field of {model_name} itself",
+                    n.name
+                ),
+            ));
+        }
+        fields
+            .iter()
+            .find(|f| syn::ext::IdentExt::unraw(&f.ident) == n.name)
+            .ok_or_else(|| {
+                syn::Error::new(
+                    n.span,
+                    format!(
+                        "{option}: {model_name} has no field `{}`; its fields are {}",
+                        n.name,
+                        fields
+                            .iter()
+                            .map(|f| syn::ext::IdentExt::unraw(&f.ident).to_string())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                )
+            })
+    };
+    let handle = |f: &ModelField| {
+        let h = format_ident!("{}", syn::ext::IdentExt::unraw(&f.ident).to_string());
+        quote!(#handles::#h)
+    };
+    let is_relation = |f: &ModelField| f.kind == "ForeignKey" || f.kind == "OneToOneField";
+    let order_fn = |f: &ModelField| {
+        let h = handle(f);
+        quote!(|__desc: bool| if __desc {
+            ::rjango::models::Lookups::desc(#h)
+        } else {
+            ::rjango::models::Lookups::asc(#h)
+        })
+    };
+
+    // list_display: each a column with its cell and its ordering.
+    let mut columns = Vec::new();
+    let mut related = Vec::new();
+    let mut shown = Vec::new();
+    match &args.list_display {
+        None => {
+            columns.push(quote! {
+                ::rjango::contrib::admin::Column {
+                    name: "__str__",
+                    label: ::rjango::models::meta::model_verbose_name::<#model>()
+                        .chars()
+                        .enumerate()
+                        .map(|(i, c)| if i == 0 { c.to_ascii_uppercase() } else { c })
+                        .collect(),
+                    display: |__o: &#model| ::rjango::contrib::admin::Cell::Text(
+                        <Self as ::rjango::contrib::admin::ModelAdmin>::object_str(__o),
+                    ),
+                    order: ::std::option::Option::None,
+                }
+            });
+            shown.push("__str__".to_owned());
+        }
+        Some(list) => {
+            for n in list {
+                if n.name == "__str__" {
+                    shown.push(n.name.clone());
+                    columns.push(quote! {
+                        ::rjango::contrib::admin::Column {
+                            name: "__str__",
+                            label: ::rjango::models::meta::model_verbose_name::<#model>(),
+                            display: |__o: &#model| ::rjango::contrib::admin::Cell::Text(
+                                <Self as ::rjango::contrib::admin::ModelAdmin>::object_str(__o),
+                            ),
+                            order: ::std::option::Option::None,
+                        }
+                    });
+                    continue;
+                }
+                let f = find("list_display", n)?;
+                if f.kind == "ManyToManyField" {
+                    return Err(syn::Error::new(
+                        n.span,
+                        format!(
+                            "list_display: `{}` is a many-to-many field of {model_name}, which a column cannot show (Django's admin.E109)",
+                            n.name
+                        ),
+                    ));
+                }
+                shown.push(n.name.clone());
+                let id = &f.ident;
+                let name = &n.name;
+                let label = &f.label;
+                let display = if is_relation(f) {
+                    related.push(handle(f));
+                    let shown = quote! {
+                        match __fk.cached() {
+                            ::std::option::Option::Some(__r) => ::rjango::contrib::admin::Cell::Text({
+                                #[allow(unused_imports)]
+                                use ::rjango::contrib::admin::display::{ViaDefault as _, ViaDisplay as _};
+                                (&&::rjango::contrib::admin::display::ObjectStr(__r)).object_str()
+                            }),
+                            ::std::option::Option::None => ::rjango::contrib::admin::display::AdminDisplay::admin_display(__fk),
+                        }
+                    };
+                    if f.null {
+                        quote!(match &__o.#id {
+                            ::std::option::Option::Some(__fk) => #shown,
+                            ::std::option::Option::None => ::rjango::contrib::admin::Cell::Text(
+                                ::std::string::String::from(::rjango::contrib::admin::display::EMPTY_VALUE_DISPLAY),
+                            ),
+                        })
+                    } else {
+                        quote!({ let __fk = &__o.#id; #shown })
+                    }
+                } else if f.choices {
+                    let h = handle(f);
+                    quote!(::rjango::contrib::admin::display::choice_display(
+                        ::rjango::contrib::admin::display::AdminDisplay::admin_display(&__o.#id),
+                        <#h as ::rjango::forms::ModelFormField>::SPEC.choices,
+                    ))
+                } else {
+                    quote!(::rjango::contrib::admin::display::AdminDisplay::admin_display(&__o.#id))
+                };
+                let order = order_fn(f);
+                columns.push(quote! {
+                    ::rjango::contrib::admin::Column {
+                        name: #name,
+                        label: ::std::string::String::from(#label),
+                        display: |__o: &#model| #display,
+                        order: ::std::option::Option::Some(#order),
+                    }
+                });
+            }
+        }
+    }
+    let links: Vec<String> = match &args.list_display_links {
+        None => Vec::new(),
+        Some(list) => list
+            .iter()
+            .map(|n| {
+                if shown.contains(&n.name) {
+                    Ok(n.name.clone())
+                } else {
+                    Err(syn::Error::new(
+                        n.span,
+                        format!(
+                            "list_display_links: `{}` is not in list_display (Django's admin.E111)",
+                            n.name
+                        ),
+                    ))
+                }
+            })
+            .collect::<syn::Result<_>>()?,
+    };
+
+    // search_fields: Django's prefixes pick the lookup.
+    let mut searches = Vec::new();
+    for n in &args.search_fields {
+        let f = find("search_fields", n)?;
+        let text = matches!(
+            f.kind.to_string().as_str(),
+            "CharField" | "TextField" | "SlugField" | "EmailField" | "URLField"
+        );
+        if !text {
+            return Err(syn::Error::new(
+                n.span,
+                format!(
+                    "search_fields: `{}` is a {} of {model_name}; the admin searches text fields",
+                    n.name, f.kind
+                ),
+            ));
+        }
+        let h = handle(f);
+        let lookup = match n.prefix {
+            Some('^') => quote!(istartswith),
+            Some('=') => quote!(iexact),
+            // `@` is PostgreSQL's full-text search in Django; a contains search elsewhere.
+            _ => quote!(icontains),
+        };
+        searches.push(quote!(|__w: &str| ::rjango::models::Lookups::#lookup(#h, __w)));
+    }
+
+    // ordering: the option's, else the model's Meta.ordering (the queryset's own).
+    let mut ordering = Vec::new();
+    for n in &args.ordering {
+        let f = find("ordering", n)?;
+        let name = &n.name;
+        let desc = n.prefix == Some('-');
+        let order = order_fn(f);
+        ordering.push(quote!((#name, #desc, #order)));
+    }
+
+    // The form: `fields`, else every editable field but `exclude`.
+    let editable: Vec<&ModelField> = fields.iter().filter(|f| f.editable).collect();
+    let form_fields: Vec<&ModelField> = match (&args.fields, &args.exclude) {
+        (Some(_), Some(_)) => {
+            return Err(syn::Error::new(
+                Span::call_site(),
+                "#[admin::register] takes `fields` or `exclude`, not both",
+            ));
+        }
+        (Some(list), None) => list
+            .iter()
+            .map(|n| {
+                let f = find("fields", n)?;
+                if f.editable {
+                    Ok(f)
+                } else {
+                    Err(syn::Error::new(
+                        n.span,
+                        format!(
+                            "fields: `{}` ({}) of {model_name} cannot be edited by the admin's form yet",
+                            n.name, f.kind
+                        ),
+                    ))
+                }
+            })
+            .collect::<syn::Result<_>>()?,
+        (None, Some(list)) => {
+            for n in list {
+                find("exclude", n)?;
+            }
+            editable
+                .into_iter()
+                .filter(|f| !list.iter().any(|n| syn::ext::IdentExt::unraw(&f.ident) == n.name))
+                .collect()
+        }
+        (None, None) => editable,
+    };
+    if form_fields.is_empty() {
+        return Err(syn::Error::new(
+            Span::call_site(),
+            format!("the admin's form of {model_name} would edit no field"),
+        ));
+    }
+    let form_idents: Vec<&Ident> = form_fields.iter().map(|f| &f.ident).collect();
+    let self_name = match &*item.self_ty {
+        syn::Type::Path(p) => p
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.clone())
+            .unwrap_or_else(|| format_ident!("Admin")),
+        _ => format_ident!("Admin"),
+    };
+    let form = format_ident!("__RjangoAdminForm{}", self_name);
+    let per_page = args
+        .list_per_page
+        .as_ref()
+        .map(|n| quote!(__options.list_per_page = #n;));
+    let (save_as, save_on_top) = (args.save_as, args.save_on_top);
+    let select_related = if related.is_empty() {
+        quote!()
+    } else {
+        quote!(__options.select_related = |__q| __q #(.select_related(#related))*;)
+    };
+
+    let generated: Vec<syn::ImplItem> = vec![
+        syn::parse_quote!(type Model = #model;),
+        syn::parse_quote!(type Form = #form;),
+        syn::parse_quote! {
+            fn options() -> ::rjango::contrib::admin::Options<#model> {
+                let mut __options = ::rjango::contrib::admin::Options::new();
+                __options.list_display = ::std::vec![#(#columns),*];
+                __options.list_display_links = ::std::vec![#(#links),*];
+                __options.search_fields = ::std::vec![#(#searches),*];
+                __options.ordering = ::std::vec![#(#ordering),*];
+                __options.save_as = #save_as;
+                __options.save_on_top = #save_on_top;
+                #select_related
+                #per_page
+                __options
+            }
+        },
+        syn::parse_quote! {
+            fn object_str(__object: &#model) -> ::std::string::String {
+                #[allow(unused_imports)]
+                use ::rjango::contrib::admin::display::{ViaDefault as _, ViaDisplay as _};
+                (&&::rjango::contrib::admin::display::ObjectStr(__object)).object_str()
+            }
+        },
+    ];
+    for g in generated.into_iter().rev() {
+        item.items.insert(0, g);
+    }
+    let doc = format!("The admin's add and change form of {model_name}.");
+    Ok(quote! {
+        #[doc = #doc]
+        #[doc(hidden)]
+        #[allow(non_camel_case_types)]
+        #[::rjango::forms::model_form(model = #model, fields = [#(#form_idents),*])]
+        pub struct #form;
+
+        #item
+    })
+}

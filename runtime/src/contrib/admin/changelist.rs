@@ -1,0 +1,435 @@
+//! Django's `ChangeList` (`django.contrib.admin.views.main`): the rows of the change list for
+//! the request's search (`q`), sorting (`o`) and page (`p`, or `all`), in a constant number of
+//! queries whatever the page size: the count, the full count when searching, and the page
+//! (its foreign keys read in the same query).
+
+use std::collections::BTreeMap;
+
+use super::options::{Cell, ModelAdmin};
+use super::templates::{
+    ActionChoice, CellHtml, ChangeListContext, Header, PageLink, Row, Templates,
+};
+use super::views::{Pages, pk_i64};
+use crate::http::{Http404, ViewError};
+use crate::models::lookups::{OrderBy, Term};
+use crate::models::meta::{model_verbose_name, model_verbose_name_plural, pk_column};
+use crate::models::{Model, Q};
+use crate::template::escape;
+use crate::utils::http::quote_plus;
+
+/// Django's `list_max_show_all`: "Show all" is offered up to this many rows.
+const LIST_MAX_SHOW_ALL: u64 = 200;
+
+pub(crate) struct ChangeList<M> {
+    rows: Vec<M>,
+    result_count: u64,
+    full_result_count: u64,
+    search: String,
+    /// (column index, descending), in priority order.
+    ordering: Vec<(usize, bool)>,
+    page: u64,
+    num_pages: u64,
+    show_all: bool,
+    params: BTreeMap<String, String>,
+}
+
+/// Django's `smart_split` for search terms: words, or phrases in quotes.
+pub(crate) fn search_words(term: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut chars = term.chars().peekable();
+    while let Some(&c) = chars.peek() {
+        if c.is_whitespace() {
+            chars.next();
+            continue;
+        }
+        let mut word = String::new();
+        if c == '"' || c == '\'' {
+            chars.next();
+            for ch in chars.by_ref() {
+                if ch == c {
+                    break;
+                }
+                word.push(ch);
+            }
+        } else {
+            while let Some(&ch) = chars.peek() {
+                if ch.is_whitespace() {
+                    break;
+                }
+                word.push(ch);
+                chars.next();
+            }
+        }
+        if !word.is_empty() {
+            words.push(word);
+        }
+    }
+    words
+}
+
+/// Django's `Paginator.get_elided_page_range(number, on_each_side=3, on_ends=2)`: None is
+/// the ellipsis.
+pub(crate) fn elided_page_range(number: u64, num_pages: u64) -> Vec<Option<u64>> {
+    const ON_EACH_SIDE: u64 = 3;
+    const ON_ENDS: u64 = 2;
+    if num_pages <= (ON_EACH_SIDE + ON_ENDS) * 2 {
+        return (1..=num_pages).map(Some).collect();
+    }
+    let mut out = Vec::new();
+    if number > 1 + ON_EACH_SIDE + ON_ENDS + 1 {
+        out.extend((1..=ON_ENDS).map(Some));
+        out.push(None);
+        out.extend((number - ON_EACH_SIDE..=number).map(Some));
+    } else {
+        out.extend((1..=number).map(Some));
+    }
+    if number + 1 < num_pages - ON_EACH_SIDE - ON_ENDS {
+        out.extend((number + 1..=number + ON_EACH_SIDE).map(Some));
+        out.push(None);
+        out.extend((num_pages - ON_ENDS + 1..=num_pages).map(Some));
+    } else {
+        out.extend((number + 1..=num_pages).map(Some));
+    }
+    out
+}
+
+/// `o=2.-1` → [(2, false), (1, true)], the columns that exist only, each once.
+fn parse_ordering(o: &str, columns: usize) -> Vec<(usize, bool)> {
+    let mut out: Vec<(usize, bool)> = Vec::new();
+    for part in o.split('.') {
+        let (desc, n) = match part.strip_prefix('-') {
+            Some(n) => (true, n),
+            None => (false, part),
+        };
+        if let Ok(i) = n.parse::<usize>()
+            && i < columns
+            && !out.iter().any(|(c, _)| *c == i)
+        {
+            out.push((i, desc));
+        }
+    }
+    out
+}
+
+fn ordering_param(ordering: &[(usize, bool)]) -> String {
+    ordering
+        .iter()
+        .map(|(i, desc)| format!("{}{i}", if *desc { "-" } else { "" }))
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+impl<M: Model + Clone> ChangeList<M> {
+    pub(crate) async fn new<A: ModelAdmin<Model = M>, T: Templates>(
+        pages: &Pages<'_, A, T>,
+    ) -> Result<Self, ViewError> {
+        let request = &pages.request;
+        let options = &pages.reg.options;
+        let params: BTreeMap<String, String> = ["q", "o", "p", "all"]
+            .iter()
+            .filter_map(|k| {
+                request
+                    .GET()
+                    .get(k)
+                    .map(|v| ((*k).to_owned(), v.to_owned()))
+            })
+            .collect();
+        let base = pages.reg.admin.get_queryset(request);
+        let search = params.get("q").cloned().unwrap_or_default();
+        let mut queryset = base.clone();
+        let searching = !search.trim().is_empty() && !options.search_fields.is_empty();
+        if searching {
+            for word in search_words(&search) {
+                let mut any: Option<Q<M>> = None;
+                for field in &options.search_fields {
+                    let q = field(&word);
+                    any = Some(match any {
+                        Some(a) => a | q,
+                        None => q,
+                    });
+                }
+                if let Some(q) = any {
+                    queryset = queryset.filter(q);
+                }
+            }
+        }
+        let columns = &options.list_display;
+        let ordering = params
+            .get("o")
+            .map(|o| parse_ordering(o, columns.len()))
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|(i, _)| columns[*i].order.is_some())
+            .collect::<Vec<_>>();
+        let mut order_by: Vec<OrderBy<M>> = ordering
+            .iter()
+            .filter_map(|(i, desc)| columns[*i].order.map(|f| f(*desc)))
+            .collect();
+        if order_by.is_empty() {
+            order_by = options
+                .ordering
+                .iter()
+                .map(|(_, desc, f)| f(*desc))
+                .collect();
+        }
+        // Django makes the order total with "-pk", so pages never repeat or skip a row.
+        order_by.push(OrderBy::new(
+            Term::Column {
+                path: Vec::new(),
+                column: pk_column::<M>(),
+            },
+            true,
+        ));
+        let result_count = queryset.count().await?;
+        let full_result_count = if searching {
+            base.count().await?
+        } else {
+            result_count
+        };
+        let per_page = options.list_per_page.max(1);
+        let show_all = params.contains_key("all") && result_count <= LIST_MAX_SHOW_ALL;
+        let num_pages = result_count.div_ceil(per_page).max(1);
+        let page = match params.get("p") {
+            None => 1,
+            Some(p) => p
+                .parse::<u64>()
+                .ok()
+                .filter(|n| *n >= 1 && *n <= num_pages)
+                .ok_or_else(|| Http404::new(format!("Invalid page ({p})")))?,
+        };
+        let mut rows_query = (options.select_related)(queryset.order_by(order_by));
+        if !show_all {
+            let start = (page - 1) * per_page;
+            rows_query = rows_query.slice(start..start + per_page);
+        }
+        let rows = rows_query.all().await?;
+        Ok(ChangeList {
+            rows,
+            result_count,
+            full_result_count,
+            search,
+            ordering,
+            page,
+            num_pages,
+            show_all,
+            params,
+        })
+    }
+
+    /// The URL of this change list with `set` changed and `remove` gone (Django's
+    /// `get_query_string`).
+    fn url(&self, set: &[(&str, String)], remove: &[&str]) -> String {
+        let mut params = self.params.clone();
+        for key in remove {
+            params.remove(*key);
+        }
+        for (k, v) in set {
+            if v.is_empty() {
+                params.remove(*k);
+            } else {
+                params.insert((*k).to_owned(), v.clone());
+            }
+        }
+        let query: Vec<String> = params
+            .iter()
+            .map(|(k, v)| format!("{k}={}", quote_plus(v, "")))
+            .collect();
+        format!("?{}", query.join("&"))
+    }
+
+    pub(crate) async fn into_context<A: ModelAdmin<Model = M>, T: Templates>(
+        self,
+        pages: &Pages<'_, A, T>,
+    ) -> ChangeListContext {
+        let options = &pages.reg.options;
+        let plural = model_verbose_name_plural::<M>();
+        let verbose = model_verbose_name::<M>();
+        let title = if pages.perms.change {
+            format!("Select {verbose} to change")
+        } else {
+            format!("Select {verbose} to view")
+        };
+        let mut admin = pages.context(title).await;
+        admin
+            .breadcrumbs
+            .push((super::sites::capfirst(&plural), None));
+
+        // Sorted by default when the ordering names a shown column, as Django's headers show.
+        let shown_ordering: Vec<(usize, bool)> = if self.ordering.is_empty() {
+            options
+                .ordering
+                .iter()
+                .filter_map(|(name, desc, _)| {
+                    options
+                        .list_display
+                        .iter()
+                        .position(|c| c.name == *name)
+                        .map(|i| (i, *desc))
+                })
+                .collect()
+        } else {
+            self.ordering.clone()
+        };
+        let headers = options
+            .list_display
+            .iter()
+            .enumerate()
+            .map(|(i, column)| {
+                let current = shown_ordering.iter().position(|(c, _)| *c == i);
+                let sortable = column.order.is_some();
+                let primary = {
+                    let desc = match current {
+                        Some(p) if p == 0 => !shown_ordering[p].1,
+                        Some(p) => shown_ordering[p].1,
+                        None => false,
+                    };
+                    let mut list = vec![(i, desc)];
+                    list.extend(shown_ordering.iter().filter(|(c, _)| *c != i).copied());
+                    list
+                };
+                let removed: Vec<(usize, bool)> = shown_ordering
+                    .iter()
+                    .filter(|(c, _)| *c != i)
+                    .copied()
+                    .collect();
+                Header {
+                    label: column.label.clone(),
+                    sort_url: sortable
+                        .then(|| self.url(&[("o", ordering_param(&primary))], &["p"])),
+                    sorted: current.map(|p| !shown_ordering[p].1),
+                    sort_priority: current.map_or(0, |p| p + 1),
+                    remove_url: current
+                        .map(|_| self.url(&[("o", ordering_param(&removed))], &["p"])),
+                    name: column.name.to_owned(),
+                }
+            })
+            .collect();
+
+        let base = pages.base();
+        let links: Vec<&str> = if options.list_display_links.is_empty() {
+            options
+                .list_display
+                .first()
+                .map(|c| c.name)
+                .into_iter()
+                .collect()
+        } else {
+            options.list_display_links.clone()
+        };
+        let rows = self
+            .rows
+            .iter()
+            .map(|row| {
+                let pk = pk_i64(row);
+                Row {
+                    pk: pk.to_string(),
+                    cells: options
+                        .list_display
+                        .iter()
+                        .map(|column| {
+                            let html = match (column.display)(row) {
+                                Cell::Text(text) => escape(&text),
+                                Cell::Boolean(value) => boolean_icon(value),
+                            };
+                            CellHtml {
+                                html,
+                                link: links
+                                    .contains(&column.name)
+                                    .then(|| format!("{base}{pk}/change/")),
+                                name: column.name.to_owned(),
+                            }
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+
+        let multi_page = self.num_pages > 1;
+        let pages_links = if multi_page && !self.show_all {
+            elided_page_range(self.page, self.num_pages)
+                .into_iter()
+                .map(|n| PageLink {
+                    number: n,
+                    url: n
+                        .map_or_else(String::new, |n| self.url(&[("p", n.to_string())], &["all"])),
+                    current: n == Some(self.page),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let show_all_url = (multi_page && !self.show_all && self.result_count <= LIST_MAX_SHOW_ALL)
+            .then(|| self.url(&[("all", "1".into())], &["p"]));
+        let actions = if pages.perms.delete {
+            vec![ActionChoice {
+                name: "delete_selected".into(),
+                description: format!("Delete selected {plural}"),
+            }]
+        } else {
+            Vec::new()
+        };
+        let query_string = self.url(&[], &[]);
+        ChangeListContext {
+            admin,
+            model_name: M::NAME.to_lowercase(),
+            verbose_name: verbose,
+            verbose_name_plural: plural,
+            headers,
+            rows,
+            result_count: self.result_count,
+            full_result_count: self.full_result_count,
+            has_search: !options.search_fields.is_empty(),
+            search_query: self.search.clone(),
+            clear_search_url: self.url(&[], &["q", "p"]),
+            pages: pages_links,
+            show_all_url,
+            add_url: pages.perms.add.then(|| format!("{base}add/")),
+            actions,
+            query_string,
+        }
+    }
+}
+
+/// Django's `_boolean_icon`: an inline SVG with "True"/"False"/"None" for screen readers.
+fn boolean_icon(value: Option<bool>) -> String {
+    let (alt, class, glyph) = match value {
+        Some(true) => ("True", "icon-yes", "✔"),
+        Some(false) => ("False", "icon-no", "✘"),
+        None => ("None", "icon-unknown", "?"),
+    };
+    format!(r#"<span class="{class}" role="img" aria-label="{alt}" title="{alt}">{glyph}</span>"#)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn djangos_elided_page_range() {
+        let shown = |n, total| -> String {
+            elided_page_range(n, total)
+                .iter()
+                .map(|p| p.map_or("…".to_string(), |p| p.to_string()))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        assert_eq!(shown(1, 5), "1 2 3 4 5");
+        assert_eq!(shown(1, 50), "1 2 3 4 … 49 50");
+        assert_eq!(shown(25, 50), "1 2 … 22 23 24 25 26 27 28 … 49 50");
+        assert_eq!(shown(50, 50), "1 2 … 47 48 49 50");
+    }
+
+    #[test]
+    fn search_words_keep_quoted_phrases() {
+        assert_eq!(
+            search_words(r#"ada "grace hopper"  x"#),
+            vec!["ada", "grace hopper", "x"]
+        );
+    }
+
+    #[test]
+    fn ordering_parameter() {
+        assert_eq!(parse_ordering("2.-1.9.x.2", 3), vec![(2, false), (1, true)]);
+        assert_eq!(ordering_param(&[(2, false), (1, true)]), "2.-1");
+    }
+}

@@ -1,0 +1,38 @@
+//! Django's admin site (`django.contrib.admin`): pages to list, search, sort, add, change and
+//! delete the rows of every registered model, for staff users, each page and action checked
+//! against the user's permissions, every change kept in `django_admin_log`.
+//!
+//! An app registers its models in its admin.rs, Django's `@admin.register` on the
+//! `impl ModelAdmin`, the options checked against the model when the project compiles:
+//!
+//! ```text
+//! use rjango::contrib::admin::{self, ModelAdmin};
+//! use crate::blog::models::{Post, post};
+//!
+//! #[derive(Default)]
+//! pub struct PostAdmin;
+//!
+//! #[admin::register(Post, list_display = [title, published], search_fields = [title])]
+//! impl ModelAdmin for PostAdmin {}
+//! ```
+//!
+//! The project's generated code gathers every registration into its `AdminSite`
+//! (`crate::generated::admin`), whose URLconf the root one includes at `admin/`.
+
+mod changelist;
+pub mod display;
+pub mod migrations;
+pub mod models;
+mod options;
+mod sites;
+pub mod templates;
+mod views;
+
+pub use options::{
+    Cell, Column, ModelAdmin, ModelPerms, Options, SearchField, UserPerms, codename,
+};
+pub use rjango_macros::admin_register as register;
+pub use sites::{AdminSite, STAFF_LOGIN_ERROR};
+
+#[doc(hidden)]
+pub use rjango_macros::__admin_register;

@@ -1,0 +1,192 @@
+//! Django's `ModelAdmin`: how the admin shows and edits one model. Its options are given to
+//! `#[admin::register(Post, list_display = [...], ...)]` on the `impl ModelAdmin`, which checks
+//! every field name against the model when it compiles (Django checks them at start-up:
+//! admin.E108 and friends) and writes them as typed code; its hooks are the impl's methods.
+
+use crate::contrib::auth::AuthUser;
+use crate::forms::ModelForm;
+use crate::http::HttpRequest;
+use crate::models::lookups::OrderBy;
+use crate::models::{Instance, Model, NewInstance, Q, QueryError, QuerySet};
+
+/// One column of the change list (Django's `list_display` entry).
+pub struct Column<M> {
+    /// The field's name (`title`), or `__str__`.
+    pub name: &'static str,
+    /// Its header: the field's verbose name, capitalized.
+    pub label: String,
+    /// The cell's text (not yet escaped).
+    pub display: fn(&M) -> Cell,
+    /// Ordering by this column, when it is a field (`true`: descending).
+    pub order: Option<fn(bool) -> OrderBy<M>>,
+}
+
+/// What a change-list cell shows.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    /// A boolean field: Django's icon, "True" / "False" for screen readers.
+    Boolean(Option<bool>),
+}
+
+/// One entry of `ordering`: the field, descending, and the order it makes.
+pub type Ordering<M> = (&'static str, bool, fn(bool) -> OrderBy<M>);
+
+/// One entry of `search_fields`: the condition a search word puts on a row.
+pub type SearchField<M> = fn(&str) -> Q<M>;
+
+/// The options `#[admin::register]` writes from its arguments.
+pub struct Options<M> {
+    pub list_display: Vec<Column<M>>,
+    /// The columns linking to the change form (Django's `list_display_links`; the first by
+    /// default).
+    pub list_display_links: Vec<&'static str>,
+    pub search_fields: Vec<SearchField<M>>,
+    /// The change list's order when the visitor sorts nothing (Django's `ordering`, else the
+    /// model's Meta.ordering): (field, descending, the order).
+    pub ordering: Vec<Ordering<M>>,
+    /// Reads the foreign keys the columns show in the page's own query (Django's
+    /// `list_select_related`, on by default for foreign keys in `list_display`).
+    pub select_related: fn(QuerySet<M>) -> QuerySet<M>,
+    /// Rows per page (Django's default, 100).
+    pub list_per_page: u64,
+    /// "Save as new" on the change form.
+    pub save_as: bool,
+    /// The save buttons above the form too.
+    pub save_on_top: bool,
+}
+
+impl<M> Options<M> {
+    /// Django's defaults: the object's text as the one column, 100 rows a page.
+    pub fn new() -> Self {
+        Options {
+            list_display: Vec::new(),
+            list_display_links: Vec::new(),
+            search_fields: Vec::new(),
+            ordering: Vec::new(),
+            select_related: |q| q,
+            list_per_page: 100,
+            save_as: false,
+            save_on_top: false,
+        }
+    }
+}
+
+impl<M> Default for Options<M> {
+    fn default() -> Self {
+        Options::new()
+    }
+}
+
+/// What a user may do with a model in the admin (Django's `has_*_permission`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ModelPerms {
+    pub view: bool,
+    pub add: bool,
+    pub change: bool,
+    pub delete: bool,
+}
+
+impl ModelPerms {
+    /// Whether the model shows in the admin at all: Django's `has_view_or_change_permission`
+    /// or add.
+    pub fn any(&self) -> bool {
+        self.view || self.add || self.change || self.delete
+    }
+
+    pub fn view_or_change(&self) -> bool {
+        self.view || self.change
+    }
+}
+
+/// The permissions of the signed-in user, read once per request: `blog.change_post`, ...
+#[derive(Debug, Clone, Default)]
+pub struct UserPerms {
+    pub superuser: bool,
+    pub perms: std::collections::BTreeSet<String>,
+}
+
+impl UserPerms {
+    pub async fn of(user: &AuthUser) -> Result<UserPerms, QueryError> {
+        if !user.is_active() {
+            return Ok(UserPerms::default());
+        }
+        Ok(UserPerms {
+            superuser: user.is_superuser(),
+            perms: user.get_all_permissions().await?,
+        })
+    }
+
+    pub fn has(&self, perm: &str) -> bool {
+        self.superuser || self.perms.contains(perm)
+    }
+}
+
+/// Django's `ModelAdmin`. `#[admin::register(Post, ...)]` on the impl sets `Model`, `Form`
+/// and `options()`; the methods below are Django's hooks, each with Django's default.
+#[allow(async_fn_in_trait)]
+pub trait ModelAdmin: Default + Send + Sync + 'static {
+    type Model: Model + Instance + NewInstance + Clone + Send + Sync;
+    /// The add and change form: a ModelForm of the `fields` option (every field the model
+    /// lets forms edit by default).
+    type Form: ModelForm<Model = Self::Model>;
+
+    #[doc(hidden)]
+    fn options() -> Options<Self::Model>;
+
+    /// The object as text, where Django calls `str(obj)`: the model's `Display` when it has
+    /// one, else Django's "Post object (1)". `#[admin::register]` writes it.
+    fn object_str(object: &Self::Model) -> String;
+
+    /// The rows the admin lists and edits (Django's `get_queryset`).
+    fn get_queryset(&self, _request: &HttpRequest) -> QuerySet<Self::Model> {
+        QuerySet::new()
+    }
+
+    /// Django's `has_view_permission` and the others: the user's `<app>.<action>_<model>`
+    /// permissions by default.
+    fn has_view_permission(&self, _request: &HttpRequest, perms: &UserPerms) -> bool {
+        perms.has(&codename::<Self::Model>("view")) || perms.has(&codename::<Self::Model>("change"))
+    }
+
+    fn has_add_permission(&self, _request: &HttpRequest, perms: &UserPerms) -> bool {
+        perms.has(&codename::<Self::Model>("add"))
+    }
+
+    fn has_change_permission(&self, _request: &HttpRequest, perms: &UserPerms) -> bool {
+        perms.has(&codename::<Self::Model>("change"))
+    }
+
+    fn has_delete_permission(&self, _request: &HttpRequest, perms: &UserPerms) -> bool {
+        perms.has(&codename::<Self::Model>("delete"))
+    }
+
+    /// Saves the object the add or change form filled (Django's `save_model`).
+    async fn save_model(
+        &self,
+        _request: &HttpRequest,
+        object: &mut Self::Model,
+        _change: bool,
+    ) -> Result<(), QueryError> {
+        object.save().await
+    }
+
+    /// Deletes the object, with what its relations' `on_delete` says (Django's
+    /// `delete_model`).
+    async fn delete_model(
+        &self,
+        _request: &HttpRequest,
+        object: &Self::Model,
+    ) -> Result<(), QueryError> {
+        object.delete().await.map(|_| ())
+    }
+}
+
+/// `blog.change_post`: the permission Django's post_migrate made for the model and action.
+pub fn codename<M: Model>(action: &str) -> String {
+    format!(
+        "{}.{action}_{}",
+        crate::models::meta::app_label(M::MODULE),
+        M::NAME.to_lowercase()
+    )
+}

@@ -1,0 +1,666 @@
+//! The pages of one registered model: Django's `changelist_view`, `add_view`/`change_view`,
+//! `delete_view` and `history_view`, and the "delete selected" action.
+
+use std::marker::PhantomData;
+
+use futures_util::future::LocalBoxFuture;
+
+use super::changelist::ChangeList;
+use super::models::{ADDITION, CHANGE, DELETION, LogEntry, log_entry};
+use super::options::{ModelAdmin, ModelPerms, Options, UserPerms};
+use super::sites::{Registered, SiteInfo, admin_context, capfirst, prefix};
+use super::templates::{
+    ChangeFormContext, DeleteContext, DeletedObject, FormRow, HistoryContext, HistoryEntry,
+    Templates,
+};
+use crate::contrib::contenttypes::models::ContentType;
+use crate::contrib::messages;
+use crate::forms::{BoundForm, Form, ModelForm};
+use crate::http::{HttpRequest, HttpResponseRedirect, PermissionDenied, ViewError, ViewResult};
+use crate::models::meta::{app_label, model_verbose_name, model_verbose_name_plural};
+use crate::models::{Lookups, Model, NewInstance};
+use crate::template::TemplateResponse;
+
+/// Which page of a model: the part of the path after `<app>/<model>/`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ModelPage {
+    ChangeList,
+    Add,
+    /// `<id>/`: Django redirects it to the change page.
+    Object(String),
+    Change(String),
+    Delete(String),
+    History(String),
+}
+
+impl ModelPage {
+    pub(crate) fn parse(rest: &[&str]) -> Option<ModelPage> {
+        Some(match rest {
+            [] => ModelPage::ChangeList,
+            ["add"] => ModelPage::Add,
+            [id] => ModelPage::Object((*id).to_owned()),
+            [id, "change"] => ModelPage::Change((*id).to_owned()),
+            [id, "delete"] => ModelPage::Delete((*id).to_owned()),
+            [id, "history"] => ModelPage::History((*id).to_owned()),
+            _ => return None,
+        })
+    }
+}
+
+/// A ModelAdmin as the site keeps it: the admin, its options, its pages' templates.
+pub(crate) struct Registration<A: ModelAdmin, T> {
+    pub admin: A,
+    pub options: Options<A::Model>,
+    templates: PhantomData<fn() -> T>,
+}
+
+impl<A: ModelAdmin, T: Templates> Registration<A, T> {
+    pub(crate) fn new() -> Self {
+        Registration {
+            admin: A::default(),
+            options: A::options(),
+            templates: PhantomData,
+        }
+    }
+}
+
+impl<A: ModelAdmin, T: Templates> Registered for Registration<A, T> {
+    fn app_label(&self) -> &'static str {
+        app_label(A::Model::MODULE)
+    }
+
+    fn model_name(&self) -> String {
+        A::Model::NAME.to_lowercase()
+    }
+
+    fn object_name(&self) -> &'static str {
+        A::Model::NAME
+    }
+
+    fn verbose_name_plural(&self) -> String {
+        model_verbose_name_plural::<A::Model>()
+    }
+
+    fn perms(&self, request: &HttpRequest, perms: &UserPerms) -> ModelPerms {
+        ModelPerms {
+            view: self.admin.has_view_permission(request, perms),
+            add: self.admin.has_add_permission(request, perms),
+            change: self.admin.has_change_permission(request, perms),
+            delete: self.admin.has_delete_permission(request, perms),
+        }
+    }
+
+    fn page<'a>(
+        &'a self,
+        site: &'a SiteInfo,
+        request: HttpRequest,
+        page: ModelPage,
+        perms: UserPerms,
+    ) -> LocalBoxFuture<'a, ViewResult> {
+        Box::pin(async move {
+            let pages = Pages {
+                reg: self,
+                site,
+                perms: self.perms(&request, &perms),
+                user_perms: perms,
+                request,
+            };
+            match page {
+                ModelPage::ChangeList => pages.changelist().await,
+                ModelPage::Add => pages.change_form(None).await,
+                ModelPage::Object(id) => Ok(HttpResponseRedirect(format!(
+                    "{}{}/change/",
+                    pages.base(),
+                    id
+                ))),
+                ModelPage::Change(id) => pages.change_form(Some(id)).await,
+                ModelPage::Delete(id) => pages.delete(id).await,
+                ModelPage::History(id) => pages.history(id).await,
+            }
+        })
+    }
+}
+
+/// One request to one model's pages.
+pub(crate) struct Pages<'a, A: ModelAdmin, T> {
+    pub reg: &'a Registration<A, T>,
+    pub site: &'a SiteInfo,
+    pub perms: ModelPerms,
+    #[allow(dead_code)]
+    pub user_perms: UserPerms,
+    pub request: HttpRequest,
+}
+
+/// A Django admin message with the object's name in typographic quotes.
+fn quoted(name: &str, object: &str, what: &str) -> String {
+    format!("The {name} “{object}” was {what} successfully.")
+}
+
+impl<A: ModelAdmin, T: Templates> Pages<'_, A, T> {
+    /// `/admin/blog/post/`
+    pub(crate) fn base(&self) -> String {
+        format!(
+            "{}{}/{}/",
+            prefix(&self.request),
+            app_label(A::Model::MODULE),
+            A::Model::NAME.to_lowercase()
+        )
+    }
+
+    fn verbose_name(&self) -> String {
+        model_verbose_name::<A::Model>()
+    }
+
+    pub(crate) async fn context(&self, title: String) -> super::templates::AdminContext {
+        let mut admin = admin_context(self.site, &self.request, title).await;
+        let label = app_label(A::Model::MODULE);
+        admin.breadcrumbs = vec![
+            ("Home".into(), Some(prefix(&self.request))),
+            (
+                capfirst(label),
+                Some(format!("{}{label}/", prefix(&self.request))),
+            ),
+        ];
+        admin
+    }
+
+    /// The object with key `id` among `get_queryset()`'s rows, or Django's redirect to the
+    /// index with "Post with ID “7” doesn’t exist. Perhaps it was deleted?".
+    async fn object(
+        &self,
+        id: &str,
+    ) -> Result<Result<A::Model, crate::http::HttpResponse>, ViewError> {
+        let missing = || {
+            messages::warning(
+                &self.request,
+                &format!(
+                    "{} with ID “{id}” doesn’t exist. Perhaps it was deleted?",
+                    capfirst(&self.verbose_name())
+                ),
+            );
+            Ok(Err(HttpResponseRedirect(prefix(&self.request))))
+        };
+        let Ok(pk) = id.parse::<i64>() else {
+            return missing();
+        };
+        let mut found = self
+            .reg
+            .admin
+            .get_queryset(&self.request)
+            .in_bulk([pk])
+            .await?;
+        match found.remove(&pk) {
+            Some(object) => Ok(Ok(object)),
+            None => missing(),
+        }
+    }
+
+    async fn changelist(self) -> ViewResult {
+        if !self.perms.view_or_change() {
+            return Err(PermissionDenied(None).into());
+        }
+        if self.request.method() == "POST" && self.request.POST().get("action").is_some() {
+            return self.action().await;
+        }
+        let changelist = ChangeList::new(&self).await?;
+        let page = T::ChangeList::from(changelist.into_context(&self).await);
+        TemplateResponse(&self.request, page)
+    }
+
+    /// The actions of the change list: Django's `delete_selected`, the one built in.
+    async fn action(self) -> ViewResult {
+        let post = self.request.POST();
+        let action = post.get("action").unwrap_or_default().to_owned();
+        let selected: Vec<i64> = post
+            .getlist("_selected_action")
+            .iter()
+            .filter_map(|v| v.parse().ok())
+            .collect();
+        let back = || Ok(HttpResponseRedirect(self.request.get_full_path()));
+        if action != "delete_selected" {
+            messages::warning(&self.request, "No action selected.");
+            return back();
+        }
+        if selected.is_empty() {
+            messages::warning(
+                &self.request,
+                "Items must be selected in order to perform actions on them. No items have been changed.",
+            );
+            return back();
+        }
+        if !self.perms.delete {
+            return Err(PermissionDenied(None).into());
+        }
+        let objects: Vec<A::Model> = {
+            let mut found = self
+                .reg
+                .admin
+                .get_queryset(&self.request)
+                .in_bulk(selected.iter().copied())
+                .await?;
+            selected.iter().filter_map(|pk| found.remove(pk)).collect()
+        };
+        let pks: Vec<i64> = objects.iter().map(pk_i64).collect();
+        let collected = crate::models::deletion::collect::<A::Model>(None, pks.clone()).await?;
+        if post.get("post") == Some("yes") && collected.protected.is_empty() {
+            let n = objects.len();
+            for object in &objects {
+                self.log(object, DELETION, "").await?;
+                self.reg.admin.delete_model(&self.request, object).await?;
+            }
+            let items = if n == 1 {
+                self.verbose_name()
+            } else {
+                model_verbose_name_plural::<A::Model>()
+            };
+            messages::success(&self.request, &format!("Successfully deleted {n} {items}."));
+            return Ok(HttpResponseRedirect(self.request.get_full_path()));
+        }
+        let plural = model_verbose_name_plural::<A::Model>();
+        let mut context = self
+            .delete_context(
+                format!("Delete multiple {plural}"),
+                &collected,
+                format!("{} {plural}", objects.len()),
+            )
+            .await?;
+        context.selected = pks.iter().map(i64::to_string).collect();
+        context
+            .admin
+            .breadcrumbs
+            .push((capfirst(&plural), Some(self.base())));
+        context
+            .admin
+            .breadcrumbs
+            .push(("Delete multiple objects".into(), None));
+        TemplateResponse(&self.request, T::DeleteSelectedConfirmation::from(context))
+    }
+
+    /// Add (`id` None) or change an object; view it when the user may only view.
+    async fn change_form(self, id: Option<String>) -> ViewResult {
+        let object = match &id {
+            Some(id) => match self.object(id).await? {
+                Ok(object) => Some(object),
+                Err(redirect) => return Ok(redirect),
+            },
+            None => None,
+        };
+        let adding = object.is_none();
+        let save_as_new =
+            self.request.method() == "POST" && self.request.POST().get("_saveasnew").is_some();
+        let allowed = if adding || save_as_new {
+            self.perms.add
+        } else {
+            self.perms.change || (self.perms.view && self.request.method() != "POST")
+        };
+        if !allowed {
+            return Err(PermissionDenied(None).into());
+        }
+        let name = self.verbose_name();
+        if self.request.method() == "POST" {
+            let mut form = A::Form::bind(self.request.POST());
+            let mut instance = match (&object, save_as_new) {
+                (Some(object), false) => object.clone(),
+                _ => A::Model::new_instance(),
+            };
+            if form.is_valid() {
+                form.validate_unique(&instance).await?;
+            }
+            if let Some(data) = form.cleaned_data().filter(|_| form.is_valid()) {
+                let before = object
+                    .as_ref()
+                    .map(|o| A::Form::from_instance(o).initial_values());
+                data.apply(&mut instance);
+                let change = object.is_some() && !save_as_new;
+                self.reg
+                    .admin
+                    .save_model(&self.request, &mut instance, change)
+                    .await?;
+                let shown = A::object_str(&instance);
+                let message = if change {
+                    let after = A::Form::from_instance(&instance).initial_values();
+                    let changed: Vec<&str> = A::Form::FIELDS
+                        .iter()
+                        .zip(before.unwrap_or_default().iter().zip(after.iter()))
+                        .filter(|(_, (b, a))| b != a)
+                        .map(|(f, _)| f.label.unwrap_or(f.name))
+                        .collect();
+                    self.log(&instance, CHANGE, &change_message(&changed))
+                        .await?;
+                    quoted(&name, &shown, "changed")
+                } else {
+                    self.log(&instance, ADDITION, r#"[{"added": {}}]"#).await?;
+                    quoted(&name, &shown, "added")
+                };
+                let pk = pk_i64(&instance);
+                let post = self.request.POST();
+                let (extra, to) = if post.get("_continue").is_some() {
+                    (
+                        " You may edit it again below.".to_owned(),
+                        format!("{}{pk}/change/", self.base()),
+                    )
+                } else if post.get("_addanother").is_some() {
+                    (
+                        format!(" You may add another {name} below."),
+                        format!("{}add/", self.base()),
+                    )
+                } else if self.perms.view_or_change() {
+                    (String::new(), self.base())
+                } else {
+                    (String::new(), prefix(&self.request))
+                };
+                messages::success(&self.request, &format!("{message}{extra}"));
+                return Ok(HttpResponseRedirect(to));
+            }
+            return self.render_form(form, object.as_ref(), false).await;
+        }
+        let form = match &object {
+            Some(o) => A::Form::with_initial(&A::Form::from_instance(o)),
+            None => A::Form::unbound(),
+        };
+        let view_only = object.is_some() && !self.perms.change;
+        self.render_form(form, object.as_ref(), view_only).await
+    }
+
+    async fn render_form(
+        &self,
+        form: BoundForm<A::Form>,
+        object: Option<&A::Model>,
+        view_only: bool,
+    ) -> ViewResult {
+        let name = self.verbose_name();
+        let title = match (object, view_only) {
+            (None, _) => format!("Add {name}"),
+            (Some(_), true) => format!("View {name}"),
+            (Some(_), false) => format!("Change {name}"),
+        };
+        let mut admin = self.context(title).await;
+        let plural = model_verbose_name_plural::<A::Model>();
+        admin.breadcrumbs.push((
+            capfirst(&plural),
+            self.perms.view_or_change().then(|| self.base()),
+        ));
+        let object_str = object.map(|o| A::object_str(o));
+        admin.breadcrumbs.push((
+            object_str.clone().unwrap_or_else(|| format!("Add {name}")),
+            None,
+        ));
+        let values = object.map(|o| A::Form::from_instance(o).initial_values());
+        let mut rows = Vec::new();
+        let mut hidden = Vec::new();
+        for (i, field) in form.fields().into_iter().enumerate() {
+            if field.is_hidden() {
+                hidden.push(field.as_widget().to_string());
+                continue;
+            }
+            let spec = &A::Form::FIELDS[i];
+            let readonly = view_only.then(|| {
+                values
+                    .as_ref()
+                    .and_then(|v| v.get(i).cloned().flatten())
+                    .map(
+                        |v| match spec.choices.iter().find(|(value, _)| *value == v) {
+                            Some((_, label)) => (*label).to_owned(),
+                            None => v,
+                        },
+                    )
+                    .filter(|v| !v.is_empty())
+                    .unwrap_or_else(|| super::display::EMPTY_VALUE_DISPLAY.to_owned())
+            });
+            rows.push(FormRow {
+                name: field.name().to_owned(),
+                label_tag: field.label_tag().to_string(),
+                widget: field.as_widget().to_string(),
+                errors: field.errors().iter().map(|e| e.to_string()).collect(),
+                help_text: field.help_text().to_owned(),
+                is_checkbox: matches!(spec.kind, crate::forms::FieldKind::BooleanField),
+                readonly,
+            });
+        }
+        let errors = form.errors().iter().map(|(_, e)| e.len()).sum::<usize>();
+        let error_note = (form.is_bound() && errors > 0).then(|| {
+            if errors == 1 {
+                "Please correct the error below.".to_owned()
+            } else {
+                "Please correct the errors below.".to_owned()
+            }
+        });
+        let pk = object.map(pk_i64);
+        let context = ChangeFormContext {
+            admin,
+            verbose_name: name,
+            object_id: pk.map(|p| p.to_string()),
+            object_str,
+            rows,
+            hidden,
+            non_field_errors: form
+                .non_field_errors()
+                .iter()
+                .map(|e| e.to_string())
+                .collect(),
+            error_note,
+            has_change_permission: self.perms.change,
+            has_add_permission: self.perms.add,
+            delete_url: pk
+                .filter(|_| self.perms.delete)
+                .map(|p| format!("{}{p}/delete/", self.base())),
+            history_url: pk.map(|p| format!("{}{p}/history/", self.base())),
+            save_as: self.reg.options.save_as,
+            save_on_top: self.reg.options.save_on_top,
+            view_only,
+        };
+        TemplateResponse(&self.request, T::ChangeForm::from(context))
+    }
+
+    /// Django's `delete_view`: the confirmation listing what goes; a POST deletes.
+    async fn delete(self, id: String) -> ViewResult {
+        let object = match self.object(&id).await? {
+            Ok(object) => object,
+            Err(redirect) => return Ok(redirect),
+        };
+        if !self.perms.delete {
+            return Err(PermissionDenied(None).into());
+        }
+        let pk = pk_i64(&object);
+        let collected = crate::models::deletion::collect::<A::Model>(None, vec![pk]).await?;
+        let shown = A::object_str(&object);
+        let name = self.verbose_name();
+        if self.request.method() == "POST" && collected.protected.is_empty() {
+            self.log(&object, DELETION, "").await?;
+            self.reg.admin.delete_model(&self.request, &object).await?;
+            messages::success(&self.request, &quoted(&name, &shown, "deleted"));
+            let to = if self.perms.view_or_change() {
+                self.base()
+            } else {
+                prefix(&self.request)
+            };
+            return Ok(HttpResponseRedirect(to));
+        }
+        let mut context = self
+            .delete_context("Are you sure?".into(), &collected, shown.clone())
+            .await?;
+        let plural = model_verbose_name_plural::<A::Model>();
+        context
+            .admin
+            .breadcrumbs
+            .push((capfirst(&plural), Some(self.base())));
+        context
+            .admin
+            .breadcrumbs
+            .push((shown, Some(format!("{}{pk}/change/", self.base()))));
+        context.admin.breadcrumbs.push(("Delete".into(), None));
+        TemplateResponse(&self.request, T::DeleteConfirmation::from(context))
+    }
+
+    /// What a deletion takes, each object named as Django's `get_deleted_objects` names it
+    /// ("Post: Hello"), linked to its change page when its model is registered.
+    async fn delete_context(
+        &self,
+        title: String,
+        collected: &crate::models::deletion::Collected,
+        object_str: String,
+    ) -> Result<DeleteContext, ViewError> {
+        let admin = self.context(title).await;
+        let mut deleted_objects = Vec::new();
+        let mut model_count = Vec::new();
+        for (i, (label, pks)) in collected.deleted.iter().enumerate() {
+            let (app, model) = label.split_once('.').unwrap_or(("", label));
+            let lower = model.to_lowercase();
+            let registered = self
+                .site
+                .registered
+                .iter()
+                .any(|(a, m)| *a == app && *m == lower);
+            let names = if i == 0 {
+                let found = self
+                    .reg
+                    .admin
+                    .get_queryset(&self.request)
+                    .in_bulk(pks.iter().copied())
+                    .await?;
+                pks.iter()
+                    .map(|pk| {
+                        found
+                            .get(pk)
+                            .map(|o| A::object_str(o))
+                            .unwrap_or_else(|| format!("{model} object ({pk})"))
+                    })
+                    .collect::<Vec<_>>()
+            } else {
+                pks.iter()
+                    .map(|pk| format!("{model} object ({pk})"))
+                    .collect()
+            };
+            let plural = if pks.len() == 1 {
+                crate::models::meta::verbose_name(model)
+            } else {
+                format!("{}s", crate::models::meta::verbose_name(model))
+            };
+            model_count.push((plural, pks.len() as u64));
+            for (pk, text) in pks.iter().zip(names) {
+                deleted_objects.push(DeletedObject {
+                    text: format!(
+                        "{}: {text}",
+                        capfirst(&crate::models::meta::verbose_name(model))
+                    ),
+                    url: registered
+                        .then(|| format!("{}{app}/{lower}/{pk}/change/", prefix(&self.request))),
+                    depth: usize::from(i > 0),
+                });
+            }
+        }
+        let protected = collected
+            .protected
+            .iter()
+            .flat_map(|(label, _, pks)| {
+                let model = label.split_once('.').map_or(label.as_str(), |(_, m)| m);
+                pks.iter().map(move |pk| {
+                    format!(
+                        "{}: {model} object ({pk})",
+                        capfirst(&crate::models::meta::verbose_name(model))
+                    )
+                })
+            })
+            .collect();
+        Ok(DeleteContext {
+            admin,
+            verbose_name: self.verbose_name(),
+            deleted_objects,
+            model_count,
+            protected,
+            perms_lacking: Vec::new(),
+            object_str,
+            selected: Vec::new(),
+            cancel_url: self.base(),
+        })
+    }
+
+    /// Django's `history_view`: the object's log entries, oldest first.
+    async fn history(self, id: String) -> ViewResult {
+        let object = match self.object(&id).await? {
+            Ok(object) => object,
+            Err(redirect) => return Ok(redirect),
+        };
+        if !self.perms.view_or_change() {
+            return Err(PermissionDenied(None).into());
+        }
+        let ct = ContentType::get_for_model::<A::Model>().await?;
+        let pk = pk_i64(&object).to_string();
+        let entries = LogEntry::objects()
+            .filter(
+                log_entry::content_type.eq(i64::from(ct.id)) & log_entry::object_id.eq(pk.as_str()),
+            )
+            .select_related(log_entry::user)
+            .order_by([log_entry::action_time.asc()])
+            .all()
+            .await?;
+        let shown = A::object_str(&object);
+        let mut admin = self.context(format!("Change history: {shown}")).await;
+        let plural = model_verbose_name_plural::<A::Model>();
+        admin
+            .breadcrumbs
+            .push((capfirst(&plural), Some(self.base())));
+        admin
+            .breadcrumbs
+            .push((shown.clone(), Some(format!("{}{pk}/change/", self.base()))));
+        admin.breadcrumbs.push(("History".into(), None));
+        let entries = entries
+            .iter()
+            .map(|e| HistoryEntry {
+                action_time: crate::template::filters::format_date(&e.action_time, "DATETIME"),
+                user: e
+                    .user
+                    .cached()
+                    .map(|u| u.username.clone())
+                    .unwrap_or_default(),
+                message: super::models::get_change_message(e),
+            })
+            .collect();
+        let context = HistoryContext {
+            admin,
+            object_str: shown,
+            entries,
+        };
+        TemplateResponse(&self.request, T::ObjectHistory::from(context))
+    }
+
+    /// Writes the LogEntry of an action on `object` (Django's `log_addition` and friends).
+    async fn log(&self, object: &A::Model, flag: i16, message: &str) -> Result<(), ViewError> {
+        let user = self.request.user().await;
+        let Some(user_id) = user.pk() else {
+            return Ok(());
+        };
+        let ct = ContentType::get_for_model::<A::Model>().await?;
+        let mut shown = A::object_str(object);
+        if shown.chars().count() > 200 {
+            shown = shown.chars().take(200).collect();
+        }
+        LogEntry::objects()
+            .create(LogEntry {
+                id: 0,
+                action_time: chrono::Utc::now(),
+                user: crate::models::ForeignKey::new(i64::from(user_id)),
+                content_type: Some(crate::models::ForeignKey::new(i64::from(ct.id))),
+                object_id: Some(pk_i64(object).to_string()),
+                object_repr: shown,
+                action_flag: flag,
+                change_message: message.to_owned(),
+            })
+            .await?;
+        Ok(())
+    }
+}
+
+/// Django's change message JSON for changed fields: `[{"changed": {"fields": ["Title"]}}]`,
+/// `[]` when nothing changed.
+fn change_message(changed: &[&str]) -> String {
+    if changed.is_empty() {
+        return "[]".into();
+    }
+    serde_json::json!([{"changed": {"fields": changed}}]).to_string()
+}
+
+/// The integer key of a saved object.
+pub(crate) fn pk_i64<M: Model>(object: &M) -> i64 {
+    crate::models::query::pk_i64(&object.pk())
+}

@@ -1,0 +1,569 @@
+//! The admin site through the request cycle, on rjango's own admin templates: staff-only login,
+//! the index, a change list searched, sorted and paginated in a constant number of queries,
+//! add and change forms with their errors and the "save and ..." buttons, the delete
+//! confirmation listing what cascades, the "delete selected" action, the history kept in
+//! `django_admin_log`, and permissions enforced on every page (a view-only user sees no button
+//! and a forged POST is 403).
+
+use rjango::conf::Settings;
+use rjango::contrib::admin;
+use rjango::contrib::auth::AuthenticationMiddleware;
+use rjango::contrib::auth::models::{Permission, User, permission};
+use rjango::contrib::messages::MessageMiddleware;
+use rjango::contrib::sessions::SessionMiddleware;
+use rjango::middleware::csrf::CsrfViewMiddleware;
+use rjango::middleware::middleware;
+use rjango::models::prelude::*;
+use rjango::prelude::*;
+use rjango::test::Client;
+
+mod blog {
+    pub mod models {
+        use rjango::models::prelude::*;
+
+        #[model(ordering = ["name"])]
+        pub struct Author {
+            #[field(max_length = 100)]
+            pub name: CharField,
+            #[field(blank = true)]
+            pub email: EmailField,
+        }
+
+        impl std::fmt::Display for Author {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.name)
+            }
+        }
+
+        #[model]
+        pub struct Post {
+            #[field(max_length = 200)]
+            pub title: CharField,
+            #[field(blank = true)]
+            pub body: TextField,
+            #[field(on_delete = Cascade, related_name = "posts")]
+            pub author: ForeignKey<Author>,
+            #[field(default = false)]
+            pub published: BooleanField,
+            #[field(max_length = 10, default = "draft", choices = [("draft", "Draft"), ("live", "Live")])]
+            pub status: CharField,
+        }
+    }
+
+    pub mod admin {
+        use rjango::contrib::admin::{self, ModelAdmin};
+
+        use super::models::{Author, Post, author, post};
+
+        #[derive(Default)]
+        pub struct AuthorAdmin;
+
+        #[admin::register(Author, list_display = [name, email], search_fields = [name, "=email"])]
+        impl ModelAdmin for AuthorAdmin {}
+
+        #[derive(Default)]
+        pub struct PostAdmin;
+
+        #[admin::register(
+            Post,
+            list_display = [title, author, published, status],
+            search_fields = ["^title", body],
+            ordering = ["-id"],
+            list_per_page = 3,
+            save_as = true
+        )]
+        impl ModelAdmin for PostAdmin {}
+    }
+}
+
+use blog::models::{Author, Post, author, post};
+
+mod site {
+    rjango::admin_site!(
+        crate::blog::admin::AuthorAdmin,
+        crate::blog::admin::PostAdmin
+    );
+}
+
+mod m0001 {
+    rjango::migration! {
+        initial: true,
+        dependencies: [],
+        operations: [
+            CreateModel {
+                name: "Author",
+                fields: [
+                    ("id", BigAutoField { primary_key: true }),
+                    ("name", CharField { max_length: 100 }),
+                    ("email", EmailField { max_length: 254, blank: true }),
+                ],
+                options: Options { ordering: ["name"] },
+            },
+            CreateModel {
+                name: "Post",
+                fields: [
+                    ("id", BigAutoField { primary_key: true }),
+                    ("title", CharField { max_length: 200 }),
+                    ("body", TextField { blank: true }),
+                    ("author", ForeignKey { to: "blog.Author", on_delete: Cascade, related_name: "posts" }),
+                    ("published", BooleanField { default: false }),
+                    ("status", CharField { max_length: 10, default: "draft", choices: [("draft", "Draft"), ("live", "Live")] }),
+                ],
+            },
+        ],
+    }
+}
+
+urlpatterns![
+    path("admin/", site::index, name = "admin-index"),
+    path("admin/login/", site::login, name = "admin-login"),
+    path("admin/logout/", site::logout, name = "admin-logout"),
+    path("admin/<path:rest>", site::page, name = "admin-page"),
+];
+
+#[path = "support/contrib_apps.rs"]
+#[allow(dead_code)]
+mod contrib_apps;
+
+const MODELS: &[(&str, &str)] = &[
+    ("auth", "permission"),
+    ("auth", "group"),
+    ("auth", "user"),
+    ("contenttypes", "contenttype"),
+    ("sessions", "session"),
+    ("admin", "logentry"),
+    ("blog", "author"),
+    ("blog", "post"),
+];
+
+const APPS: &[rjango::apps::AppConfig] = &[
+    rjango::apps::AppConfig {
+        name: "rjango.contrib.admin",
+        label: "admin",
+    },
+    rjango::apps::AppConfig {
+        name: "rjango.contrib.auth",
+        label: "auth",
+    },
+    rjango::apps::AppConfig {
+        name: "rjango.contrib.contenttypes",
+        label: "contenttypes",
+    },
+    rjango::apps::AppConfig {
+        name: "rjango.contrib.sessions",
+        label: "sessions",
+    },
+    rjango::apps::AppConfig {
+        name: "blog",
+        label: "blog",
+    },
+];
+
+fn settings() -> Settings {
+    Settings {
+        DEBUG: true,
+        SECRET_KEY: "admin-test-secret-key".into(),
+        ALLOWED_HOSTS: vec!["testserver".into()],
+        INSTALLED_APPS: APPS.iter().map(|a| a.name).collect(),
+        MIDDLEWARE: middleware![
+            SessionMiddleware,
+            CsrfViewMiddleware,
+            AuthenticationMiddleware,
+            MessageMiddleware
+        ],
+        ..Settings::default()
+    }
+}
+
+fn project() -> rjango::Project {
+    rjango::Project {
+        name: "admintest",
+        settings,
+        root_urlconf: urlpatterns,
+        apps: APPS,
+        models: MODELS,
+        migrations: || {
+            let mut all = contrib_apps::migrations();
+            all.extend(rjango::contrib::admin::migrations::all());
+            all.push(m0001::migration("blog", "0001_initial"));
+            all
+        },
+        migration_code: Vec::new,
+        commands: Vec::new,
+    }
+}
+
+async fn superuser() -> (Client, User) {
+    let ada = User::objects()
+        .create_superuser("ada", "ada@example.com", Some("pw"))
+        .await
+        .unwrap();
+    let c = Client::new(project());
+    c.force_login(&ada).await;
+    (c, ada)
+}
+
+async fn author_named(name: &str) -> Author {
+    Author::objects()
+        .create(Author {
+            id: 0,
+            name: name.into(),
+            email: format!("{}@example.com", name.to_lowercase()),
+        })
+        .await
+        .unwrap()
+}
+
+async fn post(title: &str, by: &Author, published: bool) -> Post {
+    Post::objects()
+        .create(Post {
+            id: 0,
+            title: title.into(),
+            body: format!("all about {title}"),
+            author: ForeignKey::from(by),
+            published,
+            status: "live".into(),
+        })
+        .await
+        .unwrap()
+}
+
+#[rjango::test(db, project = project)]
+async fn staff_only_login_and_the_index() {
+    User::objects()
+        .create_user("bob", "", Some("pw"))
+        .await
+        .unwrap();
+    User::objects()
+        .create_superuser("ada", "", Some("pw"))
+        .await
+        .unwrap();
+    let c = Client::new(project());
+
+    // Anonymous: to the login page, back here after it.
+    let r = c.get("/admin/blog/post/").await;
+    assert_eq!(
+        r.header("location"),
+        Some("/admin/login/?next=/admin/blog/post/")
+    );
+    let r = c.get("/admin/").await;
+    assert_eq!(r.header("location"), Some("/admin/login/?next=/admin/"));
+    let page = c.get("/admin/login/?next=/admin/").await;
+    assert!(
+        page.text()
+            .contains("<title>Log in | rjango site admin</title>")
+    );
+    assert!(
+        page.text()
+            .contains(r#"<label for="id_username">Username:</label>"#)
+    );
+
+    // A user who is not staff is refused with Django's message.
+    let r = c
+        .post_form(
+            "/admin/login/",
+            &[("username", "bob"), ("password", "pw"), ("next", "/admin/")],
+        )
+        .await;
+    assert_eq!(r.status_code(), 200);
+    assert!(r.text().contains(admin::STAFF_LOGIN_ERROR), "{}", r.text());
+
+    let r = c
+        .post_form(
+            "/admin/login/",
+            &[("username", "ada"), ("password", "pw"), ("next", "/admin/")],
+        )
+        .await;
+    assert_eq!(r.header("location"), Some("/admin/"));
+    let index = c.get("/admin/").await.text();
+    assert!(index.contains("<title>Site administration | rjango site admin</title>"));
+    assert!(
+        index.contains(r#"<a href="/admin/blog/author/">Authors</a>"#),
+        "{index}"
+    );
+    assert!(index.contains(r#"<a href="/admin/blog/post/add/" class="addlink""#));
+    assert!(index.contains("Welcome, <strong>ada</strong>."));
+    let app = c.get("/admin/blog/").await;
+    assert!(app.text().contains("<h1>Blog administration</h1>"));
+    assert_eq!(c.get("/admin/nothing/").await.status_code(), 404);
+    assert_eq!(c.get("/admin/blog/nothing/").await.status_code(), 404);
+
+    // Logout is a POST, then the admin asks for a login again.
+    assert_eq!(c.get("/admin/logout/").await.status_code(), 405);
+    let r = c.post_form("/admin/logout/", &[]).await;
+    assert!(r.text().contains("Thanks for spending some quality time"));
+    assert_eq!(c.get("/admin/").await.status_code(), 302);
+}
+
+#[rjango::test(db, project = project)]
+async fn change_list_searches_sorts_and_pages_in_constant_queries() {
+    let (c, _) = superuser().await;
+    let ada = author_named("Ada").await;
+    let grace = author_named("Grace").await;
+    for i in 1..=7 {
+        let by = if i % 2 == 0 { &ada } else { &grace };
+        post(&format!("Post {i}"), by, i % 3 == 0).await;
+    }
+    let r = c.get("/admin/blog/post/").await;
+    assert_eq!(r.status_code(), 200);
+    let html = r.text();
+    // Newest first (ordering = ["-id"]), three a page, each author by its name.
+    assert!(html.contains(r#"<th scope="row" class="field-title"><a href="/admin/blog/post/7/change/">Post 7</a></th>"#), "{html}");
+    assert!(
+        html.contains(r#"<td class="field-author">Grace</td>"#),
+        "{html}"
+    );
+    assert!(
+        html.contains(r#"<td class="field-status">Live</td>"#),
+        "{html}"
+    );
+    assert!(html.contains(r#"aria-label="False""#) && html.contains(r#"aria-label="True""#));
+    assert!(!html.contains("Post 4<"), "page 1 holds three rows");
+    assert!(html.contains("7 posts"), "{html}");
+    let page3 = c.get("/admin/blog/post/?p=3").await.text();
+    assert!(page3.contains(">Post 1<") && !page3.contains(">Post 2<"));
+    assert_eq!(c.get("/admin/blog/post/?p=9").await.status_code(), 404);
+
+    // Search: "^title" is a prefix of the title, `body` a word anywhere in it.
+    let r = c.get("/admin/blog/post/?q=about+post+3").await.text();
+    assert!(r.contains("1 result (<a href=\"?\">7 total</a>)"), "{r}");
+    assert!(r.contains(">Post 3<"));
+    let r = c.get("/admin/blog/post/?q=Post").await.text();
+    assert!(r.contains("7 results"), "{r}");
+
+    // Sorting by a column: its header links to the other direction.
+    let r = c.get("/admin/blog/post/?o=0").await.text();
+    assert!(r.contains(r#"aria-sort="ascending""#), "{r}");
+    assert!(r.contains(r#"<a href="?o=-0">Title</a>"#), "{r}");
+    let first = r.find(">Post 1<").unwrap();
+    assert!(first < r.find(">Post 2<").unwrap());
+
+    // The same queries for one row a page or a hundred: count, page, no query per row.
+    let (_, few) = rjango::db::count_queries(c.get("/admin/blog/post/")).await;
+    for i in 8..=30 {
+        post(&format!("Post {i}"), &ada, false).await;
+    }
+    let (_, many) = rjango::db::count_queries(c.get("/admin/blog/post/?all=1")).await;
+    assert_eq!(few.len(), many.len(), "{few:#?}\n{many:#?}");
+}
+
+#[rjango::test(db, project = project)]
+async fn add_change_history_and_delete() {
+    let (c, _) = superuser().await;
+    let page = c.get("/admin/blog/author/add/").await.text();
+    assert!(
+        page.contains("<title>Add author | rjango site admin</title>"),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#"<input type="text" name="name" maxlength="100" required id="id_name">"#),
+        "{page}"
+    );
+
+    // A validation error first: the form again, the error beside its field.
+    let r = c
+        .post_form("/admin/blog/author/add/", &[("name", ""), ("email", "x")])
+        .await;
+    assert_eq!(r.status_code(), 200);
+    let html = r.text();
+    assert!(html.contains("Please correct the errors below."), "{html}");
+    assert!(html.contains("<li>This field is required.</li>"));
+    assert!(html.contains("<li>Enter a valid email address.</li>"));
+    assert_eq!(Author::objects().count().await.unwrap(), 0);
+
+    // Save and continue editing.
+    let r = c
+        .post_form(
+            "/admin/blog/author/add/",
+            &[
+                ("name", "Ada"),
+                ("email", "ada@example.com"),
+                ("_continue", "1"),
+            ],
+        )
+        .await;
+    let ada = Author::objects().get(author::name.eq("Ada")).await.unwrap();
+    assert_eq!(
+        r.header("location"),
+        Some(format!("/admin/blog/author/{}/change/", ada.id).as_str())
+    );
+    let page = c.get(r.header("location").unwrap()).await.text();
+    assert!(
+        page.contains("The author “Ada” was added successfully. You may edit it again below."),
+        "{page}"
+    );
+    assert!(page.contains(r#"value="ada@example.com""#));
+
+    // Change it, then the history tells both.
+    let r = c
+        .post_form(
+            &format!("/admin/blog/author/{}/change/", ada.id),
+            &[("name", "Ada Lovelace"), ("email", "ada@example.com")],
+        )
+        .await;
+    assert_eq!(r.header("location"), Some("/admin/blog/author/"));
+    let list = c.get("/admin/blog/author/").await.text();
+    assert!(list.contains("The author “Ada Lovelace” was changed successfully."));
+    let history = c
+        .get(&format!("/admin/blog/author/{}/history/", ada.id))
+        .await
+        .text();
+    assert!(history.contains("<td>ada</td><td>Added.</td>"), "{history}");
+    assert!(history.contains("<td>Changed Name.</td>"), "{history}");
+    let index = c.get("/admin/").await.text();
+    assert!(
+        index.contains("Ada Lovelace</a>"),
+        "recent actions: {index}"
+    );
+
+    // Deleting the author takes their posts: the confirmation lists them, a GET deletes nothing.
+    let ada = Author::objects().get(author::id.eq(ada.id)).await.unwrap();
+    post("Notes", &ada, true).await;
+    post("Engines", &ada, false).await;
+    let r = c
+        .get(&format!("/admin/blog/author/{}/delete/", ada.id))
+        .await
+        .text();
+    assert!(
+        r.contains("Are you sure you want to delete the author “Ada Lovelace”?"),
+        "{r}"
+    );
+    assert!(r.contains("<li>Posts: 2</li>"), "{r}");
+    assert!(r.contains("Post: Post object ("), "{r}");
+    assert_eq!(Post::objects().count().await.unwrap(), 2);
+    let r = c
+        .post_form(
+            &format!("/admin/blog/author/{}/delete/", ada.id),
+            &[("post", "yes")],
+        )
+        .await;
+    assert_eq!(r.header("location"), Some("/admin/blog/author/"));
+    assert_eq!(Post::objects().count().await.unwrap(), 0);
+    let list = c.get("/admin/blog/author/").await.text();
+    assert!(list.contains("The author “Ada Lovelace” was deleted successfully."));
+    let r = c
+        .get(&format!("/admin/blog/author/{}/change/", ada.id))
+        .await;
+    assert_eq!(r.header("location"), Some("/admin/"));
+}
+
+#[rjango::test(db, project = project)]
+async fn delete_selected_action() {
+    let (c, _) = superuser().await;
+    let a = author_named("A").await;
+    let b = author_named("B").await;
+    let keep = author_named("C").await;
+    let selected = [a.id.to_string(), b.id.to_string()];
+    let mut form = vec![("action", "delete_selected")];
+    form.extend(selected.iter().map(|s| ("_selected_action", s.as_str())));
+
+    let r = c
+        .post_form("/admin/blog/author/", &[("action", "delete_selected")])
+        .await;
+    assert_eq!(r.status_code(), 302);
+    let page = c.get("/admin/blog/author/").await.text();
+    assert!(page.contains("Items must be selected in order to perform actions on them."));
+
+    let r = c.post_form("/admin/blog/author/", &form).await;
+    let html = r.text();
+    assert!(
+        html.contains("Are you sure you want to delete the selected 2 authors?"),
+        "{html}"
+    );
+    assert!(html.contains("Author: A"));
+    assert_eq!(Author::objects().count().await.unwrap(), 3);
+
+    form.push(("post", "yes"));
+    let r = c.post_form("/admin/blog/author/", &form).await;
+    assert_eq!(r.status_code(), 302);
+    let page = c.get("/admin/blog/author/").await.text();
+    assert!(page.contains("Successfully deleted 2 authors."), "{page}");
+    let left = Author::objects().all().await.unwrap();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].id, keep.id);
+}
+
+#[rjango::test(db, project = project)]
+async fn a_view_only_staff_member_changes_nothing() {
+    let clerk = User::objects()
+        .create_user("clerk", "", Some("pw"))
+        .await
+        .unwrap();
+    let mut staff = clerk.clone();
+    staff.is_staff = true;
+    staff.save().await.unwrap();
+    let view = Permission::objects()
+        .get(permission::codename.eq("view_author"))
+        .await
+        .unwrap();
+    staff
+        .user_permissions()
+        .add([view.id as i64])
+        .await
+        .unwrap();
+    let ada = author_named("Ada").await;
+    let c = Client::new(project());
+    c.force_login(&staff).await;
+
+    let index = c.get("/admin/").await.text();
+    assert!(
+        index.contains(r#"<a href="/admin/blog/author/">Authors</a>"#),
+        "{index}"
+    );
+    assert!(index.contains("viewlink"), "{index}");
+    assert!(!index.contains("/admin/blog/author/add/"), "no add link");
+    assert!(!index.contains("Posts"), "no permission on posts, no link");
+
+    let list = c.get("/admin/blog/author/").await.text();
+    assert!(list.contains("Select author to view"), "{list}");
+    assert!(!list.contains("Add author"));
+    assert!(!list.contains("delete_selected"));
+    let page = c
+        .get(&format!("/admin/blog/author/{}/change/", ada.id))
+        .await
+        .text();
+    assert!(
+        page.contains("<title>View author | rjango site admin</title>"),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#"<div class="readonly">Ada</div>"#),
+        "{page}"
+    );
+    assert!(!page.contains(r#"name="_save""#), "no save button");
+    assert!(!page.contains(r#"class="deletelink""#), "no delete button");
+
+    // Forged POSTs are refused.
+    let forged = [
+        (
+            format!("/admin/blog/author/{}/change/", ada.id),
+            vec![("name", "Eve")],
+        ),
+        ("/admin/blog/author/add/".to_owned(), vec![("name", "Eve")]),
+        (
+            format!("/admin/blog/author/{}/delete/", ada.id),
+            vec![("post", "yes")],
+        ),
+    ];
+    for (url, form) in &forged {
+        assert_eq!(c.post_form(url, form).await.status_code(), 403, "{url}");
+    }
+    let id = ada.id.to_string();
+    let action = [
+        ("action", "delete_selected"),
+        ("_selected_action", id.as_str()),
+        ("post", "yes"),
+    ];
+    assert_eq!(
+        c.post_form("/admin/blog/author/", &action)
+            .await
+            .status_code(),
+        403
+    );
+    assert_eq!(c.get("/admin/blog/post/").await.status_code(), 403);
+    let still = Author::objects().get(author::id.eq(ada.id)).await.unwrap();
+    assert_eq!(still.name, "Ada");
+}
+
+#[allow(dead_code)]
+fn the_handles_are_used(_: post::title) {}
