@@ -306,7 +306,7 @@ fn migrate_commands_on_sqlite() {
         (code, text.as_str()),
         (
             Some(0),
-            "auth\n [ ] 0001_squashed_0012_alter_user_first_name_max_length (12 squashed migrations)\nblog\n [ ] 0001_initial\n [ ] 0002_seed_authors\ncontenttypes\n [ ] 0001_squashed_0002_remove_content_type_name (2 squashed migrations)\nsessions\n [ ] 0001_initial\n"
+            "admin\n [ ] 0001_squashed_0003_logentry_add_action_flag_choices (3 squashed migrations)\nauth\n [ ] 0001_squashed_0012_alter_user_first_name_max_length (12 squashed migrations)\nblog\n [ ] 0001_initial\n [ ] 0002_seed_authors\ncontenttypes\n [ ] 0001_squashed_0002_remove_content_type_name (2 squashed migrations)\nsessions\n [ ] 0001_initial\n"
         )
     );
     let (_, text) = run(&["migrate", "--plan"]);
@@ -336,7 +336,7 @@ fn migrate_commands_on_sqlite() {
     assert!(text.trim_end().ends_with("COMMIT;"), "{text}");
     let (code, text) = run(&["migrate"]);
     assert_eq!(code, Some(0), "{text}");
-    assert!(text.contains("Operations to perform:\n  Apply all migrations: auth, blog, contenttypes, sessions\nRunning migrations:\n"), "{text}");
+    assert!(text.contains("Operations to perform:\n  Apply all migrations: admin, auth, blog, contenttypes, sessions\nRunning migrations:\n"), "{text}");
     assert!(
         text.contains(
             "  Applying blog.0001_initial... OK\n  Applying blog.0002_seed_authors... OK"
@@ -353,13 +353,13 @@ fn migrate_commands_on_sqlite() {
             root,
             "SELECT app_label || '.' || model FROM django_content_type ORDER BY id"
         ),
-        "auth.permission,auth.group,auth.user,contenttypes.contenttype,sessions.session,blog.author,blog.post,blog.widget,blog.account",
+        "admin.logentry,auth.permission,auth.group,auth.user,contenttypes.contenttype,sessions.session,blog.author,blog.post,blog.widget,blog.account",
         "apps in INSTALLED_APPS order, each app's models as models.rs declares them"
     );
     assert_eq!(
         sqlite(
             root,
-            "SELECT codename FROM auth_permission WHERE content_type_id = 7 ORDER BY id"
+            "SELECT codename FROM auth_permission WHERE content_type_id = 8 ORDER BY id"
         ),
         "add_post,change_post,delete_post,view_post"
     );

@@ -184,7 +184,7 @@ fn the_scaffold_and_a_models_package_migrate_and_check() {
     let (_, out) = manage(&db, &["diffsettings"]);
     assert!(out.contains("DEBUG = true"), "{out}");
     assert!(
-        out.contains("INSTALLED_APPS = [\"rjango.contrib.auth\", \"rjango.contrib.contenttypes\", \"rjango.contrib.sessions\", \"rjango.contrib.messages\", \"rjango.contrib.staticfiles\", \"notes\", \"blog\", \"shop\"]"),
+        out.contains("INSTALLED_APPS = [\"rjango.contrib.admin\", \"rjango.contrib.auth\", \"rjango.contrib.contenttypes\", \"rjango.contrib.sessions\", \"rjango.contrib.messages\", \"rjango.contrib.staticfiles\", \"notes\", \"blog\", \"shop\"]"),
         "{out}"
     );
     assert!(

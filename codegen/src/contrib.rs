@@ -40,6 +40,28 @@ macro_rules! source {
 /// Every contrib app, in the order Django's startproject lists them.
 pub const APPS: &[ContribApp] = &[
     ContribApp {
+        name: "rjango.contrib.admin",
+        label: "admin",
+        module: "contrib::admin",
+        models: Some(source!("admin/models.rs")),
+        migrations: &[(
+            "0001_squashed_0003_logentry_add_action_flag_choices",
+            source!("admin/migrations/0001_squashed_0003_logentry_add_action_flag_choices.rs"),
+        )],
+        templates: &[
+            template!("admin/base.html"),
+            template!("admin/index.html"),
+            template!("admin/app_index.html"),
+            template!("admin/login.html"),
+            template!("admin/logged_out.html"),
+            template!("admin/change_list.html"),
+            template!("admin/change_form.html"),
+            template!("admin/delete_confirmation.html"),
+            template!("admin/delete_selected_confirmation.html"),
+            template!("admin/object_history.html"),
+        ],
+    },
+    ContribApp {
         name: "rjango.contrib.contenttypes",
         label: "contenttypes",
         module: "contrib::contenttypes",

@@ -39,6 +39,20 @@ pub fn generate_project(root: &Path) -> Result<Generated> {
     let apps = project::installed_apps(root)?;
     out.inputs.push(root.join("src/settings.rs"));
 
+    // The admin's URLconf is generated, and the root URLconf includes it: written first.
+    let auth_pages = auth_pages(root, &apps, &mut out)?;
+    let admin = if auth_pages && apps.iter().any(|a| a == ADMIN_APP) {
+        let registered = admin_registrations(root, &apps, &mut out)?;
+        let path = root.join("src/generated/admin.rs");
+        let text = format!("{GENERATED_HEADER}\n\n{}", render_admin(&registered));
+        if fsutil::write_if_changed(&path, text.as_bytes())? {
+            out.written.push(path);
+        }
+        true
+    } else {
+        false
+    };
+
     let mut urlconfs = Vec::new();
     let mut tree = Namespace::default();
     collect(
@@ -65,11 +79,10 @@ pub fn generate_project(root: &Path) -> Result<Generated> {
     // their order is the project's model registry (dumpdata's order).
     let (state, models) = crate::models::parse::project_models(root, &apps)?;
     out.foreign_targets = foreign_targets(&apps, &state);
-    let auth_pages = auth_pages(root, &apps, &mut out)?;
     let mut files = vec![
         (
             "mod.rs",
-            render_mod(&name, &apps, &urlconfs, &models, auth_pages),
+            render_mod(&name, &apps, &urlconfs, &models, auth_pages, admin),
         ),
         ("reverse.rs", render_reverse(&tree)),
         (
@@ -120,6 +133,58 @@ fn auth_pages(root: &Path, apps: &[String], out: &mut Generated) -> Result<bool>
         "askama.toml does not list \"{CONTRIB_TEMPLATES}\" in `dirs` (after \"templates\"), so crate::generated::auth (the login and password pages) is not generated; add it to use them"
     ));
     Ok(false)
+}
+
+/// The admin's INSTALLED_APPS name.
+const ADMIN_APP: &str = "rjango.contrib.admin";
+
+/// The ModelAdmins of the installed apps: each `#[admin::register(...)] impl ModelAdmin for X`
+/// in `src/<app>/admin.rs`, as `crate::<app>::admin::X`, in INSTALLED_APPS order.
+fn admin_registrations(root: &Path, apps: &[String], out: &mut Generated) -> Result<Vec<String>> {
+    let mut found = Vec::new();
+    for app in apps.iter().filter(|a| crate::contrib::by_name(a).is_none()) {
+        let module: Vec<String> = app.split('.').map(str::to_owned).collect();
+        let Some(file) = module_file(root, &[module.clone(), vec!["admin".to_owned()]].concat())
+        else {
+            continue;
+        };
+        out.inputs.push(file.clone());
+        let parsed = project::parse_file(&file)?;
+        for item in &parsed.items {
+            let syn::Item::Impl(imp) = item else { continue };
+            let registers = imp.attrs.iter().any(|a| {
+                a.path()
+                    .segments
+                    .last()
+                    .is_some_and(|s| s.ident == "register")
+            });
+            if !registers {
+                continue;
+            }
+            let syn::Type::Path(ty) = &*imp.self_ty else {
+                continue;
+            };
+            if let Some(last) = ty.path.segments.last() {
+                found.push(format!(
+                    "crate::{}::admin::{}",
+                    module.join("::"),
+                    last.ident
+                ));
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// `crate::generated::admin`: the admin site of the registered ModelAdmins, on the project's
+/// templates, and its URLconf (the root URLconf includes it at `admin/`).
+fn render_admin(registered: &[String]) -> String {
+    // Written as text (a formatter leaves macro arguments as token soup): rjango's URLconf
+    // reader reads it as it reads the project's own.
+    let site: String = registered.iter().map(|p| format!("    {p},\n")).collect();
+    format!(
+        "//! The admin site: every `#[admin::register]` of the installed apps' admin.rs, on this\n//! project's `templates/admin/*.html` when it has them, else rjango's\n//! (src/generated/templates/admin/). The root URLconf includes it at `admin/`.\n\n::rjango::admin_site!(\n{site});\n\n::rjango::urls::urlpatterns![\n    path(\"\", index, name = \"index\"),\n    path(\"login/\", login, name = \"login\"),\n    path(\"logout/\", logout, name = \"logout\"),\n    path(\"<path:rest>\", page, name = \"page\"),\n];\n"
+    )
 }
 
 /// `crate::generated::auth`: the auth views on the project's templates.
@@ -394,6 +459,7 @@ fn render_mod(
     urlconfs: &[UrlConfFile],
     models: &[(String, String)],
     auth_pages: bool,
+    admin: bool,
 ) -> TokenStream {
     let models = models.iter().map(|(app, model)| quote!((#app, #model)));
     let app_configs = apps.iter().map(|app| {
@@ -414,11 +480,17 @@ fn render_mod(
             pub mod auth;
         )
     });
+    let admin = admin.then(|| {
+        quote!(
+            pub mod admin;
+        )
+    });
     quote! {
         //! The project descriptor the runtime starts from, the typed reverse functions of every
         //! named route, and checks that each URLconf is the one this was generated from.
         #![allow(dead_code)]
 
+        #admin
         #auth
         pub mod commands;
         pub mod migrations;

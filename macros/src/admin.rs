@@ -387,7 +387,7 @@ fn with_fields(input: TokenStream) -> syn::Result<TokenStream> {
             return Err(syn::Error::new(
                 n.span,
                 format!(
-                    "search_fields: `{}` is a {} of {model_name}; the admin searches text fields",
+                    "search_fields: `{}` of {model_name} is a {}; the admin searches text fields",
                     n.name, f.kind
                 ),
             ));

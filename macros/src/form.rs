@@ -499,6 +499,16 @@ fn model_form_with(
     let applies = fields
         .iter()
         .map(|f| quote!(instance.#f = ::core::clone::Clone::clone(&self.#f);));
+    let relation_choices = fields.iter().enumerate().map(|(i, f)| {
+        let h = handle(f);
+        quote! {
+            if let ::core::option::Option::Some(__c) =
+                <#h as ::rjango::forms::ModelFormField>::choices().await?
+            {
+                __choices.push((#i, __c));
+            }
+        }
+    });
     let uniques = fields.iter().enumerate().map(|(i, f)| {
         let h = handle(f);
         quote! {
@@ -549,6 +559,20 @@ fn model_form_with(
 
             fn apply(&self, instance: &mut #model) {
                 #(#applies)*
+            }
+
+            fn relation_choices() -> ::rjango::__private::LocalBoxFuture<
+                'static,
+                ::core::result::Result<
+                    ::std::vec::Vec<(usize, ::std::vec::Vec<(::std::string::String, ::std::string::String)>)>,
+                    ::rjango::models::QueryError,
+                >,
+            > {
+                ::std::boxed::Box::pin(async move {
+                    let mut __choices = ::std::vec::Vec::new();
+                    #(#relation_choices)*
+                    ::core::result::Result::Ok(__choices)
+                })
             }
 
             fn taken<'a>(

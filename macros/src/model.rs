@@ -1426,8 +1426,12 @@ fn model_form_field(c: &Column, id: &syn::Ident, stored: &syn::Type) -> TokenStr
         FieldType::FloatField => ("FloatField", None, None, None),
         FieldType::BooleanField => ("BooleanField", None, None, None),
         FieldType::DateField { .. } => ("DateField", None, None, None),
+        FieldType::ForeignKey { .. } | FieldType::OneToOneField { .. } => {
+            ("ModelChoiceField", None, None, None)
+        }
         _ => return quote!(),
     };
+    let relation = kind == "ModelChoiceField";
     // String choices make a select, the empty choice first unless a default is chosen.
     let string_choices: Vec<(String, String)> = state
         .choices
@@ -1472,6 +1476,7 @@ fn model_form_field(c: &Column, id: &syn::Ident, stored: &syn::Type) -> TokenStr
     );
     let required = match state.field_type {
         FieldType::BooleanField => false,
+        _ if relation => !state.blank,
         _ if text || state.null => !state.blank,
         _ => true,
     };
@@ -1505,6 +1510,39 @@ fn model_form_field(c: &Column, id: &syn::Ident, stored: &syn::Type) -> TokenStr
     let help = state.help_text.clone().unwrap_or_default();
     let unique = state.unique;
     let name = c.name;
+    // A relation's select lists the related rows, each as `str(row)`.
+    let choices = relation.then(|| {
+        quote! {
+            fn choices() -> ::rjango::__private::LocalBoxFuture<
+                'static,
+                ::core::result::Result<
+                    ::core::option::Option<::std::vec::Vec<(::std::string::String, ::std::string::String)>>,
+                    ::rjango::models::QueryError,
+                >,
+            > {
+                ::std::boxed::Box::pin(async {
+                    let __rows = ::rjango::models::QuerySet::<
+                        <#id as ::rjango::models::Relation>::To,
+                    >::new()
+                    .all()
+                    .await?;
+                    ::core::result::Result::Ok(::core::option::Option::Some(
+                        __rows
+                            .iter()
+                            .map(|__row| {
+                                #[allow(unused_imports)]
+                                use ::rjango::models::meta::{ViaDefault as _, ViaDisplay as _};
+                                (
+                                    ::rjango::models::meta::pk_string(&::rjango::models::Model::pk(__row)),
+                                    (&&::rjango::models::meta::ObjectStr(__row)).object_str(),
+                                )
+                            })
+                            .collect(),
+                    ))
+                })
+            }
+        }
+    });
     quote! {
         impl ::rjango::forms::ModelFormField for #id {
             type Value = #stored;
@@ -1517,6 +1555,7 @@ fn model_form_field(c: &Column, id: &syn::Ident, stored: &syn::Type) -> TokenStr
                 __rjango_spec
             };
             const UNIQUE: bool = #unique;
+            #choices
         }
     }
 }

@@ -4,7 +4,7 @@
 //! and the ORM's: an unknown field, a lookup or value that does not fit the column, a
 //! `select_related` of something that is not a foreign key; a form field whose Django class
 //! does not clean to its Rust type, an unknown form option; a ModelForm field the model lacks
-//! or one forms cannot edit yet; a page whose template cannot be named as Django names it.
+//! or one forms cannot edit yet; a misspelled or unsearchable admin option; a page whose template cannot be named as Django names it.
 
 #[test]
 fn compile_fail() {

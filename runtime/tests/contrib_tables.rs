@@ -1,4 +1,4 @@
-//! rjango's contrib apps on Django's tables, on SQLite, PostgreSQL and MariaDB: rjango migrates
+//! rjango's contrib apps (the admin's log too) on Django's tables, on SQLite, PostgreSQL and MariaDB: rjango migrates
 //! one database, Django 5.2 (from PyPI) another, and Django's own introspection finds the two
 //! equal, table for table, column for column, constraint for constraint (by name); the content
 //! types and permissions post_migrate makes are Django's, id for id; each side finds nothing to
@@ -41,6 +41,10 @@ const APPS: &[AppConfig] = &[
         name: "rjango.contrib.messages",
         label: "messages",
     },
+    AppConfig {
+        name: "rjango.contrib.admin",
+        label: "admin",
+    },
 ];
 
 /// The models in registry order, as a project's generated MODELS lists them.
@@ -50,6 +54,7 @@ const MODELS: &[(&str, &str)] = &[
     ("auth", "user"),
     ("contenttypes", "contenttype"),
     ("sessions", "session"),
+    ("admin", "logentry"),
 ];
 
 mod views {
@@ -118,6 +123,7 @@ fn migrations() -> Vec<Migration> {
     let mut all = rjango::contrib::contenttypes::migrations::all();
     all.extend(rjango::contrib::auth::migrations::all());
     all.extend(rjango::contrib::sessions::migrations::all());
+    all.extend(rjango::contrib::admin::migrations::all());
     all
 }
 
@@ -225,6 +231,7 @@ fn contrib_tables_are_djangos_on_every_database() {
                     "auth_user",
                     "auth_user_groups",
                     "auth_user_user_permissions",
+                    "django_admin_log",
                     "django_content_type",
                     "django_session"
                 ])
@@ -248,8 +255,8 @@ fn contrib_tables_are_djangos_on_every_database() {
                 answer["permissions"][0], answer["permissions"][1],
                 "{dialect:?}"
             );
-            assert_eq!(answer["content_types"][0].as_array().unwrap().len(), 5);
-            assert_eq!(answer["permissions"][0].as_array().unwrap().len(), 20);
+            assert_eq!(answer["content_types"][0].as_array().unwrap().len(), 6);
+            assert_eq!(answer["permissions"][0].as_array().unwrap().len(), 24);
             assert_eq!(
                 answer["permissions"][0][8],
                 json!([9, "Can add user", 3, "add_user"])

@@ -13,6 +13,8 @@ pub struct BoundField<'a> {
     value: Option<String>,
     errors: &'a [String],
     help_text: &'a str,
+    /// Choices set at run time, which replace the spec's.
+    choices: Option<&'a [(String, String)]>,
 }
 
 impl<'a> BoundField<'a> {
@@ -29,6 +31,20 @@ impl<'a> BoundField<'a> {
             value,
             errors,
             help_text,
+            choices: None,
+        }
+    }
+
+    pub(crate) fn with_choices(mut self, choices: Option<&'a [(String, String)]>) -> Self {
+        self.choices = choices;
+        self
+    }
+
+    /// The choices a select shows: the run-time ones, else the declared ones.
+    fn choice_pairs(&self) -> Vec<(&str, &str)> {
+        match self.choices {
+            Some(c) => c.iter().map(|(v, l)| (v.as_str(), l.as_str())).collect(),
+            None => self.spec.choices.to_vec(),
         }
     }
 
@@ -140,7 +156,7 @@ impl<'a> BoundField<'a> {
                 attrs.set_default("step", "any");
             }
         }
-        if spec.required && widget.use_required_attribute(spec.choices) {
+        if spec.required && widget.use_required_attribute(&self.choice_pairs()) {
             attrs.set("required", true);
         }
         if spec.disabled {
@@ -163,7 +179,7 @@ impl<'a> BoundField<'a> {
             &self.html_name,
             self.value.as_deref(),
             self.widget_attrs(),
-            self.spec.choices,
+            &self.choice_pairs(),
         ))
     }
 

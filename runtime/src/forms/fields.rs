@@ -22,6 +22,9 @@ pub enum FieldKind {
     BooleanField,
     DateField,
     ChoiceField,
+    /// Django's `ModelChoiceField`: a related row by its key, chosen in a select whose
+    /// choices are the related model's rows (loaded by `BoundForm::load_choices`).
+    ModelChoiceField,
 }
 
 impl FieldKind {
@@ -33,7 +36,7 @@ impl FieldKind {
             FieldKind::IntegerField | FieldKind::FloatField => Widget::NumberInput,
             FieldKind::BooleanField => Widget::CheckboxInput,
             FieldKind::DateField => Widget::DateInput,
-            FieldKind::ChoiceField => Widget::Select,
+            FieldKind::ChoiceField | FieldKind::ModelChoiceField => Widget::Select,
         }
     }
 
@@ -164,6 +167,10 @@ impl FieldSpec {
             FieldKind::DateField => parse_date(text)
                 .map(Cleaned::Date)
                 .ok_or_else(|| "Enter a valid date.".to_owned()),
+            FieldKind::ModelChoiceField => text
+                .parse::<i64>()
+                .map(Cleaned::Int)
+                .map_err(|_| INVALID_MODEL_CHOICE.to_owned()),
             _ => Ok(Cleaned::Text(text.to_owned())),
         }
     }
@@ -382,6 +389,7 @@ pub const fn accepts(type_kind: FieldKind, kind: FieldKind) -> bool {
         FieldKind::FloatField => matches!(kind, FieldKind::FloatField),
         FieldKind::BooleanField => matches!(kind, FieldKind::BooleanField),
         FieldKind::DateField => matches!(kind, FieldKind::DateField),
+        FieldKind::ModelChoiceField => matches!(kind, FieldKind::ModelChoiceField),
         _ => false,
     }
 }
@@ -471,6 +479,26 @@ impl FormValue for NaiveDate {
     }
     fn to_form_value(&self) -> Option<String> {
         Some(self.format("%Y-%m-%d").to_string())
+    }
+}
+
+/// Django's ModelChoiceField `invalid_choice` message.
+pub const INVALID_MODEL_CHOICE: &str =
+    "Select a valid choice. That choice is not one of the available choices.";
+
+impl<T> FormValue for crate::models::ForeignKey<T> {
+    const KIND: FieldKind = FieldKind::ModelChoiceField;
+    fn accepts(kind: FieldKind) -> bool {
+        kind == FieldKind::ModelChoiceField
+    }
+    fn from_cleaned(value: Cleaned) -> Option<Self> {
+        match value {
+            Cleaned::Int(id) => Some(crate::models::ForeignKey::new(id)),
+            _ => None,
+        }
+    }
+    fn to_form_value(&self) -> Option<String> {
+        Some(self.id.to_string())
     }
 }
 

@@ -178,6 +178,8 @@ pub struct BoundForm<F> {
     cleaned: Option<F>,
     /// Help texts set at run time (Django's `form.fields[name].help_text = ...`).
     help_texts: Vec<Option<String>>,
+    /// Choices known only at run time: a ModelChoiceField's rows (`load_choices`).
+    choices: Vec<Option<Vec<(String, String)>>>,
 }
 
 impl<F: Form> BoundForm<F> {
@@ -190,6 +192,7 @@ impl<F: Form> BoundForm<F> {
             non_field: Vec::new(),
             cleaned: None,
             help_texts: vec![None; F::FIELDS.len()],
+            choices: vec![None; F::FIELDS.len()],
         }
     }
 
@@ -227,6 +230,7 @@ impl<F: Form> BoundForm<F> {
             non_field,
             cleaned,
             help_texts: vec![None; F::FIELDS.len()],
+            choices: vec![None; F::FIELDS.len()],
         }
     }
 
@@ -235,6 +239,37 @@ impl<F: Form> BoundForm<F> {
     pub fn set_help_text(&mut self, field: &str, html: String) {
         let index = self.index(field);
         self.help_texts[index] = Some(html);
+    }
+
+    /// Sets a field's choices at run time (a ModelChoiceField's rows: `load_choices` does it
+    /// for a ModelForm): the select shows them, and a bound value outside them is refused
+    /// with Django's "Select a valid choice. ..." message.
+    pub fn set_choices(&mut self, field: &str, choices: Vec<(String, String)>) {
+        let index = self.index(field);
+        self.set_choices_at(index, choices);
+    }
+
+    /// The run-time choices of a field, when it has some.
+    pub fn choices(&self, field: &str) -> Option<&[(String, String)]> {
+        self.choices[self.index(field)].as_deref()
+    }
+
+    fn set_choices_at(&mut self, index: usize, choices: Vec<(String, String)>) {
+        let spec = &F::FIELDS[index];
+        if let Some(data) = &self.data
+            && !spec.disabled
+        {
+            let name = html_name(self.prefix.as_deref(), spec.name);
+            let value = data.get(&name).map(str::trim).unwrap_or("");
+            if !value.is_empty()
+                && self.errors[index].is_empty()
+                && !choices.iter().any(|(v, _)| v == value)
+            {
+                self.errors[index].push(fields::INVALID_MODEL_CHOICE.to_owned());
+                self.cleaned = None;
+            }
+        }
+        self.choices[index] = Some(choices);
     }
 
     fn index(&self, name: &str) -> usize {
@@ -322,6 +357,7 @@ impl<F: Form> BoundForm<F> {
         };
         let help_text = self.help_texts[index].as_deref().unwrap_or(spec.help_text);
         BoundField::new(spec, html_name, value, &self.errors[index], help_text)
+            .with_choices(self.choices[index].as_deref())
     }
 
     /// Every field in order: Django's `for field in form`.

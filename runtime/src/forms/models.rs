@@ -12,8 +12,9 @@
 //!
 //! Each field takes the model field's form field (Django's `formfield()`): a CharField's
 //! `max_length`, `blank` as not required, choices as a select, `verbose_name` as the label,
-//! `help_text`. A name the model lacks does not compile, nor does a field kind forms do not
-//! have yet (relations, date-times, decimals).
+//! `help_text`, a foreign key as a select of the related rows (`load_choices`). A name the
+//! model lacks does not compile, nor does a field kind forms do not have yet (date-times,
+//! decimals, many-to-many).
 
 use futures_util::future::LocalBoxFuture;
 
@@ -24,7 +25,7 @@ use crate::models::{Instance, Model, QueryError};
 #[diagnostic::on_unimplemented(
     message = "`{Self}` can't be a ModelForm field yet",
     label = "not a field a ModelForm edits",
-    note = "a ModelForm edits text, email, slug, integer, float, boolean, date and choice fields; relations, date-times, decimals, UUIDs and keys are not built yet (and auto_now fields are not editable)"
+    note = "a ModelForm edits text, email, slug, integer, float, boolean, date, choice and foreign key fields; date-times, decimals, UUIDs, many-to-many fields and keys are not built yet (and auto_now fields are not editable)"
 )]
 pub trait ModelFormField {
     /// The model field's Rust type (what the form cleans to).
@@ -32,6 +33,13 @@ pub trait ModelFormField {
     const SPEC: FieldSpec;
     /// The model field is `unique`: a save checks no other row has the value.
     const UNIQUE: bool;
+
+    /// A relation's choices: every row of the related model, (key, `str(row)`), read when a
+    /// form shows or checks the field (Django's ModelChoiceField queryset). None for the
+    /// other fields.
+    fn choices() -> LocalBoxFuture<'static, Result<Option<Vec<(String, String)>>, QueryError>> {
+        Box::pin(async { Ok(None) })
+    }
 }
 
 /// A form made from a model's fields: implemented by `#[model_form]`.
@@ -50,6 +58,12 @@ pub trait ModelForm: Form {
         &'a self,
         instance: &'a Self::Model,
     ) -> LocalBoxFuture<'a, Result<Vec<(usize, String)>, QueryError>>;
+
+    /// The choices of the form's relations, by field index (see [`ModelFormField::choices`]).
+    fn relation_choices()
+    -> LocalBoxFuture<'static, Result<Vec<(usize, Vec<(String, String)>)>, QueryError>> {
+        Box::pin(async { Ok(Vec::new()) })
+    }
 }
 
 /// Whether another row than `instance` has `value` in the field `H` (a NULL never collides).
@@ -95,6 +109,19 @@ pub fn unique_message(model: &str, label: &str) -> String {
 }
 
 impl<F: ModelForm> BoundForm<F> {
+    /// Reads the choices of the form's relations (a foreign key's select lists the related
+    /// rows, Django's "---------" first): call it before showing the form, and before trusting
+    /// a bound one's validity, which it checks against them.
+    pub async fn load_choices(&mut self) -> Result<(), QueryError> {
+        for (index, rows) in F::relation_choices().await? {
+            let mut choices = vec![(String::new(), "---------".to_owned())];
+            choices.extend(rows);
+            let name = F::FIELDS[index].name;
+            self.set_choices(name, choices);
+        }
+        Ok(())
+    }
+
     /// Checks the unique fields against the database (Django's `validate_unique`, run by
     /// `is_valid()` there); their refusals become the fields' errors.
     pub async fn validate_unique(&mut self, instance: &F::Model) -> Result<(), QueryError> {

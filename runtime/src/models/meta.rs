@@ -503,6 +503,44 @@ impl<T: FromSql> FromSql for Option<T> {
     }
 }
 
+/// `str(obj)` for a model with `Display`, picked at compile time in the code
+/// `#[admin::register]` and `#[model]`'s relation choices write (autoref specialization): `(&&ObjectStr(obj)).object_str()`.
+#[doc(hidden)]
+pub struct ObjectStr<'a, M>(pub &'a M);
+
+#[doc(hidden)]
+pub trait ViaDisplay {
+    fn object_str(&self) -> String;
+}
+
+impl<M: std::fmt::Display> ViaDisplay for &ObjectStr<'_, M> {
+    fn object_str(&self) -> String {
+        self.0.to_string()
+    }
+}
+
+#[doc(hidden)]
+pub trait ViaDefault {
+    fn object_str(&self) -> String;
+}
+
+impl<M: Model> ViaDefault for ObjectStr<'_, M> {
+    /// Django's `Model.__str__`: "Post object (1)".
+    fn object_str(&self) -> String {
+        format!("{} object ({})", M::NAME, pk_string(&self.0.pk()))
+    }
+}
+
+/// A primary key as text (Django's `str(obj.pk)`).
+pub fn pk_string(value: &sea_orm::Value) -> String {
+    use sea_orm::Value;
+    match value {
+        Value::String(Some(s)) => s.to_string(),
+        Value::Uuid(Some(u)) => u.to_string(),
+        other => crate::models::query::pk_i64(other).to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

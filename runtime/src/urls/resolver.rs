@@ -160,15 +160,22 @@ impl Resolver {
         self.nodes.is_empty()
     }
 
-    /// True when the root URLconf holds only what startproject wrote (the auth pages under
-    /// `accounts/`): DEBUG then shows the welcome page at `/`, as Django does for its
-    /// admin-only URLconf.
+    /// True when the root URLconf holds only what startproject wrote (the admin at `admin/`
+    /// and the auth pages under `accounts/`): DEBUG then shows the welcome page at `/`, as
+    /// Django does for its admin-only URLconf.
     pub fn is_startproject_default(&self) -> bool {
         const DEFAULT: &[&str] = &["login", "logout", "password_change", "password_change_done"];
         !self.nodes.is_empty()
-            && self.nodes.iter().all(|n| {
-                matches!(n, Node::Route { route, name: Some(name), .. }
-                    if route.starts_with("accounts/") && DEFAULT.contains(name))
+            && self.nodes.iter().all(|n| match n {
+                Node::Route {
+                    route,
+                    name: Some(name),
+                    ..
+                } => route.starts_with("accounts/") && DEFAULT.contains(name),
+                Node::Include {
+                    prefix, namespace, ..
+                } => *prefix == "admin/" && *namespace == Some("admin"),
+                _ => false,
             })
     }
 
@@ -391,4 +398,46 @@ pub fn reverse(name: &str, args: &[&dyn fmt::Display]) -> Result<String, NoRever
             .into(),
     })?;
     resolver.reverse(name, args)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Resolver;
+    use crate::urls::conf::{Segment, UrlConf};
+
+    async fn view(_: crate::http::HttpRequest) -> &'static str {
+        ""
+    }
+
+    /// startproject's URLconf: the admin included at `admin/`, the auth pages under
+    /// `accounts/`; DEBUG shows the welcome page at `/` for it, and for no other.
+    #[test]
+    fn startprojects_urlconf_is_the_default() {
+        let admin = || {
+            UrlConf::new("mysite::generated::admin").path(
+                crate::urls::__private::route::<(), (), _>("", &[], Some("index"), view),
+            )
+        };
+        let login = || {
+            crate::urls::__private::route::<(), (), _>(
+                "accounts/login/",
+                &[Segment::Literal("accounts/login/")],
+                Some("login"),
+                view,
+            )
+        };
+        let root = UrlConf::new("mysite::urls")
+            .include(
+                "admin/",
+                &[Segment::Literal("admin/")],
+                Some("admin"),
+                admin(),
+            )
+            .path(login());
+        assert!(Resolver::compile(root).is_startproject_default());
+        let other = UrlConf::new("mysite::urls")
+            .include("blog/", &[Segment::Literal("blog/")], Some("blog"), admin())
+            .path(login());
+        assert!(!Resolver::compile(other).is_startproject_default());
+    }
 }

@@ -41,6 +41,7 @@ settings.configure(
         "django.contrib.contenttypes",
         "django.contrib.sessions",
         "django.contrib.messages",
+        "django.contrib.admin",
     ],
     DATABASES={
         "default": database(request["rjango"]),
@@ -84,6 +85,11 @@ def schema(alias):
                     # SQLite numbers a table's unnamed constraints in column order, which
                     # Django's table remakes shuffled: keyed by what they hold instead.
                     name = "unnamed " + ",".join(info["columns"] or [])
+                if vendor == "mysql" and info.get("check"):
+                    # A positive field's CHECK: Django's is inline (MariaDB leaves it
+                    # unnamed, MySQL names it <table>_chk_<n> by the table's history), rjango
+                    # names it so a later migration can find it. Compared by what it checks.
+                    name = "check " + ",".join(info["columns"] or [])
                 constraints[name] = {
                     k: info.get(k)
                     for k in ("columns", "primary_key", "unique", "foreign_key", "index", "check")

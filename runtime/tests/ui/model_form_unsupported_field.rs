@@ -12,13 +12,14 @@ mod blog {
         pub struct Post {
             #[field(on_delete = Cascade)]
             pub author: ForeignKey<Author>,
+            pub published: DateTimeField,
         }
     }
 }
 
 use blog::models::{Post, post};
 
-#[rjango::forms::model_form(model = Post, fields = [author])]
+#[rjango::forms::model_form(model = Post, fields = [author, published])]
 pub struct PostForm;
 
 fn main() {}

@@ -299,6 +299,7 @@ impl<A: ModelAdmin, T: Templates> Pages<'_, A, T> {
         let name = self.verbose_name();
         if self.request.method() == "POST" {
             let mut form = A::Form::bind(self.request.POST());
+            form.load_choices().await?;
             let mut instance = match (&object, save_as_new) {
                 (Some(object), false) => object.clone(),
                 _ => A::Model::new_instance(),
@@ -354,10 +355,11 @@ impl<A: ModelAdmin, T: Templates> Pages<'_, A, T> {
             }
             return self.render_form(form, object.as_ref(), false).await;
         }
-        let form = match &object {
+        let mut form = match &object {
             Some(o) => A::Form::with_initial(&A::Form::from_instance(o)),
             None => A::Form::unbound(),
         };
+        form.load_choices().await?;
         let view_only = object.is_some() && !self.perms.change;
         self.render_form(form, object.as_ref(), view_only).await
     }
@@ -398,12 +400,17 @@ impl<A: ModelAdmin, T: Templates> Pages<'_, A, T> {
                 values
                     .as_ref()
                     .and_then(|v| v.get(i).cloned().flatten())
-                    .map(
-                        |v| match spec.choices.iter().find(|(value, _)| *value == v) {
-                            Some((_, label)) => (*label).to_owned(),
-                            None => v,
-                        },
-                    )
+                    .map(|v| {
+                        let dynamic = form.choices(spec.name).unwrap_or_default();
+                        match (
+                            spec.choices.iter().find(|(value, _)| *value == v),
+                            dynamic.iter().find(|(value, _)| *value == v),
+                        ) {
+                            (Some((_, label)), _) => (*label).to_owned(),
+                            (None, Some((_, label))) => label.clone(),
+                            (None, None) => v,
+                        }
+                    })
                     .filter(|v| !v.is_empty())
                     .unwrap_or_else(|| super::display::EMPTY_VALUE_DISPLAY.to_owned())
             });

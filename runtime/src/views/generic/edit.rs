@@ -153,11 +153,14 @@ async fn create_page<V: CreateView>(
 }
 
 async fn create_get<V: CreateView>(view: &V, request: &HttpRequest, _args: ()) -> ViewResult {
-    create_page(view, request, V::Form::unbound()).await
+    let mut form = V::Form::unbound();
+    form.load_choices().await.map_err(super::internal)?;
+    create_page(view, request, form).await
 }
 
 async fn create_post<V: CreateView>(view: &V, request: &HttpRequest, _args: ()) -> ViewResult {
     let mut form = V::Form::bind(request.POST());
+    form.load_choices().await.map_err(super::internal)?;
     match form
         .save(view.new_object(request))
         .await
@@ -216,13 +219,15 @@ async fn update_page<V: UpdateView>(
 
 async fn update_get<V: UpdateView>(view: &V, request: &HttpRequest, (pk,): (i64,)) -> ViewResult {
     let object = super::detail::get_object(view.get_queryset(request), pk).await?;
-    let form = V::Form::with_initial(&V::Form::from_instance(&object));
+    let mut form = V::Form::with_initial(&V::Form::from_instance(&object));
+    form.load_choices().await.map_err(super::internal)?;
     update_page(view, request, form, object).await
 }
 
 async fn update_post<V: UpdateView>(view: &V, request: &HttpRequest, (pk,): (i64,)) -> ViewResult {
     let object = super::detail::get_object(view.get_queryset(request), pk).await?;
     let mut form = V::Form::bind(request.POST());
+    form.load_choices().await.map_err(super::internal)?;
     match form.save(object.clone()).await.map_err(super::internal)? {
         Some(saved) => Ok(HttpResponseRedirect(view.success_url(&saved))),
         None => update_page(view, request, form, object).await,
