@@ -76,7 +76,17 @@ impl<T> ValueType for ForeignKey<T> {
 }
 
 impl<T> TryGetable for ForeignKey<T> {
+    /// The key column is as wide as the related model's key: an `integer` for Django's
+    /// AutoField (every contrib model's), a `bigint` for BigAutoField. PostgreSQL decodes
+    /// neither as the other, so each width is tried (a NULL is then a `Null` error, which an
+    /// `Option<ForeignKey>` reads as None).
     fn try_get_by<I: ColIdx>(res: &QueryResult, index: I) -> Result<Self, TryGetError> {
-        <i64 as TryGetable>::try_get_by(res, index).map(ForeignKey::new)
+        match <i64 as TryGetable>::try_get_by(res, index) {
+            Err(TryGetError::DbErr(_)) => <i32 as TryGetable>::try_get_by(res, index)
+                .map(i64::from)
+                .or_else(|_| <i16 as TryGetable>::try_get_by(res, index).map(i64::from)),
+            other => other,
+        }
+        .map(ForeignKey::new)
     }
 }

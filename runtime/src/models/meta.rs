@@ -219,10 +219,57 @@ macro_rules! plain_sql {
     )*};
 }
 
+/// Integers, also from MySQL's `UNSIGNED` columns, which Django makes of the positive fields
+/// (`smallint UNSIGNED`, ...) and the driver decodes only as unsigned types.
+macro_rules! integer_sql {
+    ($($t:ty | $u:ty => $variant:ident),* $(,)?) => {$(
+        impl ToSql for $t {
+            fn to_sql(&self) -> Value {
+                Value::$variant(Some(*self))
+            }
+            fn null() -> Value {
+                Value::$variant(None)
+            }
+        }
+        impl Nullable for $t {
+            type OrNull = Option<$t>;
+            type Keep<U: Nullable> = U;
+        }
+        impl FromSql for $t {
+            fn from_sql(row: &QueryResult, index: usize) -> Result<Self, sea_orm::DbErr> {
+                Self::from_sql_nullable(row, index)?.ok_or_else(|| {
+                    sea_orm::DbErr::Type(format!("column {index}: NULL where a number was expected"))
+                })
+            }
+            fn from_sql_nullable(
+                row: &QueryResult,
+                index: usize,
+            ) -> Result<Option<Self>, sea_orm::DbErr> {
+                match row.try_get_by_index::<Option<$t>>(index) {
+                    Ok(v) => Ok(v),
+                    Err(signed) => match row.try_get_by_index::<Option<$u>>(index) {
+                        Ok(v) => v
+                            .map(|n| {
+                                <$t>::try_from(n).map_err(|_| {
+                                    sea_orm::DbErr::Type(format!("column {index}: {n} is out of range"))
+                                })
+                            })
+                            .transpose(),
+                        Err(_) => Err(signed),
+                    },
+                }
+            }
+        }
+    )*};
+}
+
+integer_sql! {
+    i16 | u16 => SmallInt,
+    i32 | u32 => Int,
+    i64 | u64 => BigInt,
+}
+
 plain_sql! {
-    i16 => SmallInt,
-    i32 => Int,
-    i64 => BigInt,
     f64 => Double,
     String => String,
     chrono::NaiveDate => ChronoDate,
@@ -474,7 +521,12 @@ macro_rules! relation_sql {
                 row: &QueryResult,
                 index: usize,
             ) -> Result<Option<Self>, sea_orm::DbErr> {
-                Ok(row.try_get_by_index::<Option<i64>>(index)?.map($name::new))
+                // As wide as the related key: `integer` for an AutoField, `bigint` for a
+                // BigAutoField (PostgreSQL decodes neither as the other).
+                row.try_get_by_index::<Option<i64>>(index)
+                    .or_else(|_| row.try_get_by_index::<Option<i32>>(index).map(|v| v.map(i64::from)))
+                    .or_else(|_| row.try_get_by_index::<Option<i16>>(index).map(|v| v.map(i64::from)))
+                    .map(|v| v.map($name::new))
             }
         }
     )*};
