@@ -73,6 +73,17 @@ Example:\n    rjango generate"
     )]
     Generate,
 
+    /// Copy one of rjango's templates into templates/, to override it
+    #[command(
+        name = "copytemplate",
+        long_about = "Writes a copy of one of rjango's own templates (the admin's `admin/change_list.html` and the others, the auth pages' `registration/login.html` and the others) into the project's templates/, where askama finds it before rjango's: the project's page from then on, to edit. An existing file is kept unless --force is given.
+
+Examples:
+    rjango copytemplate admin/change_list.html
+    rjango copytemplate registration/login.html --force"
+    )]
+    Copytemplate(CopyTemplate),
+
     /// Create new migrations from the changes to the models (Django's makemigrations)
     #[command(
         name = "makemigrations",
@@ -180,6 +191,15 @@ arguments after `--` go to the client.\n\nExamples:\n    rjango dbshell\n    rja
     /// Any other command is the project's own (src/<app>/management/commands/<name>.rs)
     #[command(external_subcommand)]
     External(Vec<String>),
+}
+
+#[derive(Debug, Args)]
+pub struct CopyTemplate {
+    /// The template, as rjango names it: admin/change_list.html
+    pub template: String,
+    /// Replace the project's file if it has one
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

@@ -28,6 +28,7 @@ fn main() -> ExitCode {
         Command::Startproject(args) => commands::startproject::run(args),
         Command::Startapp(args) => commands::startapp::run(args),
         Command::Generate => commands::generate::run(),
+        Command::Copytemplate(args) => commands::copytemplate::run(args),
         Command::Makemigrations(args) => commands::makemigrations::run(args),
         Command::Squashmigrations(args) => commands::squashmigrations::run(args),
         Command::Runserver(args) => commands::runserver::run(args),

@@ -572,3 +572,42 @@ fn pass_through_commands_need_a_project() {
         &["not inside an rjango project"],
     );
 }
+
+/// `copytemplate`: a copy of rjango's template in templates/, the project's own from then on;
+/// never over the project's file without --force; an unknown name lists the known ones.
+#[test]
+fn copytemplate_starts_an_override() {
+    let (_tmp, root) = project();
+    let out = rjango(&root, &["copytemplate", "admin/change_list.html"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let copy = root.join("templates/admin/change_list.html");
+    let theirs =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("runtime/templates/admin/change_list.html");
+    assert_eq!(read(&copy), read(&theirs));
+
+    std::fs::write(&copy, "mine").unwrap();
+    let out = rjango(&root, &["copytemplate", "admin/change_list.html"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("templates/admin/change_list.html exists"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(read(&copy), "mine", "kept without --force");
+    let out = rjango(
+        &root,
+        &["copytemplate", "admin/change_list.html", "--force"],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(read(&copy), read(&theirs));
+
+    let out = rjango(&root, &["copytemplate", "admin/nothing.html"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains(
+            "rjango has no template \"admin/nothing.html\"; its templates are: admin/base.html"
+        ),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -75,6 +75,7 @@ fn seed_project() -> &'static Built {
         )
         .unwrap();
         std::fs::copy(Path::new(FIXTURES).join("models.rs"), root.join("src/blog/models.rs")).unwrap();
+        std::fs::copy(Path::new(FIXTURES).join("admin.rs"), root.join("src/blog/admin.rs")).unwrap();
         let made = project::run_rjango(&root, &["makemigrations", "--noinput"]);
         assert!(made.contains("0001_initial.rs"), "{made}");
         // A hand-written data migration (RunRust) after the generated one.
@@ -776,7 +777,7 @@ fn sqlite(root: &Path, query: &str) -> String {
     let out = std::process::Command::new("python3")
         .args([
             "-c",
-            "import sqlite3,sys; print(','.join(str(r[0]) for r in sqlite3.connect(sys.argv[1]).execute(sys.argv[2])))",
+            "import sqlite3,sys; db = sqlite3.connect(sys.argv[1]); rows = db.execute(sys.argv[2]).fetchall(); db.commit(); print(','.join(str(r[0]) for r in rows))",
         ])
         .arg(root.join("db.sqlite3"))
         .arg(query)
@@ -805,7 +806,7 @@ fn migrations_are_compiled_in() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(
-        stdout.contains("5 migrations in 4 apps replay to 9 models"),
+        stdout.contains("6 migrations in 5 apps replay to 10 models"),
         "{stdout}"
     );
 }
@@ -1284,6 +1285,215 @@ fn browser_sign_in_form_messages_csrf() {
     assert_eq!(taken, 8, "screenshots in {}", shots.display());
     println!(
         "browser test: 8 steps passed, screenshots in {}",
+        shots.display()
+    );
+}
+
+/// The admin site in headless Chromium: log in, add an author and a post (a validation error
+/// first), find them in the change list (search, sort), edit a post, delete two through the
+/// "delete selected" action and its confirmation, delete an author whose posts cascade (the
+/// confirmation lists them), read the history, then a staff member who may only view finds no
+/// button to change anything and a forged POST is 403; log out. Screenshots of each page.
+#[test]
+fn browser_admin() {
+    use fantoccini::Locator;
+    use support::browser::{self, body_text, click_then, fill, screenshot};
+
+    let Some(driver) = browser::Driver::start("the admin browser test") else {
+        return;
+    };
+    let built = seed_project();
+    let dir = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}/db.sqlite3", dir.path().display());
+    let manage = |args: &[&str], env: &[(&str, &str)]| {
+        let out = std::process::Command::new(&built.binary)
+            .args(args)
+            .current_dir(&built.root)
+            .env("DEBUG", "true")
+            .env("DATABASE_URL", &database)
+            .envs(env.iter().copied())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    manage(&["migrate"], &[]);
+    for name in ["ada", "clerk"] {
+        manage(
+            &["createsuperuser", "--noinput"],
+            &[
+                ("DJANGO_SUPERUSER_USERNAME", name),
+                ("DJANGO_SUPERUSER_PASSWORD", "correct horse battery"),
+            ],
+        );
+    }
+    // The clerk: staff, and may only view authors and posts.
+    let db = dir.path();
+    sqlite(
+        db,
+        "UPDATE auth_user SET is_superuser = 0 WHERE username = 'clerk'",
+    );
+    sqlite(
+        db,
+        "INSERT INTO auth_user_user_permissions (user_id, permission_id) SELECT u.id, p.id FROM auth_user u, auth_permission p WHERE u.username = 'clerk' AND p.codename IN ('view_author', 'view_post')",
+    );
+    let server = Running::server(
+        &built.binary,
+        &[("DEBUG", "true"), ("DATABASE_URL", database.as_str())],
+    );
+    let site = format!("http://127.0.0.1:{}", server.port);
+    let shots = browser::screenshot_dir("browser_admin");
+    let profile = tempfile::tempdir().unwrap();
+
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let c = driver.browser(profile.path()).await;
+        let log_in = |user: &'static str| {
+            let c = c.clone();
+            let site = site.clone();
+            async move {
+                c.goto(&format!("{site}/admin/")).await.unwrap();
+                c.wait().for_element(Locator::Css("#id_username")).await.unwrap();
+                fill(&c, "#id_username", user).await;
+                fill(&c, "#id_password", "correct horse battery").await;
+                click_then(&c, "#login-form input[type=submit]", "#user-tools").await;
+            }
+        };
+
+        // 1. The admin asks for a login, then shows the index of what the user may change.
+        log_in("ada").await;
+        assert_eq!(c.current_url().await.unwrap().path(), "/admin/");
+        let text = body_text(&c).await;
+        assert!(text.contains("Site administration") && text.contains("Authors"), "{text}");
+        screenshot(&c, &shots, "01-index").await;
+
+        // 2. Add an author: an empty name is refused beside the field, then saved.
+        click_then(&c, "a[href='/admin/blog/author/add/']", "#id_name").await;
+        click_then(&c, "input[name=_save]", "#id_name_error").await;
+        assert!(body_text(&c).await.contains("This field is required."));
+        fill(&c, "#id_name", "Ada Lovelace").await;
+        click_then(&c, "input[name=_addanother]", "ul.messagelist li.success").await;
+        assert!(body_text(&c).await.contains("The author “Ada Lovelace” was added successfully."));
+        fill(&c, "#id_name", "Grace Hopper").await;
+        click_then(&c, "input[name=_save]", "#result_list").await;
+
+        // 3. Add posts: the author is a select of the authors by name; a missing title first.
+        for (title, author) in [("Engines", "Ada Lovelace"), ("Notes", "Ada Lovelace"), ("Compilers", "Grace Hopper"), ("Bugs", "Grace Hopper")] {
+            c.goto(&format!("{site}/admin/blog/post/add/")).await.unwrap();
+            c.wait().for_element(Locator::Css("#id_author")).await.unwrap();
+            let select = c.find(Locator::Css("#id_author")).await.unwrap();
+            select.select_by_label(author).await.unwrap();
+            fill(&c, "#id_body", &format!("All about {title}.")).await;
+            if title == "Engines" {
+                click_then(&c, "input[name=_save]", "#id_title_error").await;
+                assert!(body_text(&c).await.contains("Please correct the error below."));
+                screenshot(&c, &shots, "02-change-form-error").await;
+            }
+            fill(&c, "#id_title", title).await;
+            click_then(&c, "input[name=_save]", "ul.messagelist li.success").await;
+        }
+
+        // 4. The change list: each post with its author's name; search, then sort by title.
+        let text = body_text(&c).await;
+        assert!(text.contains("4 posts") && text.contains("Grace Hopper"), "{text}");
+        screenshot(&c, &shots, "03-change-list").await;
+        fill(&c, "#searchbar", "compilers").await;
+        click_then(&c, "#changelist-search input[type=submit]", ".small.quiet").await;
+        let text = body_text(&c).await;
+        assert!(text.contains("1 result (4 total)") && text.contains("Compilers"), "{text}");
+        assert!(!text.contains("Engines"), "{text}");
+        c.goto(&format!("{site}/admin/blog/post/")).await.unwrap();
+        click_then(&c, "th.column-title a", "th.sorted").await;
+        let rows = c.find_all(Locator::Css("#result_list tbody th")).await.unwrap();
+        let mut titles = Vec::new();
+        for r in rows {
+            titles.push(r.text().await.unwrap());
+        }
+        assert_eq!(titles, ["Bugs", "Compilers", "Engines", "Notes"]);
+
+        // 5. Edit a post from its link; its history says what changed.
+        click_then(&c, "#result_list tbody th a", "#id_title").await;
+        fill(&c, "#id_title", "Bugs, found").await;
+        click_then(&c, "input[name=_continue]", "ul.messagelist li.success").await;
+        assert!(body_text(&c).await.contains("You may edit it again below."));
+        click_then(&c, "a.historylink", "#change-history").await;
+        let text = body_text(&c).await;
+        assert!(text.contains("Added.") && text.contains("Changed Title."), "{text}");
+
+        // 6. Delete two posts through the action, after its confirmation.
+        c.goto(&format!("{site}/admin/blog/post/?o=0")).await.unwrap();
+        c.wait().for_element(Locator::Css("input.action-select")).await.unwrap();
+        let boxes = c.find_all(Locator::Css("input.action-select")).await.unwrap();
+        boxes[0].click().await.unwrap();
+        boxes[1].click().await.unwrap();
+        let action = c.find(Locator::Css("select[name=action]")).await.unwrap();
+        action.select_by_value("delete_selected").await.unwrap();
+        click_then(&c, "button[title='Run the selected action']", ".deleted-objects").await;
+        let text = body_text(&c).await;
+        assert!(text.contains("Are you sure you want to delete the selected 2 posts?"), "{text}");
+        click_then(&c, "input[type=submit]", "ul.messagelist li.success").await;
+        assert!(body_text(&c).await.contains("Successfully deleted 2 posts."));
+
+        // 7. Deleting an author takes their posts: the confirmation lists them first.
+        c.goto(&format!("{site}/admin/blog/author/?q=Ada")).await.unwrap();
+        click_then(&c, "#result_list tbody th a", "#id_name").await;
+        let name = c.find(Locator::Css("#id_name")).await.unwrap().prop("value").await.unwrap();
+        click_then(&c, "a.deletelink", ".deleted-objects").await;
+        let text = body_text(&c).await;
+        assert!(text.contains("All of the following related items will be deleted"), "{text}");
+        assert!(text.contains("Post: Post object ("), "{text}");
+        screenshot(&c, &shots, "04-delete-confirmation").await;
+        click_then(&c, "input[type=submit]", "ul.messagelist li.success").await;
+        let text = body_text(&c).await;
+        assert!(text.contains(&format!("The author “{}” was deleted successfully.", name.unwrap_or_default())), "{text}");
+        c.goto(&format!("{site}/admin/blog/post/")).await.unwrap();
+        c.wait().for_element(Locator::Css(".paginator")).await.unwrap();
+        assert!(body_text(&c).await.contains("0 posts"), "the author's posts went with them");
+
+        // 8. Log out; the clerk may only view: no add link, no save or delete button, and a
+        // POST forged with a valid token is refused.
+        click_then(&c, "#logout-form button", "#logged-out").await;
+        assert!(body_text(&c).await.contains("Thanks for spending some quality time"));
+        log_in("clerk").await;
+        let index = c.source().await.unwrap();
+        assert!(index.contains("Welcome, <strong>clerk</strong>"), "{index}");
+        assert!(!index.contains(r#"class="addlink""#), "an add link for the clerk: {index}");
+        c.goto(&format!("{site}/admin/blog/author/")).await.unwrap();
+        click_then(&c, "#result_list tbody th a", ".readonly").await;
+        assert!(c.find(Locator::Css("input[name=_save]")).await.is_err());
+        assert!(c.find(Locator::Css("a.deletelink")).await.is_err());
+        screenshot(&c, &shots, "05-view-only").await;
+        let status = c
+            .execute_async(
+                "const done = arguments[0];
+                 const token = document.querySelector('[name=csrfmiddlewaretoken]').value;
+                 fetch(location.pathname, {method: 'POST', headers: {'Content-Type': 'application/x-www-form-urlencoded'},
+                       body: 'csrfmiddlewaretoken=' + encodeURIComponent(token) + '&name=Eve'})
+                   .then(r => done(r.status));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(status, serde_json::json!(403));
+        click_then(&c, "#logout-form button", "#logged-out").await;
+        c.close().await.unwrap();
+    });
+    // The seed's own authors (its data migration's), Grace Hopper, and no Eve.
+    assert_eq!(
+        sqlite(db, "SELECT name FROM blog_author ORDER BY id"),
+        "Ada,Grace,Grace Hopper",
+        "Ada Lovelace deleted, and the forged POST changed nothing"
+    );
+    let taken = std::fs::read_dir(&shots).unwrap().count();
+    assert_eq!(taken, 5, "screenshots in {}", shots.display());
+    println!(
+        "admin browser test: 8 steps passed, screenshots in {}",
         shots.display()
     );
 }

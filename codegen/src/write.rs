@@ -523,6 +523,7 @@ fn render_mod(
 /// The rjango CLI's own commands, which a project's command may not be named after (the
 /// project binary's built-in ones are refused by the binary, which knows them).
 const CLI_COMMANDS: &[&str] = &[
+    "copytemplate",
     "generate",
     "makemigrations",
     "squashmigrations",

@@ -561,13 +561,7 @@ fn model_form_with(
                 #(#applies)*
             }
 
-            fn relation_choices() -> ::rjango::__private::LocalBoxFuture<
-                'static,
-                ::core::result::Result<
-                    ::std::vec::Vec<(usize, ::std::vec::Vec<(::std::string::String, ::std::string::String)>)>,
-                    ::rjango::models::QueryError,
-                >,
-            > {
+            fn relation_choices() -> ::rjango::forms::models::RelationChoicesFuture {
                 ::std::boxed::Box::pin(async move {
                     let mut __choices = ::std::vec::Vec::new();
                     #(#relation_choices)*

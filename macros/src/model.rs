@@ -1513,13 +1513,7 @@ fn model_form_field(c: &Column, id: &syn::Ident, stored: &syn::Type) -> TokenStr
     // A relation's select lists the related rows, each as `str(row)`.
     let choices = relation.then(|| {
         quote! {
-            fn choices() -> ::rjango::__private::LocalBoxFuture<
-                'static,
-                ::core::result::Result<
-                    ::core::option::Option<::std::vec::Vec<(::std::string::String, ::std::string::String)>>,
-                    ::rjango::models::QueryError,
-                >,
-            > {
+            fn choices() -> ::rjango::forms::models::ChoicesFuture {
                 ::std::boxed::Box::pin(async {
                     let __rows = ::rjango::models::QuerySet::<
                         <#id as ::rjango::models::Relation>::To,

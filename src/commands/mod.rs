@@ -1,5 +1,6 @@
 //! One module per command; each returns the exit code or a [`Failure`] for `main` to print.
 
+pub mod copytemplate;
 pub mod generate;
 pub mod makemigrations;
 pub mod project_cmd;

@@ -21,6 +21,15 @@ use futures_util::future::LocalBoxFuture;
 use super::{BoundForm, FieldSpec, Form};
 use crate::models::{Instance, Model, QueryError};
 
+/// A select's choices: (value, label).
+pub type Choices = Vec<(String, String)>;
+
+/// A relation's choices, read from the database ([`ModelFormField::choices`]).
+pub type ChoicesFuture = LocalBoxFuture<'static, Result<Option<Choices>, QueryError>>;
+
+/// The choices of a form's relations by field index ([`ModelForm::relation_choices`]).
+pub type RelationChoicesFuture = LocalBoxFuture<'static, Result<Vec<(usize, Choices)>, QueryError>>;
+
 /// A model field's form field: implemented by `#[model]` for each field a form can edit.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` can't be a ModelForm field yet",
@@ -37,7 +46,7 @@ pub trait ModelFormField {
     /// A relation's choices: every row of the related model, (key, `str(row)`), read when a
     /// form shows or checks the field (Django's ModelChoiceField queryset). None for the
     /// other fields.
-    fn choices() -> LocalBoxFuture<'static, Result<Option<Vec<(String, String)>>, QueryError>> {
+    fn choices() -> ChoicesFuture {
         Box::pin(async { Ok(None) })
     }
 }
@@ -60,8 +69,7 @@ pub trait ModelForm: Form {
     ) -> LocalBoxFuture<'a, Result<Vec<(usize, String)>, QueryError>>;
 
     /// The choices of the form's relations, by field index (see [`ModelFormField::choices`]).
-    fn relation_choices()
-    -> LocalBoxFuture<'static, Result<Vec<(usize, Vec<(String, String)>)>, QueryError>> {
+    fn relation_choices() -> RelationChoicesFuture {
         Box::pin(async { Ok(Vec::new()) })
     }
 }
