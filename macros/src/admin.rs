@@ -269,11 +269,9 @@ fn with_fields(input: TokenStream) -> syn::Result<TokenStream> {
             columns.push(quote! {
                 ::rjango::contrib::admin::Column {
                     name: "__str__",
-                    label: ::rjango::models::meta::model_verbose_name::<#model>()
-                        .chars()
-                        .enumerate()
-                        .map(|(i, c)| if i == 0 { c.to_ascii_uppercase() } else { c })
-                        .collect(),
+                    label: ::rjango::contrib::admin::display::capfirst(
+                        &::rjango::models::meta::model_verbose_name::<#model>(),
+                    ),
                     display: |__o: &#model| ::rjango::contrib::admin::Cell::Text(
                         <Self as ::rjango::contrib::admin::ModelAdmin>::object_str(__o),
                     ),
@@ -289,7 +287,9 @@ fn with_fields(input: TokenStream) -> syn::Result<TokenStream> {
                     columns.push(quote! {
                         ::rjango::contrib::admin::Column {
                             name: "__str__",
-                            label: ::rjango::models::meta::model_verbose_name::<#model>(),
+                            label: ::rjango::contrib::admin::display::capfirst(
+                                &::rjango::models::meta::model_verbose_name::<#model>(),
+                            ),
                             display: |__o: &#model| ::rjango::contrib::admin::Cell::Text(
                                 <Self as ::rjango::contrib::admin::ModelAdmin>::object_str(__o),
                             ),
@@ -506,7 +506,15 @@ fn with_fields(input: TokenStream) -> syn::Result<TokenStream> {
         item.items.insert(0, g);
     }
     let doc = format!("The admin's add and change form of {model_name}.");
+    let key_message = format!(
+        "the admin reaches {model_name}'s rows by their integer keys; a model keyed by another type cannot be registered yet"
+    );
     Ok(quote! {
+        const _: () = ::core::assert!(
+            <#model as ::rjango::models::Model>::INTEGER_PK,
+            #key_message
+        );
+
         #[doc = #doc]
         #[doc(hidden)]
         #[allow(non_camel_case_types)]

@@ -351,7 +351,21 @@ async fn change_list_searches_sorts_and_pages_in_constant_queries() {
     assert!(html.contains("7 posts"), "{html}");
     let page3 = c.get("/admin/blog/post/?p=3").await.text();
     assert!(page3.contains(">Post 1<") && !page3.contains(">Post 2<"));
-    assert_eq!(c.get("/admin/blog/post/?p=9").await.status_code(), 404);
+    // A page past the end is the last (Django's after "delete selected" empties it), one that
+    // is not a number the first.
+    let past = c.get("/admin/blog/post/?p=9").await.text();
+    assert!(
+        past.contains(">Post 1<") && !past.contains(">Post 2<"),
+        "{past}"
+    );
+    let first = c.get("/admin/blog/post/?p=two").await.text();
+    assert!(first.contains(">Post 7<"), "{first}");
+    // Every admin URL ends in a slash: the site adds it.
+    let r = c.get("/admin/blog/post?q=x").await;
+    assert_eq!(
+        (r.status_code(), r.header("location")),
+        (301, Some("/admin/blog/post/?q=x"))
+    );
 
     // Search: "^title" is a prefix of the title, `body` a word anywhere in it.
     let r = c.get("/admin/blog/post/?q=about+post+3").await.text();
@@ -553,7 +567,7 @@ async fn delete_selected_action() {
     let r = c.post_form("/admin/blog/author/", &form).await;
     let html = r.text();
     assert!(
-        html.contains("Are you sure you want to delete the selected 2 authors?"),
+        html.contains("Are you sure you want to delete the selected authors?"),
         "{html}"
     );
     assert!(html.contains("Author: A"));
@@ -567,6 +581,65 @@ async fn delete_selected_action() {
     let left = Author::objects().all().await.unwrap();
     assert_eq!(left.len(), 1);
     assert_eq!(left[0].id, keep.id);
+}
+
+/// The change list follows the model's Meta.ordering when the ModelAdmin names none.
+#[rjango::test(db, project = project)]
+async fn the_models_ordering_by_default() {
+    let (c, _) = superuser().await;
+    author_named("Zed").await;
+    author_named("Amy").await;
+    let list = c.get("/admin/blog/author/").await.text();
+    let (amy, zed) = (list.find(">Amy<").unwrap(), list.find(">Zed<").unwrap());
+    assert!(amy < zed, "ordering = [\"name\"]: {list}");
+}
+
+/// Deleting an author takes their posts: a user who may delete authors but not posts sees
+/// Django's "Cannot delete" page, and the POST is refused.
+#[rjango::test(db, project = project)]
+async fn a_cascade_needs_the_permission_to_delete_what_it_takes() {
+    let mut staff = User::objects()
+        .create_user("editor", "", Some("pw"))
+        .await
+        .unwrap();
+    staff.is_staff = true;
+    staff.save().await.unwrap();
+    let perms = Permission::objects()
+        .filter(permission::codename.is_in(["view_author", "delete_author"]))
+        .all()
+        .await
+        .unwrap();
+    staff
+        .user_permissions()
+        .add(perms.iter().map(|p| p.id as i64))
+        .await
+        .unwrap();
+    let ada = author_named("Ada").await;
+    post("Notes", &ada, true).await;
+    let c = Client::new(project());
+    c.force_login(&staff).await;
+    let url = format!("/admin/blog/author/{}/delete/", ada.id);
+    let page = c.get(&url).await.text();
+    assert!(page.contains("<h1>Cannot delete author</h1>"), "{page}");
+    assert!(
+        page.contains("your account doesn’t have permission to delete the following types of objects:</p>\n<ul><li>post</li></ul>"),
+        "{page}"
+    );
+    assert!(!page.contains("Yes, I’m sure"), "{page}");
+    assert_eq!(
+        c.post_form(&url, &[("post", "yes")]).await.status_code(),
+        403
+    );
+    assert_eq!(Author::objects().count().await.unwrap(), 1);
+    // Without the model's permission, a missing row and an existing one are both 403.
+    assert_eq!(
+        c.get("/admin/blog/post/999/change/").await.status_code(),
+        403
+    );
+    assert_eq!(
+        c.get("/admin/blog/post/999/delete/").await.status_code(),
+        403
+    );
 }
 
 #[rjango::test(db, project = project)]
@@ -679,6 +752,6 @@ fn the_admin_on_postgresql_and_mariadb() {
             "the admin tests on {name}:\n{stdout}\n{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        assert!(stdout.contains("test result: ok. 6 passed"), "{stdout}");
+        assert!(stdout.contains("test result: ok. 8 passed"), "{stdout}");
     }
 }

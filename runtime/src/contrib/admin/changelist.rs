@@ -10,7 +10,7 @@ use super::templates::{
     ActionChoice, CellHtml, ChangeListContext, Header, PageLink, Row, Templates,
 };
 use super::views::{Pages, pk_i64};
-use crate::http::{Http404, ViewError};
+use crate::http::ViewError;
 use crate::models::lookups::{OrderBy, Term};
 use crate::models::meta::{model_verbose_name, model_verbose_name_plural, pk_column};
 use crate::models::{Model, Q};
@@ -172,6 +172,13 @@ impl<M: Model + Clone> ChangeList<M> {
                 .map(|(_, desc, f)| f(*desc))
                 .collect();
         }
+        if order_by.is_empty() {
+            // The model's Meta.ordering, as Django's get_ordering falls back to it.
+            order_by = M::default_ordering()
+                .into_iter()
+                .map(|(term, desc)| OrderBy::new(term, desc))
+                .collect();
+        }
         // Django makes the order total with "-pk", so pages never repeat or skip a row.
         order_by.push(OrderBy::new(
             Term::Column {
@@ -189,14 +196,13 @@ impl<M: Model + Clone> ChangeList<M> {
         let per_page = options.list_per_page.max(1);
         let show_all = params.contains_key("all") && result_count <= LIST_MAX_SHOW_ALL;
         let num_pages = result_count.div_ceil(per_page).max(1);
-        let page = match params.get("p") {
-            None => 1,
-            Some(p) => p
-                .parse::<u64>()
-                .ok()
-                .filter(|n| *n >= 1 && *n <= num_pages)
-                .ok_or_else(|| Http404::new(format!("Invalid page ({p})")))?,
-        };
+        // Django reads a page that is not a number as the first; past the end (the last page
+        // emptied by "delete selected") is the last.
+        let page = params
+            .get("p")
+            .and_then(|p| p.parse::<u64>().ok())
+            .unwrap_or(1)
+            .clamp(1, num_pages);
         let mut rows_query = (options.select_related)(queryset.order_by(order_by));
         if !show_all {
             let start = (page - 1) * per_page;

@@ -138,3 +138,12 @@ pub fn choice_display(cell: Cell, choices: &[(&str, &str)]) -> Cell {
 }
 
 pub use crate::models::meta::{ObjectStr, ViaDefault, ViaDisplay, pk_string};
+
+/// Django's `capfirst`: the first letter upper-cased (any script's), the rest as it is.
+pub fn capfirst(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

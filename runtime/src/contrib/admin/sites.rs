@@ -26,7 +26,14 @@ pub(crate) trait Registered: Send + Sync {
     /// `post`: Django's `model_name`.
     fn model_name(&self) -> String;
     fn object_name(&self) -> &'static str;
+    fn verbose_name(&self) -> String;
     fn verbose_name_plural(&self) -> String;
+    /// `str(obj)` of the rows with these keys (those that exist), for the delete confirmation.
+    fn object_strs<'a>(
+        &'a self,
+        request: &'a HttpRequest,
+        pks: &'a [i64],
+    ) -> LocalBoxFuture<'a, Result<std::collections::HashMap<i64, String>, ViewError>>;
     fn perms(&self, request: &HttpRequest, perms: &UserPerms) -> ModelPerms;
     fn page<'a>(
         &'a self,
@@ -41,8 +48,18 @@ pub(crate) trait Registered: Send + Sync {
 pub(crate) struct SiteInfo {
     pub site_header: String,
     pub site_title: String,
-    /// Registered (app, model) pairs, for links to related objects.
-    pub registered: Vec<(&'static str, String)>,
+    /// Every registered ModelAdmin, for what a page shows of other models (the objects a
+    /// deletion takes, their permissions, links).
+    pub models: Vec<Arc<dyn Registered>>,
+}
+
+impl SiteInfo {
+    /// The ModelAdmin of `app.model` (`model` as Django's model_name, lower case).
+    pub(crate) fn registered(&self, app: &str, model: &str) -> Option<&Arc<dyn Registered>> {
+        self.models
+            .iter()
+            .find(|m| m.app_label() == app && m.model_name() == model)
+    }
 }
 
 /// Django's `AdminSite`: `site.register::<PostAdmin>()`, then its pages under one prefix.
@@ -100,20 +117,23 @@ impl<T: Templates> AdminSite<T> {
         SiteInfo {
             site_header: self.site_header.clone(),
             site_title: self.site_title.clone(),
-            registered: self
-                .models
-                .iter()
-                .map(|m| (m.app_label(), m.model_name()))
-                .collect(),
+            models: self.models.clone(),
         }
     }
 
     /// Answers the admin page at `rest`, the path after the site's prefix.
     pub async fn dispatch(&self, request: HttpRequest, rest: &str) -> ViewResult {
         let parts: Vec<&str> = rest.split('/').collect();
-        // Every admin URL ends in a slash (CommonMiddleware's APPEND_SLASH adds it).
+        // Every admin URL ends in a slash. The catch-all route matches without it, so
+        // APPEND_SLASH cannot add it: the site redirects itself, as Django's catch_all_view.
         let Some((&"", parts)) = parts.split_last() else {
-            return Err(Http404::new("No admin page here").into());
+            let query = request.query_string();
+            let to = if query.is_empty() {
+                format!("{}/", request.path())
+            } else {
+                format!("{}/?{query}", request.path())
+            };
+            return Ok(crate::http::HttpResponsePermanentRedirect(to));
         };
         match parts {
             [] => self.index(request, None).await,
@@ -197,7 +217,7 @@ impl<T: Templates> AdminSite<T> {
             });
             return TemplateResponse(&request, page);
         }
-        let recent_actions = recent_actions(&request, &user).await?;
+        let recent_actions = recent_actions(self, &request, &user).await?;
         let admin = self.context(&request, self.index_title.clone()).await;
         let page = T::Index::from(IndexContext {
             admin,
@@ -329,7 +349,8 @@ pub(crate) async fn admin_context(
 }
 
 /// The user's ten latest admin actions (Django's "Recent actions").
-async fn recent_actions(
+async fn recent_actions<T: Templates>(
+    site: &AdminSite<T>,
     request: &HttpRequest,
     user: &crate::contrib::auth::AuthUser,
 ) -> Result<Vec<RecentAction>, ViewError> {
@@ -345,6 +366,7 @@ async fn recent_actions(
         .all()
         .await?;
     let base = prefix(request);
+    let info = site.info();
     Ok(entries
         .into_iter()
         .map(|e| {
@@ -366,17 +388,15 @@ async fn recent_actions(
                     super::models::DELETION => "deletion",
                     _ => "change",
                 },
-                model: ct.map(|c| capfirst(&c.model)).unwrap_or_default(),
+                model: ct
+                    .map(|c| match info.registered(&c.app_label, &c.model) {
+                        Some(m) => capfirst(&m.verbose_name()),
+                        None => capfirst(&c.model),
+                    })
+                    .unwrap_or_default(),
             }
         })
         .collect())
 }
 
-/// Django's `capfirst`.
-pub(crate) fn capfirst(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
+pub(crate) use super::display::capfirst;

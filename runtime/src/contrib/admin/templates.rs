@@ -159,6 +159,8 @@ pub struct ChangeListContext {
 #[derive(Debug, Clone)]
 pub struct FormRow {
     pub name: String,
+    /// The label's text, for a value shown read-only.
+    pub label: String,
     pub label_tag: String,
     pub widget: String,
     pub errors: Vec<String>,
@@ -171,7 +173,11 @@ pub struct FormRow {
 #[derive(Debug)]
 pub struct ChangeFormContext {
     pub admin: AdminContext,
+    /// Django's `model_name` (`post`): the form's id is `post_form`.
+    pub model_name: String,
     pub verbose_name: String,
+    /// The change list, where "Close" goes.
+    pub changelist_url: String,
     pub object_id: Option<String>,
     pub object_str: Option<String>,
     pub rows: Vec<FormRow>,
@@ -181,6 +187,8 @@ pub struct ChangeFormContext {
     pub error_note: Option<String>,
     pub has_change_permission: bool,
     pub has_add_permission: bool,
+    /// "Save and continue editing" leads back to this page, which needs view or change.
+    pub has_view_permission: bool,
     pub delete_url: Option<String>,
     pub history_url: Option<String>,
     pub save_as: bool,

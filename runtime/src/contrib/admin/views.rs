@@ -81,6 +81,28 @@ impl<A: ModelAdmin, T: Templates> Registered for Registration<A, T> {
         model_verbose_name_plural::<A::Model>()
     }
 
+    fn verbose_name(&self) -> String {
+        model_verbose_name::<A::Model>()
+    }
+
+    fn object_strs<'a>(
+        &'a self,
+        request: &'a HttpRequest,
+        pks: &'a [i64],
+    ) -> LocalBoxFuture<'a, Result<std::collections::HashMap<i64, String>, ViewError>> {
+        Box::pin(async move {
+            let found = self
+                .admin
+                .get_queryset(request)
+                .in_bulk(pks.iter().copied())
+                .await?;
+            Ok(found
+                .into_iter()
+                .map(|(pk, object)| (pk, A::object_str(&object)))
+                .collect())
+        })
+    }
+
     fn perms(&self, request: &HttpRequest, perms: &UserPerms) -> ModelPerms {
         ModelPerms {
             view: self.admin.has_view_permission(request, perms),
@@ -126,7 +148,6 @@ pub(crate) struct Pages<'a, A: ModelAdmin, T> {
     pub reg: &'a Registration<A, T>,
     pub site: &'a SiteInfo,
     pub perms: ModelPerms,
-    #[allow(dead_code)]
     pub user_perms: UserPerms,
     pub request: HttpRequest,
 }
@@ -242,28 +263,37 @@ impl<A: ModelAdmin, T: Templates> Pages<'_, A, T> {
         };
         let pks: Vec<i64> = objects.iter().map(pk_i64).collect();
         let collected = crate::models::deletion::collect::<A::Model>(None, pks.clone()).await?;
+        let objects_name = if objects.len() == 1 {
+            self.verbose_name()
+        } else {
+            model_verbose_name_plural::<A::Model>()
+        };
+        let mut context = self
+            .delete_context("Are you sure?".into(), &collected, objects_name.clone())
+            .await?;
         if post.get("post") == Some("yes") && collected.protected.is_empty() {
-            let n = objects.len();
-            for object in &objects {
-                self.log(object, DELETION, "").await?;
-                self.reg.admin.delete_model(&self.request, object).await?;
+            if !context.perms_lacking.is_empty() {
+                return Err(PermissionDenied(None).into());
             }
-            let items = if n == 1 {
-                self.verbose_name()
-            } else {
-                model_verbose_name_plural::<A::Model>()
-            };
-            messages::success(&self.request, &format!("Successfully deleted {n} {items}."));
+            let n = objects.len();
+            crate::db::transaction::atomic(|| async {
+                for object in &objects {
+                    self.log(object, DELETION, "").await?;
+                    self.reg.admin.delete_model(&self.request, object).await?;
+                }
+                Ok::<_, ViewError>(())
+            })
+            .await?;
+            messages::success(
+                &self.request,
+                &format!("Successfully deleted {n} {objects_name}."),
+            );
             return Ok(HttpResponseRedirect(self.request.get_full_path()));
         }
         let plural = model_verbose_name_plural::<A::Model>();
-        let mut context = self
-            .delete_context(
-                format!("Delete multiple {plural}"),
-                &collected,
-                format!("{} {plural}", objects.len()),
-            )
-            .await?;
+        if !context.perms_lacking.is_empty() || !context.protected.is_empty() {
+            context.admin.title = format!("Cannot delete {objects_name}");
+        }
         context.selected = pks.iter().map(i64::to_string).collect();
         context
             .admin
@@ -278,6 +308,16 @@ impl<A: ModelAdmin, T: Templates> Pages<'_, A, T> {
 
     /// Add (`id` None) or change an object; view it when the user may only view.
     async fn change_form(self, id: Option<String>) -> ViewResult {
+        // The model's permission first, so a user without it learns nothing of which rows
+        // exist (Django checks it before looking the object up).
+        let may = if id.is_none() {
+            self.perms.add
+        } else {
+            self.perms.view_or_change() || self.perms.add
+        };
+        if !may {
+            return Err(PermissionDenied(None).into());
+        }
         let object = match &id {
             Some(id) => match self.object(id).await? {
                 Ok(object) => Some(object),
@@ -313,29 +353,37 @@ impl<A: ModelAdmin, T: Templates> Pages<'_, A, T> {
                     .map(|o| A::Form::from_instance(o).initial_values());
                 data.apply(&mut instance);
                 let change = object.is_some() && !save_as_new;
-                self.reg
-                    .admin
-                    .save_model(&self.request, &mut instance, change)
-                    .await?;
-                let shown = A::object_str(&instance);
-                let message = if change {
-                    let after = A::Form::from_instance(&instance).initial_values();
-                    let changed: Vec<&str> = A::Form::FIELDS
-                        .iter()
-                        .zip(before.unwrap_or_default().iter().zip(after.iter()))
-                        .filter(|(_, (b, a))| b != a)
-                        .map(|(f, _)| f.label.unwrap_or(f.name))
-                        .collect();
-                    self.log(&instance, CHANGE, &change_message(&changed))
+                // The row and its log entry together, or neither (Django's atomic view).
+                let pages = &self;
+                let instance = crate::db::transaction::atomic(|| async move {
+                    pages
+                        .reg
+                        .admin
+                        .save_model(&pages.request, &mut instance, change)
                         .await?;
-                    quoted(&name, &shown, "changed")
-                } else {
-                    self.log(&instance, ADDITION, r#"[{"added": {}}]"#).await?;
-                    quoted(&name, &shown, "added")
-                };
+                    if change {
+                        let after = A::Form::from_instance(&instance).initial_values();
+                        let changed: Vec<&str> = A::Form::FIELDS
+                            .iter()
+                            .zip(before.unwrap_or_default().iter().zip(after.iter()))
+                            .filter(|(_, (b, a))| b != a)
+                            .map(|(f, _)| f.label.unwrap_or(f.name))
+                            .collect();
+                        pages
+                            .log(&instance, CHANGE, &change_message(&changed))
+                            .await?;
+                    } else {
+                        pages.log(&instance, ADDITION, r#"[{"added": {}}]"#).await?;
+                    }
+                    Ok::<_, ViewError>(instance)
+                })
+                .await?;
+                let shown = A::object_str(&instance);
+                let message = quoted(&name, &shown, if change { "changed" } else { "added" });
                 let pk = pk_i64(&instance);
                 let post = self.request.POST();
-                let (extra, to) = if post.get("_continue").is_some() {
+                let (extra, to) = if post.get("_continue").is_some() && self.perms.view_or_change()
+                {
                     (
                         " You may edit it again below.".to_owned(),
                         format!("{}{pk}/change/", self.base()),
@@ -416,6 +464,7 @@ impl<A: ModelAdmin, T: Templates> Pages<'_, A, T> {
             });
             rows.push(FormRow {
                 name: field.name().to_owned(),
+                label: field.label(),
                 label_tag: field.label_tag().to_string(),
                 widget: field.as_widget().to_string(),
                 errors: field.errors().iter().map(|e| e.to_string()).collect(),
@@ -435,7 +484,9 @@ impl<A: ModelAdmin, T: Templates> Pages<'_, A, T> {
         let pk = object.map(pk_i64);
         let context = ChangeFormContext {
             admin,
+            model_name: A::Model::NAME.to_lowercase(),
             verbose_name: name,
+            changelist_url: self.base(),
             object_id: pk.map(|p| p.to_string()),
             object_str,
             rows,
@@ -448,6 +499,7 @@ impl<A: ModelAdmin, T: Templates> Pages<'_, A, T> {
             error_note,
             has_change_permission: self.perms.change,
             has_add_permission: self.perms.add,
+            has_view_permission: self.perms.view_or_change(),
             delete_url: pk
                 .filter(|_| self.perms.delete)
                 .map(|p| format!("{}{p}/delete/", self.base())),
@@ -461,20 +513,31 @@ impl<A: ModelAdmin, T: Templates> Pages<'_, A, T> {
 
     /// Django's `delete_view`: the confirmation listing what goes; a POST deletes.
     async fn delete(self, id: String) -> ViewResult {
+        if !self.perms.delete {
+            return Err(PermissionDenied(None).into());
+        }
         let object = match self.object(&id).await? {
             Ok(object) => object,
             Err(redirect) => return Ok(redirect),
         };
-        if !self.perms.delete {
-            return Err(PermissionDenied(None).into());
-        }
         let pk = pk_i64(&object);
         let collected = crate::models::deletion::collect::<A::Model>(None, vec![pk]).await?;
         let shown = A::object_str(&object);
         let name = self.verbose_name();
+        let mut context = self
+            .delete_context("Are you sure?".into(), &collected, shown.clone())
+            .await?;
         if self.request.method() == "POST" && collected.protected.is_empty() {
-            self.log(&object, DELETION, "").await?;
-            self.reg.admin.delete_model(&self.request, &object).await?;
+            // Django: a deletion that takes objects the user may not delete is refused.
+            if !context.perms_lacking.is_empty() {
+                return Err(PermissionDenied(None).into());
+            }
+            crate::db::transaction::atomic(|| async {
+                self.log(&object, DELETION, "").await?;
+                self.reg.admin.delete_model(&self.request, &object).await?;
+                Ok::<_, ViewError>(())
+            })
+            .await?;
             messages::success(&self.request, &quoted(&name, &shown, "deleted"));
             let to = if self.perms.view_or_change() {
                 self.base()
@@ -483,9 +546,9 @@ impl<A: ModelAdmin, T: Templates> Pages<'_, A, T> {
             };
             return Ok(HttpResponseRedirect(to));
         }
-        let mut context = self
-            .delete_context("Are you sure?".into(), &collected, shown.clone())
-            .await?;
+        if !context.perms_lacking.is_empty() || !context.protected.is_empty() {
+            context.admin.title = format!("Cannot delete {name}");
+        }
         let plural = model_verbose_name_plural::<A::Model>();
         context
             .admin
@@ -510,48 +573,46 @@ impl<A: ModelAdmin, T: Templates> Pages<'_, A, T> {
         let admin = self.context(title).await;
         let mut deleted_objects = Vec::new();
         let mut model_count = Vec::new();
+        let mut perms_lacking = Vec::new();
         for (i, (label, pks)) in collected.deleted.iter().enumerate() {
             let (app, model) = label.split_once('.').unwrap_or(("", label));
             let lower = model.to_lowercase();
-            let registered = self
-                .site
-                .registered
-                .iter()
-                .any(|(a, m)| *a == app && *m == lower);
-            let names = if i == 0 {
-                let found = self
-                    .reg
-                    .admin
-                    .get_queryset(&self.request)
-                    .in_bulk(pks.iter().copied())
-                    .await?;
-                pks.iter()
-                    .map(|pk| {
-                        found
-                            .get(pk)
-                            .map(|o| A::object_str(o))
-                            .unwrap_or_else(|| format!("{model} object ({pk})"))
-                    })
-                    .collect::<Vec<_>>()
-            } else {
-                pks.iter()
-                    .map(|pk| format!("{model} object ({pk})"))
-                    .collect()
+            // A registered model is named as its ModelAdmin names its rows, and its delete
+            // permission is needed; an unregistered one is Django's "Post object (1)".
+            let registered = self.site.registered(app, &lower);
+            let (names, singular, plural) = match registered {
+                Some(m) => {
+                    if i > 0 && !self.user_perms.has(&format!("{app}.delete_{lower}")) {
+                        perms_lacking.push(m.verbose_name());
+                    }
+                    (
+                        m.object_strs(&self.request, pks).await?,
+                        m.verbose_name(),
+                        m.verbose_name_plural(),
+                    )
+                }
+                None => {
+                    let name = crate::models::meta::verbose_name(model);
+                    (Default::default(), name.clone(), format!("{name}s"))
+                }
             };
-            let plural = if pks.len() == 1 {
-                crate::models::meta::verbose_name(model)
-            } else {
-                format!("{}s", crate::models::meta::verbose_name(model))
-            };
-            model_count.push((plural, pks.len() as u64));
-            for (pk, text) in pks.iter().zip(names) {
+            model_count.push((
+                if pks.len() == 1 {
+                    singular.clone()
+                } else {
+                    plural
+                },
+                pks.len() as u64,
+            ));
+            for pk in pks {
+                let text = names
+                    .get(pk)
+                    .cloned()
+                    .unwrap_or_else(|| format!("{model} object ({pk})"));
                 deleted_objects.push(DeletedObject {
-                    text: format!(
-                        "{}: {text}",
-                        capfirst(&crate::models::meta::verbose_name(model))
-                    ),
+                    text: format!("{}: {text}", capfirst(&singular)),
                     url: registered
-                        .then(|| format!("{}{app}/{lower}/{pk}/change/", prefix(&self.request))),
+                        .map(|_| format!("{}{app}/{lower}/{pk}/change/", prefix(&self.request))),
                     depth: usize::from(i > 0),
                 });
             }
@@ -575,7 +636,7 @@ impl<A: ModelAdmin, T: Templates> Pages<'_, A, T> {
             deleted_objects,
             model_count,
             protected,
-            perms_lacking: Vec::new(),
+            perms_lacking,
             object_str,
             selected: Vec::new(),
             cancel_url: self.base(),
@@ -584,13 +645,13 @@ impl<A: ModelAdmin, T: Templates> Pages<'_, A, T> {
 
     /// Django's `history_view`: the object's log entries, oldest first.
     async fn history(self, id: String) -> ViewResult {
+        if !self.perms.view_or_change() {
+            return Err(PermissionDenied(None).into());
+        }
         let object = match self.object(&id).await? {
             Ok(object) => object,
             Err(redirect) => return Ok(redirect),
         };
-        if !self.perms.view_or_change() {
-            return Err(PermissionDenied(None).into());
-        }
         let ct = ContentType::get_for_model::<A::Model>().await?;
         let pk = pk_i64(&object).to_string();
         let entries = LogEntry::objects()
