@@ -162,7 +162,7 @@ fn the_scaffold_and_a_models_package_migrate_and_check() {
     let (code, out) = manage(&db, &["check"]);
     assert_eq!(code, Some(0), "{out}");
     assert!(
-        out.contains("6 migrations in 6 apps replay to 10 models"),
+        out.contains("7 migrations in 7 apps replay to 11 models"),
         "{out}"
     );
     assert!(

@@ -54,6 +54,7 @@ fn contrib_migrations_are_what_makemigrations_writes_from_their_models() {
     assert_eq!(
         tables,
         [
+            "django_admin_log",
             "django_content_type",
             "auth_permission",
             "auth_group",
@@ -62,6 +63,11 @@ fn contrib_migrations_are_what_makemigrations_writes_from_their_models() {
         ]
     );
     // Django's migration names are what the squashes replace.
+    let admin = &loader.migrations[&(
+        "admin".to_owned(),
+        "0001_squashed_0003_logentry_add_action_flag_choices".to_owned(),
+    )];
+    assert_eq!(admin.migration.replaces.len(), 3);
     let auth = &loader.migrations[&(
         "auth".to_owned(),
         "0001_squashed_0012_alter_user_first_name_max_length".to_owned(),
