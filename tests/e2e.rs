@@ -1290,7 +1290,7 @@ fn browser_sign_in_form_messages_csrf() {
 }
 
 /// The admin site in headless Chromium: log in, add an author and a post (a validation error
-/// first), find them in the change list (search, sort), edit a post, delete two through the
+/// first), find them in the change list (search, filter by author, sort), edit a post, delete two through the
 /// "delete selected" action and its confirmation, delete an author whose posts cascade (the
 /// confirmation lists them), read the history, then a staff member who may only view finds no
 /// button to change anything and a forged POST is 403; log out. Screenshots of each page.
@@ -1408,6 +1408,15 @@ fn browser_admin() {
         let text = body_text(&c).await;
         assert!(text.contains("1 result (4 total)") && text.contains("Compilers"), "{text}");
         assert!(!text.contains("Engines"), "{text}");
+        c.goto(&format!("{site}/admin/blog/post/")).await.unwrap();
+        c.wait().for_element(Locator::Css("#changelist-filter")).await.unwrap();
+        c.find(Locator::LinkText("Grace Hopper")).await.unwrap().click().await.unwrap();
+        c.wait()
+            .for_element(Locator::Css("#changelist-filter li.selected a[href*='author__id__exact']"))
+            .await
+            .unwrap();
+        let text = body_text(&c).await;
+        assert!(text.contains("Compilers") && text.contains("Bugs") && !text.contains("Engines"), "{text}");
         c.goto(&format!("{site}/admin/blog/post/")).await.unwrap();
         click_then(&c, "th.column-title a", "th.sorted").await;
         let rows = c.find_all(Locator::Css("#result_list tbody th")).await.unwrap();

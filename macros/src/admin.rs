@@ -67,6 +67,7 @@ struct Args {
     list_display: Option<Vec<Name>>,
     list_display_links: Option<Vec<Name>>,
     search_fields: Vec<Name>,
+    list_filter: Vec<Name>,
     ordering: Vec<Name>,
     fields: Option<Vec<Name>>,
     exclude: Option<Vec<Name>>,
@@ -75,7 +76,7 @@ struct Args {
     save_on_top: bool,
 }
 
-const OPTIONS: &str = "list_display, list_display_links, search_fields, ordering, fields, exclude, list_per_page, save_as, save_on_top";
+const OPTIONS: &str = "list_display, list_display_links, list_filter, search_fields, ordering, fields, exclude, list_per_page, save_as, save_on_top";
 
 fn names(input: ParseStream, prefixes: &[char]) -> syn::Result<Vec<Name>> {
     let content;
@@ -128,6 +129,7 @@ impl Parse for Args {
                 "list_display" => args.list_display = Some(names(input, &[])?),
                 "list_display_links" => args.list_display_links = Some(names(input, &[])?),
                 "search_fields" => args.search_fields = names(input, &['^', '=', '@'])?,
+                "list_filter" => args.list_filter = names(input, &[])?,
                 "ordering" => args.ordering = names(input, &['-'])?,
                 "fields" => args.fields = Some(names(input, &[])?),
                 "exclude" => args.exclude = Some(names(input, &[])?),
@@ -387,8 +389,9 @@ fn with_fields(input: TokenStream) -> syn::Result<TokenStream> {
             return Err(syn::Error::new(
                 n.span,
                 format!(
-                    "search_fields: `{}` of {model_name} is a {}; the admin searches text fields",
-                    n.name, f.kind
+                    "search_fields: `{}` of {model_name} is {}; the admin searches text fields",
+                    n.name,
+                    with_article(&f.kind.to_string())
                 ),
             ));
         }
@@ -400,6 +403,72 @@ fn with_fields(input: TokenStream) -> syn::Result<TokenStream> {
             _ => quote!(icontains),
         };
         searches.push(quote!(|__w: &str| ::rjango::models::Lookups::#lookup(#h, __w)));
+    }
+
+    // list_filter: Django's filter for a boolean, a field with choices, a foreign key.
+    let mut filters = Vec::new();
+    for n in &args.list_filter {
+        let f = find("list_filter", n)?;
+        let h = handle(f);
+        let kind = f.kind.to_string();
+        let title = {
+            let mut chars = f.label.chars();
+            match chars.next() {
+                Some(c) => c.to_lowercase().chain(chars).collect::<String>(),
+                None => String::new(),
+            }
+        };
+        let name = &n.name;
+        let (parameter, choices, condition) = if kind == "BooleanField" && !f.null {
+            (
+                format!("{name}__exact"),
+                quote!(::rjango::contrib::admin::FilterChoices::Fixed(&[
+                    ("1", "Yes"),
+                    ("0", "No")
+                ])),
+                quote!(|__v: &str| match __v {
+                    "1" => ::std::option::Option::Some(::rjango::models::Lookups::eq(#h, true)),
+                    "0" => ::std::option::Option::Some(::rjango::models::Lookups::eq(#h, false)),
+                    _ => ::std::option::Option::None,
+                }),
+            )
+        } else if f.choices && matches!(kind.as_str(), "CharField" | "SlugField" | "EmailField") {
+            (
+                format!("{name}__exact"),
+                quote!(::rjango::contrib::admin::FilterChoices::Fixed(
+                    <#h as ::rjango::forms::ModelFormField>::SPEC.choices
+                )),
+                quote!(|__v: &str| ::std::option::Option::Some(::rjango::models::Lookups::eq(#h, __v))),
+            )
+        } else if (kind == "ForeignKey" || kind == "OneToOneField") && f.editable {
+            (
+                format!("{name}__id__exact"),
+                quote!(::rjango::contrib::admin::FilterChoices::Related(
+                    <#h as ::rjango::forms::ModelFormField>::choices
+                )),
+                quote!(|__v: &str| __v
+                    .parse::<i64>()
+                    .ok()
+                    .map(|__id| ::rjango::models::Lookups::eq(#h, __id))),
+            )
+        } else {
+            return Err(syn::Error::new(
+                n.span,
+                format!(
+                    "list_filter: `{}` of {model_name} is {}; the admin filters booleans, text fields with choices and foreign keys for now",
+                    n.name,
+                    with_article(&f.kind.to_string())
+                ),
+            ));
+        };
+        filters.push(quote! {
+            ::rjango::contrib::admin::ListFilter {
+                title: ::std::string::String::from(#title),
+                parameter: #parameter,
+                choices: #choices,
+                condition: #condition,
+            }
+        });
     }
 
     // ordering: the option's, else the model's Meta.ordering (the queryset's own).
@@ -486,6 +555,7 @@ fn with_fields(input: TokenStream) -> syn::Result<TokenStream> {
                 __options.list_display = ::std::vec![#(#columns),*];
                 __options.list_display_links = ::std::vec![#(#links),*];
                 __options.search_fields = ::std::vec![#(#searches),*];
+                __options.list_filter = ::std::vec![#(#filters),*];
                 __options.ordering = ::std::vec![#(#ordering),*];
                 __options.save_as = #save_as;
                 __options.save_on_top = #save_on_top;
@@ -523,4 +593,14 @@ fn with_fields(input: TokenStream) -> syn::Result<TokenStream> {
 
         #item
     })
+}
+
+/// "an IntegerField", "a CharField".
+fn with_article(kind: &str) -> String {
+    let article = if kind.starts_with(['A', 'E', 'I', 'O', 'U']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {kind}")
 }

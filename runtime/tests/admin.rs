@@ -68,6 +68,7 @@ mod blog {
             Post,
             list_display = [title, author, published, status],
             search_fields = ["^title", body],
+            list_filter = [published, author, status],
             ordering = ["-id"],
             list_per_page = 3,
             save_as = true
@@ -373,6 +374,49 @@ async fn change_list_searches_sorts_and_pages_in_constant_queries() {
     assert!(r.contains(">Post 3<"));
     let r = c.get("/admin/blog/post/?q=Post").await.text();
     assert!(r.contains("7 results"), "{r}");
+
+    // The filters of the sidebar: a boolean, a foreign key (each author by name), choices.
+    let r = c.get("/admin/blog/post/").await.text();
+    assert!(r.contains("<summary>By published</summary>"), "{r}");
+    assert!(
+        r.contains("<summary>By author</summary>") && r.contains("<summary>By status</summary>")
+    );
+    assert!(
+        r.contains(&format!(
+            r#"<a href="?author__id__exact={}">Ada</a>"#,
+            ada.id
+        )),
+        "{r}"
+    );
+    assert!(r.contains(r#"<li class="selected"><a href="?" aria-current="true">All</a></li>"#));
+    let r = c.get("/admin/blog/post/?published__exact=1").await.text();
+    assert!(
+        r.contains("2 results (<a href=\"?\">7 total</a>)") || r.contains("2 posts"),
+        "{r}"
+    );
+    assert!(
+        r.contains(">Post 3<") && r.contains(">Post 6<") && !r.contains(">Post 1<"),
+        "{r}"
+    );
+    assert!(
+        r.contains(
+            r#"<li class="selected"><a href="?published__exact=1" aria-current="true">Yes</a></li>"#
+        ),
+        "{r}"
+    );
+    let r = c
+        .get(&format!(
+            "/admin/blog/post/?author__id__exact={}&published__exact=0",
+            ada.id
+        ))
+        .await
+        .text();
+    assert!(
+        r.contains(">Post 2<") && r.contains(">Post 4<") && !r.contains(">Post 6<"),
+        "{r}"
+    );
+    let r = c.get("/admin/blog/post/?status__exact=draft").await.text();
+    assert!(r.contains("0 posts"), "{r}");
 
     // Sorting by a column: its header links to the other direction.
     let r = c.get("/admin/blog/post/?o=0").await.text();

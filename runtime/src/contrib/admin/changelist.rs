@@ -5,9 +5,11 @@
 
 use std::collections::BTreeMap;
 
+use super::options::FilterChoices;
 use super::options::{Cell, ModelAdmin};
 use super::templates::{
-    ActionChoice, CellHtml, ChangeListContext, Header, PageLink, Row, Templates,
+    ActionChoice, CellHtml, ChangeListContext, FilterChoice, FilterSpec, Header, PageLink, Row,
+    Templates,
 };
 use super::views::{Pages, pk_i64};
 use crate::http::ViewError;
@@ -125,8 +127,10 @@ impl<M: Model + Clone> ChangeList<M> {
     ) -> Result<Self, ViewError> {
         let request = &pages.request;
         let options = &pages.reg.options;
+        let filter_parameters = options.list_filter.iter().map(|f| f.parameter);
         let params: BTreeMap<String, String> = ["q", "o", "p", "all"]
-            .iter()
+            .into_iter()
+            .chain(filter_parameters)
             .filter_map(|k| {
                 request
                     .GET()
@@ -151,6 +155,18 @@ impl<M: Model + Clone> ChangeList<M> {
                 if let Some(q) = any {
                     queryset = queryset.filter(q);
                 }
+            }
+        }
+        // The sidebar's filters: each chosen value keeps its rows (a value that cannot be one,
+        // `published__exact=maybe`, filters nothing).
+        let mut filtered = false;
+        for filter in &options.list_filter {
+            if let Some(q) = params
+                .get(filter.parameter)
+                .and_then(|v| (filter.condition)(v))
+            {
+                filtered = true;
+                queryset = queryset.filter(q);
             }
         }
         let columns = &options.list_display;
@@ -188,7 +204,7 @@ impl<M: Model + Clone> ChangeList<M> {
             true,
         ));
         let result_count = queryset.count().await?;
-        let full_result_count = if searching {
+        let full_result_count = if searching || filtered {
             base.count().await?
         } else {
             result_count
@@ -243,10 +259,44 @@ impl<M: Model + Clone> ChangeList<M> {
         format!("?{}", query.join("&"))
     }
 
+    /// The sidebar: each filter's "All" and choices, linked, the chosen one selected.
+    async fn filter_specs(
+        &self,
+        options: &super::options::Options<M>,
+    ) -> Result<Vec<FilterSpec>, ViewError> {
+        let mut specs = Vec::new();
+        for filter in &options.list_filter {
+            let choices: Vec<(String, String)> = match &filter.choices {
+                FilterChoices::Fixed(c) => c
+                    .iter()
+                    .filter(|(v, _)| !v.is_empty())
+                    .map(|(v, l)| ((*v).to_owned(), (*l).to_owned()))
+                    .collect(),
+                FilterChoices::Related(load) => load().await?.unwrap_or_default(),
+            };
+            let chosen = self.params.get(filter.parameter);
+            let mut list = vec![FilterChoice {
+                label: "All".into(),
+                url: self.url(&[], &[filter.parameter, "p"]),
+                selected: chosen.is_none(),
+            }];
+            list.extend(choices.into_iter().map(|(value, label)| FilterChoice {
+                selected: chosen == Some(&value),
+                url: self.url(&[(filter.parameter, value)], &["p"]),
+                label,
+            }));
+            specs.push(FilterSpec {
+                title: filter.title.clone(),
+                choices: list,
+            });
+        }
+        Ok(specs)
+    }
+
     pub(crate) async fn into_context<A: ModelAdmin<Model = M>, T: Templates>(
         self,
         pages: &Pages<'_, A, T>,
-    ) -> ChangeListContext {
+    ) -> Result<ChangeListContext, ViewError> {
         let options = &pages.reg.options;
         let plural = model_verbose_name_plural::<M>();
         let verbose = model_verbose_name::<M>();
@@ -375,7 +425,7 @@ impl<M: Model + Clone> ChangeList<M> {
             Vec::new()
         };
         let query_string = self.url(&[], &[]);
-        ChangeListContext {
+        Ok(ChangeListContext {
             admin,
             model_name: M::NAME.to_lowercase(),
             verbose_name: verbose,
@@ -384,6 +434,7 @@ impl<M: Model + Clone> ChangeList<M> {
             rows,
             result_count: self.result_count,
             full_result_count: self.full_result_count,
+            filters: self.filter_specs(options).await?,
             has_search: !options.search_fields.is_empty(),
             search_query: self.search.clone(),
             clear_search_url: self.url(&[], &["q", "p"]),
@@ -392,7 +443,7 @@ impl<M: Model + Clone> ChangeList<M> {
             add_url: pages.perms.add.then(|| format!("{base}add/")),
             actions,
             query_string,
-        }
+        })
     }
 }
 

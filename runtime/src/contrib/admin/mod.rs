@@ -29,7 +29,8 @@ pub mod templates;
 mod views;
 
 pub use options::{
-    Cell, Column, ModelAdmin, ModelPerms, Options, SearchField, UserPerms, codename,
+    Cell, Column, FilterChoices, ListFilter, ModelAdmin, ModelPerms, Options, SearchField,
+    UserPerms, codename,
 };
 pub use rjango_macros::admin_register as register;
 pub use sites::{AdminSite, STAFF_LOGIN_ERROR};

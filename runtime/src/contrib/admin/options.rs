@@ -29,6 +29,26 @@ pub enum Cell {
     Boolean(Option<bool>),
 }
 
+/// One `list_filter` entry: Django's BooleanFieldListFilter, ChoicesFieldListFilter or
+/// RelatedFieldListFilter, on one field.
+pub struct ListFilter<M> {
+    /// "published": the field's verbose name (the sidebar says "By published").
+    pub title: String,
+    /// The query parameter, as Django names it: `published__exact`, `author__id__exact`.
+    pub parameter: &'static str,
+    pub choices: FilterChoices,
+    /// The rows a chosen value keeps; None for a value that is no choice.
+    pub condition: fn(&str) -> Option<Q<M>>,
+}
+
+/// A filter's choices: (value, label).
+pub enum FilterChoices {
+    /// Known when it compiles: a boolean's Yes and No, a field's `choices`.
+    Fixed(&'static [(&'static str, &'static str)]),
+    /// A foreign key's: the related rows, read for the page.
+    Related(fn() -> crate::forms::models::ChoicesFuture),
+}
+
 /// One entry of `ordering`: the field, descending, and the order it makes.
 pub type Ordering<M> = (&'static str, bool, fn(bool) -> OrderBy<M>);
 
@@ -42,6 +62,8 @@ pub struct Options<M> {
     /// default).
     pub list_display_links: Vec<&'static str>,
     pub search_fields: Vec<SearchField<M>>,
+    /// The change list's sidebar of filters (Django's `list_filter`).
+    pub list_filter: Vec<ListFilter<M>>,
     /// The change list's order when the visitor sorts nothing (Django's `ordering`, else the
     /// model's Meta.ordering): (field, descending, the order).
     pub ordering: Vec<Ordering<M>>,
@@ -63,6 +85,7 @@ impl<M> Options<M> {
             list_display: Vec::new(),
             list_display_links: Vec::new(),
             search_fields: Vec::new(),
+            list_filter: Vec::new(),
             ordering: Vec::new(),
             select_related: |q| q,
             list_per_page: 100,

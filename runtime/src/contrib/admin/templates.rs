@@ -122,6 +122,21 @@ pub struct PageLink {
     pub current: bool,
 }
 
+/// One filter of the change list's sidebar.
+#[derive(Debug, Clone)]
+pub struct FilterSpec {
+    pub title: String,
+    /// "All" first, then each choice.
+    pub choices: Vec<FilterChoice>,
+}
+
+#[derive(Debug, Clone)]
+pub struct FilterChoice {
+    pub label: String,
+    pub url: String,
+    pub selected: bool,
+}
+
 /// An action of the change list's select ("Delete selected posts").
 #[derive(Debug, Clone)]
 pub struct ActionChoice {
@@ -139,6 +154,8 @@ pub struct ChangeListContext {
     pub verbose_name_plural: String,
     pub headers: Vec<Header>,
     pub rows: Vec<Row>,
+    /// The sidebar (Django's `list_filter`).
+    pub filters: Vec<FilterSpec>,
     /// Rows matching the search.
     pub result_count: u64,
     /// Every row (shown when a search narrows them).

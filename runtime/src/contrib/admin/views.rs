@@ -224,7 +224,7 @@ impl<A: ModelAdmin, T: Templates> Pages<'_, A, T> {
             return self.action().await;
         }
         let changelist = ChangeList::new(&self).await?;
-        let page = T::ChangeList::from(changelist.into_context(&self).await);
+        let page = T::ChangeList::from(changelist.into_context(&self).await?);
         TemplateResponse(&self.request, page)
     }
 
