@@ -1403,6 +1403,15 @@ fn browser_admin() {
         let text = body_text(&c).await;
         assert!(text.contains("4 posts") && text.contains("Grace Hopper"), "{text}");
         screenshot(&c, &shots, "03-change-list").await;
+        // On a phone-sized window the sidebar goes under the list, which still fits.
+        c.set_window_size(390, 844).await.unwrap();
+        let width: serde_json::Value = c
+            .execute("return document.documentElement.scrollWidth;", vec![])
+            .await
+            .unwrap();
+        assert!(width.as_u64().unwrap() <= 400, "the page is {width}px wide on a phone");
+        screenshot(&c, &shots, "03b-change-list-phone").await;
+        c.set_window_size(1000, 900).await.unwrap();
         fill(&c, "#searchbar", "compilers").await;
         click_then(&c, "#changelist-search input[type=submit]", ".small.quiet").await;
         let text = body_text(&c).await;
@@ -1500,7 +1509,7 @@ fn browser_admin() {
         "Ada Lovelace deleted, and the forged POST changed nothing"
     );
     let taken = std::fs::read_dir(&shots).unwrap().count();
-    assert_eq!(taken, 5, "screenshots in {}", shots.display());
+    assert_eq!(taken, 6, "screenshots in {}", shots.display());
     println!(
         "admin browser test: 8 steps passed, screenshots in {}",
         shots.display()
