@@ -20,6 +20,9 @@ pub struct ContribApp {
     /// `src/generated/templates/`, which askama.toml lists after the project's own
     /// `templates/`: a project overrides one by writing a file of the same name.
     pub templates: &'static [(&'static str, &'static str)],
+    /// Its ModelAdmins (`::rjango::contrib::auth::admin::UserAdmin`), registered in the
+    /// project's admin site when the admin is installed too, before the project's own.
+    pub admin: &'static [&'static str],
 }
 
 macro_rules! template {
@@ -60,6 +63,7 @@ pub const APPS: &[ContribApp] = &[
             template!("admin/delete_selected_confirmation.html"),
             template!("admin/object_history.html"),
         ],
+        admin: &[],
     },
     ContribApp {
         name: "rjango.contrib.contenttypes",
@@ -71,6 +75,7 @@ pub const APPS: &[ContribApp] = &[
             source!("contenttypes/migrations/0001_squashed_0002_remove_content_type_name.rs"),
         )],
         templates: &[],
+        admin: &[],
     },
     ContribApp {
         name: "rjango.contrib.auth",
@@ -88,6 +93,10 @@ pub const APPS: &[ContribApp] = &[
             template!("registration/password_change_form.html"),
             template!("registration/password_change_done.html"),
         ],
+        admin: &[
+            "::rjango::contrib::auth::admin::GroupAdmin",
+            "::rjango::contrib::auth::admin::UserAdmin",
+        ],
     },
     ContribApp {
         name: "rjango.contrib.sessions",
@@ -99,6 +108,7 @@ pub const APPS: &[ContribApp] = &[
             source!("sessions/migrations/0001_initial.rs"),
         )],
         templates: &[],
+        admin: &[],
     },
     ContribApp {
         name: "rjango.contrib.messages",
@@ -107,6 +117,7 @@ pub const APPS: &[ContribApp] = &[
         models: None,
         migrations: &[],
         templates: &[],
+        admin: &[],
     },
     ContribApp {
         name: "rjango.contrib.staticfiles",
@@ -115,6 +126,7 @@ pub const APPS: &[ContribApp] = &[
         models: None,
         migrations: &[],
         templates: &[],
+        admin: &[],
     },
 ];
 

@@ -138,10 +138,16 @@ fn auth_pages(root: &Path, apps: &[String], out: &mut Generated) -> Result<bool>
 /// The admin's INSTALLED_APPS name.
 const ADMIN_APP: &str = "rjango.contrib.admin";
 
-/// The ModelAdmins of the installed apps: each `#[admin::register(...)] impl ModelAdmin for X`
-/// in `src/<app>/admin.rs`, as `crate::<app>::admin::X`, in INSTALLED_APPS order.
+/// The ModelAdmins of the installed apps: the contrib apps' own, then each
+/// `#[admin::register(...)] impl ModelAdmin for X` in `src/<app>/admin.rs`, as
+/// `crate::<app>::admin::X`, in INSTALLED_APPS order.
 fn admin_registrations(root: &Path, apps: &[String], out: &mut Generated) -> Result<Vec<String>> {
-    let mut found = Vec::new();
+    // The contrib apps' own (auth's users and groups), as Django's admin autodiscovers them.
+    let mut found: Vec<String> = apps
+        .iter()
+        .filter_map(|a| crate::contrib::by_name(a))
+        .flat_map(|a| a.admin.iter().map(|p| (*p).to_owned()))
+        .collect();
     for app in apps.iter().filter(|a| crate::contrib::by_name(a).is_none()) {
         let module: Vec<String> = app.split('.').map(str::to_owned).collect();
         let Some(file) = module_file(root, &[module.clone(), vec!["admin".to_owned()]].concat())

@@ -81,8 +81,10 @@ use blog::models::{Author, Post, author, post};
 
 mod site {
     rjango::admin_site!(
+        rjango::contrib::auth::admin::GroupAdmin,
+        rjango::contrib::auth::admin::UserAdmin,
         crate::blog::admin::AuthorAdmin,
-        crate::blog::admin::PostAdmin
+        crate::blog::admin::PostAdmin,
     );
 }
 
@@ -627,6 +629,60 @@ async fn delete_selected_action() {
     assert_eq!(left[0].id, keep.id);
 }
 
+/// Django's UserAdmin: users listed, filtered and searched; one added here joins now, with no
+/// usable password; the password's hash is never a form field.
+#[rjango::test(db, project = project)]
+async fn users_and_groups() {
+    let (c, ada) = superuser().await;
+    let index = c.get("/admin/").await.text();
+    assert!(
+        index.contains(r#"<a href="/admin/auth/user/">Users</a>"#),
+        "{index}"
+    );
+    assert!(
+        index.contains(r#"<a href="/admin/auth/group/">Groups</a>"#),
+        "{index}"
+    );
+    let list = c.get("/admin/auth/user/?is_staff__exact=1").await.text();
+    assert!(
+        list.contains(r#"<a href="?is_staff__exact=1" aria-current="true">Yes</a>"#),
+        "{list}"
+    );
+    assert!(
+        list.contains(&format!(
+            r#"<a href="/admin/auth/user/{}/change/">ada</a>"#,
+            ada.id
+        )),
+        "{list}"
+    );
+    let form = c.get("/admin/auth/user/add/").await.text();
+    assert!(
+        form.contains(r#"name="username""#) && !form.contains(r#"name="password""#),
+        "{form}"
+    );
+    let r = c
+        .post_form(
+            "/admin/auth/user/add/",
+            &[
+                ("username", "grace"),
+                ("email", "grace@example.com"),
+                ("is_active", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status_code(), 302, "{}", r.text());
+    let grace = User::objects()
+        .get(rjango::contrib::auth::models::user::username.eq("grace"))
+        .await
+        .unwrap();
+    assert!(!grace.has_usable_password());
+    assert!(grace.date_joined > rjango::chrono::Utc::now() - rjango::chrono::TimeDelta::minutes(1));
+    let r = c
+        .post_form("/admin/auth/group/add/", &[("name", "editors")])
+        .await;
+    assert_eq!(r.header("location"), Some("/admin/auth/group/"));
+}
+
 /// The change list follows the model's Meta.ordering when the ModelAdmin names none.
 #[rjango::test(db, project = project)]
 async fn the_models_ordering_by_default() {
@@ -796,6 +852,6 @@ fn the_admin_on_postgresql_and_mariadb() {
             "the admin tests on {name}:\n{stdout}\n{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        assert!(stdout.contains("test result: ok. 8 passed"), "{stdout}");
+        assert!(stdout.contains("test result: ok. 9 passed"), "{stdout}");
     }
 }

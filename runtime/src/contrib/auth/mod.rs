@@ -23,6 +23,7 @@
 //! `_auth_user_hash`), so a visitor signed in by a Django site sharing the database and
 //! SECRET_KEY is signed in here, and the other way round.
 
+pub mod admin;
 pub mod backends;
 pub mod base_user;
 pub mod decorators;

@@ -90,3 +90,17 @@ pub struct User {
     )]
     pub user_permissions: ManyToManyField<Permission>,
 }
+
+/// Django's `AbstractBaseUser.__str__`: the username (how the admin names a user).
+impl std::fmt::Display for User {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.username)
+    }
+}
+
+/// Django's `Group.__str__`: its name.
+impl std::fmt::Display for Group {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.name)
+    }
+}
