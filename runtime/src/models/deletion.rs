@@ -63,6 +63,18 @@ struct Bucket {
     pks: BTreeSet<i64>,
 }
 
+impl Bucket {
+    /// The rows of `M` asked to be deleted: where the collection starts.
+    fn of<M: Model>(pks: Vec<i64>) -> Bucket {
+        Bucket {
+            table: M::table(),
+            pk: pk_column::<M>(),
+            label: format!("{}.{}", app_label(M::MODULE), M::NAME),
+            pks: pks.into_iter().collect(),
+        }
+    }
+}
+
 /// A rule that refused: the rows of `label` that point through `field`.
 struct Refusal {
     table: &'static str,
@@ -85,20 +97,8 @@ pub(crate) async fn delete<M: Model>(alias: Option<&str>, pks: Vec<i64>) -> Resu
     };
     atomic_with(options, || async move {
         let conn = executor(alias).await?;
-        let root = Bucket {
-            table: M::table(),
-            pk: pk_column::<M>(),
-            label: format!("{}.{}", app_label(M::MODULE), M::NAME),
-            pks: pks.into_iter().collect(),
-        };
-        let mut collector = Collector {
-            conn: &conn,
-            buckets: Vec::new(),
-            updates: Vec::new(),
-            protected: Vec::new(),
-            restricted: Vec::new(),
-        };
-        collector.collect(root).await?;
+        let mut collector = Collector::new(&conn);
+        collector.collect(Bucket::of::<M>(pks)).await?;
         collector.check()?;
         collector.run().await
     })
@@ -120,30 +120,12 @@ pub struct Collected {
 /// without changing anything.
 pub async fn collect<M: Model>(alias: Option<&str>, pks: Vec<i64>) -> Result<Collected> {
     let conn = executor(alias).await?;
-    let root = Bucket {
-        table: M::table(),
-        pk: pk_column::<M>(),
-        label: format!("{}.{}", app_label(M::MODULE), M::NAME),
-        pks: pks.into_iter().collect(),
-    };
-    let mut collector = Collector {
-        conn: &conn,
-        buckets: Vec::new(),
-        updates: Vec::new(),
-        protected: Vec::new(),
-        restricted: Vec::new(),
-    };
-    collector.collect(root).await?;
-    let deleted_anyway = |r: &Refusal| {
-        let bucket = collector.buckets.iter().find(|b| b.table == r.table);
-        r.pks
-            .iter()
-            .all(|pk| bucket.is_some_and(|b| b.pks.contains(pk)))
-    };
+    let mut collector = Collector::new(&conn);
+    collector.collect(Bucket::of::<M>(pks)).await?;
     let protected = collector
         .protected
         .iter()
-        .chain(collector.restricted.iter().filter(|r| !deleted_anyway(r)))
+        .chain(collector.refused_restrictions())
         .map(|r| (r.label.clone(), r.field.clone(), r.pks.clone()))
         .collect();
     Ok(Collected {
@@ -209,7 +191,17 @@ struct Collector<'a> {
     restricted: Vec<Refusal>,
 }
 
-impl Collector<'_> {
+impl<'a> Collector<'a> {
+    fn new(conn: &'a Executor) -> Self {
+        Collector {
+            conn,
+            buckets: Vec::new(),
+            updates: Vec::new(),
+            protected: Vec::new(),
+            restricted: Vec::new(),
+        }
+    }
+
     async fn collect(&mut self, root: Bucket) -> Result<()> {
         let mut queue: VecDeque<(usize, Vec<i64>)> = VecDeque::new();
         queue.push_back((0, root.pks.iter().copied().collect()));
@@ -311,20 +303,21 @@ impl Collector<'_> {
             let protected: Vec<&Refusal> = self.protected.iter().collect();
             return Err(refused(root, "protected", &protected));
         }
-        let restricted: Vec<&Refusal> = self
-            .restricted
-            .iter()
-            .filter(|r| {
-                let deleted = self.buckets.iter().find(|b| b.table == r.table);
-                !r.pks
-                    .iter()
-                    .all(|pk| deleted.is_some_and(|b| b.pks.contains(pk)))
-            })
-            .collect();
+        let restricted: Vec<&Refusal> = self.refused_restrictions().collect();
         if !restricted.is_empty() {
             return Err(refused(root, "restricted", &restricted));
         }
         Ok(())
+    }
+
+    /// The RESTRICT refusals that stand: rows not deleted anyway through a CASCADE.
+    fn refused_restrictions(&self) -> impl Iterator<Item = &Refusal> {
+        self.restricted.iter().filter(|r| {
+            let deleted = self.buckets.iter().find(|b| b.table == r.table);
+            !r.pks
+                .iter()
+                .all(|pk| deleted.is_some_and(|b| b.pks.contains(pk)))
+        })
     }
 
     /// The updates, then the deletes, children before the rows they point at.
