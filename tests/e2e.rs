@@ -17,6 +17,26 @@ struct Built {
     binary: PathBuf,
 }
 
+impl Built {
+    /// Runs one of the project binary's commands (DEBUG on) on the database at `database`,
+    /// asserting it succeeds.
+    fn manage(&self, database: &str, args: &[&str], env: &[(&str, &str)]) {
+        let out = std::process::Command::new(&self.binary)
+            .args(args)
+            .current_dir(&self.root)
+            .env("DEBUG", "true")
+            .env("DATABASE_URL", database)
+            .envs(env.iter().copied())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/e2e");
 const PROD: &[(&str, &str)] = &[
     ("DEBUG", "false"),
@@ -1064,21 +1084,7 @@ fn a_login_in_one_process_is_honoured_by_another() {
     let built = seed_project();
     let dir = tempfile::tempdir().unwrap();
     let database = format!("sqlite://{}/db.sqlite3", dir.path().display());
-    let manage = |args: &[&str], env: &[(&str, &str)]| {
-        let out = std::process::Command::new(&built.binary)
-            .args(args)
-            .current_dir(&built.root)
-            .env("DEBUG", "true")
-            .env("DATABASE_URL", &database)
-            .envs(env.iter().copied())
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
+    let manage = |args: &[&str], env: &[(&str, &str)]| built.manage(&database, args, env);
     manage(&["migrate"], &[]);
     manage(
         &["createsuperuser", "--noinput"],
@@ -1172,30 +1178,15 @@ fn browser_sign_in_form_messages_csrf() {
     let built = seed_project();
     let dir = tempfile::tempdir().unwrap();
     let database = format!("sqlite://{}/db.sqlite3", dir.path().display());
-    for (args, env) in [
-        (vec!["migrate"], vec![]),
-        (
-            vec!["createsuperuser", "--noinput"],
-            vec![
-                ("DJANGO_SUPERUSER_USERNAME", "ada"),
-                ("DJANGO_SUPERUSER_PASSWORD", "correct horse battery"),
-            ],
-        ),
-    ] {
-        let out = std::process::Command::new(&built.binary)
-            .args(args)
-            .current_dir(&built.root)
-            .env("DEBUG", "true")
-            .env("DATABASE_URL", &database)
-            .envs(env)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
+    built.manage(&database, &["migrate"], &[]);
+    built.manage(
+        &database,
+        &["createsuperuser", "--noinput"],
+        &[
+            ("DJANGO_SUPERUSER_USERNAME", "ada"),
+            ("DJANGO_SUPERUSER_PASSWORD", "correct horse battery"),
+        ],
+    );
     let server = Running::server(
         &built.binary,
         &[("DEBUG", "true"), ("DATABASE_URL", database.as_str())],
@@ -1305,21 +1296,7 @@ fn browser_admin() {
     let built = seed_project();
     let dir = tempfile::tempdir().unwrap();
     let database = format!("sqlite://{}/db.sqlite3", dir.path().display());
-    let manage = |args: &[&str], env: &[(&str, &str)]| {
-        let out = std::process::Command::new(&built.binary)
-            .args(args)
-            .current_dir(&built.root)
-            .env("DEBUG", "true")
-            .env("DATABASE_URL", &database)
-            .envs(env.iter().copied())
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
+    let manage = |args: &[&str], env: &[(&str, &str)]| built.manage(&database, args, env);
     manage(&["migrate"], &[]);
     for name in ["ada", "clerk"] {
         manage(
