@@ -1281,7 +1281,8 @@ fn browser_sign_in_form_messages_csrf() {
 }
 
 /// The admin site in headless Chromium: log in, add an author and a post (a validation error
-/// first), find them in the change list (search, filter by author, sort), edit a post, delete two through the
+/// first), find them in the change list (search, filter by author, sort), edit a post, edit an
+/// author's posts through the inline on the author's page, delete two through the
 /// "delete selected" action and its confirmation, delete an author whose posts cascade (the
 /// confirmation lists them), read the history, then a staff member who may only view finds no
 /// button to change anything and a forged POST is 403; log out. Screenshots of each page.
@@ -1421,7 +1422,34 @@ fn browser_admin() {
         let text = body_text(&c).await;
         assert!(text.contains("Added.") && text.contains("Changed Title."), "{text}");
 
-        // 6. Delete two posts through the action, after its confirmation.
+        // 6. Grace Hopper's posts on her own page (a stacked inline): rename one, delete one
+        // by its box, add one in the blank row; her history tells each.
+        c.goto(&format!("{site}/admin/blog/author/?q=Hopper")).await.unwrap();
+        click_then(&c, "#result_list tbody th a", "#posts-group").await;
+        let first = c.find(Locator::Css("#id_posts-0-title")).await.unwrap().prop("value").await.unwrap();
+        assert_eq!(first.as_deref(), Some("Compilers"));
+        fill(&c, "#id_posts-0-title", "Compilers, early").await;
+        c.find(Locator::Css("#id_posts-1-DELETE")).await.unwrap().click().await.unwrap();
+        fill(&c, "#id_posts-2-title", "Debugging").await;
+        fill(&c, "#id_posts-2-body", "A moth in the relay.").await;
+        screenshot(&c, &shots, "06-inline").await;
+        click_then(&c, "input[name=_continue]", "ul.messagelist li.success").await;
+        let titles = c.find_all(Locator::Css("#posts-group input[name$='-title']")).await.unwrap();
+        let mut shown = Vec::new();
+        for t in titles {
+            shown.push(t.prop("value").await.unwrap().unwrap_or_default());
+        }
+        assert_eq!(shown, ["Compilers, early", "Debugging", ""], "her posts, then a blank row");
+        click_then(&c, "a.historylink", "#change-history").await;
+        let text = body_text(&c).await;
+        assert!(
+            text.contains("Changed Title for post “Post object (")
+                && text.contains("Deleted post “Post object (")
+                && text.contains("Added post “Post object ("),
+            "{text}"
+        );
+
+        // 7. Delete two posts through the action, after its confirmation.
         c.goto(&format!("{site}/admin/blog/post/?o=0")).await.unwrap();
         c.wait().for_element(Locator::Css("input.action-select")).await.unwrap();
         let boxes = c.find_all(Locator::Css("input.action-select")).await.unwrap();
@@ -1435,7 +1463,7 @@ fn browser_admin() {
         click_then(&c, "input[type=submit]", "ul.messagelist li.success").await;
         assert!(body_text(&c).await.contains("Successfully deleted 2 posts."));
 
-        // 7. Deleting an author takes their posts: the confirmation lists them first.
+        // 8. Deleting an author takes their posts: the confirmation lists them first.
         c.goto(&format!("{site}/admin/blog/author/?q=Ada")).await.unwrap();
         click_then(&c, "#result_list tbody th a", "#id_name").await;
         let name = c.find(Locator::Css("#id_name")).await.unwrap().prop("value").await.unwrap();
@@ -1451,7 +1479,7 @@ fn browser_admin() {
         c.wait().for_element(Locator::Css(".paginator")).await.unwrap();
         assert!(body_text(&c).await.contains("0 posts"), "the author's posts went with them");
 
-        // 8. Log out; the clerk may only view: no add link, no save or delete button, and a
+        // 9. Log out; the clerk may only view: no add link, no save or delete button, and a
         // POST forged with a valid token is refused.
         click_then(&c, "#logout-form button", "#logged-out").await;
         assert!(body_text(&c).await.contains("Thanks for spending some quality time"));
@@ -1486,9 +1514,9 @@ fn browser_admin() {
         "Ada Lovelace deleted, and the forged POST changed nothing"
     );
     let taken = std::fs::read_dir(&shots).unwrap().count();
-    assert_eq!(taken, 6, "screenshots in {}", shots.display());
+    assert_eq!(taken, 7, "screenshots in {}", shots.display());
     println!(
-        "admin browser test: 8 steps passed, screenshots in {}",
+        "admin browser test: 9 steps passed, screenshots in {}",
         shots.display()
     );
 }

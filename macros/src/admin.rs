@@ -74,9 +74,18 @@ struct Args {
     list_per_page: Option<syn::LitInt>,
     save_as: bool,
     save_on_top: bool,
+    inlines: Vec<syn::Path>,
 }
 
-const OPTIONS: &str = "list_display, list_display_links, list_filter, search_fields, ordering, fields, exclude, list_per_page, save_as, save_on_top";
+const OPTIONS: &str = "list_display, list_display_links, list_filter, search_fields, ordering, fields, exclude, list_per_page, save_as, save_on_top, inlines";
+
+/// `[PostInline, CommentInline]`
+fn paths(input: ParseStream) -> syn::Result<Vec<syn::Path>> {
+    let content;
+    syn::bracketed!(content in input);
+    let list = content.parse_terminated(syn::Path::parse, Token![,])?;
+    Ok(list.into_iter().collect())
+}
 
 fn names(input: ParseStream, prefixes: &[char]) -> syn::Result<Vec<Name>> {
     let content;
@@ -136,6 +145,7 @@ impl Parse for Args {
                 "list_per_page" => args.list_per_page = Some(input.parse()?),
                 "save_as" => args.save_as = input.parse::<LitBool>()?.value,
                 "save_on_top" => args.save_on_top = input.parse::<LitBool>()?.value,
+                "inlines" => args.inlines = paths(input)?,
                 other => {
                     return Err(syn::Error::new(
                         key.span(),
@@ -212,6 +222,9 @@ fn with_fields(input: TokenStream) -> syn::Result<TokenStream> {
         mut item,
         fields,
     } = syn::parse2(input)?;
+    if let Some(inline) = inline_marker(&attr) {
+        return inline_with_fields(attr, inline, item, fields);
+    }
     let args: Args = syn::parse2(attr)?;
     let model = args.model.clone().expect("parsed");
     let model_name = model
@@ -220,34 +233,7 @@ fn with_fields(input: TokenStream) -> syn::Result<TokenStream> {
         .map(|s| s.ident.to_string())
         .unwrap_or_default();
     let handles = crate::form::handles_module(&model);
-    let find = |option: &str, n: &Name| -> syn::Result<&ModelField> {
-        if n.name.contains("__") {
-            return Err(syn::Error::new(
-                n.span,
-                format!(
-                    "{option}: `{}` reaches across a relation, which the admin does not do yet; name a field of {model_name} itself",
-                    n.name
-                ),
-            ));
-        }
-        fields
-            .iter()
-            .find(|f| syn::ext::IdentExt::unraw(&f.ident) == n.name)
-            .ok_or_else(|| {
-                syn::Error::new(
-                    n.span,
-                    format!(
-                        "{option}: {model_name} has no field `{}`; its fields are {}",
-                        n.name,
-                        fields
-                            .iter()
-                            .map(|f| syn::ext::IdentExt::unraw(&f.ident).to_string())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                )
-            })
-    };
+    let find = |option: &str, n: &Name| find_field(&fields, &model_name, option, n);
     let handle = |f: &ModelField| {
         let h = format_ident!("{}", syn::ext::IdentExt::unraw(&f.ident).to_string());
         quote!(#handles::#h)
@@ -482,48 +468,7 @@ fn with_fields(input: TokenStream) -> syn::Result<TokenStream> {
     }
 
     // The form: `fields`, else every editable field but `exclude`.
-    let editable: Vec<&ModelField> = fields.iter().filter(|f| f.editable).collect();
-    let form_fields: Vec<&ModelField> = match (&args.fields, &args.exclude) {
-        (Some(_), Some(_)) => {
-            return Err(syn::Error::new(
-                Span::call_site(),
-                "#[admin::register] takes `fields` or `exclude`, not both",
-            ));
-        }
-        (Some(list), None) => list
-            .iter()
-            .map(|n| {
-                let f = find("fields", n)?;
-                if f.editable {
-                    Ok(f)
-                } else {
-                    Err(syn::Error::new(
-                        n.span,
-                        format!(
-                            "fields: `{}` ({}) of {model_name} cannot be edited by the admin's form yet",
-                            n.name, f.kind
-                        ),
-                    ))
-                }
-            })
-            .collect::<syn::Result<_>>()?,
-        (None, Some(list)) => {
-            for n in list {
-                find("exclude", n)?;
-            }
-            editable
-                .into_iter()
-                .filter(|f| !list.iter().any(|n| syn::ext::IdentExt::unraw(&f.ident) == n.name))
-                .collect()
-        }
-        (None, None) => editable,
-    };
-    if form_fields.is_empty() {
-        return Err(syn::Error::new(
-            Span::call_site(),
-            format!("the admin's form of {model_name} would edit no field"),
-        ));
-    }
+    let form_fields = form_fields(&fields, &args.fields, &args.exclude, &[], &model_name)?;
     let form_idents: Vec<&Ident> = form_fields.iter().map(|f| &f.ident).collect();
     let self_name = match &*item.self_ty {
         syn::Type::Path(p) => p
@@ -540,6 +485,7 @@ fn with_fields(input: TokenStream) -> syn::Result<TokenStream> {
         .as_ref()
         .map(|n| quote!(__options.list_per_page = #n;));
     let (save_as, save_on_top) = (args.save_as, args.save_on_top);
+    let inlines = &args.inlines;
     let select_related = if related.is_empty() {
         quote!()
     } else {
@@ -561,6 +507,7 @@ fn with_fields(input: TokenStream) -> syn::Result<TokenStream> {
                 __options.save_on_top = #save_on_top;
                 #select_related
                 #per_page
+                #(__options.inlines.add::<#inlines>();)*
                 __options
             }
         },
@@ -595,6 +542,104 @@ fn with_fields(input: TokenStream) -> syn::Result<TokenStream> {
     })
 }
 
+/// The model's field that an option names, or the error naming the option and the model.
+fn find_field<'a>(
+    fields: &'a [ModelField],
+    model_name: &str,
+    option: &str,
+    n: &Name,
+) -> syn::Result<&'a ModelField> {
+    if n.name.contains("__") {
+        return Err(syn::Error::new(
+            n.span,
+            format!(
+                "{option}: `{}` reaches across a relation, which the admin does not do yet; name a field of {model_name} itself",
+                n.name
+            ),
+        ));
+    }
+    fields
+        .iter()
+        .find(|f| syn::ext::IdentExt::unraw(&f.ident) == n.name)
+        .ok_or_else(|| {
+            syn::Error::new(
+                n.span,
+                format!(
+                    "{option}: {model_name} has no field `{}`; its fields are {}",
+                    n.name,
+                    fields
+                        .iter()
+                        .map(|f| syn::ext::IdentExt::unraw(&f.ident).to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
+        })
+}
+
+/// The fields a form of the admin edits: `fields`, else every editable field but `exclude`
+/// (and but `skip`: an inline's foreign key to its parent).
+fn form_fields<'a>(
+    all: &'a [ModelField],
+    fields: &Option<Vec<Name>>,
+    exclude: &Option<Vec<Name>>,
+    skip: &[&Ident],
+    model_name: &str,
+) -> syn::Result<Vec<&'a ModelField>> {
+    let find = |option: &str, n: &Name| find_field(all, model_name, option, n);
+    let skipped = |f: &ModelField| skip.contains(&&f.ident);
+    let editable = all.iter().filter(|f| f.editable && !skipped(f));
+    let chosen: Vec<&ModelField> = match (fields, exclude) {
+        (Some(_), Some(_)) => {
+            return Err(syn::Error::new(
+                Span::call_site(),
+                "the admin takes `fields` or `exclude`, not both",
+            ));
+        }
+        (Some(list), None) => list
+            .iter()
+            .map(|n| {
+                let f = find("fields", n)?;
+                if skipped(f) {
+                    Err(syn::Error::new(
+                        n.span,
+                        format!(
+                            "fields: `{}` is the foreign key to the parent, which the inline sets itself",
+                            n.name
+                        ),
+                    ))
+                } else if f.editable {
+                    Ok(f)
+                } else {
+                    Err(syn::Error::new(
+                        n.span,
+                        format!(
+                            "fields: `{}` ({}) of {model_name} cannot be edited by the admin's form yet",
+                            n.name, f.kind
+                        ),
+                    ))
+                }
+            })
+            .collect::<syn::Result<_>>()?,
+        (None, Some(list)) => {
+            for n in list {
+                find("exclude", n)?;
+            }
+            editable
+                .filter(|f| !list.iter().any(|n| syn::ext::IdentExt::unraw(&f.ident) == n.name))
+                .collect()
+        }
+        (None, None) => editable.collect(),
+    };
+    if chosen.is_empty() {
+        return Err(syn::Error::new(
+            Span::call_site(),
+            format!("the admin's form of {model_name} would edit no field"),
+        ));
+    }
+    Ok(chosen)
+}
+
 /// "an IntegerField", "a CharField".
 fn with_article(kind: &str) -> String {
     let article = if kind.starts_with(['A', 'E', 'I', 'O', 'U']) {
@@ -603,4 +648,299 @@ fn with_article(kind: &str) -> String {
         "a"
     };
     format!("{article} {kind}")
+}
+
+/// `#[admin::tabular_inline(Post, ...)]` / `stacked_inline`: Django's `TabularInline` and
+/// `StackedInline`, their options checked against the model as `register`'s are.
+pub fn expand_inline(attr: TokenStream, item: TokenStream, stacked: bool) -> TokenStream {
+    let args: InlineArgs = match syn::parse2(attr.clone()) {
+        Ok(a) => a,
+        Err(e) => return e.to_compile_error(),
+    };
+    let macro_name = if stacked {
+        "stacked_inline"
+    } else {
+        "tabular_inline"
+    };
+    if let Err(e) = syn::parse2::<syn::ItemImpl>(item.clone()) {
+        return syn::Error::new(
+            e.span(),
+            format!(
+                "#[admin::{macro_name}(Model, ...)] goes on `impl InlineModelAdmin for MyInline {{ ... }}`"
+            ),
+        )
+        .to_compile_error();
+    }
+    let handles = crate::form::handles_module(&args.model);
+    let marker = format_ident!(
+        "{}",
+        if stacked {
+            INLINE_STACKED
+        } else {
+            INLINE_TABULAR
+        }
+    );
+    quote! {
+        #handles::__rjango_model_fields! {
+            ::rjango::contrib::admin::__admin_register { { #marker #attr } { #item } }
+        }
+    }
+}
+
+const INLINE_TABULAR: &str = "__rjango_tabular_inline";
+const INLINE_STACKED: &str = "__rjango_stacked_inline";
+
+/// Whether the callback's arguments are an inline's (then: stacked or not).
+fn inline_marker(attr: &TokenStream) -> Option<bool> {
+    match attr.clone().into_iter().next() {
+        Some(proc_macro2::TokenTree::Ident(i)) if i == INLINE_TABULAR => Some(false),
+        Some(proc_macro2::TokenTree::Ident(i)) if i == INLINE_STACKED => Some(true),
+        _ => None,
+    }
+}
+
+/// An inline's arguments.
+struct InlineArgs {
+    model: syn::Path,
+    fk_name: Option<Name>,
+    fields: Option<Vec<Name>>,
+    exclude: Option<Vec<Name>>,
+    extra: Option<syn::LitInt>,
+    min_num: Option<syn::LitInt>,
+    max_num: Option<syn::LitInt>,
+    can_delete: Option<LitBool>,
+}
+
+const INLINE_OPTIONS: &str = "fk_name, fields, exclude, extra, min_num, max_num, can_delete";
+
+impl Parse for InlineArgs {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        if input.peek(Ident) {
+            let first: Ident = input.fork().parse()?;
+            if first == INLINE_TABULAR || first == INLINE_STACKED {
+                input.parse::<Ident>()?;
+            }
+        }
+        let mut args = InlineArgs {
+            model: input.parse()?,
+            fk_name: None,
+            fields: None,
+            exclude: None,
+            extra: None,
+            min_num: None,
+            max_num: None,
+            can_delete: None,
+        };
+        while !input.is_empty() {
+            input.parse::<Token![,]>()?;
+            if input.is_empty() {
+                break;
+            }
+            let key: Ident = input.parse()?;
+            input.parse::<Token![=]>()?;
+            match key.to_string().as_str() {
+                "fk_name" => {
+                    let ident: Ident = syn::ext::IdentExt::parse_any(input)?;
+                    args.fk_name = Some(Name {
+                        prefix: None,
+                        name: syn::ext::IdentExt::unraw(&ident).to_string(),
+                        span: ident.span(),
+                    });
+                }
+                "fields" => args.fields = Some(names(input, &[])?),
+                "exclude" => args.exclude = Some(names(input, &[])?),
+                "extra" => args.extra = Some(input.parse()?),
+                "min_num" => args.min_num = Some(input.parse()?),
+                "max_num" => args.max_num = Some(input.parse()?),
+                "can_delete" => args.can_delete = Some(input.parse()?),
+                other => {
+                    return Err(syn::Error::new(
+                        key.span(),
+                        format!(
+                            "an admin inline has no option `{other}`; it takes the model, then {INLINE_OPTIONS}"
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(args)
+    }
+}
+
+/// The inline's impl, once the model's fields are known.
+fn inline_with_fields(
+    attr: TokenStream,
+    stacked: bool,
+    mut item: syn::ItemImpl,
+    fields: Vec<ModelField>,
+) -> syn::Result<TokenStream> {
+    let args: InlineArgs = syn::parse2(attr)?;
+    let model = &args.model;
+    let model_name = model
+        .segments
+        .last()
+        .map(|s| s.ident.to_string())
+        .unwrap_or_default();
+    let handles = crate::form::handles_module(model);
+    let keys: Vec<&ModelField> = fields
+        .iter()
+        .filter(|f| f.kind == "ForeignKey" || f.kind == "OneToOneField")
+        .collect();
+    let key_names = || {
+        keys.iter()
+            .map(|f| syn::ext::IdentExt::unraw(&f.ident).to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    // Django's `_get_foreign_key`: the one foreign key, or the one `fk_name` names.
+    let fk: &ModelField = match &args.fk_name {
+        Some(n) => keys
+            .iter()
+            .find(|f| syn::ext::IdentExt::unraw(&f.ident) == n.name)
+            .copied()
+            .ok_or_else(|| {
+                syn::Error::new(
+                    n.span,
+                    format!(
+                        "fk_name: {model_name} has no foreign key `{}`; its foreign keys are {} (Django's admin.E202)",
+                        n.name,
+                        if keys.is_empty() { "none".to_owned() } else { key_names() }
+                    ),
+                )
+            })?,
+        None => match keys.as_slice() {
+            [one] => one,
+            [] => {
+                return Err(syn::Error::new(
+                    syn::spanned::Spanned::span(model),
+                    format!(
+                        "{model_name} has no ForeignKey, so it cannot be shown inline on another model's page (Django's admin.E202)"
+                    ),
+                ));
+            }
+            _ => {
+                return Err(syn::Error::new(
+                    syn::spanned::Spanned::span(model),
+                    format!(
+                        "{model_name} has more than one ForeignKey ({}); name the one to the parent with `fk_name = ...` (Django's admin.E202)",
+                        key_names()
+                    ),
+                ));
+            }
+        },
+    };
+    let form_fields = form_fields(
+        &fields,
+        &args.fields,
+        &args.exclude,
+        &[&fk.ident],
+        &model_name,
+    )?;
+    let form_idents: Vec<&Ident> = form_fields.iter().map(|f| &f.ident).collect();
+    let fk_ident = &fk.ident;
+    let fk_handle = {
+        let h = format_ident!("{}", syn::ext::IdentExt::unraw(fk_ident).to_string());
+        quote!(#handles::#h)
+    };
+    let set_parent = if fk.null {
+        quote!(__object.#fk_ident = ::std::option::Option::Some(::rjango::models::ForeignKey::new(__parent));)
+    } else {
+        quote!(__object.#fk_ident = ::rjango::models::ForeignKey::new(__parent);)
+    };
+    let self_name = match &*item.self_ty {
+        syn::Type::Path(p) => p
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.clone())
+            .unwrap_or_else(|| format_ident!("Inline")),
+        _ => format_ident!("Inline"),
+    };
+    let form = format_ident!("__RjangoInlineForm{}", self_name);
+    let mut set_options = Vec::new();
+    if let Some(n) = &args.extra {
+        set_options.push(quote!(__options.extra = #n;));
+    }
+    if let Some(n) = &args.min_num {
+        set_options.push(quote!(__options.min_num = #n;));
+    }
+    if let Some(n) = &args.max_num {
+        set_options.push(quote!(__options.max_num = ::std::option::Option::Some(#n);));
+    }
+    if let Some(b) = &args.can_delete {
+        set_options.push(quote!(__options.can_delete = #b;));
+    }
+    let generated: Vec<syn::ImplItem> = vec![
+        syn::parse_quote!(type Model = #model;),
+        syn::parse_quote!(type Form = #form;),
+        syn::parse_quote!(type Parent = <#fk_handle as ::rjango::models::Relation>::To;),
+        syn::parse_quote! {
+            fn options() -> ::rjango::contrib::admin::InlineOptions {
+                #[allow(unused_mut)]
+                let mut __options = ::rjango::contrib::admin::InlineOptions {
+                    stacked: #stacked,
+                    ..::std::default::Default::default()
+                };
+                #(#set_options)*
+                __options
+            }
+        },
+        syn::parse_quote! {
+            fn prefix() -> ::std::string::String {
+                // Django's accessor name: the related_name, else `<model>_set`.
+                let __name = <#fk_handle as ::rjango::models::Relation>::reverse_lookup_name();
+                if __name == <#model as ::rjango::models::Model>::NAME.to_lowercase() {
+                    ::std::format!("{__name}_set")
+                } else {
+                    __name
+                }
+            }
+        },
+        syn::parse_quote! {
+            fn of_parent(__parent: i64) -> ::rjango::models::Q<#model> {
+                ::rjango::models::Lookups::eq(#fk_handle, __parent)
+            }
+        },
+        syn::parse_quote! {
+            fn set_parent(__object: &mut #model, __parent: i64) {
+                #set_parent
+            }
+        },
+        syn::parse_quote! {
+            fn object_str(__object: &#model) -> ::std::string::String {
+                #[allow(unused_imports)]
+                use ::rjango::contrib::admin::display::{ViaDefault as _, ViaDisplay as _};
+                (&&::rjango::contrib::admin::display::ObjectStr(__object)).object_str()
+            }
+        },
+    ];
+    for g in generated.into_iter().rev() {
+        item.items.insert(0, g);
+    }
+    let self_ty = &item.self_ty;
+    let parent = quote!(<#fk_handle as ::rjango::models::Relation>::To);
+    let doc = format!("The admin inline's form of {model_name}.");
+    let key_message = format!(
+        "the admin reaches {model_name}'s rows by their integer keys; a model keyed by another type cannot be an inline yet"
+    );
+    Ok(quote! {
+        const _: () = ::core::assert!(
+            <#model as ::rjango::models::Model>::INTEGER_PK,
+            #key_message
+        );
+
+        #[doc = #doc]
+        #[doc(hidden)]
+        #[allow(non_camel_case_types)]
+        #[::rjango::forms::model_form(model = #model, fields = [#(#form_idents),*])]
+        pub struct #form;
+
+        #item
+
+        impl ::rjango::contrib::admin::InlineOf<#parent> for #self_ty {
+            fn inline() -> ::rjango::contrib::admin::InlineBox<#parent> {
+                ::rjango::contrib::admin::InlineBox::of::<Self>()
+            }
+        }
+    })
 }

@@ -140,6 +140,24 @@ pub fn admin_register(attr: TokenStream, item: TokenStream) -> TokenStream {
     admin::expand_register(attr.into(), item.into()).into()
 }
 
+/// Django's `TabularInline`: the rows of a model pointing at the edited object, a table on
+/// its change form:
+///
+/// ```text
+/// #[admin::tabular_inline(Post, fields = [title, published], extra = 1)]
+/// impl InlineModelAdmin for PostInline {}
+/// ```
+#[proc_macro_attribute]
+pub fn admin_tabular_inline(attr: TokenStream, item: TokenStream) -> TokenStream {
+    admin::expand_inline(attr.into(), item.into(), false).into()
+}
+
+/// Django's `StackedInline`: as `tabular_inline`, each row a fieldset of its own.
+#[proc_macro_attribute]
+pub fn admin_stacked_inline(attr: TokenStream, item: TokenStream) -> TokenStream {
+    admin::expand_inline(attr.into(), item.into(), true).into()
+}
+
 #[doc(hidden)]
 #[proc_macro]
 pub fn __admin_register(input: TokenStream) -> TokenStream {

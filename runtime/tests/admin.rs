@@ -51,14 +51,26 @@ mod blog {
     }
 
     pub mod admin {
-        use rjango::contrib::admin::{self, ModelAdmin};
+        use rjango::contrib::admin::{self, InlineModelAdmin, ModelAdmin};
 
         use super::models::{Author, Post, author, post};
+
+        /// The author's posts on the author's page, a table of two blank rows to add.
+        #[derive(Default)]
+        pub struct PostInline;
+
+        #[admin::tabular_inline(Post, fields = [title, published, status], extra = 2)]
+        impl InlineModelAdmin for PostInline {}
 
         #[derive(Default)]
         pub struct AuthorAdmin;
 
-        #[admin::register(Author, list_display = [name, email], search_fields = [name, "=email"])]
+        #[admin::register(
+            Author,
+            list_display = [name, email],
+            search_fields = [name, "=email"],
+            inlines = [PostInline]
+        )]
         impl ModelAdmin for AuthorAdmin {}
 
         #[derive(Default)]
@@ -218,6 +230,9 @@ fn project() -> rjango::Project {
         commands: Vec::new,
     }
 }
+
+/// The author form's inline of posts, with no rows: its management form.
+const NO_POSTS: [(&str, &str); 2] = [("posts-TOTAL_FORMS", "0"), ("posts-INITIAL_FORMS", "0")];
 
 async fn superuser() -> (Client, User) {
     let ada = User::objects()
@@ -451,7 +466,10 @@ async fn add_change_history_and_delete() {
 
     // A validation error first: the form again, the error beside its field.
     let r = c
-        .post_form("/admin/blog/author/add/", &[("name", ""), ("email", "x")])
+        .post_form(
+            "/admin/blog/author/add/",
+            &[("name", ""), ("email", "x"), NO_POSTS[0], NO_POSTS[1]],
+        )
         .await;
     assert_eq!(r.status_code(), 200);
     let html = r.text();
@@ -468,6 +486,8 @@ async fn add_change_history_and_delete() {
                 ("name", "Ada"),
                 ("email", "ada@example.com"),
                 ("_continue", "1"),
+                NO_POSTS[0],
+                NO_POSTS[1],
             ],
         )
         .await;
@@ -487,7 +507,12 @@ async fn add_change_history_and_delete() {
     let r = c
         .post_form(
             &format!("/admin/blog/author/{}/change/", ada.id),
-            &[("name", "Ada Lovelace"), ("email", "ada@example.com")],
+            &[
+                ("name", "Ada Lovelace"),
+                ("email", "ada@example.com"),
+                NO_POSTS[0],
+                NO_POSTS[1],
+            ],
         )
         .await;
     assert_eq!(r.header("location"), Some("/admin/blog/author/"));
@@ -591,6 +616,195 @@ async fn add_change_history_and_delete() {
         .get(&format!("/admin/blog/author/{}/change/", ada.id))
         .await;
     assert_eq!(r.header("location"), Some("/admin/"));
+}
+
+/// Django's inlines: an author's posts added, changed and deleted on the author's own page,
+/// in one transaction with the author, every row's change in the author's history; a
+/// refused row keeps the author unsaved; a missing management form or a row of another
+/// author is refused.
+#[rjango::test(db, project = project)]
+async fn posts_edited_inline_on_the_author_page() {
+    let (c, _) = superuser().await;
+    let page = c.get("/admin/blog/author/add/").await.text();
+    for expected in [
+        r#"<div class="inline-group" id="posts-group">"#,
+        r#"<input type="hidden" name="posts-TOTAL_FORMS" value="2" id="id_posts-TOTAL_FORMS">"#,
+        r#"<input type="hidden" name="posts-INITIAL_FORMS" value="0" id="id_posts-INITIAL_FORMS">"#,
+        r#"<th class="required">Title</th>"#,
+        r#"<label for="id_posts-1-title" class="visually-hidden">Title</label><input type="text" name="posts-1-title" maxlength="200" id="id_posts-1-title">"#,
+    ] {
+        assert!(page.contains(expected), "{expected} in {page}");
+    }
+    assert!(!page.contains("posts-2-title"), "two blank rows: {page}");
+
+    // A row filled in but refused keeps everything unsaved, its error beside its field.
+    let refused = [
+        ("name", "Grace"),
+        ("posts-TOTAL_FORMS", "2"),
+        ("posts-INITIAL_FORMS", "0"),
+        ("posts-0-title", ""),
+        ("posts-0-published", "on"),
+        ("posts-0-status", "draft"),
+        ("posts-1-title", ""),
+        ("posts-1-status", "draft"),
+    ];
+    let r = c.post_form("/admin/blog/author/add/", &refused).await;
+    assert_eq!(r.status_code(), 200);
+    let html = r.text();
+    assert!(html.contains("Please correct the error below."), "{html}");
+    assert!(
+        html.contains(r#"<ul class="errorlist" id="id_posts-0-title_error"><li>This field is required.</li></ul>"#),
+        "{html}"
+    );
+    assert_eq!(Author::objects().count().await.unwrap(), 0);
+
+    // The author and a post together; the blank row is left out.
+    let r = c
+        .post_form(
+            "/admin/blog/author/add/",
+            &[
+                ("name", "Ada"),
+                ("posts-TOTAL_FORMS", "2"),
+                ("posts-INITIAL_FORMS", "0"),
+                ("posts-0-title", "Engines"),
+                ("posts-0-published", "on"),
+                ("posts-0-status", "live"),
+                ("posts-1-title", ""),
+                ("posts-1-status", "draft"),
+                ("_continue", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status_code(), 302, "{}", r.text());
+    let ada = Author::objects().get(author::name.eq("Ada")).await.unwrap();
+    let engines = Post::objects()
+        .get(post::title.eq("Engines"))
+        .await
+        .unwrap();
+    assert_eq!(engines.author.id, ada.id);
+    assert!(engines.published);
+    assert_eq!(engines.status, "live");
+    assert_eq!(Post::objects().count().await.unwrap(), 1);
+
+    // The change page: the post with its key, then two blank rows.
+    let url = format!("/admin/blog/author/{}/change/", ada.id);
+    let page = c.get(&url).await.text();
+    let id = engines.id.to_string();
+    for expected in [
+        r#"<input type="hidden" name="posts-TOTAL_FORMS" value="3" id="id_posts-TOTAL_FORMS">"#,
+        r#"<input type="hidden" name="posts-INITIAL_FORMS" value="1" id="id_posts-INITIAL_FORMS">"#,
+        &format!(r#"<input type="hidden" name="posts-0-id" value="{id}" id="id_posts-0-id">"#),
+        r#"value="Engines""#,
+        r#"<input type="checkbox" name="posts-0-DELETE" id="id_posts-0-DELETE">"#,
+    ] {
+        assert!(page.contains(expected), "{expected} in {page}");
+    }
+
+    // Change the post and add another in one save.
+    let r = c
+        .post_form(
+            &url,
+            &[
+                ("name", "Ada"),
+                ("posts-TOTAL_FORMS", "3"),
+                ("posts-INITIAL_FORMS", "1"),
+                ("posts-0-id", &id),
+                ("posts-0-title", "Engines, analytical"),
+                ("posts-0-published", "on"),
+                ("posts-0-status", "live"),
+                ("posts-1-title", "Notes"),
+                ("posts-1-status", "draft"),
+                ("posts-2-title", ""),
+                ("posts-2-status", "draft"),
+            ],
+        )
+        .await;
+    assert_eq!(r.header("location"), Some("/admin/blog/author/"));
+    let titles: Vec<String> = Post::objects()
+        .order_by([post::id.asc()])
+        .all()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.title)
+        .collect();
+    assert_eq!(titles, ["Engines, analytical", "Notes"]);
+
+    // A row of another author, named by a forged key, is refused; so is a missing management
+    // form. Nothing changes.
+    let grace = author_named("Grace").await;
+    let bugs = post("Bugs", &grace, false).await;
+    let bugs_id = bugs.id.to_string();
+    let r = c
+        .post_form(
+            &url,
+            &[
+                ("name", "Ada"),
+                ("posts-TOTAL_FORMS", "1"),
+                ("posts-INITIAL_FORMS", "1"),
+                ("posts-0-id", &bugs_id),
+                ("posts-0-title", "Stolen"),
+                ("posts-0-status", "draft"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status_code(), 200);
+    assert!(r.text().contains("Select a valid choice."), "{}", r.text());
+    let r = c.post_form(&url, &[("name", "Ada Byron")]).await;
+    assert_eq!(r.status_code(), 200);
+    assert!(
+        r.text().contains("ManagementForm data is missing or has been tampered with. Missing fields: posts-TOTAL_FORMS, posts-INITIAL_FORMS."),
+        "{}",
+        r.text()
+    );
+    let bugs = Post::objects().get(post::id.eq(bugs.id)).await.unwrap();
+    assert_eq!((bugs.title.as_str(), bugs.author.id), ("Bugs", grace.id));
+    assert_eq!(
+        Author::objects()
+            .get(author::id.eq(ada.id))
+            .await
+            .unwrap()
+            .name,
+        "Ada"
+    );
+
+    // Delete a row by its box.
+    let notes = Post::objects().get(post::title.eq("Notes")).await.unwrap();
+    let notes_id = notes.id.to_string();
+    let r = c
+        .post_form(
+            &url,
+            &[
+                ("name", "Ada"),
+                ("posts-TOTAL_FORMS", "2"),
+                ("posts-INITIAL_FORMS", "2"),
+                ("posts-0-id", &id),
+                ("posts-0-title", "Engines, analytical"),
+                ("posts-0-published", "on"),
+                ("posts-0-status", "live"),
+                ("posts-1-id", &notes_id),
+                ("posts-1-title", "Notes"),
+                ("posts-1-status", "draft"),
+                ("posts-1-DELETE", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status_code(), 302, "{}", r.text());
+    assert_eq!(ada.posts().count().await.unwrap(), 1);
+
+    // The author's history tells each row's change.
+    let history = c
+        .get(&format!("/admin/blog/author/{}/history/", ada.id))
+        .await
+        .text();
+    let added = format!("Added. Added post “Post object ({id})”.");
+    let changed = format!(
+        "Changed Title for post “Post object ({id})”. Added post “Post object ({notes_id})”."
+    );
+    let deleted = format!("Deleted post “Post object ({notes_id})”.");
+    for expected in [added, changed, deleted] {
+        assert!(history.contains(&expected), "{expected} in {history}");
+    }
 }
 
 #[rjango::test(db, project = project)]
@@ -772,6 +986,14 @@ async fn a_view_only_staff_member_changes_nothing() {
     assert!(index.contains("viewlink"), "{index}");
     assert!(!index.contains("/admin/blog/author/add/"), "no add link");
     assert!(!index.contains("Posts"), "no permission on posts, no link");
+    let page = c
+        .get(&format!("/admin/blog/author/{}/change/", ada.id))
+        .await
+        .text();
+    assert!(
+        !page.contains("posts-group"),
+        "no permission on posts, no inline"
+    );
 
     let list = c.get("/admin/blog/author/").await.text();
     assert!(list.contains("Select author to view"), "{list}");
@@ -852,6 +1074,6 @@ fn the_admin_on_postgresql_and_mariadb() {
             "the admin tests on {name}:\n{stdout}\n{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        assert!(stdout.contains("test result: ok. 9 passed"), "{stdout}");
+        assert!(stdout.contains("test result: ok. 10 passed"), "{stdout}");
     }
 }

@@ -353,3 +353,189 @@ fn forms_render_and_refuse_as_django_does() {
         cases.len()
     );
 }
+
+/// One formset case: options, initial values, submitted data (None: unbound).
+struct FormSetCase {
+    options: rjango::forms::FormSetOptions,
+    initial: Vec<ContactForm>,
+    data: Option<Vec<(&'static str, &'static str)>>,
+}
+
+/// Formsets (Django's `formset_factory`): the management form, each form's HTML (its fields
+/// prefixed, no `required` attribute), blank extra forms let through, deleted forms
+/// unchecked, min and max refused with Django's messages, and a missing management form
+/// refused, each compared with Django 5.2's answer for the same formset.
+#[test]
+fn formsets_count_check_and_render_as_django_does() {
+    use rjango::forms::{FormSet, FormSetOptions};
+
+    let Some(python) = venv::django_python() else {
+        return;
+    };
+    let opts = |extra, min_num, max_num, can_delete, validate| {
+        FormSetOptions {
+            extra,
+            min_num,
+            can_delete,
+            validate_min: validate,
+            validate_max: validate,
+            ..FormSetOptions::default()
+        }
+        .with_max_num(max_num)
+    };
+    let hello = || ContactForm {
+        subject: "Hello".into(),
+        message: "First".into(),
+        sender: "a@b.co".into(),
+        cc_myself: true,
+    };
+    let cases = [
+        FormSetCase {
+            options: opts(2, 0, 1000, false, false),
+            initial: vec![],
+            data: None,
+        },
+        FormSetCase {
+            options: opts(3, 0, 2, false, false),
+            initial: vec![hello()],
+            data: None,
+        },
+        FormSetCase {
+            options: opts(1, 2, 1000, false, false),
+            initial: vec![],
+            data: None,
+        },
+        // A valid form, a half-filled one, and a blank one.
+        FormSetCase {
+            options: opts(3, 0, 1000, false, false),
+            initial: vec![],
+            data: Some(vec![
+                ("form-TOTAL_FORMS", "3"),
+                ("form-INITIAL_FORMS", "0"),
+                ("form-0-subject", "Hi"),
+                ("form-0-message", "m"),
+                ("form-0-sender", "a@b.co"),
+                ("form-1-subject", "Only a subject"),
+                ("form-2-subject", ""),
+            ]),
+        },
+        // Every form valid or blank.
+        FormSetCase {
+            options: opts(2, 0, 1000, false, false),
+            initial: vec![],
+            data: Some(vec![
+                ("form-TOTAL_FORMS", "2"),
+                ("form-INITIAL_FORMS", "0"),
+                ("form-0-subject", "Hi"),
+                ("form-0-message", "m"),
+                ("form-0-sender", "a@b.co"),
+            ]),
+        },
+        // The one initial form deleted: fewer than min_num remain.
+        FormSetCase {
+            options: opts(0, 1, 1000, true, true),
+            initial: vec![hello()],
+            data: Some(vec![
+                ("form-TOTAL_FORMS", "1"),
+                ("form-INITIAL_FORMS", "1"),
+                ("form-0-subject", ""),
+                ("form-0-DELETE", "on"),
+            ]),
+        },
+        // Two filled where max_num is 1.
+        FormSetCase {
+            options: opts(0, 0, 1, false, true),
+            initial: vec![],
+            data: Some(vec![
+                ("form-TOTAL_FORMS", "2"),
+                ("form-INITIAL_FORMS", "0"),
+                ("form-0-subject", "A"),
+                ("form-0-message", "m"),
+                ("form-0-sender", "a@b.co"),
+                ("form-1-subject", "B"),
+                ("form-1-message", "m"),
+                ("form-1-sender", "a@b.co"),
+            ]),
+        },
+        // No management form.
+        FormSetCase {
+            options: opts(1, 0, 1000, false, false),
+            initial: vec![],
+            data: Some(vec![("form-0-subject", "A")]),
+        },
+    ];
+    let rendered: Vec<FormSet<ContactForm>> = cases
+        .iter()
+        .map(|case| match &case.data {
+            None => FormSet::unbound("form", &case.initial, case.options),
+            Some(pairs) => FormSet::bind(&data(pairs), "form", &case.initial, case.options),
+        })
+        .collect();
+    let request: Vec<serde_json::Value> = cases
+        .iter()
+        .zip(&rendered)
+        .map(|(case, set)| {
+            let o = case.options;
+            serde_json::json!({
+                "formset": "ContactForm",
+                "options": {
+                    "extra": o.extra, "min_num": o.min_num, "max_num": o.max_num,
+                    "can_delete": o.can_delete, "validate_min": o.validate_min,
+                    "validate_max": o.validate_max,
+                },
+                "initial": case.initial.iter().map(|f| serde_json::json!({
+                    "subject": f.subject, "message": f.message, "sender": f.sender,
+                    "cc_myself": f.cc_myself,
+                })).collect::<Vec<_>>(),
+                "data": case.data.as_ref().map(|pairs| pairs.iter().map(|(k, v)| (k.to_string(), serde_json::Value::from(*v))).collect::<serde_json::Map<_, _>>()),
+                "management": set.management_form().0,
+                "forms": set.forms().iter().map(|f| f.as_div().0).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let answers = venv::run_django(&python, "forms.py", &serde_json::Value::Array(request));
+    for ((i, set), django) in rendered.iter().enumerate().zip(answers.as_array().unwrap()) {
+        assert!(
+            django["same_management"].as_bool().unwrap(),
+            "case {i}: rjango {}\nDjango {}",
+            set.management_form().0,
+            django["management"]
+        );
+        if !set.options().can_delete {
+            assert!(
+                django["same_forms"].as_bool().unwrap(),
+                "case {i}: rjango rendered\n{:#?}\nDjango rendered\n{:#?}",
+                set.forms().iter().map(|f| f.as_div().0).collect::<Vec<_>>(),
+                django["forms"]
+            );
+        }
+        let errors: Vec<serde_json::Value> = set
+            .forms()
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| set.is_bound() && !set.is_deleted(*i))
+            .map(|(_, f)| {
+                f.errors()
+                    .into_iter()
+                    .map(|(name, messages)| (name.to_owned(), serde_json::json!(messages)))
+                    .collect::<serde_json::Map<_, _>>()
+                    .into()
+            })
+            .collect();
+        assert_eq!(serde_json::json!(errors), django["errors"], "case {i}");
+        assert_eq!(
+            serde_json::json!(set.non_form_errors().messages()),
+            django["non_form_errors"],
+            "case {i}"
+        );
+        assert_eq!(
+            set.is_valid(),
+            django["valid"].as_bool().unwrap(),
+            "case {i}"
+        );
+    }
+    println!(
+        "formsets compared with Django's: {} cases, same HTML, counts and messages",
+        cases.len()
+    );
+}

@@ -15,6 +15,9 @@ pub struct BoundField<'a> {
     help_text: &'a str,
     /// Choices set at run time, which replace the spec's.
     choices: Option<&'a [(String, String)]>,
+    /// Whether a required field's widget says so (off in a formset, whose blank forms
+    /// may stay blank).
+    use_required_attribute: bool,
 }
 
 impl<'a> BoundField<'a> {
@@ -32,7 +35,13 @@ impl<'a> BoundField<'a> {
             errors,
             help_text,
             choices: None,
+            use_required_attribute: true,
         }
+    }
+
+    pub(crate) fn with_required_attribute(mut self, on: bool) -> Self {
+        self.use_required_attribute = on;
+        self
     }
 
     pub(crate) fn with_choices(mut self, choices: Option<&'a [(String, String)]>) -> Self {
@@ -156,7 +165,10 @@ impl<'a> BoundField<'a> {
                 attrs.set_default("step", "any");
             }
         }
-        if spec.required && widget.use_required_attribute(&self.choice_pairs()) {
+        if spec.required
+            && self.use_required_attribute
+            && widget.use_required_attribute(&self.choice_pairs())
+        {
             attrs.set("required", true);
         }
         if spec.disabled {

@@ -37,12 +37,14 @@
 
 mod boundfield;
 pub mod fields;
+pub mod formsets;
 pub mod models;
 pub mod utils;
 pub mod widgets;
 
 pub use boundfield::BoundField;
 pub use fields::{Cleaned, FieldKind, FieldSpec, FormValue};
+pub use formsets::{FormSet, FormSetOptions};
 pub use models::{ModelForm, ModelFormField};
 #[doc(hidden)]
 pub use rjango_macros::__model_form_fields;
@@ -159,6 +161,11 @@ impl Cleaner<'_> {
     }
 }
 
+/// A checkbox's submitted value as Django's CheckboxInput reads it: present and not "false".
+pub(crate) fn checked(value: Option<&str>) -> bool {
+    value.is_some_and(|v| !v.is_empty() && !v.eq_ignore_ascii_case("false"))
+}
+
 fn html_name(prefix: Option<&str>, name: &str) -> String {
     match prefix {
         Some(p) => format!("{p}-{name}"),
@@ -180,6 +187,8 @@ pub struct BoundForm<F> {
     help_texts: Vec<Option<String>>,
     /// Choices known only at run time: a ModelChoiceField's rows (`load_choices`).
     choices: Vec<Option<Vec<(String, String)>>>,
+    /// Django's `use_required_attribute`: off for a formset's forms.
+    use_required_attribute: bool,
 }
 
 impl<F: Form> BoundForm<F> {
@@ -193,6 +202,7 @@ impl<F: Form> BoundForm<F> {
             cleaned: None,
             help_texts: vec![None; F::FIELDS.len()],
             choices: vec![None; F::FIELDS.len()],
+            use_required_attribute: true,
         }
     }
 
@@ -231,6 +241,7 @@ impl<F: Form> BoundForm<F> {
             cleaned,
             help_texts: vec![None; F::FIELDS.len()],
             choices: vec![None; F::FIELDS.len()],
+            use_required_attribute: true,
         }
     }
 
@@ -281,6 +292,34 @@ impl<F: Form> BoundForm<F> {
 
     pub fn is_bound(&self) -> bool {
         self.data.is_some()
+    }
+
+    /// Django's `has_changed()`: whether a bound form's data differs from its initial values
+    /// (a formset leaves an extra form nobody filled in unsaved and unchecked).
+    pub fn has_changed(&self) -> bool {
+        let Some(data) = &self.data else {
+            return false;
+        };
+        F::FIELDS.iter().enumerate().any(|(i, spec)| {
+            if spec.disabled {
+                return false;
+            }
+            let submitted = data.get(&html_name(self.prefix.as_deref(), spec.name));
+            let initial = self.initial[i].as_deref();
+            if spec.kind == FieldKind::BooleanField {
+                checked(submitted) != checked(initial)
+            } else {
+                submitted.unwrap_or("").trim() != initial.unwrap_or("").trim()
+            }
+        })
+    }
+
+    /// Forgets a bound form's refusals and cleaned value: a formset's extra form left blank,
+    /// which Django's `empty_permitted` lets through unchecked.
+    pub(crate) fn permit_empty(&mut self) {
+        self.errors.iter_mut().for_each(Vec::clear);
+        self.non_field.clear();
+        self.cleaned = None;
     }
 
     /// Django's `is_valid()`: bound, and every field and the form's clean passed.
@@ -358,6 +397,7 @@ impl<F: Form> BoundForm<F> {
         let help_text = self.help_texts[index].as_deref().unwrap_or(spec.help_text);
         BoundField::new(spec, html_name, value, &self.errors[index], help_text)
             .with_choices(self.choices[index].as_deref())
+            .with_required_attribute(self.use_required_attribute)
     }
 
     /// Every field in order: Django's `for field in form`.

@@ -18,7 +18,7 @@
 
 use futures_util::future::LocalBoxFuture;
 
-use super::{BoundForm, FieldSpec, Form};
+use super::{BoundForm, FieldSpec, Form, FormSet};
 use crate::models::{Instance, Model, QueryError};
 
 /// A select's choices: (value, label).
@@ -157,5 +157,20 @@ impl<F: ModelForm> BoundForm<F> {
         data.apply(&mut instance);
         instance.save().await?;
         Ok(Some(instance))
+    }
+}
+
+impl<F: ModelForm> FormSet<F> {
+    /// Reads the choices of the forms' relations once and gives them to every form (see
+    /// [`BoundForm::load_choices`]).
+    pub async fn load_choices(&mut self) -> Result<(), QueryError> {
+        for (index, rows) in F::relation_choices().await? {
+            let mut choices = vec![(String::new(), "---------".to_owned())];
+            choices.extend(rows);
+            for form in self.forms_mut() {
+                form.set_choices_at(index, choices.clone());
+            }
+        }
+        Ok(())
     }
 }

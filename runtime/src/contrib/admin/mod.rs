@@ -21,6 +21,7 @@
 
 mod changelist;
 pub mod display;
+mod inlines;
 pub mod migrations;
 pub mod models;
 mod options;
@@ -28,11 +29,15 @@ mod sites;
 pub mod templates;
 mod views;
 
+pub use inlines::{InlineBox, InlineModelAdmin, InlineOf, InlineOptions, Inlines};
 pub use options::{
     Cell, Column, FilterChoices, ListFilter, ModelAdmin, ModelPerms, Options, SearchField,
     UserPerms, codename,
 };
 pub use rjango_macros::admin_register as register;
+pub use rjango_macros::{
+    admin_stacked_inline as stacked_inline, admin_tabular_inline as tabular_inline,
+};
 pub use sites::{AdminSite, STAFF_LOGIN_ERROR};
 
 #[doc(hidden)]

@@ -54,24 +54,51 @@ pub fn get_change_message(entry: &LogEntry) -> String {
             (true, _) => "No fields changed.".into(),
         };
     };
+    let text = |part: &serde_json::Value, key: &str| part[key].as_str().unwrap_or("").to_owned();
     let mut messages = Vec::new();
     for part in &parts {
-        if part.get("added").is_some() {
-            messages.push("Added.".to_owned());
+        if let Some(added) = part.get("added") {
+            // An inline's row names its model and object; the object itself says "Added.".
+            if added.get("name").is_some() {
+                messages.push(format!(
+                    "Added {} “{}”.",
+                    text(added, "name"),
+                    text(added, "object")
+                ));
+            } else {
+                messages.push("Added.".to_owned());
+            }
         } else if let Some(changed) = part.get("changed") {
             let fields: Vec<&str> = changed["fields"]
                 .as_array()
                 .map(|f| f.iter().filter_map(|v| v.as_str()).collect())
                 .unwrap_or_default();
-            messages.push(format!("Changed {}.", and_list(&fields)));
-        } else if part.get("deleted").is_some() {
-            messages.push("Deleted.".to_owned());
+            if changed.get("name").is_some() {
+                messages.push(format!(
+                    "Changed {} for {} “{}”.",
+                    and_list(&fields),
+                    text(changed, "name"),
+                    text(changed, "object")
+                ));
+            } else {
+                messages.push(format!("Changed {}.", and_list(&fields)));
+            }
+        } else if let Some(deleted) = part.get("deleted") {
+            messages.push(format!(
+                "Deleted {} “{}”.",
+                text(deleted, "name"),
+                text(deleted, "object")
+            ));
         }
     }
     if messages.is_empty() {
         "No fields changed.".into()
     } else {
-        messages.join(" ")
+        messages
+            .iter()
+            .map(|m| super::display::capfirst(m))
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 }
 

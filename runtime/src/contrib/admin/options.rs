@@ -76,9 +76,11 @@ pub struct Options<M> {
     pub save_as: bool,
     /// The save buttons above the form too.
     pub save_on_top: bool,
+    /// The related rows edited on the change form (Django's `inlines`).
+    pub inlines: super::inlines::Inlines<M>,
 }
 
-impl<M> Options<M> {
+impl<M: crate::models::Model> Options<M> {
     /// Django's defaults: the object's text as the one column, 100 rows a page.
     pub fn new() -> Self {
         Options {
@@ -91,11 +93,12 @@ impl<M> Options<M> {
             list_per_page: 100,
             save_as: false,
             save_on_top: false,
+            inlines: super::inlines::Inlines::new(),
         }
     }
 }
 
-impl<M> Default for Options<M> {
+impl<M: crate::models::Model> Default for Options<M> {
     fn default() -> Self {
         Options::new()
     }

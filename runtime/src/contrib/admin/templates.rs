@@ -176,6 +176,8 @@ pub struct ChangeListContext {
 #[derive(Debug, Clone)]
 pub struct FormRow {
     pub name: String,
+    /// The input's id (`id_title`, `id_post_set-0-title`).
+    pub html_id: String,
     /// The label's text, for a value shown read-only.
     pub label: String,
     pub label_tag: String,
@@ -183,6 +185,7 @@ pub struct FormRow {
     pub errors: Vec<String>,
     pub help_text: String,
     pub is_checkbox: bool,
+    pub required: bool,
     pub readonly: Option<String>,
 }
 
@@ -212,6 +215,44 @@ pub struct ChangeFormContext {
     pub save_on_top: bool,
     /// The user may only view: no form buttons, the values as text.
     pub view_only: bool,
+    /// The model's inlines the user may see, in order.
+    pub inlines: Vec<InlineContext>,
+}
+
+/// One inline of the change form (Django's `InlineAdminFormSet`).
+#[derive(Debug, Clone)]
+pub struct InlineContext {
+    /// The formset's prefix (`post_set`): its fields are `post_set-0-title`, ...
+    pub prefix: String,
+    /// "post"
+    pub verbose_name: String,
+    /// "Posts": the heading.
+    pub verbose_name_plural: String,
+    /// StackedInline (a fieldset per row) rather than TabularInline (a table).
+    pub stacked: bool,
+    /// The management form's hidden inputs.
+    pub management_form: String,
+    pub non_form_errors: Vec<String>,
+    /// The table's column headers: (label, required).
+    pub headers: Vec<(String, bool)>,
+    /// Rows may be deleted: a "Delete?" column.
+    pub can_delete: bool,
+    pub forms: Vec<InlineFormContext>,
+}
+
+/// One row of an inline: an existing one (`original`), or a blank one to add.
+#[derive(Debug, Clone)]
+pub struct InlineFormContext {
+    /// The row as text, for an existing row.
+    pub original: Option<String>,
+    pub rows: Vec<FormRow>,
+    /// The hidden inputs, the row's key among them.
+    pub hidden: Vec<String>,
+    pub non_field_errors: Vec<String>,
+    /// The "Delete?" checkbox, for an existing row that may be deleted.
+    pub delete: Option<String>,
+    /// Its number from 1 ("Post: #3" for a blank row).
+    pub number: usize,
 }
 
 /// `admin/delete_confirmation.html` (one object) and

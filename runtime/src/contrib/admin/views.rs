@@ -6,6 +6,7 @@ use std::marker::PhantomData;
 use futures_util::future::LocalBoxFuture;
 
 use super::changelist::ChangeList;
+use super::inlines::{Binding, InlineFormSet};
 use super::models::{ADDITION, CHANGE, DELETION, LogEntry, log_entry};
 use super::options::{ModelAdmin, ModelPerms, Options, UserPerms};
 use super::sites::{Registered, SiteInfo, admin_context, capfirst, prefix};
@@ -337,9 +338,16 @@ impl<A: ModelAdmin, T: Templates> Pages<'_, A, T> {
             return Err(PermissionDenied(None).into());
         }
         let name = self.verbose_name();
+        let object_pk = object.as_ref().map(pk_i64);
         if self.request.method() == "POST" {
             let mut form = A::Form::bind(self.request.POST());
             form.load_choices().await?;
+            let binding = if save_as_new {
+                Binding::PostAsNew
+            } else {
+                Binding::Post
+            };
+            let mut inlines = self.inline_formsets(object_pk, binding, false).await?;
             let mut instance = match (&object, save_as_new) {
                 (Some(object), false) => object.clone(),
                 _ => A::Model::new_instance(),
@@ -347,7 +355,11 @@ impl<A: ModelAdmin, T: Templates> Pages<'_, A, T> {
             if form.is_valid() {
                 form.validate_unique(&instance).await?;
             }
-            if let Some(data) = form.cleaned_data().filter(|_| form.is_valid()) {
+            let inlines_valid = inlines.iter().all(|i| i.is_valid());
+            if let Some(data) = form
+                .cleaned_data()
+                .filter(|_| form.is_valid() && inlines_valid)
+            {
                 let before = object
                     .as_ref()
                     .map(|o| A::Form::from_instance(o).initial_values());
@@ -355,12 +367,18 @@ impl<A: ModelAdmin, T: Templates> Pages<'_, A, T> {
                 let change = object.is_some() && !save_as_new;
                 // The row and its log entry together, or neither (Django's atomic view).
                 let pages = &self;
+                let inlines = &mut inlines;
                 let instance = crate::db::transaction::atomic(|| async move {
                     pages
                         .reg
                         .admin
                         .save_model(&pages.request, &mut instance, change)
                         .await?;
+                    let pk = pk_i64(&instance);
+                    let mut inline_parts = Vec::new();
+                    for inline in inlines.iter_mut() {
+                        inline_parts.extend(inline.save(pk).await?);
+                    }
                     if change {
                         let after = A::Form::from_instance(&instance).initial_values();
                         let changed: Vec<&str> = A::Form::FIELDS
@@ -369,11 +387,11 @@ impl<A: ModelAdmin, T: Templates> Pages<'_, A, T> {
                             .filter(|(_, (b, a))| b != a)
                             .map(|(f, _)| f.label.unwrap_or(f.name))
                             .collect();
-                        pages
-                            .log(&instance, CHANGE, &change_message(&changed))
-                            .await?;
+                        let message = construct_change_message(Some(changed), inline_parts);
+                        pages.log(&instance, CHANGE, &message).await?;
                     } else {
-                        pages.log(&instance, ADDITION, r#"[{"added": {}}]"#).await?;
+                        let message = construct_change_message(None, inline_parts);
+                        pages.log(&instance, ADDITION, &message).await?;
                     }
                     Ok::<_, ViewError>(instance)
                 })
@@ -401,7 +419,9 @@ impl<A: ModelAdmin, T: Templates> Pages<'_, A, T> {
                 messages::success(&self.request, &format!("{message}{extra}"));
                 return Ok(HttpResponseRedirect(to));
             }
-            return self.render_form(form, object.as_ref(), false).await;
+            return self
+                .render_form(form, object.as_ref(), false, &inlines)
+                .await;
         }
         let mut form = match &object {
             Some(o) => A::Form::with_initial(&A::Form::from_instance(o)),
@@ -409,7 +429,28 @@ impl<A: ModelAdmin, T: Templates> Pages<'_, A, T> {
         };
         form.load_choices().await?;
         let view_only = object.is_some() && !self.perms.change;
-        self.render_form(form, object.as_ref(), view_only).await
+        let inlines = self
+            .inline_formsets(object_pk, Binding::Unbound, view_only)
+            .await?;
+        self.render_form(form, object.as_ref(), view_only, &inlines)
+            .await
+    }
+
+    /// The formsets of the model's inlines the user may see (Django's `_create_formsets`).
+    async fn inline_formsets(
+        &self,
+        parent: Option<i64>,
+        binding: Binding,
+        view_only: bool,
+    ) -> Result<Vec<Box<dyn InlineFormSet + '_>>, ViewError> {
+        let mut sets = Vec::new();
+        for inline in self.reg.options.inlines.iter() {
+            let set = inline
+                .formset(&self.request, &self.user_perms, parent, binding, view_only)
+                .await?;
+            sets.extend(set);
+        }
+        Ok(sets)
     }
 
     async fn render_form(
@@ -417,6 +458,7 @@ impl<A: ModelAdmin, T: Templates> Pages<'_, A, T> {
         form: BoundForm<A::Form>,
         object: Option<&A::Model>,
         view_only: bool,
+        inlines: &[Box<dyn InlineFormSet + '_>],
     ) -> ViewResult {
         let name = self.verbose_name();
         let title = match (object, view_only) {
@@ -435,45 +477,12 @@ impl<A: ModelAdmin, T: Templates> Pages<'_, A, T> {
             object_str.clone().unwrap_or_else(|| format!("Add {name}")),
             None,
         ));
-        let values = object.map(|o| A::Form::from_instance(o).initial_values());
-        let mut rows = Vec::new();
-        let mut hidden = Vec::new();
-        for (i, field) in form.fields().into_iter().enumerate() {
-            if field.is_hidden() {
-                hidden.push(field.as_widget().to_string());
-                continue;
-            }
-            let spec = &A::Form::FIELDS[i];
-            let readonly = view_only.then(|| {
-                values
-                    .as_ref()
-                    .and_then(|v| v.get(i).cloned().flatten())
-                    .map(|v| {
-                        let dynamic = form.choices(spec.name).unwrap_or_default();
-                        match (
-                            spec.choices.iter().find(|(value, _)| *value == v),
-                            dynamic.iter().find(|(value, _)| *value == v),
-                        ) {
-                            (Some((_, label)), _) => (*label).to_owned(),
-                            (None, Some((_, label))) => label.clone(),
-                            (None, None) => v,
-                        }
-                    })
-                    .filter(|v| !v.is_empty())
-                    .unwrap_or_else(|| super::display::EMPTY_VALUE_DISPLAY.to_owned())
-            });
-            rows.push(FormRow {
-                name: field.name().to_owned(),
-                label: field.label(),
-                label_tag: field.label_tag().to_string(),
-                widget: field.as_widget().to_string(),
-                errors: field.errors().iter().map(|e| e.to_string()).collect(),
-                help_text: field.help_text().to_owned(),
-                is_checkbox: matches!(spec.kind, crate::forms::FieldKind::BooleanField),
-                readonly,
-            });
-        }
-        let errors = form.errors().iter().map(|(_, e)| e.len()).sum::<usize>();
+        let values = object
+            .filter(|_| view_only)
+            .map(|o| A::Form::from_instance(o).initial_values());
+        let (rows, hidden) = form_rows(&form, values.as_deref());
+        let errors = form.errors().iter().map(|(_, e)| e.len()).sum::<usize>()
+            + inlines.iter().map(|i| i.error_count()).sum::<usize>();
         let error_note = (form.is_bound() && errors > 0).then(|| {
             if errors == 1 {
                 "Please correct the error below.".to_owned()
@@ -507,6 +516,7 @@ impl<A: ModelAdmin, T: Templates> Pages<'_, A, T> {
             save_as: self.reg.options.save_as,
             save_on_top: self.reg.options.save_on_top,
             view_only,
+            inlines: inlines.iter().map(|i| i.context()).collect(),
         };
         TemplateResponse(&self.request, T::ChangeForm::from(context))
     }
@@ -719,13 +729,72 @@ impl<A: ModelAdmin, T: Templates> Pages<'_, A, T> {
     }
 }
 
-/// Django's change message JSON for changed fields: `[{"changed": {"fields": ["Title"]}}]`,
-/// `[]` when nothing changed.
-fn change_message(changed: &[&str]) -> String {
-    if changed.is_empty() {
-        return "[]".into();
+/// A form's visible fields as the change form lays them out, and its hidden inputs; with
+/// `readonly` (the object's values), each value as text for a user who may only view.
+pub(crate) fn form_rows<F: Form>(
+    form: &BoundForm<F>,
+    readonly: Option<&[Option<String>]>,
+) -> (Vec<FormRow>, Vec<String>) {
+    let mut rows = Vec::new();
+    let mut hidden = Vec::new();
+    for (i, field) in form.fields().into_iter().enumerate() {
+        if field.is_hidden() {
+            hidden.push(field.as_widget().to_string());
+            continue;
+        }
+        let spec = &F::FIELDS[i];
+        let readonly = readonly.map(|values| {
+            values
+                .get(i)
+                .cloned()
+                .flatten()
+                .map(|v| {
+                    let dynamic = form.choices(spec.name).unwrap_or_default();
+                    match (
+                        spec.choices.iter().find(|(value, _)| *value == v),
+                        dynamic.iter().find(|(value, _)| *value == v),
+                    ) {
+                        (Some((_, label)), _) => (*label).to_owned(),
+                        (None, Some((_, label))) => label.clone(),
+                        (None, None) => v,
+                    }
+                })
+                .filter(|v| !v.is_empty())
+                .unwrap_or_else(|| super::display::EMPTY_VALUE_DISPLAY.to_owned())
+        });
+        rows.push(FormRow {
+            name: field.name().to_owned(),
+            html_id: field.auto_id(),
+            label: field.label(),
+            label_tag: field.label_tag().to_string(),
+            widget: field.as_widget().to_string(),
+            errors: field.errors().iter().map(|e| e.to_string()).collect(),
+            help_text: field.help_text().to_owned(),
+            is_checkbox: matches!(spec.kind, crate::forms::FieldKind::BooleanField),
+            required: spec.required,
+            readonly,
+        });
     }
-    serde_json::json!([{"changed": {"fields": changed}}]).to_string()
+    (rows, hidden)
+}
+
+/// Django's `construct_change_message`: `[{"added": {}}]` for a new object, `[{"changed":
+/// {"fields": ["Title"]}}]` for the fields a change made (nothing when it made none), then each
+/// inline row's part (`{"added": {"name": "post", "object": "Hello"}}`).
+fn construct_change_message(
+    own: Option<Vec<&str>>,
+    inline_parts: Vec<serde_json::Value>,
+) -> String {
+    let mut parts = Vec::new();
+    match own {
+        None => parts.push(serde_json::json!({"added": {}})),
+        Some(fields) if !fields.is_empty() => {
+            parts.push(serde_json::json!({"changed": {"fields": fields}}))
+        }
+        Some(_) => {}
+    }
+    parts.extend(inline_parts);
+    serde_json::Value::Array(parts).to_string()
 }
 
 /// The integer key of a saved object.
