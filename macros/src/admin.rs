@@ -75,9 +75,10 @@ struct Args {
     save_as: bool,
     save_on_top: bool,
     inlines: Vec<syn::Path>,
+    actions: Vec<syn::Path>,
 }
 
-const OPTIONS: &str = "list_display, list_display_links, list_filter, search_fields, ordering, fields, exclude, list_per_page, save_as, save_on_top, inlines";
+const OPTIONS: &str = "list_display, list_display_links, list_filter, search_fields, ordering, fields, exclude, list_per_page, save_as, save_on_top, inlines, actions";
 
 /// `[PostInline, CommentInline]`
 fn paths(input: ParseStream) -> syn::Result<Vec<syn::Path>> {
@@ -146,6 +147,7 @@ impl Parse for Args {
                 "save_as" => args.save_as = input.parse::<LitBool>()?.value,
                 "save_on_top" => args.save_on_top = input.parse::<LitBool>()?.value,
                 "inlines" => args.inlines = paths(input)?,
+                "actions" => args.actions = paths(input)?,
                 other => {
                     return Err(syn::Error::new(
                         key.span(),
@@ -486,6 +488,15 @@ fn with_fields(input: TokenStream) -> syn::Result<TokenStream> {
         .map(|n| quote!(__options.list_per_page = #n;));
     let (save_as, save_on_top) = (args.save_as, args.save_on_top);
     let inlines = &args.inlines;
+    let actions: Vec<TokenStream> = args
+        .actions
+        .iter()
+        .map(|a| {
+            quote!(__options.actions.push(
+                ::rjango::contrib::admin::ActionEntry::<#model>::of::<#a>()
+            );)
+        })
+        .collect();
     let select_related = if related.is_empty() {
         quote!()
     } else {
@@ -508,6 +519,7 @@ fn with_fields(input: TokenStream) -> syn::Result<TokenStream> {
                 #select_related
                 #per_page
                 #(__options.inlines.add::<#inlines>();)*
+                #(#actions)*
                 __options
             }
         },
@@ -943,4 +955,118 @@ fn inline_with_fields(
             }
         }
     })
+}
+
+/// `#[admin::action(description = "...", permissions = [change])]` on
+/// `async fn name(request: &HttpRequest, queryset: QuerySet<Post>) -> ActionResult`: Django's
+/// `@admin.action`. The function becomes a unit type of the same name implementing
+/// `Action<Post>`, which `actions = [name]` lists; its body is kept as written.
+pub fn expand_action(attr: TokenStream, item: TokenStream) -> TokenStream {
+    match action(attr, item) {
+        Ok(t) => t,
+        Err(e) => e.to_compile_error(),
+    }
+}
+
+const ACTION_SHAPE: &str = "an admin action is `async fn name(request: &HttpRequest, queryset: QuerySet<Model>) -> ActionResult`";
+
+fn action(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
+    let function: syn::ItemFn = syn::parse2(item).map_err(|e| {
+        syn::Error::new(
+            e.span(),
+            format!("#[admin::action] goes on a function: {ACTION_SHAPE}"),
+        )
+    })?;
+    let mut description = None;
+    let mut permissions = Vec::new();
+    let parser = syn::meta::parser(|meta| {
+        if meta.path.is_ident("description") {
+            description = Some(meta.value()?.parse::<LitStr>()?.value());
+            Ok(())
+        } else if meta.path.is_ident("permissions") {
+            let value = meta.value()?;
+            let content;
+            syn::bracketed!(content in value);
+            let list = content.parse_terminated(Ident::parse, Token![,])?;
+            for p in list {
+                if !["view", "add", "change", "delete"].contains(&p.to_string().as_str()) {
+                    return Err(syn::Error::new(
+                        p.span(),
+                        format!("permissions: `{p}` is none of view, add, change and delete"),
+                    ));
+                }
+                permissions.push(p.to_string());
+            }
+            Ok(())
+        } else {
+            Err(meta.error("#[admin::action] takes description = \"...\" and permissions = [...]"))
+        }
+    });
+    syn::parse::Parser::parse2(parser, attr)?;
+    let sig = &function.sig;
+    if sig.asyncness.is_none() {
+        return Err(syn::Error::new(sig.fn_token.span, ACTION_SHAPE));
+    }
+    let inputs: Vec<&syn::FnArg> = sig.inputs.iter().collect();
+    let model = match inputs.as_slice() {
+        [syn::FnArg::Typed(_), syn::FnArg::Typed(q)] => queryset_model(&q.ty),
+        _ => None,
+    }
+    .ok_or_else(|| syn::Error::new(syn::spanned::Spanned::span(&sig.inputs), ACTION_SHAPE))?;
+    let name = &sig.ident;
+    let name_str = syn::ext::IdentExt::unraw(name).to_string();
+    // Django's default description: the name, its underscores spaces, capitalized.
+    let description = description.unwrap_or_else(|| {
+        let spaced = name_str.replace('_', " ");
+        let mut chars = spaced.chars();
+        match chars.next() {
+            Some(c) => c.to_uppercase().chain(chars).collect(),
+            None => String::new(),
+        }
+    });
+    let vis = &function.vis;
+    let docs: Vec<&syn::Attribute> = function
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("doc"))
+        .collect();
+    let mut inner = function.clone();
+    inner.vis = syn::Visibility::Inherited;
+    inner.attrs.retain(|a| !a.path().is_ident("doc"));
+    Ok(quote! {
+        #(#docs)*
+        #[allow(non_camel_case_types)]
+        #vis struct #name;
+
+        impl ::rjango::contrib::admin::Action<#model> for #name {
+            const NAME: &'static str = #name_str;
+            const DESCRIPTION: &'static str = #description;
+            const PERMISSIONS: &'static [&'static str] = &[#(#permissions),*];
+            fn run<'__rjango_a>(
+                __request: &'__rjango_a ::rjango::http::HttpRequest,
+                __queryset: ::rjango::models::QuerySet<#model>,
+            ) -> ::rjango::contrib::admin::ActionFuture<'__rjango_a> {
+                #inner
+                ::std::boxed::Box::pin(#name(__request, __queryset))
+            }
+        }
+    })
+}
+
+/// `M` of `QuerySet<M>` (any path ending so).
+fn queryset_model(ty: &syn::Type) -> Option<syn::Type> {
+    let syn::Type::Path(p) = ty else {
+        return None;
+    };
+    let last = p.path.segments.last()?;
+    if last.ident != "QuerySet" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        syn::GenericArgument::Type(t) => Some(t.clone()),
+        _ => None,
+    }
 }

@@ -140,6 +140,18 @@ pub fn admin_register(attr: TokenStream, item: TokenStream) -> TokenStream {
     admin::expand_register(attr.into(), item.into()).into()
 }
 
+/// Django's `@admin.action`: an async fn that the change list's action select runs on the
+/// selected rows, listed by `#[admin::register(.., actions = [make_published])]`:
+///
+/// ```text
+/// #[admin::action(description = "Mark selected stories as published", permissions = [change])]
+/// async fn make_published(request: &HttpRequest, queryset: QuerySet<Post>) -> ActionResult { ... }
+/// ```
+#[proc_macro_attribute]
+pub fn admin_action(attr: TokenStream, item: TokenStream) -> TokenStream {
+    admin::expand_action(attr.into(), item.into()).into()
+}
+
 /// Django's `TabularInline`: the rows of a model pointing at the edited object, a table on
 /// its change form:
 ///

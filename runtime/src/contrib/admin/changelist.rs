@@ -416,14 +416,27 @@ impl<M: Model + Clone> ChangeList<M> {
         };
         let show_all_url = (multi_page && !self.show_all && self.result_count <= LIST_MAX_SHOW_ALL)
             .then(|| self.url(&[("all", "1".into())], &["p"]));
-        let actions = if pages.perms.delete {
-            vec![ActionChoice {
+        // "Delete selected" first, then the ModelAdmin's own, each for users it allows.
+        let mut actions = Vec::new();
+        if pages.perms.delete {
+            actions.push(ActionChoice {
                 name: "delete_selected".into(),
                 description: format!("Delete selected {plural}"),
-            }]
-        } else {
-            Vec::new()
-        };
+            });
+        }
+        actions.extend(
+            options
+                .actions
+                .iter()
+                .filter(|a| a.allowed(&pages.perms))
+                .map(|a| ActionChoice {
+                    name: a.name.into(),
+                    description: a
+                        .description
+                        .replace("%(verbose_name_plural)s", &plural)
+                        .replace("%(verbose_name)s", &verbose),
+                }),
+        );
         let query_string = self.url(&[], &[]);
         Ok(ChangeListContext {
             admin,

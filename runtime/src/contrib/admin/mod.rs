@@ -31,9 +31,10 @@ mod views;
 
 pub use inlines::{InlineBox, InlineModelAdmin, InlineOf, InlineOptions, Inlines};
 pub use options::{
-    Cell, Column, FilterChoices, ListFilter, ModelAdmin, ModelPerms, Options, SearchField,
-    UserPerms, codename,
+    Action, ActionEntry, ActionFuture, ActionResult, Cell, Column, FilterChoices, ListFilter,
+    ModelAdmin, ModelPerms, Options, SearchField, UserPerms, codename,
 };
+pub use rjango_macros::admin_action as action;
 pub use rjango_macros::admin_register as register;
 pub use rjango_macros::{
     admin_stacked_inline as stacked_inline, admin_tabular_inline as tabular_inline,

@@ -49,6 +49,63 @@ pub enum FilterChoices {
     Related(fn() -> crate::forms::models::ChoicesFuture),
 }
 
+/// What an action answers: `None` goes back to the change list (Django's returning None), or
+/// a response of its own (an intermediate page, a download).
+pub type ActionResult = Result<Option<crate::http::HttpResponse>, crate::http::ViewError>;
+
+/// An action's future, borrowing the request.
+pub type ActionFuture<'a> = futures_util::future::LocalBoxFuture<'a, ActionResult>;
+
+/// An action of the change list: `#[admin::action]` on an async fn implements it, and
+/// `#[admin::register(.., actions = [make_published])]` lists it.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is no admin action on `{M}`",
+    label = "not an action on this model",
+    note = "an action is `#[admin::action(description = \"...\")] async fn name(request: &HttpRequest, queryset: QuerySet<{M}>) -> ActionResult`"
+)]
+pub trait Action<M>: 'static {
+    /// The name posted by the action select (the function's).
+    const NAME: &'static str;
+    /// What the select shows; `%(verbose_name_plural)s` becomes the model's ("posts").
+    const DESCRIPTION: &'static str;
+    /// The model permissions a user needs to see and run it (Django's `permissions=`):
+    /// "view", "add", "change", "delete".
+    const PERMISSIONS: &'static [&'static str];
+    /// Runs the action on the selected rows (Django's `action(modeladmin, request,
+    /// queryset)`).
+    fn run<'a>(request: &'a HttpRequest, queryset: QuerySet<M>) -> ActionFuture<'a>;
+}
+
+/// An action as the ModelAdmin's options keep it.
+pub struct ActionEntry<M> {
+    pub name: &'static str,
+    pub description: &'static str,
+    pub permissions: &'static [&'static str],
+    pub run: for<'a> fn(&'a HttpRequest, QuerySet<M>) -> ActionFuture<'a>,
+}
+
+impl<M: Model> ActionEntry<M> {
+    pub fn of<X: Action<M>>() -> Self {
+        ActionEntry {
+            name: X::NAME,
+            description: X::DESCRIPTION,
+            permissions: X::PERMISSIONS,
+            run: X::run,
+        }
+    }
+
+    /// Whether a user with `perms` may see and run it.
+    pub fn allowed(&self, perms: &ModelPerms) -> bool {
+        self.permissions.iter().all(|p| match *p {
+            "view" => perms.view_or_change(),
+            "add" => perms.add,
+            "change" => perms.change,
+            "delete" => perms.delete,
+            _ => false,
+        })
+    }
+}
+
 /// One entry of `ordering`: the field, descending, and the order it makes.
 pub type Ordering<M> = (&'static str, bool, fn(bool) -> OrderBy<M>);
 
@@ -78,6 +135,8 @@ pub struct Options<M> {
     pub save_on_top: bool,
     /// The related rows edited on the change form (Django's `inlines`).
     pub inlines: super::inlines::Inlines<M>,
+    /// The change list's actions after "Delete selected" (Django's `actions`).
+    pub actions: Vec<ActionEntry<M>>,
 }
 
 impl<M: crate::models::Model> Options<M> {
@@ -94,6 +153,7 @@ impl<M: crate::models::Model> Options<M> {
             save_as: false,
             save_on_top: false,
             inlines: super::inlines::Inlines::new(),
+            actions: Vec::new(),
         }
     }
 }

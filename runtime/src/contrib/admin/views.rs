@@ -239,7 +239,8 @@ impl<A: ModelAdmin, T: Templates> Pages<'_, A, T> {
             .filter_map(|v| v.parse().ok())
             .collect();
         let back = || Ok(HttpResponseRedirect(self.request.get_full_path()));
-        if action != "delete_selected" {
+        let custom = self.reg.options.actions.iter().find(|a| a.name == action);
+        if action != "delete_selected" && custom.is_none() {
             messages::warning(&self.request, "No action selected.");
             return back();
         }
@@ -249,6 +250,28 @@ impl<A: ModelAdmin, T: Templates> Pages<'_, A, T> {
                 "Items must be selected in order to perform actions on them. No items have been changed.",
             );
             return back();
+        }
+        if let Some(entry) = custom {
+            if !entry.allowed(&self.perms) {
+                return Err(PermissionDenied(None).into());
+            }
+            // The selected rows among those the admin may touch; the action's writes commit
+            // together or not at all.
+            let queryset = self
+                .reg
+                .admin
+                .get_queryset(&self.request)
+                .filter(crate::models::query::pk_in::<A::Model>(&selected));
+            let request = &self.request;
+            let response =
+                crate::db::transaction::atomic(
+                    || async move { (entry.run)(request, queryset).await },
+                )
+                .await?;
+            return match response {
+                Some(response) => Ok(response),
+                None => back(),
+            };
         }
         if !self.perms.delete {
             return Err(PermissionDenied(None).into());
