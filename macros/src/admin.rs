@@ -254,6 +254,32 @@ fn with_fields(input: TokenStream) -> syn::Result<TokenStream> {
     let mut columns = Vec::new();
     let mut related = Vec::new();
     let mut shown = Vec::new();
+    // Const assertions that the fields named across relations exist.
+    let mut checks = Vec::new();
+    let mut hop = |option: &str, n: &Name| -> syn::Result<Option<Hop<'_>>> {
+        let Some(h) = relation_hop(&fields, &model_name, option, n)? else {
+            return Ok(None);
+        };
+        let fk = handle(h.fk);
+        let to = quote!(<#fk as ::rjango::models::Relation>::To);
+        let rest = &h.rest;
+        let message = format!(
+            "{option}: `{}`: the model `{}` reaches has no field `{rest}`",
+            n.name, h.fk.ident
+        );
+        checks.push(quote::quote_spanned!(n.span=>
+            const _: () = ::core::assert!(
+                ::rjango::contrib::admin::utils::has_field::<#to>(#rest),
+                #message
+            );
+        ));
+        Ok(Some(Hop {
+            fk,
+            to,
+            rest: h.rest,
+            field: h.fk,
+        }))
+    };
     match &args.list_display {
         None => {
             columns.push(quote! {
@@ -286,6 +312,46 @@ fn with_fields(input: TokenStream) -> syn::Result<TokenStream> {
                             order: ::std::option::Option::None,
                         }
                     });
+                    continue;
+                }
+                if let Some(h) = hop("list_display", n)? {
+                    let Hop {
+                        fk,
+                        to,
+                        rest,
+                        field,
+                    } = h;
+                    let id = &field.ident;
+                    let cached = if field.null {
+                        quote!(__o.#id.as_ref().and_then(|__fk| __fk.cached()))
+                    } else {
+                        quote!(__o.#id.cached())
+                    };
+                    let name = &n.name;
+                    columns.push(quote! {
+                        ::rjango::contrib::admin::Column {
+                            name: #name,
+                            label: ::rjango::contrib::admin::utils::related_label::<#to>(#rest),
+                            display: |__o: &#model| ::rjango::contrib::admin::utils::related_cell::<#to>(#cached, #rest),
+                            order: ::std::option::Option::Some(|__d: bool| ::rjango::contrib::admin::utils::related_order::<#fk>(#rest, __d)),
+                        }
+                    });
+                    related.push(fk);
+                    shown.push(n.name.clone());
+                    continue;
+                }
+                if !fields
+                    .iter()
+                    .any(|f| syn::ext::IdentExt::unraw(&f.ident) == n.name)
+                    && !fields
+                        .iter()
+                        .any(|f| close(&syn::ext::IdentExt::unraw(&f.ident).to_string(), &n.name))
+                {
+                    // Not a field nor a misspelled one: an #[admin::display] function.
+                    let ident = syn::Ident::new(&n.name, n.span);
+                    columns
+                        .push(quote!(::rjango::contrib::admin::Column::<#model>::of::<#ident>()));
+                    shown.push(n.name.clone());
                     continue;
                 }
                 let f = find("list_display", n)?;
@@ -368,6 +434,14 @@ fn with_fields(input: TokenStream) -> syn::Result<TokenStream> {
     // search_fields: Django's prefixes pick the lookup.
     let mut searches = Vec::new();
     for n in &args.search_fields {
+        if let Some(Hop { fk, rest, .. }) = hop("search_fields", n)? {
+            let prefix = match n.prefix {
+                Some(c) => quote!(::std::option::Option::Some(#c)),
+                None => quote!(::std::option::Option::None),
+            };
+            searches.push(quote!(|__w: &str| ::rjango::contrib::admin::utils::related_search::<#fk>(#rest, #prefix, __w)));
+            continue;
+        }
         let f = find("search_fields", n)?;
         let text = matches!(
             f.kind.to_string().as_str(),
@@ -462,6 +536,11 @@ fn with_fields(input: TokenStream) -> syn::Result<TokenStream> {
     // ordering: the option's, else the model's Meta.ordering (the queryset's own).
     let mut ordering = Vec::new();
     for n in &args.ordering {
+        if let Some(Hop { fk, rest, .. }) = hop("ordering", n)? {
+            let (name, desc) = (&n.name, n.prefix == Some('-'));
+            ordering.push(quote!((#name, #desc, |__d: bool| ::rjango::contrib::admin::utils::related_order::<#fk>(#rest, __d))));
+            continue;
+        }
         let f = find("ordering", n)?;
         let name = &n.name;
         let desc = n.prefix == Some('-');
@@ -543,6 +622,7 @@ fn with_fields(input: TokenStream) -> syn::Result<TokenStream> {
             <#model as ::rjango::models::Model>::INTEGER_PK,
             #key_message
         );
+        #(#checks)*
 
         #[doc = #doc]
         #[doc(hidden)]
@@ -552,6 +632,86 @@ fn with_fields(input: TokenStream) -> syn::Result<TokenStream> {
 
         #item
     })
+}
+
+/// A name across one foreign key (`author__name`), as the macro writes it.
+struct Hop<'a> {
+    /// The foreign key's handle (`post::author`).
+    fk: TokenStream,
+    /// The related model (`<post::author as Relation>::To`).
+    to: TokenStream,
+    /// The related model's field (`name`).
+    rest: String,
+    field: &'a ModelField,
+}
+
+/// The two halves of `author__name`: the foreign key (a field of the model) and the field
+/// of the related model. None for a name of the model's own.
+struct RawHop<'a> {
+    fk: &'a ModelField,
+    rest: String,
+}
+
+fn relation_hop<'a>(
+    fields: &'a [ModelField],
+    model_name: &str,
+    option: &str,
+    n: &Name,
+) -> syn::Result<Option<RawHop<'a>>> {
+    let Some((first, rest)) = n.name.split_once("__") else {
+        return Ok(None);
+    };
+    let fk = fields
+        .iter()
+        .find(|f| syn::ext::IdentExt::unraw(&f.ident) == first)
+        .ok_or_else(|| {
+            syn::Error::new(
+                n.span,
+                format!(
+                    "{option}: `{}`: {model_name} has no field `{first}`",
+                    n.name
+                ),
+            )
+        })?;
+    if fk.kind != "ForeignKey" && fk.kind != "OneToOneField" {
+        return Err(syn::Error::new(
+            n.span,
+            format!(
+                "{option}: `{}`: `{first}` of {model_name} is {}, which no lookup crosses",
+                n.name,
+                with_article(&fk.kind.to_string())
+            ),
+        ));
+    }
+    if rest.contains("__") || rest.is_empty() {
+        return Err(syn::Error::new(
+            n.span,
+            format!(
+                "{option}: `{}` reaches across more than one relation, which the admin does not do yet",
+                n.name
+            ),
+        ));
+    }
+    Ok(Some(RawHop {
+        fk,
+        rest: rest.to_owned(),
+    }))
+}
+
+/// Whether `b` looks like a misspelling of `a` (at most two edits apart).
+fn close(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()] <= 2
 }
 
 /// The model's field that an option names, or the error naming the option and the model.
@@ -1069,4 +1229,122 @@ fn queryset_model(ty: &syn::Type) -> Option<syn::Type> {
         syn::GenericArgument::Type(t) => Some(t.clone()),
         _ => None,
     }
+}
+
+/// `#[admin::display(description = "...", ordering = field)]` on `fn name(object: &Post) ->
+/// T` (T shown as a field of its type is): Django's `@admin.display`. The function becomes a
+/// unit type of the same name implementing `DisplayColumn<Post>`, which `list_display` names.
+pub fn expand_display(attr: TokenStream, item: TokenStream) -> TokenStream {
+    match display(attr, item) {
+        Ok(t) => t,
+        Err(e) => e.to_compile_error(),
+    }
+}
+
+const DISPLAY_SHAPE: &str = "an admin display function is `fn name(object: &Model) -> T`, T a value the change list shows (text, a number, a bool, a date, an Option of one)";
+
+fn display(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
+    let function: syn::ItemFn = syn::parse2(item).map_err(|e| {
+        syn::Error::new(
+            e.span(),
+            format!("#[admin::display] goes on a function: {DISPLAY_SHAPE}"),
+        )
+    })?;
+    let mut description = None;
+    let mut ordering: Option<Name> = None;
+    let parser = syn::meta::parser(|meta| {
+        if meta.path.is_ident("description") {
+            description = Some(meta.value()?.parse::<LitStr>()?.value());
+            Ok(())
+        } else if meta.path.is_ident("ordering") {
+            let value = meta.value()?;
+            let (prefix, name, span) = if value.peek(LitStr) {
+                let lit: LitStr = value.parse()?;
+                let v = lit.value();
+                match v.strip_prefix('-') {
+                    Some(rest) => (Some('-'), rest.to_owned(), lit.span()),
+                    None => (None, v, lit.span()),
+                }
+            } else {
+                let ident: Ident = syn::ext::IdentExt::parse_any(value)?;
+                (
+                    None,
+                    syn::ext::IdentExt::unraw(&ident).to_string(),
+                    ident.span(),
+                )
+            };
+            ordering = Some(Name { prefix, name, span });
+            Ok(())
+        } else {
+            Err(meta.error("#[admin::display] takes description = \"...\" and ordering = field"))
+        }
+    });
+    syn::parse::Parser::parse2(parser, attr)?;
+    let sig = &function.sig;
+    let model = match sig.inputs.iter().collect::<Vec<_>>().as_slice() {
+        [syn::FnArg::Typed(t)] => match &*t.ty {
+            syn::Type::Reference(r) => match &*r.elem {
+                syn::Type::Path(p) => Some(p.path.clone()),
+                _ => None,
+            },
+            _ => None,
+        },
+        _ => None,
+    }
+    .ok_or_else(|| syn::Error::new(syn::spanned::Spanned::span(&sig.inputs), DISPLAY_SHAPE))?;
+    if sig.asyncness.is_some() || matches!(sig.output, syn::ReturnType::Default) {
+        return Err(syn::Error::new(
+            syn::spanned::Spanned::span(sig),
+            DISPLAY_SHAPE,
+        ));
+    }
+    let name = &sig.ident;
+    let name_str = syn::ext::IdentExt::unraw(name).to_string();
+    let description = description.unwrap_or_else(|| {
+        let spaced = name_str.replace('_', " ");
+        let mut chars = spaced.chars();
+        match chars.next() {
+            Some(c) => c.to_uppercase().chain(chars).collect(),
+            None => String::new(),
+        }
+    });
+    let order = match &ordering {
+        None => quote!(::std::option::Option::None),
+        Some(n) => {
+            let handles = crate::form::handles_module(&model);
+            let h = syn::Ident::new(&n.name, n.span);
+            let desc = n.prefix == Some('-');
+            quote!(::std::option::Option::Some(if __descending != #desc {
+                ::rjango::models::Lookups::desc(#handles::#h)
+            } else {
+                ::rjango::models::Lookups::asc(#handles::#h)
+            }))
+        }
+    };
+    let vis = &function.vis;
+    let docs: Vec<&syn::Attribute> = function
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("doc"))
+        .collect();
+    let mut inner = function.clone();
+    inner.vis = syn::Visibility::Inherited;
+    inner.attrs.retain(|a| !a.path().is_ident("doc"));
+    Ok(quote! {
+        #(#docs)*
+        #[allow(non_camel_case_types)]
+        #vis struct #name;
+
+        impl ::rjango::contrib::admin::DisplayColumn<#model> for #name {
+            const NAME: &'static str = #name_str;
+            const DESCRIPTION: &'static str = #description;
+            fn cell(__object: &#model) -> ::rjango::contrib::admin::Cell {
+                #inner
+                ::rjango::contrib::admin::AdminDisplay::admin_display(&#name(__object))
+            }
+            fn order(__descending: bool) -> ::std::option::Option<::rjango::models::lookups::OrderBy<#model>> {
+                #order
+            }
+        }
+    })
 }

@@ -152,6 +152,18 @@ pub fn admin_action(attr: TokenStream, item: TokenStream) -> TokenStream {
     admin::expand_action(attr.into(), item.into()).into()
 }
 
+/// Django's `@admin.display`: a function of the model shown as a change-list column, named in
+/// `list_display` as a field is:
+///
+/// ```text
+/// #[admin::display(description = "Words", ordering = views)]
+/// fn word_count(post: &Post) -> usize { post.body.split_whitespace().count() }
+/// ```
+#[proc_macro_attribute]
+pub fn admin_display(attr: TokenStream, item: TokenStream) -> TokenStream {
+    admin::expand_display(attr.into(), item.into()).into()
+}
+
 /// Django's `TabularInline`: the rows of a model pointing at the edited object, a table on
 /// its change form:
 ///

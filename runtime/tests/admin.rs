@@ -82,8 +82,8 @@ mod blog {
 
         #[admin::register(
             Post,
-            list_display = [title, author, published, status],
-            search_fields = ["^title", body],
+            list_display = [title, author, author__email, published, status, word_count],
+            search_fields = ["^title", body, "=author__name"],
             list_filter = [published, author, status],
             ordering = ["-id"],
             list_per_page = 3,
@@ -91,6 +91,12 @@ mod blog {
             actions = [make_published, archive]
         )]
         impl ModelAdmin for PostAdmin {}
+
+        /// A column computed from the row (Django's `@admin.display`), sorted by the body.
+        #[admin::display(description = "Words", ordering = body)]
+        fn word_count(post: &Post) -> usize {
+            post.body.split_whitespace().count()
+        }
 
         /// Django's documentation's action: for those who may change posts.
         #[admin::action(
@@ -390,6 +396,25 @@ async fn change_list_searches_sorts_and_pages_in_constant_queries() {
         "{html}"
     );
     assert!(html.contains(r#"aria-label="False""#) && html.contains(r#"aria-label="True""#));
+    // A field across the foreign key, and a computed column, each sortable.
+    for expected in [
+        r#"<td class="field-author__email">grace@example.com</td>"#,
+        r#"<a href="?o=2">Email</a>"#,
+        r#"<td class="field-word_count">4</td>"#,
+        r#"<a href="?o=5">Words</a>"#,
+    ] {
+        assert!(html.contains(expected), "{expected} in {html}");
+    }
+    let by_email = c.get("/admin/blog/post/?o=2.-0").await.text();
+    assert!(
+        by_email.contains(">Post 6<")
+            && by_email.contains(">Post 2<")
+            && !by_email.contains(">Post 7<"),
+        "Ada's posts first, by title descending: {by_email}"
+    );
+    // Search across the relation: `=author__name` is the author's name exactly.
+    let r = c.get("/admin/blog/post/?q=grace").await.text();
+    assert!(r.contains("4 results"), "{r}");
     assert!(!html.contains("Post 4<"), "page 1 holds three rows");
     assert!(html.contains("7 posts"), "{html}");
     let page3 = c.get("/admin/blog/post/?p=3").await.text();

@@ -1,4 +1,4 @@
-// search_fields: a field the admin cannot search by text, and a name across a relation.
+// search_fields: a field the admin cannot search by text; ordering across a foreign key the model lacks.
 mod blog {
     pub mod models {
         use rjango::models::prelude::*;

@@ -27,14 +27,18 @@ pub mod models;
 mod options;
 mod sites;
 pub mod templates;
+#[doc(hidden)]
+pub mod utils;
 mod views;
 
+pub use display::{AdminDisplay, DisplayColumn};
 pub use inlines::{InlineBox, InlineModelAdmin, InlineOf, InlineOptions, Inlines};
 pub use options::{
     Action, ActionEntry, ActionFuture, ActionResult, Cell, Column, FilterChoices, ListFilter,
     ModelAdmin, ModelPerms, Options, SearchField, UserPerms, codename,
 };
 pub use rjango_macros::admin_action as action;
+pub use rjango_macros::admin_display as display;
 pub use rjango_macros::admin_register as register;
 pub use rjango_macros::{
     admin_stacked_inline as stacked_inline, admin_tabular_inline as tabular_inline,
