@@ -481,6 +481,56 @@ fn with_fields(input: TokenStream) -> syn::Result<TokenStream> {
             }
         };
         let name = &n.name;
+        if kind == "DateField" || kind == "DateTimeField" {
+            // Django's DateFieldListFilter: a range of dates (or of midnights in TIME_ZONE).
+            let datetime = kind == "DateTimeField";
+            let parse = if datetime {
+                quote!(::rjango::contrib::admin::filters::parse_datetime)
+            } else {
+                quote!(::rjango::contrib::admin::filters::parse_date)
+            };
+            let null = f.null;
+            let isnull = if null {
+                quote! {
+                    if let ::std::option::Option::Some(__n) = __r.is_null() {
+                        __q = __and(__q, ::rjango::models::Lookups::isnull(#h, __n));
+                    }
+                }
+            } else {
+                quote!()
+            };
+            filters.push(quote! {
+                ::rjango::contrib::admin::ListFilter {
+                    title: ::std::string::String::from(#title),
+                    kind: ::rjango::contrib::admin::FilterKind::Date {
+                        field: #name,
+                        datetime: #datetime,
+                        null: #null,
+                        condition: |__r: &::rjango::contrib::admin::DateRange<'_>| {
+                            fn __and<__M>(
+                                __a: ::std::option::Option<::rjango::models::Q<__M>>,
+                                __b: ::rjango::models::Q<__M>,
+                            ) -> ::std::option::Option<::rjango::models::Q<__M>> {
+                                ::std::option::Option::Some(match __a {
+                                    ::std::option::Option::Some(__a) => __a & __b,
+                                    ::std::option::Option::None => __b,
+                                })
+                            }
+                            let mut __q = ::std::option::Option::None;
+                            if let ::std::option::Option::Some(__v) = __r.since.and_then(#parse) {
+                                __q = __and(__q, ::rjango::models::Lookups::gte(#h, __v));
+                            }
+                            if let ::std::option::Option::Some(__v) = __r.until.and_then(#parse) {
+                                __q = __and(__q, ::rjango::models::Lookups::lt(#h, __v));
+                            }
+                            #isnull
+                            __q
+                        },
+                    },
+                }
+            });
+            continue;
+        }
         let (parameter, choices, condition) = if kind == "BooleanField" && !f.null {
             (
                 format!("{name}__exact"),
@@ -517,7 +567,7 @@ fn with_fields(input: TokenStream) -> syn::Result<TokenStream> {
             return Err(syn::Error::new(
                 n.span,
                 format!(
-                    "list_filter: `{}` of {model_name} is {}; the admin filters booleans, text fields with choices and foreign keys for now",
+                    "list_filter: `{}` of {model_name} is {}; the admin filters booleans, text fields with choices, dates and foreign keys for now",
                     n.name,
                     with_article(&f.kind.to_string())
                 ),
@@ -526,9 +576,11 @@ fn with_fields(input: TokenStream) -> syn::Result<TokenStream> {
         filters.push(quote! {
             ::rjango::contrib::admin::ListFilter {
                 title: ::std::string::String::from(#title),
-                parameter: #parameter,
-                choices: #choices,
-                condition: #condition,
+                kind: ::rjango::contrib::admin::FilterKind::Exact {
+                    parameter: #parameter,
+                    choices: #choices,
+                    condition: #condition,
+                },
             }
         });
     }

@@ -47,6 +47,7 @@ mod blog {
             pub published: BooleanField,
             #[field(max_length = 10, default = "draft", choices = [("draft", "Draft"), ("live", "Live")])]
             pub status: CharField,
+            pub created: Option<DateTimeField>,
         }
     }
 
@@ -84,7 +85,7 @@ mod blog {
             Post,
             list_display = [title, author, author__email, published, status, word_count],
             search_fields = ["^title", body, "=author__name"],
-            list_filter = [published, author, status],
+            list_filter = [published, author, status, created],
             ordering = ["-id"],
             list_per_page = 3,
             save_as = true,
@@ -154,6 +155,7 @@ mod m0001 {
                     ("author", ForeignKey { to: "blog.Author", on_delete: Cascade, related_name: "posts" }),
                     ("published", BooleanField { default: false }),
                     ("status", CharField { max_length: 10, default: "draft", choices: [("draft", "Draft"), ("live", "Live")] }),
+                    ("created", DateTimeField { null: true }),
                 ],
             },
         ],
@@ -295,6 +297,7 @@ async fn post(title: &str, by: &Author, published: bool) -> Post {
             author: ForeignKey::from(by),
             published,
             status: "live".into(),
+            created: None,
         })
         .await
         .unwrap()
@@ -956,6 +959,84 @@ async fn custom_actions() {
     );
 }
 
+/// Django's DateFieldListFilter: Any date, Today, Past 7 days, This month, This year, and No
+/// date / Has date for a field that may be empty; each link keeps the rows it says.
+#[rjango::test(db, project = project)]
+async fn date_filter() {
+    use chrono::Datelike;
+    let (c, _) = superuser().await;
+    let ada = author_named("Ada").await;
+    let now = rjango::utils::timezone::now();
+    for (title, created) in [
+        ("Today", Some(now)),
+        ("Ten days ago", Some(now - chrono::Duration::days(10))),
+        ("Long ago", Some(now - chrono::Duration::days(800))),
+        ("Undated", None),
+    ] {
+        let mut p = post(title, &ada, false).await;
+        p.created = created;
+        p.save().await.unwrap();
+    }
+    let page = c.get("/admin/blog/post/").await.text();
+    assert!(page.contains("<summary>By created</summary>"), "{page}");
+    let link = |page: &str, label: &str| -> String {
+        let end = page
+            .find(&format!(">{label}</a>"))
+            .unwrap_or_else(|| panic!("{label} in {page}"));
+        let start = page[..end].rfind("href=\"").unwrap() + 6;
+        page[start..end - 1]
+            .split('"')
+            .next()
+            .unwrap()
+            .replace("&#38;", "&")
+    };
+    let count = |page: &str| -> usize { page.matches(r#"class="action-select""#).count() };
+    let mut seen = Vec::new();
+    for label in [
+        "Any date",
+        "Today",
+        "Past 7 days",
+        "This year",
+        "No date",
+        "Has date",
+    ] {
+        let url = link(&page, label);
+        // Every row on one page (three a page otherwise).
+        let sep = if url == "?" { "" } else { "&" };
+        let shown = c
+            .get(&format!("/admin/blog/post/{url}{sep}all=1"))
+            .await
+            .text();
+        assert!(
+            shown.contains(&format!(r#"aria-current="true">{label}</a></li>"#)),
+            "{label} selected in {shown}"
+        );
+        seen.push((label, count(&shown)));
+    }
+    let this_year = if now.date_naive().ordinal() > 10 {
+        2
+    } else {
+        1
+    };
+    assert_eq!(
+        seen,
+        [
+            ("Any date", 4),
+            ("Today", 1),
+            ("Past 7 days", 1),
+            ("This year", this_year),
+            ("No date", 1),
+            ("Has date", 3),
+        ]
+    );
+    // A bound that is no date filters nothing.
+    let r = c
+        .get("/admin/blog/post/?created__gte=soon&all=1")
+        .await
+        .text();
+    assert_eq!(count(&r), 4);
+}
+
 #[rjango::test(db, project = project)]
 async fn delete_selected_action() {
     let (c, _) = superuser().await;
@@ -1223,6 +1304,6 @@ fn the_admin_on_postgresql_and_mariadb() {
             "the admin tests on {name}:\n{stdout}\n{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        assert!(stdout.contains("test result: ok. 11 passed"), "{stdout}");
+        assert!(stdout.contains("test result: ok. 12 passed"), "{stdout}");
     }
 }

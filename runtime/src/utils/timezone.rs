@@ -45,6 +45,24 @@ pub fn in_zone(dt: chrono::DateTime<chrono::Utc>, name: &str) -> Option<Local> {
     })
 }
 
+/// The midnight that starts `date` in the current time zone (TIME_ZONE), with that day's
+/// offset (a date across a DST change from today has its own). None for an unknown zone.
+pub fn local_midnight(date: chrono::NaiveDate) -> Option<chrono::DateTime<chrono::FixedOffset>> {
+    use chrono::Datelike;
+    let name = crate::conf::try_settings().map_or("UTC", |s| s.TIME_ZONE.as_str());
+    let tz = zone(name)?;
+    let civil = jiff::civil::date(
+        i16::try_from(date.year()).ok()?,
+        i8::try_from(date.month()).ok()?,
+        i8::try_from(date.day()).ok()?,
+    )
+    .at(0, 0, 0, 0);
+    let zoned = civil.to_zoned_datetime(tz).ok()?;
+    let offset = chrono::FixedOffset::east_opt(zoned.offset().seconds())?;
+    chrono::DateTime::from_timestamp(zoned.timestamp().as_second(), 0)
+        .map(|dt| dt.with_timezone(&offset))
+}
+
 /// The zone named `name`, read once.
 fn zone(name: &str) -> Option<jiff::tz::TimeZone> {
     use std::collections::HashMap;

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use super::options::FilterChoices;
+use super::filters::{FilterChoices, FilterKind, date_links};
 use super::options::{Cell, ModelAdmin};
 use super::templates::{
     ActionChoice, CellHtml, ChangeListContext, FilterChoice, FilterSpec, Header, PageLink, Row,
@@ -127,16 +127,12 @@ impl<M: Model + Clone> ChangeList<M> {
     ) -> Result<Self, ViewError> {
         let request = &pages.request;
         let options = &pages.reg.options;
-        let filter_parameters = options.list_filter.iter().map(|f| f.parameter);
+        let filter_parameters = options.list_filter.iter().flat_map(|f| f.parameters());
         let params: BTreeMap<String, String> = ["q", "o", "p", "all"]
             .into_iter()
+            .map(str::to_owned)
             .chain(filter_parameters)
-            .filter_map(|k| {
-                request
-                    .GET()
-                    .get(k)
-                    .map(|v| ((*k).to_owned(), v.to_owned()))
-            })
+            .filter_map(|k| request.GET().get(&k).map(|v| (k.clone(), v.to_owned())))
             .collect();
         let base = pages.reg.admin.get_queryset(request);
         let search = params.get("q").cloned().unwrap_or_default();
@@ -161,10 +157,7 @@ impl<M: Model + Clone> ChangeList<M> {
         // `published__exact=maybe`, filters nothing).
         let mut filtered = false;
         for filter in &options.list_filter {
-            if let Some(q) = params
-                .get(filter.parameter)
-                .and_then(|v| (filter.condition)(v))
-            {
+            if let Some(q) = filter.condition(&params) {
                 filtered = true;
                 queryset = queryset.filter(q);
             }
@@ -259,6 +252,11 @@ impl<M: Model + Clone> ChangeList<M> {
         format!("?{}", query.join("&"))
     }
 
+    /// The URL of the page with `remove` gone, then `set` added.
+    fn clone_params_url(&self, remove: &[&str], set: &[(&str, String)]) -> String {
+        self.url(set, remove)
+    }
+
     /// The sidebar: each filter's "All" and choices, linked, the chosen one selected.
     async fn filter_specs(
         &self,
@@ -266,25 +264,65 @@ impl<M: Model + Clone> ChangeList<M> {
     ) -> Result<Vec<FilterSpec>, ViewError> {
         let mut specs = Vec::new();
         for filter in &options.list_filter {
-            let choices: Vec<(String, String)> = match &filter.choices {
-                FilterChoices::Fixed(c) => c
-                    .iter()
-                    .filter(|(v, _)| !v.is_empty())
-                    .map(|(v, l)| ((*v).to_owned(), (*l).to_owned()))
-                    .collect(),
-                FilterChoices::Related(load) => load().await?.unwrap_or_default(),
+            let list = match &filter.kind {
+                FilterKind::Exact {
+                    parameter, choices, ..
+                } => {
+                    let choices: Vec<(String, String)> = match choices {
+                        FilterChoices::Fixed(c) => c
+                            .iter()
+                            .filter(|(v, _)| !v.is_empty())
+                            .map(|(v, l)| ((*v).to_owned(), (*l).to_owned()))
+                            .collect(),
+                        FilterChoices::Related(load) => load().await?.unwrap_or_default(),
+                    };
+                    let chosen = self.params.get(*parameter);
+                    let mut list = vec![FilterChoice {
+                        label: "All".into(),
+                        url: self.url(&[], &[parameter, "p"]),
+                        selected: chosen.is_none(),
+                    }];
+                    list.extend(choices.into_iter().map(|(value, label)| FilterChoice {
+                        selected: chosen == Some(&value),
+                        url: self.url(&[(parameter, value)], &["p"]),
+                        label,
+                    }));
+                    list
+                }
+                FilterKind::Date {
+                    field,
+                    datetime,
+                    null,
+                    ..
+                } => {
+                    // A link is selected when the request's date parameters are exactly its.
+                    let keys = filter.parameters();
+                    let current: BTreeMap<&str, &str> = keys
+                        .iter()
+                        .filter_map(|k| self.params.get(k).map(|v| (k.as_str(), v.as_str())))
+                        .collect();
+                    let mut remove: Vec<&str> = keys.iter().map(String::as_str).collect();
+                    remove.push("p");
+                    date_links(field, *datetime, *null)
+                        .into_iter()
+                        .map(|(label, set)| {
+                            let wanted: BTreeMap<&str, &str> =
+                                set.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                            let set: Vec<(&str, String)> =
+                                set.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+                            let mut url = self.clone_params_url(&remove, &set);
+                            if url.is_empty() {
+                                url = "?".into();
+                            }
+                            FilterChoice {
+                                label: label.into(),
+                                selected: wanted == current,
+                                url,
+                            }
+                        })
+                        .collect()
+                }
             };
-            let chosen = self.params.get(filter.parameter);
-            let mut list = vec![FilterChoice {
-                label: "All".into(),
-                url: self.url(&[], &[filter.parameter, "p"]),
-                selected: chosen.is_none(),
-            }];
-            list.extend(choices.into_iter().map(|(value, label)| FilterChoice {
-                selected: chosen == Some(&value),
-                url: self.url(&[(filter.parameter, value)], &["p"]),
-                label,
-            }));
             specs.push(FilterSpec {
                 title: filter.title.clone(),
                 choices: list,

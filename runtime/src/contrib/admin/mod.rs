@@ -21,6 +21,7 @@
 
 mod changelist;
 pub mod display;
+pub mod filters;
 mod inlines;
 pub mod migrations;
 pub mod models;
@@ -32,6 +33,7 @@ pub mod utils;
 mod views;
 
 pub use display::{AdminDisplay, DisplayColumn};
+pub use filters::{DateRange, FilterKind};
 pub use inlines::{InlineBox, InlineModelAdmin, InlineOf, InlineOptions, Inlines};
 pub use options::{
     Action, ActionEntry, ActionFuture, ActionResult, Cell, Column, FilterChoices, ListFilter,

@@ -29,25 +29,7 @@ pub enum Cell {
     Boolean(Option<bool>),
 }
 
-/// One `list_filter` entry: Django's BooleanFieldListFilter, ChoicesFieldListFilter or
-/// RelatedFieldListFilter, on one field.
-pub struct ListFilter<M> {
-    /// "published": the field's verbose name (the sidebar says "By published").
-    pub title: String,
-    /// The query parameter, as Django names it: `published__exact`, `author__id__exact`.
-    pub parameter: &'static str,
-    pub choices: FilterChoices,
-    /// The rows a chosen value keeps; None for a value that is no choice.
-    pub condition: fn(&str) -> Option<Q<M>>,
-}
-
-/// A filter's choices: (value, label).
-pub enum FilterChoices {
-    /// Known when it compiles: a boolean's Yes and No, a field's `choices`.
-    Fixed(&'static [(&'static str, &'static str)]),
-    /// A foreign key's: the related rows, read for the page.
-    Related(fn() -> crate::forms::models::ChoicesFuture),
-}
+pub use super::filters::{FilterChoices, ListFilter};
 
 /// What an action answers: `None` goes back to the change list (Django's returning None), or
 /// a response of its own (an intermediate page, a download).
