@@ -54,6 +54,7 @@ impl ParseAnyIdent for Ident {
 }
 
 /// A name in an option: `title`, or `"^title"` / `"-published"` with Django's prefix.
+#[derive(Clone)]
 struct Name {
     prefix: Option<char>,
     name: String,
@@ -72,13 +73,81 @@ struct Args {
     fields: Option<Vec<Name>>,
     exclude: Option<Vec<Name>>,
     list_per_page: Option<syn::LitInt>,
+    readonly_fields: Vec<Name>,
+    fieldsets: Option<Vec<FieldsetArg>>,
     save_as: bool,
     save_on_top: bool,
     inlines: Vec<syn::Path>,
     actions: Vec<syn::Path>,
 }
 
-const OPTIONS: &str = "list_display, list_display_links, list_filter, search_fields, ordering, fields, exclude, list_per_page, save_as, save_on_top, inlines, actions";
+const OPTIONS: &str = "list_display, list_display_links, list_filter, search_fields, ordering, fields, exclude, fieldsets, readonly_fields, list_per_page, save_as, save_on_top, inlines, actions";
+
+/// One of `fieldsets`: `(None, [title, body])` or `("Advanced", [views], classes =
+/// "collapse", description = "...")`.
+struct FieldsetArg {
+    name: Option<String>,
+    fields: Vec<Name>,
+    classes: String,
+    description: Option<String>,
+}
+
+fn fieldsets(input: ParseStream) -> syn::Result<Vec<FieldsetArg>> {
+    let content;
+    syn::bracketed!(content in input);
+    let mut out = Vec::new();
+    while !content.is_empty() {
+        let tuple;
+        syn::parenthesized!(tuple in content);
+        let name = if tuple.peek(LitStr) {
+            Some(tuple.parse::<LitStr>()?.value())
+        } else {
+            let none: Ident = tuple.parse()?;
+            if none != "None" {
+                return Err(syn::Error::new(
+                    none.span(),
+                    "fieldsets: each is (None or \"Title\", [fields], classes = \"...\", description = \"...\")",
+                ));
+            }
+            None
+        };
+        tuple.parse::<Token![,]>()?;
+        let fields = names(&tuple, &[])?;
+        let (mut classes, mut description) = (String::new(), None);
+        while !tuple.is_empty() {
+            tuple.parse::<Token![,]>()?;
+            if tuple.is_empty() {
+                break;
+            }
+            let key: Ident = tuple.parse()?;
+            tuple.parse::<Token![=]>()?;
+            let value: LitStr = tuple.parse()?;
+            match key.to_string().as_str() {
+                "classes" => classes = value.value(),
+                "description" => description = Some(value.value()),
+                other => {
+                    return Err(syn::Error::new(
+                        key.span(),
+                        format!(
+                            "fieldsets: a fieldset has no option `{other}`; it takes classes and description"
+                        ),
+                    ));
+                }
+            }
+        }
+        out.push(FieldsetArg {
+            name,
+            fields,
+            classes,
+            description,
+        });
+        if content.is_empty() {
+            break;
+        }
+        content.parse::<Token![,]>()?;
+    }
+    Ok(out)
+}
 
 /// `[PostInline, CommentInline]`
 fn paths(input: ParseStream) -> syn::Result<Vec<syn::Path>> {
@@ -143,6 +212,8 @@ impl Parse for Args {
                 "ordering" => args.ordering = names(input, &['-'])?,
                 "fields" => args.fields = Some(names(input, &[])?),
                 "exclude" => args.exclude = Some(names(input, &[])?),
+                "readonly_fields" => args.readonly_fields = names(input, &[])?,
+                "fieldsets" => args.fieldsets = Some(fieldsets(input)?),
                 "list_per_page" => args.list_per_page = Some(input.parse()?),
                 "save_as" => args.save_as = input.parse::<LitBool>()?.value,
                 "save_on_top" => args.save_on_top = input.parse::<LitBool>()?.value,
@@ -248,6 +319,42 @@ fn with_fields(input: TokenStream) -> syn::Result<TokenStream> {
         } else {
             ::rjango::models::Lookups::asc(#h)
         })
+    };
+
+    // A field's cell: a foreign key's row as text (when `select_related` read it, else its
+    // key), a choice's label, else the value as its type shows.
+    let cell_of = |f: &ModelField| -> TokenStream {
+        let id = &f.ident;
+        if is_relation(f) {
+            let shown = quote! {
+                match __fk.cached() {
+                    ::std::option::Option::Some(__r) => ::rjango::contrib::admin::Cell::Text({
+                        #[allow(unused_imports)]
+                        use ::rjango::contrib::admin::display::{ViaDefault as _, ViaDisplay as _};
+                        (&&::rjango::contrib::admin::display::ObjectStr(__r)).object_str()
+                    }),
+                    ::std::option::Option::None => ::rjango::contrib::admin::display::AdminDisplay::admin_display(__fk),
+                }
+            };
+            if f.null {
+                quote!(match &__o.#id {
+                    ::std::option::Option::Some(__fk) => #shown,
+                    ::std::option::Option::None => ::rjango::contrib::admin::Cell::Text(
+                        ::std::string::String::from(::rjango::contrib::admin::display::EMPTY_VALUE_DISPLAY),
+                    ),
+                })
+            } else {
+                quote!({ let __fk = &__o.#id; #shown })
+            }
+        } else if f.choices {
+            let h = handle(f);
+            quote!(::rjango::contrib::admin::display::choice_display(
+                ::rjango::contrib::admin::display::AdminDisplay::admin_display(&__o.#id),
+                <#h as ::rjango::forms::ModelFormField>::SPEC.choices,
+            ))
+        } else {
+            quote!(::rjango::contrib::admin::display::AdminDisplay::admin_display(&__o.#id))
+        }
     };
 
     // list_display: each a column with its cell and its ordering.
@@ -365,40 +472,12 @@ fn with_fields(input: TokenStream) -> syn::Result<TokenStream> {
                     ));
                 }
                 shown.push(n.name.clone());
-                let id = &f.ident;
                 let name = &n.name;
                 let label = &f.label;
-                let display = if is_relation(f) {
+                if is_relation(f) {
                     related.push(handle(f));
-                    let shown = quote! {
-                        match __fk.cached() {
-                            ::std::option::Option::Some(__r) => ::rjango::contrib::admin::Cell::Text({
-                                #[allow(unused_imports)]
-                                use ::rjango::contrib::admin::display::{ViaDefault as _, ViaDisplay as _};
-                                (&&::rjango::contrib::admin::display::ObjectStr(__r)).object_str()
-                            }),
-                            ::std::option::Option::None => ::rjango::contrib::admin::display::AdminDisplay::admin_display(__fk),
-                        }
-                    };
-                    if f.null {
-                        quote!(match &__o.#id {
-                            ::std::option::Option::Some(__fk) => #shown,
-                            ::std::option::Option::None => ::rjango::contrib::admin::Cell::Text(
-                                ::std::string::String::from(::rjango::contrib::admin::display::EMPTY_VALUE_DISPLAY),
-                            ),
-                        })
-                    } else {
-                        quote!({ let __fk = &__o.#id; #shown })
-                    }
-                } else if f.choices {
-                    let h = handle(f);
-                    quote!(::rjango::contrib::admin::display::choice_display(
-                        ::rjango::contrib::admin::display::AdminDisplay::admin_display(&__o.#id),
-                        <#h as ::rjango::forms::ModelFormField>::SPEC.choices,
-                    ))
-                } else {
-                    quote!(::rjango::contrib::admin::display::AdminDisplay::admin_display(&__o.#id))
-                };
+                }
+                let display = cell_of(f);
                 let order = order_fn(f);
                 columns.push(quote! {
                     ::rjango::contrib::admin::Column {
@@ -600,8 +679,120 @@ fn with_fields(input: TokenStream) -> syn::Result<TokenStream> {
         ordering.push(quote!((#name, #desc, #order)));
     }
 
-    // The form: `fields`, else every editable field but `exclude`.
-    let form_fields = form_fields(&fields, &args.fields, &args.exclude, &[], &model_name)?;
+    // readonly_fields: shown as text on the form, each a field or an #[admin::display]
+    // function (as list_display's columns are).
+    let mut readonly = Vec::new();
+    for n in &args.readonly_fields {
+        let name = &n.name;
+        let own = fields
+            .iter()
+            .find(|f| syn::ext::IdentExt::unraw(&f.ident) == n.name);
+        match own {
+            Some(f) => {
+                let cell = cell_of(f);
+                let label = &f.label;
+                readonly.push(quote! {
+                    ::rjango::contrib::admin::Column {
+                        name: #name,
+                        label: ::std::string::String::from(#label),
+                        display: |__o: &#model| #cell,
+                        order: ::std::option::Option::None,
+                    }
+                });
+            }
+            None if fields
+                .iter()
+                .any(|f| close(&syn::ext::IdentExt::unraw(&f.ident).to_string(), &n.name)) =>
+            {
+                find("readonly_fields", n)?;
+            }
+            None => {
+                let ident = syn::Ident::new(&n.name, n.span);
+                readonly.push(quote!(::rjango::contrib::admin::Column::<#model>::of::<#ident>()));
+            }
+        }
+    }
+    let is_readonly = |n: &Name| args.readonly_fields.iter().any(|r| r.name == n.name);
+
+    // fieldsets: the form's layout, and (as `fields`) what it edits.
+    if args.fieldsets.is_some() && args.fields.is_some() {
+        return Err(syn::Error::new(
+            Span::call_site(),
+            "#[admin::register] takes `fields` or `fieldsets`, not both (Django's admin.E005)",
+        ));
+    }
+    let laid_out: Option<Vec<Name>> = match (&args.fieldsets, &args.fields) {
+        (Some(sets), _) => Some(sets.iter().flat_map(|f| f.fields.clone()).collect()),
+        (None, Some(list)) => Some(list.clone()),
+        (None, None) => None,
+    };
+    let editable_names: Option<Vec<Name>> = laid_out
+        .as_ref()
+        .map(|list| list.iter().filter(|n| !is_readonly(n)).cloned().collect());
+
+    // The form: `fields` (or the fieldsets'), else every editable field but `exclude`; never
+    // a read-only one.
+    let readonly_idents: Vec<&Ident> = fields
+        .iter()
+        .filter(|f| {
+            args.readonly_fields
+                .iter()
+                .any(|r| syn::ext::IdentExt::unraw(&f.ident) == r.name)
+        })
+        .map(|f| &f.ident)
+        .collect();
+    let form_fields = form_fields(
+        &fields,
+        &editable_names,
+        &args.exclude,
+        &readonly_idents,
+        &model_name,
+        if args.fieldsets.is_some() {
+            "fieldsets"
+        } else {
+            "fields"
+        },
+    )?;
+    let layout: Vec<TokenStream> = match &args.fieldsets {
+        Some(sets) => sets
+            .iter()
+            .map(|set| {
+                let name = match &set.name {
+                    Some(n) => quote!(::std::option::Option::Some(#n)),
+                    None => quote!(::std::option::Option::None),
+                };
+                let description = match &set.description {
+                    Some(d) => quote!(::std::option::Option::Some(#d)),
+                    None => quote!(::std::option::Option::None),
+                };
+                let classes = &set.classes;
+                let names: Vec<&String> = set.fields.iter().map(|n| &n.name).collect();
+                quote! {
+                    ::rjango::contrib::admin::Fieldset {
+                        name: #name,
+                        classes: #classes,
+                        description: #description,
+                        fields: &[#(#names),*],
+                    }
+                }
+            })
+            .collect(),
+        None => match &laid_out {
+            // `fields` orders the form's fields and the read-only ones together.
+            Some(list) => {
+                let names: Vec<&String> = list.iter().map(|n| &n.name).collect();
+                vec![quote! {
+                    ::rjango::contrib::admin::Fieldset {
+                        name: ::std::option::Option::None,
+                        classes: "",
+                        description: ::std::option::Option::None,
+                        fields: &[#(#names),*],
+                    }
+                }]
+            }
+            None => Vec::new(),
+        },
+    };
     let form_idents: Vec<&Ident> = form_fields.iter().map(|f| &f.ident).collect();
     let self_name = match &*item.self_ty {
         syn::Type::Path(p) => p
@@ -651,6 +842,8 @@ fn with_fields(input: TokenStream) -> syn::Result<TokenStream> {
                 #per_page
                 #(__options.inlines.add::<#inlines>();)*
                 #(#actions)*
+                __options.readonly_fields = ::std::vec![#(#readonly),*];
+                __options.fieldsets = ::std::vec![#(#layout),*];
                 __options
             }
         },
@@ -809,6 +1002,7 @@ fn form_fields<'a>(
     exclude: &Option<Vec<Name>>,
     skip: &[&Ident],
     model_name: &str,
+    fields_option: &str,
 ) -> syn::Result<Vec<&'a ModelField>> {
     let find = |option: &str, n: &Name| find_field(all, model_name, option, n);
     let skipped = |f: &ModelField| skip.contains(&&f.ident);
@@ -823,12 +1017,12 @@ fn form_fields<'a>(
         (Some(list), None) => list
             .iter()
             .map(|n| {
-                let f = find("fields", n)?;
+                let f = find(fields_option, n)?;
                 if skipped(f) {
                     Err(syn::Error::new(
                         n.span,
                         format!(
-                            "fields: `{}` is the foreign key to the parent, which the inline sets itself",
+                            "{fields_option}: `{}` is the foreign key to the parent, which the inline sets itself",
                             n.name
                         ),
                     ))
@@ -838,7 +1032,7 @@ fn form_fields<'a>(
                     Err(syn::Error::new(
                         n.span,
                         format!(
-                            "fields: `{}` ({}) of {model_name} cannot be edited by the admin's form yet",
+                            "{fields_option}: `{}` ({}) of {model_name} cannot be edited by the admin's form yet; list it in readonly_fields to show it",
                             n.name, f.kind
                         ),
                     ))
@@ -1059,6 +1253,7 @@ fn inline_with_fields(
         &args.exclude,
         &[&fk.ident],
         &model_name,
+        "fields",
     )?;
     let form_idents: Vec<&Ident> = form_fields.iter().map(|f| &f.ident).collect();
     let fk_ident = &fk.ident;

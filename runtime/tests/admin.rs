@@ -89,7 +89,17 @@ mod blog {
             ordering = ["-id"],
             list_per_page = 3,
             save_as = true,
-            actions = [make_published, archive]
+            actions = [make_published, archive],
+            readonly_fields = [created, word_count],
+            fieldsets = [
+                (None, [title, author, body]),
+                (
+                    "Publishing",
+                    [published, status, created, word_count],
+                    classes = "collapse",
+                    description = "When and how it shows."
+                )
+            ]
         )]
         impl ModelAdmin for PostAdmin {}
 
@@ -1037,6 +1047,78 @@ async fn date_filter() {
     assert_eq!(count(&r), 4);
 }
 
+/// Django's `fieldsets` and `readonly_fields`: the change form in named fieldsets (one folded
+/// by `collapse`), read-only values as text in their place, and a POST that cannot change them.
+#[rjango::test(db, project = project)]
+async fn fieldsets_and_readonly_fields() {
+    let (c, _) = superuser().await;
+    let ada = author_named("Ada").await;
+    let mut p = post("Engines", &ada, false).await;
+    let created = chrono::DateTime::parse_from_rfc3339("2026-01-02T03:04:05Z")
+        .unwrap()
+        .to_utc();
+    p.created = Some(created);
+    p.save().await.unwrap();
+    let url = format!("/admin/blog/post/{}/change/", p.id);
+    let page = c.get(&url).await.text();
+    let publishing = page
+        .find("<h2>Publishing</h2>")
+        .expect("the second fieldset");
+    for (expected, after) in [
+        (r#"<fieldset class="module aligned">"#, false),
+        // (the fieldset's own tag comes just before its heading)
+        (
+            r#"<fieldset class="module aligned collapse"><details><summary><h2>Publishing</h2></summary><div class="description">When and how it shows.</div>"#,
+            false,
+        ),
+        (r#"name="title""#, false),
+        (r#"name="status""#, true),
+        (
+            r#"<label>Words:</label><div class="readonly">3</div>"#,
+            true,
+        ),
+        (r#"<label>Created:</label><div class="readonly">"#, true),
+    ] {
+        let at = page
+            .find(expected)
+            .unwrap_or_else(|| panic!("{expected} in {page}"));
+        assert_eq!(
+            at > publishing,
+            after,
+            "{expected} before or after Publishing"
+        );
+    }
+    assert!(!page.contains(r#"name="created""#), "read-only: no input");
+
+    // A POST naming a read-only field changes nothing of it.
+    let id = ada.id.to_string();
+    let r = c
+        .post_form(
+            &url,
+            &[
+                ("title", "Engines, analytical"),
+                ("author", id.as_str()),
+                ("body", "b"),
+                ("status", "live"),
+                ("created", "2030-01-01 00:00:00"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status_code(), 302, "{}", r.text());
+    let p = Post::objects().get(post::id.eq(p.id)).await.unwrap();
+    assert_eq!(
+        (p.title.as_str(), p.created),
+        ("Engines, analytical", Some(created))
+    );
+
+    // Adding: the read-only values are Django's "-".
+    let page = c.get("/admin/blog/post/add/").await.text();
+    assert!(
+        page.contains(r#"<label>Words:</label><div class="readonly">-</div>"#),
+        "{page}"
+    );
+}
+
 #[rjango::test(db, project = project)]
 async fn delete_selected_action() {
     let (c, _) = superuser().await;
@@ -1304,6 +1386,6 @@ fn the_admin_on_postgresql_and_mariadb() {
             "the admin tests on {name}:\n{stdout}\n{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        assert!(stdout.contains("test result: ok. 12 passed"), "{stdout}");
+        assert!(stdout.contains("test result: ok. 13 passed"), "{stdout}");
     }
 }

@@ -194,6 +194,16 @@ impl<M: crate::models::Model> super::options::Column<M> {
     }
 }
 
+/// A cell as plain text, for a read-only value of the change form.
+pub fn cell_text(cell: Cell) -> String {
+    match cell {
+        Cell::Text(t) => t,
+        Cell::Boolean(Some(true)) => "Yes".into(),
+        Cell::Boolean(Some(false)) => "No".into(),
+        Cell::Boolean(None) => "Unknown".into(),
+    }
+}
+
 /// A field's choices label for its value (Django's `get_FOO_display()`), else the value.
 pub fn choice_display(cell: Cell, choices: &[(&str, &str)]) -> Cell {
     match cell {

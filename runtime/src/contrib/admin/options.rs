@@ -119,6 +119,23 @@ pub struct Options<M> {
     pub inlines: super::inlines::Inlines<M>,
     /// The change list's actions after "Delete selected" (Django's `actions`).
     pub actions: Vec<ActionEntry<M>>,
+    /// Values the change form shows as text (Django's `readonly_fields`).
+    pub readonly_fields: Vec<Column<M>>,
+    /// The change form's layout (Django's `fieldsets`, or `fields` as one); empty: one
+    /// fieldset of every form field, then every read-only one.
+    pub fieldsets: Vec<Fieldset>,
+}
+
+/// One fieldset of the change form: Django's `(name, {"fields": ..., "classes": ...,
+/// "description": ...})`.
+#[derive(Debug, Clone, Copy)]
+pub struct Fieldset {
+    pub name: Option<&'static str>,
+    /// CSS classes; `collapse` folds it (a `<details>`, as Django 5's admin does).
+    pub classes: &'static str,
+    pub description: Option<&'static str>,
+    /// Form fields and read-only fields, in order.
+    pub fields: &'static [&'static str],
 }
 
 impl<M: crate::models::Model> Options<M> {
@@ -136,6 +153,8 @@ impl<M: crate::models::Model> Options<M> {
             save_on_top: false,
             inlines: super::inlines::Inlines::new(),
             actions: Vec::new(),
+            readonly_fields: Vec::new(),
+            fieldsets: Vec::new(),
         }
     }
 }

@@ -200,7 +200,9 @@ pub struct ChangeFormContext {
     pub changelist_url: String,
     pub object_id: Option<String>,
     pub object_str: Option<String>,
-    pub rows: Vec<FormRow>,
+    /// The form's fields and read-only values, laid out by `fieldsets` (one unnamed
+    /// fieldset by default).
+    pub fieldsets: Vec<FieldsetContext>,
     pub hidden: Vec<String>,
     pub non_field_errors: Vec<String>,
     /// "Please correct the error below." / "...errors below."
@@ -217,6 +219,19 @@ pub struct ChangeFormContext {
     pub view_only: bool,
     /// The model's inlines the user may see, in order.
     pub inlines: Vec<InlineContext>,
+}
+
+/// One fieldset of the change form.
+#[derive(Debug, Clone)]
+pub struct FieldsetContext {
+    /// Its heading, when it has one.
+    pub name: Option<String>,
+    /// Its CSS classes (`wide`, `collapse`).
+    pub classes: String,
+    /// Folded until opened (the `collapse` class).
+    pub collapsed: bool,
+    pub description: Option<String>,
+    pub rows: Vec<FormRow>,
 }
 
 /// One inline of the change form (Django's `InlineAdminFormSet`).

@@ -11,8 +11,8 @@ use super::models::{ADDITION, CHANGE, DELETION, LogEntry, log_entry};
 use super::options::{ModelAdmin, ModelPerms, Options, UserPerms};
 use super::sites::{Registered, SiteInfo, admin_context, capfirst, prefix};
 use super::templates::{
-    ChangeFormContext, DeleteContext, DeletedObject, FormRow, HistoryContext, HistoryEntry,
-    Templates,
+    ChangeFormContext, DeleteContext, DeletedObject, FieldsetContext, FormRow, HistoryContext,
+    HistoryEntry, Templates,
 };
 use crate::contrib::contenttypes::models::ContentType;
 use crate::contrib::messages;
@@ -504,6 +504,7 @@ impl<A: ModelAdmin, T: Templates> Pages<'_, A, T> {
             .filter(|_| view_only)
             .map(|o| A::Form::from_instance(o).initial_values());
         let (rows, hidden) = form_rows(&form, values.as_deref());
+        let fieldsets = self.fieldsets(rows, object);
         let errors = form.errors().iter().map(|(_, e)| e.len()).sum::<usize>()
             + inlines.iter().map(|i| i.error_count()).sum::<usize>();
         let error_note = (form.is_bound() && errors > 0).then(|| {
@@ -521,7 +522,7 @@ impl<A: ModelAdmin, T: Templates> Pages<'_, A, T> {
             changelist_url: self.base(),
             object_id: pk.map(|p| p.to_string()),
             object_str,
-            rows,
+            fieldsets,
             hidden,
             non_field_errors: form
                 .non_field_errors()
@@ -542,6 +543,60 @@ impl<A: ModelAdmin, T: Templates> Pages<'_, A, T> {
             inlines: inlines.iter().map(|i| i.context()).collect(),
         };
         TemplateResponse(&self.request, T::ChangeForm::from(context))
+    }
+
+    /// The form's rows and the read-only values laid out by `fieldsets` (Django's
+    /// `get_fieldsets`): one unnamed fieldset of every field by default.
+    fn fieldsets(&self, rows: Vec<FormRow>, object: Option<&A::Model>) -> Vec<FieldsetContext> {
+        let options = &self.reg.options;
+        let readonly: Vec<FormRow> = options
+            .readonly_fields
+            .iter()
+            .map(|column| FormRow {
+                name: column.name.to_owned(),
+                html_id: format!("id_{}", column.name),
+                label: column.label.clone(),
+                label_tag: String::new(),
+                widget: String::new(),
+                errors: Vec::new(),
+                help_text: String::new(),
+                is_checkbox: false,
+                required: false,
+                readonly: Some(object.map_or_else(
+                    || super::display::EMPTY_VALUE_DISPLAY.to_owned(),
+                    |o| super::display::cell_text((column.display)(o)),
+                )),
+            })
+            .collect();
+        if options.fieldsets.is_empty() {
+            return vec![FieldsetContext {
+                name: None,
+                classes: String::new(),
+                collapsed: false,
+                description: None,
+                rows: rows.into_iter().chain(readonly).collect(),
+            }];
+        }
+        let mut all: Vec<Option<FormRow>> = rows.into_iter().chain(readonly).map(Some).collect();
+        options
+            .fieldsets
+            .iter()
+            .map(|set| FieldsetContext {
+                name: set.name.map(str::to_owned),
+                classes: set.classes.to_owned(),
+                collapsed: set.classes.split_whitespace().any(|c| c == "collapse"),
+                description: set.description.map(str::to_owned),
+                rows: set
+                    .fields
+                    .iter()
+                    .filter_map(|name| {
+                        all.iter_mut()
+                            .find(|r| r.as_ref().is_some_and(|r| r.name == *name))
+                            .and_then(Option::take)
+                    })
+                    .collect(),
+            })
+            .collect()
     }
 
     /// Django's `delete_view`: the confirmation listing what goes; a POST deletes.
