@@ -62,6 +62,7 @@ pub const APPS: &[ContribApp] = &[
             template!("admin/delete_confirmation.html"),
             template!("admin/delete_selected_confirmation.html"),
             template!("admin/object_history.html"),
+            template!("admin/auth/user/change_password.html"),
         ],
         admin: &[],
     },

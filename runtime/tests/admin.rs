@@ -1203,6 +1203,89 @@ async fn users_and_groups() {
         .unwrap();
     assert!(!grace.has_usable_password());
     assert!(grace.date_joined > rjango::chrono::Utc::now() - rjango::chrono::TimeDelta::minutes(1));
+    // Added, the user is shown again to set a password (Django's UserAdmin.response_add).
+    let change = format!("/admin/auth/user/{}/change/", grace.id);
+    assert_eq!(r.header("location"), Some(change.as_str()));
+
+    // The change form shows no hash, a summary, and the password page's link.
+    let page = c.get(&change).await.text();
+    assert!(
+        page.contains(r#"<label>Password:</label><div class="readonly">No password set.</div>"#),
+        "{page}"
+    );
+    let password_url = format!("/admin/auth/user/{}/password/", grace.id);
+    assert!(
+        page.contains(&format!(
+            r#"<a href="{password_url}" class="passwordlink button">Set password</a>"#
+        )),
+        "{page}"
+    );
+    let page = c.get(&password_url).await.text();
+    assert!(
+        page.contains("<title>Change password: grace | rjango site admin</title>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("Enter a new password for the user <strong>grace</strong>."),
+        "{page}"
+    );
+
+    // Two different passwords are refused; the same twice is set, and logged.
+    let r = c
+        .post_form(
+            &password_url,
+            &[
+                ("password1", "correct horse battery"),
+                ("password2", "correct horse"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status_code(), 200);
+    assert!(
+        r.text().contains("The two password fields didn’t match."),
+        "{}",
+        r.text()
+    );
+    let r = c
+        .post_form(
+            &password_url,
+            &[
+                ("password1", "correct horse battery"),
+                ("password2", "correct horse battery"),
+            ],
+        )
+        .await;
+    assert_eq!(r.header("location"), Some(change.as_str()), "{}", r.text());
+    let page = c.get(&change).await.text();
+    assert!(page.contains("Password changed successfully."), "{page}");
+    assert!(
+        page.contains("algorithm: pbkdf2_sha256 iterations: "),
+        "{page}"
+    );
+    let mut grace = User::objects()
+        .get(rjango::contrib::auth::models::user::id.eq(grace.id))
+        .await
+        .unwrap();
+    assert!(grace.check_password("correct horse battery").await.unwrap());
+    let history = c
+        .get(&format!("/admin/auth/user/{}/history/", grace.id))
+        .await
+        .text();
+    assert!(history.contains("Changed password."), "{history}");
+
+    // One's own password: still signed in afterwards.
+    let own = format!("/admin/auth/user/{}/password/", ada.id);
+    let r = c
+        .post_form(
+            &own,
+            &[
+                ("password1", "battery staple horse"),
+                ("password2", "battery staple horse"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status_code(), 302, "{}", r.text());
+    assert_eq!(c.get("/admin/").await.status_code(), 200, "still signed in");
     let r = c
         .post_form("/admin/auth/group/add/", &[("name", "editors")])
         .await;

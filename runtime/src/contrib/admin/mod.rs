@@ -37,7 +37,8 @@ pub use filters::{DateRange, FilterKind};
 pub use inlines::{InlineBox, InlineModelAdmin, InlineOf, InlineOptions, Inlines};
 pub use options::{
     Action, ActionEntry, ActionFuture, ActionResult, Cell, Column, Fieldset, FilterChoices,
-    ListFilter, ModelAdmin, ModelPerms, Options, SearchField, UserPerms, codename,
+    ListFilter, ModelAdmin, ModelPerms, Options, PasswordOutcome, PasswordPage, SearchField,
+    UserPerms, codename,
 };
 pub use rjango_macros::admin_action as action;
 pub use rjango_macros::admin_display as display;

@@ -258,6 +258,14 @@ pub trait ModelAdmin: Default + Send + Sync + 'static {
         object.save().await
     }
 
+    /// Django's UserAdmin's `<id>/password/` page: a ModelAdmin of users names the page that
+    /// sets an object's password (`rjango::contrib::auth::admin::UserAdmin` does). None: no
+    /// such page.
+    #[doc(hidden)]
+    fn password_page() -> Option<PasswordPage<Self::Model>> {
+        None
+    }
+
     /// Deletes the object, with what its relations' `on_delete` says (Django's
     /// `delete_model`).
     async fn delete_model(
@@ -267,6 +275,19 @@ pub trait ModelAdmin: Default + Send + Sync + 'static {
     ) -> Result<(), QueryError> {
         object.delete().await.map(|_| ())
     }
+}
+
+/// The password page of a ModelAdmin of users: the form checks and sets the password on the
+/// object (not saved), answering the form to show again when it refuses.
+pub type PasswordPage<M> = for<'a> fn(
+    &'a HttpRequest,
+    &'a mut M,
+) -> futures_util::future::LocalBoxFuture<'a, PasswordOutcome>;
+
+/// What the password page's form made of a POST: set, or the form (with its errors) again.
+pub enum PasswordOutcome {
+    Set,
+    Refused(Box<crate::forms::BoundForm<crate::contrib::auth::forms::AdminPasswordChangeForm>>),
 }
 
 /// `blog.change_post`: the permission Django's post_migrate made for the model and action.

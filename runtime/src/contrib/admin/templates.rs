@@ -213,12 +213,27 @@ pub struct ChangeFormContext {
     pub has_view_permission: bool,
     pub delete_url: Option<String>,
     pub history_url: Option<String>,
+    /// The user's password page (Django's UserAdmin links it from the password row).
+    pub password_url: Option<String>,
     pub save_as: bool,
     pub save_on_top: bool,
     /// The user may only view: no form buttons, the values as text.
     pub view_only: bool,
     /// The model's inlines the user may see, in order.
     pub inlines: Vec<InlineContext>,
+}
+
+/// `admin/auth/user/change_password.html`: a staff member sets a user's password.
+#[derive(Debug)]
+pub struct PasswordChangeContext {
+    pub admin: AdminContext,
+    pub username: String,
+    pub rows: Vec<FormRow>,
+    pub hidden: Vec<String>,
+    pub error_note: Option<String>,
+    pub non_field_errors: Vec<String>,
+    /// The user's change page.
+    pub change_url: String,
 }
 
 /// One fieldset of the change form.
@@ -325,6 +340,7 @@ pub trait Templates: 'static {
     type DeleteConfirmation: askama::Template + From<DeleteContext> + Send + Sync + 'static;
     type DeleteSelectedConfirmation: askama::Template + From<DeleteContext> + Send + Sync + 'static;
     type ObjectHistory: askama::Template + From<HistoryContext> + Send + Sync + 'static;
+    type ChangePassword: askama::Template + From<PasswordChangeContext> + Send + Sync + 'static;
 }
 
 /// Declares the admin site of a project: its page types (on the project's
@@ -352,6 +368,7 @@ macro_rules! admin_site {
         $crate::admin_site!(@page AdminDeletePage, DeleteContext, "admin/delete_confirmation.html");
         $crate::admin_site!(@page AdminDeleteSelectedPage, DeleteContext, "admin/delete_selected_confirmation.html");
         $crate::admin_site!(@page AdminHistoryPage, HistoryContext, "admin/object_history.html");
+        $crate::admin_site!(@page AdminChangePasswordPage, PasswordChangeContext, "admin/auth/user/change_password.html");
 
         /// The project's admin templates.
         pub struct Templates;
@@ -366,6 +383,7 @@ macro_rules! admin_site {
             type DeleteConfirmation = AdminDeletePage;
             type DeleteSelectedConfirmation = AdminDeleteSelectedPage;
             type ObjectHistory = AdminHistoryPage;
+            type ChangePassword = AdminChangePasswordPage;
         }
 
         /// The admin site (Django's `admin.site`), with every registered ModelAdmin.
@@ -402,7 +420,8 @@ macro_rules! admin_site {
         }
 
         /// Every other admin page: `<app>/`, `<app>/<model>/`, `.../add/`,
-        /// `.../<id>/change/`, `.../<id>/delete/`, `.../<id>/history/`.
+        /// `.../<id>/change/`, `.../<id>/delete/`, `.../<id>/history/`, and a user's
+        /// `.../<id>/password/`.
         pub async fn page(
             request: $crate::http::HttpRequest,
             rest: ::std::string::String,

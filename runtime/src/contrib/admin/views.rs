@@ -32,6 +32,8 @@ pub(crate) enum ModelPage {
     Change(String),
     Delete(String),
     History(String),
+    /// `<id>/password/`: a user's password (Django's UserAdmin).
+    Password(String),
 }
 
 impl ModelPage {
@@ -43,6 +45,7 @@ impl ModelPage {
             [id, "change"] => ModelPage::Change((*id).to_owned()),
             [id, "delete"] => ModelPage::Delete((*id).to_owned()),
             [id, "history"] => ModelPage::History((*id).to_owned()),
+            [id, "password"] => ModelPage::Password((*id).to_owned()),
             _ => return None,
         })
     }
@@ -139,6 +142,7 @@ impl<A: ModelAdmin, T: Templates> Registered for Registration<A, T> {
                 ModelPage::Change(id) => pages.change_form(Some(id)).await,
                 ModelPage::Delete(id) => pages.delete(id).await,
                 ModelPage::History(id) => pages.history(id).await,
+                ModelPage::Password(id) => pages.password(id).await,
             }
         })
     }
@@ -423,8 +427,13 @@ impl<A: ModelAdmin, T: Templates> Pages<'_, A, T> {
                 let message = quoted(&name, &shown, if change { "changed" } else { "added" });
                 let pk = pk_i64(&instance);
                 let post = self.request.POST();
-                let (extra, to) = if post.get("_continue").is_some() && self.perms.view_or_change()
-                {
+                // A user added goes on to their change page, where the password is set
+                // (Django's UserAdmin.response_add), unless another is to be added.
+                let continues = post.get("_continue").is_some()
+                    || (!change
+                        && A::password_page().is_some()
+                        && post.get("_addanother").is_none());
+                let (extra, to) = if continues && self.perms.view_or_change() {
                     (
                         " You may edit it again below.".to_owned(),
                         format!("{}{pk}/change/", self.base()),
@@ -537,6 +546,9 @@ impl<A: ModelAdmin, T: Templates> Pages<'_, A, T> {
                 .filter(|_| self.perms.delete)
                 .map(|p| format!("{}{p}/delete/", self.base())),
             history_url: pk.map(|p| format!("{}{p}/history/", self.base())),
+            password_url: pk
+                .filter(|_| self.perms.change && A::password_page().is_some())
+                .map(|p| format!("{}{p}/password/", self.base())),
             save_as: self.reg.options.save_as,
             save_on_top: self.reg.options.save_on_top,
             view_only,
@@ -729,6 +741,73 @@ impl<A: ModelAdmin, T: Templates> Pages<'_, A, T> {
             selected: Vec::new(),
             cancel_url: self.base(),
         })
+    }
+
+    /// Django's `user_change_password`: a staff member sets a user's password (the ModelAdmin's
+    /// `password_page`), logged as a change of the password.
+    async fn password(self, id: String) -> ViewResult {
+        let Some(check) = A::password_page() else {
+            return Err(crate::http::Http404::new("no password page for this model").into());
+        };
+        if !self.perms.change {
+            return Err(PermissionDenied(None).into());
+        }
+        let mut object = match self.object(&id).await? {
+            Ok(object) => object,
+            Err(redirect) => return Ok(redirect),
+        };
+        let pk = pk_i64(&object);
+        let change_url = format!("{}{pk}/change/", self.base());
+        let form = if self.request.method() == "POST" {
+            match check(&self.request, &mut object).await {
+                super::options::PasswordOutcome::Set => {
+                    crate::db::transaction::atomic(|| async {
+                        crate::models::Instance::save(&mut object).await?;
+                        self.log(
+                            &object,
+                            CHANGE,
+                            r#"[{"changed": {"fields": ["password"]}}]"#,
+                        )
+                        .await?;
+                        Ok::<_, ViewError>(())
+                    })
+                    .await?;
+                    messages::success(&self.request, "Password changed successfully.");
+                    return Ok(HttpResponseRedirect(change_url));
+                }
+                super::options::PasswordOutcome::Refused(form) => *form,
+            }
+        } else {
+            crate::contrib::auth::forms::AdminPasswordChangeForm::for_user()
+        };
+        let shown = A::object_str(&object);
+        let mut admin = self.context(format!("Change password: {shown}")).await;
+        let plural = model_verbose_name_plural::<A::Model>();
+        admin
+            .breadcrumbs
+            .push((capfirst(&plural), Some(self.base())));
+        admin
+            .breadcrumbs
+            .push((shown.clone(), Some(change_url.clone())));
+        admin.breadcrumbs.push(("Change password".into(), None));
+        let errors = form.errors().iter().map(|(_, e)| e.len()).sum::<usize>();
+        let (rows, hidden) = form_rows(&form, None);
+        let context = super::templates::PasswordChangeContext {
+            admin,
+            username: shown,
+            rows,
+            hidden,
+            error_note: (form.is_bound() && errors > 0).then(|| {
+                if errors == 1 {
+                    "Please correct the error below.".to_owned()
+                } else {
+                    "Please correct the errors below.".to_owned()
+                }
+            }),
+            non_field_errors: form.non_field_errors().iter().map(str::to_owned).collect(),
+            change_url,
+        };
+        TemplateResponse(&self.request, T::ChangePassword::from(context))
     }
 
     /// Django's `history_view`: the object's log entries, oldest first.

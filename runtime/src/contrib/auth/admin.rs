@@ -15,8 +15,9 @@ pub struct GroupAdmin;
 impl ModelAdmin for GroupAdmin {}
 
 /// Django's `UserAdmin`: its columns, filters and search. The form edits the user's names,
-/// address and flags; a password is set with `changepassword` (the admin's password form is
-/// not built yet), and groups and permissions are not editable here yet.
+/// address and flags, and shows the password's hash summary; the password is set on the
+/// `<id>/password/` page (Django's `user_change_password`). Groups and permissions are not
+/// editable here yet.
 #[derive(Default)]
 pub struct UserAdmin;
 
@@ -26,9 +27,27 @@ pub struct UserAdmin;
     list_filter = [is_staff, is_superuser, is_active],
     search_fields = [username, first_name, last_name, email],
     ordering = [username],
-    fields = [username, first_name, last_name, email, is_active, is_staff, is_superuser]
+    fields = [username, password_hash, first_name, last_name, email, is_active, is_staff, is_superuser],
+    readonly_fields = [password_hash]
 )]
 impl ModelAdmin for UserAdmin {
+    fn password_page() -> Option<admin::PasswordPage<User>> {
+        Some(|request, user| {
+            Box::pin(async move {
+                let form = super::forms::AdminPasswordChangeForm::check(request, user).await;
+                if form.is_valid() {
+                    // One's own password: stay signed in (Django's update_session_auth_hash).
+                    if request.user().await.pk() == Some(user.id) {
+                        super::update_session_auth_hash(request, user).await;
+                    }
+                    admin::PasswordOutcome::Set
+                } else {
+                    admin::PasswordOutcome::Refused(Box::new(form))
+                }
+            })
+        })
+    }
+
     /// A user added here joins now, with no usable password until one is set (Django's
     /// `set_unusable_password`): nobody can sign in as them before.
     async fn save_model(
@@ -42,5 +61,33 @@ impl ModelAdmin for UserAdmin {
             object.set_unusable_password();
         }
         object.save().await
+    }
+}
+
+/// The change form's password row: the hash's summary, never the hash.
+#[admin::display(description = "Password")]
+fn password_hash(user: &User) -> String {
+    password_summary(&user.password)
+}
+
+/// Django's `ReadOnlyPasswordHashWidget`'s summary of a password's hash: its algorithm and
+/// iterations, the salt and hash masked ("algorithm: pbkdf2_sha256 iterations: 1000000 salt:
+/// mDxd1O****** hash: 8Ty7Fz**************************************"), or "No password set."
+pub fn password_summary(encoded: &str) -> String {
+    if encoded.is_empty() || encoded.starts_with('!') {
+        return "No password set.".into();
+    }
+    let mask = |s: &str| {
+        let shown: String = s.chars().take(6).collect();
+        format!("{shown}{}", "*".repeat(s.chars().count().saturating_sub(6)))
+    };
+    let parts: Vec<&str> = encoded.split('$').collect();
+    match parts.as_slice() {
+        [algorithm, iterations, salt, hash] => format!(
+            "algorithm: {algorithm} iterations: {iterations} salt: {} hash: {}",
+            mask(salt),
+            mask(hash)
+        ),
+        _ => "Invalid password format or unknown hashing algorithm.".into(),
     }
 }

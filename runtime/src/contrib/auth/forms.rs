@@ -135,3 +135,69 @@ fn with_help(mut form: BoundForm<PasswordChangeForm>) -> BoundForm<PasswordChang
     );
     form
 }
+
+/// Django's `AdminPasswordChangeForm`: a user's new password twice, set by a staff member on
+/// the admin's `<id>/password/` page (no old password asked), checked by
+/// AUTH_PASSWORD_VALIDATORS.
+#[derive(Form, Debug)]
+#[form(clean = AdminPasswordChangeForm::passwords_match)]
+pub struct AdminPasswordChangeForm {
+    #[field(
+        label = "Password",
+        strip = false,
+        widget = PasswordInput,
+        attrs = [("autocomplete", "new-password"), ("autofocus", "")]
+    )]
+    pub password1: String,
+    #[field(
+        label = "Password confirmation",
+        strip = false,
+        widget = PasswordInput,
+        attrs = [("autocomplete", "new-password")],
+        help_text = "Enter the same password as before, for verification."
+    )]
+    pub password2: String,
+}
+
+impl AdminPasswordChangeForm {
+    fn passwords_match(&mut self) -> Result<(), crate::forms::ValidationError> {
+        if self.password1 != self.password2 {
+            return Err(crate::forms::ValidationError::for_field(
+                "password2",
+                PASSWORD_MISMATCH,
+            ));
+        }
+        Ok(())
+    }
+
+    /// An unbound form, the validators' rules under the password.
+    pub fn for_user() -> BoundForm<Self> {
+        let mut form = Self::unbound();
+        form.set_help_text(
+            "password1",
+            password_validation::password_validators_help_text_html(),
+        );
+        form
+    }
+
+    /// The form bound to a POST and checked for `user`: when valid and the validators pass,
+    /// the new password is set on `user` (not saved: the view saves it).
+    pub async fn check(request: &HttpRequest, user: &mut User) -> BoundForm<Self> {
+        let mut form = Self::bind(request.POST());
+        form.set_help_text(
+            "password1",
+            password_validation::password_validators_help_text_html(),
+        );
+        let Some(new) = form.cleaned_data().map(|d| d.password1.clone()) else {
+            return form;
+        };
+        if let Err(e) = password_validation::validate_password(&new, Some(user)) {
+            for message in e.into_messages() {
+                form.add_error(Some("password2"), message);
+            }
+            return form;
+        }
+        user.set_password(&new).await;
+        form
+    }
+}
