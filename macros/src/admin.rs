@@ -75,13 +75,14 @@ struct Args {
     list_per_page: Option<syn::LitInt>,
     readonly_fields: Vec<Name>,
     fieldsets: Option<Vec<FieldsetArg>>,
+    date_hierarchy: Option<Name>,
     save_as: bool,
     save_on_top: bool,
     inlines: Vec<syn::Path>,
     actions: Vec<syn::Path>,
 }
 
-const OPTIONS: &str = "list_display, list_display_links, list_filter, search_fields, ordering, fields, exclude, fieldsets, readonly_fields, list_per_page, save_as, save_on_top, inlines, actions";
+const OPTIONS: &str = "list_display, list_display_links, list_filter, search_fields, date_hierarchy, ordering, fields, exclude, fieldsets, readonly_fields, list_per_page, save_as, save_on_top, inlines, actions";
 
 /// One of `fieldsets`: `(None, [title, body])` or `("Advanced", [views], classes =
 /// "collapse", description = "...")`.
@@ -213,6 +214,14 @@ impl Parse for Args {
                 "fields" => args.fields = Some(names(input, &[])?),
                 "exclude" => args.exclude = Some(names(input, &[])?),
                 "readonly_fields" => args.readonly_fields = names(input, &[])?,
+                "date_hierarchy" => {
+                    let ident: Ident = syn::ext::IdentExt::parse_any(input)?;
+                    args.date_hierarchy = Some(Name {
+                        prefix: None,
+                        name: syn::ext::IdentExt::unraw(&ident).to_string(),
+                        span: ident.span(),
+                    });
+                }
                 "fieldsets" => args.fieldsets = Some(fieldsets(input)?),
                 "list_per_page" => args.list_per_page = Some(input.parse()?),
                 "save_as" => args.save_as = input.parse::<LitBool>()?.value,
@@ -679,6 +688,44 @@ fn with_fields(input: TokenStream) -> syn::Result<TokenStream> {
         ordering.push(quote!((#name, #desc, #order)));
     }
 
+    // date_hierarchy: a date or date-time field (Django's admin.E128).
+    let hierarchy = match &args.date_hierarchy {
+        None => quote!(),
+        Some(n) => {
+            let f = find("date_hierarchy", n)?;
+            if f.kind != "DateField" && f.kind != "DateTimeField" {
+                return Err(syn::Error::new(
+                    n.span,
+                    format!(
+                        "date_hierarchy: `{}` of {model_name} is {}; it must be a DateField or DateTimeField (Django's admin.E128)",
+                        n.name,
+                        with_article(&f.kind.to_string())
+                    ),
+                ));
+            }
+            let h = handle(f);
+            let name = &n.name;
+            quote! {
+                __options.date_hierarchy = ::std::option::Option::Some(::rjango::contrib::admin::DateHierarchy {
+                    field: #name,
+                    dates: |__q, __kind| ::std::boxed::Box::pin(async move {
+                        __q.dates(#h, __kind, ::rjango::models::Order::Asc).await
+                    }),
+                    condition: |__y, __m, __d| {
+                        let mut __q = ::rjango::models::Lookups::year(#h).eq(__y);
+                        if let ::std::option::Option::Some(__m) = __m {
+                            __q = __q & ::rjango::models::Lookups::month(#h).eq(__m);
+                        }
+                        if let ::std::option::Option::Some(__d) = __d {
+                            __q = __q & ::rjango::models::Lookups::day(#h).eq(__d);
+                        }
+                        __q
+                    },
+                });
+            }
+        }
+    };
+
     // readonly_fields: shown as text on the form, each a field or an #[admin::display]
     // function (as list_display's columns are).
     let mut readonly = Vec::new();
@@ -844,6 +891,7 @@ fn with_fields(input: TokenStream) -> syn::Result<TokenStream> {
                 #(#actions)*
                 __options.readonly_fields = ::std::vec![#(#readonly),*];
                 __options.fieldsets = ::std::vec![#(#layout),*];
+                #hierarchy
                 __options
             }
         },

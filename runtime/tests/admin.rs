@@ -86,6 +86,7 @@ mod blog {
             list_display = [title, author, author__email, published, status, word_count],
             search_fields = ["^title", body, "=author__name"],
             list_filter = [published, author, status, created],
+            date_hierarchy = created,
             ordering = ["-id"],
             list_per_page = 3,
             save_as = true,
@@ -970,7 +971,8 @@ async fn custom_actions() {
 }
 
 /// Django's DateFieldListFilter: Any date, Today, Past 7 days, This month, This year, and No
-/// date / Has date for a field that may be empty; each link keeps the rows it says.
+/// date / Has date for a field that may be empty; each link keeps the rows it says. Then
+/// `date_hierarchy`'s drill-down by year, month and day.
 #[rjango::test(db, project = project)]
 async fn date_filter() {
     use chrono::Datelike;
@@ -1045,6 +1047,61 @@ async fn date_filter() {
         .await
         .text();
     assert_eq!(count(&r), 4);
+
+    // Django's date_hierarchy (its dates in UTC): the years, then a year's months, then a
+    // month's days, each level with the way back up.
+    let dated: Vec<chrono::NaiveDate> = [0, 10, 800]
+        .map(|days| (now - chrono::Duration::days(days)).date_naive())
+        .to_vec();
+    let page = c.get("/admin/blog/post/").await.text();
+    for year in dated.iter().map(|d| d.year()) {
+        assert!(
+            page.contains(&format!("?created__year={year}\">{year}</a></li>")),
+            "{year} in {page}"
+        );
+    }
+    let today = now.date_naive();
+    let (y, m) = (today.year(), today.month());
+    let page = c
+        .get(&format!("/admin/blog/post/?created__year={y}&all=1"))
+        .await
+        .text();
+    assert!(
+        page.contains(r#"<li><a href="?all=1">&lsaquo; All dates</a></li>"#),
+        "{page}"
+    );
+    for d in dated.iter().filter(|d| d.year() == y) {
+        let month = d.format("%B %Y").to_string();
+        assert!(
+            page.contains(&format!(">{month}</a></li>")),
+            "{month} in {page}"
+        );
+    }
+    assert_eq!(count(&page), dated.iter().filter(|d| d.year() == y).count());
+    let page = c
+        .get(&format!(
+            "/admin/blog/post/?created__year={y}&created__month={m}&all=1"
+        ))
+        .await
+        .text();
+    assert!(
+        page.contains(&format!(r#"&lsaquo; {y}</a></li>"#)),
+        "{page}"
+    );
+    let day = today.format("%B %-d").to_string();
+    assert!(
+        page.contains(&format!(">{day}</a></li>")),
+        "{day} in {page}"
+    );
+    let page = c
+        .get(&format!(
+            "/admin/blog/post/?created__year={y}&created__month={m}&created__day={}&all=1",
+            today.day()
+        ))
+        .await
+        .text();
+    assert!(page.contains(&format!("<li>{day}</li>")), "{page}");
+    assert_eq!(count(&page), 1, "today's one post");
 }
 
 /// Django's `fieldsets` and `readonly_fields`: the change form in named fieldsets (one folded

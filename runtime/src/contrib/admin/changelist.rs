@@ -8,16 +8,19 @@ use std::collections::BTreeMap;
 use super::filters::{FilterChoices, FilterKind, date_links};
 use super::options::{Cell, ModelAdmin};
 use super::templates::{
-    ActionChoice, CellHtml, ChangeListContext, FilterChoice, FilterSpec, Header, PageLink, Row,
-    Templates,
+    ActionChoice, CellHtml, ChangeListContext, DateHierarchyContext, FilterChoice, FilterSpec,
+    Header, PageLink, Row, Templates,
 };
 use super::views::{Pages, pk_i64};
 use crate::http::ViewError;
+use crate::models::functions::DateKind;
 use crate::models::lookups::{OrderBy, Term};
 use crate::models::meta::{model_verbose_name, model_verbose_name_plural, pk_column};
 use crate::models::{Model, Q};
 use crate::template::escape;
+use crate::template::filters::format_date;
 use crate::utils::http::quote_plus;
+use chrono::Datelike;
 
 /// Django's `list_max_show_all`: "Show all" is offered up to this many rows.
 const LIST_MAX_SHOW_ALL: u64 = 200;
@@ -33,6 +36,18 @@ pub(crate) struct ChangeList<M> {
     num_pages: u64,
     show_all: bool,
     params: BTreeMap<String, String>,
+    /// The date drill-down: (the year, month and day chosen or drilled into, the dates to
+    /// offer).
+    hierarchy: Option<Hierarchy>,
+}
+
+/// Where the date hierarchy stands, and the dates it offers next.
+struct Hierarchy {
+    field: &'static str,
+    year: Option<i32>,
+    month: Option<i32>,
+    day: Option<i32>,
+    dates: Vec<chrono::NaiveDate>,
 }
 
 /// Django's `smart_split` for search terms: words, or phrases in quotes.
@@ -127,7 +142,15 @@ impl<M: Model + Clone> ChangeList<M> {
     ) -> Result<Self, ViewError> {
         let request = &pages.request;
         let options = &pages.reg.options;
-        let filter_parameters = options.list_filter.iter().flat_map(|f| f.parameters());
+        let hierarchy_parameters = options
+            .date_hierarchy
+            .iter()
+            .flat_map(|h| ["__year", "__month", "__day"].map(|part| format!("{}{part}", h.field)));
+        let filter_parameters = options
+            .list_filter
+            .iter()
+            .flat_map(|f| f.parameters())
+            .chain(hierarchy_parameters);
         let params: BTreeMap<String, String> = ["q", "o", "p", "all"]
             .into_iter()
             .map(str::to_owned)
@@ -161,6 +184,54 @@ impl<M: Model + Clone> ChangeList<M> {
                 filtered = true;
                 queryset = queryset.filter(q);
             }
+        }
+        // The date hierarchy's year, month and day (a value that is no number filters nothing,
+        // and a month needs its year, a day its month).
+        let mut hierarchy = None;
+        if let Some(h) = &options.date_hierarchy {
+            let part = |p: &str| {
+                params
+                    .get(&format!("{}__{p}", h.field))
+                    .and_then(|v| v.trim().parse::<i32>().ok())
+            };
+            let mut year = part("year");
+            let mut month = year.and(part("month"));
+            let day = month.and(part("day"));
+            if let Some(y) = year {
+                filtered = true;
+                queryset = queryset.filter((h.condition)(y, month, day));
+            } else {
+                // Django starts where the rows are: inside their one year, and their one month.
+                let years = (h.dates)(queryset.clone(), DateKind::Year).await?;
+                if let [only] = years.as_slice() {
+                    year = Some(only.year());
+                    let months = (h.dates)(queryset.clone(), DateKind::Month).await?;
+                    if let [only] = months.as_slice() {
+                        month = Some(only.month() as i32);
+                    }
+                }
+            }
+            let kind = match (year, month, day) {
+                (Some(_), Some(_), _) => DateKind::Day,
+                (Some(_), None, _) => DateKind::Month,
+                _ => DateKind::Year,
+            };
+            let scoped = match (year, day) {
+                (Some(y), None) => queryset.clone().filter((h.condition)(y, month, None)),
+                _ => queryset.clone(),
+            };
+            let dates = if day.is_some() {
+                Vec::new()
+            } else {
+                (h.dates)(scoped, kind).await?
+            };
+            hierarchy = Some(Hierarchy {
+                field: h.field,
+                year,
+                month,
+                day,
+                dates,
+            });
         }
         let columns = &options.list_display;
         let ordering = params
@@ -228,7 +299,81 @@ impl<M: Model + Clone> ChangeList<M> {
             num_pages,
             show_all,
             params,
+            hierarchy,
         })
+    }
+
+    /// Django's `date_hierarchy` template tag: the way back up, and the years, months or days
+    /// to go into.
+    fn hierarchy_context(&self) -> Option<DateHierarchyContext> {
+        let h = self.hierarchy.as_ref()?;
+        let key = |p: &str| format!("{}__{p}", h.field);
+        let (year_key, month_key, day_key) = (key("year"), key("month"), key("day"));
+        let all = [year_key.as_str(), month_key.as_str(), day_key.as_str(), "p"];
+        let link = |set: &[(&str, String)]| self.url(set, &all);
+        let month_title = |y: i32, m: i32| {
+            chrono::NaiveDate::from_ymd_opt(y, m as u32, 1)
+                .map(|d| format_date(&d, "F Y"))
+                .unwrap_or_default()
+        };
+        let context = match (h.year, h.month, h.day) {
+            (Some(y), Some(m), Some(d)) => DateHierarchyContext {
+                back: Some((
+                    month_title(y, m),
+                    link(&[(&year_key, y.to_string()), (&month_key, m.to_string())]),
+                )),
+                choices: chrono::NaiveDate::from_ymd_opt(y, m as u32, d as u32)
+                    .map(|day| vec![(format_date(&day, "F j"), None)])
+                    .unwrap_or_default(),
+            },
+            (Some(y), Some(m), None) => DateHierarchyContext {
+                back: Some((y.to_string(), link(&[(&year_key, y.to_string())]))),
+                choices: h
+                    .dates
+                    .iter()
+                    .map(|d| {
+                        (
+                            format_date(d, "F j"),
+                            Some(link(&[
+                                (&year_key, y.to_string()),
+                                (&month_key, m.to_string()),
+                                (&day_key, d.day().to_string()),
+                            ])),
+                        )
+                    })
+                    .collect(),
+            },
+            (Some(y), None, _) => DateHierarchyContext {
+                back: Some(("All dates".into(), link(&[]))),
+                choices: h
+                    .dates
+                    .iter()
+                    .map(|d| {
+                        (
+                            format_date(d, "F Y"),
+                            Some(link(&[
+                                (&year_key, y.to_string()),
+                                (&month_key, d.month().to_string()),
+                            ])),
+                        )
+                    })
+                    .collect(),
+            },
+            _ => DateHierarchyContext {
+                back: None,
+                choices: h
+                    .dates
+                    .iter()
+                    .map(|d| {
+                        (
+                            d.year().to_string(),
+                            Some(link(&[(&year_key, d.year().to_string())])),
+                        )
+                    })
+                    .collect(),
+            },
+        };
+        Some(context)
     }
 
     /// The URL of this change list with `set` changed and `remove` gone (Django's
@@ -494,6 +639,7 @@ impl<M: Model + Clone> ChangeList<M> {
             add_url: pages.perms.add.then(|| format!("{base}add/")),
             actions,
             query_string,
+            date_hierarchy: self.hierarchy_context(),
         })
     }
 }

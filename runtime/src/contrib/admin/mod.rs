@@ -36,9 +36,9 @@ pub use display::{AdminDisplay, DisplayColumn};
 pub use filters::{DateRange, FilterKind};
 pub use inlines::{InlineBox, InlineModelAdmin, InlineOf, InlineOptions, Inlines};
 pub use options::{
-    Action, ActionEntry, ActionFuture, ActionResult, Cell, Column, Fieldset, FilterChoices,
-    ListFilter, ModelAdmin, ModelPerms, Options, PasswordOutcome, PasswordPage, SearchField,
-    UserPerms, codename,
+    Action, ActionEntry, ActionFuture, ActionResult, Cell, Column, DateHierarchy, Fieldset,
+    FilterChoices, ListFilter, ModelAdmin, ModelPerms, Options, PasswordOutcome, PasswordPage,
+    SearchField, UserPerms, codename,
 };
 pub use rjango_macros::admin_action as action;
 pub use rjango_macros::admin_display as display;

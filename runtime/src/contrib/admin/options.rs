@@ -124,6 +124,24 @@ pub struct Options<M> {
     /// The change form's layout (Django's `fieldsets`, or `fields` as one); empty: one
     /// fieldset of every form field, then every read-only one.
     pub fieldsets: Vec<Fieldset>,
+    /// The drill-down by year, month and day above the change list (Django's
+    /// `date_hierarchy`).
+    pub date_hierarchy: Option<DateHierarchy<M>>,
+}
+
+/// The distinct dates of a date hierarchy's rows.
+pub type DatesFuture =
+    futures_util::future::LocalBoxFuture<'static, Result<Vec<chrono::NaiveDate>, QueryError>>;
+
+/// Django's `date_hierarchy` on a date or date-time field: its dates (UTC for a date-time),
+/// and the rows of a year, month or day.
+pub struct DateHierarchy<M> {
+    /// The field's name: the parameters are `<field>__year`, `__month` and `__day`.
+    pub field: &'static str,
+    /// The distinct dates of the rows, truncated to a year, a month or a day.
+    pub dates: fn(QuerySet<M>, crate::models::functions::DateKind) -> DatesFuture,
+    /// The rows of a year, of a month of it, of a day of that.
+    pub condition: fn(i32, Option<i32>, Option<i32>) -> Q<M>,
 }
 
 /// One fieldset of the change form: Django's `(name, {"fields": ..., "classes": ...,
@@ -155,6 +173,7 @@ impl<M: crate::models::Model> Options<M> {
             actions: Vec::new(),
             readonly_fields: Vec::new(),
             fieldsets: Vec::new(),
+            date_hierarchy: None,
         }
     }
 }

@@ -170,6 +170,16 @@ pub struct ChangeListContext {
     pub actions: Vec<ActionChoice>,
     /// The page's query string, kept by the actions form.
     pub query_string: String,
+    /// The drill-down by dates above the list (Django's `date_hierarchy`).
+    pub date_hierarchy: Option<DateHierarchyContext>,
+}
+
+/// Django's date hierarchy: the link back up ("‹ 2026"), and the years, months or days to go
+/// into (the day chosen has no link).
+#[derive(Debug, Clone)]
+pub struct DateHierarchyContext {
+    pub back: Option<(String, String)>,
+    pub choices: Vec<(String, Option<String>)>,
 }
 
 /// One field of the change form.
