@@ -558,6 +558,21 @@ fn with_fields(input: TokenStream) -> syn::Result<TokenStream> {
     // list_filter: Django's filter for a boolean, a field with choices, a foreign key.
     let mut filters = Vec::new();
     for n in &args.list_filter {
+        if !fields
+            .iter()
+            .any(|f| syn::ext::IdentExt::unraw(&f.ident) == n.name)
+            && !fields
+                .iter()
+                .any(|f| close(&syn::ext::IdentExt::unraw(&f.ident).to_string(), &n.name))
+            && !n.name.contains("__")
+        {
+            // Not a field nor a misspelled one: a SimpleListFilter of the model.
+            let ident = syn::Ident::new(&n.name, n.span);
+            filters.push(
+                quote!(<#ident as ::rjango::contrib::admin::FilterOf<#model>>::list_filter()),
+            );
+            continue;
+        }
         let f = find("list_filter", n)?;
         let h = handle(f);
         let kind = f.kind.to_string();

@@ -85,7 +85,7 @@ mod blog {
             Post,
             list_display = [title, author, author__email, published, status, word_count],
             search_fields = ["^title", body, "=author__name"],
-            list_filter = [published, author, status, created],
+            list_filter = [published, author, status, created, BodyFilter],
             date_hierarchy = created,
             ordering = ["-id"],
             list_per_page = 3,
@@ -103,6 +103,39 @@ mod blog {
             ]
         )]
         impl ModelAdmin for PostAdmin {}
+
+        /// Django's SimpleListFilter: posts with a body, or without.
+        #[derive(Default)]
+        pub struct BodyFilter;
+
+        impl admin::SimpleListFilter for BodyFilter {
+            type Model = Post;
+            const TITLE: &'static str = "body";
+            const PARAMETER_NAME: &'static str = "has_body";
+
+            async fn lookups(
+                &self,
+                _request: &HttpRequest,
+            ) -> Result<Vec<(String, String)>, rjango::models::QueryError> {
+                Ok(vec![
+                    ("yes".into(), "With a body".into()),
+                    ("no".into(), "Without a body".into()),
+                ])
+            }
+
+            fn queryset(
+                &self,
+                _request: &HttpRequest,
+                value: &str,
+                posts: QuerySet<Post>,
+            ) -> QuerySet<Post> {
+                match value {
+                    "yes" => posts.exclude(post::body.eq("")),
+                    "no" => posts.filter(post::body.eq("")),
+                    _ => posts,
+                }
+            }
+        }
 
         /// A column computed from the row (Django's `@admin.display`), sorted by the body.
         #[admin::display(description = "Words", ordering = body)]
@@ -1176,6 +1209,38 @@ async fn fieldsets_and_readonly_fields() {
     );
 }
 
+/// Django's SimpleListFilter: a filter of the project's own in the sidebar, its choices from
+/// `lookups` and its rows from `queryset`.
+#[rjango::test(db, project = project)]
+async fn custom_list_filter() {
+    let (c, _) = superuser().await;
+    let ada = author_named("Ada").await;
+    post("Full", &ada, false).await;
+    let mut empty = post("Empty", &ada, false).await;
+    empty.body = String::new();
+    empty.save().await.unwrap();
+    let page = c.get("/admin/blog/post/").await.text();
+    assert!(page.contains("<summary>By body</summary>"), "{page}");
+    assert!(
+        page.contains(r#"<a href="?has_body=no">Without a body</a>"#),
+        "{page}"
+    );
+    let page = c.get("/admin/blog/post/?has_body=no").await.text();
+    assert!(
+        page.contains(">Empty<") && !page.contains(">Full<"),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#"aria-current="true">Without a body</a>"#),
+        "{page}"
+    );
+    let page = c.get("/admin/blog/post/?has_body=yes").await.text();
+    assert!(
+        page.contains(">Full<") && !page.contains(">Empty<"),
+        "{page}"
+    );
+}
+
 #[rjango::test(db, project = project)]
 async fn delete_selected_action() {
     let (c, _) = superuser().await;
@@ -1526,6 +1591,6 @@ fn the_admin_on_postgresql_and_mariadb() {
             "the admin tests on {name}:\n{stdout}\n{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        assert!(stdout.contains("test result: ok. 13 passed"), "{stdout}");
+        assert!(stdout.contains("test result: ok. 14 passed"), "{stdout}");
     }
 }

@@ -184,6 +184,10 @@ impl<M: Model + Clone> ChangeList<M> {
                 filtered = true;
                 queryset = queryset.filter(q);
             }
+            if let Some(narrowed) = filter.apply(request, &params, &queryset) {
+                filtered = true;
+                queryset = narrowed;
+            }
         }
         // The date hierarchy's year, month and day (a value that is no number filters nothing,
         // and a month needs its year, a day its month).
@@ -406,20 +410,27 @@ impl<M: Model + Clone> ChangeList<M> {
     async fn filter_specs(
         &self,
         options: &super::options::Options<M>,
+        request: &crate::http::HttpRequest,
     ) -> Result<Vec<FilterSpec>, ViewError> {
         let mut specs = Vec::new();
         for filter in &options.list_filter {
             let list = match &filter.kind {
-                FilterKind::Exact {
-                    parameter, choices, ..
-                } => {
-                    let choices: Vec<(String, String)> = match choices {
-                        FilterChoices::Fixed(c) => c
+                FilterKind::Exact { parameter, .. } | FilterKind::Custom { parameter, .. } => {
+                    let choices: Vec<(String, String)> = match &filter.kind {
+                        FilterKind::Exact {
+                            choices: FilterChoices::Fixed(c),
+                            ..
+                        } => c
                             .iter()
                             .filter(|(v, _)| !v.is_empty())
                             .map(|(v, l)| ((*v).to_owned(), (*l).to_owned()))
                             .collect(),
-                        FilterChoices::Related(load) => load().await?.unwrap_or_default(),
+                        FilterKind::Exact {
+                            choices: FilterChoices::Related(load),
+                            ..
+                        } => load().await?.unwrap_or_default(),
+                        FilterKind::Custom { lookups, .. } => lookups(request).await?,
+                        FilterKind::Date { .. } => Vec::new(),
                     };
                     let chosen = self.params.get(*parameter);
                     let mut list = vec![FilterChoice {
@@ -630,7 +641,7 @@ impl<M: Model + Clone> ChangeList<M> {
             rows,
             result_count: self.result_count,
             full_result_count: self.full_result_count,
-            filters: self.filter_specs(options).await?,
+            filters: self.filter_specs(options, &pages.request).await?,
             has_search: !options.search_fields.is_empty(),
             search_query: self.search.clone(),
             clear_search_url: self.url(&[], &["q", "p"]),

@@ -39,7 +39,88 @@ pub enum FilterKind<M> {
         /// The rows the submitted bounds keep.
         condition: fn(&DateRange<'_>) -> Option<Q<M>>,
     },
+    /// A SimpleListFilter: its own choices and queryset.
+    Custom {
+        parameter: &'static str,
+        lookups: for<'a> fn(&'a crate::http::HttpRequest) -> LookupsFuture<'a>,
+        queryset: fn(
+            &crate::http::HttpRequest,
+            &str,
+            crate::models::QuerySet<M>,
+        ) -> crate::models::QuerySet<M>,
+    },
 }
+
+/// Django's `SimpleListFilter`: a filter of your own, its choices and what each keeps
+/// written in Rust. `list_filter` names it as it names a field:
+///
+/// ```text
+/// #[derive(Default)]
+/// pub struct PopularFilter;
+///
+/// impl SimpleListFilter for PopularFilter {
+///     type Model = Post;
+///     const TITLE: &'static str = "popularity";
+///     const PARAMETER_NAME: &'static str = "popular";
+///     async fn lookups(&self, _request: &HttpRequest) -> Result<Vec<(String, String)>, QueryError> {
+///         Ok(vec![("yes".into(), "Read 100 times".into())])
+///     }
+///     fn queryset(&self, _request: &HttpRequest, value: &str, posts: QuerySet<Post>) -> QuerySet<Post> {
+///         match value { "yes" => posts.filter(post::views.gte(100)), _ => posts }
+///     }
+/// }
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is neither a field of `{M}` nor a SimpleListFilter of it",
+    label = "no field, no list filter",
+    note = "a filter of your own is `impl SimpleListFilter for {Self} {{ type Model = {M}; ... }}`"
+)]
+pub trait FilterOf<M> {
+    #[doc(hidden)]
+    fn list_filter() -> ListFilter<M>;
+}
+
+#[allow(async_fn_in_trait)]
+pub trait SimpleListFilter: Default + 'static {
+    type Model: crate::models::Model;
+    /// The sidebar's heading: "By {TITLE}".
+    const TITLE: &'static str;
+    /// The query parameter the chosen value travels in.
+    const PARAMETER_NAME: &'static str;
+    /// The choices: (value, label), "All" before them.
+    async fn lookups(
+        &self,
+        request: &crate::http::HttpRequest,
+    ) -> Result<Vec<(String, String)>, crate::models::QueryError>;
+    /// The rows a chosen value keeps.
+    fn queryset(
+        &self,
+        request: &crate::http::HttpRequest,
+        value: &str,
+        queryset: crate::models::QuerySet<Self::Model>,
+    ) -> crate::models::QuerySet<Self::Model>;
+}
+
+impl<F: SimpleListFilter> FilterOf<F::Model> for F {
+    fn list_filter() -> ListFilter<F::Model> {
+        ListFilter {
+            title: F::TITLE.to_owned(),
+            kind: FilterKind::Custom {
+                parameter: F::PARAMETER_NAME,
+                lookups: |request| Box::pin(async move { F::default().lookups(request).await }),
+                queryset: |request, value, queryset| {
+                    F::default().queryset(request, value, queryset)
+                },
+            },
+        }
+    }
+}
+
+/// A custom filter's choices, read for the page.
+pub type LookupsFuture<'a> = futures_util::future::LocalBoxFuture<
+    'a,
+    Result<Vec<(String, String)>, crate::models::QueryError>,
+>;
 
 /// A filter's choices: (value, label).
 pub enum FilterChoices {
@@ -74,7 +155,9 @@ impl<M> ListFilter<M> {
     /// The query parameters the filter reads.
     pub(crate) fn parameters(&self) -> Vec<String> {
         match &self.kind {
-            FilterKind::Exact { parameter, .. } => vec![(*parameter).to_owned()],
+            FilterKind::Exact { parameter, .. } | FilterKind::Custom { parameter, .. } => {
+                vec![(*parameter).to_owned()]
+            }
             FilterKind::Date { field, .. } => {
                 SUFFIXES.iter().map(|s| format!("{field}{s}")).collect()
             }
@@ -104,6 +187,28 @@ impl<M> ListFilter<M> {
                 }
                 condition(&range)
             }
+            // A custom filter narrows the queryset itself (`apply`).
+            FilterKind::Custom { .. } => None,
+        }
+    }
+
+    /// A custom filter's narrowing of `queryset` by the request's value; None when it has
+    /// none (or is no custom filter).
+    pub(crate) fn apply(
+        &self,
+        request: &crate::http::HttpRequest,
+        params: &BTreeMap<String, String>,
+        queryset: &crate::models::QuerySet<M>,
+    ) -> Option<crate::models::QuerySet<M>> {
+        match &self.kind {
+            FilterKind::Custom {
+                parameter,
+                queryset: narrow,
+                ..
+            } => params
+                .get(*parameter)
+                .map(|value| narrow(request, value, queryset.clone())),
+            _ => None,
         }
     }
 }

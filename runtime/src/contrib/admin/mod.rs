@@ -33,7 +33,7 @@ pub mod utils;
 mod views;
 
 pub use display::{AdminDisplay, DisplayColumn};
-pub use filters::{DateRange, FilterKind};
+pub use filters::{DateRange, FilterKind, FilterOf, SimpleListFilter};
 pub use inlines::{InlineBox, InlineModelAdmin, InlineOf, InlineOptions, Inlines};
 pub use options::{
     Action, ActionEntry, ActionFuture, ActionResult, Cell, Column, DateHierarchy, Fieldset,
