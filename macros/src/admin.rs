@@ -76,13 +76,22 @@ struct Args {
     readonly_fields: Vec<Name>,
     fieldsets: Option<Vec<FieldsetArg>>,
     date_hierarchy: Option<Name>,
+    list_select_related: Option<SelectRelated>,
     save_as: bool,
     save_on_top: bool,
     inlines: Vec<syn::Path>,
     actions: Vec<syn::Path>,
 }
 
-const OPTIONS: &str = "list_display, list_display_links, list_filter, search_fields, date_hierarchy, ordering, fields, exclude, fieldsets, readonly_fields, list_per_page, save_as, save_on_top, inlines, actions";
+const OPTIONS: &str = "list_display, list_display_links, list_filter, list_select_related, search_fields, date_hierarchy, ordering, fields, exclude, fieldsets, readonly_fields, list_per_page, save_as, save_on_top, inlines, actions";
+
+/// `list_select_related`: `true` (every foreign key that cannot be empty, as Django's
+/// `select_related()`), `false` (the foreign keys `list_display` shows, Django's default),
+/// or the foreign keys to read.
+enum SelectRelated {
+    All(bool),
+    Fields(Vec<Name>),
+}
 
 /// One of `fieldsets`: `(None, [title, body])` or `("Advanced", [views], classes =
 /// "collapse", description = "...")`.
@@ -214,6 +223,13 @@ impl Parse for Args {
                 "fields" => args.fields = Some(names(input, &[])?),
                 "exclude" => args.exclude = Some(names(input, &[])?),
                 "readonly_fields" => args.readonly_fields = names(input, &[])?,
+                "list_select_related" => {
+                    args.list_select_related = Some(if input.peek(LitBool) {
+                        SelectRelated::All(input.parse::<LitBool>()?.value)
+                    } else {
+                        SelectRelated::Fields(names(input, &[])?)
+                    })
+                }
                 "date_hierarchy" => {
                     let ident: Ident = syn::ext::IdentExt::parse_any(input)?;
                     args.date_hierarchy = Some(Name {
@@ -881,6 +897,36 @@ fn with_fields(input: TokenStream) -> syn::Result<TokenStream> {
             );)
         })
         .collect();
+    match &args.list_select_related {
+        None | Some(SelectRelated::All(false)) => {}
+        Some(SelectRelated::All(true)) => {
+            related = fields
+                .iter()
+                .filter(|f| is_relation(f) && !f.null)
+                .map(&handle)
+                .collect();
+        }
+        Some(SelectRelated::Fields(list)) => {
+            related = Vec::new();
+            for n in list {
+                let f = find("list_select_related", n)?;
+                if !is_relation(f) {
+                    return Err(syn::Error::new(
+                        n.span,
+                        format!(
+                            "list_select_related: `{}` of {model_name} is {}, not a foreign key",
+                            n.name,
+                            with_article(&f.kind.to_string())
+                        ),
+                    ));
+                }
+                related.push(handle(f));
+            }
+        }
+    }
+    // Each foreign key once (`author` and `author__name` read the same row).
+    let mut seen = std::collections::HashSet::new();
+    related.retain(|h| seen.insert(h.to_string()));
     let select_related = if related.is_empty() {
         quote!()
     } else {

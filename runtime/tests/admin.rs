@@ -87,6 +87,7 @@ mod blog {
             search_fields = ["^title", body, "=author__name"],
             list_filter = [published, author, status, created, BodyFilter],
             date_hierarchy = created,
+            list_select_related = true,
             ordering = ["-id"],
             list_per_page = 3,
             save_as = true,
