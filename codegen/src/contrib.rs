@@ -63,6 +63,8 @@ pub const APPS: &[ContribApp] = &[
             template!("admin/delete_selected_confirmation.html"),
             template!("admin/object_history.html"),
             template!("admin/auth/user/change_password.html"),
+            template!("admin/password_change_form.html"),
+            template!("admin/password_change_done.html"),
         ],
         admin: &[],
     },

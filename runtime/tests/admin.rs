@@ -1396,7 +1396,51 @@ async fn users_and_groups() {
         .text();
     assert!(history.contains("Changed password."), "{history}");
 
-    // One's own password: still signed in afterwards.
+    // One's own password on the admin's own page (the header's "Change password"), the old
+    // one asked first.
+    let index = c.get("/admin/").await.text();
+    assert!(
+        index.contains(r#"<a href="/admin/password_change/">Change password</a>"#),
+        "{index}"
+    );
+    let page = c.get("/admin/password_change/").await.text();
+    assert!(page.contains(r#"name="old_password""#), "{page}");
+    let r = c
+        .post_form(
+            "/admin/password_change/",
+            &[
+                ("old_password", "nope"),
+                ("new_password1", "staple battery horse"),
+                ("new_password2", "staple battery horse"),
+            ],
+        )
+        .await;
+    assert!(
+        r.text()
+            .contains("Your old password was entered incorrectly. Please enter it again."),
+        "{}",
+        r.text()
+    );
+    let r = c
+        .post_form(
+            "/admin/password_change/",
+            &[
+                ("old_password", "pw"),
+                ("new_password1", "staple battery horse"),
+                ("new_password2", "staple battery horse"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.header("location"),
+        Some("/admin/password_change/done/"),
+        "{}",
+        r.text()
+    );
+    let done = c.get("/admin/password_change/done/").await.text();
+    assert!(done.contains("Your password was changed."), "{done}");
+
+    // One's own password through the user admin: still signed in afterwards.
     let own = format!("/admin/auth/user/{}/password/", ada.id);
     let r = c
         .post_form(

@@ -233,6 +233,21 @@ pub struct ChangeFormContext {
     pub inlines: Vec<InlineContext>,
 }
 
+/// `admin/password_change_form.html`: the signed-in staff member's own password.
+#[derive(Debug)]
+pub struct OwnPasswordChangeContext {
+    pub admin: AdminContext,
+    pub rows: Vec<FormRow>,
+    pub hidden: Vec<String>,
+    pub error_note: Option<String>,
+}
+
+/// `admin/password_change_done.html`.
+#[derive(Debug)]
+pub struct PasswordChangeDoneContext {
+    pub admin: AdminContext,
+}
+
 /// `admin/auth/user/change_password.html`: a staff member sets a user's password.
 #[derive(Debug)]
 pub struct PasswordChangeContext {
@@ -351,6 +366,12 @@ pub trait Templates: 'static {
     type DeleteSelectedConfirmation: askama::Template + From<DeleteContext> + Send + Sync + 'static;
     type ObjectHistory: askama::Template + From<HistoryContext> + Send + Sync + 'static;
     type ChangePassword: askama::Template + From<PasswordChangeContext> + Send + Sync + 'static;
+    type PasswordChange: askama::Template + From<OwnPasswordChangeContext> + Send + Sync + 'static;
+    type PasswordChangeDone: askama::Template
+        + From<PasswordChangeDoneContext>
+        + Send
+        + Sync
+        + 'static;
 }
 
 /// Declares the admin site of a project: its page types (on the project's
@@ -379,6 +400,8 @@ macro_rules! admin_site {
         $crate::admin_site!(@page AdminDeleteSelectedPage, DeleteContext, "admin/delete_selected_confirmation.html");
         $crate::admin_site!(@page AdminHistoryPage, HistoryContext, "admin/object_history.html");
         $crate::admin_site!(@page AdminChangePasswordPage, PasswordChangeContext, "admin/auth/user/change_password.html");
+        $crate::admin_site!(@page AdminPasswordChangePage, OwnPasswordChangeContext, "admin/password_change_form.html");
+        $crate::admin_site!(@page AdminPasswordChangeDonePage, PasswordChangeDoneContext, "admin/password_change_done.html");
 
         /// The project's admin templates.
         pub struct Templates;
@@ -394,6 +417,8 @@ macro_rules! admin_site {
             type DeleteSelectedConfirmation = AdminDeleteSelectedPage;
             type ObjectHistory = AdminHistoryPage;
             type ChangePassword = AdminChangePasswordPage;
+            type PasswordChange = AdminPasswordChangePage;
+            type PasswordChangeDone = AdminPasswordChangeDonePage;
         }
 
         /// The admin site (Django's `admin.site`), with every registered ModelAdmin.
