@@ -1292,6 +1292,18 @@ async fn users_and_groups() {
         index.contains(r#"<a href="/admin/auth/group/">Groups</a>"#),
         "{index}"
     );
+    // Django's app names: the contrib app's verbose name, a project app's label in title case.
+    assert!(
+        index.contains("Authentication and Authorization"),
+        "{index}"
+    );
+    let app = c.get("/admin/auth/").await.text();
+    assert!(
+        app.contains(
+            "<title>Authentication and Authorization administration | rjango site admin</title>"
+        ),
+        "{app}"
+    );
     let list = c.get("/admin/auth/user/?is_staff__exact=1").await.text();
     assert!(
         list.contains(r#"<a href="?is_staff__exact=1" aria-current="true">Yes</a>"#),

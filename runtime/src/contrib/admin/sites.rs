@@ -194,7 +194,7 @@ impl<T: Templates> AdminSite<T> {
             }
             let base = format!("{}{}/{}/", prefix(&request), m.app_label(), m.model_name());
             let entry = apps.entry(m.app_label()).or_insert_with(|| AppEntry {
-                name: capfirst(m.app_label()),
+                name: app_verbose_name(m.app_label()),
                 app_label: m.app_label().to_owned(),
                 app_url: format!("{}{}/", prefix(&request), m.app_label()),
                 models: Vec::new(),
@@ -208,6 +208,8 @@ impl<T: Templates> AdminSite<T> {
             });
         }
         let mut app_list: Vec<AppEntry> = apps.into_values().collect();
+        // Django orders the apps by their names.
+        app_list.sort_by_key(|a| a.name.to_lowercase());
         for a in &mut app_list {
             a.models.sort_by(|x, y| x.name.cmp(&y.name));
         }
@@ -216,11 +218,11 @@ impl<T: Templates> AdminSite<T> {
             if app_list.is_empty() {
                 return Err(Http404::new("The requested admin page does not exist.").into());
             }
-            let title = format!("{} administration", capfirst(label));
+            let title = format!("{} administration", app_verbose_name(label));
             let mut admin = self.context(&request, title).await;
             admin.breadcrumbs = vec![
                 ("Home".into(), Some(prefix(&request))),
-                (capfirst(label), None),
+                (app_verbose_name(label), None),
             ];
             let page = T::AppIndex::from(IndexContext {
                 admin,
@@ -359,6 +361,36 @@ impl<T: Templates> AdminSite<T> {
             }),
         });
         TemplateResponse(&request, page)
+    }
+}
+
+/// An app's name as the admin shows it (Django's `AppConfig.verbose_name`): the contrib apps'
+/// own ("Authentication and Authorization"), else the label in title case ("Blog"), as
+/// Django's default `label.title()`.
+pub(crate) fn app_verbose_name(label: &str) -> String {
+    match label {
+        "auth" => "Authentication and Authorization".into(),
+        "admin" => "Administration".into(),
+        "contenttypes" => "Content Types".into(),
+        "sessions" => "Sessions".into(),
+        "messages" => "Messages".into(),
+        "staticfiles" => "Static Files".into(),
+        // Python's `str.title()`: each run of letters capitalized ("my_app" is "My_App").
+        _ => {
+            let mut after_letter = false;
+            label
+                .chars()
+                .map(|c| {
+                    let out = if after_letter {
+                        c.to_ascii_lowercase()
+                    } else {
+                        c.to_ascii_uppercase()
+                    };
+                    after_letter = c.is_alphabetic();
+                    out
+                })
+                .collect()
+        }
     }
 }
 

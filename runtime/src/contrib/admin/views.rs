@@ -183,7 +183,7 @@ impl<A: ModelAdmin, T: Templates> Pages<'_, A, T> {
         admin.breadcrumbs = vec![
             ("Home".into(), Some(prefix(&self.request))),
             (
-                capfirst(label),
+                super::sites::app_verbose_name(label),
                 Some(format!("{}{label}/", prefix(&self.request))),
             ),
         ];
