@@ -401,11 +401,6 @@ impl<M: Model + Clone> ChangeList<M> {
         format!("?{}", query.join("&"))
     }
 
-    /// The URL of the page with `remove` gone, then `set` added.
-    fn clone_params_url(&self, remove: &[&str], set: &[(&str, String)]) -> String {
-        self.url(set, remove)
-    }
-
     /// The sidebar: each filter's "All" and choices, linked, the chosen one selected.
     async fn filter_specs(
         &self,
@@ -466,7 +461,7 @@ impl<M: Model + Clone> ChangeList<M> {
                                 set.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
                             let set: Vec<(&str, String)> =
                                 set.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
-                            let mut url = self.clone_params_url(&remove, &set);
+                            let mut url = self.url(&set, &remove);
                             if url.is_empty() {
                                 url = "?".into();
                             }

@@ -352,13 +352,7 @@ impl<T: Templates> AdminSite<T> {
             admin,
             rows,
             hidden,
-            error_note: (form.is_bound() && errors > 0).then(|| {
-                if errors == 1 {
-                    "Please correct the error below.".to_owned()
-                } else {
-                    "Please correct the errors below.".to_owned()
-                }
-            }),
+            error_note: super::views::error_note(form.is_bound(), errors),
         });
         TemplateResponse(&request, page)
     }

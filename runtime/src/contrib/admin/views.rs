@@ -516,13 +516,7 @@ impl<A: ModelAdmin, T: Templates> Pages<'_, A, T> {
         let fieldsets = self.fieldsets(rows, object);
         let errors = form.errors().iter().map(|(_, e)| e.len()).sum::<usize>()
             + inlines.iter().map(|i| i.error_count()).sum::<usize>();
-        let error_note = (form.is_bound() && errors > 0).then(|| {
-            if errors == 1 {
-                "Please correct the error below.".to_owned()
-            } else {
-                "Please correct the errors below.".to_owned()
-            }
-        });
+        let error_note = error_note(form.is_bound(), errors);
         let pk = object.map(pk_i64);
         let context = ChangeFormContext {
             admin,
@@ -797,13 +791,7 @@ impl<A: ModelAdmin, T: Templates> Pages<'_, A, T> {
             username: shown,
             rows,
             hidden,
-            error_note: (form.is_bound() && errors > 0).then(|| {
-                if errors == 1 {
-                    "Please correct the error below.".to_owned()
-                } else {
-                    "Please correct the errors below.".to_owned()
-                }
-            }),
+            error_note: error_note(form.is_bound(), errors),
             non_field_errors: form.non_field_errors().iter().map(str::to_owned).collect(),
             change_url,
         };
@@ -883,6 +871,15 @@ impl<A: ModelAdmin, T: Templates> Pages<'_, A, T> {
             })
             .await?;
         Ok(())
+    }
+}
+
+/// Django's note above a refused form: "Please correct the error below." (or "errors").
+pub(crate) fn error_note(bound: bool, errors: usize) -> Option<String> {
+    match (bound, errors) {
+        (false, _) | (_, 0) => None,
+        (true, 1) => Some("Please correct the error below.".to_owned()),
+        (true, _) => Some("Please correct the errors below.".to_owned()),
     }
 }
 
