@@ -855,6 +855,41 @@ async fn posts_edited_inline_on_the_author_page() {
         "{}",
         r.text()
     );
+    // Two forms naming the same row (one deleting it, one changing it) are refused, and so
+    // is nothing left to delete.
+    let r = c
+        .post_form(
+            &url,
+            &[
+                ("name", "Ada"),
+                ("posts-TOTAL_FORMS", "2"),
+                ("posts-INITIAL_FORMS", "2"),
+                ("posts-0-id", &id),
+                ("posts-0-title", "Engines, analytical"),
+                ("posts-0-status", "live"),
+                ("posts-0-DELETE", "on"),
+                ("posts-1-id", &id),
+                ("posts-1-title", "Engines, again"),
+                ("posts-1-status", "live"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status_code(), 200);
+    assert!(r.text().contains("Select a valid choice."), "{}", r.text());
+    assert_eq!(ada.posts().count().await.unwrap(), 2, "nothing deleted");
+    // More initial forms claimed than forms sent: no form, no crash.
+    let r = c
+        .post_form(
+            &url,
+            &[
+                ("name", "Ada"),
+                ("posts-TOTAL_FORMS", "0"),
+                ("posts-INITIAL_FORMS", "1"),
+                ("posts-0-id", &bugs_id),
+            ],
+        )
+        .await;
+    assert_eq!(r.status_code(), 302, "{}", r.text());
     let bugs = Post::objects().get(post::id.eq(bugs.id)).await.unwrap();
     assert_eq!((bugs.title.as_str(), bugs.author.id), ("Bugs", grace.id));
     assert_eq!(

@@ -457,6 +457,22 @@ fn formsets_count_check_and_render_as_django_does() {
                 ("form-1-sender", "a@b.co"),
             ]),
         },
+        // A form of the first min_num left blank is refused, not let through.
+        FormSetCase {
+            options: opts(0, 1, 1000, false, true),
+            initial: vec![],
+            data: Some(vec![("form-TOTAL_FORMS", "1"), ("form-INITIAL_FORMS", "0")]),
+        },
+        // More forms than absolute_max (max_num + 1000) is refused, even without
+        // validate_max: never a silent cut.
+        FormSetCase {
+            options: opts(0, 0, 2, false, false),
+            initial: vec![],
+            data: Some(vec![
+                ("form-TOTAL_FORMS", "1003"),
+                ("form-INITIAL_FORMS", "0"),
+            ]),
+        },
         // No management form.
         FormSetCase {
             options: opts(1, 0, 1000, false, false),

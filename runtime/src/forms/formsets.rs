@@ -62,7 +62,7 @@ impl FormSetOptions {
     /// Sets `max_num`, and `absolute_max` as Django derives it (`max_num` + 1000).
     pub fn with_max_num(mut self, max_num: usize) -> Self {
         self.max_num = max_num;
-        self.absolute_max = max_num.max(DEFAULT_MAX_NUM) + DEFAULT_MAX_NUM;
+        self.absolute_max = max_num.saturating_add(DEFAULT_MAX_NUM);
         self
     }
 }
@@ -165,15 +165,38 @@ impl<F: Form> FormSet<F> {
         };
         let total_forms = total.min(options.absolute_max);
         set.initial_count = initial_forms.min(total_forms).min(initial.len());
-        for i in 0..total_forms {
+        // Each form gets only its own fields: one pass over the data, however many forms
+        // TOTAL_FORMS claims (a copy of the whole POST per form would grow with its square).
+        let mut buckets: Vec<Vec<(String, String)>> = vec![Vec::new(); total_forms];
+        let form_keys = format!("{prefix}-");
+        for (key, value) in data.iter() {
+            let Some(rest) = key.strip_prefix(&form_keys) else {
+                continue;
+            };
+            let Some((index, _)) = rest.split_once('-') else {
+                continue;
+            };
+            if let Some(bucket) = index.parse::<usize>().ok().and_then(|i| buckets.get_mut(i)) {
+                bucket.push((key.to_owned(), value.to_owned()));
+            }
+        }
+        // Extra forms left blank, which do not count towards min_num.
+        let mut blank_forms = 0;
+        for (i, pairs) in buckets.into_iter().enumerate() {
             let form_prefix = form_prefix(prefix, i);
             let values = initial.get(i).filter(|_| i < set.initial_count);
             let initial_values = values.map(Form::initial_values);
-            let mut form =
-                BoundForm::<F>::bind(data.clone(), Some(form_prefix.clone()), initial_values);
+            let own = QueryDict::from_pairs(pairs);
+            let deleted = options.can_delete && checked(own.get(&format!("{form_prefix}-DELETE")));
+            let mut form = BoundForm::<F>::bind(own, Some(form_prefix), initial_values);
             form.use_required_attribute = false;
-            let deleted = options.can_delete && checked(data.get(&format!("{form_prefix}-DELETE")));
-            let empty = i >= set.initial_count && !form.has_changed();
+            // A blank extra form may stay blank, but not one of the first `min_num` (Django's
+            // empty_permitted).
+            let blank = i >= set.initial_count && !form.has_changed();
+            if blank && !deleted {
+                blank_forms += 1;
+            }
+            let empty = blank && i >= options.min_num;
             if empty {
                 form.permit_empty();
             }
@@ -182,14 +205,11 @@ impl<F: Form> FormSet<F> {
             set.empty.push(empty);
         }
         let deleted = set.deleted.iter().filter(|d| **d).count();
-        let empty = set
-            .empty
-            .iter()
-            .zip(&set.deleted)
-            .filter(|(e, d)| **e && !**d)
-            .count();
-        if options.validate_max
-            && (total_forms - deleted > options.max_num || total > options.absolute_max)
+        let empty = blank_forms;
+        // More forms than absolute_max is refused whatever validate_max says (Django's rule):
+        // never a silent cut.
+        if (options.validate_max && total_forms - deleted > options.max_num)
+            || total > options.absolute_max
         {
             set.non_form_errors.push(format!(
                 "Please submit at most {} form{}.",
@@ -208,12 +228,11 @@ impl<F: Form> FormSet<F> {
     }
 
     /// Leaves form `i` out, as if left blank: neither checked nor saved (an admin inline's
-    /// rows the user may not change).
+    /// rows the user may not change). Its DELETE box still counts: deleting needs no change.
     pub(crate) fn ignore(&mut self, i: usize) {
         if let Some(form) = self.forms.get_mut(i) {
             form.permit_empty();
             self.empty[i] = true;
-            self.deleted[i] = false;
         }
     }
 

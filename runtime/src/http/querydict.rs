@@ -16,6 +16,11 @@ impl QueryDict {
         QueryDict { pairs }
     }
 
+    /// A QueryDict of these pairs, in order.
+    pub(crate) fn from_pairs(pairs: Vec<(String, String)>) -> Self {
+        QueryDict { pairs }
+    }
+
     /// The last value of `key`, like `request.GET.get("q")`.
     pub fn get(&self, key: &str) -> Option<&str> {
         self.pairs

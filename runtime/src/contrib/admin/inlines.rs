@@ -296,20 +296,29 @@ impl<I: InlineModelAdmin> BoundInline<I> {
             let data = request.POST();
             // Each initial form names its row by key: match them, so a row deleted or added
             // meanwhile never takes another's values.
-            let initial_forms = match bind {
-                Binding::PostAsNew => 0,
-                _ => data
-                    .get(&format!("{prefix}-INITIAL_FORMS"))
+            let count = |name: &str| {
+                data.get(&format!("{prefix}-{name}"))
                     .and_then(|v| v.trim().parse::<usize>().ok())
                     .unwrap_or(0)
+            };
+            let initial_forms = match bind {
+                Binding::PostAsNew => 0,
+                _ => count("INITIAL_FORMS")
+                    .min(count("TOTAL_FORMS"))
                     .min(form_options.absolute_max),
             };
             let mut objects = Vec::new();
+            let mut taken = std::collections::HashSet::new();
             for i in 0..initial_forms {
                 let key = data
                     .get(&format!("{}-id", form_prefix(&prefix, i)))
                     .and_then(|v| v.trim().parse::<i64>().ok());
-                match key.and_then(|k| rows.iter().find(|r| pk_i64(&r.pk()) == k)) {
+                // A row of another parent, or one named by two forms, is refused: saving it
+                // twice could bring a deleted row back.
+                match key
+                    .filter(|k| taken.insert(*k))
+                    .and_then(|k| rows.iter().find(|r| pk_i64(&r.pk()) == k))
+                {
                     Some(row) => objects.push(row.clone()),
                     None => {
                         missing.push(i);
@@ -334,9 +343,12 @@ impl<I: InlineModelAdmin> BoundInline<I> {
             }
         }
         formset.load_choices().await?;
+        missing.retain(|i| *i < formset.initial_form_count());
         for &i in &missing {
-            if !formset.is_deleted(i) {
-                formset.forms_mut()[i].add_error(None, crate::forms::fields::INVALID_MODEL_CHOICE);
+            if !formset.is_deleted(i)
+                && let Some(form) = formset.forms_mut().get_mut(i)
+            {
+                form.add_error(None, crate::forms::fields::INVALID_MODEL_CHOICE);
             }
         }
         if formset.is_bound() {

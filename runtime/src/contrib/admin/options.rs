@@ -285,6 +285,11 @@ pub trait ModelAdmin: Default + Send + Sync + 'static {
         None
     }
 
+    /// After the password page saved the object: UserAdmin keeps a staff member who changed
+    /// their own password signed in (Django's `update_session_auth_hash`).
+    #[doc(hidden)]
+    async fn password_saved(&self, _request: &HttpRequest, _object: &Self::Model) {}
+
     /// Deletes the object, with what its relations' `on_delete` says (Django's
     /// `delete_model`).
     async fn delete_model(

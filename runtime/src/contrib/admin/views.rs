@@ -766,6 +766,7 @@ impl<A: ModelAdmin, T: Templates> Pages<'_, A, T> {
                         Ok::<_, ViewError>(())
                     })
                     .await?;
+                    self.reg.admin.password_saved(&self.request, &object).await;
                     messages::success(&self.request, "Password changed successfully.");
                     return Ok(HttpResponseRedirect(change_url));
                 }

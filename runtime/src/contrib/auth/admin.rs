@@ -31,15 +31,18 @@ pub struct UserAdmin;
     readonly_fields = [password_hash]
 )]
 impl ModelAdmin for UserAdmin {
+    /// One's own password, once saved: stay signed in (Django's update_session_auth_hash).
+    async fn password_saved(&self, request: &HttpRequest, user: &User) {
+        if request.user().await.pk() == Some(user.id) {
+            super::update_session_auth_hash(request, user).await;
+        }
+    }
+
     fn password_page() -> Option<admin::PasswordPage<User>> {
         Some(|request, user| {
             Box::pin(async move {
                 let form = super::forms::AdminPasswordChangeForm::check(request, user).await;
                 if form.is_valid() {
-                    // One's own password: stay signed in (Django's update_session_auth_hash).
-                    if request.user().await.pk() == Some(user.id) {
-                        super::update_session_auth_hash(request, user).await;
-                    }
                     admin::PasswordOutcome::Set
                 } else {
                     admin::PasswordOutcome::Refused(Box::new(form))
