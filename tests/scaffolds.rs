@@ -82,7 +82,7 @@ fn startproject_files() {
         .filter(|p| p.starts_with("src/generated/templates/"))
         .cloned()
         .collect();
-    assert_eq!(templates.len(), 15, "{templates:?}");
+    assert_eq!(templates.len(), 18, "{templates:?}");
     for path in templates {
         let text = written.remove(&path).unwrap();
         let theirs = Path::new(env!("CARGO_MANIFEST_DIR"))
