@@ -1531,24 +1531,9 @@ fn action(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
     .ok_or_else(|| syn::Error::new(syn::spanned::Spanned::span(&sig.inputs), ACTION_SHAPE))?;
     let name = &sig.ident;
     let name_str = syn::ext::IdentExt::unraw(name).to_string();
-    // Django's default description: the name, its underscores spaces, capitalized.
-    let description = description.unwrap_or_else(|| {
-        let spaced = name_str.replace('_', " ");
-        let mut chars = spaced.chars();
-        match chars.next() {
-            Some(c) => c.to_uppercase().chain(chars).collect(),
-            None => String::new(),
-        }
-    });
+    let description = description.unwrap_or_else(|| default_description(&name_str));
     let vis = &function.vis;
-    let docs: Vec<&syn::Attribute> = function
-        .attrs
-        .iter()
-        .filter(|a| a.path().is_ident("doc"))
-        .collect();
-    let mut inner = function.clone();
-    inner.vis = syn::Visibility::Inherited;
-    inner.attrs.retain(|a| !a.path().is_ident("doc"));
+    let (docs, inner) = split_docs(&function);
     Ok(quote! {
         #(#docs)*
         #[allow(non_camel_case_types)]
@@ -1656,14 +1641,7 @@ fn display(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
     }
     let name = &sig.ident;
     let name_str = syn::ext::IdentExt::unraw(name).to_string();
-    let description = description.unwrap_or_else(|| {
-        let spaced = name_str.replace('_', " ");
-        let mut chars = spaced.chars();
-        match chars.next() {
-            Some(c) => c.to_uppercase().chain(chars).collect(),
-            None => String::new(),
-        }
-    });
+    let description = description.unwrap_or_else(|| default_description(&name_str));
     let order = match &ordering {
         None => quote!(::std::option::Option::None),
         Some(n) => {
@@ -1678,14 +1656,7 @@ fn display(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
         }
     };
     let vis = &function.vis;
-    let docs: Vec<&syn::Attribute> = function
-        .attrs
-        .iter()
-        .filter(|a| a.path().is_ident("doc"))
-        .collect();
-    let mut inner = function.clone();
-    inner.vis = syn::Visibility::Inherited;
-    inner.attrs.retain(|a| !a.path().is_ident("doc"));
+    let (docs, inner) = split_docs(&function);
     Ok(quote! {
         #(#docs)*
         #[allow(non_camel_case_types)]
@@ -1703,4 +1674,29 @@ fn display(attr: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
             }
         }
     })
+}
+
+/// Django's default description of an action or a display function: its name, underscores
+/// as spaces, capitalized ("make_published" is "Make published").
+fn default_description(name: &str) -> String {
+    let spaced = name.replace('_', " ");
+    let mut chars = spaced.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// A function an attribute turns into a unit type of its name: its doc comments (for the
+/// type), and the function itself, private and without them, to nest in the type's impl.
+fn split_docs(function: &syn::ItemFn) -> (Vec<&syn::Attribute>, syn::ItemFn) {
+    let docs = function
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("doc"))
+        .collect();
+    let mut inner = function.clone();
+    inner.vis = syn::Visibility::Inherited;
+    inner.attrs.retain(|a| !a.path().is_ident("doc"));
+    (docs, inner)
 }

@@ -19,7 +19,7 @@
 
 use futures_util::future::LocalBoxFuture;
 
-use super::options::{ModelPerms, UserPerms, codename};
+use super::options::{ModelPerms, UserPerms, model_permission};
 use super::templates::{FormRow, InlineContext, InlineFormContext};
 use crate::forms::formsets::form_prefix;
 use crate::forms::{BoundForm, Form, FormSet, FormSetOptions, ModelForm};
@@ -91,19 +91,19 @@ pub trait InlineModelAdmin: Default + Send + Sync + 'static {
 
     /// Django's `has_view_permission` and the others, on the inline's own model.
     fn has_view_permission(&self, _request: &HttpRequest, perms: &UserPerms) -> bool {
-        perms.has(&codename::<Self::Model>("view")) || perms.has(&codename::<Self::Model>("change"))
+        model_permission::<Self::Model>(perms, "view")
     }
 
     fn has_add_permission(&self, _request: &HttpRequest, perms: &UserPerms) -> bool {
-        perms.has(&codename::<Self::Model>("add"))
+        model_permission::<Self::Model>(perms, "add")
     }
 
     fn has_change_permission(&self, _request: &HttpRequest, perms: &UserPerms) -> bool {
-        perms.has(&codename::<Self::Model>("change"))
+        model_permission::<Self::Model>(perms, "change")
     }
 
     fn has_delete_permission(&self, _request: &HttpRequest, perms: &UserPerms) -> bool {
-        perms.has(&codename::<Self::Model>("delete"))
+        model_permission::<Self::Model>(perms, "delete")
     }
 }
 

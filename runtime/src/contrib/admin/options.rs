@@ -252,19 +252,19 @@ pub trait ModelAdmin: Default + Send + Sync + 'static {
     /// Django's `has_view_permission` and the others: the user's `<app>.<action>_<model>`
     /// permissions by default.
     fn has_view_permission(&self, _request: &HttpRequest, perms: &UserPerms) -> bool {
-        perms.has(&codename::<Self::Model>("view")) || perms.has(&codename::<Self::Model>("change"))
+        model_permission::<Self::Model>(perms, "view")
     }
 
     fn has_add_permission(&self, _request: &HttpRequest, perms: &UserPerms) -> bool {
-        perms.has(&codename::<Self::Model>("add"))
+        model_permission::<Self::Model>(perms, "add")
     }
 
     fn has_change_permission(&self, _request: &HttpRequest, perms: &UserPerms) -> bool {
-        perms.has(&codename::<Self::Model>("change"))
+        model_permission::<Self::Model>(perms, "change")
     }
 
     fn has_delete_permission(&self, _request: &HttpRequest, perms: &UserPerms) -> bool {
-        perms.has(&codename::<Self::Model>("delete"))
+        model_permission::<Self::Model>(perms, "delete")
     }
 
     /// Saves the object the add or change form filled (Django's `save_model`).
@@ -312,6 +312,12 @@ pub type PasswordPage<M> = for<'a> fn(
 pub enum PasswordOutcome {
     Set,
     Refused(Box<crate::forms::BoundForm<crate::contrib::auth::forms::AdminPasswordChangeForm>>),
+}
+
+/// Django's default `has_<action>_permission`: the user's `<app>.<action>_<model>`
+/// permission; viewing is allowed by the change permission too.
+pub fn model_permission<M: Model>(perms: &UserPerms, action: &str) -> bool {
+    perms.has(&codename::<M>(action)) || (action == "view" && perms.has(&codename::<M>("change")))
 }
 
 /// `blog.change_post`: the permission Django's post_migrate made for the model and action.
