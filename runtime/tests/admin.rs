@@ -322,6 +322,30 @@ async fn superuser() -> (Client, User) {
     (c, ada)
 }
 
+/// A staff member, signed in, with only the permissions named (codenames).
+async fn staff_member(username: &str, codenames: &[&str]) -> (Client, User) {
+    let mut staff = User::objects()
+        .create_user(username, "", Some("pw"))
+        .await
+        .unwrap();
+    staff.is_staff = true;
+    staff.save().await.unwrap();
+    let perms = Permission::objects()
+        .filter(permission::codename.is_in(codenames.iter().copied()))
+        .all()
+        .await
+        .unwrap();
+    assert_eq!(perms.len(), codenames.len(), "{codenames:?}");
+    staff
+        .user_permissions()
+        .add(perms.iter().map(|p| p.id as i64))
+        .await
+        .unwrap();
+    let c = Client::new(project());
+    c.force_login(&staff).await;
+    (c, staff)
+}
+
 async fn author_named(name: &str) -> Author {
     Author::objects()
         .create(Author {
@@ -999,24 +1023,7 @@ async fn custom_actions() {
     assert_eq!(kept.status, "live", "nothing archived");
 
     // A staff member who may only view posts has neither the action nor its effect.
-    let clerk = User::objects()
-        .create_user("clerk", "", Some("pw"))
-        .await
-        .unwrap();
-    let mut staff = clerk.clone();
-    staff.is_staff = true;
-    staff.save().await.unwrap();
-    let view = Permission::objects()
-        .get(permission::codename.eq("view_post"))
-        .await
-        .unwrap();
-    staff
-        .user_permissions()
-        .add([view.id as i64])
-        .await
-        .unwrap();
-    let clerk = Client::new(project());
-    clerk.force_login(&staff).await;
+    let (clerk, _) = staff_member("clerk", &["view_post"]).await;
     let page = clerk.get("/admin/blog/post/").await.text();
     assert!(page.contains(r#"<option value="archive">"#), "{page}");
     assert!(!page.contains("make_published"), "{page}");
@@ -1521,26 +1528,9 @@ async fn the_models_ordering_by_default() {
 /// Django's "Cannot delete" page, and the POST is refused.
 #[rjango::test(db, project = project)]
 async fn a_cascade_needs_the_permission_to_delete_what_it_takes() {
-    let mut staff = User::objects()
-        .create_user("editor", "", Some("pw"))
-        .await
-        .unwrap();
-    staff.is_staff = true;
-    staff.save().await.unwrap();
-    let perms = Permission::objects()
-        .filter(permission::codename.is_in(["view_author", "delete_author"]))
-        .all()
-        .await
-        .unwrap();
-    staff
-        .user_permissions()
-        .add(perms.iter().map(|p| p.id as i64))
-        .await
-        .unwrap();
+    let (c, _) = staff_member("editor", &["view_author", "delete_author"]).await;
     let ada = author_named("Ada").await;
     post("Notes", &ada, true).await;
-    let c = Client::new(project());
-    c.force_login(&staff).await;
     let url = format!("/admin/blog/author/{}/delete/", ada.id);
     let page = c.get(&url).await.text();
     assert!(page.contains("<h1>Cannot delete author</h1>"), "{page}");
@@ -1567,25 +1557,8 @@ async fn a_cascade_needs_the_permission_to_delete_what_it_takes() {
 
 #[rjango::test(db, project = project)]
 async fn a_view_only_staff_member_changes_nothing() {
-    let clerk = User::objects()
-        .create_user("clerk", "", Some("pw"))
-        .await
-        .unwrap();
-    let mut staff = clerk.clone();
-    staff.is_staff = true;
-    staff.save().await.unwrap();
-    let view = Permission::objects()
-        .get(permission::codename.eq("view_author"))
-        .await
-        .unwrap();
-    staff
-        .user_permissions()
-        .add([view.id as i64])
-        .await
-        .unwrap();
+    let (c, _) = staff_member("clerk", &["view_author"]).await;
     let ada = author_named("Ada").await;
-    let c = Client::new(project());
-    c.force_login(&staff).await;
 
     let index = c.get("/admin/").await.text();
     assert!(
