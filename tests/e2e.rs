@@ -1361,12 +1361,23 @@ fn browser_admin() {
         fill(&c, "#id_name", "Grace Hopper").await;
         click_then(&c, "input[name=_save]", "#result_list").await;
 
-        // 3. Add posts: the author is a select of the authors by name; a missing title first.
+        // 3. Add posts: the author is searched for (autocomplete_fields): typed, then chosen
+        // among the endpoint's answers; a missing title first.
         for (title, author) in [("Engines", "Ada Lovelace"), ("Notes", "Ada Lovelace"), ("Compilers", "Grace Hopper"), ("Bugs", "Grace Hopper")] {
             c.goto(&format!("{site}/admin/blog/post/add/")).await.unwrap();
-            c.wait().for_element(Locator::Css("#id_author")).await.unwrap();
-            let select = c.find(Locator::Css("#id_author")).await.unwrap();
-            select.select_by_label(author).await.unwrap();
+            c.wait().for_element(Locator::Css("#id_author_search")).await.unwrap();
+            let surname = author.split(' ').nth(1).unwrap();
+            fill(&c, "#id_author_search", surname).await;
+            c.wait()
+                .for_element(Locator::XPath(&format!("//ul[@id='id_author_results']/li[.='{author}']")))
+                .await
+                .unwrap();
+            if title == "Engines" {
+                screenshot(&c, &shots, "07-autocomplete").await;
+            }
+            c.find(Locator::Css("#id_author_results li")).await.unwrap().click().await.unwrap();
+            let chosen = c.find(Locator::Css("#id_author")).await.unwrap().prop("value").await.unwrap();
+            assert!(chosen.is_some_and(|v| !v.is_empty()), "no author chosen");
             fill(&c, "#id_body", &format!("All about {title}.")).await;
             if title == "Engines" {
                 click_then(&c, "input[name=_save]", "#id_title_error").await;
@@ -1412,6 +1423,12 @@ fn browser_admin() {
             titles.push(r.text().await.unwrap());
         }
         assert_eq!(titles, ["Bugs", "Compilers", "Engines", "Notes"]);
+        // The views are edited in the list (list_editable) and saved by its Save.
+        fill(&c, "#id_form-0-views", "42").await;
+        click_then(&c, "input[name=_save]", "ul.messagelist li.success").await;
+        assert!(body_text(&c).await.contains("1 post was changed successfully."));
+        let views = c.find(Locator::Css("#id_form-0-views")).await.unwrap().prop("value").await.unwrap();
+        assert_eq!(views.as_deref(), Some("42"));
 
         // 5. Edit a post from its link; its history says what changed.
         click_then(&c, "#result_list tbody th a", "#id_title").await;
@@ -1514,7 +1531,7 @@ fn browser_admin() {
         "Ada Lovelace deleted, and the forged POST changed nothing"
     );
     let taken = std::fs::read_dir(&shots).unwrap().count();
-    assert_eq!(taken, 7, "screenshots in {}", shots.display());
+    assert_eq!(taken, 8, "screenshots in {}", shots.display());
     println!(
         "admin browser test: 9 steps passed, screenshots in {}",
         shots.display()

@@ -81,9 +81,39 @@ struct Args {
     save_on_top: bool,
     inlines: Vec<syn::Path>,
     actions: Vec<syn::Path>,
+    list_editable: Vec<Name>,
+    raw_id_fields: Vec<Name>,
+    autocomplete_fields: Vec<Name>,
+    prepopulated_fields: Vec<(Name, Vec<Name>)>,
 }
 
-const OPTIONS: &str = "list_display, list_display_links, list_filter, list_select_related, search_fields, date_hierarchy, ordering, fields, exclude, fieldsets, readonly_fields, list_per_page, save_as, save_on_top, inlines, actions";
+const OPTIONS: &str = "list_display, list_display_links, list_editable, list_filter, list_select_related, search_fields, date_hierarchy, ordering, fields, exclude, fieldsets, readonly_fields, prepopulated_fields, raw_id_fields, autocomplete_fields, list_per_page, save_as, save_on_top, inlines, actions";
+
+/// `{slug: [title], code: [title, year]}`: Django's `prepopulated_fields = {"slug":
+/// ("title",)}`.
+fn prepopulated(input: ParseStream) -> syn::Result<Vec<(Name, Vec<Name>)>> {
+    let content;
+    syn::braced!(content in input);
+    let mut out = Vec::new();
+    while !content.is_empty() {
+        let ident: Ident = syn::ext::IdentExt::parse_any(&content)?;
+        content.parse::<Token![:]>()?;
+        let from = names(&content, &[])?;
+        out.push((
+            Name {
+                prefix: None,
+                name: syn::ext::IdentExt::unraw(&ident).to_string(),
+                span: ident.span(),
+            },
+            from,
+        ));
+        if content.is_empty() {
+            break;
+        }
+        content.parse::<Token![,]>()?;
+    }
+    Ok(out)
+}
 
 /// `list_select_related`: `true` (every foreign key that cannot be empty, as Django's
 /// `select_related()`), `false` (the foreign keys `list_display` shows, Django's default),
@@ -244,6 +274,10 @@ impl Parse for Args {
                 "save_on_top" => args.save_on_top = input.parse::<LitBool>()?.value,
                 "inlines" => args.inlines = paths(input)?,
                 "actions" => args.actions = paths(input)?,
+                "list_editable" => args.list_editable = names(input, &[])?,
+                "raw_id_fields" => args.raw_id_fields = names(input, &[])?,
+                "autocomplete_fields" => args.autocomplete_fields = names(input, &[])?,
+                "prepopulated_fields" => args.prepopulated_fields = prepopulated(input)?,
                 other => {
                     return Err(syn::Error::new(
                         key.span(),
@@ -933,6 +967,150 @@ fn with_fields(input: TokenStream) -> syn::Result<TokenStream> {
         quote!(__options.select_related = |__q| __q #(.select_related(#related))*;)
     };
 
+    // list_editable: fields of list_display edited on the change list (Django's checks
+    // admin.E121 to E125).
+    let mut editable_fields = Vec::new();
+    for n in &args.list_editable {
+        let f = find("list_editable", n)?;
+        let problem = if !shown.contains(&n.name) {
+            Some("is not in list_display (Django's admin.E122)".to_owned())
+        } else if links.contains(&n.name) {
+            Some(
+                "cannot be in both list_editable and list_display_links (Django's admin.E123)"
+                    .to_owned(),
+            )
+        } else if links.is_empty() && shown.first() == Some(&n.name) {
+            Some("is the first column of list_display, the link to the change form; set list_display_links to edit it here (Django's admin.E124)".to_owned())
+        } else if !f.editable || f.kind == "ManyToManyField" {
+            Some(format!(
+                "({}) cannot be edited by the admin's form yet (Django's admin.E125)",
+                f.kind
+            ))
+        } else if is_readonly(n) {
+            Some("is in readonly_fields".to_owned())
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            return Err(syn::Error::new(
+                n.span,
+                format!("list_editable: `{}` of {model_name} {problem}", n.name),
+            ));
+        }
+        editable_fields.push(&f.ident);
+    }
+    let list_form = format_ident!("__RjangoAdminListForm{}", self_name);
+    let (list_form_decl, list_editable) = if editable_fields.is_empty() {
+        (quote!(), quote!())
+    } else {
+        let doc = format!("The change list's form of each {model_name} row (list_editable).");
+        (
+            quote! {
+                #[doc = #doc]
+                #[doc(hidden)]
+                #[allow(non_camel_case_types)]
+                #[::rjango::forms::model_form(model = #model, fields = [#(#editable_fields),*])]
+                pub struct #list_form;
+            },
+            quote!(__options.list_editable = ::std::option::Option::Some(
+                ::rjango::contrib::admin::ListEditable::of::<#list_form>()
+            );),
+        )
+    };
+
+    // raw_id_fields and autocomplete_fields: a foreign key shown as its key, or searched
+    // (Django's admin.E002/E003 and E037/E038); autocomplete's related model needs a
+    // ModelAdmin with search_fields (admin.E039/E040), which the compiler checks.
+    let mut relation_widgets: Vec<(String, TokenStream)> = Vec::new();
+    for (option, list, kind) in [
+        (
+            "autocomplete_fields",
+            &args.autocomplete_fields,
+            quote!(autocomplete),
+        ),
+        ("raw_id_fields", &args.raw_id_fields, quote!(raw_id)),
+    ] {
+        for n in list {
+            let f = find(option, n)?;
+            if !is_relation(f) {
+                return Err(syn::Error::new(
+                    n.span,
+                    format!(
+                        "{option}: `{}` of {model_name} is {}; it must be a foreign key{}",
+                        n.name,
+                        with_article(&f.kind.to_string()),
+                        if f.kind == "ManyToManyField" {
+                            " (many-to-many fields are not edited by the admin's form yet)"
+                        } else {
+                            " (Django's admin.E003)"
+                        }
+                    ),
+                ));
+            }
+            // In both: autocomplete wins, as in Django's formfield_for_foreignkey.
+            if relation_widgets.iter().any(|(name, _)| *name == n.name) {
+                continue;
+            }
+            let h = handle(f);
+            let name = &n.name;
+            if option == "autocomplete_fields" {
+                checks.push(quote::quote_spanned!(n.span=>
+                    const _: () = {
+                        fn __rjango_autocomplete<__T: ::rjango::contrib::admin::AutocompleteTarget>() {}
+                        let _ = __rjango_autocomplete::<<#h as ::rjango::models::Relation>::To>;
+                    };
+                ));
+            }
+            relation_widgets.push((
+                n.name.clone(),
+                quote!(__options.relation_widgets.push(
+                    ::rjango::contrib::admin::RelationWidget::#kind::<#h>(#name)
+                );),
+            ));
+        }
+    }
+    let relation_widgets: Vec<TokenStream> = relation_widgets.into_iter().map(|(_, t)| t).collect();
+    let autocomplete_target = if args.search_fields.is_empty() {
+        quote!()
+    } else {
+        quote!(impl ::rjango::contrib::admin::AutocompleteTarget for #model {})
+    };
+
+    // prepopulated_fields: a slug filled from other fields as they are typed (Django's
+    // admin.E027 to E030).
+    let mut prepopulated = Vec::new();
+    for (target, from) in &args.prepopulated_fields {
+        let f = find("prepopulated_fields", target)?;
+        if matches!(
+            f.kind.to_string().as_str(),
+            "DateTimeField" | "ForeignKey" | "OneToOneField" | "ManyToManyField"
+        ) {
+            return Err(syn::Error::new(
+                target.span,
+                format!(
+                    "prepopulated_fields: `{}` of {model_name} is {}, which cannot be filled from other fields (Django's admin.E028)",
+                    target.name,
+                    with_article(&f.kind.to_string())
+                ),
+            ));
+        }
+        if from.is_empty() {
+            return Err(syn::Error::new(
+                target.span,
+                format!(
+                    "prepopulated_fields: `{}` names no field to fill it from",
+                    target.name
+                ),
+            ));
+        }
+        for d in from {
+            find("prepopulated_fields", d)?;
+        }
+        let name = &target.name;
+        let from: Vec<&String> = from.iter().map(|d| &d.name).collect();
+        prepopulated.push(quote!((#name, &[#(#from),*] as &'static [&'static str])));
+    }
+
     let generated: Vec<syn::ImplItem> = vec![
         syn::parse_quote!(type Model = #model;),
         syn::parse_quote!(type Form = #form;),
@@ -953,6 +1131,9 @@ fn with_fields(input: TokenStream) -> syn::Result<TokenStream> {
                 __options.readonly_fields = ::std::vec![#(#readonly),*];
                 __options.fieldsets = ::std::vec![#(#layout),*];
                 #hierarchy
+                #list_editable
+                #(#relation_widgets)*
+                __options.prepopulated_fields = ::std::vec![#(#prepopulated),*];
                 __options
             }
         },
@@ -983,6 +1164,9 @@ fn with_fields(input: TokenStream) -> syn::Result<TokenStream> {
         #[allow(non_camel_case_types)]
         #[::rjango::forms::model_form(model = #model, fields = [#(#form_idents),*])]
         pub struct #form;
+
+        #list_form_decl
+        #autocomplete_target
 
         #item
     })

@@ -502,12 +502,18 @@ fn model_form_with(
     let relation_choices = fields.iter().enumerate().map(|(i, f)| {
         let h = handle(f);
         quote! {
-            if let ::core::option::Option::Some(__c) =
-                <#h as ::rjango::forms::ModelFormField>::choices().await?
-            {
-                __choices.push((#i, __c));
+            if !__rjango_skip.contains(&#i) {
+                if let ::core::option::Option::Some(__c) =
+                    <#h as ::rjango::forms::ModelFormField>::choices().await?
+                {
+                    __choices.push((#i, __c));
+                }
             }
         }
+    });
+    let relation_choice = fields.iter().enumerate().map(|(i, f)| {
+        let h = handle(f);
+        quote!(#i => <#h as ::rjango::forms::ModelFormField>::choice(__rjango_key),)
     });
     let uniques = fields.iter().enumerate().map(|(i, f)| {
         let h = handle(f);
@@ -561,12 +567,26 @@ fn model_form_with(
                 #(#applies)*
             }
 
-            fn relation_choices() -> ::rjango::forms::models::RelationChoicesFuture {
+            fn relation_choices_except(
+                __rjango_skip: ::std::vec::Vec<usize>,
+            ) -> ::rjango::forms::models::RelationChoicesFuture {
                 ::std::boxed::Box::pin(async move {
                     let mut __choices = ::std::vec::Vec::new();
                     #(#relation_choices)*
                     ::core::result::Result::Ok(__choices)
                 })
+            }
+
+            fn relation_choice(
+                __rjango_index: usize,
+                __rjango_key: ::std::string::String,
+            ) -> ::rjango::forms::models::ChoiceFuture {
+                match __rjango_index {
+                    #(#relation_choice)*
+                    _ => ::std::boxed::Box::pin(async {
+                        ::core::result::Result::Ok(::core::option::Option::None)
+                    }),
+                }
             }
 
             fn taken<'a>(

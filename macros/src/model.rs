@@ -1535,6 +1535,27 @@ fn model_form_field(c: &Column, id: &syn::Ident, stored: &syn::Type) -> TokenStr
                     ))
                 })
             }
+
+            fn choice(__rjango_key: ::std::string::String) -> ::rjango::forms::models::ChoiceFuture {
+                ::std::boxed::Box::pin(async move {
+                    let ::core::result::Result::Ok(__pk) = __rjango_key.trim().parse::<i64>() else {
+                        return ::core::result::Result::Ok(::core::option::Option::None);
+                    };
+                    let mut __found = ::rjango::models::QuerySet::<
+                        <#id as ::rjango::models::Relation>::To,
+                    >::new()
+                    .in_bulk([__pk])
+                    .await?;
+                    ::core::result::Result::Ok(__found.remove(&__pk).map(|__row| {
+                        #[allow(unused_imports)]
+                        use ::rjango::models::meta::{ViaDefault as _, ViaDisplay as _};
+                        (
+                            ::rjango::models::meta::pk_string(&::rjango::models::Model::pk(&__row)),
+                            (&&::rjango::models::meta::ObjectStr(&__row)).object_str(),
+                        )
+                    }))
+                })
+            }
         }
     });
     quote! {

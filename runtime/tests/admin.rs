@@ -49,6 +49,28 @@ mod blog {
             pub status: CharField,
             pub created: Option<DateTimeField>,
         }
+
+        /// A model with more rows than a select should hold: its post is a key to type or look
+        /// up, its author searched for, its slug made from its headline.
+        #[model]
+        pub struct Comment {
+            #[field(on_delete = Cascade)]
+            pub post: ForeignKey<Post>,
+            #[field(on_delete = Cascade, blank = true, related_name = "comments")]
+            pub author: Option<ForeignKey<Author>>,
+            #[field(max_length = 100)]
+            pub headline: CharField,
+            #[field(max_length = 50)]
+            pub slug: SlugField,
+            #[field(default = 0)]
+            pub votes: IntegerField,
+        }
+
+        impl std::fmt::Display for Comment {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.headline)
+            }
+        }
     }
 
     pub mod admin {
@@ -58,7 +80,7 @@ mod blog {
         use rjango::models::QuerySet;
         use rjango::models::prelude::*;
 
-        use super::models::{Author, Post, author, post};
+        use super::models::{Author, Comment, Post, author, comment, post};
 
         /// The author's posts on the author's page, a table of two blank rows to add.
         #[derive(Default)]
@@ -104,6 +126,21 @@ mod blog {
             ]
         )]
         impl ModelAdmin for PostAdmin {}
+
+        #[derive(Default)]
+        pub struct CommentAdmin;
+
+        #[admin::register(
+            Comment,
+            list_display = [headline, slug, votes, author],
+            list_display_links = [headline],
+            list_editable = [votes, slug],
+            search_fields = [headline],
+            raw_id_fields = [post],
+            autocomplete_fields = [author],
+            prepopulated_fields = {slug: [headline]}
+        )]
+        impl ModelAdmin for CommentAdmin {}
 
         /// Django's SimpleListFilter: posts with a body, or without.
         #[derive(Default)]
@@ -166,7 +203,7 @@ mod blog {
     }
 }
 
-use blog::models::{Author, Post, author, post};
+use blog::models::{Author, Comment, Post, author, comment, post};
 
 mod site {
     rjango::admin_site!(
@@ -174,6 +211,7 @@ mod site {
         rjango::contrib::auth::admin::UserAdmin,
         crate::blog::admin::AuthorAdmin,
         crate::blog::admin::PostAdmin,
+        crate::blog::admin::CommentAdmin,
     );
 }
 
@@ -203,6 +241,17 @@ mod m0001 {
                     ("created", DateTimeField { null: true }),
                 ],
             },
+            CreateModel {
+                name: "Comment",
+                fields: [
+                    ("id", BigAutoField { primary_key: true }),
+                    ("post", ForeignKey { to: "blog.Post", on_delete: Cascade }),
+                    ("author", ForeignKey { to: "blog.Author", on_delete: Cascade, null: true, blank: true, related_name: "comments" }),
+                    ("headline", CharField { max_length: 100 }),
+                    ("slug", SlugField { max_length: 50 }),
+                    ("votes", IntegerField { default: 0 }),
+                ],
+            },
         ],
     }
 }
@@ -227,6 +276,7 @@ const MODELS: &[(&str, &str)] = &[
     ("admin", "logentry"),
     ("blog", "author"),
     ("blog", "post"),
+    ("blog", "comment"),
 ];
 
 const APPS: &[rjango::apps::AppConfig] = &[
@@ -570,6 +620,7 @@ async fn change_list_searches_sorts_and_pages_in_constant_queries() {
         post(&format!("Post {i}"), &ada, false).await;
     }
     let (_, many) = rjango::db::count_queries(c.get("/admin/blog/post/?all=1")).await;
+    assert!(few.len() >= 2, "the count and the page at least: {few:#?}");
     assert_eq!(few.len(), many.len(), "{few:#?}\n{many:#?}");
 }
 
@@ -1628,6 +1679,370 @@ async fn a_view_only_staff_member_changes_nothing() {
     assert_eq!(still.name, "Ada");
 }
 
+async fn comment(headline: &str, on: &Post, votes: i32) -> Comment {
+    Comment::objects()
+        .create(Comment {
+            id: 0,
+            post: ForeignKey::from(on),
+            author: None,
+            headline: headline.into(),
+            slug: headline.to_lowercase().replace(' ', "-"),
+            votes,
+        })
+        .await
+        .unwrap()
+}
+
+/// `raw_id_fields`, `autocomplete_fields` and its JSON endpoint, and `prepopulated_fields`:
+/// the foreign keys read only the row their value names, a key no row has is refused, the
+/// endpoint answers Django's JSON to those who may view the rows, and a raw-id lookup's
+/// popup change list sends keys back.
+#[rjango::test(db, project = project)]
+async fn raw_id_autocomplete_and_prepopulated_fields() {
+    let (c, _) = superuser().await;
+    let ann = author_named("Ann").await;
+    author_named("Bob").await;
+    let hello = post("Hello", &ann, true).await;
+
+    let page = c.get("/admin/blog/comment/add/").await.text();
+    assert!(
+        page.contains(r#"<span class="related-widget-wrapper"><input type="text" name="post" class="vForeignKeyRawIdAdminField" required id="id_post"><a href="/admin/blog/post/?_to_field=id" class="related-lookup" id="lookup_id_post" title="Lookup" target="_blank" rel="noopener">Lookup</a>&nbsp;<strong class="related-label"></strong></span>"#),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#"<input type="text" name="author" class="vForeignKeyRawIdAdminField admin-autocomplete" data-ajax--url="/admin/autocomplete/" data-app-label="blog" data-model-name="comment" data-field-name="author" id="id_author">"#),
+        "{page}"
+    );
+    // No select of every post or author.
+    for select in [
+        r#"<select name="post""#,
+        r#"<select name="author""#,
+        "Post object (",
+        ">Bob<",
+    ] {
+        assert!(!page.contains(select), "{select} in {page}");
+    }
+    assert!(
+        page.contains(r##"<script type="application/json" id="rjango-prepopulated-fields">[{"id":"#id_slug","name":"slug","dependency_ids":["#id_headline"],"dependency_list":["headline"],"maxLength":50,"allowUnicode":false}]</script>"##),
+        "{page}"
+    );
+    // The add page reads no post and no author at all.
+    let (_, queries) = rjango::db::count_queries(c.get("/admin/blog/comment/add/")).await;
+    assert!(
+        !queries
+            .iter()
+            .any(|q| q.contains("blog_post") || q.contains("blog_author")),
+        "{queries:#?}"
+    );
+
+    // A key no row has is refused beside its field, as a select's choice would be.
+    let r = c
+        .post_form(
+            "/admin/blog/comment/add/",
+            &[
+                ("post", "999999"),
+                ("author", "888888"),
+                ("headline", "Nice"),
+                ("slug", "nice"),
+                ("votes", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status_code(), 200);
+    let page = r.text();
+    assert_eq!(
+        page.matches("Select a valid choice. That choice is not one of the available choices.")
+            .count(),
+        2,
+        "{page}"
+    );
+    assert!(page.contains(r#"value="999999""#), "{page}");
+    assert_eq!(Comment::objects().count().await.unwrap(), 0);
+
+    let (hello_id, ann_id) = (hello.id.to_string(), ann.id.to_string());
+    let r = c
+        .post_form(
+            "/admin/blog/comment/add/",
+            &[
+                ("post", hello_id.as_str()),
+                ("author", ann_id.as_str()),
+                ("headline", "Nice post"),
+                ("slug", "nice-post"),
+                ("votes", "0"),
+                ("_continue", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status_code(), 302, "{}", r.text());
+    let saved = Comment::objects()
+        .get(comment::slug.eq("nice-post"))
+        .await
+        .unwrap();
+    assert_eq!(saved.post.id, hello.id);
+    // The change page shows each key with its row's name, linked.
+    let page = c
+        .get(&format!("/admin/blog/comment/{}/change/", saved.id))
+        .await
+        .text();
+    assert!(
+        page.contains(&format!(
+            r#"value="{hello_id}" class="vForeignKeyRawIdAdminField" required id="id_post"><a href="/admin/blog/post/?_to_field=id" class="related-lookup" id="lookup_id_post" title="Lookup" target="_blank" rel="noopener">Lookup</a>&nbsp;<strong class="related-label"><a href="/admin/blog/post/{hello_id}/change/">Post object ({hello_id})</a></strong>"#
+        )),
+        "{page}"
+    );
+    assert!(
+        page.contains(&format!(
+            r#"<a href="/admin/blog/author/{ann_id}/change/">Ann</a>"#
+        )),
+        "{page}"
+    );
+    // Each related row is read by its key, never the whole table.
+    let (_, queries) =
+        rjango::db::count_queries(c.get(&format!("/admin/blog/comment/{}/change/", saved.id)))
+            .await;
+    let related: Vec<&String> = queries
+        .iter()
+        .filter(|q| q.contains("blog_post") || q.contains("blog_author"))
+        .collect();
+    assert_eq!(related.len(), 2, "{queries:#?}");
+    assert!(related.iter().all(|q| q.contains(" IN (")), "{related:#?}");
+    // The slug is filled in only where it is empty: the page still says how.
+    assert!(
+        page.contains(r#"id="rjango-prepopulated-fields""#),
+        "{page}"
+    );
+
+    // The autocomplete endpoint: Django's JSON, by the related admin's search_fields and
+    // ordering, 20 a page.
+    let ask = |term: &str, field: &str, page: u32| {
+        format!(
+            "/admin/autocomplete/?term={term}&app_label=blog&model_name=comment&field_name={field}&page={page}"
+        )
+    };
+    let r = c.get(&ask("an", "author", 1)).await;
+    assert_eq!(r.status_code(), 200);
+    assert_eq!(r.header("content-type"), Some("application/json"));
+    assert_eq!(
+        r.text(),
+        format!(
+            r#"{{"results":[{{"id":"{ann_id}","text":"Ann"}}],"pagination":{{"more":false}}}}"#
+        )
+    );
+    for i in 1..=25 {
+        author_named(&format!("Writer {i:02}")).await;
+    }
+    let first: serde_json::Value =
+        serde_json::from_str(&c.get(&ask("writer", "author", 1)).await.text()).unwrap();
+    assert_eq!(first["results"].as_array().unwrap().len(), 20);
+    assert_eq!(first["results"][0]["text"], "Writer 01");
+    assert_eq!(first["pagination"]["more"], true);
+    let second: serde_json::Value =
+        serde_json::from_str(&c.get(&ask("writer", "author", 2)).await.text()).unwrap();
+    assert_eq!(second["results"].as_array().unwrap().len(), 5);
+    assert_eq!(second["results"][4]["text"], "Writer 25");
+    assert_eq!(second["pagination"]["more"], false);
+    assert_eq!(c.get(&ask("writer", "author", 0)).await.status_code(), 404);
+    assert_eq!(
+        c.get(&ask("writer", "author", 1).replace("page=1", "page=99999999999999999999"))
+            .await
+            .status_code(),
+        404
+    );
+    // Only a field of autocomplete_fields, of a registered model, is answered.
+    assert_eq!(c.get(&ask("a", "post", 1)).await.status_code(), 403);
+    assert_eq!(
+        c.get("/admin/autocomplete/?term=a&app_label=blog&model_name=nothing&field_name=author")
+            .await
+            .status_code(),
+        403
+    );
+    // Only to staff who may view the rows searched.
+    let (staff, _) = staff_member("sam", &["add_comment"]).await;
+    assert_eq!(staff.get(&ask("an", "author", 1)).await.status_code(), 403);
+    let (viewer, _) = staff_member("vic", &["add_comment", "view_author"]).await;
+    assert_eq!(viewer.get(&ask("an", "author", 1)).await.status_code(), 200);
+    let anonymous = Client::new(project());
+    assert_eq!(
+        anonymous.get(&ask("an", "author", 1)).await.status_code(),
+        302
+    );
+
+    // The lookup's popup: the related change list, its rows sending their key back, no
+    // actions, its links keeping the popup's parameters.
+    let popup = c
+        .get("/admin/blog/post/?_to_field=id&_popup=1&q=Hello")
+        .await
+        .text();
+    assert!(
+        popup.contains(&format!(r#"data-popup-opener="{hello_id}">Hello</a>"#)),
+        "{popup}"
+    );
+    assert!(!popup.contains("Delete selected"), "{popup}");
+    assert!(
+        popup.contains(r#"<input type="hidden" name="_popup" value="1"><input type="hidden" name="_to_field" value="id">"#),
+        "the popup's search keeps it a popup: {popup}"
+    );
+    assert!(
+        popup.contains(
+            r#"<a href="?_popup=1&#38;_to_field=id&#38;published__exact=1&#38;q=Hello">Yes</a>"#
+        ),
+        "{popup}"
+    );
+    assert!(
+        !c.get("/admin/blog/post/")
+            .await
+            .text()
+            .contains("data-popup-opener")
+    );
+}
+
+/// `list_editable`: the change list's rows are forms; "Save" saves the rows that changed,
+/// each with its history entry, all or nothing; a forged or repeated key is refused, and a
+/// user who may only view gets no inputs and a 403 for a forged save.
+#[rjango::test(db, project = project)]
+async fn list_editable_saves_the_rows_changed() {
+    let (c, _) = superuser().await;
+    let ann = author_named("Ann").await;
+    let hello = post("Hello", &ann, true).await;
+    let first = comment("First", &hello, 0).await;
+    let second = comment("Second", &hello, 0).await;
+    let third = comment("Third", &hello, 0).await;
+
+    let page = c.get("/admin/blog/comment/").await.text();
+    assert!(
+        page.contains(r#"<input type="hidden" name="form-TOTAL_FORMS" value="3" id="id_form-TOTAL_FORMS"><input type="hidden" name="form-INITIAL_FORMS" value="3" id="id_form-INITIAL_FORMS">"#),
+        "{page}"
+    );
+    // Newest first (-pk): the third comment is form 0.
+    assert!(
+        page.contains(r#"<td class="field-votes"><input type="number" name="form-0-votes" value="0" id="id_form-0-votes"></td>"#),
+        "{page}"
+    );
+    assert!(
+        page.contains(&format!(
+            r#"<input type="hidden" name="form-0-id" value="{}" id="id_form-0-id">"#,
+            third.id
+        )),
+        "{page}"
+    );
+    assert!(
+        page.contains(
+            r#"<input type="submit" name="_save" class="default" value="Save" formnovalidate>"#
+        ),
+        "{page}"
+    );
+    // The link column stays a link.
+    assert!(
+        page.contains(&format!(
+            r#"<a href="/admin/blog/comment/{}/change/">First</a>"#,
+            first.id
+        )),
+        "{page}"
+    );
+
+    let ids = [third.id, second.id, first.id].map(|i| i.to_string());
+    let rows = |votes: [&'static str; 3], slugs: [&'static str; 3]| {
+        let mut data: Vec<(String, String)> = vec![
+            ("form-TOTAL_FORMS".into(), "3".into()),
+            ("form-INITIAL_FORMS".into(), "3".into()),
+            ("_save".into(), "Save".into()),
+        ];
+        for i in 0..3 {
+            data.push((format!("form-{i}-id"), ids[i].clone()));
+            data.push((format!("form-{i}-votes"), votes[i].into()));
+            data.push((format!("form-{i}-slug"), slugs[i].into()));
+        }
+        data
+    };
+    let post_rows = |data: Vec<(String, String)>| {
+        let c = &c;
+        async move {
+            let pairs: Vec<(&str, &str)> =
+                data.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            c.post_form("/admin/blog/comment/", &pairs).await
+        }
+    };
+    let r = post_rows(rows(["0", "0", "5"], ["third-new", "second", "first"])).await;
+    assert_eq!(r.status_code(), 302, "{}", r.text());
+    assert_eq!(r.header("location"), Some("/admin/blog/comment/"));
+    let list = c.get("/admin/blog/comment/").await.text();
+    assert!(
+        list.contains("2 comments were changed successfully."),
+        "{list}"
+    );
+    let votes = |id: i64| async move { Comment::objects().get(comment::id.eq(id)).await.unwrap() };
+    assert_eq!(votes(first.id).await.votes, 5);
+    assert_eq!(votes(third.id).await.slug, "third-new");
+    assert_eq!(votes(second.id).await.slug, "second");
+    let history = c
+        .get(&format!("/admin/blog/comment/{}/history/", first.id))
+        .await
+        .text();
+    assert!(history.contains("<td>Changed Votes.</td>"), "{history}");
+    let history = c
+        .get(&format!("/admin/blog/comment/{}/history/", second.id))
+        .await
+        .text();
+    assert!(!history.contains("Changed"), "{history}");
+
+    // A refused row: the list again with its error, and no row saved.
+    let r = post_rows(rows(["7", "many", "5"], ["third-new", "second", "first"])).await;
+    assert_eq!(r.status_code(), 200);
+    let page = r.text();
+    assert!(
+        page.contains(r#"<p class="errornote">Please correct the error below.</p>"#),
+        "{page}"
+    );
+    assert!(page.contains("Enter a whole number."), "{page}");
+    assert!(
+        page.contains(r#"name="form-1-votes" value="many""#),
+        "{page}"
+    );
+    assert_eq!(votes(third.id).await.votes, 0);
+
+    // A key that is no row, or that two rows name, is refused.
+    let mut forged = rows(["1", "1", "1"], ["a", "b", "c"]);
+    forged[3].1 = "999999".into();
+    let r = post_rows(forged).await;
+    assert_eq!(r.status_code(), 200);
+    assert!(r.text().contains("Select a valid choice."), "{}", r.text());
+    let mut twice = rows(["1", "1", "1"], ["a", "b", "c"]);
+    twice[6].1 = ids[0].clone();
+    let r = post_rows(twice).await;
+    assert_eq!(r.status_code(), 200);
+    assert_eq!(votes(third.id).await.votes, 0);
+    assert_eq!(votes(second.id).await.votes, 0);
+
+    // An action still runs from the same form (no `_save`).
+    let first_id = first.id.to_string();
+    let r = c
+        .post_form(
+            "/admin/blog/comment/",
+            &[
+                ("action", "delete_selected"),
+                ("_selected_action", first_id.as_str()),
+            ],
+        )
+        .await;
+    assert!(r.text().contains("Are you sure?"), "{}", r.text());
+
+    // Who may only view sees text, and a forged save is refused.
+    let (viewer, _) = staff_member("vic", &["view_comment"]).await;
+    let page = viewer.get("/admin/blog/comment/").await.text();
+    assert!(
+        !page.contains("form-0-votes") && !page.contains("_save"),
+        "{page}"
+    );
+    let r = post_rows_as(&viewer, rows(["9", "9", "9"], ["x", "y", "z"])).await;
+    assert_eq!(r.status_code(), 403);
+    assert_eq!(votes(first.id).await.votes, 5);
+}
+
+async fn post_rows_as(c: &Client, data: Vec<(String, String)>) -> rjango::http::HttpResponse {
+    let pairs: Vec<(&str, &str)> = data.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    c.post_form("/admin/blog/comment/", &pairs).await
+}
+
 /// Every test above again on PostgreSQL and MariaDB: this binary, run once per server.
 #[test]
 fn the_admin_on_postgresql_and_mariadb() {
@@ -1656,6 +2071,6 @@ fn the_admin_on_postgresql_and_mariadb() {
             "the admin tests on {name}:\n{stdout}\n{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        assert!(stdout.contains("test result: ok. 14 passed"), "{stdout}");
+        assert!(stdout.contains("test result: ok. 16 passed"), "{stdout}");
     }
 }

@@ -30,6 +30,10 @@ pub type ChoicesFuture = LocalBoxFuture<'static, Result<Option<Choices>, QueryEr
 /// The choices of a form's relations by field index ([`ModelForm::relation_choices`]).
 pub type RelationChoicesFuture = LocalBoxFuture<'static, Result<Vec<(usize, Choices)>, QueryError>>;
 
+/// One related row by its key, as a choice (key, `str(row)`), or None when there is none
+/// ([`ModelFormField::choice`]).
+pub type ChoiceFuture = LocalBoxFuture<'static, Result<Option<(String, String)>, QueryError>>;
+
 /// A model field's form field: implemented by `#[model]` for each field a form can edit.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` can't be a ModelForm field yet",
@@ -47,6 +51,13 @@ pub trait ModelFormField {
     /// form shows or checks the field (Django's ModelChoiceField queryset). None for the
     /// other fields.
     fn choices() -> ChoicesFuture {
+        Box::pin(async { Ok(None) })
+    }
+
+    /// A relation's one row of key `key` as a choice, for a field shown without the whole
+    /// list (the admin's `raw_id_fields` and `autocomplete_fields`): None when no row has
+    /// it, and for the other fields.
+    fn choice(_key: String) -> ChoiceFuture {
         Box::pin(async { Ok(None) })
     }
 }
@@ -70,7 +81,19 @@ pub trait ModelForm: Form {
 
     /// The choices of the form's relations, by field index (see [`ModelFormField::choices`]).
     fn relation_choices() -> RelationChoicesFuture {
+        Self::relation_choices_except(Vec::new())
+    }
+
+    /// The choices of the form's relations but those at the indexes `skip`: the method to
+    /// implement (`relation_choices` and the forms' `load_choices` call it).
+    fn relation_choices_except(_skip: Vec<usize>) -> RelationChoicesFuture {
         Box::pin(async { Ok(Vec::new()) })
+    }
+
+    /// The row of key `key` of the relation at field index `index` (see
+    /// [`ModelFormField::choice`]).
+    fn relation_choice(_index: usize, _key: String) -> ChoiceFuture {
+        Box::pin(async { Ok(None) })
     }
 }
 
@@ -121,11 +144,32 @@ impl<F: ModelForm> BoundForm<F> {
     /// rows, Django's "---------" first): call it before showing the form, and before trusting
     /// a bound one's validity, which it checks against them.
     pub async fn load_choices(&mut self) -> Result<(), QueryError> {
-        for (index, rows) in F::relation_choices().await? {
+        self.load_choices_except(&[]).await
+    }
+
+    /// As [`load_choices`](Self::load_choices), but the relations named in `one_row` read only
+    /// the row their value names (the value submitted, else the initial one): a relation of
+    /// many rows the page shows as a key to type or search for (the admin's `raw_id_fields`
+    /// and `autocomplete_fields`). A key no row has is refused as any other choice.
+    pub async fn load_choices_except(&mut self, one_row: &[&str]) -> Result<(), QueryError> {
+        let lazy: Vec<usize> = one_row.iter().map(|name| self.index(name)).collect();
+        for (index, rows) in F::relation_choices_except(lazy.clone()).await? {
             let mut choices = vec![(String::new(), "---------".to_owned())];
             choices.extend(rows);
-            let name = F::FIELDS[index].name;
-            self.set_choices(name, choices);
+            self.set_choices_at(index, choices);
+        }
+        for index in lazy {
+            let key = self
+                .bound_field(index)
+                .value()
+                .map(str::trim)
+                .unwrap_or("")
+                .to_owned();
+            let mut choices = vec![(String::new(), "---------".to_owned())];
+            if !key.is_empty() {
+                choices.extend(F::relation_choice(index, key).await?);
+            }
+            self.set_choices_at(index, choices);
         }
         Ok(())
     }
@@ -164,7 +208,7 @@ impl<F: ModelForm> FormSet<F> {
     /// Reads the choices of the forms' relations once and gives them to every form (see
     /// [`BoundForm::load_choices`]).
     pub async fn load_choices(&mut self) -> Result<(), QueryError> {
-        for (index, rows) in F::relation_choices().await? {
+        for (index, rows) in F::relation_choices_except(Vec::new()).await? {
             let mut choices = vec![(String::new(), "---------".to_owned())];
             choices.extend(rows);
             for form in self.forms_mut() {

@@ -6,17 +6,19 @@
 use std::collections::BTreeMap;
 
 use super::filters::{FilterChoices, FilterKind, date_links};
+use super::list_editable::EditableRows;
+use super::options::SearchField;
 use super::options::{Cell, ModelAdmin};
 use super::templates::{
     ActionChoice, CellHtml, ChangeListContext, DateHierarchyContext, FilterChoice, FilterSpec,
-    Header, PageLink, Row, Templates,
+    Header, ListEditableContext, PageLink, Row, Templates,
 };
 use super::views::{Pages, pk_i64};
 use crate::http::ViewError;
 use crate::models::functions::DateKind;
 use crate::models::lookups::{OrderBy, Term};
 use crate::models::meta::{model_verbose_name, model_verbose_name_plural, pk_column};
-use crate::models::{Model, Q};
+use crate::models::{Model, Q, QuerySet};
 use crate::template::escape;
 use crate::template::filters::format_date;
 use crate::utils::http::quote_plus;
@@ -83,6 +85,58 @@ pub(crate) fn search_words(term: &str) -> Vec<String> {
     }
     words
 }
+
+/// Django's `get_search_results`: the rows where each word of `term` matches one of the
+/// search fields.
+pub(crate) fn search_results<M: Model>(
+    mut queryset: QuerySet<M>,
+    fields: &[SearchField<M>],
+    term: &str,
+) -> QuerySet<M> {
+    if fields.is_empty() {
+        return queryset;
+    }
+    for word in search_words(term) {
+        let mut any: Option<Q<M>> = None;
+        for field in fields {
+            let q = field(&word);
+            any = Some(match any {
+                Some(a) => a | q,
+                None => q,
+            });
+        }
+        if let Some(q) = any {
+            queryset = queryset.filter(q);
+        }
+    }
+    queryset
+}
+
+/// Django's `get_ordering` made total: the ModelAdmin's `ordering`, else the model's
+/// Meta.ordering, then the key (descending, as Django's change list adds `-pk`).
+pub(crate) fn default_order<M: Model>(ordering: &[super::options::Ordering<M>]) -> Vec<OrderBy<M>> {
+    let mut order_by: Vec<OrderBy<M>> = ordering.iter().map(|(_, desc, f)| f(*desc)).collect();
+    if order_by.is_empty() {
+        order_by = M::default_ordering()
+            .into_iter()
+            .map(|(term, desc)| OrderBy::new(term, desc))
+            .collect();
+    }
+    order_by.push(OrderBy::new(
+        Term::Column {
+            path: Vec::new(),
+            column: pk_column::<M>(),
+        },
+        true,
+    ));
+    order_by
+}
+
+/// Django's `_popup`: the change list in a window opened by a raw-id field's lookup link,
+/// whose rows, clicked, send their key back.
+pub(crate) const IS_POPUP_VAR: &str = "_popup";
+/// Django's `_to_field`: the field of the row a popup sends back (always its key here).
+pub(crate) const TO_FIELD_VAR: &str = "_to_field";
 
 /// Django's `Paginator.get_elided_page_range(number, on_each_side=3, on_ends=2)`: None is
 /// the ellipsis.
@@ -151,7 +205,7 @@ impl<M: Model + Clone> ChangeList<M> {
             .iter()
             .flat_map(|f| f.parameters())
             .chain(hierarchy_parameters);
-        let params: BTreeMap<String, String> = ["q", "o", "p", "all"]
+        let params: BTreeMap<String, String> = ["q", "o", "p", "all", IS_POPUP_VAR, TO_FIELD_VAR]
             .into_iter()
             .map(str::to_owned)
             .chain(filter_parameters)
@@ -159,23 +213,8 @@ impl<M: Model + Clone> ChangeList<M> {
             .collect();
         let base = pages.reg.admin.get_queryset(request);
         let search = params.get("q").cloned().unwrap_or_default();
-        let mut queryset = base.clone();
         let searching = !search.trim().is_empty() && !options.search_fields.is_empty();
-        if searching {
-            for word in search_words(&search) {
-                let mut any: Option<Q<M>> = None;
-                for field in &options.search_fields {
-                    let q = field(&word);
-                    any = Some(match any {
-                        Some(a) => a | q,
-                        None => q,
-                    });
-                }
-                if let Some(q) = any {
-                    queryset = queryset.filter(q);
-                }
-            }
-        }
+        let mut queryset = search_results(base.clone(), &options.search_fields, &search);
         // The sidebar's filters: each chosen value keeps its rows (a value that cannot be one,
         // `published__exact=maybe`, filters nothing).
         let mut filtered = false;
@@ -250,27 +289,17 @@ impl<M: Model + Clone> ChangeList<M> {
             .filter_map(|(i, desc)| columns[*i].order.map(|f| f(*desc)))
             .collect();
         if order_by.is_empty() {
-            order_by = options
-                .ordering
-                .iter()
-                .map(|(_, desc, f)| f(*desc))
-                .collect();
+            order_by = default_order(&options.ordering);
+        } else {
+            // Django makes the order total with "-pk", so pages never repeat or skip a row.
+            order_by.push(OrderBy::new(
+                Term::Column {
+                    path: Vec::new(),
+                    column: pk_column::<M>(),
+                },
+                true,
+            ));
         }
-        if order_by.is_empty() {
-            // The model's Meta.ordering, as Django's get_ordering falls back to it.
-            order_by = M::default_ordering()
-                .into_iter()
-                .map(|(term, desc)| OrderBy::new(term, desc))
-                .collect();
-        }
-        // Django makes the order total with "-pk", so pages never repeat or skip a row.
-        order_by.push(OrderBy::new(
-            Term::Column {
-                path: Vec::new(),
-                column: pk_column::<M>(),
-            },
-            true,
-        ));
         let result_count = queryset.count().await?;
         let full_result_count = if searching || filtered {
             base.count().await?
@@ -482,9 +511,21 @@ impl<M: Model + Clone> ChangeList<M> {
         Ok(specs)
     }
 
+    /// The page's rows.
+    pub(crate) fn rows(&self) -> &[M] {
+        &self.rows
+    }
+
+    /// The change list in a raw-id field's lookup window (Django's `is_popup`).
+    pub(crate) fn is_popup(&self) -> bool {
+        self.params.contains_key(IS_POPUP_VAR)
+    }
+
+    /// The page's context; `editable` is the rows' formset of `list_editable`.
     pub(crate) async fn into_context<A: ModelAdmin<Model = M>, T: Templates>(
         self,
         pages: &Pages<'_, A, T>,
+        editable: Option<&dyn EditableRows<M>>,
     ) -> Result<ChangeListContext, ViewError> {
         let options = &pages.reg.options;
         let plural = model_verbose_name_plural::<M>();
@@ -561,20 +602,31 @@ impl<M: Model + Clone> ChangeList<M> {
         } else {
             options.list_display_links.clone()
         };
+        let popup = self.is_popup();
+        let mut hidden_fields = Vec::new();
         let rows = self
             .rows
             .iter()
             .map(|row| {
                 let pk = pk_i64(row);
+                let form = editable.and_then(|e| e.form_of(pk));
+                if let (Some(e), Some(i)) = (editable, form) {
+                    hidden_fields.push(e.hidden(i));
+                }
                 Row {
                     pk: pk.to_string(),
                     cells: options
                         .list_display
                         .iter()
                         .map(|column| {
-                            let html = match (column.display)(row) {
-                                Cell::Text(text) => escape(&text),
-                                Cell::Boolean(value) => boolean_icon(value),
+                            let field =
+                                editable.zip(form).and_then(|(e, i)| e.cell(i, column.name));
+                            let html = match field {
+                                Some(field) => field,
+                                None => match (column.display)(row) {
+                                    Cell::Text(text) => escape(&text),
+                                    Cell::Boolean(value) => boolean_icon(value),
+                                },
                             };
                             CellHtml {
                                 html,
@@ -607,7 +659,7 @@ impl<M: Model + Clone> ChangeList<M> {
             .then(|| self.url(&[("all", "1".into())], &["p"]));
         // "Delete selected" first, then the ModelAdmin's own, each for users it allows.
         let mut actions = Vec::new();
-        if pages.perms.delete {
+        if pages.perms.delete && !popup {
             actions.push(ActionChoice {
                 name: "delete_selected".into(),
                 description: format!("Delete selected {plural}"),
@@ -617,7 +669,7 @@ impl<M: Model + Clone> ChangeList<M> {
             options
                 .actions
                 .iter()
-                .filter(|a| a.allowed(&pages.perms))
+                .filter(|a| !popup && a.allowed(&pages.perms))
                 .map(|a| ActionChoice {
                     name: a.name.into(),
                     description: a
@@ -646,6 +698,13 @@ impl<M: Model + Clone> ChangeList<M> {
             actions,
             query_string,
             date_hierarchy: self.hierarchy_context(),
+            popup,
+            list_editable: editable.map(|e| ListEditableContext {
+                management_form: e.management_form(),
+                hidden_fields,
+                error_note: super::views::error_note(e.is_bound(), e.error_count()),
+                non_form_errors: e.non_form_errors(),
+            }),
         })
     }
 }

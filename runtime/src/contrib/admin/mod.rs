@@ -23,6 +23,7 @@ mod changelist;
 pub mod display;
 pub mod filters;
 mod inlines;
+mod list_editable;
 pub mod migrations;
 pub mod models;
 mod options;
@@ -31,10 +32,12 @@ pub mod templates;
 #[doc(hidden)]
 pub mod utils;
 mod views;
+pub mod widgets;
 
 pub use display::{AdminDisplay, DisplayColumn};
 pub use filters::{DateRange, FilterKind, FilterOf, SimpleListFilter};
 pub use inlines::{InlineBox, InlineModelAdmin, InlineOf, InlineOptions, Inlines};
+pub use list_editable::ListEditable;
 pub use options::{
     Action, ActionEntry, ActionFuture, ActionResult, Cell, Column, DateHierarchy, Fieldset,
     FilterChoices, ListFilter, ModelAdmin, ModelPerms, Options, PasswordOutcome, PasswordPage,
@@ -47,6 +50,7 @@ pub use rjango_macros::{
     admin_stacked_inline as stacked_inline, admin_tabular_inline as tabular_inline,
 };
 pub use sites::{AdminSite, STAFF_LOGIN_ERROR};
+pub use widgets::{AutocompleteTarget, RelationWidget, RelationWidgetKind};
 
 #[doc(hidden)]
 pub use rjango_macros::__admin_register;

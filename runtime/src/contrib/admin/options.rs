@@ -127,6 +127,14 @@ pub struct Options<M> {
     /// The drill-down by year, month and day above the change list (Django's
     /// `date_hierarchy`).
     pub date_hierarchy: Option<DateHierarchy<M>>,
+    /// The fields of `list_display` edited on the change list (Django's `list_editable`).
+    pub list_editable: Option<super::list_editable::ListEditable<M>>,
+    /// The foreign keys shown as their key, searched or looked up, rather than as a select
+    /// of every related row (Django's `raw_id_fields` and `autocomplete_fields`).
+    pub relation_widgets: Vec<super::widgets::RelationWidget>,
+    /// The fields filled in from others as they are typed, on the add form (Django's
+    /// `prepopulated_fields`): (field, the fields it is made from).
+    pub prepopulated_fields: Vec<(&'static str, &'static [&'static str])>,
 }
 
 /// The distinct dates of a date hierarchy's rows.
@@ -174,6 +182,9 @@ impl<M: crate::models::Model> Options<M> {
             readonly_fields: Vec::new(),
             fieldsets: Vec::new(),
             date_hierarchy: None,
+            list_editable: None,
+            relation_widgets: Vec::new(),
+            prepopulated_fields: Vec::new(),
         }
     }
 }

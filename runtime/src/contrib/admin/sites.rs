@@ -35,6 +35,18 @@ pub(crate) trait Registered: Send + Sync {
         pks: &'a [i64],
     ) -> LocalBoxFuture<'a, Result<std::collections::HashMap<i64, String>, ViewError>>;
     fn perms(&self, request: &HttpRequest, perms: &UserPerms) -> ModelPerms;
+    /// The model an autocomplete field of this one points at (app label, model name); None
+    /// for a name that is no field of `autocomplete_fields`.
+    fn autocomplete_target(&self, field: &str) -> Option<(&'static str, String)>;
+    /// The rows of this model matching `term` by its `search_fields`, a page of them, as the
+    /// autocomplete endpoint answers (Django's `AutocompleteJsonView`).
+    fn autocomplete<'a>(
+        &'a self,
+        request: &'a HttpRequest,
+        perms: &'a UserPerms,
+        term: &'a str,
+        page: u64,
+    ) -> LocalBoxFuture<'a, ViewResult>;
     fn page<'a>(
         &'a self,
         site: &'a SiteInfo,
@@ -146,6 +158,7 @@ impl<T: Templates> AdminSite<T> {
                 }
                 let perms = UserPerms::of(&user).await?;
                 match parts {
+                    ["autocomplete"] => self.autocomplete(request, perms).await,
                     ["password_change"] => self.password_change(request).await,
                     ["password_change", "done"] => {
                         let mut admin = self
@@ -174,6 +187,42 @@ impl<T: Templates> AdminSite<T> {
                 }
             }
         }
+    }
+
+    /// Django's `autocomplete_view` (`/admin/autocomplete/?term=&app_label=&model_name=&
+    /// field_name=&page=`): the rows of the model the field points at that match the term,
+    /// `{"results": [{"id": "1", "text": "..."}], "pagination": {"more": false}}`. A field
+    /// that is not one of its model's `autocomplete_fields` is refused (403), as is a user who
+    /// may not view the rows.
+    async fn autocomplete(&self, request: HttpRequest, perms: UserPerms) -> ViewResult {
+        let get = request.GET();
+        let param = |name: &str| get.get(name).unwrap_or_default().to_owned();
+        let term = param("term");
+        // Django's paginator: a page that is no number is the first, one past the rows 404.
+        let page = match param("page").trim() {
+            "" => 1,
+            p => p
+                .parse::<u64>()
+                .ok()
+                .filter(|p| (1..=1_000_000).contains(p))
+                .ok_or_else(|| crate::http::Http404::new("Invalid page."))?,
+        };
+        let source = self
+            .models
+            .iter()
+            .find(|m| m.app_label() == param("app_label") && m.model_name() == param("model_name"));
+        let Some((app, model)) = source.and_then(|s| s.autocomplete_target(&param("field_name")))
+        else {
+            return Err(crate::http::PermissionDenied(None).into());
+        };
+        let Some(target) = self
+            .models
+            .iter()
+            .find(|m| m.app_label() == app && m.model_name() == model)
+        else {
+            return Err(crate::http::PermissionDenied(None).into());
+        };
+        target.autocomplete(&request, &perms, &term, page).await
     }
 
     /// The index of apps and models (or one app's, `<app>/`), each model the user may see.

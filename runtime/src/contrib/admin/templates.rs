@@ -172,6 +172,21 @@ pub struct ChangeListContext {
     pub query_string: String,
     /// The drill-down by dates above the list (Django's `date_hierarchy`).
     pub date_hierarchy: Option<DateHierarchyContext>,
+    /// The list in a raw-id field's lookup window: a row's link sends its key back.
+    pub popup: bool,
+    /// The rows' formset when fields are edited on the list (Django's `list_editable`).
+    pub list_editable: Option<ListEditableContext>,
+}
+
+/// The change list's formset (Django's `cl.formset`): its management form, the rows' hidden
+/// keys, and its refusals.
+#[derive(Debug, Clone)]
+pub struct ListEditableContext {
+    pub management_form: String,
+    pub hidden_fields: Vec<String>,
+    /// "Please correct the error below." when the formset was refused.
+    pub error_note: Option<String>,
+    pub non_form_errors: Vec<String>,
 }
 
 /// Django's date hierarchy: the link back up ("‹ 2026"), and the years, months or days to go
@@ -231,6 +246,10 @@ pub struct ChangeFormContext {
     pub view_only: bool,
     /// The model's inlines the user may see, in order.
     pub inlines: Vec<InlineContext>,
+    /// Django's `prepopulated_fields_json`: the fields the page's script fills in from others
+    /// as they are typed (`[{"id": "#id_slug", "dependency_ids": ["#id_title"], ...}]`), empty
+    /// when none.
+    pub prepopulated_fields: String,
 }
 
 /// `admin/password_change_form.html`: the signed-in staff member's own password.

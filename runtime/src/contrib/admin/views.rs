@@ -5,8 +5,9 @@ use std::marker::PhantomData;
 
 use futures_util::future::LocalBoxFuture;
 
-use super::changelist::ChangeList;
+use super::changelist::{ChangeList, default_order, search_results};
 use super::inlines::{Binding, InlineFormSet};
+use super::list_editable;
 use super::models::{ADDITION, CHANGE, DELETION, LogEntry, log_entry};
 use super::options::{ModelAdmin, ModelPerms, Options, UserPerms};
 use super::sites::{Registered, SiteInfo, admin_context, capfirst, prefix};
@@ -14,6 +15,7 @@ use super::templates::{
     ChangeFormContext, DeleteContext, DeletedObject, FieldsetContext, FormRow, HistoryContext,
     HistoryEntry, Templates,
 };
+use super::widgets::RelationWidgetKind;
 use crate::contrib::contenttypes::models::ContentType;
 use crate::contrib::messages;
 use crate::forms::{BoundForm, Form, ModelForm};
@@ -21,6 +23,9 @@ use crate::http::{HttpRequest, HttpResponseRedirect, PermissionDenied, ViewError
 use crate::models::meta::{app_label, model_verbose_name, model_verbose_name_plural};
 use crate::models::{Lookups, Model, NewInstance};
 use crate::template::TemplateResponse;
+
+/// Rows a page of the autocomplete endpoint answers (Django's `paginate_by`).
+const AUTOCOMPLETE_PAGE: u64 = 20;
 
 /// Which page of a model: the part of the path after `<app>/<model>/`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,6 +119,63 @@ impl<A: ModelAdmin, T: Templates> Registered for Registration<A, T> {
             change: self.admin.has_change_permission(request, perms),
             delete: self.admin.has_delete_permission(request, perms),
         }
+    }
+
+    fn autocomplete_target(&self, field: &str) -> Option<(&'static str, String)> {
+        self.options
+            .relation_widgets
+            .iter()
+            .find(|w| w.field == field && w.kind == RelationWidgetKind::Autocomplete)
+            .map(|w| (w.to)())
+    }
+
+    fn autocomplete<'a>(
+        &'a self,
+        request: &'a HttpRequest,
+        perms: &'a UserPerms,
+        term: &'a str,
+        page: u64,
+    ) -> LocalBoxFuture<'a, ViewResult> {
+        Box::pin(async move {
+            if !self.perms(request, perms).view_or_change() {
+                return Err(PermissionDenied(None).into());
+            }
+            if self.options.search_fields.is_empty() {
+                return Err(crate::http::Http404::new(format!(
+                    "{} must have search_fields for the autocomplete_view.",
+                    std::any::type_name::<A>()
+                        .rsplit("::")
+                        .next()
+                        .unwrap_or("ModelAdmin")
+                ))
+                .into());
+            }
+            let queryset = search_results(
+                self.admin.get_queryset(request),
+                &self.options.search_fields,
+                term,
+            )
+            .order_by(default_order(&self.options.ordering));
+            // One row past the page says whether another page follows.
+            let start = (page - 1) * AUTOCOMPLETE_PAGE;
+            let mut rows = queryset
+                .slice(start..start + AUTOCOMPLETE_PAGE + 1)
+                .all()
+                .await?;
+            let more = rows.len() as u64 > AUTOCOMPLETE_PAGE;
+            rows.truncate(AUTOCOMPLETE_PAGE as usize);
+            let results: Vec<serde_json::Value> = rows
+                .iter()
+                .map(|row| {
+                    serde_json::json!({"id": pk_i64(row).to_string(), "text": A::object_str(row)})
+                })
+                .collect();
+            Ok(crate::http::JsonResponse::new(serde_json::json!({
+                "results": results,
+                "pagination": {"more": more},
+            }))
+            .into())
+        })
     }
 
     fn page<'a>(
@@ -225,12 +287,78 @@ impl<A: ModelAdmin, T: Templates> Pages<'_, A, T> {
         if !self.perms.view_or_change() {
             return Err(PermissionDenied(None).into());
         }
-        if self.request.method() == "POST" && self.request.POST().get("action").is_some() {
+        let post = self.request.method() == "POST";
+        // The list's "Save" (list_editable) and an action share the list's form (Django's
+        // changelist_view tells them apart by `_save`).
+        let saving = post && self.request.POST().get("_save").is_some();
+        if post && !saving && self.request.POST().get("action").is_some() {
             return self.action().await;
         }
+        let editable = self.reg.options.list_editable.as_ref();
+        if saving && editable.is_some() && !self.perms.change {
+            return Err(PermissionDenied(None).into());
+        }
         let changelist = ChangeList::new(&self).await?;
-        let page = T::ChangeList::from(changelist.into_context(&self).await?);
+        let editable = editable.filter(|_| self.perms.change && !changelist.is_popup());
+        let rows = match editable {
+            None => None,
+            Some(editable) if saving => {
+                let data = self.request.POST();
+                let keys = list_editable::posted_keys(data);
+                let mut found = self
+                    .reg
+                    .admin
+                    .get_queryset(&self.request)
+                    .in_bulk(keys.iter().flatten().copied())
+                    .await?;
+                let objects = keys
+                    .iter()
+                    .map(|k| k.and_then(|k| found.remove(&k)))
+                    .collect();
+                let rows = editable.formset(objects, Some(data.clone())).await?;
+                if rows.is_valid() {
+                    return self.save_list(rows.changed()).await;
+                }
+                Some(rows)
+            }
+            Some(editable) => Some(
+                editable
+                    .formset(changelist.rows().iter().cloned().map(Some).collect(), None)
+                    .await?,
+            ),
+        };
+        let page = T::ChangeList::from(changelist.into_context(&self, rows.as_deref()).await?);
         TemplateResponse(&self.request, page)
+    }
+
+    /// Saves the rows the change list's "Save" changed, each with its log entry, all or none
+    /// (Django's `changelist_view` with `list_editable`).
+    async fn save_list(&self, changed: Vec<(A::Model, Vec<&'static str>)>) -> ViewResult {
+        let count = changed.len();
+        crate::db::transaction::atomic(|| async {
+            for (mut object, labels) in changed {
+                self.reg
+                    .admin
+                    .save_model(&self.request, &mut object, true)
+                    .await?;
+                let message = construct_change_message(Some(labels), Vec::new());
+                self.log(&object, CHANGE, &message).await?;
+            }
+            Ok::<_, ViewError>(())
+        })
+        .await?;
+        if count > 0 {
+            let (name, verb) = if count == 1 {
+                (self.verbose_name(), "was")
+            } else {
+                (model_verbose_name_plural::<A::Model>(), "were")
+            };
+            messages::success(
+                &self.request,
+                &format!("{count} {name} {verb} changed successfully."),
+            );
+        }
+        Ok(HttpResponseRedirect(self.request.get_full_path()))
     }
 
     /// The actions of the change list: Django's `delete_selected`, the one built in.
@@ -368,7 +496,7 @@ impl<A: ModelAdmin, T: Templates> Pages<'_, A, T> {
         let object_pk = object.as_ref().map(pk_i64);
         if self.request.method() == "POST" {
             let mut form = A::Form::bind(self.request.POST());
-            form.load_choices().await?;
+            form.load_choices_except(&self.one_row_relations()).await?;
             let binding = if save_as_new {
                 Binding::PostAsNew
             } else {
@@ -459,7 +587,7 @@ impl<A: ModelAdmin, T: Templates> Pages<'_, A, T> {
             Some(o) => A::Form::with_initial(&A::Form::from_instance(o)),
             None => A::Form::unbound(),
         };
-        form.load_choices().await?;
+        form.load_choices_except(&self.one_row_relations()).await?;
         let view_only = object.is_some() && !self.perms.change;
         let inlines = self
             .inline_formsets(object_pk, Binding::Unbound, view_only)
@@ -512,7 +640,15 @@ impl<A: ModelAdmin, T: Templates> Pages<'_, A, T> {
         let values = object
             .filter(|_| view_only)
             .map(|o| A::Form::from_instance(o).initial_values());
-        let (rows, hidden) = form_rows(&form, values.as_deref());
+        let (mut rows, hidden) = form_rows(&form, values.as_deref());
+        if values.is_none() {
+            self.relation_widgets(&form, &mut rows);
+        }
+        let prepopulated_fields = if object.is_none() || self.perms.change {
+            prepopulated_json::<A::Form>(&self.reg.options.prepopulated_fields, &rows)
+        } else {
+            String::new()
+        };
         let fieldsets = self.fieldsets(rows, object);
         let errors = form.errors().iter().map(|(_, e)| e.len()).sum::<usize>()
             + inlines.iter().map(|i| i.error_count()).sum::<usize>();
@@ -547,8 +683,54 @@ impl<A: ModelAdmin, T: Templates> Pages<'_, A, T> {
             save_on_top: self.reg.options.save_on_top,
             view_only,
             inlines: inlines.iter().map(|i| i.context()).collect(),
+            prepopulated_fields,
         };
         TemplateResponse(&self.request, T::ChangeForm::from(context))
+    }
+
+    /// The form's foreign keys of `raw_id_fields` and `autocomplete_fields`: they read only
+    /// the row their value names.
+    fn one_row_relations(&self) -> Vec<&'static str> {
+        self.reg
+            .options
+            .relation_widgets
+            .iter()
+            .map(|w| w.field)
+            .filter(|name| A::Form::FIELDS.iter().any(|f| f.name == *name))
+            .collect()
+    }
+
+    /// Puts the admin's widget of `raw_id_fields` and `autocomplete_fields` in their rows.
+    fn relation_widgets(&self, form: &BoundForm<A::Form>, rows: &mut [FormRow]) {
+        let prefix = prefix(&self.request);
+        let model_name = A::Model::NAME.to_lowercase();
+        for widget in &self.reg.options.relation_widgets {
+            let Some(row) = rows.iter_mut().find(|r| r.name == widget.field) else {
+                continue;
+            };
+            let field = form.field(widget.field);
+            let value = field.value().map(str::trim).filter(|v| !v.is_empty());
+            let label = value.and_then(|v| {
+                form.choices(widget.field)
+                    .and_then(|c| c.iter().find(|(key, _)| key == v))
+                    .map(|(_, label)| label.as_str())
+            });
+            let (app, model) = (widget.to)();
+            let html_name = field.html_name().to_owned();
+            let input = super::widgets::WidgetInput {
+                html_name: &html_name,
+                id: &row.html_id,
+                value,
+                required: A::Form::FIELDS
+                    .iter()
+                    .any(|f| f.name == widget.field && f.required),
+                label,
+                prefix: &prefix,
+                registered: self.site.registered(app, &model).is_some(),
+                source: (app_label(A::Model::MODULE), &model_name),
+            };
+            row.widget = super::widgets::render(widget, &input);
+        }
     }
 
     /// The form's rows and the read-only values laid out by `fieldsets` (Django's
@@ -931,6 +1113,45 @@ pub(crate) fn form_rows<F: Form>(
         });
     }
     (rows, hidden)
+}
+
+/// Django's `prepopulated_fields_json`: for each field of the form filled in from others
+/// (those of them in the form), its input, theirs and its length limit, for the page's script.
+fn prepopulated_json<F: Form>(
+    prepopulated: &[(&'static str, &'static [&'static str])],
+    rows: &[FormRow],
+) -> String {
+    let id = |name: &str| {
+        rows.iter()
+            .find(|r| r.name == name)
+            .map(|r| format!("#{}", r.html_id))
+    };
+    let fields: Vec<serde_json::Value> = prepopulated
+        .iter()
+        .filter_map(|(name, from)| {
+            let target = id(name)?;
+            let spec = F::FIELDS.iter().find(|f| f.name == *name)?;
+            let dependencies: Vec<&str> =
+                from.iter().copied().filter(|d| id(d).is_some()).collect();
+            Some(serde_json::json!({
+                "id": target,
+                "name": name,
+                "dependency_ids": dependencies.iter().filter_map(|d| id(d)).collect::<Vec<_>>(),
+                "dependency_list": dependencies,
+                "maxLength": spec.max_length.unwrap_or(50),
+                "allowUnicode": false,
+            }))
+        })
+        .collect();
+    if fields.is_empty() {
+        return String::new();
+    }
+    // Inside a <script>, as Django's json_script writes it: no `<`, `>` or `&` as such.
+    serde_json::Value::Array(fields)
+        .to_string()
+        .replace('<', "\\u003C")
+        .replace('>', "\\u003E")
+        .replace('&', "\\u0026")
 }
 
 /// Django's `construct_change_message`: `[{"added": {}}]` for a new object, `[{"changed":
