@@ -1540,11 +1540,34 @@ fn inline_with_fields(
             }
         },
     };
+    // An inline's rows edit no many-to-many field yet: its rows would show none chosen, and
+    // saving them would unrelate what they had.
+    let many: Vec<&Ident> = fields
+        .iter()
+        .filter(|f| f.kind == "ManyToManyField")
+        .map(|f| &f.ident)
+        .collect();
+    if let Some(n) = args
+        .fields
+        .iter()
+        .flatten()
+        .find(|n| many.iter().any(|m| syn::ext::IdentExt::unraw(*m) == n.name))
+    {
+        return Err(syn::Error::new(
+            n.span,
+            format!(
+                "fields: `{}` of {model_name} is a many-to-many field, which an inline's rows do not edit yet",
+                n.name
+            ),
+        ));
+    }
+    let mut skipped = vec![&fk.ident];
+    skipped.extend(many);
     let form_fields = form_fields(
         &fields,
         &args.fields,
         &args.exclude,
-        &[&fk.ident],
+        &skipped,
         &model_name,
         "fields",
     )?;

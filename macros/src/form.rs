@@ -493,12 +493,28 @@ fn model_form_with(
     let initials = fields
         .iter()
         .map(|f| quote!(::rjango::forms::FormValue::to_form_value(&self.#f)));
-    let from_instance = fields
-        .iter()
-        .map(|f| quote!(#f: ::core::clone::Clone::clone(&instance.#f)));
-    let applies = fields
-        .iter()
-        .map(|f| quote!(instance.#f = ::core::clone::Clone::clone(&self.#f);));
+    let from_instance = fields.iter().map(|f| {
+        let h = handle(f);
+        quote!(#f: <#h as ::rjango::forms::ModelFormField>::value_of(instance))
+    });
+    let applies = fields.iter().map(|f| {
+        let h = handle(f);
+        quote!(<#h as ::rjango::forms::ModelFormField>::set_on(instance, &self.#f);)
+    });
+    let load_many = fields.iter().map(|f| {
+        let h = handle(f);
+        quote! {
+            if let ::core::option::Option::Some(__v) =
+                <#h as ::rjango::forms::ModelFormField>::load_many(__rjango_instance).await?
+            {
+                self.#f = __v;
+            }
+        }
+    });
+    let save_many = fields.iter().map(|f| {
+        let h = handle(f);
+        quote!(<#h as ::rjango::forms::ModelFormField>::save_many(__rjango_instance, &self.#f).await?;)
+    });
     let relation_choices = fields.iter().enumerate().map(|(i, f)| {
         let h = handle(f);
         quote! {
@@ -515,15 +531,23 @@ fn model_form_with(
         let h = handle(f);
         quote!(#i => <#h as ::rjango::forms::ModelFormField>::choice(__rjango_key),)
     });
+    let unique_values = fields.iter().enumerate().map(|(i, f)| {
+        let h = handle(f);
+        quote! {
+            if <#h as ::rjango::forms::ModelFormField>::UNIQUE {
+                if let ::core::option::Option::Some(__v) =
+                    ::rjango::forms::FormValue::to_form_value(&self.#f)
+                {
+                    __values.push((#i, __v));
+                }
+            }
+        }
+    });
     let uniques = fields.iter().enumerate().map(|(i, f)| {
         let h = handle(f);
         quote! {
             if <#h as ::rjango::forms::ModelFormField>::UNIQUE
-                && ::rjango::forms::models::value_taken::<#h>(
-                    ::rjango::models::ToSql::to_sql(&self.#f),
-                    instance,
-                )
-                .await?
+                && <#h as ::rjango::forms::ModelFormField>::is_taken(&self.#f, instance).await?
             {
                 __taken.push((
                     #i,
@@ -567,6 +591,32 @@ fn model_form_with(
                 #(#applies)*
             }
 
+            fn load_m2m<'__rjango>(
+                &'__rjango mut self,
+                __rjango_instance: &'__rjango #model,
+            ) -> ::rjango::__private::LocalBoxFuture<
+                '__rjango,
+                ::core::result::Result<(), ::rjango::models::QueryError>,
+            > {
+                ::std::boxed::Box::pin(async move {
+                    #(#load_many)*
+                    ::core::result::Result::Ok(())
+                })
+            }
+
+            fn save_m2m<'__rjango>(
+                &'__rjango self,
+                __rjango_instance: &'__rjango #model,
+            ) -> ::rjango::__private::LocalBoxFuture<
+                '__rjango,
+                ::core::result::Result<(), ::rjango::models::QueryError>,
+            > {
+                ::std::boxed::Box::pin(async move {
+                    #(#save_many)*
+                    ::core::result::Result::Ok(())
+                })
+            }
+
             fn relation_choices_except(
                 __rjango_skip: ::std::vec::Vec<usize>,
             ) -> ::rjango::forms::models::RelationChoicesFuture {
@@ -587,6 +637,12 @@ fn model_form_with(
                         ::core::result::Result::Ok(::core::option::Option::None)
                     }),
                 }
+            }
+
+            fn unique_values(&self) -> ::std::vec::Vec<(usize, ::std::string::String)> {
+                let mut __values = ::std::vec::Vec::new();
+                #(#unique_values)*
+                __values
             }
 
             fn taken<'a>(

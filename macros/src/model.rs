@@ -374,10 +374,25 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
     let module = field_ident(&snake_case(&name));
     // The fields a ModelForm can edit, in order, for `#[model_form(exclude = [...])]` (a
     // macro sees only its own tokens: this hands it the model's list).
-    let editable: Vec<syn::Ident> = columns
+    let many: Vec<&String> = state
+        .fields
         .iter()
-        .filter(|c| !model_form_field(c, &c.ident, &c.ty).is_empty())
-        .map(|c| c.ident.clone())
+        .filter(|(_, f)| matches!(f.field_type, FieldType::ManyToManyField { .. }))
+        .map(|(n, _)| n)
+        .collect();
+    // In the model's order: its columns and its many-to-many fields, as Django's
+    // fields_for_model lists them.
+    let editable: Vec<syn::Ident> = state
+        .fields
+        .iter()
+        .filter(|(n, _)| {
+            many.contains(&n)
+                || columns
+                    .iter()
+                    .find(|c| c.name == n.as_str())
+                    .is_some_and(|c| !model_form_field(c, &c.ident, &c.ty, &ident).is_empty())
+        })
+        .filter_map(|(n, _)| idents.get(n).cloned())
         .collect();
     let all_fields: Vec<TokenStream> = state
         .fields
@@ -505,7 +520,7 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
         } else {
             quote!()
         };
-        let form_impl = model_form_field(c, id, stored);
+        let form_impl = model_form_field(c, id, stored, &ident);
         let doc = format!(
             "The field `{name}.{field_name}` (column `{column}`), for lookups and ordering."
         );
@@ -1225,6 +1240,96 @@ fn relations(
                     None => quote!(::std::option::Option::None),
                 };
                 let through_model = format!("{name}_{field_name}");
+                // Django's ModelMultipleChoiceField: the related rows as a multiple select,
+                // required unless blank; the keys are read and set through the join table.
+                let many_form = {
+                    let required = !f.blank;
+                    let verbose = f
+                        .verbose_name
+                        .clone()
+                        .unwrap_or_else(|| field_name.replace('_', " "));
+                    let mut chars = verbose.chars();
+                    let label: String = match chars.next() {
+                        Some(first) => first.to_uppercase().chain(chars).collect(),
+                        None => String::new(),
+                    };
+                    let help = f.help_text.clone().unwrap_or_default();
+                    quote! {
+                        impl ::rjango::forms::ModelFormField for #id {
+                            type Value = ::std::vec::Vec<i64>;
+                            type Model = #model;
+                            const SPEC: ::rjango::forms::FieldSpec = {
+                                let mut __rjango_spec = ::rjango::forms::FieldSpec::new(
+                                    #field_name,
+                                    ::rjango::forms::FieldKind::ModelMultipleChoiceField,
+                                );
+                                __rjango_spec.required = #required;
+                                __rjango_spec.label = ::std::option::Option::Some(#label);
+                                __rjango_spec.help_text = #help;
+                                __rjango_spec
+                            };
+                            const UNIQUE: bool = false;
+
+                            fn value_of(_: &#model) -> ::std::vec::Vec<i64> {
+                                ::std::vec::Vec::new()
+                            }
+
+                            fn set_on(_: &mut #model, _: &::std::vec::Vec<i64>) {}
+
+                            fn choices() -> ::rjango::forms::models::ChoicesFuture {
+                                ::std::boxed::Box::pin(async {
+                                    let __rows = ::rjango::models::QuerySet::<#target_ty>::new()
+                                        .all()
+                                        .await?;
+                                    ::core::result::Result::Ok(::core::option::Option::Some(
+                                        __rows
+                                            .iter()
+                                            .map(|__row| {
+                                                #[allow(unused_imports)]
+                                                use ::rjango::models::meta::{ViaDefault as _, ViaDisplay as _};
+                                                (
+                                                    ::rjango::models::meta::pk_string(&::rjango::models::Model::pk(__row)),
+                                                    (&&::rjango::models::meta::ObjectStr(__row)).object_str(),
+                                                )
+                                            })
+                                            .collect(),
+                                    ))
+                                })
+                            }
+
+                            fn load_many(
+                                __rjango_instance: &#model,
+                            ) -> ::rjango::__private::LocalBoxFuture<
+                                '_,
+                                ::core::result::Result<
+                                    ::core::option::Option<::std::vec::Vec<i64>>,
+                                    ::rjango::models::QueryError,
+                                >,
+                            > {
+                                ::std::boxed::Box::pin(async move {
+                                    ::rjango::models::ManyRelated::<#id>::new(__rjango_instance)
+                                        .keys()
+                                        .await
+                                        .map(::core::option::Option::Some)
+                                })
+                            }
+
+                            fn save_many<'__rjango>(
+                                __rjango_instance: &'__rjango #model,
+                                __rjango_value: &'__rjango ::std::vec::Vec<i64>,
+                            ) -> ::rjango::__private::LocalBoxFuture<
+                                '__rjango,
+                                ::core::result::Result<(), ::rjango::models::QueryError>,
+                            > {
+                                ::std::boxed::Box::pin(async move {
+                                    ::rjango::models::ManyRelated::<#id>::new(__rjango_instance)
+                                        .set(__rjango_value.iter().copied())
+                                        .await
+                                })
+                            }
+                        }
+                    }
+                };
                 out.push(many_to_many_entity(
                     &ManyToManyEnds {
                         field_name,
@@ -1286,6 +1391,7 @@ fn relations(
                         }
                     }
                     impl ::rjango::models::relations::ManyToMany for #id {}
+                    #many_form
                     impl ::rjango::models::aggregates::Countable for #id {
                         type Model = #model;
                         fn target() -> (::std::vec::Vec<::rjango::models::lookups::Join>, &'static str) {
@@ -1403,7 +1509,12 @@ fn literal_default(state: &FieldState) -> TokenStream {
 /// The ModelForm field of a model field (Django's `Field.formfield()`), for the field kinds
 /// forms have; none for the others (relations, date-times, decimals, keys set by the
 /// database), which `#[model_form]` then refuses at compile time.
-fn model_form_field(c: &Column, id: &syn::Ident, stored: &syn::Type) -> TokenStream {
+fn model_form_field(
+    c: &Column,
+    id: &syn::Ident,
+    stored: &syn::Type,
+    model: &syn::Ident,
+) -> TokenStream {
     let state = c.state;
     if state.primary_key {
         return quote!();
@@ -1558,9 +1669,34 @@ fn model_form_field(c: &Column, id: &syn::Ident, stored: &syn::Type) -> TokenStr
             }
         }
     });
+    let taken = unique.then(|| {
+        quote! {
+            fn is_taken<'__rjango>(
+                __rjango_value: &'__rjango #stored,
+                __rjango_instance: &'__rjango super::#model,
+            ) -> ::rjango::__private::LocalBoxFuture<
+                '__rjango,
+                ::core::result::Result<bool, ::rjango::models::QueryError>,
+            > {
+                ::std::boxed::Box::pin(::rjango::forms::models::value_taken::<#id>(
+                    ::rjango::models::ToSql::to_sql(__rjango_value),
+                    __rjango_instance,
+                ))
+            }
+        }
+    });
+    let field = &c.ident;
     quote! {
         impl ::rjango::forms::ModelFormField for #id {
             type Value = #stored;
+            type Model = super::#model;
+            fn value_of(__rjango_instance: &super::#model) -> #stored {
+                ::core::clone::Clone::clone(&__rjango_instance.#field)
+            }
+            fn set_on(__rjango_instance: &mut super::#model, __rjango_value: &#stored) {
+                __rjango_instance.#field = ::core::clone::Clone::clone(__rjango_value);
+            }
+            #taken
             const SPEC: ::rjango::forms::FieldSpec = {
                 let mut __rjango_spec = ::rjango::forms::FieldSpec::new(#name, ::rjango::forms::FieldKind::#kind);
                 __rjango_spec.required = #required;

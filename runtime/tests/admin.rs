@@ -50,8 +50,21 @@ mod blog {
             pub created: Option<DateTimeField>,
         }
 
+        #[model]
+        pub struct Tag {
+            #[field(max_length = 30)]
+            pub name: CharField,
+        }
+
+        impl std::fmt::Display for Tag {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.name)
+            }
+        }
+
         /// A model with more rows than a select should hold: its post is a key to type or look
-        /// up, its author searched for, its slug made from its headline.
+        /// up, its author searched for, its slug made from its headline; its tags a multiple
+        /// select.
         #[model]
         pub struct Comment {
             #[field(on_delete = Cascade)]
@@ -60,10 +73,12 @@ mod blog {
             pub author: Option<ForeignKey<Author>>,
             #[field(max_length = 100)]
             pub headline: CharField,
-            #[field(max_length = 50)]
+            #[field(max_length = 50, unique = true)]
             pub slug: SlugField,
             #[field(default = 0)]
             pub votes: IntegerField,
+            #[field(blank = true, related_name = "comments")]
+            pub tags: ManyToManyField<Tag>,
         }
 
         impl std::fmt::Display for Comment {
@@ -203,7 +218,7 @@ mod blog {
     }
 }
 
-use blog::models::{Author, Comment, Post, author, comment, post};
+use blog::models::{Author, Comment, Post, Tag, author, comment, post};
 
 mod site {
     rjango::admin_site!(
@@ -242,14 +257,22 @@ mod m0001 {
                 ],
             },
             CreateModel {
+                name: "Tag",
+                fields: [
+                    ("id", BigAutoField { primary_key: true }),
+                    ("name", CharField { max_length: 30 }),
+                ],
+            },
+            CreateModel {
                 name: "Comment",
                 fields: [
                     ("id", BigAutoField { primary_key: true }),
                     ("post", ForeignKey { to: "blog.Post", on_delete: Cascade }),
                     ("author", ForeignKey { to: "blog.Author", on_delete: Cascade, null: true, blank: true, related_name: "comments" }),
                     ("headline", CharField { max_length: 100 }),
-                    ("slug", SlugField { max_length: 50 }),
+                    ("slug", SlugField { max_length: 50, unique: true }),
                     ("votes", IntegerField { default: 0 }),
+                    ("tags", ManyToManyField { to: "blog.Tag", blank: true, related_name: "comments" }),
                 ],
             },
         ],
@@ -276,6 +299,7 @@ const MODELS: &[(&str, &str)] = &[
     ("admin", "logentry"),
     ("blog", "author"),
     ("blog", "post"),
+    ("blog", "tag"),
     ("blog", "comment"),
 ];
 
@@ -1688,6 +1712,7 @@ async fn comment(headline: &str, on: &Post, votes: i32) -> Comment {
             headline: headline.into(),
             slug: headline.to_lowercase().replace(' ', "-"),
             votes,
+            tags: ManyToManyField::default(),
         })
         .await
         .unwrap()
@@ -2000,6 +2025,20 @@ async fn list_editable_saves_the_rows_changed() {
     );
     assert_eq!(votes(third.id).await.votes, 0);
 
+    // Two rows given the same unique slug: refused by the form, not by the database.
+    let r = post_rows(rows(["1", "1", "1"], ["same", "same", "first"])).await;
+    assert_eq!(r.status_code(), 200);
+    let page = r.text();
+    assert!(
+        page.contains("Please correct the duplicate data for slug."),
+        "{page}"
+    );
+    assert!(
+        page.contains("Please correct the duplicate values below."),
+        "{page}"
+    );
+    assert_eq!(votes(third.id).await.slug, "third-new");
+
     // A key that is no row, or that two rows name, is refused.
     let mut forged = rows(["1", "1", "1"], ["a", "b", "c"]);
     forged[3].1 = "999999".into();
@@ -2043,6 +2082,113 @@ async fn post_rows_as(c: &Client, data: Vec<(String, String)>) -> rjango::http::
     c.post_form("/admin/blog/comment/", &pairs).await
 }
 
+/// A many-to-many field is a multiple select of the related rows (Django's
+/// ModelMultipleChoiceField): saved with the row, shown chosen on the change page, each change
+/// in the history, a key that is no row refused, and text for who may only view.
+#[rjango::test(db, project = project)]
+async fn many_to_many_as_a_multiple_select() {
+    let (c, _) = superuser().await;
+    let ann = author_named("Ann").await;
+    let hello = post("Hello", &ann, true).await;
+    let mut tags = Vec::new();
+    for name in ["rust", "django", "web"] {
+        tags.push(
+            Tag::objects()
+                .create(Tag {
+                    id: 0,
+                    name: name.into(),
+                })
+                .await
+                .unwrap(),
+        );
+    }
+    let [rust, django, web] = [0, 1, 2].map(|i| tags[i].id.to_string());
+
+    let page = c.get("/admin/blog/comment/add/").await.text();
+    assert!(
+        page.contains(&format!(
+            "<select name=\"tags\" id=\"id_tags\" multiple>\n  <option value=\"{rust}\">rust</option>"
+        )),
+        "{page}"
+    );
+    let hello_id = hello.id.to_string();
+    let fields = |tags: &[&str]| {
+        let mut data: Vec<(String, String)> = vec![
+            ("post".into(), hello_id.clone()),
+            ("headline".into(), "Tagged".into()),
+            ("slug".into(), "tagged".into()),
+            ("votes".into(), "0".into()),
+        ];
+        data.extend(tags.iter().map(|t| ("tags".to_owned(), (*t).to_owned())));
+        data
+    };
+    let send = |url: String, data: Vec<(String, String)>| {
+        let c = &c;
+        async move {
+            let pairs: Vec<(&str, &str)> =
+                data.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            c.post_form(&url, &pairs).await
+        }
+    };
+    let r = send("/admin/blog/comment/add/".into(), fields(&[&rust, &web])).await;
+    assert_eq!(r.status_code(), 302, "{}", r.text());
+    let saved = Comment::objects()
+        .get(comment::slug.eq("tagged"))
+        .await
+        .unwrap();
+    let mut keys = saved.tags().keys().await.unwrap();
+    keys.sort();
+    assert_eq!(keys, [tags[0].id, tags[2].id]);
+
+    let change = format!("/admin/blog/comment/{}/change/", saved.id);
+    let page = c.get(&change).await.text();
+    assert!(
+        page.contains(&format!(r#"<option value="{rust}" selected>rust</option>"#))
+            && page.contains(&format!(r#"<option value="{django}">django</option>"#))
+            && page.contains(&format!(r#"<option value="{web}" selected>web</option>"#)),
+        "{page}"
+    );
+
+    // A key that is no tag, or no key at all, is refused and nothing changes.
+    for (bad, message) in [
+        (
+            "999999",
+            "Select a valid choice. 999999 is not one of the available choices.",
+        ),
+        ("abc", "“abc” is not a valid value."),
+    ] {
+        let r = send(change.clone(), fields(&[&django, bad])).await;
+        assert_eq!(r.status_code(), 200);
+        assert!(r.text().contains(message), "{message}: {}", r.text());
+    }
+    assert_eq!(saved.tags().keys().await.unwrap().len(), 2);
+
+    let r = send(change.clone(), fields(&[&django])).await;
+    assert_eq!(r.status_code(), 302, "{}", r.text());
+    assert_eq!(saved.tags().keys().await.unwrap(), [tags[1].id]);
+    let history = c
+        .get(&format!("/admin/blog/comment/{}/history/", saved.id))
+        .await
+        .text();
+    assert!(history.contains("<td>Changed Tags.</td>"), "{history}");
+    // Unchanged tags are no change.
+    let r = send(change.clone(), fields(&[&django])).await;
+    assert_eq!(r.status_code(), 302);
+    let history = c
+        .get(&format!("/admin/blog/comment/{}/history/", saved.id))
+        .await
+        .text();
+    assert_eq!(history.matches("Changed Tags.").count(), 1, "{history}");
+
+    // Who may only view reads the tags' names.
+    let (viewer, _) = staff_member("vic", &["view_comment"]).await;
+    let page = viewer.get(&change).await.text();
+    assert!(
+        page.contains(r#"<label>Tags:</label><div class="readonly">django</div>"#),
+        "{page}"
+    );
+}
+
 /// Every test above again on PostgreSQL and MariaDB: this binary, run once per server.
 #[test]
 fn the_admin_on_postgresql_and_mariadb() {
@@ -2071,6 +2217,6 @@ fn the_admin_on_postgresql_and_mariadb() {
             "the admin tests on {name}:\n{stdout}\n{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        assert!(stdout.contains("test result: ok. 16 passed"), "{stdout}");
+        assert!(stdout.contains("test result: ok. 17 passed"), "{stdout}");
     }
 }

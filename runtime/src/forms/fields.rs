@@ -25,6 +25,9 @@ pub enum FieldKind {
     /// Django's `ModelChoiceField`: a related row by its key, chosen in a select whose
     /// choices are the related model's rows (loaded by `BoundForm::load_choices`).
     ModelChoiceField,
+    /// Django's `ModelMultipleChoiceField`: related rows by their keys (a many-to-many
+    /// field), chosen in a multiple select.
+    ModelMultipleChoiceField,
 }
 
 impl FieldKind {
@@ -37,6 +40,7 @@ impl FieldKind {
             FieldKind::BooleanField => Widget::CheckboxInput,
             FieldKind::DateField => Widget::DateInput,
             FieldKind::ChoiceField | FieldKind::ModelChoiceField => Widget::Select,
+            FieldKind::ModelMultipleChoiceField => Widget::SelectMultiple,
         }
     }
 
@@ -171,6 +175,22 @@ impl FieldSpec {
                 .parse::<i64>()
                 .map(Cleaned::Int)
                 .map_err(|_| INVALID_MODEL_CHOICE.to_owned()),
+            // The keys chosen, as `multiple_values` joins them.
+            FieldKind::ModelMultipleChoiceField => {
+                let mut keys = Vec::new();
+                for key in text.split(',').map(str::trim).filter(|k| !k.is_empty()) {
+                    match key.parse::<i64>() {
+                        Ok(k) if !keys.contains(&k) => keys.push(k),
+                        Ok(_) => {}
+                        Err(_) => return Err(format!("“{key}” is not a valid value.")),
+                    }
+                }
+                Ok(if keys.is_empty() {
+                    Cleaned::Empty
+                } else {
+                    Cleaned::Keys(keys)
+                })
+            }
             _ => Ok(Cleaned::Text(text.to_owned())),
         }
     }
@@ -257,6 +277,13 @@ pub enum Cleaned {
     Float(f64),
     Bool(bool),
     Date(NaiveDate),
+    /// A many-to-many field's keys.
+    Keys(Vec<i64>),
+}
+
+/// The values a multiple select posts for one name, as one string (keys hold no comma).
+pub(crate) fn multiple_values(values: &[&str]) -> Option<String> {
+    (!values.is_empty()).then(|| values.join(","))
 }
 
 /// Django's IntegerField accepts `42`, ` 42 `, `+42` and `42.0` (a float with no fraction).
@@ -390,6 +417,7 @@ pub const fn accepts(type_kind: FieldKind, kind: FieldKind) -> bool {
         FieldKind::BooleanField => matches!(kind, FieldKind::BooleanField),
         FieldKind::DateField => matches!(kind, FieldKind::DateField),
         FieldKind::ModelChoiceField => matches!(kind, FieldKind::ModelChoiceField),
+        FieldKind::ModelMultipleChoiceField => matches!(kind, FieldKind::ModelMultipleChoiceField),
         _ => false,
     }
 }
@@ -499,6 +527,30 @@ impl<T> FormValue for crate::models::ForeignKey<T> {
     }
     fn to_form_value(&self) -> Option<String> {
         Some(self.id.to_string())
+    }
+}
+
+/// Django's ModelMultipleChoiceField `invalid_choice` message.
+pub fn invalid_multiple_choice(value: &str) -> String {
+    format!("Select a valid choice. {value} is not one of the available choices.")
+}
+
+/// A many-to-many field's keys.
+impl FormValue for Vec<i64> {
+    const KIND: FieldKind = FieldKind::ModelMultipleChoiceField;
+    fn accepts(kind: FieldKind) -> bool {
+        kind == FieldKind::ModelMultipleChoiceField
+    }
+    fn from_cleaned(value: Cleaned) -> Option<Self> {
+        match value {
+            Cleaned::Keys(keys) => Some(keys),
+            Cleaned::Empty => Some(Vec::new()),
+            _ => None,
+        }
+    }
+    fn to_form_value(&self) -> Option<String> {
+        let keys: Vec<String> = self.iter().map(i64::to_string).collect();
+        (!keys.is_empty()).then(|| keys.join(","))
     }
 }
 
@@ -618,5 +670,28 @@ mod tests {
         ] {
             assert!(!is_email(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn model_multiple_choice_keys() {
+        let field = spec(FieldKind::ModelMultipleChoiceField);
+        assert_eq!(
+            field.clean(Some("3,1,3")),
+            Ok(Cleaned::Keys(vec![3, 1])),
+            "each key once, in the order chosen"
+        );
+        assert_eq!(field.clean(None), Err(vec![REQUIRED.to_owned()]));
+        assert_eq!(
+            field.clean(Some("1,x")),
+            Err(vec!["“x” is not a valid value.".to_owned()])
+        );
+        let optional = FieldSpec {
+            required: false,
+            ..field
+        };
+        assert_eq!(optional.clean(Some("")), Ok(Cleaned::Empty));
+        assert_eq!(Vec::<i64>::from_cleaned(Cleaned::Empty), Some(Vec::new()));
+        assert_eq!(vec![2_i64, 5].to_form_value().as_deref(), Some("2,5"));
+        assert_eq!(Vec::<i64>::new().to_form_value(), None);
     }
 }

@@ -123,6 +123,8 @@ impl Cleaner<'_> {
         // A disabled field keeps its initial value whatever is submitted (Django's rule).
         let raw = if spec.disabled {
             self.initial.get(index).cloned().flatten()
+        } else if spec.widget == Widget::SelectMultiple {
+            fields::multiple_values(&self.data.getlist(&name))
         } else {
             self.data.get(&name).map(str::to_owned)
         };
@@ -271,13 +273,26 @@ impl<F: Form> BoundForm<F> {
             && !spec.disabled
         {
             let name = html_name(self.prefix.as_deref(), spec.name);
-            let value = data.get(&name).map(str::trim).unwrap_or("");
-            if !value.is_empty()
-                && self.errors[index].is_empty()
-                && !choices.iter().any(|(v, _)| v == value)
-            {
-                self.errors[index].push(fields::INVALID_MODEL_CHOICE.to_owned());
-                self.cleaned = None;
+            if spec.kind == FieldKind::ModelMultipleChoiceField {
+                // Each key chosen must be one of the rows (Django names the first that is not).
+                let keys = data.getlist(&name);
+                let missing = keys
+                    .iter()
+                    .map(|k| k.trim())
+                    .find(|k| !k.is_empty() && !choices.iter().any(|(v, _)| v == k));
+                if let Some(key) = missing.filter(|_| self.errors[index].is_empty()) {
+                    self.errors[index].push(fields::invalid_multiple_choice(key));
+                    self.cleaned = None;
+                }
+            } else {
+                let value = data.get(&name).map(str::trim).unwrap_or("");
+                if !value.is_empty()
+                    && self.errors[index].is_empty()
+                    && !choices.iter().any(|(v, _)| v == value)
+                {
+                    self.errors[index].push(fields::INVALID_MODEL_CHOICE.to_owned());
+                    self.cleaned = None;
+                }
             }
         }
         self.choices[index] = Some(choices);
@@ -391,6 +406,9 @@ impl<F: Form> BoundForm<F> {
         let html_name = html_name(self.prefix.as_deref(), spec.name);
         let value = match &self.data {
             Some(_) if spec.disabled => self.initial[index].clone(),
+            Some(data) if spec.widget == Widget::SelectMultiple => {
+                fields::multiple_values(&data.getlist(&html_name))
+            }
             Some(data) => data.get(&html_name).map(str::to_owned),
             None => self.initial[index].clone(),
         };

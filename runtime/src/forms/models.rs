@@ -12,9 +12,10 @@
 //!
 //! Each field takes the model field's form field (Django's `formfield()`): a CharField's
 //! `max_length`, `blank` as not required, choices as a select, `verbose_name` as the label,
-//! `help_text`, a foreign key as a select of the related rows (`load_choices`). A name the
-//! model lacks does not compile, nor does a field kind forms do not have yet (date-times,
-//! decimals, many-to-many).
+//! `help_text`, a foreign key as a select of the related rows (`load_choices`), a
+//! many-to-many field as a multiple select of them (saved with the row: `save_m2m`). A name
+//! the model lacks does not compile, nor does a field kind forms do not have yet (date-times,
+//! decimals).
 
 use futures_util::future::LocalBoxFuture;
 
@@ -38,14 +39,49 @@ pub type ChoiceFuture = LocalBoxFuture<'static, Result<Option<(String, String)>,
 #[diagnostic::on_unimplemented(
     message = "`{Self}` can't be a ModelForm field yet",
     label = "not a field a ModelForm edits",
-    note = "a ModelForm edits text, email, slug, integer, float, boolean, date, choice and foreign key fields; date-times, decimals, UUIDs, many-to-many fields and keys are not built yet (and auto_now fields are not editable)"
+    note = "a ModelForm edits text, email, slug, integer, float, boolean, date, choice, foreign key and many-to-many fields; date-times, decimals, UUIDs and keys are not built yet (and auto_now fields are not editable)"
 )]
 pub trait ModelFormField {
-    /// The model field's Rust type (what the form cleans to).
+    /// The model field's Rust type (what the form cleans to): a many-to-many field's is its
+    /// keys, `Vec<i64>`.
     type Value;
+    /// The model the field belongs to.
+    type Model;
     const SPEC: FieldSpec;
     /// The model field is `unique`: a save checks no other row has the value.
     const UNIQUE: bool;
+
+    /// The instance's value (a form's initial one); a many-to-many field's is read by
+    /// [`load_many`](Self::load_many).
+    fn value_of(instance: &Self::Model) -> Self::Value;
+
+    /// Puts a cleaned value into the instance (Django's `construct_instance`); a many-to-many
+    /// field's waits for the instance's key ([`save_many`](Self::save_many)).
+    fn set_on(instance: &mut Self::Model, value: &Self::Value);
+
+    /// Whether another row than `instance` has `value` (a unique field's check).
+    fn is_taken<'a>(
+        _value: &'a Self::Value,
+        _instance: &'a Self::Model,
+    ) -> LocalBoxFuture<'a, Result<bool, QueryError>> {
+        Box::pin(async { Ok(false) })
+    }
+
+    /// A many-to-many field's keys for a saved instance; None for the other fields.
+    fn load_many(
+        _instance: &Self::Model,
+    ) -> LocalBoxFuture<'_, Result<Option<Self::Value>, QueryError>> {
+        Box::pin(async { Ok(None) })
+    }
+
+    /// Relates a saved instance to exactly the rows of `value`: a many-to-many field's save
+    /// (Django's `save_m2m`); nothing for the other fields.
+    fn save_many<'a>(
+        _instance: &'a Self::Model,
+        _value: &'a Self::Value,
+    ) -> LocalBoxFuture<'a, Result<(), QueryError>> {
+        Box::pin(async { Ok(()) })
+    }
 
     /// A relation's choices: every row of the related model, (key, `str(row)`), read when a
     /// form shows or checks the field (Django's ModelChoiceField queryset). None for the
@@ -69,8 +105,43 @@ pub trait ModelForm: Form {
     /// The form's values of an instance: an edit page's initial data.
     fn from_instance(instance: &Self::Model) -> Self;
 
-    /// Puts the form's values into `instance` (Django's `construct_instance`).
+    /// Puts the form's values into `instance` (Django's `construct_instance`); its
+    /// many-to-many fields wait for [`save_m2m`](Self::save_m2m).
     fn apply(&self, instance: &mut Self::Model);
+
+    /// Reads the many-to-many fields' keys of a saved instance into the form's values (an
+    /// edit page's initial data: `from_instance` cannot, having no database).
+    fn load_m2m<'a>(
+        &'a mut self,
+        _instance: &'a Self::Model,
+    ) -> LocalBoxFuture<'a, Result<(), QueryError>> {
+        Box::pin(async { Ok(()) })
+    }
+
+    /// Relates a saved instance to the rows the many-to-many fields chose (Django's
+    /// `save_m2m`): after the instance's own save, which gives it its key.
+    fn save_m2m<'a>(
+        &'a self,
+        _instance: &'a Self::Model,
+    ) -> LocalBoxFuture<'a, Result<(), QueryError>> {
+        Box::pin(async { Ok(()) })
+    }
+
+    /// The form's values of a saved instance, its many-to-many keys read: what an edit page
+    /// starts from.
+    fn from_saved(instance: &Self::Model) -> LocalBoxFuture<'_, Result<Self, QueryError>> {
+        Box::pin(async move {
+            let mut form = Self::from_instance(instance);
+            form.load_m2m(instance).await?;
+            Ok(form)
+        })
+    }
+
+    /// The values of the form's unique fields, by field index (an empty one, which a NULL
+    /// stores, is left out): what a formset compares across its forms.
+    fn unique_values(&self) -> Vec<(usize, String)> {
+        Vec::new()
+    }
 
     /// The fields whose value another row than `instance` has, with Django's message
     /// ("Post with this Title already exists."): `validate_unique`.
@@ -154,9 +225,7 @@ impl<F: ModelForm> BoundForm<F> {
     pub async fn load_choices_except(&mut self, one_row: &[&str]) -> Result<(), QueryError> {
         let lazy: Vec<usize> = one_row.iter().map(|name| self.index(name)).collect();
         for (index, rows) in F::relation_choices_except(lazy.clone()).await? {
-            let mut choices = vec![(String::new(), "---------".to_owned())];
-            choices.extend(rows);
-            self.set_choices_at(index, choices);
+            self.set_choices_at(index, with_blank(&F::FIELDS[index], rows));
         }
         for index in lazy {
             let key = self
@@ -200,17 +269,58 @@ impl<F: ModelForm> BoundForm<F> {
         };
         data.apply(&mut instance);
         instance.save().await?;
+        data.save_m2m(&instance).await?;
         Ok(Some(instance))
     }
 }
 
+/// A relation's select: Django's "---------" first, but in a multiple select.
+fn with_blank(spec: &FieldSpec, rows: Choices) -> Choices {
+    if spec.kind == super::FieldKind::ModelMultipleChoiceField {
+        return rows;
+    }
+    let mut choices = vec![(String::new(), "---------".to_owned())];
+    choices.extend(rows);
+    choices
+}
+
 impl<F: ModelForm> FormSet<F> {
+    /// Refuses two forms giving a unique field the same value, which the database would
+    /// refuse at the second save (Django's `BaseModelFormSet.validate_unique`): each such form
+    /// "Please correct the duplicate values below.", the formset "Please correct the duplicate
+    /// data for slug.". Each form's check against the other rows is its own
+    /// (`BoundForm::validate_unique`).
+    pub fn validate_unique(&mut self) {
+        let mut seen = std::collections::HashSet::new();
+        let mut duplicates: Vec<usize> = Vec::new();
+        let mut refused: Vec<usize> = Vec::new();
+        for (i, data) in self.cleaned_forms() {
+            for (field, value) in data.unique_values() {
+                if !seen.insert((field, value)) {
+                    refused.push(i);
+                    if !duplicates.contains(&field) {
+                        duplicates.push(field);
+                    }
+                }
+            }
+        }
+        refused.dedup();
+        for i in refused {
+            self.forms_mut()[i].add_error(None, "Please correct the duplicate values below.");
+        }
+        for field in duplicates {
+            self.add_non_form_error(format!(
+                "Please correct the duplicate data for {}.",
+                F::FIELDS[field].name
+            ));
+        }
+    }
+
     /// Reads the choices of the forms' relations once and gives them to every form (see
     /// [`BoundForm::load_choices`]).
     pub async fn load_choices(&mut self) -> Result<(), QueryError> {
         for (index, rows) in F::relation_choices_except(Vec::new()).await? {
-            let mut choices = vec![(String::new(), "---------".to_owned())];
-            choices.extend(rows);
+            let choices = with_blank(&F::FIELDS[index], rows);
             for form in self.forms_mut() {
                 form.set_choices_at(index, choices.clone());
             }

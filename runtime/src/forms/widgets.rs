@@ -18,6 +18,8 @@ pub enum Widget {
     Textarea,
     CheckboxInput,
     Select,
+    /// A select of several values (a many-to-many field's).
+    SelectMultiple,
 }
 
 impl Widget {
@@ -34,7 +36,7 @@ impl Widget {
             Widget::PasswordInput => "password",
             Widget::HiddenInput => "hidden",
             Widget::CheckboxInput => "checkbox",
-            Widget::Textarea | Widget::Select => return None,
+            Widget::Textarea | Widget::Select | Widget::SelectMultiple => return None,
         })
     }
 
@@ -74,12 +76,24 @@ impl Widget {
                 out.push_str(&escape(value.unwrap_or("")));
                 out.push_str("</textarea>");
             }
-            Widget::Select => {
-                let _ = write!(out, "<select name=\"{}\"{attrs}>", escape(name));
-                // No value selects the empty choice (Django's format_value: None is "").
+            Widget::Select | Widget::SelectMultiple => {
+                let multiple = self == Widget::SelectMultiple;
+                let _ = write!(
+                    out,
+                    "<select name=\"{}\"{attrs}{}>",
+                    escape(name),
+                    if multiple { " multiple" } else { "" }
+                );
+                // No value selects the empty choice (Django's format_value: None is ""); a
+                // multiple select's values are its keys joined by commas.
                 let value = value.unwrap_or("");
+                let chosen: Vec<&str> = if multiple {
+                    value.split(',').map(str::trim).collect()
+                } else {
+                    vec![value]
+                };
                 for (v, label) in choices {
-                    let selected = if *v == value { " selected" } else { "" };
+                    let selected = if chosen.contains(v) { " selected" } else { "" };
                     let _ = write!(
                         out,
                         "\n  <option value=\"{}\"{selected}>{}</option>\n",
@@ -151,6 +165,17 @@ mod tests {
         assert_eq!(
             Widget::Select.render("s", Some("b"), Attrs::default(), &[("a", "A"), ("b", "B")]),
             "<select name=\"s\">\n  <option value=\"a\">A</option>\n\n  <option value=\"b\" selected>B</option>\n\n</select>"
+        );
+        let mut attrs = Attrs::default();
+        attrs.set("id", "id_m");
+        assert_eq!(
+            Widget::SelectMultiple.render(
+                "m",
+                Some("1,3"),
+                attrs,
+                &[("1", "A"), ("2", "B"), ("3", "C")]
+            ),
+            "<select name=\"m\" id=\"id_m\" multiple>\n  <option value=\"1\" selected>A</option>\n\n  <option value=\"2\">B</option>\n\n  <option value=\"3\" selected>C</option>\n\n</select>"
         );
     }
 }

@@ -210,6 +210,18 @@ impl<R: ManyToMany> ManyRelated<R> {
             .collect::<std::result::Result<_, _>>()?)
     }
 
+    /// The keys of the related rows, in order: what a form's multiple select shows chosen.
+    pub async fn keys(&self) -> Result<Vec<i64>> {
+        let conn = executor(self.alias.as_deref()).await?;
+        let mut keys: Vec<i64> = self
+            .current(&conn, &Self::through())
+            .await?
+            .into_iter()
+            .collect();
+        keys.sort_unstable();
+        Ok(keys)
+    }
+
     /// Relates these rows too; rows already related are left as they are (`add`).
     pub async fn add<P: IntoPk<R::To>>(&self, rows: impl IntoIterator<Item = P>) -> Result<()> {
         let conn = executor(self.alias.as_deref()).await?;

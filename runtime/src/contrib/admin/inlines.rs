@@ -364,6 +364,7 @@ impl<I: InlineModelAdmin> BoundInline<I> {
                     .unwrap_or_else(I::Model::new_instance);
                 formset.forms_mut()[i].validate_unique(&instance).await?;
             }
+            formset.validate_unique();
         }
         Ok(BoundInline {
             perms,

@@ -124,6 +124,7 @@ where
                     Some(_) => {}
                 }
             }
+            formset.validate_unique();
         }
         Ok(Box::new(Rows { objects, formset }) as Box<dyn EditableRows<F::Model>>)
     })

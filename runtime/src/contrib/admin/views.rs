@@ -515,9 +515,10 @@ impl<A: ModelAdmin, T: Templates> Pages<'_, A, T> {
                 .cleaned_data()
                 .filter(|_| form.is_valid() && inlines_valid)
             {
-                let before = object
-                    .as_ref()
-                    .map(|o| A::Form::from_instance(o).initial_values());
+                let before = match &object {
+                    Some(o) => Some(A::Form::from_saved(o).await?.initial_values()),
+                    None => None,
+                };
                 data.apply(&mut instance);
                 let change = object.is_some() && !save_as_new;
                 // The row and its log entry together, or neither (Django's atomic view).
@@ -529,13 +530,15 @@ impl<A: ModelAdmin, T: Templates> Pages<'_, A, T> {
                         .admin
                         .save_model(&pages.request, &mut instance, change)
                         .await?;
+                    // Django's save_related: the many-to-many fields once the row has its key.
+                    data.save_m2m(&instance).await?;
                     let pk = pk_i64(&instance);
                     let mut inline_parts = Vec::new();
                     for inline in inlines.iter_mut() {
                         inline_parts.extend(inline.save(pk).await?);
                     }
                     if change {
-                        let after = A::Form::from_instance(&instance).initial_values();
+                        let after = A::Form::from_saved(&instance).await?.initial_values();
                         let changed: Vec<&str> = A::Form::FIELDS
                             .iter()
                             .zip(before.unwrap_or_default().iter().zip(after.iter()))
@@ -584,7 +587,7 @@ impl<A: ModelAdmin, T: Templates> Pages<'_, A, T> {
                 .await;
         }
         let mut form = match &object {
-            Some(o) => A::Form::with_initial(&A::Form::from_instance(o)),
+            Some(o) => A::Form::with_initial(&A::Form::from_saved(o).await?),
             None => A::Form::unbound(),
         };
         form.load_choices_except(&self.one_row_relations()).await?;
@@ -637,9 +640,10 @@ impl<A: ModelAdmin, T: Templates> Pages<'_, A, T> {
             object_str.clone().unwrap_or_else(|| format!("Add {name}")),
             None,
         ));
-        let values = object
-            .filter(|_| view_only)
-            .map(|o| A::Form::from_instance(o).initial_values());
+        let values = match object.filter(|_| view_only) {
+            Some(o) => Some(A::Form::from_saved(o).await?.initial_values()),
+            None => None,
+        };
         let (mut rows, hidden) = form_rows(&form, values.as_deref());
         if values.is_none() {
             self.relation_widgets(&form, &mut rows);
@@ -1087,13 +1091,19 @@ pub(crate) fn form_rows<F: Form>(
                 .flatten()
                 .map(|v| {
                     let dynamic = form.choices(spec.name).unwrap_or_default();
-                    match (
+                    let label = |v: &str| match (
                         spec.choices.iter().find(|(value, _)| *value == v),
-                        dynamic.iter().find(|(value, _)| *value == v),
+                        dynamic.iter().find(|(value, _)| value == v),
                     ) {
                         (Some((_, label)), _) => (*label).to_owned(),
                         (None, Some((_, label))) => label.clone(),
-                        (None, None) => v,
+                        (None, None) => v.to_owned(),
+                    };
+                    // A many-to-many field's rows, each by its name.
+                    if spec.kind == crate::forms::FieldKind::ModelMultipleChoiceField {
+                        v.split(',').map(label).collect::<Vec<_>>().join(", ")
+                    } else {
+                        label(&v)
                     }
                 })
                 .filter(|v| !v.is_empty())

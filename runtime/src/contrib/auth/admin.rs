@@ -11,7 +11,7 @@ use crate::models::{Instance, QueryError};
 #[derive(Default)]
 pub struct GroupAdmin;
 
-#[admin::register(Group, search_fields = [name], ordering = [name])]
+#[admin::register(Group, search_fields = [name], ordering = [name], fields = [name])]
 impl ModelAdmin for GroupAdmin {}
 
 /// Django's `UserAdmin`: its columns, filters and search. The form edits the user's names,

@@ -219,7 +219,10 @@ async fn update_page<V: UpdateView>(
 
 async fn update_get<V: UpdateView>(view: &V, request: &HttpRequest, (pk,): (i64,)) -> ViewResult {
     let object = super::detail::get_object(view.get_queryset(request), pk).await?;
-    let mut form = V::Form::with_initial(&V::Form::from_instance(&object));
+    let initial = V::Form::from_saved(&object)
+        .await
+        .map_err(super::internal)?;
+    let mut form = V::Form::with_initial(&initial);
     form.load_choices().await.map_err(super::internal)?;
     update_page(view, request, form, object).await
 }
