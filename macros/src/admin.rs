@@ -800,6 +800,15 @@ fn with_fields(input: TokenStream) -> syn::Result<TokenStream> {
             .iter()
             .find(|f| syn::ext::IdentExt::unraw(&f.ident) == n.name);
         match own {
+            Some(f) if f.kind == "ManyToManyField" => {
+                return Err(syn::Error::new(
+                    n.span,
+                    format!(
+                        "readonly_fields: `{}` of {model_name} is a many-to-many field, which the admin does not show as text yet; leave it out of the form with `exclude` instead",
+                        n.name
+                    ),
+                ));
+            }
             Some(f) => {
                 let cell = cell_of(f);
                 let label = &f.label;
@@ -1040,7 +1049,7 @@ fn with_fields(input: TokenStream) -> syn::Result<TokenStream> {
                         n.name,
                         with_article(&f.kind.to_string()),
                         if f.kind == "ManyToManyField" {
-                            " (many-to-many fields are not edited by the admin's form yet)"
+                            " (a many-to-many field is a multiple select there, not yet a key to type or search for)"
                         } else {
                             " (Django's admin.E003)"
                         }

@@ -2107,8 +2107,12 @@ async fn many_to_many_as_a_multiple_select() {
     let page = c.get("/admin/blog/comment/add/").await.text();
     assert!(
         page.contains(&format!(
-            "<select name=\"tags\" id=\"id_tags\" multiple>\n  <option value=\"{rust}\">rust</option>"
+            "<select name=\"tags\" aria-describedby=\"id_tags_helptext\" id=\"id_tags\" multiple>\n  <option value=\"{rust}\">rust</option>"
         )),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#"<div class="help" id="id_tags_helptext">Hold down “Control”, or “Command” on a Mac, to select more than one.</div>"#),
         "{page}"
     );
     let hello_id = hello.id.to_string();
@@ -2159,7 +2163,15 @@ async fn many_to_many_as_a_multiple_select() {
     ] {
         let r = send(change.clone(), fields(&[&django, bad])).await;
         assert_eq!(r.status_code(), 200);
-        assert!(r.text().contains(message), "{message}: {}", r.text());
+        let page = r.text();
+        assert!(page.contains(message), "{message}: {page}");
+        // The page again keeps what was chosen.
+        assert!(
+            page.contains(&format!(
+                r#"<option value="{django}" selected>django</option>"#
+            )) && !page.contains(&format!(r#"<option value="{rust}" selected>"#)),
+            "{page}"
+        );
     }
     assert_eq!(saved.tags().keys().await.unwrap().len(), 2);
 

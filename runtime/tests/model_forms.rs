@@ -25,10 +25,19 @@ mod blog {
             pub featured: BooleanField,
             pub published: Option<DateField>,
         }
+
+        /// A many-to-many field that must be given (not blank).
+        #[model]
+        pub struct Shelf {
+            #[field(max_length = 30)]
+            pub name: CharField,
+            #[field(related_name = "shelves")]
+            pub articles: ManyToManyField<Article>,
+        }
     }
 }
 
-use blog::models::{Article, article};
+use blog::models::{Article, Shelf, article, shelf};
 
 mod m0001 {
     rjango::migration! {
@@ -47,6 +56,14 @@ mod m0001 {
                     ("published", DateField { null: true }),
                 ],
             },
+            CreateModel {
+                name: "Shelf",
+                fields: [
+                    ("id", BigAutoField { primary_key: true }),
+                    ("name", CharField { max_length: 30 }),
+                    ("articles", ManyToManyField { to: "blog.Article", related_name: "shelves" }),
+                ],
+            },
         ],
     }
 }
@@ -60,6 +77,10 @@ pub struct QuickForm;
 
 #[model_form(model = Article, fields = "__all__")]
 pub struct EverythingForm;
+
+/// Every field, the many-to-many one a multiple select.
+#[model_form(model = Shelf, fields = "__all__")]
+pub struct ShelfForm;
 
 /// Only some fields: the others keep the instance's values.
 #[model_form(model = Article, fields = [title])]
@@ -93,7 +114,7 @@ fn project() -> rjango::Project {
             name: "blog",
             label: "blog",
         }],
-        models: &[("blog", "article")],
+        models: &[("blog", "article"), ("blog", "shelf")],
         migrations: || vec![m0001::migration("blog", "0001_initial")],
         migration_code: Vec::new,
         commands: Vec::new,
@@ -243,4 +264,92 @@ async fn save_creates_then_updates_and_checks_unique_values() {
     assert!(bad.save(stored.clone()).await.unwrap().is_none());
     let fields: Vec<&str> = bad.errors().iter().map(|(f, _)| *f).collect();
     assert_eq!(fields, ["title", "status", "rating", "published"]);
+}
+
+/// Django's ModelMultipleChoiceField: a multiple select of the related rows, required unless
+/// blank, saved with the row (save_m2m) in one transaction, read back by `from_saved`, its
+/// keys compared as a set, a key that is no row refused.
+#[rjango::test(db, project = project)]
+async fn many_to_many_fields_are_multiple_selects_saved_with_the_row() {
+    let mut ids = Vec::new();
+    for title in ["A", "B"] {
+        let mut form = ArticleForm::bind(&data(&[
+            ("title", title),
+            ("status", "d"),
+            ("rating", "1"),
+            ("published", "2024-01-01"),
+        ]));
+        ids.push(
+            form.save(Article::new_instance())
+                .await
+                .unwrap()
+                .expect("valid")
+                .id,
+        );
+    }
+    let [a, b] = [ids[0].to_string(), ids[1].to_string()];
+    assert_eq!(
+        ShelfForm::FIELDS.iter().map(|f| f.name).collect::<Vec<_>>(),
+        ["name", "articles"]
+    );
+    let mut form = ShelfForm::unbound();
+    form.load_choices().await.unwrap();
+    let html = form.as_div().0;
+    assert!(
+        html.contains(&format!(
+            "<select name=\"articles\" required id=\"id_articles\" multiple>\n  <option value=\"{a}\">Article object ({a})</option>"
+        )),
+        "{html}"
+    );
+    assert!(!html.contains("---------"), "{html}");
+
+    let mut form = ShelfForm::bind(&data(&[("name", "Top")]));
+    form.load_choices().await.unwrap();
+    assert!(form.save(Shelf::new_instance()).await.unwrap().is_none());
+    assert_eq!(form.errors()[0].1, ["This field is required."]);
+
+    let mut form = ShelfForm::bind(&data(&[
+        ("name", "Top"),
+        ("articles", &b),
+        ("articles", &a),
+    ]));
+    form.load_choices().await.unwrap();
+    let shelf = form
+        .save(Shelf::new_instance())
+        .await
+        .unwrap()
+        .expect("valid");
+    assert_eq!(shelf.articles().keys().await.unwrap(), [ids[0], ids[1]]);
+
+    // An edit page starts from the row's keys; the same keys in another order change nothing.
+    let saved = ShelfForm::from_saved(&shelf).await.unwrap();
+    assert_eq!(saved.articles, [ids[0], ids[1]]);
+    let same = ShelfForm::bind_with_initial(
+        &data(&[("name", "Top"), ("articles", &b), ("articles", &a)]),
+        &saved,
+    );
+    assert!(!same.has_changed());
+    let fewer = ShelfForm::bind_with_initial(&data(&[("name", "Top"), ("articles", &b)]), &saved);
+    assert!(fewer.has_changed());
+    let mut shown = ShelfForm::with_initial(&saved);
+    shown.load_choices().await.unwrap();
+    let html = shown.as_div().0;
+    assert!(
+        html.contains(&format!(r#"<option value="{b}" selected>"#)),
+        "{html}"
+    );
+
+    let mut form = ShelfForm::bind(&data(&[("name", "Top"), ("articles", &b)]));
+    form.load_choices().await.unwrap();
+    let shelf = form.save(shelf).await.unwrap().expect("valid");
+    assert_eq!(shelf.articles().keys().await.unwrap(), [ids[1]]);
+
+    let mut form = ShelfForm::bind(&data(&[("name", "Top"), ("articles", "999999")]));
+    form.load_choices().await.unwrap();
+    assert!(form.save(shelf.clone()).await.unwrap().is_none());
+    assert_eq!(
+        form.errors()[0].1,
+        ["Select a valid choice. 999999 is not one of the available choices."]
+    );
+    assert_eq!(shelf.articles().keys().await.unwrap(), [ids[1]]);
 }

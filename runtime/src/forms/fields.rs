@@ -149,6 +149,24 @@ impl FieldSpec {
                 Cleaned::Bool(false)
             });
         }
+        if self.kind == FieldKind::ModelMultipleChoiceField {
+            // Nothing chosen (no value posted) is empty; else each value is checked, an
+            // empty one too.
+            return match raw {
+                None => Ok(Cleaned::Empty),
+                Some(raw) => {
+                    let mut keys = Vec::new();
+                    for key in split_values(raw) {
+                        match key.trim().parse::<i64>() {
+                            Ok(k) if !keys.contains(&k) => keys.push(k),
+                            Ok(_) => {}
+                            Err(_) => return Err(format!("“{key}” is not a valid value.")),
+                        }
+                    }
+                    Ok(Cleaned::Keys(keys))
+                }
+            };
+        }
         let raw = raw.unwrap_or("");
         let text = if self.strip || !self.kind.is_text() {
             raw.trim()
@@ -175,22 +193,6 @@ impl FieldSpec {
                 .parse::<i64>()
                 .map(Cleaned::Int)
                 .map_err(|_| INVALID_MODEL_CHOICE.to_owned()),
-            // The keys chosen, as `multiple_values` joins them.
-            FieldKind::ModelMultipleChoiceField => {
-                let mut keys = Vec::new();
-                for key in text.split(',').map(str::trim).filter(|k| !k.is_empty()) {
-                    match key.parse::<i64>() {
-                        Ok(k) if !keys.contains(&k) => keys.push(k),
-                        Ok(_) => {}
-                        Err(_) => return Err(format!("“{key}” is not a valid value.")),
-                    }
-                }
-                Ok(if keys.is_empty() {
-                    Cleaned::Empty
-                } else {
-                    Cleaned::Keys(keys)
-                })
-            }
             _ => Ok(Cleaned::Text(text.to_owned())),
         }
     }
@@ -281,9 +283,18 @@ pub enum Cleaned {
     Keys(Vec<i64>),
 }
 
-/// The values a multiple select posts for one name, as one string (keys hold no comma).
+/// What joins the values of a multiple select into the one string a field holds: a control
+/// character no key or browser-posted value has, so a value `1,2` stays one (refused) value.
+pub(crate) const VALUE_SEPARATOR: char = '\u{1f}';
+
+/// The values a multiple select posts for one name, as one string; none is `None`.
 pub(crate) fn multiple_values(values: &[&str]) -> Option<String> {
-    (!values.is_empty()).then(|| values.join(","))
+    (!values.is_empty()).then(|| values.join(&VALUE_SEPARATOR.to_string()))
+}
+
+/// A multiple select's values back from [`multiple_values`].
+pub(crate) fn split_values(joined: &str) -> impl Iterator<Item = &str> {
+    joined.split(VALUE_SEPARATOR)
 }
 
 /// Django's IntegerField accepts `42`, ` 42 `, `+42` and `42.0` (a float with no fraction).
@@ -550,7 +561,7 @@ impl FormValue for Vec<i64> {
     }
     fn to_form_value(&self) -> Option<String> {
         let keys: Vec<String> = self.iter().map(i64::to_string).collect();
-        (!keys.is_empty()).then(|| keys.join(","))
+        (!keys.is_empty()).then(|| keys.join(&VALUE_SEPARATOR.to_string()))
     }
 }
 
@@ -675,23 +686,33 @@ mod tests {
     #[test]
     fn model_multiple_choice_keys() {
         let field = spec(FieldKind::ModelMultipleChoiceField);
+        let posted = |values: &[&str]| multiple_values(values);
         assert_eq!(
-            field.clean(Some("3,1,3")),
+            field.clean(posted(&["3", "1", "3"]).as_deref()),
             Ok(Cleaned::Keys(vec![3, 1])),
             "each key once, in the order chosen"
         );
         assert_eq!(field.clean(None), Err(vec![REQUIRED.to_owned()]));
         assert_eq!(
-            field.clean(Some("1,x")),
+            field.clean(posted(&["1", "x"]).as_deref()),
             Err(vec!["“x” is not a valid value.".to_owned()])
+        );
+        // One value is one key, commas and all; an empty one is no key either (Django's).
+        assert_eq!(
+            field.clean(posted(&["1,2"]).as_deref()),
+            Err(vec!["“1,2” is not a valid value.".to_owned()])
+        );
+        assert_eq!(
+            field.clean(posted(&[""]).as_deref()),
+            Err(vec!["“” is not a valid value.".to_owned()])
         );
         let optional = FieldSpec {
             required: false,
             ..field
         };
-        assert_eq!(optional.clean(Some("")), Ok(Cleaned::Empty));
+        assert_eq!(optional.clean(None), Ok(Cleaned::Empty));
         assert_eq!(Vec::<i64>::from_cleaned(Cleaned::Empty), Some(Vec::new()));
-        assert_eq!(vec![2_i64, 5].to_form_value().as_deref(), Some("2,5"));
+        assert_eq!(vec![2_i64, 5].to_form_value(), posted(&["2", "5"]));
         assert_eq!(Vec::<i64>::new().to_form_value(), None);
     }
 }

@@ -319,8 +319,23 @@ impl<F: Form> BoundForm<F> {
             if spec.disabled {
                 return false;
             }
-            let submitted = data.get(&html_name(self.prefix.as_deref(), spec.name));
+            let name = html_name(self.prefix.as_deref(), spec.name);
             let initial = self.initial[i].as_deref();
+            if spec.widget == Widget::SelectMultiple {
+                // The keys as sets, whatever their order (Django's).
+                fn set(values: Vec<&str>) -> std::collections::BTreeSet<&str> {
+                    values
+                        .into_iter()
+                        .map(str::trim)
+                        .filter(|v| !v.is_empty())
+                        .collect()
+                }
+                let before = set(initial
+                    .map(|v| fields::split_values(v).collect())
+                    .unwrap_or_default());
+                return set(data.getlist(&name)) != before;
+            }
+            let submitted = data.get(&name);
             if spec.kind == FieldKind::BooleanField {
                 checked(submitted) != checked(initial)
             } else {

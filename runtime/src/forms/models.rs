@@ -102,7 +102,9 @@ pub trait ModelFormField {
 pub trait ModelForm: Form {
     type Model: Model + Instance + Clone;
 
-    /// The form's values of an instance: an edit page's initial data.
+    /// The form's values of an instance, its many-to-many fields none chosen (their keys are
+    /// in the join table): an add page's data from a new instance. An edit page starts from
+    /// [`from_saved`](Self::from_saved), else saving it would unrelate the row's rows.
     fn from_instance(instance: &Self::Model) -> Self;
 
     /// Puts the form's values into `instance` (Django's `construct_instance`); its
@@ -268,8 +270,13 @@ impl<F: ModelForm> BoundForm<F> {
             return Ok(None);
         };
         data.apply(&mut instance);
-        instance.save().await?;
-        data.save_m2m(&instance).await?;
+        // The row and its many-to-many relations together, or neither.
+        let instance = crate::db::transaction::atomic(|| async move {
+            instance.save().await?;
+            data.save_m2m(&instance).await?;
+            Ok::<_, QueryError>(instance)
+        })
+        .await?;
         Ok(Some(instance))
     }
 }

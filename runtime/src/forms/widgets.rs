@@ -88,7 +88,7 @@ impl Widget {
                 // multiple select's values are its keys joined by commas.
                 let value = value.unwrap_or("");
                 let chosen: Vec<&str> = if multiple {
-                    value.split(',').map(str::trim).collect()
+                    super::fields::split_values(value).map(str::trim).collect()
                 } else {
                     vec![value]
                 };
@@ -171,7 +171,7 @@ mod tests {
         assert_eq!(
             Widget::SelectMultiple.render(
                 "m",
-                Some("1,3"),
+                super::super::fields::multiple_values(&["1", "3"]).as_deref(),
                 attrs,
                 &[("1", "A"), ("2", "B"), ("3", "C")]
             ),

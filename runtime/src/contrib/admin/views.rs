@@ -618,7 +618,7 @@ impl<A: ModelAdmin, T: Templates> Pages<'_, A, T> {
 
     async fn render_form(
         &self,
-        form: BoundForm<A::Form>,
+        mut form: BoundForm<A::Form>,
         object: Option<&A::Model>,
         view_only: bool,
         inlines: &[Box<dyn InlineFormSet + '_>],
@@ -644,6 +644,18 @@ impl<A: ModelAdmin, T: Templates> Pages<'_, A, T> {
             Some(o) => Some(A::Form::from_saved(o).await?.initial_values()),
             None => None,
         };
+        // Django's formfield_for_manytomany: how to choose several in a multiple select.
+        for spec in A::Form::FIELDS {
+            if spec.widget == crate::forms::Widget::SelectMultiple {
+                let how = "Hold down “Control”, or “Command” on a Mac, to select more than one.";
+                let help = if spec.help_text.is_empty() {
+                    how.to_owned()
+                } else {
+                    format!("{} {how}", spec.help_text)
+                };
+                form.set_help_text(spec.name, help);
+            }
+        }
         let (mut rows, hidden) = form_rows(&form, values.as_deref());
         if values.is_none() {
             self.relation_widgets(&form, &mut rows);
@@ -1101,7 +1113,10 @@ pub(crate) fn form_rows<F: Form>(
                     };
                     // A many-to-many field's rows, each by its name.
                     if spec.kind == crate::forms::FieldKind::ModelMultipleChoiceField {
-                        v.split(',').map(label).collect::<Vec<_>>().join(", ")
+                        crate::forms::fields::split_values(&v)
+                            .map(label)
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     } else {
                         label(&v)
                     }
