@@ -1243,6 +1243,7 @@ fn relations(
                 // Django's ModelMultipleChoiceField: the related rows as a multiple select,
                 // required unless blank; the keys are read and set through the join table.
                 let many_form = {
+                    let choices = related_choices(&target_ty);
                     let required = !f.blank;
                     let verbose = f
                         .verbose_name
@@ -1276,26 +1277,7 @@ fn relations(
 
                             fn set_on(_: &mut #model, _: &::std::vec::Vec<i64>) {}
 
-                            fn choices() -> ::rjango::forms::models::ChoicesFuture {
-                                ::std::boxed::Box::pin(async {
-                                    let __rows = ::rjango::models::QuerySet::<#target_ty>::new()
-                                        .all()
-                                        .await?;
-                                    ::core::result::Result::Ok(::core::option::Option::Some(
-                                        __rows
-                                            .iter()
-                                            .map(|__row| {
-                                                #[allow(unused_imports)]
-                                                use ::rjango::models::meta::{ViaDefault as _, ViaDisplay as _};
-                                                (
-                                                    ::rjango::models::meta::pk_string(&::rjango::models::Model::pk(__row)),
-                                                    (&&::rjango::models::meta::ObjectStr(__row)).object_str(),
-                                                )
-                                            })
-                                            .collect(),
-                                    ))
-                                })
-                            }
+                            #choices
 
                             fn load_many(
                                 __rjango_instance: &#model,
@@ -1623,29 +1605,9 @@ fn model_form_field(
     let name = c.name;
     // A relation's select lists the related rows, each as `str(row)`.
     let choices = relation.then(|| {
+        let related = related_choices(&quote!(<#id as ::rjango::models::Relation>::To));
         quote! {
-            fn choices() -> ::rjango::forms::models::ChoicesFuture {
-                ::std::boxed::Box::pin(async {
-                    let __rows = ::rjango::models::QuerySet::<
-                        <#id as ::rjango::models::Relation>::To,
-                    >::new()
-                    .all()
-                    .await?;
-                    ::core::result::Result::Ok(::core::option::Option::Some(
-                        __rows
-                            .iter()
-                            .map(|__row| {
-                                #[allow(unused_imports)]
-                                use ::rjango::models::meta::{ViaDefault as _, ViaDisplay as _};
-                                (
-                                    ::rjango::models::meta::pk_string(&::rjango::models::Model::pk(__row)),
-                                    (&&::rjango::models::meta::ObjectStr(__row)).object_str(),
-                                )
-                            })
-                            .collect(),
-                    ))
-                })
-            }
+            #related
 
             fn choice(__rjango_key: ::std::string::String) -> ::rjango::forms::models::ChoiceFuture {
                 ::std::boxed::Box::pin(async move {
@@ -1707,6 +1669,32 @@ fn model_form_field(
             };
             const UNIQUE: bool = #unique;
             #choices
+        }
+    }
+}
+
+/// A relation's `ModelFormField::choices`: every row of the related model as (key, its text),
+/// the text being `str(row)` (the model's `Display`, else Django's "Post object (1)"), which
+/// only code naming the model can pick.
+fn related_choices(to: &TokenStream) -> TokenStream {
+    quote! {
+        fn choices() -> ::rjango::forms::models::ChoicesFuture {
+            ::std::boxed::Box::pin(async {
+                let __rows = ::rjango::models::QuerySet::<#to>::new().all().await?;
+                ::core::result::Result::Ok(::core::option::Option::Some(
+                    __rows
+                        .iter()
+                        .map(|__row| {
+                            #[allow(unused_imports)]
+                            use ::rjango::models::meta::{ViaDefault as _, ViaDisplay as _};
+                            (
+                                ::rjango::models::meta::pk_string(&::rjango::models::Model::pk(__row)),
+                                (&&::rjango::models::meta::ObjectStr(__row)).object_str(),
+                            )
+                        })
+                        .collect(),
+                ))
+            })
         }
     }
 }
