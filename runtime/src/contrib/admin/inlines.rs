@@ -482,12 +482,7 @@ impl<I: InlineModelAdmin> InlineFormSet for BoundInline<I> {
                     data.apply(&mut object);
                     object.save().await?;
                     let after = I::Form::from_instance(&object).initial_values();
-                    let fields: Vec<&str> = I::Form::FIELDS
-                        .iter()
-                        .zip(before.iter().zip(after.iter()))
-                        .filter(|(_, (b, a))| b != a)
-                        .map(|(f, _)| f.label.unwrap_or(f.name))
-                        .collect();
+                    let fields = super::views::changed_fields::<I::Form>(&before, &after);
                     parts.push(serde_json::json!({"changed": {"name": name, "object": I::object_str(&object), "fields": fields}}));
                     self.objects[i] = object;
                 } else {

@@ -209,12 +209,7 @@ impl<F: ModelForm> EditableRows<F::Model> for Rows<F> {
             let mut object = object.clone();
             data.apply(&mut object);
             let after = F::from_instance(&object).initial_values();
-            let labels: Vec<&'static str> = F::FIELDS
-                .iter()
-                .zip(before.iter().zip(after.iter()))
-                .filter(|(_, (b, a))| b != a)
-                .map(|(f, _)| f.label.unwrap_or(f.name))
-                .collect();
+            let labels = super::views::changed_fields::<F>(&before, &after);
             if !labels.is_empty() {
                 out.push((object, labels));
             }

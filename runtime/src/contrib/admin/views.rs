@@ -539,12 +539,8 @@ impl<A: ModelAdmin, T: Templates> Pages<'_, A, T> {
                     }
                     if change {
                         let after = A::Form::from_saved(&instance).await?.initial_values();
-                        let changed: Vec<&str> = A::Form::FIELDS
-                            .iter()
-                            .zip(before.unwrap_or_default().iter().zip(after.iter()))
-                            .filter(|(_, (b, a))| b != a)
-                            .map(|(f, _)| f.label.unwrap_or(f.name))
-                            .collect();
+                        let changed =
+                            changed_fields::<A::Form>(&before.unwrap_or_default(), &after);
                         let message = construct_change_message(Some(changed), inline_parts);
                         pages.log(&instance, CHANGE, &message).await?;
                     } else {
@@ -1177,6 +1173,20 @@ fn prepopulated_json<F: Form>(
         .replace('<', "\\u003C")
         .replace('>', "\\u003E")
         .replace('&', "\\u0026")
+}
+
+/// The labels of the fields whose values differ between two of a form's `initial_values()`
+/// (Django's `form.changed_data`, named as the history names them: "Changed Title.").
+pub(crate) fn changed_fields<F: Form>(
+    before: &[Option<String>],
+    after: &[Option<String>],
+) -> Vec<&'static str> {
+    F::FIELDS
+        .iter()
+        .zip(before.iter().zip(after.iter()))
+        .filter(|(_, (b, a))| b != a)
+        .map(|(f, _)| f.label.unwrap_or(f.name))
+        .collect()
 }
 
 /// Django's `construct_change_message`: `[{"added": {}}]` for a new object, `[{"changed":
