@@ -63,15 +63,18 @@ Example:\n    rjango startapp blog"
     )]
     Startapp(StartApp),
 
-    /// Regenerate src/generated/ from settings.rs and the URLconfs
+    /// Regenerate src/generated/, or write code for a model (`generate crud`)
     #[command(
-        long_about = "Regenerates src/generated/ (the app registry and the typed reverse \
-functions of every named route) from src/settings.rs and the URLconfs. A project's build.rs does \
-the same on every `cargo build`; run this to see what changed, or to check declarations without \
-building. Files whose contents did not change are not rewritten.\n\n\
-Example:\n    rjango generate"
+        long_about = "Without a subcommand: regenerates src/generated/ (the app registry and the \
+typed reverse functions of every named route) from src/settings.rs and the URLconfs. A project's \
+build.rs does the same on every `cargo build`; run this to see what changed, or to check \
+declarations without building. Files whose contents did not change are not rewritten.\n\n\
+`rjango generate crud APP MODEL` writes the pages that list, show, create, update and delete a \
+model's rows into the app, as your own code to edit (see `rjango generate crud --help`).\n\n\
+Examples:\n    rjango generate\n    rjango generate crud blog Post",
+        args_conflicts_with_subcommands = true
     )]
-    Generate,
+    Generate(Generate),
 
     /// Copy one of rjango's templates into templates/, to override it
     #[command(
@@ -257,6 +260,54 @@ pub struct StartProject {
     /// Where to write the project (default: ./NAME); must not exist or be empty
     pub directory: Option<PathBuf>,
     /// Write into a non-empty DIRECTORY (existing files are still never overwritten)
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct Generate {
+    #[command(subcommand)]
+    pub what: Option<GenerateWhat>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GenerateWhat {
+    /// Write list, detail, create, update and delete pages for a model into its app
+    #[command(
+        long_about = "Writes the pages that list, show, create, update and delete the rows of a \
+model of the app's models.rs, as the code a Django user writes by hand, on rjango's generic views \
+and forms, yours to edit from then on:\n\n\
+- src/APP/forms.rs: `MODELForm`, a ModelForm of the chosen fields (the file and its \
+`pub mod forms;` are created when missing);\n\
+- src/APP/views.rs: the pages (`rjango::page!`) and `MODELList` (20 to a page), \
+`MODELDetail`, `MODELCreate`, `MODELUpdate` and `MODELDelete`, with success messages and \
+success URLs that reverse by name;\n\
+- src/APP/urls.rs: five routes named `model-list`, `model-detail`, `model-create`, \
+`model-update` and `model-delete`;\n\
+- templates/APP/model_list.html, _detail.html, _form.html and _confirm_delete.html, extending \
+base.html.\n\n\
+Code is added to the end of your files and `use` lines after yours; nothing else in them \
+changes. What exists already (a view of the same name, a template, a route name) is kept and \
+reported, unless --force is given. The project's build then checks every generated name.\n\n\
+Examples:\n    rjango generate crud blog Post\n    rjango generate crud blog Post --fields title,body,published --api"
+    )]
+    Crud(Crud),
+}
+
+#[derive(Debug, Args)]
+pub struct Crud {
+    /// The app whose models.rs declares the model (e.g. blog)
+    pub app: String,
+    /// The model, as declared (e.g. Post)
+    pub model: String,
+    /// The fields the form edits, comma-separated (default: every field a form can edit)
+    #[arg(long, value_delimiter = ',', value_name = "FIELD,...")]
+    pub fields: Option<Vec<String>>,
+    /// Also write JSON views: `api/model/` (GET a page, POST) and `api/model/<pk>/` (GET, PUT,
+    /// PATCH, DELETE), validated by the same form, answering 400 with the field errors
+    #[arg(long)]
+    pub api: bool,
+    /// Replace what a previous run wrote (views, form, templates) instead of keeping it
     #[arg(long)]
     pub force: bool,
 }

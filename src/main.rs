@@ -6,6 +6,7 @@ mod cargo;
 mod child;
 mod cli;
 mod commands;
+mod crud;
 mod edit;
 mod error;
 mod names;
@@ -27,7 +28,10 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Startproject(args) => commands::startproject::run(args),
         Command::Startapp(args) => commands::startapp::run(args),
-        Command::Generate => commands::generate::run(),
+        Command::Generate(cli::Generate { what: None }) => commands::generate::run(),
+        Command::Generate(cli::Generate {
+            what: Some(cli::GenerateWhat::Crud(crud)),
+        }) => commands::generate_crud::run(crud),
         Command::Copytemplate(args) => commands::copytemplate::run(args),
         Command::Makemigrations(args) => commands::makemigrations::run(args),
         Command::Squashmigrations(args) => commands::squashmigrations::run(args),

@@ -19,6 +19,11 @@ const KEYWORDS: &[&str] = &[
     "macro", "override", "priv", "try", "typeof", "unsized", "virtual", "yield", "union",
 ];
 
+/// Whether `name` is a Rust keyword (which no module, variable or struct may be named).
+pub fn is_keyword(name: &str) -> bool {
+    KEYWORDS.contains(&name)
+}
+
 /// Crates Rust itself reserves (`test` and `build` are also refused by Cargo or clash with
 /// build.rs conventions).
 const RUST_CRATES: &[&str] = &["std", "core", "alloc", "proc_macro", "test", "build"];

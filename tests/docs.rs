@@ -8,7 +8,10 @@
 //!   declared as a module where the project needs it);
 //! - `<!-- check: fn src/blog/examples.rs -->` wraps it in an async function there (for
 //!   statements: queries, a view's body), returning `Result<(), ViewError>`;
-//! - `<!-- check: replace src/urls.rs -->` makes it the whole file.
+//! - `<!-- check: replace src/urls.rs -->` makes it the whole file;
+//! - `<!-- check: generated src/library/views.rs -->` marks what `rjango generate crud` writes
+//!   there, which tests/generate_crud.rs checks against the generator's own output (and the
+//!   e2e test builds); it is not compiled here.
 //!
 //! A comment with lines after its first holds hidden code for the same place (what the reader
 //! already has: the models a query uses), added before the block. A ```rust block without a
@@ -81,9 +84,9 @@ fn examples(doc: &str, text: &str) -> Vec<Example> {
             let mode = parts.next().unwrap_or_default().to_owned();
             let path = parts.next().unwrap_or_default().to_owned();
             assert!(
-                ["file", "fn", "replace"].contains(&mode.as_str())
+                ["file", "fn", "replace", "generated"].contains(&mode.as_str())
                     && (path.starts_with("src/") || path.starts_with("templates/")),
-                "{doc}:{at}: `<!-- check: {head} -->` is not `file|fn|replace src/...|templates/...`"
+                "{doc}:{at}: `<!-- check: {head} -->` is not `file|fn|replace|generated src/...|templates/...`"
             );
             pending = Some((at, mode, path, hidden));
         } else if let Some(lang) = line.strip_prefix("```").filter(|l| !l.is_empty()) {
@@ -171,6 +174,8 @@ fn every_example_in_the_docs_compiles() {
             &std::fs::read_to_string(&doc).unwrap(),
         ));
     }
+    // What generate crud writes is checked by tests/generate_crud.rs.
+    all.retain(|e| e.mode != "generated");
     assert!(all.len() > 10, "the docs hold examples: {}", all.len());
     // A second `replace` of a file would silently drop the first example.
     let mut replaced = std::collections::BTreeSet::new();

@@ -14,6 +14,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use rjango_codegen::models::parse::{ParsedModel, Scope, parse_model_item};
+pub(crate) use rjango_codegen::models::parse::{field_ident, snake_case};
 use rjango_schema::{FieldState, FieldType};
 use syn::ext::IdentExt;
 
@@ -72,22 +73,6 @@ fn derives(attrs: &[syn::Attribute], name: &str) -> bool {
             });
             found
         })
-}
-
-/// `BlogPost` -> `blog_post`: the module of the model's field handles.
-pub(crate) fn snake_case(name: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in name.chars().enumerate() {
-        if c.is_ascii_uppercase() {
-            if i > 0 {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// `Option<T>` -> `T`.
@@ -638,6 +623,39 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
             #placement
         );
     };
+    // Django's `get_FOO_display()` for each field with string choices: the label of the
+    // value, or the value itself when it is none of the choices.
+    let choice_displays: Vec<TokenStream> = columns
+        .iter()
+        .filter(|c| !c.state.null && !c.state.choices.is_empty())
+        .filter_map(|c| {
+            let pairs: Vec<(String, String)> = c
+                .state
+                .choices
+                .iter()
+                .map(|(v, label)| match v {
+                    rjango_schema::Value::Str(s) => Some((s.clone(), label.clone())),
+                    _ => None,
+                })
+                .collect::<Option<_>>()?;
+            let method = format_ident!("get_{}_display", c.ident);
+            let field = &c.ident;
+            let doc = format!(
+                " Django's `get_{}_display()`: the label of the value among the field's choices.",
+                c.ident
+            );
+            let (values, labels): (Vec<String>, Vec<String>) = pairs.into_iter().unzip();
+            Some(quote! {
+                #[doc = #doc]
+                #vis fn #method(&self) -> &str {
+                    match self.#field.as_str() {
+                        #(#values => #labels,)*
+                        __other => __other,
+                    }
+                }
+            })
+        })
+        .collect();
     quote! {
         #item
 
@@ -697,6 +715,12 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
                 ::std::vec![#(#encode),*]
             }
 
+            fn object_str(&self) -> ::std::string::String {
+                #[allow(unused_imports)]
+                use ::rjango::models::meta::{ViaDefault as _, ViaDisplay as _};
+                (&&::rjango::models::meta::ObjectStr(self)).object_str()
+            }
+
             fn pk(&self) -> ::rjango::__private::sea_orm::Value {
                 #pk_value
             }
@@ -726,6 +750,8 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
             #vis fn objects() -> ::rjango::models::QuerySet<#ident> {
                 ::rjango::models::QuerySet::new()
             }
+
+            #(#choice_displays)*
         }
 
         #[doc = #module_doc]
@@ -979,17 +1005,6 @@ fn many_to_many_entity(ends: &ManyToManyEnds, related: bool) -> TokenStream {
 
         #related
     }
-}
-
-/// An item of generated code named after a model or a related_name: `match` for `Match` is
-/// `r#match`, and the keywords no raw identifier can spell get Rust's trailing underscore
-/// (`crate_` for `Crate`, `super_` for `Super`).
-pub(crate) fn field_ident(name: &str) -> syn::Ident {
-    if rjango_codegen::models::parse::UNRAW_KEYWORDS.contains(&name) {
-        return format_ident!("{}_", name);
-    }
-    syn::parse_str::<syn::Ident>(name)
-        .unwrap_or_else(|_| syn::Ident::new_raw(name, proc_macro2::Span::call_site()))
 }
 
 /// A related model, to compare targets: its last path segment, so `User` and
@@ -1498,11 +1513,7 @@ fn model_form_field(
     model: &syn::Ident,
 ) -> TokenStream {
     let state = c.state;
-    if state.primary_key {
-        return quote!();
-    }
-    let (auto_now, auto_now_add) = state.field_type.auto_now();
-    if auto_now || auto_now_add {
+    if state.form_field().is_none() {
         return quote!();
     }
     let (kind, widget, max_length, min_value) = match &state.field_type {

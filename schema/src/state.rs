@@ -258,6 +258,36 @@ impl FieldState {
         }
     }
 
+    /// The form field a ModelForm edits this field with (Django's `Field.formfield()`), by
+    /// its class name, or None for what forms cannot edit (keys the database sets, auto_now
+    /// dates, and the kinds forms lack: date-times, times, durations, decimals, UUIDs, URLs,
+    /// JSON, bytes). `#[model_form]` and `rjango generate crud` both decide by it.
+    pub fn form_field(&self) -> Option<&'static str> {
+        let (auto_now, auto_now_add) = self.field_type.auto_now();
+        if self.primary_key || auto_now || auto_now_add {
+            return None;
+        }
+        let string_choices = self.choices.iter().any(|(v, _)| matches!(v, Value::Str(_)));
+        Some(match self.field_type {
+            FieldType::CharField { .. } if string_choices => "ChoiceField",
+            FieldType::CharField { .. } | FieldType::TextField => "CharField",
+            FieldType::EmailField { .. } => "EmailField",
+            FieldType::SlugField { .. } => "SlugField",
+            FieldType::IntegerField
+            | FieldType::BigIntegerField
+            | FieldType::SmallIntegerField
+            | FieldType::PositiveIntegerField
+            | FieldType::PositiveSmallIntegerField
+            | FieldType::PositiveBigIntegerField => "IntegerField",
+            FieldType::FloatField => "FloatField",
+            FieldType::BooleanField => "BooleanField",
+            FieldType::DateField { .. } => "DateField",
+            FieldType::ForeignKey { .. } | FieldType::OneToOneField { .. } => "ModelChoiceField",
+            FieldType::ManyToManyField { .. } => "ModelMultipleChoiceField",
+            _ => return None,
+        })
+    }
+
     /// The column name, as Django names it: `db_column`, else the field name (`author_id`
     /// for a ForeignKey `author`).
     pub fn column(&self, name: &str) -> String {

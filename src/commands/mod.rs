@@ -2,6 +2,7 @@
 
 pub mod copytemplate;
 pub mod generate;
+pub mod generate_crud;
 pub mod makemigrations;
 pub mod project_cmd;
 pub mod runserver;

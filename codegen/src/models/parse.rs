@@ -100,6 +100,34 @@ const GENERATED_ITEMS: [&str; 5] = ["Entity", "Column", "PrimaryKey", "Relation"
 /// Rust keywords that `r#` cannot escape, so no method, field or module can have their name.
 pub const UNRAW_KEYWORDS: [&str; 5] = ["crate", "self", "super", "Self", "_"];
 
+/// `BlogPost` -> `blog_post`: the module of a model's field handles (`blog_post::title`).
+pub fn snake_case(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// An item of generated code named after a model or a related_name (a model's handles
+/// module, a field's handle): `match` for `Match` is `r#match`, and the keywords no raw
+/// identifier can spell get Rust's trailing underscore (`crate_` for `Crate`, `super_` for
+/// `Super`).
+pub fn field_ident(name: &str) -> syn::Ident {
+    if UNRAW_KEYWORDS.contains(&name) {
+        return quote::format_ident!("{}_", name);
+    }
+    syn::parse_str::<syn::Ident>(name)
+        .unwrap_or_else(|_| syn::Ident::new_raw(name, proc_macro2::Span::call_site()))
+}
+
 /// A mistake in a model declaration. It carries a span rather than a file so that the macro can
 /// turn it into a compile error and the CLI into `file:line:col` (`into_error`).
 #[derive(Debug, Clone)]

@@ -98,6 +98,13 @@ pub trait Model: Sized + Send + Sync + 'static {
     fn set_pk(&mut self, id: i64);
     /// Sets auto_now fields (and auto_now_add ones on insert) to `now`.
     fn touch(&mut self, now: chrono::DateTime<chrono::Utc>, inserting: bool);
+
+    /// Django's `str(row)`: the model's `Display` when it has one, else "Post object (1)".
+    /// `#[model]` picks between the two (a generic function cannot ask whether a type has
+    /// `Display`), so a template shows a foreign key's row as Django does (`{{ book.author }}`).
+    fn object_str(&self) -> String {
+        format!("{} object ({})", Self::NAME, pk_string(&self.pk()))
+    }
 }
 
 /// The app of a model declared in `module`: the module above `models`, as Django's

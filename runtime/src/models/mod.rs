@@ -207,6 +207,18 @@ impl<T> Hash for ForeignKey<T> {
     }
 }
 
+/// Django's `{{ book.author }}`: the related row as `str()` shows it when the query read it
+/// (`select_related`), else Django's default text for the row ("Author object (3)"), since a
+/// template cannot wait for a query.
+impl<T: Model> fmt::Display for ForeignKey<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.cached {
+            Some(row) => f.write_str(&row.object_str()),
+            None => write!(f, "{} object ({})", T::NAME, self.id),
+        }
+    }
+}
+
 impl<T> serde::Serialize for ForeignKey<T> {
     /// As Django's serializers write a foreign key: its primary key.
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {

@@ -85,4 +85,5 @@ pub fn options_response(allowed: &[&str]) -> HttpResponse {
     r
 }
 
+pub mod api;
 pub mod generic;

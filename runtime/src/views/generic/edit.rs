@@ -104,6 +104,12 @@ pub trait CreateView: Sized + Send + Sync + 'static {
     /// Where to go once the row is saved (Django's `success_url`).
     fn success_url(&self, object: &<Self::Form as ModelForm>::Model) -> String;
 
+    /// Django's `SuccessMessageMixin.success_message`: a message shown on the next page once
+    /// the row is saved (`contrib::messages`), or none (the default).
+    fn success_message(&self, _object: &<Self::Form as ModelForm>::Model) -> Option<String> {
+        None
+    }
+
     /// The instance the form's values go into: `new_instance()` by default; set what the form
     /// does not edit here (its author, from the request).
     fn new_object(&self, _request: &HttpRequest) -> <Self::Form as ModelForm>::Model {
@@ -166,7 +172,12 @@ async fn create_post<V: CreateView>(view: &V, request: &HttpRequest, _args: ()) 
         .await
         .map_err(super::internal)?
     {
-        Some(saved) => Ok(HttpResponseRedirect(view.success_url(&saved))),
+        Some(saved) => {
+            if let Some(message) = view.success_message(&saved) {
+                crate::contrib::messages::success(request, &message);
+            }
+            Ok(HttpResponseRedirect(view.success_url(&saved)))
+        }
         None => create_page(view, request, form).await,
     }
 }
@@ -181,6 +192,12 @@ pub trait UpdateView: Sized + Send + Sync + 'static {
     type Template: askama::Template + From<ModelFormContext<Self::Form>> + Send + Sync + 'static;
 
     fn success_url(&self, object: &<Self::Form as ModelForm>::Model) -> String;
+
+    /// Django's `SuccessMessageMixin.success_message`: a message shown on the next page once
+    /// the row is saved (`contrib::messages`), or none (the default).
+    fn success_message(&self, _object: &<Self::Form as ModelForm>::Model) -> Option<String> {
+        None
+    }
 
     /// The rows that may be edited (others are 404).
     fn get_queryset(&self, _request: &HttpRequest) -> QuerySet<<Self::Form as ModelForm>::Model> {
@@ -232,7 +249,12 @@ async fn update_post<V: UpdateView>(view: &V, request: &HttpRequest, (pk,): (i64
     let mut form = V::Form::bind(request.POST());
     form.load_choices().await.map_err(super::internal)?;
     match form.save(object.clone()).await.map_err(super::internal)? {
-        Some(saved) => Ok(HttpResponseRedirect(view.success_url(&saved))),
+        Some(saved) => {
+            if let Some(message) = view.success_message(&saved) {
+                crate::contrib::messages::success(request, &message);
+            }
+            Ok(HttpResponseRedirect(view.success_url(&saved)))
+        }
         None => update_page(view, request, form, object).await,
     }
 }
@@ -247,6 +269,12 @@ pub trait DeleteView: Sized + Send + Sync + 'static {
     type Template: askama::Template + From<DeleteContext<Self::Model>> + Send + Sync + 'static;
 
     fn success_url(&self, object: &Self::Model) -> String;
+
+    /// Django's `SuccessMessageMixin.success_message`: a message shown on the next page once
+    /// the row is deleted (`contrib::messages`), or none (the default).
+    fn success_message(&self, _object: &Self::Model) -> Option<String> {
+        None
+    }
 
     fn get_queryset(&self, _request: &HttpRequest) -> QuerySet<Self::Model> {
         QuerySet::new()
@@ -284,6 +312,9 @@ async fn delete_get<V: DeleteView>(view: &V, request: &HttpRequest, (pk,): (i64,
 async fn delete_post<V: DeleteView>(view: &V, request: &HttpRequest, (pk,): (i64,)) -> ViewResult {
     let object = super::detail::get_object(view.get_queryset(request), pk).await?;
     object.delete().await.map_err(super::internal)?;
+    if let Some(message) = view.success_message(&object) {
+        crate::contrib::messages::success(request, &message);
+    }
     Ok(HttpResponseRedirect(view.success_url(&object)))
 }
 

@@ -57,28 +57,8 @@ async fn list<V: ListView>(view: &V, request: &HttpRequest, _args: ()) -> ViewRe
     let (object_list, page_obj) = match V::PAGINATE_BY {
         None => (queryset.all().await.map_err(super::internal)?, None),
         Some(per_page) => {
-            let paginator = Paginator::new(queryset, per_page);
-            let asked = request.GET().get("page").unwrap_or("1");
-            let number = if asked == "last" {
-                paginator
-                    .page(1)
-                    .await
-                    .map(|p| p.num_pages.max(1))
-                    .unwrap_or(1)
-            } else {
-                asked.parse::<u64>().map_err(|_| {
-                    Http404::new("Page is not “last”, nor can it be converted to an int.")
-                })?
-            };
-            match paginator.page(number).await {
-                Ok(page) => (page.object_list.clone(), Some(page)),
-                Err(crate::models::paginator::PageError::Query(e)) => {
-                    return Err(super::internal(e));
-                }
-                Err(e) => {
-                    return Err(Http404::new(format!("Invalid page ({number}): {e}")).into());
-                }
-            }
+            let page = page_of(request, queryset, per_page).await?;
+            (page.object_list.clone(), Some(page))
         }
     };
     let is_paginated = page_obj.as_ref().is_some_and(|p| p.num_pages > 1);
@@ -90,6 +70,34 @@ async fn list<V: ListView>(view: &V, request: &HttpRequest, _args: ()) -> ViewRe
     });
     view.get_context_data(request, &mut page).await?;
     TemplateResponse(request, page)
+}
+
+/// The page `?page=N` (or `last`) asks for, `per_page` rows to a page: Django's
+/// `MultipleObjectMixin.paginate_queryset`, its 404s included (a page that is not a number,
+/// or past the end).
+pub(crate) async fn page_of<M: Model + Clone>(
+    request: &HttpRequest,
+    queryset: QuerySet<M>,
+    per_page: u64,
+) -> Result<Page<M>, ViewError> {
+    let paginator = Paginator::new(queryset, per_page);
+    let asked = request.GET().get("page").unwrap_or("1");
+    let number = if asked == "last" {
+        paginator
+            .page(1)
+            .await
+            .map(|p| p.num_pages.max(1))
+            .unwrap_or(1)
+    } else {
+        asked
+            .parse::<u64>()
+            .map_err(|_| Http404::new("Page is not “last”, nor can it be converted to an int."))?
+    };
+    match paginator.page(number).await {
+        Ok(page) => Ok(page),
+        Err(crate::models::paginator::PageError::Query(e)) => Err(super::internal(e)),
+        Err(e) => Err(Http404::new(format!("Invalid page ({number}): {e}")).into()),
+    }
 }
 
 super::handler!(ListViewHandler<V: ListView>, (), ["GET" => list, "HEAD" => list]);

@@ -39,6 +39,7 @@ pub use edit::{
     CreateView, CreateViewHandler, DeleteContext, DeleteView, DeleteViewHandler, FormContext,
     FormView, FormViewHandler, ModelFormContext, UpdateView, UpdateViewHandler,
 };
+pub(crate) use list::page_of;
 pub use list::{ListContext, ListView, ListViewHandler};
 
 use std::sync::Arc;

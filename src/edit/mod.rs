@@ -12,6 +12,8 @@ use std::path::Path;
 use proc_macro2::extra::DelimSpan;
 use proc_macro2::{Delimiter, LineColumn, Span, TokenStream, TokenTree};
 
+pub mod items;
+
 /// The result of trying one registration.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Edit {
@@ -75,23 +77,37 @@ pub fn register_installed_app(text: &str, app: &str, file: &Path) -> Edit {
 
 /// Adds `mod app;` on a new line after the last top-level `mod x;`.
 pub fn register_mod(text: &str, app: &str, file: &Path) -> Edit {
+    register_module(text, &mod_line(app), app, file)
+}
+
+/// Adds `line` (`mod app;`, `pub mod forms;`) declaring the module `name` on a new line after
+/// the last top-level `mod x;`, unless `name` is declared already.
+pub fn register_module(text: &str, line: &str, name: &str, file: &Path) -> Edit {
     Source::parse(text, file, |src, parsed| {
         let mods = parsed.items.iter().filter_map(|item| match item {
             syn::Item::Mod(m) => Some(m),
             _ => None,
         });
-        if mods.clone().any(|m| m.ident == app) {
+        if mods.clone().any(|m| m.ident == name) {
             return Edit::AlreadyDone;
         }
-        let Some(last) = mods.clone().rfind(|m| m.content.is_none()) else {
+        // After the last plain `mod x;` (not a `#[cfg(test)] mod tests;` below the others).
+        let plain = mods
+            .clone()
+            .rfind(|m| m.content.is_none() && m.attrs.is_empty());
+        let Some(last) = plain.or_else(|| mods.clone().rfind(|m| m.content.is_none())) else {
             return Edit::NotFound("no top-level `mod x;` item to add it after".into());
         };
         let Some(semi) = last.semi else {
             return Edit::NotFound("no top-level `mod x;` item to add it after".into());
         };
         let end = src.offset(semi.span.end());
-        let indent = src.indent_at(src.offset(last.mod_token.span.start()));
-        let line = format!("{indent}{}", mod_line(app));
+        let first = match &last.vis {
+            syn::Visibility::Inherited => last.mod_token.span.start(),
+            vis => syn::spanned::Spanned::span(vis).start(),
+        };
+        let indent = src.indent_at(src.offset(first));
+        let line = format!("{indent}{line}");
         src.insert_line_after(end, &line)
     })
 }
@@ -99,18 +115,7 @@ pub fn register_mod(text: &str, app: &str, file: &Path) -> Edit {
 /// Adds `include("app/", crate::app::urls),` before the closing bracket of `urlpatterns![...]`.
 pub fn register_include(text: &str, app: &str, file: &Path) -> Edit {
     Source::parse(text, file, |src, parsed| {
-        let Some(mac) = parsed.items.iter().find_map(|item| match item {
-            syn::Item::Macro(m)
-                if m.mac
-                    .path
-                    .segments
-                    .last()
-                    .is_some_and(|s| s.ident == "urlpatterns") =>
-            {
-                Some(&m.mac)
-            }
-            _ => None,
-        }) else {
+        let Some(mac) = urlpatterns_macro(parsed) else {
             return Edit::NotFound("no `urlpatterns![...]` item found".into());
         };
         let items = chunks(mac.tokens.clone());
@@ -120,6 +125,22 @@ pub fn register_include(text: &str, app: &str, file: &Path) -> Edit {
         let anchor = mac.path.segments[0].ident.span();
         let entry = format!("include(\"{app}/\", crate::{app}::urls)");
         src.insert_entry(anchor, mac.delimiter.span(), &items, &entry)
+    })
+}
+
+/// The file's top-level `urlpatterns![...]`.
+fn urlpatterns_macro(parsed: &syn::File) -> Option<&syn::Macro> {
+    parsed.items.iter().find_map(|item| match item {
+        syn::Item::Macro(m)
+            if m.mac
+                .path
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == "urlpatterns") =>
+        {
+            Some(&m.mac)
+        }
+        _ => None,
     })
 }
 
