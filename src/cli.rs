@@ -285,11 +285,12 @@ success URLs that reverse by name;\n\
 - src/APP/urls.rs: five routes named `model-list`, `model-detail`, `model-create`, \
 `model-update` and `model-delete`;\n\
 - templates/APP/model_list.html, _detail.html, _form.html and _confirm_delete.html, extending \
-base.html.\n\n\
+base.html;\n\
+- src/APP/tests.rs: tests of the pages (and of the API) that pass on a fresh test database.\n\n\
 Code is added to the end of your files and `use` lines after yours; nothing else in them \
 changes. What exists already (a view of the same name, a template, a route name) is kept and \
 reported, unless --force is given. The project's build then checks every generated name.\n\n\
-Examples:\n    rjango generate crud blog Post\n    rjango generate crud blog Post --fields title,body,published --api"
+Examples:\n    rjango generate crud blog Post\n    rjango generate crud blog Post --fields title,body --api"
     )]
     Crud(Crud),
 }

@@ -1962,6 +1962,27 @@ fn browser_generated_crud() {
     println!("browser_generated_crud: 5 steps passed");
 }
 
+/// The tests generate crud writes into each app's tests.rs pass, as written, on the test
+/// database `cargo test` makes.
+#[test]
+fn generated_crud_tests_pass() {
+    let out = project::cargo_test(&crud_project().root);
+    for test in [
+        "library::tests::author_pages",
+        "library::tests::book_pages",
+        "library::tests::book_api",
+        "library::tests::book_review_pages",
+        "library::tests::book_review_api",
+        "catalog::tests::product_pages",
+        "catalog::tests::product_api",
+    ] {
+        assert!(
+            out.contains(&format!("test {test} ... ok")),
+            "{test}:\n{out}"
+        );
+    }
+}
+
 /// Every name the generated code uses is checked by the compiler: in a copy of the crud
 /// project, a route taken out of urls.rs, a field renamed in the model, and a variable the
 /// page lacks each fail the build, at the generated code that names them.

@@ -113,6 +113,7 @@ fn every_generated_file_for_a_model_with_every_field_kind() {
         [
             "src/catalog/forms.rs",
             "src/catalog/mod.rs",
+            "src/catalog/tests.rs",
             "src/catalog/urls.rs",
             "src/catalog/views.rs",
             "templates/catalog/product_confirm_delete.html",
@@ -170,6 +171,7 @@ fn a_second_run_keeps_the_users_edits_and_says_what_exists() {
         "Already there, kept as they are (--force replaces what generate crud writes):",
         "ProductForm in src/catalog/forms.rs",
         "ProductCreate in src/catalog/views.rs",
+        "product_pages in src/catalog/tests.rs",
         "the route \"product-list\" in src/catalog/urls.rs",
         "templates/catalog/product_list.html",
         "Nothing to add: the product pages exist.",
@@ -181,6 +183,10 @@ fn a_second_run_keeps_the_users_edits_and_says_what_exists() {
     let said = ok(&root, &["generate", "crud", "catalog", "Product", "--api"]);
     assert!(
         said.contains("added ProductApiList, ProductApiDetail in src/catalog/views.rs"),
+        "{said}"
+    );
+    assert!(
+        said.contains("added product_api in src/catalog/tests.rs"),
         "{said}"
     );
     assert!(

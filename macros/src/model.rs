@@ -650,7 +650,7 @@ fn model(mut item: syn::ItemStruct, parsed: &ParsedModel) -> TokenStream {
                 #vis fn #method(&self) -> &str {
                     match self.#field.as_str() {
                         #(#values => #labels,)*
-                        __other => __other,
+                        _ => self.#field.as_str(),
                     }
                 }
             })

@@ -170,6 +170,27 @@ pub fn run(args: Crud) -> Result<ExitCode> {
         Edit::Unparsable(e) => return Err(unparsable(&e)),
     }
 
+    // tests.rs: the pages' tests, when the app has its tests module.
+    let tests_path = src.join("tests.rs");
+    if root.join(&tests_path).is_file() {
+        let tests_text = read(&root, &tests_path)?;
+        let tests = crud::rust::tests(&model, args.api);
+        plan_items(
+            &tests_path,
+            &tests_text,
+            tests,
+            args.force,
+            &mut planned,
+            &mut kept,
+        )?;
+    } else {
+        ui::info(format!(
+            "{} is missing, so no tests were written for the {} pages",
+            tests_path.display(),
+            model.verbose
+        ));
+    }
+
     // The four pages.
     for (path, text) in crud::html::pages(&model)? {
         if root.join(&path).exists() && !args.force {

@@ -106,8 +106,23 @@ pub fn fill(words: &[&str], indent: usize) -> Vec<String> {
     lines
 }
 
+/// A doc comment of `text` (its line breaks as spaces), wrapped within 100 columns (`/// `
+/// and 96 more).
 fn doc(text: &str) -> TokenStream {
-    let lines = text.lines().map(|l| format!(" {l}"));
+    let text = text.replace('\n', " ");
+    let mut lines: Vec<String> = vec![String::new()];
+    for word in text.split(' ') {
+        let line = lines.last_mut().expect("a line");
+        if !line.is_empty() && line.len() + 1 + word.len() > 96 {
+            lines.push(word.to_owned());
+        } else {
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+    }
+    let lines = lines.iter().map(|l| format!(" {l}"));
     quote!(#(#[doc = #lines])*)
 }
 
@@ -505,6 +520,102 @@ fn api_views(m: &CrudModel, n: &Names) -> Vec<Item> {
             text: pretty(detail_item),
         },
     ]
+}
+
+/// tests.rs: the pages answer (the list, the empty form, a missing row's 404) and the form
+/// refuses an empty POST; with `--api`, the JSON list answers and an empty object is
+/// refused. They need no rows, so they pass on a fresh test database as written, and grow
+/// with the user's own.
+pub fn tests(m: &CrudModel, api: bool) -> RustCode {
+    let app = format_ident!("{}", m.app);
+    let lower = &m.lower;
+    let route = |suffix: &str| format_ident!("{lower}_{suffix}");
+    let (list, create, detail) = (route("list"), route("create"), route("detail"));
+    // Whether an empty form is refused: a field it edits that must be given (Django's
+    // required: not blank; a checkbox never is).
+    let required = m.form_fields().any(|f| {
+        !f.state.blank && !matches!(f.state.field_type, rjango_schema::FieldType::BooleanField)
+    });
+    let refused = required.then(|| {
+        quote! {
+            let refused = client.post_form(&reverse::#app::#create(), &[]).await;
+            assert_eq!(refused.status_code(), 200);
+            assert!(refused.text().contains("This field is required."));
+        }
+    });
+    let pages = format_ident!("{}_pages", m.handles);
+    let docs = doc(&format!(
+        "The {} pages answer: the list, the form of a new one, a missing one's 404{}.",
+        m.verbose,
+        if required {
+            ", and an empty form refused"
+        } else {
+            ""
+        }
+    ));
+    let mut items = vec![Item {
+        name: pages.to_string(),
+        text: pretty(quote! {
+            #docs
+            #[rjango::test(db)]
+            async fn #pages() {
+                let client = Client::new(crate::generated::project());
+                let list = client.get(&reverse::#app::#list()).await;
+                assert_eq!(list.status_code(), 200);
+                let form = client.get(&reverse::#app::#create()).await;
+                assert_eq!(form.status_code(), 200);
+                let missing = client.get(&reverse::#app::#detail(1)).await;
+                assert_eq!(missing.status_code(), 404);
+                #refused
+            }
+        }),
+    }];
+    if api {
+        let api_list = route("api_list");
+        let api_fn = format_ident!("{}_api", m.handles);
+        // An empty object is refused when a required field has no default to take.
+        let undefaulted = m.form_fields().any(|f| {
+            !f.state.blank
+                && f.state.default.is_none()
+                && !matches!(f.state.field_type, rjango_schema::FieldType::BooleanField)
+        });
+        let refused = undefaulted.then(|| {
+            quote! {
+                let refused = client.post(&reverse::#app::#api_list(), "application/json", "{}").await;
+                assert_eq!(refused.status_code(), 400);
+            }
+        });
+        let docs = doc(&format!(
+            "The {} API: an empty first page{}.",
+            m.verbose,
+            if undefaulted {
+                ", and a new one without its fields refused"
+            } else {
+                ""
+            }
+        ));
+        items.push(Item {
+            name: api_fn.to_string(),
+            text: pretty(quote! {
+                #docs
+                #[rjango::test(db)]
+                async fn #api_fn() {
+                    let client = Client::new(crate::generated::project());
+                    let page = client.get(&reverse::#app::#api_list()).await;
+                    assert_eq!(page.status_code(), 200);
+                    assert!(page.text().contains("\"count\":0"));
+                    #refused
+                }
+            }),
+        });
+    }
+    RustCode {
+        imports: vec![
+            Import::new("rjango::test", "Client"),
+            Import::new("crate::generated", "reverse"),
+        ],
+        items,
+    }
 }
 
 /// urls.rs: the five routes (and the API's two), named `post-list`, `post-detail`, ...

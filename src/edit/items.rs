@@ -12,8 +12,8 @@ use syn::spanned::Spanned;
 use super::{Edit, Source, chunks, urlpatterns_macro};
 use crate::crud::rust::{Import, Item, Route};
 
-/// Which of `names` the file declares at the top level: a struct (the views, the form), or
-/// the struct of an `rjango::page!`. Err: the file does not parse (`file:line:col: ...`).
+/// Which of `names` the file declares at the top level: a struct (the views, the form), a
+/// function (the tests), or the struct of an `rjango::page!`. Err: the file does not parse (`file:line:col: ...`).
 pub fn declared(text: &str, names: &[String], file: &Path) -> Result<Vec<String>, String> {
     let mut found = Vec::new();
     let edit = Source::parse(text, file, |_, parsed| {
@@ -33,10 +33,11 @@ pub fn declared(text: &str, names: &[String], file: &Path) -> Result<Vec<String>
     }
 }
 
-/// The name a struct, or a `page!(... struct X ...)`, declares.
+/// The name a struct, a function (a test), or a `page!(... struct X ...)` declares.
 fn declared_name(item: &syn::Item) -> Option<String> {
     match item {
         syn::Item::Struct(s) => Some(s.ident.to_string()),
+        syn::Item::Fn(f) => Some(f.sig.ident.to_string()),
         syn::Item::Macro(m) => {
             let tokens: Vec<TokenTree> = m.mac.tokens.clone().into_iter().collect();
             tokens.windows(2).find_map(|w| match w {
