@@ -286,10 +286,10 @@ success URLs that reverse by name;\n\
 `model-update` and `model-delete`;\n\
 - templates/APP/model_list.html, _detail.html, _form.html and _confirm_delete.html, extending \
 base.html;\n\
-- src/APP/tests.rs: tests of the pages (and of the API) that pass on a fresh test database.\n\n\
+- src/APP/tests.rs: tests of the pages (and of the API) that need no rows, passing as written.\n\n\
 Code is added to the end of your files and `use` lines after yours; nothing else in them \
-changes. What exists already (a view of the same name, a template, a route name) is kept and \
-reported, unless --force is given. The project's build then checks every generated name.\n\n\
+changes. What exists already (a view, form or test of the same name, a template) is kept and \
+reported, unless --force is given; a route of the same name is always kept. The project's build then checks every generated name.\n\n\
 Examples:\n    rjango generate crud blog Post\n    rjango generate crud blog Post --fields title,body --api"
     )]
     Crud(Crud),
@@ -308,7 +308,8 @@ pub struct Crud {
     /// PATCH, DELETE), validated by the same form, answering 400 with the field errors
     #[arg(long)]
     pub api: bool,
-    /// Replace what a previous run wrote (views, form, templates) instead of keeping it
+    /// Replace what a previous run wrote (views, form, tests, templates), your edits to them
+    /// included, instead of keeping it
     #[arg(long)]
     pub force: bool,
 }

@@ -1801,15 +1801,29 @@ fn generated_crud_api_over_http() {
     let second = get(port, "/library/api/book/?page=2").json();
     assert_eq!(second["results"].as_array().unwrap().len(), 5);
     assert_eq!(second["next"], serde_json::Value::Null);
-    assert_eq!(get(port, "/library/api/book/?page=3").status, 404);
+    let past = get(port, "/library/api/book/?page=3");
+    assert_eq!(past.status, 404);
+    assert_eq!(
+        past.json(),
+        serde_json::json!({"detail": "Invalid page (3): That page contains no results"})
+    );
 
-    // An empty list empties a many-to-many field.
+    // An empty list empties a many-to-many field, and so does null.
+    let coauthors = |dir: &Path| sqlite(dir, "SELECT count(*) FROM library_book_coauthors");
     let emptied = api(port, "PATCH", &path, serde_json::json!({"coauthors": []}));
     assert_eq!(emptied.status, 200, "{}", emptied.text());
-    assert_eq!(
-        sqlite(dir.path(), "SELECT count(*) FROM library_book_coauthors"),
-        "0"
+    assert_eq!(coauthors(dir.path()), "0");
+    let two = api(
+        port,
+        "PATCH",
+        &path,
+        serde_json::json!({"coauthors": [1, 2]}),
     );
+    assert_eq!(two.status, 200, "{}", two.text());
+    assert_eq!(coauthors(dir.path()), "2");
+    let emptied = api(port, "PATCH", &path, serde_json::json!({"coauthors": null}));
+    assert_eq!(emptied.status, 200, "{}", emptied.text());
+    assert_eq!(coauthors(dir.path()), "0");
 
     // DELETE: 204, then the row is gone; a refusal is JSON too.
     let deleted = Request::new("DELETE", &path).send(port);

@@ -148,30 +148,30 @@ pub fn run(args: Crud) -> Result<ExitCode> {
         Edit::Changed(text) => planned.push(Planned {
             path: urls_path.clone(),
             text,
-            said: format!(
-                "added {} route{} to {}",
-                routes.len() - existing.len(),
-                if routes.len() - existing.len() == 1 {
-                    ""
-                } else {
-                    "s"
-                },
-                urls_path.display()
-            ),
+            said: match routes.len() - existing.len() {
+                0 => format!("added the routes' `use` lines to {}", urls_path.display()),
+                1 => format!("added 1 route to {}", urls_path.display()),
+                n => format!("added {n} routes to {}", urls_path.display()),
+            },
         }),
         Edit::AlreadyDone => {}
         Edit::NotFound(why) => {
             by_hand.push(format!(
-                "{}: {why}; add these routes to its urlpatterns![...]:",
+                "{}: {why}; left it untouched. Add these yourself, the `use` lines beside the others and the routes to its urlpatterns![...]:",
                 urls_path.display()
             ));
+            by_hand.extend(
+                imports
+                    .iter()
+                    .map(|i| format!("    use {}::{};", i.path, i.name)),
+            );
             by_hand.extend(routes.iter().map(|r| format!("    {},", r.entry)));
         }
         Edit::Unparsable(e) => return Err(unparsable(&e)),
     }
 
     // tests.rs: the pages' tests, when the app has its tests module.
-    let tests_path = src.join("tests.rs");
+    let tests_path = module_file(&root, &src, "tests");
     if root.join(&tests_path).is_file() {
         let tests_text = read(&root, &tests_path)?;
         let tests = crud::rust::tests(&model, args.api);
@@ -223,10 +223,12 @@ pub fn run(args: Crud) -> Result<ExitCode> {
         ui::warning(line);
     }
     if planned.is_empty() {
-        ui::info(format!(
-            "Nothing to add: the {} pages exist.",
-            model.verbose
-        ));
+        if by_hand.is_empty() {
+            ui::info(format!(
+                "Nothing to add: the {} pages exist.",
+                model.verbose
+            ));
+        }
         return Ok(ExitCode::SUCCESS);
     }
     match rjango_codegen::generate_project(&root) {

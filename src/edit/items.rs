@@ -1,6 +1,7 @@
 //! The edits `rjango generate crud` makes to an app's forms.rs, views.rs and urls.rs: the
 //! `use` lines its code needs, added after the file's own where missing; its items, appended
-//! at the end (or, with `--force`, put in place of the ones a first run wrote); its routes,
+//! at the end (with `--force`, the ones a first run wrote are cut out first, so the new ones
+//! replace them, at the end); its routes,
 //! added to `urlpatterns![...]`. As with startapp's edits, syn only finds the places: the rest
 //! of the file, comments and formatting included, is kept byte for byte.
 
@@ -83,8 +84,9 @@ fn generated_for(item: &syn::Item, names: &[String]) -> bool {
     declared_name(item).is_some_and(|n| names.contains(&n))
 }
 
-/// Adds the missing `imports` and appends `items`. The items (and impls) named in `replace`
-/// are taken out first, so a forced run puts its items where a first run's were.
+/// Adds the missing `imports` and appends `items`. What a first run wrote for the names in
+/// `replace` (the struct, its page, its generated impls) is cut out first, so a forced run's
+/// items replace it (at the end of the file).
 pub fn add_items(
     text: &str,
     imports: &[Import],
@@ -196,10 +198,10 @@ fn names_route(tokens: &[TokenTree], name: &str) -> bool {
         })
 }
 
-/// Imports whose name must come from their own path: modules a user may well import under
-/// the same name from elsewhere (`rjango::urls::reverse`), which would not have the paths the
-/// generated code calls.
-const EXACT: [&str; 3] = ["reverse", "api", "filters"];
+/// Imports whose name must come from their own path: names a user may well import from
+/// elsewhere (`rjango::urls::reverse`, an HTTP crate's `Client`), which would not have what
+/// the generated code calls.
+const EXACT: [&str; 4] = ["reverse", "api", "filters", "Client"];
 
 /// The `use` lines for the imports the file lacks, grouped by path in the order given; None
 /// when it has them all. A type imported under its name from anywhere counts (a re-export is
@@ -219,14 +221,13 @@ fn missing_uses(
                 collect_uses(&u.tree, String::new(), &mut have);
             }
             syn::Item::Use(_) => {}
+            // What the imports are (modules, types, traits) lives in the type namespace, so
+            // only an item there clashes (a `fn post` does not hide the `post` module).
             syn::Item::Mod(m) => own.push(m.ident.to_string()),
-            syn::Item::Fn(f) => own.push(f.sig.ident.to_string()),
             syn::Item::Struct(s) => own.push(s.ident.to_string()),
             syn::Item::Enum(e) => own.push(e.ident.to_string()),
             syn::Item::Trait(t) => own.push(t.ident.to_string()),
             syn::Item::Type(t) => own.push(t.ident.to_string()),
-            syn::Item::Const(c) => own.push(c.ident.to_string()),
-            syn::Item::Static(s) => own.push(s.ident.to_string()),
             _ => {}
         }
     }

@@ -10,9 +10,11 @@
 //! - [`object`] and [`page`]: a row, and a page of rows, as JSON; [`get_object`], a row or
 //!   a JSON 404.
 //!
-//! Every refusal is JSON too: `{"detail": "..."}` with its status.
+//! Their refusals are JSON too: `{"detail": "..."}` with its status (415, 400, and the 404 of
+//! a missing row or page).
 //!
-//! A JSON body must say so (`Content-Type: application/json`, else 415). A browser cannot send
+//! A JSON body must say so (`Content-Type: application/json`, or another `+json` type, else
+//! 415). A browser cannot send
 //! that content type to another site without asking first (CORS), which is why the generated
 //! API views may be `csrf_exempt`: a cross-site form can only post form data, which they refuse.
 
@@ -24,9 +26,10 @@ use crate::models::{Model, QuerySet};
 
 /// The JSON object of the request body as form data: each key a field, a string as typed, a
 /// number or boolean as its JSON text (`true`, `false`: a checkbox reads "false" as
-/// unchecked), `null` as empty, and a list (a many-to-many field's keys) as the key repeated.
+/// unchecked), `null` as no value (an empty field), and a list (a many-to-many field's keys)
+/// as the key repeated.
 ///
-/// A body that is not `application/json` is answered 415; one that is not JSON, not a JSON
+/// A body that is not JSON (`application/json`, or another `+json` type) is answered 415; one that is not JSON, not a JSON
 /// object, or holds an object as a value, 400.
 pub fn form_data(request: &HttpRequest) -> Result<QueryDict, ViewError> {
     Ok(QueryDict::from_pairs(json_pairs(request)?.pairs))
@@ -55,8 +58,12 @@ fn overlay<F: Form>(values: Vec<Option<String>>, given: Given) -> QueryDict {
             continue;
         }
         let Some(value) = value else { continue };
-        for one in crate::forms::fields::split_values(&value) {
-            pairs.push((spec.name.to_owned(), one.to_owned()));
+        if spec.kind == crate::forms::FieldKind::ModelMultipleChoiceField {
+            for one in crate::forms::fields::split_values(&value) {
+                pairs.push((spec.name.to_owned(), one.to_owned()));
+            }
+        } else {
+            pairs.push((spec.name.to_owned(), value));
         }
     }
     pairs.extend(given.pairs);
@@ -102,7 +109,11 @@ fn json_pairs(request: &HttpRequest) -> Result<Given, ViewError> {
             one => vec![one],
         };
         for value in values {
-            given.pairs.push((key.clone(), scalar(&key, value)?));
+            // null is the field left empty: no value, as an empty list, an unchecked box or
+            // a blank input send none.
+            if !value.is_null() {
+                given.pairs.push((key.clone(), scalar(&key, value)?));
+            }
         }
         given.keys.push(key);
     }
@@ -178,7 +189,13 @@ pub async fn page<M: Model + Clone>(
     queryset: QuerySet<M>,
     per_page: u64,
 ) -> Result<HttpResponse, ViewError> {
-    let page = super::generic::page_of(request, queryset, per_page).await?;
+    let page = match super::generic::page_of(request, queryset, per_page).await {
+        Ok(page) => page,
+        Err(ViewError::NotFound(e)) => {
+            return Err(refusal(404, e.message().unwrap_or("Invalid page.")));
+        }
+        Err(e) => return Err(e),
+    };
     let link = |number: u64| {
         let mut query: Vec<(String, String)> = request
             .GET()
