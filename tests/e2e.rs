@@ -17,7 +17,29 @@ struct Built {
     binary: PathBuf,
 }
 
+/// A migrated SQLite database of its own, in a temporary directory, for one test.
+struct Database {
+    dir: tempfile::TempDir,
+    url: String,
+}
+
 impl Built {
+    /// A fresh SQLite database with every migration of the project applied.
+    fn migrated_database(&self) -> Database {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/db.sqlite3", dir.path().display());
+        self.manage(&url, &["migrate"], &[]);
+        Database { dir, url }
+    }
+
+    /// The project binary serving `database` with DEBUG on, on a free port.
+    fn serve(&self, database: &Database) -> Running {
+        Running::server(
+            &self.binary,
+            &[("DEBUG", "true"), ("DATABASE_URL", database.url.as_str())],
+        )
+    }
+
     /// Runs one of the project binary's commands (DEBUG on) on the database at `database`,
     /// asserting it succeeds.
     fn manage(&self, database: &str, args: &[&str], env: &[(&str, &str)]) {
@@ -1214,9 +1236,8 @@ fn browser_sign_in_form_messages_csrf() {
         return;
     };
     let built = seed_project();
-    let dir = tempfile::tempdir().unwrap();
-    let database = format!("sqlite://{}/db.sqlite3", dir.path().display());
-    built.manage(&database, &["migrate"], &[]);
+    let db = built.migrated_database();
+    let database = db.url.clone();
     built.manage(
         &database,
         &["createsuperuser", "--noinput"],
@@ -1225,10 +1246,7 @@ fn browser_sign_in_form_messages_csrf() {
             ("DJANGO_SUPERUSER_PASSWORD", "correct horse battery"),
         ],
     );
-    let server = Running::server(
-        &built.binary,
-        &[("DEBUG", "true"), ("DATABASE_URL", database.as_str())],
-    );
+    let server = built.serve(&db);
     let site = format!("http://127.0.0.1:{}", server.port);
     let shots = browser::screenshot_dir("browser_sign_in_form_messages_csrf");
     let profile = tempfile::tempdir().unwrap();
@@ -1659,17 +1677,13 @@ fn api(port: u16, method: &str, path: &str, body: serde_json::Value) -> support:
 #[test]
 fn generated_crud_api_over_http() {
     let built = crud_project();
-    let dir = tempfile::tempdir().unwrap();
-    let database = format!("sqlite://{}/db.sqlite3", dir.path().display());
-    built.manage(&database, &["migrate"], &[]);
+    let db = built.migrated_database();
+    let dir = &db.dir;
     sqlite(
         dir.path(),
         "INSERT INTO library_author (name) VALUES ('Ursula K. Le Guin'), ('Iain M. Banks')",
     );
-    let server = Running::server(
-        &built.binary,
-        &[("DEBUG", "true"), ("DATABASE_URL", database.as_str())],
-    );
+    let server = built.serve(&db);
     let port = server.port;
 
     let empty = get(port, "/library/api/book/").json();
@@ -1851,13 +1865,9 @@ fn browser_generated_crud() {
         return;
     };
     let built = crud_project();
-    let dir = tempfile::tempdir().unwrap();
-    let database = format!("sqlite://{}/db.sqlite3", dir.path().display());
-    built.manage(&database, &["migrate"], &[]);
-    let server = Running::server(
-        &built.binary,
-        &[("DEBUG", "true"), ("DATABASE_URL", database.as_str())],
-    );
+    let db = built.migrated_database();
+    let dir = &db.dir;
+    let server = built.serve(&db);
     let port = server.port;
     let site = format!("http://127.0.0.1:{port}");
     let shots = browser::screenshot_dir("browser_generated_crud");

@@ -30,18 +30,23 @@ fn ok(dir: &Path, args: &[&str]) -> String {
     text
 }
 
-/// A project with the app `catalog` holding the every-kind models.
-fn project() -> (tempfile::TempDir, PathBuf) {
+/// A project `name` with the app `app`, whose models.rs is the fixture `models`.
+fn project_with(name: &str, app: &str, models: &str) -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
-    ok(tmp.path(), &["startproject", "shop"]);
-    let root = tmp.path().join("shop");
-    ok(&root, &["startapp", "catalog"]);
+    ok(tmp.path(), &["startproject", name]);
+    let root = tmp.path().join(name);
+    ok(&root, &["startapp", app]);
     std::fs::copy(
-        Path::new(FIXTURES).join("catalog_models.rs"),
-        root.join("src/catalog/models.rs"),
+        Path::new(FIXTURES).join(models),
+        root.join("src").join(app).join("models.rs"),
     )
     .unwrap();
     (tmp, root)
+}
+
+/// A project with the app `catalog` holding the every-kind models.
+fn project() -> (tempfile::TempDir, PathBuf) {
+    project_with("shop", "catalog", "catalog_models.rs")
 }
 
 fn files(root: &Path) -> BTreeMap<String, String> {
@@ -287,15 +292,7 @@ fn refusals_are_one_line_and_change_nothing() {
 /// (which the e2e test builds).
 #[test]
 fn the_docs_show_what_it_writes() {
-    let tmp = tempfile::tempdir().unwrap();
-    ok(tmp.path(), &["startproject", "mysite"]);
-    let root = tmp.path().join("mysite");
-    ok(&root, &["startapp", "library"]);
-    std::fs::copy(
-        Path::new(FIXTURES).join("library_models.rs"),
-        root.join("src/library/models.rs"),
-    )
-    .unwrap();
+    let (_tmp, root) = project_with("mysite", "library", "library_models.rs");
     ok(&root, &["generate", "crud", "library", "Author"]);
     ok(&root, &["generate", "crud", "library", "Book", "--api"]);
     let doc =
