@@ -135,20 +135,20 @@ fn every_generated_file_for_a_model_with_every_field_kind() {
     });
 }
 
+/// `generate crud` of Product with three of its fields.
+const SOME_FIELDS: &[&str] = &[
+    "generate",
+    "crud",
+    "catalog",
+    "Product",
+    "--fields",
+    "name,slug,maker",
+];
+
 #[test]
 fn a_second_run_keeps_the_users_edits_and_says_what_exists() {
     let (_tmp, root) = project();
-    ok(
-        &root,
-        &[
-            "generate",
-            "crud",
-            "catalog",
-            "Product",
-            "--fields",
-            "name,slug,maker",
-        ],
-    );
+    ok(&root, SOME_FIELDS);
     let views = root.join("src/catalog/views.rs");
     let list = root.join("templates/catalog/product_list.html");
     // The user's own changes to a generated view and template.
@@ -160,17 +160,7 @@ fn a_second_run_keeps_the_users_edits_and_says_what_exists() {
     edit(&list, "<h1>Products</h1>", "<h1>Our products</h1>");
     let before = files(&root);
 
-    let said = ok(
-        &root,
-        &[
-            "generate",
-            "crud",
-            "catalog",
-            "Product",
-            "--fields",
-            "name,slug,maker",
-        ],
-    );
+    let said = ok(&root, SOME_FIELDS);
     assert_eq!(files(&root), before, "a second run changed a file:\n{said}");
     for line in [
         "Already there, kept as they are (--force replaces what generate crud writes):",

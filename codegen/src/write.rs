@@ -318,32 +318,17 @@ fn collect(
     }
     inputs.push(file.clone());
     let parsed = project::parse_file(&file)?;
-    let mac = parsed
-        .items
-        .iter()
-        .find_map(|item| match item {
-            syn::Item::Macro(m)
-                if m.mac
-                    .path
-                    .segments
-                    .last()
-                    .is_some_and(|s| s.ident == "urlpatterns") =>
-            {
-                Some(&m.mac)
-            }
-            _ => None,
-        })
-        .ok_or_else(|| Error::Source {
-            location: crate::error::Location {
-                file: file.clone(),
-                line: 1,
-                column: 1,
-            },
-            message: "no `urlpatterns![...]` in this URLconf".into(),
-            hint: Some(
-                "a URLconf declares `urlpatterns![ path(\"...\", view, name = \"...\"), ];`".into(),
-            ),
-        })?;
+    let mac = crate::urlpatterns::find_macro(&parsed).ok_or_else(|| Error::Source {
+        location: crate::error::Location {
+            file: file.clone(),
+            line: 1,
+            column: 1,
+        },
+        message: "no `urlpatterns![...]` in this URLconf".into(),
+        hint: Some(
+            "a URLconf declares `urlpatterns![ path(\"...\", view, name = \"...\"), ];`".into(),
+        ),
+    })?;
     let patterns: UrlPatterns = mac.parse_body().map_err(|e| Error::parse(&file, &e))?;
     if !urlconfs.iter().any(|u| u.module == module) {
         urlconfs.push(UrlConfFile {

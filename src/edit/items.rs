@@ -10,7 +10,7 @@ use std::path::Path;
 use proc_macro2::TokenTree;
 use syn::spanned::Spanned;
 
-use super::{Edit, Source, chunks, urlpatterns_macro};
+use super::{Edit, Source, chunks};
 use crate::crud::rust::{Import, Item, Route};
 
 /// Which of `names` the file declares at the top level: a struct (the views, the form), a
@@ -152,7 +152,7 @@ pub fn add_routes(
     let mut existing = Vec::new();
     for route in routes {
         let step = Source::parse(&current, file, |src, parsed| {
-            let Some(mac) = urlpatterns_macro(parsed) else {
+            let Some(mac) = rjango_codegen::urlpatterns::find_macro(parsed) else {
                 return Edit::NotFound("no `urlpatterns![...]` item found".into());
             };
             let entries = chunks(mac.tokens.clone());

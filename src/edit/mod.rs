@@ -115,7 +115,7 @@ pub fn register_module(text: &str, line: &str, name: &str, file: &Path) -> Edit 
 /// Adds `include("app/", crate::app::urls),` before the closing bracket of `urlpatterns![...]`.
 pub fn register_include(text: &str, app: &str, file: &Path) -> Edit {
     Source::parse(text, file, |src, parsed| {
-        let Some(mac) = urlpatterns_macro(parsed) else {
+        let Some(mac) = rjango_codegen::urlpatterns::find_macro(parsed) else {
             return Edit::NotFound("no `urlpatterns![...]` item found".into());
         };
         let items = chunks(mac.tokens.clone());
@@ -125,22 +125,6 @@ pub fn register_include(text: &str, app: &str, file: &Path) -> Edit {
         let anchor = mac.path.segments[0].ident.span();
         let entry = format!("include(\"{app}/\", crate::{app}::urls)");
         src.insert_entry(anchor, mac.delimiter.span(), &items, &entry)
-    })
-}
-
-/// The file's top-level `urlpatterns![...]`.
-fn urlpatterns_macro(parsed: &syn::File) -> Option<&syn::Macro> {
-    parsed.items.iter().find_map(|item| match item {
-        syn::Item::Macro(m)
-            if m.mac
-                .path
-                .segments
-                .last()
-                .is_some_and(|s| s.ident == "urlpatterns") =>
-        {
-            Some(&m.mac)
-        }
-        _ => None,
     })
 }
 
