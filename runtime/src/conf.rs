@@ -119,6 +119,11 @@ pub struct Settings {
     /// Datetimes are aware and stored in UTC (Django's default since 5.0); templates show them
     /// in TIME_ZONE. Off, they are shown as stored.
     pub USE_TZ: bool,
+    /// rjango's own: how `JsonResponse` writes JSON. `JsonStyle::Compact` (the default, the
+    /// fewest bytes: `{"a":1}`) or `JsonStyle::Django`, byte for byte what Django's
+    /// JsonResponse sends (`{"a": 1}`, non-ASCII as `\u00e9`), for clients that compare bytes
+    /// or tests recorded against a Django site.
+    pub JSON_STYLE: crate::http::JsonStyle,
 }
 
 impl Default for Settings {
@@ -189,6 +194,7 @@ impl Default for Settings {
             CSRF_USE_SESSIONS: false,
             TIME_ZONE: "America/Chicago".into(),
             USE_TZ: true,
+            JSON_STYLE: crate::http::JsonStyle::Compact,
         }
     }
 }

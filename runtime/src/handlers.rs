@@ -2,6 +2,7 @@
 //! (Http404, PermissionDenied, BadRequest, an error, a panic) into a response, the way
 //! Django's `convert_exception_to_response` and `response_for_exception` do.
 
+use std::borrow::Cow;
 use std::panic::AssertUnwindSafe;
 
 use futures_util::FutureExt;
@@ -40,26 +41,37 @@ async fn get_response(request: HttpRequest) -> HttpResponse {
                 Ok(future) => AssertUnwindSafe(future).catch_unwind().await,
                 Err(panic) => Err(panic),
             };
+            // The errors' answers are boxed futures: rare, and large.
             let response = match outcome {
                 Ok(Ok(response)) => response,
-                Ok(Err(error)) => response_for_error(resolver, request.clone(), error).await,
+                Ok(Err(error)) => {
+                    Box::pin(response_for_error(resolver, request.clone(), error)).await
+                }
                 Err(panic) => {
                     let message = debug::panic_message(&panic);
                     let error = ViewError::Internal(message.into());
-                    response_for_error(resolver, request.clone(), error).await
+                    Box::pin(response_for_error(resolver, request.clone(), error)).await
                 }
             };
             // A refused header (returned, or in a ViewError::Response) is the view's error, as
             // Django's DisallowedRedirect is raised in the view: the middleware see its 400,
             // not the refused response.
             match response.refused().cloned() {
-                Some(e) => response_for_error(resolver, request, ViewError::BadRequest(e)).await,
+                Some(e) => {
+                    let error = ViewError::BadRequest(e);
+                    Box::pin(response_for_error(resolver, request, error)).await
+                }
                 None => response,
             }
         }
         Resolved::NotFound(tried) => {
             let e = Http404::unresolved(tried);
-            response_for_error(resolver, request, ViewError::NotFound(e)).await
+            Box::pin(response_for_error(
+                resolver,
+                request,
+                ViewError::NotFound(e),
+            ))
+            .await
         }
     }
 }
@@ -207,7 +219,7 @@ pub(crate) fn default_500() -> HttpResponse {
 
 /// Django's `split_domain_port`: `(domain, port)` of a Host header, the domain lower case
 /// without one trailing dot; None when the Host is not a valid name or IP literal.
-pub(crate) fn split_domain_port(host: &str) -> Option<(String, &str)> {
+pub(crate) fn split_domain_port(host: &str) -> Option<(Cow<'_, str>, &str)> {
     let (domain, port) = if host.starts_with('[') {
         let end = host.find(']')?;
         let (d, rest) = host.split_at(end + 1);
@@ -238,11 +250,14 @@ pub(crate) fn split_domain_port(host: &str) -> Option<(String, &str)> {
         None if port.is_empty() => "",
         _ => return None,
     };
-    let domain = domain.to_ascii_lowercase();
-    let domain = domain
-        .strip_suffix('.')
-        .map(str::to_owned)
-        .unwrap_or(domain);
+    // Lower case, copied only when it is not already (the Host header of nearly every
+    // request is).
+    let domain = domain.strip_suffix('.').unwrap_or(domain);
+    let domain = if domain.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(domain.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(domain)
+    };
     Some((domain, port))
 }
 
@@ -255,9 +270,9 @@ pub fn validate_host(host: &str, allowed: &[String]) -> bool {
     !domain.is_empty()
         && allowed.iter().any(|pattern| {
             pattern == "*"
-                || *pattern == domain
+                || *pattern == *domain
                 || (pattern.starts_with('.')
-                    && (domain.ends_with(pattern.as_str()) || domain == pattern[1..]))
+                    && (domain.ends_with(pattern.as_str()) || *domain == pattern[1..]))
         })
 }
 

@@ -6,7 +6,10 @@
 use std::net::SocketAddr;
 use std::panic::AssertUnwindSafe;
 
-use actix_web::{App, HttpServer, web};
+use actix_web::dev::{ServiceRequest, ServiceResponse, fn_service};
+use actix_web::http::Method;
+use actix_web::http::header::HeaderMap;
+use actix_web::{App, HttpMessage, HttpServer};
 use bytes::BytesMut;
 use futures_util::{FutureExt, StreamExt};
 
@@ -29,8 +32,10 @@ pub(crate) async fn handle(
         return too_large();
     }
     let host = request.get_host();
+    // The rare answers below are boxed: an async fn's future is as large as its largest
+    // branch, and this one is moved and allocated on every request.
     if extra_host != Some(host) && !handlers::validate_host(host, handlers::allowed_hosts()) {
-        return handlers::disallowed_host(request).await;
+        return Box::pin(handlers::disallowed_host(request)).await;
     }
     // Django's StaticFilesHandler: under DEBUG, STATIC_URL's files before any middleware.
     if let Some(response) = crate::contrib::staticfiles::handlers::serve_if_static(&request) {
@@ -39,24 +44,35 @@ pub(crate) async fn handle(
     if let Some(limit) = s.DATA_UPLOAD_MAX_NUMBER_FIELDS
         && too_many_fields(&request, limit)
     {
-        return handlers::too_many_fields(request).await;
+        return Box::pin(handlers::too_many_fields(request)).await;
     }
-    let call = AssertUnwindSafe(chain.call(request.clone())).catch_unwind();
     if s.DEBUG {
-        // With DEBUG on, each response says how many statements it took (as Django's debug
-        // toolbar does): a page whose count grows with its rows has an N+1 query.
-        let (outcome, queries) = crate::db::count_queries(call).await;
-        let mut response = match outcome {
-            Ok(response) => handlers::unless_refused(request, response).await,
-            Err(panic) => handlers::panicked(request, crate::debug::panic_message(&panic)).await,
-        };
-        response.set_header(QUERY_COUNT_HEADER, queries.len().to_string());
-        return response;
+        return Box::pin(handle_counting_queries(chain, request)).await;
     }
-    match call.await {
+    let outcome = AssertUnwindSafe(chain.call(request.clone()))
+        .catch_unwind()
+        .await;
+    match outcome {
+        Ok(response) if response.refused().is_none() => response,
+        Ok(response) => Box::pin(handlers::unless_refused(request, response)).await,
+        Err(panic) => {
+            let message = crate::debug::panic_message(&panic);
+            Box::pin(handlers::panicked(request, message)).await
+        }
+    }
+}
+
+/// With DEBUG on, each response says how many statements it took (as Django's debug
+/// toolbar does): a page whose count grows with its rows has an N+1 query.
+async fn handle_counting_queries(chain: &GetResponse, request: HttpRequest) -> HttpResponse {
+    let call = AssertUnwindSafe(chain.call(request.clone())).catch_unwind();
+    let (outcome, queries) = crate::db::count_queries(call).await;
+    let mut response = match outcome {
         Ok(response) => handlers::unless_refused(request, response).await,
         Err(panic) => handlers::panicked(request, crate::debug::panic_message(&panic)).await,
-    }
+    };
+    response.set_header(QUERY_COUNT_HEADER, queries.len().to_string());
+    response
 }
 
 /// The header a DEBUG response carries its number of SQL statements in.
@@ -86,7 +102,7 @@ fn too_large() -> HttpResponse {
 
 /// True for HTTPS: TLS on this connection, or the proxy header of SECURE_PROXY_SSL_HEADER.
 /// Never `X-Forwarded-Proto`/`Forwarded` on their own: any client can send those.
-fn is_secure(req: &actix_web::HttpRequest) -> bool {
+fn is_secure(req: &ServiceRequest, headers: &HeaderMap) -> bool {
     if req.app_config().secure() {
         return true;
     }
@@ -94,93 +110,117 @@ fn is_secure(req: &actix_web::HttpRequest) -> bool {
         .SECURE_PROXY_SSL_HEADER
         .as_ref()
         .is_some_and(|(name, value)| {
-            req.headers()
+            headers
                 .get(name.as_str())
                 .and_then(|v| v.to_str().ok())
                 .is_some_and(|v| v.split(',').next().unwrap_or("").trim() == value)
         })
 }
 
+/// The request line of the log, read before the request is handed on.
+struct LogLine {
+    method: Method,
+    path: String,
+    version: actix_web::http::Version,
+}
+
 async fn entry(
-    req: actix_web::HttpRequest,
-    mut payload: web::Payload,
+    mut req: ServiceRequest,
     chain: GetResponse,
     log_requests: bool,
-) -> actix_web::HttpResponse {
+) -> Result<ServiceResponse, actix_web::Error> {
     let limit = settings().DATA_UPLOAD_MAX_MEMORY_SIZE;
-    let declared = req
-        .headers()
+    // The headers move into rjango's request: actix is done with them once it has parsed the
+    // request line (keep-alive and `Expect` are decided by then), and a copy would cost a
+    // hash table and an allocation per header on every request.
+    let mut headers = std::mem::take(&mut req.head_mut().headers);
+    let log = log_requests.then(|| LogLine {
+        method: req.method().clone(),
+        path: req
+            .uri()
+            .path_and_query()
+            .map_or("/", |p| p.as_str())
+            .to_owned(),
+        version: req.version(),
+    });
+    let declared = headers
         .get(actix_web::http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
     let response = if declared.is_some_and(|n| n > limit) {
         too_large()
     } else {
-        let mut body = BytesMut::with_capacity(declared.unwrap_or(0));
-        let mut over = false;
-        while let Some(chunk) = payload.next().await {
-            match chunk {
-                Ok(chunk) if body.len() + chunk.len() <= limit => body.extend_from_slice(&chunk),
-                Ok(_) => {
-                    over = true;
-                    break;
+        match read_body(&mut req, declared, limit).await {
+            Body::Read(body) => {
+                if !headers.contains_key(actix_web::http::header::HOST)
+                    && let Some(authority) =
+                        req.uri().authority().and_then(|a| a.as_str().parse().ok())
+                {
+                    headers.insert(actix_web::http::header::HOST, authority);
                 }
-                Err(_) => return actix_web::HttpResponse::BadRequest().finish(),
+                let secure = is_secure(&req, &headers);
+                let path = req.uri().path_and_query().map_or("/", |p| p.as_str());
+                let request = HttpRequest::server_builder(req.method().clone(), path)
+                    .headers(headers)
+                    .body(body)
+                    .secure(secure)
+                    .peer_addr(req.peer_addr())
+                    .build();
+                handle(&chain, request, None).await
             }
-        }
-        if over {
-            too_large()
-        } else {
-            let path = req
-                .uri()
-                .path_and_query()
-                .map(|p| p.as_str())
-                .unwrap_or("/");
-            let mut headers = req.headers().clone();
-            if !headers.contains_key("host")
-                && let Some(authority) = req.uri().authority().and_then(|a| a.as_str().parse().ok())
-            {
-                headers.insert(actix_web::http::header::HOST, authority);
+            Body::TooLarge => too_large(),
+            Body::Broken => {
+                return Ok(req.into_response(actix_web::HttpResponse::BadRequest().finish()));
             }
-            let request = HttpRequest::builder(req.method().as_str(), path)
-                .headers(headers)
-                .body(body.freeze())
-                .secure(is_secure(&req))
-                .peer_addr(req.peer_addr())
-                .build();
-            handle(&chain, request, None).await
         }
     };
-    if log_requests {
+    if let Some(line) = log {
         eprintln!(
             "[{}] \"{} {} {:?}\" {} {}",
             log::timestamp(),
-            req.method(),
-            log::safe(
-                req.uri()
-                    .path_and_query()
-                    .map(|p| p.as_str())
-                    .unwrap_or("/")
-            ),
-            req.version(),
+            line.method,
+            log::safe(&line.path),
+            line.version,
             response.status_code(),
             response.content().len()
         );
     }
-    to_actix(response)
+    Ok(req.into_response(to_actix(response)))
 }
 
-fn to_actix(response: HttpResponse) -> actix_web::HttpResponse {
-    let (status, headers, cookies, body) = response.into_parts();
-    let mut builder = actix_web::HttpResponse::build(status);
-    for (name, value) in headers {
-        if name != actix_web::http::header::CONTENT_LENGTH {
-            builder.append_header((name, value));
+enum Body {
+    Read(bytes::Bytes),
+    TooLarge,
+    Broken,
+}
+
+/// The request body, within DATA_UPLOAD_MAX_MEMORY_SIZE.
+async fn read_body(req: &mut ServiceRequest, declared: Option<usize>, limit: usize) -> Body {
+    let mut payload = req.take_payload();
+    let mut body = BytesMut::with_capacity(declared.unwrap_or(0));
+    while let Some(chunk) = payload.next().await {
+        match chunk {
+            Ok(chunk) if body.len() + chunk.len() <= limit => body.extend_from_slice(&chunk),
+            Ok(_) => return Body::TooLarge,
+            Err(_) => return Body::Broken,
         }
     }
+    Body::Read(body.freeze())
+}
+
+/// rjango's response as actix's: the header map moves over whole (no header is parsed or
+/// hashed again); cookies become Set-Cookie headers; the length is actix's to write.
+fn to_actix(response: HttpResponse) -> actix_web::HttpResponse {
+    let (status, mut headers, cookies, body) = response.into_parts();
+    headers.remove(actix_web::http::header::CONTENT_LENGTH);
+    let mut out = actix_web::HttpResponse::with_body(status, body).map_into_boxed_body();
+    *out.headers_mut() = headers;
     for cookie in cookies {
-        builder.cookie(cookie);
+        // A cookie that cannot be a header is actix's error response, as it always was.
+        if out.add_cookie(&cookie).is_err() {
+            return actix_web::HttpResponse::InternalServerError().finish();
+        }
     }
-    builder.body(body)
+    out
 }
 
 /// Why the server could not start.
@@ -216,11 +256,9 @@ pub fn serve(
         crate::db::connections::open_all().await?;
         let server = HttpServer::new(move || {
             let chain = handlers::build_chain(settings);
-            App::new().default_service(web::to(
-                move |req: actix_web::HttpRequest, payload: web::Payload| {
-                    entry(req, payload, chain.clone(), log_requests)
-                },
-            ))
+            App::new().default_service(fn_service(move |req: ServiceRequest| {
+                entry(req, chain.clone(), log_requests)
+            }))
         })
         .workers(workers.max(1))
         .shutdown_timeout(5)

@@ -16,4 +16,5 @@ pub use response::{
     BadHeaderError, HttpResponse, HttpResponseBadRequest, HttpResponseForbidden, HttpResponseGone,
     HttpResponseNotAllowed, HttpResponseNotFound, HttpResponseNotModified,
     HttpResponsePermanentRedirect, HttpResponseRedirect, HttpResponseServerError, JsonResponse,
+    JsonStyle, PreparedHeader,
 };

@@ -113,6 +113,11 @@ impl HttpRequest {
         RequestBuilder::new(method, path_and_query)
     }
 
+    /// The built-in server's start: the method as actix parsed it.
+    pub(crate) fn server_builder(method: Method, path_and_query: &str) -> RequestBuilder {
+        RequestBuilder::with_method(method, path_and_query)
+    }
+
     /// `GET`, `POST`, ...: Django's `request.method`.
     pub fn method(&self) -> &str {
         self.inner.method.as_str()
@@ -399,6 +404,13 @@ impl RequestBuilder {
     /// # Panics
     /// When `method` is not an HTTP method token (a test's typo; servers pass valid ones).
     fn new(method: &str, path_and_query: &str) -> Self {
+        let method = Method::from_bytes(method.to_ascii_uppercase().as_bytes())
+            .unwrap_or_else(|_| panic!("{method:?} is not an HTTP method"));
+        Self::with_method(method, path_and_query)
+    }
+
+    /// The server's start: the method parsed already, so nothing is allocated for it.
+    pub(crate) fn with_method(method: Method, path_and_query: &str) -> Self {
         let (raw_path, query) = path_and_query
             .split_once('?')
             .unwrap_or((path_and_query, ""));
@@ -406,8 +418,7 @@ impl RequestBuilder {
             .decode_utf8_lossy()
             .into_owned();
         RequestBuilder {
-            method: Method::from_bytes(method.to_ascii_uppercase().as_bytes())
-                .unwrap_or_else(|_| panic!("{method:?} is not an HTTP method")),
+            method,
             path: if path.starts_with('/') {
                 path
             } else {

@@ -31,6 +31,31 @@ struct Extras {
     context: Option<std::sync::Arc<dyn std::any::Any + Send + Sync>>,
 }
 
+/// A header a middleware sets on every response, its name and value checked once when the
+/// middleware is built (from the settings) rather than on each response.
+#[derive(Debug, Clone)]
+pub struct PreparedHeader {
+    name: HeaderName,
+    /// The value, or the text that is not a valid one: set as any other header, it makes the
+    /// response refused (a 400), as an invalid value always does.
+    value: Result<HeaderValue, String>,
+}
+
+impl PreparedHeader {
+    /// `name` must be a valid header name (the middleware's own constant).
+    ///
+    /// # Panics
+    /// When it is not: a programming error.
+    pub fn new(name: &'static str, value: &str) -> Self {
+        let name = HeaderName::from_static(name);
+        let value = match HeaderValue::from_str(value) {
+            Ok(v) if !value.contains(['\r', '\n']) => Ok(v),
+            _ => Err(value.to_owned()),
+        };
+        PreparedHeader { name, value }
+    }
+}
+
 /// Django's `BadHeaderError`: a header name or value that cannot be sent, such as a value with
 /// a CR or LF (which would let a client inject headers). With `?` in a view it is a 400 (so it
 /// is not a `std::error::Error`, which `?` would make a 500).
@@ -58,7 +83,8 @@ impl From<BadHeaderError> for super::ViewError {
 impl HttpResponse {
     /// A 200 response with `text/html; charset=utf-8`, like Django's `HttpResponse(content)`.
     pub fn new(content: impl Into<Bytes>) -> Self {
-        let mut headers = HeaderMap::new();
+        // Room for the headers the default middleware add, so the map is not grown twice.
+        let mut headers = HeaderMap::with_capacity(8);
         headers.insert(
             actix_web::http::header::CONTENT_TYPE,
             HeaderValue::from_static(HTML),
@@ -185,6 +211,19 @@ impl HttpResponse {
         }
     }
 
+    /// [`set_default_header`](Self::set_default_header) for a header checked once, when a
+    /// middleware was built: nothing is parsed, copied or validated per response.
+    pub fn set_default(&mut self, header: &PreparedHeader) {
+        match &header.value {
+            Ok(value) => {
+                if !self.headers.contains_key(&header.name) {
+                    self.headers.insert(header.name.clone(), value.clone());
+                }
+            }
+            Err(raw) => self.set_default_header(header.name.as_str(), raw),
+        }
+    }
+
     pub fn remove_header(&mut self, name: &str) {
         self.headers.remove(name);
     }
@@ -264,12 +303,47 @@ impl Default for HttpResponse {
 #[derive(Debug, Clone)]
 pub struct JsonResponse(HttpResponse);
 
+/// How [`JsonResponse`] writes JSON: the JSON_STYLE setting.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum JsonStyle {
+    /// No spaces: `{"a":1,"b":[1,2]}`, non-ASCII as UTF-8. The fewest bytes.
+    #[default]
+    Compact,
+    /// Django's (`json.dumps` defaults): `{"a": 1, "b": [1, 2]}`, every character outside
+    /// printable ASCII escaped (`"caf\u00e9"`).
+    Django,
+}
+
+/// `data` as JSON, in the project's JSON_STYLE.
+fn to_json(data: &impl serde::Serialize) -> Result<Vec<u8>, serde_json::Error> {
+    let style = crate::conf::try_settings().map_or(JsonStyle::Compact, |s| s.JSON_STYLE);
+    match style {
+        JsonStyle::Compact => serde_json::to_vec(data),
+        JsonStyle::Django => {
+            let mut out = Vec::with_capacity(128);
+            let formatter = crate::core::serializers::PythonFormatter::dumps();
+            let mut ser = serde_json::Serializer::with_formatter(&mut out, formatter);
+            data.serialize(&mut ser)?;
+            Ok(out)
+        }
+    }
+}
+
 impl JsonResponse {
-    /// Serializes `data` (anything `serde::Serialize`). Data that cannot be JSON (a map with
-    /// non-string keys) gives a logged 500 rather than a panic; the error is not sent.
+    /// Serializes `data` (anything `serde::Serialize`), in the JSON_STYLE setting's style.
+    /// Data that cannot be JSON (a map with non-string keys) gives a logged 500 rather than a
+    /// panic; the error is not sent.
     pub fn new(data: impl serde::Serialize) -> Self {
-        match serde_json::to_vec(&data) {
-            Ok(body) => JsonResponse(HttpResponse::new(body).content_type("application/json")),
+        match to_json(&data) {
+            Ok(body) => {
+                let mut response = HttpResponse::new(body);
+                // A constant: nothing to parse or check per response.
+                response.headers.insert(
+                    actix_web::http::header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                );
+                JsonResponse(response)
+            }
             Err(e) => {
                 crate::log::error(&format!("JsonResponse: the data is not serializable: {e}"));
                 JsonResponse(
@@ -407,6 +481,24 @@ pub fn HttpResponseServerError(content: impl Into<Bytes>) -> HttpResponse {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prepared_headers_are_defaults() {
+        let nosniff = PreparedHeader::new("x-content-type-options", "nosniff");
+        let mut r = HttpResponse::new("x");
+        r.set_default(&nosniff);
+        assert_eq!(r.header("X-Content-Type-Options"), Some("nosniff"));
+        // Django's setdefault: the view's own value stays.
+        let mut r = HttpResponse::new("x").with_header("X-Content-Type-Options", "mine");
+        r.set_default(&nosniff);
+        assert_eq!(r.header("X-Content-Type-Options"), Some("mine"));
+        // A value that cannot be sent refuses the response, as set_header does.
+        let bad = PreparedHeader::new("referrer-policy", "same-origin\r\nX-Evil: 1");
+        let mut r = HttpResponse::new("x");
+        r.set_default(&bad);
+        assert!(r.refused().is_some());
+        assert_eq!(r.header("X-Evil"), None);
+    }
 
     #[test]
     fn headers_status_and_json() {

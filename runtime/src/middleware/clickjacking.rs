@@ -2,22 +2,26 @@
 
 use super::{GetResponse, Middleware};
 use crate::conf::settings;
-use crate::http::{HttpRequest, HttpResponse};
+use crate::http::{HttpRequest, HttpResponse, PreparedHeader};
 
 /// Sets `X-Frame-Options` to the X_FRAME_OPTIONS setting (`DENY` by default) unless the view
 /// set it already.
 pub struct XFrameOptionsMiddleware {
     get_response: GetResponse,
+    header: PreparedHeader,
 }
 
 impl Middleware for XFrameOptionsMiddleware {
     fn new(get_response: GetResponse) -> Self {
-        XFrameOptionsMiddleware { get_response }
+        XFrameOptionsMiddleware {
+            get_response,
+            header: PreparedHeader::new("x-frame-options", &settings().X_FRAME_OPTIONS),
+        }
     }
 
     async fn call(&self, request: HttpRequest) -> HttpResponse {
         let mut response = self.get_response.call(request).await;
-        response.set_default_header("X-Frame-Options", &settings().X_FRAME_OPTIONS);
+        response.set_default(&self.header);
         response
     }
 }

@@ -176,9 +176,13 @@ impl Middleware for CsrfViewMiddleware {
                 // Django's ImproperlyConfigured: every request is a 500 that says so.
                 const NEEDS_SESSIONS: &str = "CSRF_USE_SESSIONS is enabled, but request.session is not set. SessionMiddleware must appear before CsrfViewMiddleware in MIDDLEWARE.";
                 crate::log::error(NEEDS_SESSIONS);
-                return crate::handlers::panicked(request, NEEDS_SESSIONS.to_owned()).await;
+                return Box::pin(crate::handlers::panicked(
+                    request,
+                    NEEDS_SESSIONS.to_owned(),
+                ))
+                .await;
             }
-            request.session().get(CSRF_SESSION_KEY).await
+            Box::pin(request.session().get(CSRF_SESSION_KEY)).await
         } else {
             request.COOKIES().get(&settings.CSRF_COOKIE_NAME).cloned()
         };
@@ -202,7 +206,7 @@ impl Middleware for CsrfViewMiddleware {
         let (secret, needs_update) = state.lock().clone();
         if needs_update && let Some(secret) = secret {
             if settings.CSRF_USE_SESSIONS {
-                request.session().set(CSRF_SESSION_KEY, secret).await;
+                Box::pin(request.session().set(CSRF_SESSION_KEY, secret)).await;
             } else {
                 set_cookie(&mut response, &secret);
             }

@@ -92,8 +92,10 @@ fn build<M: Middleware>(next: GetResponse) -> GetResponse {
                 .await;
             match outcome {
                 Ok(response) => response,
+                // Boxed: it is rare, and its future would otherwise make every layer's larger.
                 Err(panic) => {
-                    crate::handlers::panicked(request, crate::debug::panic_message(&panic)).await
+                    let message = crate::debug::panic_message(&panic);
+                    Box::pin(crate::handlers::panicked(request, message)).await
                 }
             }
         })

@@ -2,15 +2,17 @@
 
 use super::{GetResponse, Middleware};
 use crate::conf::settings;
-use crate::http::{HttpRequest, HttpResponse, HttpResponsePermanentRedirect};
+use crate::http::{HttpRequest, HttpResponse, HttpResponsePermanentRedirect, PreparedHeader};
 
 /// Sets `X-Content-Type-Options: nosniff`, `Referrer-Policy`, `Cross-Origin-Opener-Policy`,
 /// and `Strict-Transport-Security` on secure requests when SECURE_HSTS_SECONDS is set;
 /// redirects to HTTPS when SECURE_SSL_REDIRECT is on.
 pub struct SecurityMiddleware {
     get_response: GetResponse,
-    /// The Strict-Transport-Security value, built once from the settings.
-    hsts: Option<String>,
+    /// Strict-Transport-Security, for secure requests.
+    hsts: Option<PreparedHeader>,
+    /// The rest, for every response: built once from the settings.
+    headers: Vec<PreparedHeader>,
 }
 
 impl Middleware for SecurityMiddleware {
@@ -21,14 +23,27 @@ impl Middleware for SecurityMiddleware {
             if s.SECURE_HSTS_INCLUDE_SUBDOMAINS {
                 value.push_str("; includeSubDomains");
             }
-            value
+            PreparedHeader::new("strict-transport-security", &value)
         });
-        SecurityMiddleware { get_response, hsts }
+        let mut headers = Vec::new();
+        if s.SECURE_CONTENT_TYPE_NOSNIFF {
+            headers.push(PreparedHeader::new("x-content-type-options", "nosniff"));
+        }
+        if let Some(policy) = &s.SECURE_REFERRER_POLICY {
+            headers.push(PreparedHeader::new("referrer-policy", policy));
+        }
+        if let Some(policy) = &s.SECURE_CROSS_ORIGIN_OPENER_POLICY {
+            headers.push(PreparedHeader::new("cross-origin-opener-policy", policy));
+        }
+        SecurityMiddleware {
+            get_response,
+            hsts,
+            headers,
+        }
     }
 
     async fn call(&self, request: HttpRequest) -> HttpResponse {
-        let s = settings();
-        if s.SECURE_SSL_REDIRECT && !request.is_secure() {
+        if settings().SECURE_SSL_REDIRECT && !request.is_secure() {
             return HttpResponsePermanentRedirect(format!(
                 "https://{}{}",
                 request.get_host(),
@@ -40,16 +55,10 @@ impl Middleware for SecurityMiddleware {
         if let Some(hsts) = &self.hsts
             && secure
         {
-            response.set_default_header("Strict-Transport-Security", hsts);
+            response.set_default(hsts);
         }
-        if s.SECURE_CONTENT_TYPE_NOSNIFF {
-            response.set_default_header("X-Content-Type-Options", "nosniff");
-        }
-        if let Some(policy) = &s.SECURE_REFERRER_POLICY {
-            response.set_default_header("Referrer-Policy", policy);
-        }
-        if let Some(policy) = &s.SECURE_CROSS_ORIGIN_OPENER_POLICY {
-            response.set_default_header("Cross-Origin-Opener-Policy", policy);
+        for header in &self.headers {
+            response.set_default(header);
         }
         response
     }

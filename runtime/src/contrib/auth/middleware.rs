@@ -21,7 +21,11 @@ impl Middleware for AuthenticationMiddleware {
     async fn call(&self, request: HttpRequest) -> HttpResponse {
         if !request.has_session() {
             crate::log::error(NEEDS_SESSIONS);
-            return crate::handlers::panicked(request, NEEDS_SESSIONS.to_owned()).await;
+            return Box::pin(crate::handlers::panicked(
+                request,
+                NEEDS_SESSIONS.to_owned(),
+            ))
+            .await;
         }
         request.enable_user();
         self.get_response.call(request).await

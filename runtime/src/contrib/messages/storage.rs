@@ -152,12 +152,16 @@ impl Middleware for MessageMiddleware {
             Ok(storage) => *storage,
             Err(why) => {
                 crate::log::error(why);
-                return crate::handlers::panicked(request, why.clone()).await;
+                return Box::pin(crate::handlers::panicked(request, why.clone())).await;
             }
         };
         if storage != Storage::Cookie && !request.has_session() {
             crate::log::error(NEEDS_SESSIONS);
-            return crate::handlers::panicked(request, NEEDS_SESSIONS.to_owned()).await;
+            return Box::pin(crate::handlers::panicked(
+                request,
+                NEEDS_SESSIONS.to_owned(),
+            ))
+            .await;
         }
         let store = MessageStore::default();
         let had_cookie = request.COOKIES().contains_key(COOKIE_NAME);

@@ -43,7 +43,7 @@ impl Middleware for SessionMiddleware {
             Ok(store) => store.clone(),
             Err(why) => {
                 crate::log::error(why);
-                return crate::handlers::panicked(request, why.clone()).await;
+                return Box::pin(crate::handlers::panicked(request, why.clone())).await;
             }
         };
         let settings = crate::conf::settings();
@@ -54,7 +54,15 @@ impl Middleware for SessionMiddleware {
         let session = Session::new(store, key);
         request.set_session(session.clone());
         let mut response = self.get_response.call(request).await;
-        process_response(&session, had_cookie, &mut response).await;
+        // A request that neither brought a session nor touched one has nothing to answer
+        // with; the rest is boxed, so the future of every request stays small.
+        if had_cookie
+            || session.accessed()
+            || session.modified()
+            || settings.SESSION_SAVE_EVERY_REQUEST
+        {
+            Box::pin(process_response(&session, had_cookie, &mut response)).await;
+        }
         response
     }
 }

@@ -309,12 +309,25 @@ async fn many_to_many(
 }
 
 /// A JSON formatter with Python's separators: `", "` and `": "` on one line (json.dumps'
-/// defaults), `","` and `": "` with an indent (Django's), and non-ASCII written as is
-/// (`ensure_ascii=False`).
-struct PythonFormatter {
+/// defaults), `","` and `": "` with an indent (Django's); non-ASCII written as is
+/// (`ensure_ascii=False`, the serializers') or escaped (`ensure_ascii=True`, JsonResponse's).
+pub(crate) struct PythonFormatter {
     indent: Option<Vec<u8>>,
     level: usize,
     has_value: bool,
+    ensure_ascii: bool,
+}
+
+impl PythonFormatter {
+    /// What `json.dumps(value)` writes: one line, non-ASCII as `\uXXXX`.
+    pub(crate) fn dumps() -> Self {
+        PythonFormatter {
+            indent: None,
+            level: 0,
+            has_value: false,
+            ensure_ascii: true,
+        }
+    }
 }
 
 impl PythonFormatter {
@@ -400,6 +413,83 @@ impl serde_json::ser::Formatter for PythonFormatter {
         self.has_value = true;
         Ok(())
     }
+    /// A float as Python's `repr` writes it (what json.dumps writes): the shortest digits
+    /// that read back the same, positional from 1e-4 up to 1e16 with `.0` on whole numbers
+    /// (`3.0`, `0.0001`), in exponent form outside with a sign and two digits at least
+    /// (`1e-05`, `1.5e+16`).
+    fn write_f64<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        value: f64,
+    ) -> std::io::Result<()> {
+        w.write_all(python_float_repr(value).as_bytes())
+    }
+    /// With `ensure_ascii`, what Python escapes beyond JSON's own: every character outside
+    /// printable ASCII (DEL included), as `\u` and four lower-case hex digits, a surrogate
+    /// pair past U+FFFF.
+    fn write_string_fragment<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        if !self.ensure_ascii || fragment.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+            return w.write_all(fragment.as_bytes());
+        }
+        let mut units = [0u16; 2];
+        for c in fragment.chars() {
+            if (' '..='~').contains(&c) {
+                w.write_all(&[c as u8])?;
+            } else {
+                for unit in c.encode_utf16(&mut units) {
+                    write!(w, "\\u{unit:04x}")?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Python's `repr(float)` of a finite float.
+fn python_float_repr(value: f64) -> String {
+    if value == 0.0 {
+        return if value.is_sign_negative() {
+            "-0.0"
+        } else {
+            "0.0"
+        }
+        .to_owned();
+    }
+    // Rust's `{:e}` gives the shortest round-trip digits, as Python's repr: `d.ddde±x`.
+    let exp_form = format!("{:e}", value.abs());
+    let (mantissa, exponent) = exp_form.split_once('e').expect("{:e} has an exponent");
+    let exponent: i32 = exponent.parse().expect("an integer exponent");
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let sign = if value < 0.0 { "-" } else { "" };
+    // Python's decpt: the value is 0.DIGITS x 10^decpt.
+    let decpt = exponent + 1;
+    let n = digits.len() as i32;
+    if decpt <= -4 || decpt > 16 {
+        let (first, rest) = digits.split_at(1);
+        let dot = if rest.is_empty() {
+            String::new()
+        } else {
+            format!(".{rest}")
+        };
+        let e = decpt - 1;
+        return format!(
+            "{sign}{first}{dot}e{}{:02}",
+            if e < 0 { '-' } else { '+' },
+            e.abs()
+        );
+    }
+    if decpt <= 0 {
+        format!("{sign}0.{}{digits}", "0".repeat((-decpt) as usize))
+    } else if decpt < n {
+        let (whole, fraction) = digits.split_at(decpt as usize);
+        format!("{sign}{whole}.{fraction}")
+    } else {
+        format!("{sign}{digits}{}.0", "0".repeat((decpt - n) as usize))
+    }
 }
 
 /// One value as Python's `json.dump` writes it.
@@ -409,6 +499,7 @@ fn python_json(value: &Json, indent: Option<usize>) -> String {
         indent: indent.map(|n| vec![b' '; n]),
         level: 0,
         has_value: false,
+        ensure_ascii: false,
     };
     let mut ser = serde_json::Serializer::with_formatter(&mut out, formatter);
     serde::Serialize::serialize(value, &mut ser).expect("JSON values serialize");
@@ -948,6 +1039,32 @@ async fn dangling<C: ConnectionTrait>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn floats_as_python_writes_them() {
+        // Each pair checked against CPython 3.11's repr().
+        for (value, python) in [
+            (0.0, "0.0"),
+            (-0.0, "-0.0"),
+            (3.0, "3.0"),
+            (2.5, "2.5"),
+            (-1.25, "-1.25"),
+            (0.1, "0.1"),
+            (0.0001, "0.0001"),
+            (0.00001, "1e-05"),
+            (1e-7, "1e-07"),
+            (1.5e-10, "1.5e-10"),
+            (123456.789, "123456.789"),
+            (1e15, "1000000000000000.0"),
+            (1e16, "1e+16"),
+            (1.5e16, "1.5e+16"),
+            (1.7976931348623157e308, "1.7976931348623157e+308"),
+            (5e-324, "5e-324"),
+            (1.0 / 3.0, "0.3333333333333333"),
+        ] {
+            assert_eq!(python_float_repr(value), python, "{value:e}");
+        }
+    }
 
     #[test]
     fn fixture_text_is_djangos() {
