@@ -133,7 +133,8 @@ async fn entry(
     // The headers move into rjango's request: actix is done with them once it has parsed the
     // request line (keep-alive and `Expect` are decided by then), and a copy would cost a
     // hash table and an allocation per header on every request.
-    let mut headers = std::mem::take(&mut req.head_mut().headers);
+    // actix's pooled head gets a map sized as its own was, for the next request's headers.
+    let mut headers = std::mem::replace(&mut req.head_mut().headers, HeaderMap::with_capacity(16));
     let log = log_requests.then(|| LogLine {
         method: req.method().clone(),
         path: req
@@ -159,7 +160,7 @@ async fn entry(
                 }
                 let secure = is_secure(&req, &headers);
                 let path = req.uri().path_and_query().map_or("/", |p| p.as_str());
-                let request = HttpRequest::server_builder(req.method().clone(), path)
+                let request = HttpRequest::server_builder(method(&req), path)
                     .headers(headers)
                     .body(body)
                     .secure(secure)
@@ -185,6 +186,18 @@ async fn entry(
         );
     }
     Ok(req.into_response(to_actix(response)))
+}
+
+/// The request's method, upper-cased as Django's REQUEST_METHOD is: actix keeps `get` as an
+/// unknown method of its own, which no view or CSRF check would take for GET.
+fn method(req: &ServiceRequest) -> Method {
+    let method = req.method();
+    if method.as_str().bytes().any(|b| b.is_ascii_lowercase()) {
+        Method::from_bytes(method.as_str().to_ascii_uppercase().as_bytes())
+            .unwrap_or_else(|_| method.clone())
+    } else {
+        method.clone()
+    }
 }
 
 enum Body {

@@ -42,7 +42,7 @@ pub struct PreparedHeader {
 }
 
 impl PreparedHeader {
-    /// `name` must be a valid header name (the middleware's own constant).
+    /// `name` must be a valid header name in lower case (the middleware's own constant).
     ///
     /// # Panics
     /// When it is not: a programming error.

@@ -1,7 +1,7 @@
 //! Django's `SecurityMiddleware`: the security headers every response should carry.
 
 use super::{GetResponse, Middleware};
-use crate::conf::settings;
+use crate::conf::{Settings, settings};
 use crate::http::{HttpRequest, HttpResponse, HttpResponsePermanentRedirect, PreparedHeader};
 
 /// Sets `X-Content-Type-Options: nosniff`, `Referrer-Policy`, `Cross-Origin-Opener-Policy`,
@@ -15,26 +15,31 @@ pub struct SecurityMiddleware {
     headers: Vec<PreparedHeader>,
 }
 
+/// The headers of `s`: Strict-Transport-Security (for secure requests), then the rest.
+fn prepared(s: &Settings) -> (Option<PreparedHeader>, Vec<PreparedHeader>) {
+    let hsts = (s.SECURE_HSTS_SECONDS > 0).then(|| {
+        let mut value = format!("max-age={}", s.SECURE_HSTS_SECONDS);
+        if s.SECURE_HSTS_INCLUDE_SUBDOMAINS {
+            value.push_str("; includeSubDomains");
+        }
+        PreparedHeader::new("strict-transport-security", &value)
+    });
+    let mut headers = Vec::new();
+    if s.SECURE_CONTENT_TYPE_NOSNIFF {
+        headers.push(PreparedHeader::new("x-content-type-options", "nosniff"));
+    }
+    if let Some(policy) = &s.SECURE_REFERRER_POLICY {
+        headers.push(PreparedHeader::new("referrer-policy", policy));
+    }
+    if let Some(policy) = &s.SECURE_CROSS_ORIGIN_OPENER_POLICY {
+        headers.push(PreparedHeader::new("cross-origin-opener-policy", policy));
+    }
+    (hsts, headers)
+}
+
 impl Middleware for SecurityMiddleware {
     fn new(get_response: GetResponse) -> Self {
-        let s = settings();
-        let hsts = (s.SECURE_HSTS_SECONDS > 0).then(|| {
-            let mut value = format!("max-age={}", s.SECURE_HSTS_SECONDS);
-            if s.SECURE_HSTS_INCLUDE_SUBDOMAINS {
-                value.push_str("; includeSubDomains");
-            }
-            PreparedHeader::new("strict-transport-security", &value)
-        });
-        let mut headers = Vec::new();
-        if s.SECURE_CONTENT_TYPE_NOSNIFF {
-            headers.push(PreparedHeader::new("x-content-type-options", "nosniff"));
-        }
-        if let Some(policy) = &s.SECURE_REFERRER_POLICY {
-            headers.push(PreparedHeader::new("referrer-policy", policy));
-        }
-        if let Some(policy) = &s.SECURE_CROSS_ORIGIN_OPENER_POLICY {
-            headers.push(PreparedHeader::new("cross-origin-opener-policy", policy));
-        }
+        let (hsts, headers) = prepared(settings());
         SecurityMiddleware {
             get_response,
             hsts,
@@ -52,12 +57,18 @@ impl Middleware for SecurityMiddleware {
         }
         let secure = request.is_secure();
         let mut response = self.get_response.call(request).await;
-        if let Some(hsts) = &self.hsts
+        // Under a test's override_settings, the settings of the moment, as Django reads them.
+        let overridden = crate::conf::overridden().map(|o| prepared(&o.settings));
+        let (hsts, headers) = match &overridden {
+            Some((hsts, headers)) => (hsts, headers),
+            None => (&self.hsts, &self.headers),
+        };
+        if let Some(hsts) = hsts
             && secure
         {
             response.set_default(hsts);
         }
-        for header in &self.headers {
+        for header in headers {
             response.set_default(header);
         }
         response

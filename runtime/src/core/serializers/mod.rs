@@ -424,6 +424,16 @@ impl serde_json::ser::Formatter for PythonFormatter {
     ) -> std::io::Result<()> {
         w.write_all(python_float_repr(value).as_bytes())
     }
+    /// An f32 by its own shortest digits (`0.1f32` is 0.1, not 0.10000000149011612), laid
+    /// out as Python lays out a float.
+    fn write_f32<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        value: f32,
+    ) -> std::io::Result<()> {
+        let shortest: f64 = value.to_string().parse().unwrap_or(f64::from(value));
+        w.write_all(python_float_repr(shortest).as_bytes())
+    }
     /// With `ensure_ascii`, what Python escapes beyond JSON's own: every character outside
     /// printable ASCII (DEL included), as `\u` and four lower-case hex digits, a surrogate
     /// pair past U+FFFF.
@@ -1064,6 +1074,10 @@ mod tests {
         ] {
             assert_eq!(python_float_repr(value), python, "{value:e}");
         }
+        let mut out = Vec::new();
+        let mut ser = serde_json::Serializer::with_formatter(&mut out, PythonFormatter::dumps());
+        serde::Serialize::serialize(&[0.1f32, 1e-7, 1e16], &mut ser).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "[0.1, 1e-07, 1e+16]");
     }
 
     #[test]
