@@ -140,6 +140,8 @@ fn seed_project() -> &'static Built {
     BUILT.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
         let root = project::startproject(dir.path(), "seedsite");
+        // It is served on PostgreSQL and MySQL too (DATABASE_URL): every driver compiled in.
+        edit(&root.join("Cargo.toml"), r#"features = ["sqlite"]"#, r#"features = ["sqlite", "postgres", "mysql"]"#);
         project::run_rjango(&root, &["startapp", "blog"]);
         for file in ["views.rs", "middleware.rs", "urls.rs"] {
             std::fs::copy(Path::new(FIXTURES).join(file), root.join("src").join(file)).unwrap();
@@ -181,6 +183,27 @@ fn seed_project() -> &'static Built {
         let binary = project::build(&root, "seedsite");
         Built { _dir: dir, root, binary }
     })
+}
+
+/// A new project compiles SQLite's driver alone; a DATABASE_URL naming another database is
+/// one clear line that says which feature to add.
+#[test]
+fn a_driver_left_out_names_the_feature_to_add() {
+    let built = crud_project();
+    let out = std::process::Command::new(&built.binary)
+        .arg("migrate")
+        .current_dir(&built.root)
+        .env("DEBUG", "true")
+        .env("DATABASE_URL", "postgres://postgres@127.0.0.1:1/nowhere")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("is PostgreSQL, but this project was built without its driver: add \"postgres\" to the features of rjango in Cargo.toml"),
+        "{err}"
+    );
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
 }
 
 #[test]

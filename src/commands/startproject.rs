@@ -94,11 +94,20 @@ fn check_target(target: &Path, named_dir: bool, force: bool) -> Result<()> {
 /// the published version.
 fn dependencies() -> (String, String) {
     let checkout = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // rjango's drivers are features: a new project compiles SQLite's, the database its
+    // settings name (Cargo.toml says how to add another).
+    let features = r#"default-features = false, features = ["sqlite"]"#;
     if checkout.join("runtime/Cargo.toml").is_file() {
-        let dep = |dir: &str| format!("{{ path = {} }}", toml_string(&checkout.join(dir)));
-        (dep("runtime"), dep("codegen"))
+        let path = |dir: &str| format!("path = {}", toml_string(&checkout.join(dir)));
+        (
+            format!("{{ {}, {features} }}", path("runtime")),
+            format!("{{ {} }}", path("codegen")),
+        )
     } else {
-        ("\"0.1\"".to_owned(), "\"0.1\"".to_owned())
+        (
+            format!("{{ version = \"0.1\", {features} }}"),
+            "\"0.1\"".to_owned(),
+        )
     }
 }
 

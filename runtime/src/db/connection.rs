@@ -21,6 +21,16 @@ pub enum DbError {
     )]
     UnknownScheme { alias: String, url: String },
     #[error(
+        "the database '{alias}' ({url}) is {name}, but this project was built without its driver: add \"{feature}\" to the features of rjango in Cargo.toml (rjango = {{ ..., features = [\"sqlite\", \"{feature}\"] }})",
+        name = dialect.display_name(),
+        feature = dialect.feature()
+    )]
+    DriverNotCompiled {
+        alias: String,
+        url: String,
+        dialect: Dialect,
+    },
+    #[error(
         "could not connect to the database '{alias}' ({url}): {message}. Is the server running, and is the URL right? Check DATABASES in src/settings.rs or the DATABASE_URL environment variable."
     )]
     Connect {
@@ -151,6 +161,13 @@ impl Connection {
             alias: alias.to_owned(),
             url: display_url.clone(),
         })?;
+        if !dialect.compiled_in() {
+            return Err(DbError::DriverNotCompiled {
+                alias: alias.to_owned(),
+                url: display_url,
+                dialect,
+            });
+        }
         let url = match dialect {
             Dialect::Sqlite => with_create(url),
             Dialect::Mysql => url.replacen("mariadb://", "mysql://", 1),
@@ -167,9 +184,11 @@ impl Connection {
             // point query on SQLite (DESIGN.md). A broken connection fails its query instead.
             .test_before_acquire(false)
             .sqlx_logging(false);
+        #[cfg(feature = "sqlite")]
         options.map_sqlx_sqlite_opts(|o| o.with_regexp());
         // Django's MySQL backend runs its connections at READ COMMITTED (MySQL's default is
         // REPEATABLE READ): a read after a lost race (get_or_create) sees the winner's row.
+        #[cfg(feature = "mysql")]
         options.map_sqlx_mysql_pool_opts(|o| {
             o.after_connect(|conn, _meta| {
                 Box::pin(async move {
@@ -185,10 +204,12 @@ impl Connection {
         if pool.is_none() {
             // Schema changes invalidate prepared statements ("cached plan must not change
             // result type" on PostgreSQL): a connection that migrates does not cache them.
-            options
-                .map_sqlx_postgres_opts(|o| o.statement_cache_capacity(0))
-                .map_sqlx_mysql_opts(|o| o.statement_cache_capacity(0))
-                .map_sqlx_sqlite_opts(|o| o.statement_cache_capacity(0));
+            #[cfg(feature = "postgres")]
+            options.map_sqlx_postgres_opts(|o| o.statement_cache_capacity(0));
+            #[cfg(feature = "mysql")]
+            options.map_sqlx_mysql_opts(|o| o.statement_cache_capacity(0));
+            #[cfg(feature = "sqlite")]
+            options.map_sqlx_sqlite_opts(|o| o.statement_cache_capacity(0));
         }
         let db = sea_orm::Database::connect(options)
             .await

@@ -22,6 +22,33 @@ impl Dialect {
         }
     }
 
+    /// The feature of the rjango crate that compiles this database's driver.
+    pub fn feature(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "sqlite",
+            Dialect::Postgres => "postgres",
+            Dialect::Mysql => "mysql",
+        }
+    }
+
+    /// Whether this build has the database's driver (its feature of the rjango crate).
+    pub fn compiled_in(self) -> bool {
+        match self {
+            Dialect::Sqlite => cfg!(feature = "sqlite"),
+            Dialect::Postgres => cfg!(feature = "postgres"),
+            Dialect::Mysql => cfg!(feature = "mysql"),
+        }
+    }
+
+    /// The database's name, for messages: `SQLite`, `PostgreSQL`, `MySQL or MariaDB`.
+    pub fn display_name(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "SQLite",
+            Dialect::Postgres => "PostgreSQL",
+            Dialect::Mysql => "MySQL or MariaDB",
+        }
+    }
+
     /// Django's `vendor`: `sqlite`, `postgresql`, `mysql`.
     pub fn vendor(self) -> &'static str {
         match self {

@@ -54,18 +54,19 @@ pub fn classify(e: &sea_orm::DbErr) -> ErrorKind {
     };
     match e.deref() {
         sqlx::Error::Database(db) => {
+            #[cfg(feature = "mysql")]
             if let Some(mysql) = db.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>() {
                 return mysql_kind(mysql.number());
             }
             let code = db.code().unwrap_or_default();
+            #[cfg(feature = "postgres")]
             if db
                 .try_downcast_ref::<sqlx::postgres::PgDatabaseError>()
                 .is_some()
             {
-                postgres_kind(&code)
-            } else {
-                code.parse().map_or(ErrorKind::Other, sqlite_kind)
+                return postgres_kind(&code);
             }
+            code.parse().map_or(ErrorKind::Other, sqlite_kind)
         }
         sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed => {
             ErrorKind::Operational
@@ -75,6 +76,7 @@ pub fn classify(e: &sea_orm::DbErr) -> ErrorKind {
 }
 
 /// psycopg's classes by SQLSTATE class (its first two characters).
+#[cfg_attr(not(feature = "postgres"), allow(dead_code))]
 fn postgres_kind(sqlstate: &str) -> ErrorKind {
     match sqlstate.get(..2).unwrap_or_default() {
         "23" => ErrorKind::Integrity,
@@ -91,6 +93,7 @@ fn postgres_kind(sqlstate: &str) -> ErrorKind {
 /// mysqlclient's classes by MySQL error number (an unlisted one is an OperationalError, or an
 /// InternalError below 1000, the client's own), with Django's remapping of some of them to
 /// IntegrityError (`codes_for_integrityerror`: 1048, 1690, 3819, 4025).
+#[cfg_attr(not(feature = "mysql"), allow(dead_code))]
 fn mysql_kind(number: u16) -> ErrorKind {
     match number {
         // Duplicate key, foreign keys, NULL or no default for a NOT NULL column, out-of-range

@@ -482,9 +482,12 @@ impl FromSql for chrono::TimeDelta {
         })
     }
     fn from_sql_nullable(row: &QueryResult, index: usize) -> Result<Option<Self>, sea_orm::DbErr> {
+        // PostgreSQL's `interval` (a DurationField there) is read from sqlx's row: SeaORM has
+        // no type for it.
+        #[cfg(feature = "postgres")]
         if let Some(pg) = row.try_as_pg_row() {
-            use sqlx::Row;
-            let interval: Option<sqlx::postgres::types::PgInterval> = pg
+            use sea_orm::sqlx::Row;
+            let interval: Option<sea_orm::sqlx::postgres::types::PgInterval> = pg
                 .try_get(index)
                 .map_err(|e| sea_orm::DbErr::Type(format!("column {index}: {e}")))?;
             return Ok(interval.map(|i| {
