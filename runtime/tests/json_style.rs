@@ -6,7 +6,7 @@ mod common;
 mod venv;
 
 use rjango::http::{HttpRequest, JsonStyle};
-use rjango::test::override_settings;
+use rjango::test::{Client, override_settings};
 use serde_json::json;
 
 /// What Python's json.dumps treats apart: separators, non-ASCII (in and past the BMP), DEL,
@@ -21,8 +21,7 @@ fn tricky() -> serde_json::Value {
     })
 }
 
-async fn post_json(body: &serde_json::Value) -> (u16, String, Vec<u8>) {
-    let c = common::client(false);
+async fn post_json(c: &Client, body: &serde_json::Value) -> (u16, String, Vec<u8>) {
     let r = c
         .request(
             HttpRequest::builder("POST", "/json-body/")
@@ -36,7 +35,8 @@ async fn post_json(body: &serde_json::Value) -> (u16, String, Vec<u8>) {
 
 #[rjango::test]
 async fn json_is_compact_by_default() {
-    let (status, content_type, body) = post_json(&json!({"a": 1, "b": [1, "é"]})).await;
+    let (status, content_type, body) =
+        post_json(&common::client(false), &json!({"a": 1, "b": [1, "é"]})).await;
     assert_eq!((status, content_type.as_str()), (200, "application/json"));
     assert_eq!(String::from_utf8(body).unwrap(), r#"{"a":1,"b":[1,"é"]}"#);
 }
@@ -44,8 +44,10 @@ async fn json_is_compact_by_default() {
 #[rjango::test]
 async fn json_style_django_is_djangos_bytes() {
     let value = tricky();
+    // The client first: it installs the settings the override changes.
+    let c = common::client(false);
     let (status, _, ours) =
-        override_settings(|s| s.JSON_STYLE = JsonStyle::Django, post_json(&value)).await;
+        override_settings(|s| s.JSON_STYLE = JsonStyle::Django, post_json(&c, &value)).await;
     assert_eq!(status, 200);
     let ours = String::from_utf8(ours).unwrap();
     assert!(
