@@ -117,13 +117,6 @@ fn is_secure(req: &ServiceRequest, headers: &HeaderMap) -> bool {
         })
 }
 
-/// The request line of the log, read before the request is handed on.
-struct LogLine {
-    method: Method,
-    path: String,
-    version: actix_web::http::Version,
-}
-
 async fn entry(
     mut req: ServiceRequest,
     chain: GetResponse,
@@ -132,18 +125,9 @@ async fn entry(
     let limit = settings().DATA_UPLOAD_MAX_MEMORY_SIZE;
     // The headers move into rjango's request: actix is done with them once it has parsed the
     // request line (keep-alive and `Expect` are decided by then), and a copy would cost a
-    // hash table and an allocation per header on every request.
-    // actix's pooled head gets a map sized as its own was, for the next request's headers.
+    // hash table and an allocation per header on every request. actix's pooled head gets a
+    // map sized as its own was, for the next request's headers.
     let mut headers = std::mem::replace(&mut req.head_mut().headers, HeaderMap::with_capacity(16));
-    let log = log_requests.then(|| LogLine {
-        method: req.method().clone(),
-        path: req
-            .uri()
-            .path_and_query()
-            .map_or("/", |p| p.as_str())
-            .to_owned(),
-        version: req.version(),
-    });
     let declared = headers
         .get(actix_web::http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
@@ -174,13 +158,14 @@ async fn entry(
             }
         }
     };
-    if let Some(line) = log {
+    if log_requests {
+        // The request line is actix's still: only its headers moved.
         eprintln!(
             "[{}] \"{} {} {:?}\" {} {}",
             log::timestamp(),
-            line.method,
-            log::safe(&line.path),
-            line.version,
+            req.method(),
+            log::safe(req.uri().path_and_query().map_or("/", |p| p.as_str())),
+            req.version(),
             response.status_code(),
             response.content().len()
         );
