@@ -234,12 +234,13 @@ pub(crate) fn split_domain_port(host: &str) -> Option<(Cow<'_, str>, &str)> {
         }
         (d, rest)
     } else {
-        let end = host.find(':').unwrap_or(host.len());
+        // By bytes: this runs on every request, and a Host is ASCII or refused.
+        let end = host.bytes().position(|b| b == b':').unwrap_or(host.len());
         let (d, rest) = host.split_at(end);
         if d.is_empty()
             || !d
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
         {
             return None;
         }

@@ -84,7 +84,7 @@ pub mod prelude {
         JsonResponse, PermissionDenied, ViewError, ViewResult,
     };
     pub use crate::json;
-    pub use crate::middleware::{GetResponse, Middleware};
+    pub use crate::middleware::{GetResponse, Hook, Middleware, MiddlewareMixin};
     pub use crate::models::{F, Instance, Lookups, Q, QueryError, QuerySet};
     pub use crate::shortcuts::{
         get_list_or_404, get_object_or_404, redirect, redirect_permanent, render,

@@ -1,6 +1,7 @@
 //! `HttpRequest`: what a view receives. Cheap to clone (one shared allocation), so middleware
 //! can hand it to `get_response` and still read it afterwards, as Django middleware does.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
@@ -48,11 +49,11 @@ struct Inner {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResolverMatch {
     /// The full route, prefixes of includes joined: `blog/posts/<int:pk>/`.
-    pub route: String,
+    pub route: Cow<'static, str>,
     /// The route's name, if it has one (`post-detail`).
-    pub url_name: Option<String>,
+    pub url_name: Option<&'static str>,
     /// Namespaces from the outermost include in: `["blog"]`.
-    pub namespaces: Vec<String>,
+    pub namespaces: Vec<&'static str>,
     /// Captured parameters by name, as text.
     pub kwargs: Vec<(String, String)>,
 }
@@ -60,11 +61,11 @@ pub struct ResolverMatch {
 impl ResolverMatch {
     /// `blog:post-detail`, Django's `view_name` for a named route.
     pub fn view_name(&self) -> Option<String> {
-        let name = self.url_name.as_deref()?;
+        let name = self.url_name?;
         Some(
             self.namespaces
                 .iter()
-                .map(String::as_str)
+                .copied()
                 .chain([name])
                 .collect::<Vec<_>>()
                 .join(":"),
@@ -279,6 +280,11 @@ impl HttpRequest {
         self.inner.session.get().is_some()
     }
 
+    /// The session, when SessionMiddleware gave the request one.
+    pub(crate) fn session_if_set(&self) -> Option<&crate::contrib::sessions::Session> {
+        self.inner.session.get()
+    }
+
     /// Whether AuthenticationMiddleware gave this request a user (then `user()` may be called).
     pub(crate) fn has_user_slot(&self) -> bool {
         self.inner.user.get().is_some()
@@ -411,12 +417,18 @@ impl RequestBuilder {
 
     /// The server's start: the method parsed already, so nothing is allocated for it.
     pub(crate) fn with_method(method: Method, path_and_query: &str) -> Self {
-        let (raw_path, query) = path_and_query
-            .split_once('?')
-            .unwrap_or((path_and_query, ""));
-        let path = percent_encoding::percent_decode_str(raw_path)
-            .decode_utf8_lossy()
-            .into_owned();
+        // By bytes, and decoded only when there is an escape: this runs on every request.
+        let (raw_path, query) = match path_and_query.bytes().position(|b| b == b'?') {
+            Some(at) => (&path_and_query[..at], &path_and_query[at + 1..]),
+            None => (path_and_query, ""),
+        };
+        let path = if raw_path.as_bytes().contains(&b'%') {
+            percent_encoding::percent_decode_str(raw_path)
+                .decode_utf8_lossy()
+                .into_owned()
+        } else {
+            raw_path.to_owned()
+        };
         RequestBuilder {
             method,
             path: if path.starts_with('/') {

@@ -1,26 +1,23 @@
 //! Django's `XFrameOptionsMiddleware`: forbids framing the site by default.
 
-use super::{GetResponse, Middleware};
+use super::{Hook, MiddlewareMixin};
 use crate::conf::settings;
 use crate::http::{HttpRequest, HttpResponse, PreparedHeader};
 
 /// Sets `X-Frame-Options` to the X_FRAME_OPTIONS setting (`DENY` by default) unless the view
 /// set it already.
 pub struct XFrameOptionsMiddleware {
-    get_response: GetResponse,
     header: PreparedHeader,
 }
 
-impl Middleware for XFrameOptionsMiddleware {
-    fn new(get_response: GetResponse) -> Self {
+impl MiddlewareMixin for XFrameOptionsMiddleware {
+    fn new() -> Self {
         XFrameOptionsMiddleware {
-            get_response,
             header: PreparedHeader::new("x-frame-options", &settings().X_FRAME_OPTIONS),
         }
     }
 
-    async fn call(&self, request: HttpRequest) -> HttpResponse {
-        let mut response = self.get_response.call(request).await;
+    fn process_response(&self, _: &HttpRequest, mut response: HttpResponse) -> Hook<HttpResponse> {
         match crate::conf::overridden() {
             // Under a test's override_settings, the setting of the moment.
             Some(o) => response.set_default(&PreparedHeader::new(
@@ -29,6 +26,6 @@ impl Middleware for XFrameOptionsMiddleware {
             )),
             None => response.set_default(&self.header),
         }
-        response
+        Hook::Ready(response)
     }
 }

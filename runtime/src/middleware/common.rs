@@ -1,6 +1,6 @@
 //! Django's `CommonMiddleware`: APPEND_SLASH.
 
-use super::{GetResponse, Middleware};
+use super::{Hook, MiddlewareMixin};
 use crate::conf::settings;
 use crate::http::{HttpRequest, HttpResponse, HttpResponsePermanentRedirect};
 use crate::urls::{escape_leading_slashes, escape_uri_path, is_valid_path};
@@ -9,18 +9,19 @@ use crate::urls::{escape_leading_slashes, escape_uri_path, is_valid_path};
 /// redirected (301) to `/items/` when that URL has a view, as Django's CommonMiddleware does.
 /// A POST, PUT or PATCH would lose its body in the redirect, so with DEBUG on it is an error
 /// page telling the developer to fix the form's URL, as in Django.
-pub struct CommonMiddleware {
-    get_response: GetResponse,
-}
+pub struct CommonMiddleware;
 
-impl Middleware for CommonMiddleware {
-    fn new(get_response: GetResponse) -> Self {
-        CommonMiddleware { get_response }
+impl MiddlewareMixin for CommonMiddleware {
+    fn new() -> Self {
+        CommonMiddleware
     }
 
-    async fn call(&self, request: HttpRequest) -> HttpResponse {
-        let response = self.get_response.call(request.clone()).await;
-        if response.status_code() == 404 && should_redirect_with_slash(&request) {
+    fn process_response(
+        &self,
+        request: &HttpRequest,
+        response: HttpResponse,
+    ) -> Hook<HttpResponse> {
+        if response.status_code() == 404 && should_redirect_with_slash(request) {
             let s = settings();
             if s.DEBUG && matches!(request.method(), "POST" | "PUT" | "PATCH") {
                 let message = format!(
@@ -29,16 +30,21 @@ impl Middleware for CommonMiddleware {
                     request.method(),
                     crate::log::safe(request.path())
                 );
-                return crate::debug::technical_500(&request, "RuntimeError", &message, 500);
+                return Hook::Ready(crate::debug::technical_500(
+                    request,
+                    "RuntimeError",
+                    &message,
+                    500,
+                ));
             }
             let path = escape_leading_slashes(escape_uri_path(&format!("{}/", request.path())));
             let target = match request.query_string() {
                 "" => path,
                 q => format!("{path}?{q}"),
             };
-            return HttpResponsePermanentRedirect(target);
+            return Hook::Ready(HttpResponsePermanentRedirect(target));
         }
-        response
+        Hook::Ready(response)
     }
 }
 

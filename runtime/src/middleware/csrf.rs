@@ -20,7 +20,7 @@ use actix_web::cookie::time::Duration as CookieDuration;
 use crate::contrib::auth::hashers::get_random_string;
 use crate::core::signing::constant_time_compare;
 use crate::http::{HttpRequest, HttpResponse};
-use crate::middleware::{GetResponse, Middleware};
+use crate::middleware::{Hook, MiddlewareMixin};
 
 /// Django's `CSRF_SECRET_LENGTH`.
 pub const CSRF_SECRET_LENGTH: usize = 32;
@@ -158,61 +158,79 @@ pub fn csrf_input(request: &HttpRequest) -> String {
 }
 
 /// `django.middleware.csrf.CsrfViewMiddleware`.
-pub struct CsrfViewMiddleware {
-    get_response: GetResponse,
+pub struct CsrfViewMiddleware;
+
+impl MiddlewareMixin for CsrfViewMiddleware {
+    fn new() -> Self {
+        CsrfViewMiddleware
+    }
+
+    /// The secret of the cookie (or the session, with CSRF_USE_SESSIONS); one of a bad format
+    /// is replaced. Django's `process_view` runs once the URL is resolved (`process_view`
+    /// below).
+    fn process_request(&self, request: &HttpRequest) -> Hook<Option<HttpResponse>> {
+        let settings = crate::conf::settings();
+        if !settings.CSRF_USE_SESSIONS {
+            let stored = request.COOKIES().get(&settings.CSRF_COOKIE_NAME);
+            request.set_csrf_state(state_of(stored.map(String::as_str)));
+            return Hook::Ready(None);
+        }
+        let request = request.clone();
+        if !request.has_session() {
+            // Django's ImproperlyConfigured: every request is a 500 that says so.
+            const NEEDS_SESSIONS: &str = "CSRF_USE_SESSIONS is enabled, but request.session is not set. SessionMiddleware must appear before CsrfViewMiddleware in MIDDLEWARE.";
+            crate::log::error(NEEDS_SESSIONS);
+            return Hook::later(async move {
+                Some(crate::handlers::panicked(request, NEEDS_SESSIONS.to_owned()).await)
+            });
+        }
+        Hook::later(async move {
+            let stored: Option<String> = request.session().get(CSRF_SESSION_KEY).await;
+            request.set_csrf_state(state_of(stored.as_deref()));
+            None
+        })
+    }
+
+    /// The cookie (or the session's key) when it is new or changed.
+    fn process_response(
+        &self,
+        request: &HttpRequest,
+        mut response: HttpResponse,
+    ) -> Hook<HttpResponse> {
+        let Some(state) = request.csrf_state() else {
+            return Hook::Ready(response);
+        };
+        let secret = match &*state.lock() {
+            (Some(secret), true) => secret.clone(),
+            _ => return Hook::Ready(response),
+        };
+        if !crate::conf::settings().CSRF_USE_SESSIONS {
+            set_cookie(&mut response, &secret);
+            return Hook::Ready(response);
+        }
+        let request = request.clone();
+        Hook::later(async move {
+            request.session().set(CSRF_SESSION_KEY, secret).await;
+            response
+        })
+    }
 }
 
-impl Middleware for CsrfViewMiddleware {
-    fn new(get_response: GetResponse) -> Self {
-        CsrfViewMiddleware { get_response }
-    }
-
-    async fn call(&self, request: HttpRequest) -> HttpResponse {
-        let settings = crate::conf::settings();
-        // process_request: the secret of the cookie (or the session, with CSRF_USE_SESSIONS);
-        // one of a bad format is replaced.
-        let stored: Option<String> = if settings.CSRF_USE_SESSIONS {
-            if !request.has_session() {
-                // Django's ImproperlyConfigured: every request is a 500 that says so.
-                const NEEDS_SESSIONS: &str = "CSRF_USE_SESSIONS is enabled, but request.session is not set. SessionMiddleware must appear before CsrfViewMiddleware in MIDDLEWARE.";
-                crate::log::error(NEEDS_SESSIONS);
-                return Box::pin(crate::handlers::panicked(
-                    request,
-                    NEEDS_SESSIONS.to_owned(),
-                ))
-                .await;
+/// The request's CSRF state from the secret it brought.
+fn state_of(stored: Option<&str>) -> CsrfState {
+    let mut state = CsrfState::default();
+    if let Some(stored) = stored {
+        *state.lock() = match check_token_format(stored) {
+            // A masked token in the cookie (Django before 4.1): its secret.
+            Ok(()) if stored.len() == CSRF_TOKEN_LENGTH => {
+                (Some(unmask_cipher_token(stored)), false)
             }
-            Box::pin(request.session().get(CSRF_SESSION_KEY)).await
-        } else {
-            request.COOKIES().get(&settings.CSRF_COOKIE_NAME).cloned()
+            Ok(()) => (Some(stored.to_owned()), false),
+            Err(_) => (Some(get_random_string(CSRF_SECRET_LENGTH)), true),
         };
-        let mut state = CsrfState::default();
-        if let Some(stored) = &stored {
-            *state.lock() = match check_token_format(stored) {
-                // A masked token in the cookie (Django before 4.1): its secret.
-                Ok(()) if stored.len() == CSRF_TOKEN_LENGTH => {
-                    (Some(unmask_cipher_token(stored)), false)
-                }
-                Ok(()) => (Some(stored.clone()), false),
-                Err(_) => (Some(get_random_string(CSRF_SECRET_LENGTH)), true),
-            };
-        }
-        state.cookie_reason = stored.as_deref().and_then(|c| check_token_format(c).err());
-        request.set_csrf_state(state);
-        // process_view runs once the URL is resolved (`process_view` below).
-        let mut response = self.get_response.call(request.clone()).await;
-        // process_response: the cookie (or the session's key) when it is new or changed.
-        let state = request.csrf_state().expect("set above");
-        let (secret, needs_update) = state.lock().clone();
-        if needs_update && let Some(secret) = secret {
-            if settings.CSRF_USE_SESSIONS {
-                Box::pin(request.session().set(CSRF_SESSION_KEY, secret)).await;
-            } else {
-                set_cookie(&mut response, &secret);
-            }
-        }
-        response
     }
+    state.cookie_reason = stored.and_then(|c| check_token_format(c).err());
+    state
 }
 
 /// Where CSRF_USE_SESSIONS keeps the secret: Django's `CSRF_SESSION_KEY`.

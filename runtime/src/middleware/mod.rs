@@ -1,5 +1,8 @@
-//! Django's middleware: each one wraps `get_response`, the rest of the chain, in the order of
-//! the MIDDLEWARE setting (first listed = outermost).
+//! Django's middleware, in its two forms, listed in MIDDLEWARE in order (first listed =
+//! outermost).
+//!
+//! A [`Middleware`] wraps `get_response`, the rest of the chain, as Django's middleware
+//! factories and `__call__` do:
 //!
 //! ```text
 //! pub struct RequestIDMiddleware { get_response: GetResponse }
@@ -17,6 +20,11 @@
 //!
 //! // settings.rs: MIDDLEWARE: middleware![..., crate::middleware::RequestIDMiddleware],
 //! ```
+//!
+//! A [`MiddlewareMixin`] is Django's `MiddlewareMixin`: `process_request` before the view and
+//! `process_response` after it. The built-in middleware are written so. Neighbouring mixins
+//! in MIDDLEWARE run in one layer, one future for all of them: a wrapping middleware costs a
+//! future, an allocation and a panic guard of its own on every request.
 
 pub mod clickjacking;
 pub mod common;
@@ -41,6 +49,57 @@ pub trait Middleware: 'static {
 
     /// Django's `__call__(self, request)`.
     fn call(&self, request: HttpRequest) -> impl Future<Output = HttpResponse>;
+}
+
+/// Django's `MiddlewareMixin`: hooks around the rest of the chain, rather than a call that
+/// wraps it. rjango runs neighbouring mixins in one layer.
+///
+/// As in Django, a response from `process_request` answers the request: the middleware listed
+/// after this one and the view are skipped, and `process_response` runs for this one and those
+/// before it. A panic in a hook becomes the 500 page (the DEBUG page or handler500) in place
+/// of this middleware's answer, and the middleware listed before it still see that response.
+pub trait MiddlewareMixin: 'static {
+    /// Django's `__init__`: built once per server worker.
+    fn new() -> Self
+    where
+        Self: Sized;
+
+    /// Before the view: `Hook::Ready(None)` to go on, `Hook::Ready(Some(response))` to answer.
+    fn process_request(&self, request: &HttpRequest) -> Hook<Option<HttpResponse>> {
+        let _ = request;
+        Hook::Ready(None)
+    }
+
+    /// After the view (or after the `process_request` that answered): the response to send.
+    fn process_response(
+        &self,
+        request: &HttpRequest,
+        response: HttpResponse,
+    ) -> Hook<HttpResponse> {
+        let _ = request;
+        Hook::Ready(response)
+    }
+}
+
+/// What a hook of a [`MiddlewareMixin`] gives: its answer now, or work that waits (a session
+/// saved to the database). Most requests need nothing that waits, so no future is made for
+/// them; `Later` is for the rest.
+pub enum Hook<T> {
+    Ready(T),
+    Later(LocalBoxFuture<'static, T>),
+}
+
+impl<T> Hook<T> {
+    /// Work that waits: `Hook::later(async move { ... })`.
+    pub fn later(future: impl Future<Output = T> + 'static) -> Self {
+        Hook::Later(Box::pin(future))
+    }
+}
+
+impl<T> From<T> for Hook<T> {
+    fn from(value: T) -> Self {
+        Hook::Ready(value)
+    }
 }
 
 /// The rest of the chain: the next middleware, or the view with its error handling.
@@ -70,7 +129,15 @@ impl GetResponse {
 #[derive(Clone, Copy)]
 pub struct MiddlewareFactory {
     pub name: &'static str,
-    build: fn(GetResponse) -> GetResponse,
+    kind: Kind,
+}
+
+#[derive(Clone, Copy)]
+enum Kind {
+    /// A [`Middleware`]: a layer of its own.
+    Wraps(fn(GetResponse) -> GetResponse),
+    /// A [`MiddlewareMixin`]: hooks, run with its neighbours.
+    Hooks(fn() -> Box<dyn MiddlewareMixin>),
 }
 
 impl std::fmt::Debug for MiddlewareFactory {
@@ -92,39 +159,209 @@ fn build<M: Middleware>(next: GetResponse) -> GetResponse {
                 .await;
             match outcome {
                 Ok(response) => response,
-                // Boxed: it is rare, and its future would otherwise make every layer's larger.
-                Err(panic) => {
-                    let message = crate::debug::panic_message(&panic);
-                    Box::pin(crate::handlers::panicked(request, message)).await
-                }
+                Err(panic) => panicked(request, &panic).await,
             }
         })
     })
+}
+
+/// The 500 answer for a panic. Boxed: it is rare, and its future would otherwise make every
+/// layer's larger.
+async fn panicked(request: HttpRequest, panic: &Box<dyn std::any::Any + Send>) -> HttpResponse {
+    let message = crate::debug::panic_message(panic);
+    Box::pin(crate::handlers::panicked(request, message)).await
+}
+
+fn build_hooks<M: MiddlewareMixin>() -> Box<dyn MiddlewareMixin> {
+    Box::new(M::new())
 }
 
 /// The MIDDLEWARE entry of a middleware type; `middleware![A, B]` is the usual spelling.
 pub fn factory<M: Middleware>() -> MiddlewareFactory {
     MiddlewareFactory {
         name: std::any::type_name::<M>(),
-        build: build::<M>,
+        kind: Kind::Wraps(build::<M>),
     }
 }
 
-/// Wraps `inner` in the middleware, the first entry outermost.
+/// The MIDDLEWARE entry of a [`MiddlewareMixin`]; `middleware![A, B]` picks it for a mixin.
+pub fn mixin_factory<M: MiddlewareMixin>() -> MiddlewareFactory {
+    MiddlewareFactory {
+        name: std::any::type_name::<M>(),
+        kind: Kind::Hooks(build_hooks::<M>),
+    }
+}
+
+/// Wraps `inner` in the middleware, the first entry outermost; neighbouring mixins share a
+/// layer.
 pub fn chain(middleware: &[MiddlewareFactory], inner: GetResponse) -> GetResponse {
-    middleware
-        .iter()
-        .rev()
-        .fold(inner, |next, factory| (factory.build)(next))
+    let mut next = inner;
+    // The mixins met since the last wrapping middleware, innermost first.
+    let mut hooks: Vec<Box<dyn MiddlewareMixin>> = Vec::new();
+    for factory in middleware.iter().rev() {
+        match factory.kind {
+            Kind::Hooks(build) => hooks.push(build()),
+            Kind::Wraps(build) => {
+                next = build(mixins(std::mem::take(&mut hooks), next));
+            }
+        }
+    }
+    mixins(hooks, next)
+}
+
+/// One layer for `hooks` (innermost first) around `next`.
+fn mixins(mut hooks: Vec<Box<dyn MiddlewareMixin>>, next: GetResponse) -> GetResponse {
+    if hooks.is_empty() {
+        return next;
+    }
+    hooks.reverse();
+    let layer = Rc::new(Mixins { hooks, next });
+    GetResponse::from_fn(move |request| {
+        let layer = layer.clone();
+        Box::pin(async move { layer.call(request).await })
+    })
+}
+
+/// Neighbouring mixins, outermost first, around the rest of the chain.
+struct Mixins {
+    hooks: Vec<Box<dyn MiddlewareMixin>>,
+    next: GetResponse,
+}
+
+/// Where the hooks on the way in stopped.
+enum Entered {
+    /// Every `process_request` went on: the rest of the chain answers.
+    Through,
+    /// Hook `i` answered; its own `process_response` runs.
+    Answered(usize, HttpResponse),
+    /// Hook `i` waits.
+    Waits(usize, LocalBoxFuture<'static, Option<HttpResponse>>),
+    /// Hook `i` panicked; its own `process_response` does not run.
+    Panicked(usize, Box<dyn std::any::Any + Send>),
+}
+
+/// Where the hooks on the way out stopped.
+enum Left {
+    Done(HttpResponse),
+    Waits(LocalBoxFuture<'static, HttpResponse>),
+    Panicked(Box<dyn std::any::Any + Send>),
+}
+
+impl Mixins {
+    /// Django's `MiddlewareMixin.__call__` of each, nested, with `convert_exception_to_response`
+    /// around each. The hooks run in plain loops (`enter`, `leave`); this future only awaits
+    /// what they hand it: the rest of the chain, and the hooks that wait.
+    async fn call(&self, request: HttpRequest) -> HttpResponse {
+        let mut from = 0;
+        // How many hooks see the response on the way out, and the response.
+        let (mut upto, mut response) = loop {
+            match self.enter(&request, from) {
+                Entered::Through => {
+                    let outcome = AssertUnwindSafe(self.next.call(request.clone()))
+                        .catch_unwind()
+                        .await;
+                    let response = match outcome {
+                        Ok(response) => response,
+                        Err(panic) => panicked(request.clone(), &panic).await,
+                    };
+                    break (self.hooks.len(), response);
+                }
+                Entered::Answered(i, response) => break (i + 1, response),
+                Entered::Panicked(i, panic) => break (i, panicked(request.clone(), &panic).await),
+                Entered::Waits(i, future) => match AssertUnwindSafe(future).catch_unwind().await {
+                    Ok(None) => from = i + 1,
+                    Ok(Some(response)) => break (i + 1, response),
+                    Err(panic) => break (i, panicked(request.clone(), &panic).await),
+                },
+            }
+        };
+        loop {
+            response = match self.leave(&request, &mut upto, response) {
+                Left::Done(response) => return response,
+                Left::Waits(future) => match AssertUnwindSafe(future).catch_unwind().await {
+                    Ok(response) => response,
+                    Err(panic) => panicked(request.clone(), &panic).await,
+                },
+                Left::Panicked(panic) => panicked(request.clone(), &panic).await,
+            };
+        }
+    }
+
+    /// `process_request` of the hooks from `from` on, until one answers, waits or panics.
+    fn enter(&self, request: &HttpRequest, from: usize) -> Entered {
+        for (i, hooks) in self.hooks.iter().enumerate().skip(from) {
+            match std::panic::catch_unwind(AssertUnwindSafe(|| hooks.process_request(request))) {
+                Ok(Hook::Ready(None)) => {}
+                Ok(Hook::Ready(Some(response))) => return Entered::Answered(i, response),
+                Ok(Hook::Later(future)) => return Entered::Waits(i, future),
+                Err(panic) => return Entered::Panicked(i, panic),
+            }
+        }
+        Entered::Through
+    }
+
+    /// `process_response` of the hooks under `upto`, innermost first, until one waits or
+    /// panics (`upto` then counts the hooks still to run).
+    fn leave(&self, request: &HttpRequest, upto: &mut usize, mut response: HttpResponse) -> Left {
+        while *upto > 0 {
+            *upto -= 1;
+            let hooks = &self.hooks[*upto];
+            match std::panic::catch_unwind(AssertUnwindSafe(|| {
+                hooks.process_response(request, response)
+            })) {
+                Ok(Hook::Ready(next)) => response = next,
+                Ok(Hook::Later(future)) => return Left::Waits(future),
+                Err(panic) => return Left::Panicked(panic),
+            }
+        }
+        Left::Done(response)
+    }
 }
 
 /// `MIDDLEWARE: middleware![SecurityMiddleware, crate::middleware::RequestIDMiddleware]`.
 #[macro_export]
 #[doc(hidden)]
 macro_rules! __middleware {
-    ($($m:path),* $(,)?) => {
-        vec![$($crate::middleware::factory::<$m>()),*]
-    };
+    ($($m:path),* $(,)?) => {{
+        // A mixin's entry where the type is one, else a wrapping middleware's (the type's
+        // impls pick the method: the mixin's needs no auto-reference, so it is found first).
+        #[allow(unused_imports)]
+        use $crate::middleware::{PickMixin as _, PickWraps as _};
+        vec![$((&$crate::middleware::Pick::<$m>::new()).factory()),*]
+    }};
+}
+
+/// `middleware![M]`'s choice between [`factory`] and [`mixin_factory`].
+#[doc(hidden)]
+pub struct Pick<M>(std::marker::PhantomData<fn() -> M>);
+
+impl<M> Pick<M> {
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> Self {
+        Pick(std::marker::PhantomData)
+    }
+}
+
+#[doc(hidden)]
+pub trait PickMixin {
+    fn factory(&self) -> MiddlewareFactory;
+}
+
+impl<M: MiddlewareMixin> PickMixin for Pick<M> {
+    fn factory(&self) -> MiddlewareFactory {
+        mixin_factory::<M>()
+    }
+}
+
+#[doc(hidden)]
+pub trait PickWraps {
+    fn factory(&self) -> MiddlewareFactory;
+}
+
+impl<M: Middleware> PickWraps for &Pick<M> {
+    fn factory(&self) -> MiddlewareFactory {
+        factory::<M>()
+    }
 }
 
 pub use crate::__middleware as middleware;

@@ -1,6 +1,6 @@
 //! Django's `SecurityMiddleware`: the security headers every response should carry.
 
-use super::{GetResponse, Middleware};
+use super::{Hook, MiddlewareMixin};
 use crate::conf::{Settings, settings};
 use crate::http::{HttpRequest, HttpResponse, HttpResponsePermanentRedirect, PreparedHeader};
 
@@ -8,7 +8,6 @@ use crate::http::{HttpRequest, HttpResponse, HttpResponsePermanentRedirect, Prep
 /// and `Strict-Transport-Security` on secure requests when SECURE_HSTS_SECONDS is set;
 /// redirects to HTTPS when SECURE_SSL_REDIRECT is on.
 pub struct SecurityMiddleware {
-    get_response: GetResponse,
     /// Strict-Transport-Security, for secure requests.
     hsts: Option<PreparedHeader>,
     /// The rest, for every response: built once from the settings.
@@ -37,26 +36,28 @@ fn prepared(s: &Settings) -> (Option<PreparedHeader>, Vec<PreparedHeader>) {
     (hsts, headers)
 }
 
-impl Middleware for SecurityMiddleware {
-    fn new(get_response: GetResponse) -> Self {
+impl MiddlewareMixin for SecurityMiddleware {
+    fn new() -> Self {
         let (hsts, headers) = prepared(settings());
-        SecurityMiddleware {
-            get_response,
-            hsts,
-            headers,
-        }
+        SecurityMiddleware { hsts, headers }
     }
 
-    async fn call(&self, request: HttpRequest) -> HttpResponse {
+    fn process_request(&self, request: &HttpRequest) -> Hook<Option<HttpResponse>> {
         if settings().SECURE_SSL_REDIRECT && !request.is_secure() {
-            return HttpResponsePermanentRedirect(format!(
+            return Hook::Ready(Some(HttpResponsePermanentRedirect(format!(
                 "https://{}{}",
                 request.get_host(),
                 request.get_full_path()
-            ));
+            ))));
         }
-        let secure = request.is_secure();
-        let mut response = self.get_response.call(request).await;
+        Hook::Ready(None)
+    }
+
+    fn process_response(
+        &self,
+        request: &HttpRequest,
+        mut response: HttpResponse,
+    ) -> Hook<HttpResponse> {
         // Under a test's override_settings, the settings of the moment, as Django reads them.
         let overridden = crate::conf::overridden().map(|o| prepared(&o.settings));
         let (hsts, headers) = match &overridden {
@@ -64,13 +65,13 @@ impl Middleware for SecurityMiddleware {
             None => (&self.hsts, &self.headers),
         };
         if let Some(hsts) = hsts
-            && secure
+            && request.is_secure()
         {
             response.set_default(hsts);
         }
         for header in headers {
             response.set_default(header);
         }
-        response
+        Hook::Ready(response)
     }
 }

@@ -19,6 +19,7 @@
 //! }
 //! ```
 
+use std::any::Any;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::marker::PhantomData;
@@ -109,7 +110,12 @@ pub type BinaryField = Vec<u8>;
 pub struct ForeignKey<T> {
     /// The related row's primary key.
     pub id: i64,
-    cached: Option<Arc<T>>,
+    /// The related row, after `select_related`. Held without naming `T`: a field typed by the
+    /// related model would make the compiler follow every chain of foreign keys to the end
+    /// when it checks drops (a project of a few hundred models chained by foreign keys failed
+    /// with E0320, "overflow while adding drop-check rules"). Only `cache` sets it, with a `T`.
+    cached: Option<Arc<dyn Any + Send + Sync>>,
+    related: PhantomData<fn() -> T>,
 }
 
 /// A one-to-one relation to `T`: a ForeignKey whose column is unique. The same type in Rust;
@@ -119,30 +125,41 @@ pub type OneToOneField<T> = ForeignKey<T>;
 impl<T> ForeignKey<T> {
     /// A relation to the row whose primary key is `id`.
     pub fn new(id: i64) -> Self {
-        ForeignKey { id, cached: None }
+        ForeignKey {
+            id,
+            cached: None,
+            related: PhantomData,
+        }
     }
 
     /// The related row's primary key (Django's `post.author_id`).
     pub fn pk(&self) -> i64 {
         self.id
     }
+}
 
+impl<T: Send + Sync + 'static> ForeignKey<T> {
     /// The related row when the query read it (`select_related`), without a query.
     pub fn cached(&self) -> Option<&T> {
-        self.cached.as_deref()
+        self.cached.as_deref()?.downcast_ref()
     }
 
     /// Keeps `row` as the related row (what `select_related` does).
     pub fn cache(&mut self, row: T) {
         self.cached = Some(Arc::new(row));
     }
+
+    /// The cached row, shared.
+    fn cached_arc(&self) -> Option<Arc<T>> {
+        Arc::clone(self.cached.as_ref()?).downcast().ok()
+    }
 }
 
 impl<T: Model> ForeignKey<T> {
     /// The related row: the cached one, or read now (Django's `post.author`).
     pub async fn get(&self) -> query::Result<Arc<T>> {
-        if let Some(row) = &self.cached {
-            return Ok(Arc::clone(row));
+        if let Some(row) = self.cached_arc() {
+            return Ok(row);
         }
         let pk = query::pk_in::<T>(&[self.id]);
         Ok(Arc::new(QuerySet::<T>::new().get(pk).await?))
@@ -150,8 +167,8 @@ impl<T: Model> ForeignKey<T> {
 
     /// `get()` from the database `alias`, for a row read with `.using(alias)`.
     pub async fn get_using(&self, alias: &str) -> query::Result<Arc<T>> {
-        if let Some(row) = &self.cached {
-            return Ok(Arc::clone(row));
+        if let Some(row) = self.cached_arc() {
+            return Ok(row);
         }
         let pk = query::pk_in::<T>(&[self.id]);
         Ok(Arc::new(QuerySet::<T>::new().using(alias).get(pk).await?))
@@ -162,10 +179,9 @@ impl<T: Model> ForeignKey<T> {
 /// it can be cloned).
 impl<T: Model + Clone> From<&T> for ForeignKey<T> {
     fn from(row: &T) -> Self {
-        ForeignKey {
-            id: query::pk_i64(&row.pk()),
-            cached: Some(Arc::new(row.clone())),
-        }
+        let mut fk = ForeignKey::new(query::pk_i64(&row.pk()));
+        fk.cache(row.clone());
+        fk
     }
 }
 
@@ -181,6 +197,7 @@ impl<T> Clone for ForeignKey<T> {
         ForeignKey {
             id: self.id,
             cached: self.cached.clone(),
+            related: PhantomData,
         }
     }
 }
@@ -212,7 +229,7 @@ impl<T> Hash for ForeignKey<T> {
 /// template cannot wait for a query.
 impl<T: Model> fmt::Display for ForeignKey<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.cached {
+        match self.cached() {
             Some(row) => f.write_str(&row.object_str()),
             None => write!(f, "{} object ({})", T::NAME, self.id),
         }

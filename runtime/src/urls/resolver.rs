@@ -4,6 +4,7 @@
 //! matches its prefix and resolves the rest in the included patterns; every miss is recorded
 //! for the DEBUG 404 page.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, OnceLock};
@@ -187,26 +188,34 @@ impl Resolver {
         let mut tried = collect_tried.then_some(&mut tried_list);
         let mut kwargs = Vec::new();
         let mut namespaces = Vec::new();
-        let mut route = String::new();
+        let mut prefixes = String::new();
         let found = resolve_in(
             &self.nodes,
             path,
             &mut kwargs,
             &mut namespaces,
-            &mut route,
+            &mut prefixes,
             &mut tried,
         );
         match found {
-            Some((view, name, csrf_exempt)) => {
+            Some((view, name, csrf_exempt, route)) => {
                 let args = kwargs.iter().map(|(_, v)| v.clone()).collect();
+                // The route as declared, unless includes' prefixes come before it: most
+                // requests then build no string for it.
+                let route = if prefixes.is_empty() {
+                    Cow::Borrowed(route)
+                } else {
+                    prefixes.push_str(route);
+                    Cow::Owned(prefixes)
+                };
                 Resolved::Match(Found {
                     view,
                     csrf_exempt,
                     args,
                     resolver_match: ResolverMatch {
                         route,
-                        url_name: name.map(str::to_owned),
-                        namespaces: namespaces.iter().map(|s: &&str| (*s).to_owned()).collect(),
+                        url_name: name,
+                        namespaces,
                         kwargs,
                     },
                 })
@@ -330,7 +339,7 @@ fn resolve_in(
     namespaces: &mut Vec<&'static str>,
     route_out: &mut String,
     tried: &mut Tried<'_>,
-) -> Option<(ErasedView, Option<&'static str>, bool)> {
+) -> Option<(ErasedView, Option<&'static str>, bool, &'static str)> {
     for node in nodes {
         match node {
             Node::Route {
@@ -343,8 +352,7 @@ fn resolve_in(
             } => {
                 let mark = kwargs.len();
                 if matcher.matches(path, true, kwargs).is_some() {
-                    route_out.push_str(route);
-                    return Some((view.clone(), *name, *csrf_exempt));
+                    return Some((view.clone(), *name, *csrf_exempt, route));
                 }
                 kwargs.truncate(mark);
                 if let Some(t) = tried.as_deref_mut() {
@@ -439,5 +447,40 @@ mod tests {
             .include("blog/", &[Segment::Literal("blog/")], Some("blog"), admin())
             .path(login());
         assert!(!Resolver::compile(other).is_startproject_default());
+    }
+
+    /// Django's `request.resolver_match`: the route with the prefixes of its includes, the
+    /// name, the namespaces outermost first, and `view_name`.
+    #[test]
+    fn the_resolver_match_names_the_route_through_its_includes() {
+        let posts =
+            UrlConf::new("site::blog::urls").path(crate::urls::__private::route::<(), (), _>(
+                "posts/",
+                &[Segment::Literal("posts/")],
+                Some("post-list"),
+                view,
+            ));
+        let root = UrlConf::new("site::urls")
+            .path(crate::urls::__private::route::<(), (), _>(
+                "about/",
+                &[Segment::Literal("about/")],
+                Some("about"),
+                view,
+            ))
+            .include("blog/", &[Segment::Literal("blog/")], Some("blog"), posts);
+        let resolver = Resolver::compile(root);
+        let matched = |path| match resolver.resolve(path, false) {
+            super::Resolved::Match(found) => found.resolver_match,
+            super::Resolved::NotFound(_) => panic!("{path} did not resolve"),
+        };
+        let m = matched("/blog/posts/");
+        assert_eq!(m.route, "blog/posts/");
+        assert_eq!(m.url_name, Some("post-list"));
+        assert_eq!(m.namespaces, ["blog"]);
+        assert_eq!(m.view_name().as_deref(), Some("blog:post-list"));
+        let m = matched("/about/");
+        assert_eq!(m.route, "about/");
+        assert!(m.namespaces.is_empty());
+        assert_eq!(m.view_name().as_deref(), Some("about"));
     }
 }

@@ -3,31 +3,28 @@
 //! SessionMiddleware in MIDDLEWARE.
 
 use crate::http::{HttpRequest, HttpResponse};
-use crate::middleware::{GetResponse, Middleware};
+use crate::middleware::{Hook, MiddlewareMixin};
 
 /// `django.contrib.auth.middleware.AuthenticationMiddleware`.
-pub struct AuthenticationMiddleware {
-    get_response: GetResponse,
-}
+pub struct AuthenticationMiddleware;
 
 /// Django's ImproperlyConfigured message, in rjango's names.
 const NEEDS_SESSIONS: &str = "The rjango authentication middleware requires session middleware to be installed. Edit your MIDDLEWARE setting to insert rjango::contrib::sessions::SessionMiddleware before rjango::contrib::auth::AuthenticationMiddleware.";
 
-impl Middleware for AuthenticationMiddleware {
-    fn new(get_response: GetResponse) -> Self {
-        AuthenticationMiddleware { get_response }
+impl MiddlewareMixin for AuthenticationMiddleware {
+    fn new() -> Self {
+        AuthenticationMiddleware
     }
 
-    async fn call(&self, request: HttpRequest) -> HttpResponse {
+    fn process_request(&self, request: &HttpRequest) -> Hook<Option<HttpResponse>> {
         if !request.has_session() {
             crate::log::error(NEEDS_SESSIONS);
-            return Box::pin(crate::handlers::panicked(
-                request,
-                NEEDS_SESSIONS.to_owned(),
-            ))
-            .await;
+            let request = request.clone();
+            return Hook::later(async move {
+                Some(crate::handlers::panicked(request, NEEDS_SESSIONS.to_owned()).await)
+            });
         }
         request.enable_user();
-        self.get_response.call(request).await
+        Hook::Ready(None)
     }
 }

@@ -88,6 +88,10 @@ struct State {
     used: bool,
     /// The cookie could not be read (then it is replaced).
     broken: bool,
+    /// The request brought the messages cookie (then an empty store deletes it).
+    had_cookie: bool,
+    /// The session held messages (then FallbackStorage rewrites its key, even with none).
+    session_held: bool,
 }
 
 impl MessageStore {

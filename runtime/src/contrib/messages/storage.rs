@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use super::{Message, MessageStore};
 use crate::core::signing::{Signer, TimestampSigner};
 use crate::http::{HttpRequest, HttpResponse};
-use crate::middleware::{GetResponse, Middleware};
+use crate::middleware::{Hook, MiddlewareMixin};
 
 const COOKIE_NAME: &str = "messages";
 /// Django's limit: half of the 4 kB some servers allow for all headers.
@@ -135,87 +135,112 @@ async fn store_session(request: &HttpRequest, messages: &[&Message]) {
 /// `django.contrib.messages.middleware.MessageMiddleware`, on the storage MESSAGE_STORAGE
 /// names.
 pub struct MessageMiddleware {
-    get_response: GetResponse,
     storage: Result<Storage, String>,
 }
 
-impl Middleware for MessageMiddleware {
-    fn new(get_response: GetResponse) -> Self {
-        MessageMiddleware {
-            get_response,
-            storage: storage(),
-        }
+impl MiddlewareMixin for MessageMiddleware {
+    fn new() -> Self {
+        MessageMiddleware { storage: storage() }
     }
 
-    async fn call(&self, request: HttpRequest) -> HttpResponse {
-        let storage = match &self.storage {
-            Ok(storage) => *storage,
-            Err(why) => {
-                crate::log::error(why);
-                return Box::pin(crate::handlers::panicked(request, why.clone())).await;
+    fn process_request(&self, request: &HttpRequest) -> Hook<Option<HttpResponse>> {
+        let misconfigured = match &self.storage {
+            Err(why) => Some(why.clone()),
+            Ok(storage) if *storage != Storage::Cookie && !request.has_session() => {
+                Some(NEEDS_SESSIONS.to_owned())
             }
+            Ok(_) => None,
         };
-        if storage != Storage::Cookie && !request.has_session() {
-            crate::log::error(NEEDS_SESSIONS);
-            return Box::pin(crate::handlers::panicked(
-                request,
-                NEEDS_SESSIONS.to_owned(),
-            ))
-            .await;
+        if let Some(why) = misconfigured {
+            crate::log::error(&why);
+            let request = request.clone();
+            return Hook::later(async move { Some(crate::handlers::panicked(request, why).await) });
         }
+        let storage = self.storage.clone().unwrap_or(Storage::Cookie);
         let store = MessageStore::default();
-        let had_cookie = request.COOKIES().contains_key(COOKIE_NAME);
+        let cookie = request.COOKIES().get(COOKIE_NAME);
         // The session is read only where its messages may be: for SessionStorage, and for
         // FallbackStorage when the cookie says it could not hold them all (Django's rule).
         let mut from_session = storage == Storage::Session;
-        if storage != Storage::Session
-            && let Some(value) = request.COOKIES().get(COOKIE_NAME)
         {
             let mut state = store.lock();
-            match decode_all(value) {
-                Some((messages, finished)) => {
-                    state.loaded = messages;
-                    from_session = storage == Storage::Fallback && !finished;
+            state.had_cookie = cookie.is_some();
+            if storage != Storage::Session
+                && let Some(value) = cookie
+            {
+                match decode_all(value) {
+                    Some((messages, finished)) => {
+                        state.loaded = messages;
+                        from_session = storage == Storage::Fallback && !finished;
+                    }
+                    // A cookie that does not verify is dropped (Django marks it used).
+                    None => state.broken = true,
                 }
-                // A cookie that does not verify is dropped (Django marks it used).
-                None => state.broken = true,
             }
         }
-        let mut session_held = false;
-        if from_session {
-            let more = session_messages(&request).await;
-            session_held = !more.is_empty();
-            store.lock().loaded.extend(more);
+        if !from_session {
+            request.set_messages(store);
+            return Hook::Ready(None);
         }
-        request.set_messages(store);
-        let mut response = self.get_response.call(request.clone()).await;
-        let store = request.messages().expect("set above");
+        let request = request.clone();
+        Hook::later(async move {
+            let more = session_messages(&request).await;
+            {
+                let mut state = store.lock();
+                state.session_held = !more.is_empty();
+                state.loaded.extend(more);
+            }
+            request.set_messages(store);
+            None
+        })
+    }
+
+    fn process_response(
+        &self,
+        request: &HttpRequest,
+        mut response: HttpResponse,
+    ) -> Hook<HttpResponse> {
+        let (Ok(storage), Some(store)) = (&self.storage, request.messages()) else {
+            return Hook::Ready(response);
+        };
         // Django's `update`: after reading, only the new ones stay; else the old and new.
-        let keep: Vec<Message> = {
+        let (keep, had_cookie, session_held): (Vec<Message>, bool, bool) = {
             let state = store.lock();
-            if state.used || state.broken {
+            let keep = if state.used || state.broken {
                 state.queued.clone()
             } else if !state.queued.is_empty() {
                 state.loaded.iter().chain(&state.queued).cloned().collect()
             } else {
-                return response;
-            }
+                return Hook::Ready(response);
+            };
+            (keep, state.had_cookie, state.session_held)
         };
-        let keep: Vec<&Message> = keep.iter().collect();
-        match storage {
+        let unstored: Vec<Message> = match storage {
             Storage::Cookie => {
-                store_cookie(&keep, had_cookie, true, &mut response);
+                store_cookie(
+                    &keep.iter().collect::<Vec<_>>(),
+                    had_cookie,
+                    true,
+                    &mut response,
+                );
+                return Hook::Ready(response);
             }
-            Storage::Session => store_session(&request, &keep).await,
+            Storage::Session => keep,
             Storage::Fallback => {
                 // The cookie first, the newest messages that do not fit to the session.
+                let keep: Vec<&Message> = keep.iter().collect();
                 let unstored = store_cookie(&keep, had_cookie, false, &mut response);
-                if !unstored.is_empty() || session_held {
-                    store_session(&request, &unstored).await;
+                if unstored.is_empty() && !session_held {
+                    return Hook::Ready(response);
                 }
+                unstored.into_iter().cloned().collect()
             }
-        }
-        response
+        };
+        let request = request.clone();
+        Hook::later(async move {
+            store_session(&request, &unstored.iter().collect::<Vec<_>>()).await;
+            response
+        })
     }
 }
 

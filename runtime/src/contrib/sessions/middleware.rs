@@ -9,16 +9,15 @@ use actix_web::cookie::{Cookie, SameSite};
 
 use super::{Session, SessionStore};
 use crate::http::{HttpRequest, HttpResponse};
-use crate::middleware::{GetResponse, Middleware};
+use crate::middleware::{Hook, MiddlewareMixin};
 
 /// `django.contrib.sessions.middleware.SessionMiddleware`.
 pub struct SessionMiddleware {
-    get_response: GetResponse,
     store: Result<Arc<dyn SessionStore>, String>,
 }
 
-impl Middleware for SessionMiddleware {
-    fn new(get_response: GetResponse) -> Self {
+impl MiddlewareMixin for SessionMiddleware {
+    fn new() -> Self {
         let settings = crate::conf::try_settings();
         let engine = settings.map_or_else(
             || crate::conf::Settings::default().SESSION_ENGINE,
@@ -32,38 +31,57 @@ impl Middleware for SessionMiddleware {
         } else {
             super::backends::engine(&engine)
         };
-        SessionMiddleware {
-            get_response,
-            store,
-        }
+        SessionMiddleware { store }
     }
 
-    async fn call(&self, request: HttpRequest) -> HttpResponse {
+    fn process_request(&self, request: &HttpRequest) -> Hook<Option<HttpResponse>> {
         let store = match &self.store {
             Ok(store) => store.clone(),
             Err(why) => {
                 crate::log::error(why);
-                return Box::pin(crate::handlers::panicked(request, why.clone())).await;
+                let (request, why) = (request.clone(), why.clone());
+                return Hook::later(
+                    async move { Some(crate::handlers::panicked(request, why).await) },
+                );
             }
         };
         let settings = crate::conf::settings();
-        let cookie = request.COOKIES().get(&settings.SESSION_COOKIE_NAME);
-        let had_cookie = cookie.is_some();
         // Django's `_validate_session_key`: a key under 8 characters is no key.
-        let key = cookie.filter(|k| k.len() >= 8).cloned();
-        let session = Session::new(store, key);
-        request.set_session(session.clone());
-        let mut response = self.get_response.call(request).await;
-        // A request that neither brought a session nor touched one has nothing to answer
-        // with; the rest is boxed, so the future of every request stays small.
-        if had_cookie
+        let key = request
+            .COOKIES()
+            .get(&settings.SESSION_COOKIE_NAME)
+            .filter(|k| k.len() >= 8)
+            .cloned();
+        request.set_session(Session::new(store, key));
+        Hook::Ready(None)
+    }
+
+    fn process_response(
+        &self,
+        request: &HttpRequest,
+        mut response: HttpResponse,
+    ) -> Hook<HttpResponse> {
+        // No session: the middleware before this one answered, or its store is misconfigured.
+        let Some(session) = request.session_if_set() else {
+            return Hook::Ready(response);
+        };
+        let settings = crate::conf::settings();
+        let had_cookie = request
+            .COOKIES()
+            .contains_key(&settings.SESSION_COOKIE_NAME);
+        // A request that neither brought a session nor touched one has nothing to answer with.
+        if !(had_cookie
             || session.accessed()
             || session.modified()
-            || settings.SESSION_SAVE_EVERY_REQUEST
+            || settings.SESSION_SAVE_EVERY_REQUEST)
         {
-            Box::pin(process_response(&session, had_cookie, &mut response)).await;
+            return Hook::Ready(response);
         }
-        response
+        let session = session.clone();
+        Hook::later(async move {
+            process_response(&session, had_cookie, &mut response).await;
+            response
+        })
     }
 }
 
