@@ -62,3 +62,13 @@ fn the_last_model_of_a_long_chain_holds_its_parent() {
     let rows: Vec<M99> = vec![last.clone(), last];
     assert_eq!(rows.len(), 2);
 }
+
+/// A model stays unwind-safe, as its fields are: the type-erased cache is `RefUnwindSafe`.
+#[test]
+fn a_model_with_foreign_keys_is_unwind_safe() {
+    fn unwind_safe<T: std::panic::UnwindSafe + std::panic::RefUnwindSafe>() {}
+    unwind_safe::<M99>();
+    let row = M99::default();
+    let caught = std::panic::catch_unwind(|| row.parent.pk());
+    assert_eq!(caught.ok(), Some(0));
+}

@@ -47,6 +47,9 @@ pub struct CsrfState {
     inner: Mutex<(Option<String>, bool)>,
     /// Why the request's cookie is unusable (its format), for the check after resolution.
     cookie_reason: Option<&'static str>,
+    /// The secret is kept in the session (CSRF_USE_SESSIONS when the request came in), not
+    /// in a cookie.
+    in_session: bool,
 }
 
 impl CsrfState {
@@ -172,7 +175,7 @@ impl MiddlewareMixin for CsrfViewMiddleware {
         let settings = crate::conf::settings();
         if !settings.CSRF_USE_SESSIONS {
             let stored = request.COOKIES().get(&settings.CSRF_COOKIE_NAME);
-            request.set_csrf_state(state_of(stored.map(String::as_str)));
+            request.set_csrf_state(state_of(stored.map(String::as_str), false));
             return Hook::Ready(None);
         }
         let request = request.clone();
@@ -186,7 +189,7 @@ impl MiddlewareMixin for CsrfViewMiddleware {
         }
         Hook::later(async move {
             let stored: Option<String> = request.session().get(CSRF_SESSION_KEY).await;
-            request.set_csrf_state(state_of(stored.as_deref()));
+            request.set_csrf_state(state_of(stored.as_deref(), true));
             None
         })
     }
@@ -204,7 +207,7 @@ impl MiddlewareMixin for CsrfViewMiddleware {
             (Some(secret), true) => secret.clone(),
             _ => return Hook::Ready(response),
         };
-        if !crate::conf::settings().CSRF_USE_SESSIONS {
+        if !state.in_session {
             set_cookie(&mut response, &secret);
             return Hook::Ready(response);
         }
@@ -216,9 +219,12 @@ impl MiddlewareMixin for CsrfViewMiddleware {
     }
 }
 
-/// The request's CSRF state from the secret it brought.
-fn state_of(stored: Option<&str>) -> CsrfState {
-    let mut state = CsrfState::default();
+/// The request's CSRF state from the secret it brought (in its session when `in_session`).
+fn state_of(stored: Option<&str>, in_session: bool) -> CsrfState {
+    let mut state = CsrfState {
+        in_session,
+        ..CsrfState::default()
+    };
     if let Some(stored) = stored {
         *state.lock() = match check_token_format(stored) {
             // A masked token in the cookie (Django before 4.1): its secret.

@@ -23,6 +23,7 @@ use std::any::Any;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::marker::PhantomData;
+use std::panic::RefUnwindSafe;
 use std::sync::Arc;
 
 pub mod aggregates;
@@ -114,7 +115,8 @@ pub struct ForeignKey<T> {
     /// related model would make the compiler follow every chain of foreign keys to the end
     /// when it checks drops (a project of a few hundred models chained by foreign keys failed
     /// with E0320, "overflow while adding drop-check rules"). Only `cache` sets it, with a `T`.
-    cached: Option<Arc<dyn Any + Send + Sync>>,
+    /// `RefUnwindSafe` as the rows are, so a model stays `UnwindSafe`.
+    cached: Option<Arc<dyn Any + Send + Sync + RefUnwindSafe>>,
     related: PhantomData<fn() -> T>,
 }
 
@@ -141,17 +143,22 @@ impl<T> ForeignKey<T> {
 impl<T: Send + Sync + 'static> ForeignKey<T> {
     /// The related row when the query read it (`select_related`), without a query.
     pub fn cached(&self) -> Option<&T> {
-        self.cached.as_deref()?.downcast_ref()
-    }
-
-    /// Keeps `row` as the related row (what `select_related` does).
-    pub fn cache(&mut self, row: T) {
-        self.cached = Some(Arc::new(row));
+        let row: &(dyn Any + Send + Sync) = self.cached.as_deref()?;
+        row.downcast_ref()
     }
 
     /// The cached row, shared.
     fn cached_arc(&self) -> Option<Arc<T>> {
-        Arc::clone(self.cached.as_ref()?).downcast().ok()
+        let row = Arc::clone(self.cached.as_ref()?);
+        let row: Arc<dyn Any + Send + Sync> = row;
+        row.downcast().ok()
+    }
+}
+
+impl<T: Send + Sync + RefUnwindSafe + 'static> ForeignKey<T> {
+    /// Keeps `row` as the related row (what `select_related` does).
+    pub fn cache(&mut self, row: T) {
+        self.cached = Some(Arc::new(row));
     }
 }
 
@@ -177,7 +184,7 @@ impl<T: Model> ForeignKey<T> {
 
 /// A relation to a saved row: `ForeignKey::from(&ada)` (keeps `ada` as the cached row when
 /// it can be cloned).
-impl<T: Model + Clone> From<&T> for ForeignKey<T> {
+impl<T: Model + Clone + RefUnwindSafe> From<&T> for ForeignKey<T> {
     fn from(row: &T) -> Self {
         let mut fk = ForeignKey::new(query::pk_i64(&row.pk()));
         fk.cache(row.clone());

@@ -42,7 +42,10 @@ pub trait SelectRelated<M>: Copy {
     ) -> std::result::Result<(), sea_orm::DbErr>;
 }
 
-impl<R: ForeignKeyField> SelectRelated<R::From> for R {
+impl<R: ForeignKeyField> SelectRelated<R::From> for R
+where
+    R::To: std::panic::RefUnwindSafe,
+{
     fn levels() -> Vec<SelectedLevel> {
         vec![(R::joins(), <R::To as Model>::FIELDS)]
     }
@@ -61,6 +64,7 @@ impl<R: ForeignKeyField> SelectRelated<R::From> for R {
 impl<R, S> SelectRelated<R::From> for Path<R, S>
 where
     R: ForeignKeyField,
+    R::To: std::panic::RefUnwindSafe,
     S: SelectRelated<R::To> + Field<Model = R::To>,
 {
     fn levels() -> Vec<SelectedLevel> {

@@ -61,7 +61,7 @@ impl MiddlewareMixin for SessionMiddleware {
         request: &HttpRequest,
         mut response: HttpResponse,
     ) -> Hook<HttpResponse> {
-        // No session: the middleware before this one answered, or its store is misconfigured.
+        // No session: the store is misconfigured (process_request answered with the 500).
         let Some(session) = request.session_if_set() else {
             return Hook::Ready(response);
         };
