@@ -80,6 +80,16 @@ async fn limits_and_hosts() {
         400,
         "more than DATA_UPLOAD_MAX_NUMBER_FIELDS"
     );
+    // The shortest fields: ten pass, eleven do not; empty pieces are no fields.
+    assert_eq!(c.get("/echo/?a&b&c&d&e&f&g&h&i&j").await.status_code(), 200);
+    assert_eq!(
+        c.get("/echo/?a&b&c&d&e&f&g&h&i&j&k").await.status_code(),
+        400
+    );
+    assert_eq!(
+        c.get("/echo/?a&&&&&&&&&&&&&&&&&&b").await.status_code(),
+        200
+    );
     let r = c
         .post(
             "/echo/",
