@@ -528,6 +528,27 @@ fn check_catches_a_model_without_its_migration_and_tests_run() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "runserver refuses too");
+    // --skip-checks goes on to listen: on a port taken here, which stops it with one line.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let out = Command::new(&binary)
+        .args(["runserver", &addr, "--skip-checks"])
+        .current_dir(&root)
+        .env("DEBUG", "true")
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains(&format!("That port is already in use ({addr})")),
+        "{text}"
+    );
+    assert!(!text.contains("Performing system checks"), "{text}");
+    assert!(!text.contains("rjango.E003"), "{text}");
 }
 
 /// makemigrations never skips what looks like a model: a derive(Model) struct is an error at

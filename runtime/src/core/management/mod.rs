@@ -83,6 +83,10 @@ enum Command {
         /// Do not print a line per request.
         #[arg(long)]
         quiet: bool,
+        /// Serve without running the system checks first (Django's `--skip-checks`): for a
+        /// deployment whose pipeline ran `check` already.
+        #[arg(long)]
+        skip_checks: bool,
     },
     /// Apply (or unapply) migrations: `migrate`, `migrate blog`, `migrate blog 0002`,
     /// `migrate blog zero`.
@@ -533,6 +537,7 @@ fn run(project: Project, command: Command, custom: &[CustomCommand]) -> Result<(
             addrport,
             workers,
             quiet,
+            skip_checks,
             ..
         } => {
             let addr = parse_addrport(&addrport)?;
@@ -541,10 +546,12 @@ fn run(project: Project, command: Command, custom: &[CustomCommand]) -> Result<(
             Resolver::install((project.root_urlconf)());
             let workers = workers
                 .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-            println!("Performing system checks...\n");
-            let state = crate::db::migrations::project_state(&(project.migrations)())
-                .map_err(|e| format!("CommandError: the migrations do not replay: {e}"))?;
-            system_checks(project, &state, Vec::new())?;
+            if !skip_checks {
+                println!("Performing system checks...\n");
+                let state = crate::db::migrations::project_state(&(project.migrations)())
+                    .map_err(|e| format!("CommandError: the migrations do not replay: {e}"))?;
+                system_checks(project, &state, Vec::new())?;
+            }
             let banner = format!(
                 "{}\nrjango version {}, using settings '{}::settings'\nStarting development server at http://{addr}/\nQuit the server with CONTROL-C.",
                 crate::log::timestamp(),
