@@ -143,13 +143,15 @@ fn manage_with(
     }
     drop(child.stdin.take());
     let out = child.wait_with_output().unwrap();
-    (
-        out.status.code(),
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ),
+    (out.status.code(), combined(&out))
+}
+
+/// A finished command's stdout, then its stderr.
+fn combined(out: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
     )
 }
 
@@ -456,11 +458,7 @@ fn check_catches_a_model_without_its_migration_and_tests_run() {
         .current_dir(&built.root)
         .output()
         .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let text = combined(&out);
     assert!(out.status.success(), "{text}");
     assert!(
         text.contains("test blog::tests::index_answers ... ok"),
@@ -501,18 +499,18 @@ fn check_catches_a_model_without_its_migration_and_tests_run() {
         ),
     );
     let binary = project::build(&root, "drift");
-    let out = Command::new(&binary)
-        .arg("check")
-        .current_dir(&root)
-        .env("DEBUG", "true")
-        .output()
-        .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(out.status.code(), Some(1), "{text}");
+    // The drifted binary run in its project with DEBUG on: (exit code, output).
+    let drift = |args: &[&str]| {
+        let out = Command::new(&binary)
+            .args(args)
+            .current_dir(&root)
+            .env("DEBUG", "true")
+            .output()
+            .unwrap();
+        (out.status.code(), combined(&out))
+    };
+    let (code, text) = drift(&["check"]);
+    assert_eq!(code, Some(1), "{text}");
     assert!(
         text.contains("notes.Post: (rjango.E003) The model has changes that are not yet reflected in a migration: no migration adds column(s) 'likes'."),
         "{text}"
@@ -521,28 +519,13 @@ fn check_catches_a_model_without_its_migration_and_tests_run() {
         text.contains("HINT: run `rjango makemigrations notes`, then `migrate`"),
         "{text}"
     );
-    let out = Command::new(&binary)
-        .args(["runserver", "127.0.0.1:1"])
-        .current_dir(&root)
-        .env("DEBUG", "true")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1), "runserver refuses too");
+    let (code, text) = drift(&["runserver", "127.0.0.1:1"]);
+    assert_eq!(code, Some(1), "runserver refuses too: {text}");
     // --skip-checks goes on to listen: on a port taken here, which stops it with one line.
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = taken.local_addr().unwrap().to_string();
-    let out = Command::new(&binary)
-        .args(["runserver", &addr, "--skip-checks"])
-        .current_dir(&root)
-        .env("DEBUG", "true")
-        .output()
-        .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(out.status.code(), Some(1), "{text}");
+    let (code, text) = drift(&["runserver", &addr, "--skip-checks"]);
+    assert_eq!(code, Some(1), "{text}");
     assert!(
         text.contains(&format!("That port is already in use ({addr})")),
         "{text}"
