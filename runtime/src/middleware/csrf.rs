@@ -178,15 +178,12 @@ impl MiddlewareMixin for CsrfViewMiddleware {
             request.set_csrf_state(state_of(stored.map(String::as_str), false));
             return Hook::Ready(None);
         }
-        let request = request.clone();
         if !request.has_session() {
             // Django's ImproperlyConfigured: every request is a 500 that says so.
             const NEEDS_SESSIONS: &str = "CSRF_USE_SESSIONS is enabled, but request.session is not set. SessionMiddleware must appear before CsrfViewMiddleware in MIDDLEWARE.";
-            crate::log::error(NEEDS_SESSIONS);
-            return Hook::later(async move {
-                Some(crate::handlers::panicked(request, NEEDS_SESSIONS.to_owned()).await)
-            });
+            return crate::middleware::improperly_configured(request, NEEDS_SESSIONS);
         }
+        let request = request.clone();
         Hook::later(async move {
             let stored: Option<String> = request.session().get(CSRF_SESSION_KEY).await;
             request.set_csrf_state(state_of(stored.as_deref(), true));

@@ -172,6 +172,18 @@ async fn panicked(request: HttpRequest, panic: &Box<dyn std::any::Any + Send>) -
     Box::pin(crate::handlers::panicked(request, message)).await
 }
 
+/// A middleware that cannot work as configured (Django's ImproperlyConfigured): `why` is
+/// logged and the request answered with the 500 page that says it.
+pub(crate) fn improperly_configured(
+    request: &HttpRequest,
+    why: impl Into<String>,
+) -> Hook<Option<HttpResponse>> {
+    let why = why.into();
+    crate::log::error(&why);
+    let request = request.clone();
+    Hook::later(async move { Some(crate::handlers::panicked(request, why).await) })
+}
+
 fn build_hooks<M: MiddlewareMixin>() -> Box<dyn MiddlewareMixin> {
     Box::new(M::new())
 }

@@ -18,11 +18,7 @@ impl MiddlewareMixin for AuthenticationMiddleware {
 
     fn process_request(&self, request: &HttpRequest) -> Hook<Option<HttpResponse>> {
         if !request.has_session() {
-            crate::log::error(NEEDS_SESSIONS);
-            let request = request.clone();
-            return Hook::later(async move {
-                Some(crate::handlers::panicked(request, NEEDS_SESSIONS.to_owned()).await)
-            });
+            return crate::middleware::improperly_configured(request, NEEDS_SESSIONS);
         }
         request.enable_user();
         Hook::Ready(None)

@@ -144,19 +144,13 @@ impl MiddlewareMixin for MessageMiddleware {
     }
 
     fn process_request(&self, request: &HttpRequest) -> Hook<Option<HttpResponse>> {
-        let misconfigured = match &self.storage {
-            Err(why) => Some(why.clone()),
-            Ok(storage) if *storage != Storage::Cookie && !request.has_session() => {
-                Some(NEEDS_SESSIONS.to_owned())
-            }
-            Ok(_) => None,
+        let storage = match &self.storage {
+            Ok(storage) => *storage,
+            Err(why) => return crate::middleware::improperly_configured(request, why.as_str()),
         };
-        if let Some(why) = misconfigured {
-            crate::log::error(&why);
-            let request = request.clone();
-            return Hook::later(async move { Some(crate::handlers::panicked(request, why).await) });
+        if storage != Storage::Cookie && !request.has_session() {
+            return crate::middleware::improperly_configured(request, NEEDS_SESSIONS);
         }
-        let storage = self.storage.clone().unwrap_or(Storage::Cookie);
         let store = MessageStore::default();
         let cookie = request.COOKIES().get(COOKIE_NAME);
         // The session is read only where its messages may be: for SessionStorage, and for

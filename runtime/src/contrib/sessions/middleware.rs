@@ -37,13 +37,7 @@ impl MiddlewareMixin for SessionMiddleware {
     fn process_request(&self, request: &HttpRequest) -> Hook<Option<HttpResponse>> {
         let store = match &self.store {
             Ok(store) => store.clone(),
-            Err(why) => {
-                crate::log::error(why);
-                let (request, why) = (request.clone(), why.clone());
-                return Hook::later(
-                    async move { Some(crate::handlers::panicked(request, why).await) },
-                );
-            }
+            Err(why) => return crate::middleware::improperly_configured(request, why.as_str()),
         };
         let settings = crate::conf::settings();
         // Django's `_validate_session_key`: a key under 8 characters is no key.
