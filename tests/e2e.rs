@@ -5,9 +5,10 @@
 mod support;
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{OnceLock, RwLock};
 use std::time::Duration;
 
+use support::databases::{Server, TempDatabase};
 use support::http::{Request, get};
 use support::project::{self, Running};
 
@@ -58,6 +59,10 @@ impl Built {
         );
     }
 }
+
+/// The database servers, which the outage test stops: a test that uses one holds this for
+/// reading, the outage test for writing, so that they never overlap.
+static SERVERS: RwLock<()> = RwLock::new(());
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/e2e");
 const CRUD_FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/crud");
@@ -757,7 +762,8 @@ fn database_failures_over_http() {
             "it needs PostgreSQL: set RJANGO_TEST_POSTGRES",
         );
     };
-    let db = TempPostgres::create(&admin);
+    let _shared = SERVERS.read().unwrap_or_else(|e| e.into_inner());
+    let db = TempDatabase::create(Server::Postgres, &admin, "busy");
     migrate_to(&built.root, &db.url);
     let env = prod_with(&[
         ("DATABASE_URL", db.url.as_str()),
@@ -789,52 +795,225 @@ fn database_failures_over_http() {
     );
 }
 
-/// A PostgreSQL database of its own for one test, dropped when the test ends (even on failure).
-struct TempPostgres {
-    admin: String,
-    name: String,
-    url: String,
-}
-
-impl TempPostgres {
-    fn create(admin: &str) -> TempPostgres {
-        let name = format!("rjango_e2e_{}", std::process::id());
-        let base = admin.rsplit_once('/').map_or(admin, |(base, _)| base);
-        let db = TempPostgres {
-            admin: admin.to_owned(),
-            url: format!("{base}/{name}"),
-            name,
-        };
-        for sql in [
-            format!("DROP DATABASE IF EXISTS {}", db.name),
-            format!("CREATE DATABASE {}", db.name),
-        ] {
-            let out = db.psql(&sql);
-            assert!(
-                out.status.success(),
-                "{sql}: {}",
-                String::from_utf8_lossy(&out.stderr)
+/// A database server stopped under load and started again, on PostgreSQL and MariaDB: pages
+/// without the database keep answering; requests that need it are answered 503 with
+/// Retry-After at once (not after the 10 s pool timeout); the outage and the recovery are
+/// logged once each; the server serves the database again by itself; every write answered
+/// 2xx is in the database, and no transfer is half-applied.
+#[test]
+fn a_database_outage_is_answered_at_once_and_recovered() {
+    let built = seed_project();
+    let _alone = SERVERS.write().unwrap_or_else(|e| e.into_inner());
+    for server in [Server::Postgres, Server::Mariadb] {
+        let Ok(admin) = std::env::var(server.variable()) else {
+            support::skip::skip(
+                &format!("the {server:?} outage test"),
+                &format!("{} is not set", server.variable()),
             );
+            continue;
+        };
+        if let Some(why) = server.why_not_controllable(&admin) {
+            support::skip::skip(&format!("the {server:?} outage test"), &why);
+            continue;
         }
-        db
-    }
-
-    fn psql(&self, sql: &str) -> std::process::Output {
-        std::process::Command::new("psql")
-            .args([self.admin.as_str(), "-v", "ON_ERROR_STOP=1", "-qc", sql])
-            .output()
-            .expect("psql (the PostgreSQL client) on PATH")
+        outage(built, server, &admin);
     }
 }
 
-impl Drop for TempPostgres {
-    fn drop(&mut self) {
-        // Never a second panic while a failed test unwinds: a leftover database is only noise.
-        let _ = self.psql(&format!(
-            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-            self.name
-        ));
+fn outage(built: &Built, server: Server, admin: &str) {
+    use support::load::{Kind, Load, quantile};
+    let db = TempDatabase::create(server, admin, "outage");
+    migrate_to(&built.root, &db.url);
+    let env = prod_with(&[("DATABASE_URL", db.url.as_str())]);
+    let running = Running::server(&built.binary, &env);
+    let port = running.port;
+    for (owner, id) in [("A", 1), ("B", 2)] {
+        let r = Request::new("POST", "/accounts/")
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(format!("owner={owner}&balance=1000000"))
+            .send(port);
+        assert_eq!(
+            (r.status, r.json()["id"].as_i64()),
+            (201, Some(id)),
+            "{}",
+            r.text()
+        );
     }
+    let kinds = vec![
+        Kind {
+            name: "hello",
+            method: "GET",
+            path: "/hello/",
+            body: |_| String::new(),
+        },
+        Kind {
+            name: "read",
+            method: "GET",
+            path: "/authors/",
+            body: |_| String::new(),
+        },
+        Kind {
+            name: "create",
+            method: "POST",
+            path: "/accounts/",
+            body: |n| format!("owner=o{n}&balance=0"),
+        },
+        Kind {
+            name: "transfer",
+            method: "POST",
+            path: "/transfer/",
+            body: |_| "from=1&to=2&amount=1".into(),
+        },
+    ];
+    let load = Load::start(port, kinds, 2);
+    std::thread::sleep(Duration::from_secs(2));
+    let stopping = load.now();
+    let stopped = server.stop();
+    let down = load.now();
+    std::thread::sleep(Duration::from_secs(5));
+    let restarting = load.now();
+    stopped.start();
+    let up = load.now();
+    let recovered = loop {
+        let first = load
+            .samples()
+            .into_iter()
+            .filter(|s| s.kind == "read" && s.asked >= up && s.status == 200)
+            .map(|s| s.asked + s.took)
+            .min();
+        if let Some(at) = first {
+            break at - up;
+        }
+        assert!(
+            load.now() - up < Duration::from_secs(30),
+            "{server:?}: no read succeeded within 30 s of the server's return:\n{}",
+            running.output()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    std::thread::sleep(Duration::from_secs(2));
+    let samples = load.finish();
+    let log = running.output();
+
+    // Every answer is a success or a 503: never a 500, never a dropped connection.
+    let odd: Vec<_> = samples
+        .iter()
+        .filter(|s| ![200, 201, 503].contains(&s.status))
+        .map(|s| {
+            (
+                s.kind,
+                s.status,
+                s.body.chars().take(200).collect::<String>(),
+            )
+        })
+        .collect();
+    assert!(odd.is_empty(), "{server:?}: {odd:?}\n{log}");
+    let hello: Vec<_> = samples.iter().filter(|s| s.kind == "hello").collect();
+    assert!(hello.iter().all(|s| s.status == 200), "{server:?}");
+    let hello_slowest = hello.iter().map(|s| s.took).max().unwrap();
+    assert!(
+        hello_slowest < Duration::from_millis(500),
+        "{server:?}: a page without the database waited {hello_slowest:?}"
+    );
+    // While the server is down (from a second after it stopped), the database's requests are
+    // answered 503 with Retry-After, at once.
+    let during: Vec<_> = samples
+        .iter()
+        .filter(|s| {
+            s.kind != "hello"
+                && s.asked >= down + Duration::from_secs(1)
+                && s.asked + s.took < restarting
+        })
+        .collect();
+    assert!(
+        during.len() > 100,
+        "{server:?}: only {} requests while down",
+        during.len()
+    );
+    assert!(
+        during
+            .iter()
+            .all(|s| s.status == 503 && s.retry_after.as_deref() == Some("1")),
+        "{server:?}: {:?}",
+        during
+            .iter()
+            .find(|s| s.status != 503 || s.retry_after.is_none())
+    );
+    let unavailable: Vec<_> = samples
+        .iter()
+        .filter(|s| s.status == 503)
+        .map(|s| s.took)
+        .collect();
+    let slowest_503 = unavailable.iter().copied().max().unwrap_or_default();
+    assert!(
+        slowest_503 < Duration::from_secs(2),
+        "{server:?}: a 503 took {slowest_503:?} (the pool timeout is 10 s)"
+    );
+    assert!(
+        recovered < Duration::from_secs(5),
+        "{server:?}: the first read after the server's return came {recovered:?} later"
+    );
+    assert_eq!(
+        log.matches("cannot be reached").count(),
+        1,
+        "{server:?}: logged once:\n{log}"
+    );
+    assert_eq!(
+        log.matches("is reachable again").count(),
+        1,
+        "{server:?}: logged once:\n{log}"
+    );
+    assert!(!log.contains("Internal Server Error"), "{server:?}:\n{log}");
+    assert!(
+        !log.contains("Service Unavailable:"),
+        "{server:?}: no 503 logged per request:\n{log}"
+    );
+
+    // No write answered 2xx is lost, and no transfer is half-applied.
+    let owners: std::collections::BTreeSet<String> = db
+        .query("SELECT owner FROM blog_account")
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    let created: Vec<String> = samples
+        .iter()
+        .filter(|s| s.kind == "create" && s.status == 201)
+        .map(|s| format!("o{}", s.number))
+        .collect();
+    let lost: Vec<&String> = created.iter().filter(|o| !owners.contains(*o)).collect();
+    assert!(
+        lost.is_empty(),
+        "{server:?}: answered 201 but not in the database: {lost:?}"
+    );
+    let balances: Vec<i64> = db
+        .query("SELECT balance FROM blog_account WHERE id IN (1, 2) ORDER BY id")
+        .lines()
+        .map(|l| l.trim().parse().unwrap())
+        .collect();
+    assert_eq!(
+        balances.iter().sum::<i64>(),
+        2_000_000,
+        "{server:?}: {balances:?}"
+    );
+    let moved = 1_000_000 - balances[0];
+    let count = |kind: &str, status: u16| {
+        samples
+            .iter()
+            .filter(|s| s.kind == kind && s.status == status)
+            .count() as i64
+    };
+    let (done, refused) = (count("transfer", 200), count("transfer", 503));
+    assert!(
+        done <= moved && moved <= done + refused,
+        "{server:?}: {moved} moved, {done} transfers answered 200, {refused} 503"
+    );
+    println!(
+        "{server:?} outage: stopped at {stopping:.1?} (down {down:.1?}), back at {up:.1?}; {} requests, {} answered 503 (median {:.1?}, slowest {slowest_503:.1?}); /hello/ slowest {hello_slowest:.1?}; first read {recovered:.2?} after the server was back; {} accounts created, {done} transfers done, {moved} moved",
+        samples.len(),
+        unavailable.len(),
+        quantile(unavailable.clone(), 0.5),
+        created.len(),
+    );
 }
 
 /// The DOM headless Chromium builds for a page, or None (with a notice) without Chromium.

@@ -114,18 +114,30 @@ pub(crate) async fn response_for_error(
                 None => default_400(),
             }
         }
-        ViewError::Internal(e) if is_pool_timeout(e.as_ref()) => {
-            // Every connection stayed busy: the server is overloaded, not broken.
-            log::error(&format!(
-                "Service Unavailable: {}\n{e}",
-                log::safe(request.path())
-            ));
-            if s.DEBUG {
-                return debug::technical_500(&request, "PoolTimeout", &e.to_string(), 503);
-            }
-            let mut response = HttpResponse::new(
-                "<h1>Service Unavailable</h1><p>The server is busy; try again shortly.</p>",
+        ViewError::Internal(e) if unavailable(e.as_ref()).is_some() => {
+            // Every connection stayed busy (the server is overloaded, not broken: logged per
+            // request), or the database is down (logged once, by its health watcher).
+            let busy = matches!(
+                unavailable(e.as_ref()),
+                Some(crate::db::DbError::PoolTimeout { .. })
             );
+            if busy {
+                log::error(&format!(
+                    "Service Unavailable: {}\n{e}",
+                    log::safe(request.path())
+                ));
+            }
+            let (name, why) = if busy {
+                ("PoolTimeout", "The server is busy")
+            } else {
+                ("DatabaseUnavailable", "The database cannot be reached")
+            };
+            if s.DEBUG {
+                return debug::technical_500(&request, name, &e.to_string(), 503);
+            }
+            let mut response = HttpResponse::new(format!(
+                "<h1>Service Unavailable</h1><p>{why}; try again shortly.</p>"
+            ));
             response.set_status_code(503);
             response.set_header("Retry-After", "1");
             response
@@ -143,23 +155,28 @@ pub(crate) async fn response_for_error(
     }
 }
 
-/// A database pool that gave no connection in time, however the view's error wrapped it.
-fn is_pool_timeout(e: &(dyn std::error::Error + 'static)) -> bool {
+/// The database error behind a 503: a pool that gave no connection in time, or a database
+/// that cannot be reached, however the view's error wrapped it.
+fn unavailable<'a>(e: &'a (dyn std::error::Error + 'static)) -> Option<&'a crate::db::DbError> {
+    use crate::db::DbError;
+    let is_503 =
+        |e: &DbError| matches!(e, DbError::PoolTimeout { .. } | DbError::Unavailable { .. });
     let mut current = Some(e);
     while let Some(e) = current {
-        if let Some(crate::db::DbError::PoolTimeout { .. }) = e.downcast_ref::<crate::db::DbError>()
+        if let Some(db) = e.downcast_ref::<DbError>()
+            && is_503(db)
         {
-            return true;
+            return Some(db);
         }
-        if let Some(crate::models::QueryError::Database(crate::db::DbError::PoolTimeout {
-            ..
-        })) = e.downcast_ref::<crate::models::QueryError>()
+        if let Some(crate::models::QueryError::Database(db)) =
+            e.downcast_ref::<crate::models::QueryError>()
+            && is_503(db)
         {
-            return true;
+            return Some(db);
         }
         current = e.source();
     }
-    false
+    None
 }
 
 /// handler500, or the default page.

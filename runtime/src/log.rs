@@ -1,6 +1,10 @@
 //! Server log lines on stderr, in the shape of Django's runserver output. Kept to plain
 //! `eprintln!` so a project does not compile a logging framework it has not asked for.
 
+pub fn info(message: &str) {
+    eprintln!("[{}] INFO {message}", timestamp());
+}
+
 pub fn warning(message: &str) {
     eprintln!("[{}] WARNING {message}", timestamp());
 }

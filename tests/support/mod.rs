@@ -2,7 +2,9 @@
 
 #[allow(dead_code)]
 pub mod browser;
+pub mod databases;
 pub mod http;
+pub mod load;
 pub mod project;
 #[allow(dead_code)]
 #[path = "../../runtime/src/test/skip.rs"]

@@ -65,6 +65,16 @@ pub enum DbError {
         seconds: u64,
         size: u32,
     },
+    /// The connection failed, not the statement: the server refused, went away or restarted
+    /// (see [`super::health`]). A 503 in a view, answered at once while the database is down.
+    #[error(
+        "the database '{alias}' ({url}) cannot be reached: {message}. Is its server running? rjango tries it again every second and serves it as soon as it answers."
+    )]
+    Unavailable {
+        alias: String,
+        url: String,
+        message: String,
+    },
 }
 
 impl DbError {
@@ -73,7 +83,7 @@ impl DbError {
     pub fn kind(&self) -> Option<super::ErrorKind> {
         match self {
             DbError::Database { kind, .. } => Some(*kind),
-            DbError::Connect { .. } | DbError::PoolTimeout { .. } => {
+            DbError::Connect { .. } | DbError::PoolTimeout { .. } | DbError::Unavailable { .. } => {
                 Some(super::ErrorKind::Operational)
             }
             _ => None,
@@ -96,10 +106,17 @@ pub struct Connection {
     /// Django's `connection.display_name`: SQLite, PostgreSQL, MySQL or MariaDB.
     pub display_name: &'static str,
     db: DatabaseConnection,
+    /// The URL as the driver takes it (password included), for the health watcher's probes
+    /// and the pool that replaces this one after an outage.
+    pub(super) url: String,
     /// The pool's size and how long a query waits for a free connection (0 for the single
     /// connection that migrates).
-    pool_size: u32,
-    acquire_timeout: std::time::Duration,
+    pub(super) pool_size: u32,
+    pub(super) acquire_timeout: std::time::Duration,
+    /// Whether the database answers: for pools of a server database only.
+    pub(super) health: Option<std::sync::Arc<super::health::Health>>,
+    /// Which of the pools that replaced each other after outages this is (see `health`).
+    pub(super) generation: u64,
     /// `INSERT ... RETURNING` works: PostgreSQL, SQLite, MariaDB 10.5+ (not MySQL). Where it
     /// does, `bulk_create` gives every row its key, as Django's does.
     pub can_return_rows: bool,
@@ -112,6 +129,10 @@ impl fmt::Debug for Connection {
         write!(f, "Connection({}, {})", self.alias, self.display_url)
     }
 }
+
+/// How long a SQLite writer waits for another to finish: Django's default `timeout`.
+#[cfg(feature = "sqlite")]
+const SQLITE_BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// A SQLite URL that creates the file when it is missing, as Django's sqlite3 backend does.
 fn with_create(url: &str) -> String {
@@ -173,7 +194,7 @@ impl Connection {
             Dialect::Mysql => url.replacen("mariadb://", "mysql://", 1),
             Dialect::Postgres => url.to_owned(),
         };
-        let mut options = ConnectOptions::new(url);
+        let mut options = ConnectOptions::new(url.clone());
         let (size, acquire_timeout) = pool.unwrap_or((1, std::time::Duration::from_secs(30)));
         options
             .max_connections(size)
@@ -184,8 +205,19 @@ impl Connection {
             // point query on SQLite (DESIGN.md). A broken connection fails its query instead.
             .test_before_acquire(false)
             .sqlx_logging(false);
+        // SQLite as Django's documentation recommends serving it: WAL, so that readers never
+        // wait for a writer and a writer never waits for readers; synchronous=NORMAL, which is
+        // durable in WAL mode but for the last transactions before a power cut; and a busy
+        // timeout (Django's `timeout`, 5 s), so a writer waits for another instead of failing
+        // with "database is locked". Atomic blocks begin IMMEDIATE ([`crate::db::transaction`]).
         #[cfg(feature = "sqlite")]
-        options.map_sqlx_sqlite_opts(|o| o.with_regexp());
+        options.map_sqlx_sqlite_opts(|o| {
+            use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+            o.with_regexp()
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(SQLITE_BUSY_TIMEOUT)
+        });
         // Django's MySQL backend runs its connections at READ COMMITTED (MySQL's default is
         // REPEATABLE READ): a read after a lost race (get_or_create) sees the winner's row.
         #[cfg(feature = "mysql")]
@@ -232,12 +264,17 @@ impl Connection {
         };
         let supports_nulls_distinct =
             dialect == Dialect::Postgres && postgres_version(&db).await >= 150000;
+        let health = (pool.is_some() && dialect != Dialect::Sqlite)
+            .then(|| std::sync::Arc::new(super::health::Health::new()));
         Ok(Connection {
             alias: alias.to_owned(),
             dialect,
             display_url,
             display_name,
             db,
+            url,
+            health,
+            generation: 0,
             pool_size: size,
             acquire_timeout,
             can_return_rows,
@@ -332,17 +369,41 @@ impl Connection {
             .map_err(|e| self.error(e, sql))
     }
 
-    /// A driver error as rjango reports it: a pool that stayed busy is its own error (a 503
+    /// A driver error as rjango reports it: a connection that failed is its own error (a 503
     /// in a view), anything else names the statement.
-    fn error(&self, e: sea_orm::DbErr, sql: &str) -> DbError {
-        if matches!(e, sea_orm::DbErr::ConnectionAcquire(_)) {
-            return DbError::PoolTimeout {
+    pub(crate) fn error(&self, e: sea_orm::DbErr, sql: &str) -> DbError {
+        self.lost(&e).unwrap_or_else(|| statement_error(e, sql))
+    }
+
+    /// The error for `e` when it says the connection failed, not the statement: a pool that
+    /// stayed busy, or a database that went away. Either sets the health watcher going.
+    pub(crate) fn lost(&self, e: &sea_orm::DbErr) -> Option<DbError> {
+        use super::health::{self, Lost};
+        let how = health::lost(e)?;
+        if let Some(h) = &self.health {
+            health::suspect(self, h, how);
+            if h.is_down() {
+                return Some(health::unavailable(self, h));
+            }
+        }
+        Some(match how {
+            Lost::Busy => DbError::PoolTimeout {
                 alias: self.alias.clone(),
                 seconds: self.acquire_timeout.as_secs(),
                 size: self.pool_size,
-            };
-        }
-        statement_error(e, sql)
+            },
+            Lost::Broken => DbError::Unavailable {
+                alias: self.alias.clone(),
+                url: self.display_url.clone(),
+                message: short_error(&e.to_string()),
+            },
+        })
+    }
+
+    /// The error of a query refused at once because the database is down, if it is.
+    pub(crate) fn refused(&self) -> Option<DbError> {
+        let h = self.health.as_ref()?;
+        h.is_down().then(|| super::health::unavailable(self, h))
     }
 
     /// The underlying SeaORM connection, for anything the Django-style layer does not cover.

@@ -87,6 +87,9 @@ pub async fn get(alias: &str) -> Result<Arc<Connection>, DbError> {
         return Ok(conn);
     }
     if let Some(conn) = POOLS.read().unwrap_or_else(|e| e.into_inner()).get(alias) {
+        if let Some(down) = conn.refused() {
+            return Err(down);
+        }
         return Ok(conn.clone());
     }
     let url = crate::conf::try_settings()
@@ -112,6 +115,19 @@ pub fn add(conn: Connection) -> Arc<Connection> {
         .unwrap_or_else(|e| e.into_inner())
         .insert(conn.alias.clone(), conn.clone());
     conn
+}
+
+/// Puts `fresh` in place of its alias's pool after an outage (see [`super::health`]), unless
+/// that pool was meanwhile replaced by one of another database.
+pub(super) fn renew(fresh: Connection, health: &Arc<super::health::Health>) {
+    let mut pools = POOLS.write().unwrap_or_else(|e| e.into_inner());
+    let ours = pools
+        .get(&fresh.alias)
+        .and_then(|c| c.health.as_ref())
+        .is_some_and(|h| Arc::ptr_eq(h, health));
+    if ours {
+        pools.insert(fresh.alias.clone(), Arc::new(fresh));
+    }
 }
 
 /// Opens every alias of DATABASES, so that a database that cannot be reached is reported at

@@ -9,6 +9,7 @@ mod cursor;
 mod dialect;
 pub mod errors;
 pub mod flush;
+pub mod health;
 pub mod introspection;
 pub mod migrations;
 pub mod queries;

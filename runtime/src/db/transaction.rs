@@ -20,11 +20,10 @@ use std::sync::{Arc, Mutex};
 use futures_util::FutureExt;
 use futures_util::future::BoxFuture;
 use sea_orm::{
-    ConnectionTrait, DatabaseTransaction, ExecResult, QueryResult, Statement, TransactionTrait,
-    Value,
+    ConnectionTrait, DatabaseTransaction, ExecResult, QueryResult, SqliteTransactionMode,
+    Statement, TransactionOptions, TransactionTrait, Value,
 };
 
-use super::connection::statement_error;
 use super::{Connection, DbError, Dialect, connections};
 
 type Callback = Box<dyn FnOnce() + Send>;
@@ -32,6 +31,8 @@ type Callback = Box<dyn FnOnce() + Send>;
 /// The open transaction of an atomic block and its nesting.
 struct Atomic {
     alias: String,
+    /// The pool the transaction came from: its errors say when the connection failed.
+    conn: Arc<Connection>,
     dialect: Dialect,
     can_return_rows: bool,
     tx: DatabaseTransaction,
@@ -140,7 +141,7 @@ impl Executor {
                 Box::pin(async move {
                     a.0.usable()?;
                     let rows = a.0.tx.query_all_raw(stmt).await;
-                    a.0.watch(rows.map_err(|e| statement_error(e, sql)))
+                    a.0.watch(rows.map_err(|e| a.0.conn.error(e, sql)))
                 })
             }
         };
@@ -158,7 +159,7 @@ impl Executor {
                 Box::pin(async move {
                     a.0.usable()?;
                     let done = a.0.tx.execute_raw(stmt).await;
-                    a.0.watch(done.map_err(|e| statement_error(e, sql)))
+                    a.0.watch(done.map_err(|e| a.0.conn.error(e, sql)))
                 })
             }
         };
@@ -276,6 +277,7 @@ pub(crate) async fn rolled_back<T>(
     })?;
     let atomic = Arc::new(Atomic {
         alias: alias.to_owned(),
+        conn: conn.clone(),
         dialect: conn.dialect,
         can_return_rows: conn.can_return_rows,
         tx,
@@ -301,13 +303,24 @@ where
 {
     let conn = connections::get(&alias).await?;
     crate::db::queries::count("BEGIN");
+    // On SQLite the block takes the write lock at BEGIN (Django's `transaction_mode`
+    // "IMMEDIATE"): two deferred blocks that both read and then write deadlock on the lock
+    // upgrade, and SQLite fails one at once with "database is locked" instead of letting the
+    // busy timeout wait it out.
+    let options = TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    };
     let begin: BoxFuture<'_, Result<DatabaseTransaction, sea_orm::DbErr>> =
-        Box::pin(conn.sea_orm().begin());
+        Box::pin(conn.sea_orm().begin_with_options(options));
     let tx = begin.await.map_err(|e| {
-        DbError::Transaction(format!("could not begin a transaction on '{alias}': {e}"))
+        conn.lost(&e).unwrap_or_else(|| {
+            DbError::Transaction(format!("could not begin a transaction on '{alias}': {e}"))
+        })
     })?;
     let atomic = Arc::new(Atomic {
         alias,
+        conn: conn.clone(),
         dialect: conn.dialect,
         can_return_rows: conn.can_return_rows,
         tx,
@@ -341,9 +354,10 @@ where
         Ok(Ok(value)) => {
             crate::db::queries::count("COMMIT");
             let commit: BoxFuture<'_, Result<(), sea_orm::DbErr>> = Box::pin(atomic.tx.commit());
-            commit
-                .await
-                .map_err(|e| DbError::Transaction(format!("COMMIT failed: {e}")))?;
+            commit.await.map_err(|e| {
+                conn.lost(&e)
+                    .unwrap_or_else(|| DbError::Transaction(format!("COMMIT failed: {e}")))
+            })?;
             for (_, callback) in callbacks {
                 callback();
             }
