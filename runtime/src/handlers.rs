@@ -115,13 +115,20 @@ pub(crate) async fn response_for_error(
             }
         }
         ViewError::Internal(e) if unavailable(e.as_ref()).is_some() => {
-            // Every connection stayed busy (the server is overloaded, not broken: logged per
-            // request), or the database is down (logged once, by its health watcher).
-            let busy = matches!(
-                unavailable(e.as_ref()),
-                Some(crate::db::DbError::PoolTimeout { .. })
+            // Every connection stayed busy (the server is overloaded, not broken), or the
+            // connection failed: logged with the request, unless the database is known to be
+            // down (logged once, by its health watcher).
+            use crate::db::DbError;
+            let why = unavailable(e.as_ref());
+            let busy = matches!(why, Some(DbError::PoolTimeout { .. }));
+            let while_down = matches!(
+                why,
+                Some(DbError::Unavailable {
+                    while_down: true,
+                    ..
+                })
             );
-            if busy {
+            if !while_down {
                 log::error(&format!(
                     "Service Unavailable: {}\n{e}",
                     log::safe(request.path())

@@ -114,7 +114,16 @@ impl Stopped {
             ),
         }
         let start = Instant::now();
-        while !self.server.is_ready() && start.elapsed() < Duration::from_secs(60) {
+        while !self.server.is_ready() {
+            if start.elapsed() > Duration::from_secs(60) {
+                // Not a second panic while a failed test unwinds; its own message says more.
+                assert!(
+                    std::thread::panicking(),
+                    "{:?} did not come back within 60 s of its start",
+                    self.server
+                );
+                return;
+            }
             std::thread::sleep(Duration::from_millis(50));
         }
     }

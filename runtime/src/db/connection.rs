@@ -74,6 +74,9 @@ pub enum DbError {
         alias: String,
         url: String,
         message: String,
+        /// Refused because the database is known to be down: the outage is logged once, by
+        /// the watcher, not with each request it refuses.
+        while_down: bool,
     },
 }
 
@@ -355,16 +358,16 @@ impl Connection {
 
     /// Rows of a statement with bound parameters.
     pub async fn fetch(&self, sql: &str, values: Vec<Value>) -> Result<Vec<QueryResult>, DbError> {
-        self.db
-            .query_all_raw(Statement::from_sql_and_values(self.backend(), sql, values))
+        let statement = Statement::from_sql_and_values(self.backend(), sql, values);
+        self.guarded(self.db.query_all_raw(statement))
             .await
             .map_err(|e| self.error(e, sql))
     }
 
     /// Runs a statement with bound parameters.
     pub async fn run(&self, sql: &str, values: Vec<Value>) -> Result<ExecResult, DbError> {
-        self.db
-            .execute_raw(Statement::from_sql_and_values(self.backend(), sql, values))
+        let statement = Statement::from_sql_and_values(self.backend(), sql, values);
+        self.guarded(self.db.execute_raw(statement))
             .await
             .map_err(|e| self.error(e, sql))
     }
@@ -380,24 +383,66 @@ impl Connection {
     pub(crate) fn lost(&self, e: &sea_orm::DbErr) -> Option<DbError> {
         use super::health::{self, Lost};
         let how = health::lost(e)?;
-        if let Some(h) = &self.health {
-            health::suspect(self, h, how);
-            if h.is_down() {
-                return Some(health::unavailable(self, h));
-            }
+        let busy = || DbError::PoolTimeout {
+            alias: self.alias.clone(),
+            seconds: self.acquire_timeout.as_secs(),
+            size: self.pool_size,
+        };
+        let Some(h) = &self.health else {
+            // Nothing watches this database (SQLite, a migration's own connection): a broken
+            // connection is its statement's error.
+            return (how == Lost::Busy).then(busy);
+        };
+        health::suspect(self, h, how);
+        if h.is_down() {
+            return Some(health::unavailable(self, h));
         }
         Some(match how {
-            Lost::Busy => DbError::PoolTimeout {
-                alias: self.alias.clone(),
-                seconds: self.acquire_timeout.as_secs(),
-                size: self.pool_size,
-            },
+            Lost::Busy => busy(),
             Lost::Broken => DbError::Unavailable {
                 alias: self.alias.clone(),
                 url: self.display_url.clone(),
                 message: short_error(&e.to_string()),
+                while_down: false,
             },
         })
+    }
+
+    /// Runs `query`, which may have to open a connection: when the pool has none idle and
+    /// room for more, sqlx connects, and retries a refused connection until the pool
+    /// timeout. So if it is not done within [`super::health::RETRY`], the watcher tries the
+    /// database meanwhile; if it is down, the retries give up (see `health`). A pool that is
+    /// full or has a connection idle costs two atomic loads more.
+    pub(crate) async fn guarded<T>(&self, query: impl std::future::Future<Output = T>) -> T {
+        let Some(h) = self.health.as_ref().filter(|_| self.may_connect()) else {
+            return query.await;
+        };
+        let mut query = std::pin::pin!(query);
+        tokio::select! {
+            done = &mut query => done,
+            () = tokio::time::sleep(super::health::RETRY) => {
+                super::health::suspect(self, h, super::health::Lost::Busy);
+                query.await
+            }
+        }
+    }
+
+    /// Whether the next query may have to open a connection.
+    fn may_connect(&self) -> bool {
+        let (idle, size) = match self.dialect {
+            #[cfg(feature = "postgres")]
+            Dialect::Postgres => {
+                let pool = self.db.get_postgres_connection_pool();
+                (pool.num_idle(), pool.size())
+            }
+            #[cfg(feature = "mysql")]
+            Dialect::Mysql => {
+                let pool = self.db.get_mysql_connection_pool();
+                (pool.num_idle(), pool.size())
+            }
+            _ => return false,
+        };
+        idle == 0 && size < self.pool_size
     }
 
     /// The error of a query refused at once because the database is down, if it is.

@@ -118,8 +118,8 @@ pub fn add(conn: Connection) -> Arc<Connection> {
 }
 
 /// Puts `fresh` in place of its alias's pool after an outage (see [`super::health`]), unless
-/// that pool was meanwhile replaced by one of another database.
-pub(super) fn renew(fresh: Connection, health: &Arc<super::health::Health>) {
+/// that pool was meanwhile replaced by one of another database: whether it did.
+pub(super) fn renew(fresh: Connection, health: &Arc<super::health::Health>) -> bool {
     let mut pools = POOLS.write().unwrap_or_else(|e| e.into_inner());
     let ours = pools
         .get(&fresh.alias)
@@ -128,6 +128,7 @@ pub(super) fn renew(fresh: Connection, health: &Arc<super::health::Health>) {
     if ours {
         pools.insert(fresh.alias.clone(), Arc::new(fresh));
     }
+    ours
 }
 
 /// Opens every alias of DATABASES, so that a database that cannot be reached is reported at

@@ -93,31 +93,33 @@ pub(crate) fn lost(e: &sea_orm::DbErr) -> Option<Lost> {
     };
     match &**sqlx {
         Error::PoolTimedOut => Some(Lost::Busy),
-        Error::Io(_) | Error::Tls(_) | Error::PoolClosed | Error::WorkerCrashed => {
-            Some(Lost::Broken)
-        }
-        Error::Protocol(_) => Some(Lost::Broken),
-        Error::Database(db) => {
-            let code = db.code().unwrap_or_default();
-            // PostgreSQL: connection exceptions (08xxx), the server shutting down or starting
-            // (57P01-57P03). MySQL/MariaDB: server shutdown (1053), connection killed (1927).
-            let server_gone = code.starts_with("08")
-                || matches!(&*code, "57P01" | "57P02" | "57P03")
-                || is_mysql_gone(db.as_ref());
-            server_gone.then_some(Lost::Broken)
-        }
+        Error::Io(_) | Error::Tls(_) | Error::PoolClosed => Some(Lost::Broken),
+        Error::Database(db) => server_gone(db.as_ref()).then_some(Lost::Broken),
+        // Protocol errors included: the drivers also raise them for a statement they refuse
+        // (too many parameters, a NUL byte), which is the statement's fault, a 500.
         _ => None,
     }
 }
 
-#[cfg(feature = "mysql")]
-fn is_mysql_gone(db: &dyn sea_orm::sqlx::error::DatabaseError) -> bool {
-    db.try_downcast_ref::<sea_orm::sqlx::mysql::MySqlDatabaseError>()
-        .is_some_and(|e| matches!(e.number(), 1053 | 1927 | 2006 | 2013))
-}
-
-#[cfg(not(feature = "mysql"))]
-fn is_mysql_gone(_: &dyn sea_orm::sqlx::error::DatabaseError) -> bool {
+/// A server's error that says it is going or gone: PostgreSQL's connection exceptions (08xxx
+/// but a protocol violation) and shutdown (57P01-57P03); MySQL/MariaDB's shutdown (1053),
+/// lost connection (2006, 2013) and killed connection (1927), by number (MySQL files some
+/// statement errors under SQLSTATE 08S01, a packet too large among them).
+fn server_gone(db: &dyn sea_orm::sqlx::error::DatabaseError) -> bool {
+    #[cfg(feature = "mysql")]
+    if let Some(e) = db.try_downcast_ref::<sea_orm::sqlx::mysql::MySqlDatabaseError>() {
+        return matches!(e.number(), 1053 | 1927 | 2006 | 2013);
+    }
+    #[cfg(feature = "postgres")]
+    if db
+        .try_downcast_ref::<sea_orm::sqlx::postgres::PgDatabaseError>()
+        .is_some()
+    {
+        let code = db.code().unwrap_or_default();
+        return (code.starts_with("08") && code != "08P01")
+            || matches!(&*code, "57P01" | "57P02" | "57P03");
+    }
+    let _ = db;
     false
 }
 
@@ -127,6 +129,7 @@ pub(crate) fn unavailable(conn: &Connection, health: &Health) -> DbError {
         alias: conn.alias.clone(),
         url: conn.display_url.clone(),
         message: health.cause(),
+        while_down: true,
     }
 }
 
@@ -144,12 +147,24 @@ pub(crate) fn suspect(conn: &Connection, health: &Arc<Health>, how: Lost) {
         health.watching.store(false, Ordering::Release);
         return;
     };
-    runtime.spawn(watch(conn.clone(), health.clone(), how));
+    let watching = Watching(health.clone());
+    runtime.spawn(watch(conn.clone(), watching, how));
+}
+
+/// The watcher's claim: released when the watcher ends, however it ends (a runtime that shuts
+/// down drops it mid-sleep), so that the next error can start another.
+struct Watching(Arc<Health>);
+
+impl Drop for Watching {
+    fn drop(&mut self) {
+        self.0.watching.store(false, Ordering::Release);
+    }
 }
 
 /// Tries the database until a connection succeeds, marking it down meanwhile; then puts a
 /// fresh pool in place of one that cannot be trusted.
-async fn watch(conn: Connection, health: Arc<Health>, how: Lost) {
+async fn watch(conn: Connection, watching: Watching, how: Lost) {
+    let health = &watching.0;
     loop {
         match probe(&conn).await {
             Err(error) => {
@@ -168,7 +183,7 @@ async fn watch(conn: Connection, health: Arc<Health>, how: Lost) {
             }
             Ok(()) => {
                 let was_down = health.is_down();
-                if (was_down || how == Lost::Broken) && !renew(&conn, &health).await {
+                if (was_down || how == Lost::Broken) && !renew(&conn, health).await {
                     tokio::time::sleep(RETRY).await;
                     continue;
                 }
@@ -185,7 +200,6 @@ async fn watch(conn: Connection, health: Arc<Health>, how: Lost) {
                         since.map_or(0.0, |(at, _)| at.elapsed().as_secs_f64())
                     ));
                 }
-                health.watching.store(false, Ordering::Release);
                 return;
             }
         }
@@ -214,31 +228,37 @@ fn refuse_new_connections(conn: &Connection) {
     }
 }
 
-/// One connection of the watcher's own, made and closed: the database's answer, or why not.
+/// One connection of the watcher's own, made and closed: Ok when the server answers (even
+/// with an error of its own: too many connections, a wrong password; the pool's queries
+/// report those), or why it could not be reached.
 async fn probe(conn: &Connection) -> Result<(), String> {
+    use sea_orm::sqlx::Error;
     let url = conn.url.clone();
     let attempt = async move {
         use sea_orm::sqlx::Connection as _;
         match conn.dialect {
             #[cfg(feature = "postgres")]
-            Dialect::Postgres => sea_orm::sqlx::postgres::PgConnection::connect(&url)
-                .await
-                .map_err(|e| e.to_string())?
-                .close()
-                .await
-                .map_err(|e| e.to_string()),
+            Dialect::Postgres => {
+                sea_orm::sqlx::postgres::PgConnection::connect(&url)
+                    .await?
+                    .close()
+                    .await
+            }
             #[cfg(feature = "mysql")]
-            Dialect::Mysql => sea_orm::sqlx::mysql::MySqlConnection::connect(&url)
-                .await
-                .map_err(|e| e.to_string())?
-                .close()
-                .await
-                .map_err(|e| e.to_string()),
+            Dialect::Mysql => {
+                sea_orm::sqlx::mysql::MySqlConnection::connect(&url)
+                    .await?
+                    .close()
+                    .await
+            }
             _ => Ok(()),
         }
     };
     match tokio::time::timeout(conn.acquire_timeout, attempt).await {
-        Ok(outcome) => outcome,
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(e @ (Error::Io(_) | Error::Tls(_)))) => Err(e.to_string()),
+        Ok(Err(Error::Database(db))) if server_gone(db.as_ref()) => Err(db.to_string()),
+        Ok(Err(_)) => Ok(()),
         Err(_) => Err(format!(
             "no connection within {} s",
             conn.acquire_timeout.as_secs()
@@ -254,8 +274,12 @@ async fn renew(conn: &Connection, health: &Arc<Health>) -> bool {
     match fresh {
         Ok(mut fresh) => {
             fresh.health = Some(health.clone());
+            // From here the old pool's errors say nothing about the database.
             fresh.generation = health.generation.fetch_add(1, Ordering::AcqRel) + 1;
-            super::connections::renew(fresh, health);
+            if !super::connections::renew(fresh, health) {
+                // The alias now names a pool of another database: nothing to replace.
+                return true;
+            }
             // Closing waits for the connections still in use to come back: not the watcher's
             // business.
             let old = conn.sea_orm().clone();

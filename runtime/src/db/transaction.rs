@@ -312,7 +312,7 @@ where
         ..Default::default()
     };
     let begin: BoxFuture<'_, Result<DatabaseTransaction, sea_orm::DbErr>> =
-        Box::pin(conn.sea_orm().begin_with_options(options));
+        Box::pin(conn.guarded(conn.sea_orm().begin_with_options(options)));
     let tx = begin.await.map_err(|e| {
         conn.lost(&e).unwrap_or_else(|| {
             DbError::Transaction(format!("could not begin a transaction on '{alias}': {e}"))
@@ -406,7 +406,12 @@ where
                 .execute_unprepared(&sql)
                 .await
                 .map(|_| ())
-                .map_err(|e| DbError::Transaction(format!("{sql}: {e}")))
+                .map_err(|e| {
+                    atomic
+                        .conn
+                        .lost(&e)
+                        .unwrap_or_else(|| DbError::Transaction(format!("{sql}: {e}")))
+                })
         }
     };
     if let Err(e) = exec(format!("SAVEPOINT {name}")).await {
