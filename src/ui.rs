@@ -46,6 +46,13 @@ pub fn detail(message: impl Display) {
     eprintln!("  {message}");
 }
 
+/// A risk of the line above (a migration operation's), indented under it on stderr, with the
+/// safer way on the line after.
+pub fn caution(headline: impl Display, safer: impl Display) {
+    eprintln!("      {} {headline}", paint(stderr_color(), YELLOW, "!"));
+    eprintln!("        Safer: {safer}");
+}
+
 /// A line saying something was done, on stdout.
 pub fn success(message: impl Display) {
     println!("{}", paint(stdout_color(), GREEN, &message.to_string()));

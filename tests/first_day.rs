@@ -776,3 +776,154 @@ fn stale_content_types_are_removed_after_asking() {
     // The models the code has keep theirs.
     assert_ne!(sql("SELECT count(*) FROM auth_permission"), "[(0,)]");
 }
+
+/// The migration safety lint, end to end: a model change that drops a column, narrows a
+/// max_length and indexes a column is written by makemigrations with a warning under each
+/// operation; the project binary's `migrate --plan` shows what each risks on its database, and
+/// `migrate --check-safety` fails on them without applying anything, on SQLite and on
+/// PostgreSQL (where the index's lock is one more), and passes once they are applied.
+#[test]
+fn risky_migrations_are_named_before_they_run() {
+    let built = first_day();
+    let copy = tempfile::tempdir().unwrap();
+    let root = copy.path().join("risky");
+    let status = Command::new("cp")
+        .arg("-r")
+        .arg(&built.root)
+        .arg(&root)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let _ = std::fs::remove_file(root.join("db.sqlite3"));
+    let toml = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    write(
+        &root,
+        "Cargo.toml",
+        // Every driver, as the seed project of the e2e tests has them (the same build of
+        // rjango): it is checked on PostgreSQL too.
+        &toml
+            .replacen("name = \"firstday\"", "name = \"risky\"", 1)
+            .replacen(
+                r#"features = ["sqlite"]"#,
+                r#"features = ["sqlite", "postgres", "mysql"]"#,
+                1,
+            ),
+    );
+    let models = fixture("blog_models.rs")
+        .replacen("    pub body: TextField,\n", "", 1)
+        .replacen(
+            "#[field(max_length = 200)]\n    pub title",
+            "#[field(max_length = 100)]\n    pub title",
+            1,
+        )
+        .replacen(
+            "#[field(default = 0)]\n    pub views",
+            "#[field(default = 0, db_index = true)]\n    pub views",
+            1,
+        );
+    write(&root, "src/blog/models.rs", &models);
+    let out = project::rjango()
+        .args(["makemigrations", "blog", "--noinput"])
+        .current_dir(&root)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    );
+    assert!(out.status.success(), "{stdout}{stderr}");
+    let file = stdout
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("src/blog/migrations/"))
+        .and_then(|f| f.strip_suffix(".rs"))
+        .unwrap_or_else(|| panic!("{stdout}"))
+        .to_owned();
+    assert_eq!(
+        stdout,
+        format!(
+            "Migrations for 'blog':\n  src/blog/migrations/{file}.rs\n    - Remove field body from post\n    ~ Alter field title on post\n    ~ Alter field views on post\n"
+        ),
+        "the report is Django's; the warnings go to stderr"
+    );
+    for line in [
+        "      ! loses data (every database): RemoveField drops the column blog_post.body and every value in it.",
+        "      ! breaks the running release (every database): the previous release still selects blog_post.body in every query of Post, and fails once it is gone.",
+        "      ! loses data (every database): blog_post.title changes from CharField(max_length=200) to CharField(max_length=100): values longer than 100 characters are cut or make it fail.",
+        "      ! locks the table (PostgreSQL): an index on blog_post (views) is built without CONCURRENTLY, blocking writes to the table until it is done.",
+        "        Safer: build it with CREATE INDEX CONCURRENTLY in a migration of its own that is not atomic (RunSql), then let this operation find it.",
+        "warning: 3 operations above could lose data, lock a table or break the release that serves while the migration runs. `migrate --check-safety` fails on them, for CI.",
+    ] {
+        assert!(stderr.contains(line), "{line}\nnot in:\n{stderr}");
+    }
+
+    let binary = project::build(&root, "risky");
+    let db = own_db();
+    let run = |url: &str, args: &[&str]| {
+        let out = Command::new(&binary)
+            .args(args)
+            .current_dir(&root)
+            .env("DEBUG", "true")
+            .env("DATABASE_URL", url)
+            .output()
+            .unwrap();
+        (out.status.code(), combined(&out))
+    };
+    let (code, text) = run(&db.url, &["migrate", "--plan"]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(
+        text.contains(&format!("blog.{file}\n    Remove field body from post\n      ! loses data (every database): RemoveField drops the column blog_post.body")),
+        "{text}"
+    );
+    assert!(
+        !text.contains("(PostgreSQL)"),
+        "on SQLite, what only PostgreSQL risks is left out: {text}"
+    );
+    let (code, text) = run(&db.url, &["migrate", "--check-safety"]);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains(&format!(
+            "blog.{file}: Remove field body from post\n  ! loses data"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains("CommandError: 2 operations of the migrations to apply could lose data, lock a table or break the release that serves while it runs, on SQLite (above)."),
+        "{text}"
+    );
+    let (code, text) = run(&db.url, &["showmigrations", "blog"]);
+    assert!(
+        code == Some(0) && text.contains("[ ] 0001_initial"),
+        "--check-safety applies nothing: {text}"
+    );
+    assert_eq!(run(&db.url, &["migrate"]).0, Some(0));
+    let (code, text) = run(&db.url, &["migrate", "--check-safety"]);
+    assert_eq!(
+        (code, text.trim()),
+        (
+            Some(0),
+            "No unsafe operations in the 0 migrations to apply on SQLite."
+        )
+    );
+
+    let Ok(admin) = std::env::var("RJANGO_TEST_POSTGRES") else {
+        return support::skip::skip(
+            "the PostgreSQL part of the safety lint test",
+            "RJANGO_TEST_POSTGRES is not set",
+        );
+    };
+    let pg = support::databases::TempDatabase::create(
+        support::databases::Server::Postgres,
+        &admin,
+        "safety",
+    );
+    let (code, text) = run(&pg.url, &["migrate", "--check-safety"]);
+    assert_eq!(code, Some(1), "{text}");
+    for line in [
+        "  ! locks the table (PostgreSQL): an index on blog_post (views) is built without CONCURRENTLY",
+        "  ! locks the table (PostgreSQL, MariaDB/MySQL): blog_post.title changes from CharField(max_length=200) to CharField(max_length=100), which rewrites the whole table",
+        "CommandError: 3 operations of the migrations to apply could lose data, lock a table or break the release that serves while it runs, on PostgreSQL (above).",
+    ] {
+        assert!(text.contains(line), "{line}\nnot in:\n{text}");
+    }
+}

@@ -7,6 +7,7 @@
 pub mod clock;
 pub mod migration;
 pub mod operations;
+pub mod safety;
 pub mod state;
 pub mod suggest;
 

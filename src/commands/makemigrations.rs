@@ -10,6 +10,8 @@ use rjango_codegen::migrations::loader::Loader;
 use rjango_codegen::migrations::questioner::{NonInteractive, Questioner};
 use rjango_codegen::migrations::writer::{self, NewMigration};
 use rjango_codegen::{fsutil, models, project};
+use rjango_schema::ProjectState;
+use rjango_schema::safety;
 
 use super::{located, project_root, relative};
 use crate::cli::MakeMigrations;
@@ -119,7 +121,8 @@ pub fn run(args: MakeMigrations) -> Result<ExitCode> {
     let (written_at, stamp) = writer::now();
     let migrations = writer::arrange(&loader, planned, args.name.as_deref(), &stamp)
         .map_err(|e| located(e, &root))?;
-    report(&migrations, &root, &args, &written_at);
+    let before = loader.project_state().map_err(|e| located(e, &root))?;
+    report(&migrations, &root, &args, &written_at, before);
     if args.check {
         return Ok(ExitCode::FAILURE);
     }
@@ -142,9 +145,17 @@ pub fn run(args: MakeMigrations) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Django's report: the app, the file, one line per operation.
-fn report(migrations: &[NewMigration], root: &Path, args: &MakeMigrations, written_at: &str) {
+/// Django's report: the app, the file, one line per operation, each followed by what the
+/// safety lint says of it (on stderr), and a last line to point at `migrate --check-safety`.
+fn report(
+    migrations: &[NewMigration],
+    root: &Path,
+    args: &MakeMigrations,
+    written_at: &str,
+    mut state: ProjectState,
+) {
     let mut current_app: Option<&str> = None;
+    let mut risky = 0;
     for m in migrations {
         if current_app != Some(m.app.as_str()) {
             ui::heading(format!("Migrations for '{}':", m.app));
@@ -153,10 +164,27 @@ fn report(migrations: &[NewMigration], root: &Path, args: &MakeMigrations, writt
         ui::info(format!("  {}", relative(&root.join(&m.path), root)));
         for op in &m.body.operations {
             ui::info(format!("    {} {}", writer::symbol(op), op.describe()));
+            let warnings = safety::check(&m.app, op, &state);
+            risky += usize::from(!warnings.is_empty());
+            for w in &warnings {
+                ui::caution(w.headline(), &w.safer);
+            }
+            // A state that cannot take the operation was refused by the loader already.
+            let _ = op.state_forwards(&m.app, &mut state);
         }
         if args.dry_run && args.verbosity >= 3 {
             ui::info(m.text(written_at));
         }
+    }
+    if risky > 0 {
+        ui::warning(format!(
+            "{risky} {} above could lose data, lock a table or break the release that serves while the migration runs. `migrate --check-safety` fails on them, for CI.",
+            if risky == 1 {
+                "operation"
+            } else {
+                "operations"
+            }
+        ));
     }
 }
 

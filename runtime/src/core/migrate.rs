@@ -5,6 +5,7 @@ use crate::Project;
 use crate::db::Connection;
 use crate::db::migrations::executor::{Executor, MigrateError, Step, Target};
 use crate::db::migrations::{Migration, recorder};
+use rjango_schema::safety;
 
 type Result<T> = std::result::Result<T, String>;
 
@@ -20,13 +21,24 @@ async fn open(database: &str) -> Result<Connection> {
     Connection::open(database).await.map_err(err)
 }
 
-/// `migrate [app] [target] [--fake] [--plan]`
+/// What `migrate` does besides applying: Django's `--plan`, and rjango's `--check-safety`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    #[default]
+    Apply,
+    /// Print the operations that would run, with the safety lint's warnings, and stop.
+    Plan,
+    /// Lint the operations that would run; fail if any is unsafe on this database.
+    CheckSafety,
+}
+
+/// `migrate [app] [target] [--fake] [--plan | --check-safety]`
 pub fn migrate(
     project: Project,
     app: Option<String>,
     target: Option<String>,
     fake: bool,
-    plan_only: bool,
+    mode: Mode,
     database: &str,
 ) -> Result<()> {
     let migrations = (project.migrations)();
@@ -59,7 +71,7 @@ pub fn migrate(
         }
         let target = resolve_target(&executor, &migrations, app.as_deref(), target.as_deref())?;
         let steps = executor.plan(&target);
-        if plan_only {
+        if mode == Mode::Plan {
             println!("Planned operations:");
             if steps.is_empty() {
                 println!("  No planned migration operations.");
@@ -68,6 +80,9 @@ pub fn migrate(
                 print_planned(&executor, conn.dialect, step)?;
             }
             return Ok(());
+        }
+        if mode == Mode::CheckSafety {
+            return check_safety(&executor, &conn, &steps);
         }
         println!("Operations to perform:");
         match &target {
@@ -145,24 +160,91 @@ fn print_planned(executor: &Executor<'_>, dialect: crate::db::Dialect, step: &St
         .get(&step.key)
         .ok_or_else(|| err("unknown migration"))?;
     println!("{}.{}", m.app_label, m.name);
-    let ops: Vec<_> = if step.backwards {
-        m.operations.iter().rev().collect()
-    } else {
-        m.operations.iter().collect()
-    };
-    for op in ops {
-        let irreversible = step.backwards && !op.is_reversible();
-        let _ = dialect;
-        println!(
-            "    {}{}",
-            if step.backwards { "Undo " } else { "" },
-            op.describe()
-        );
-        if irreversible {
-            println!("      Raw SQL operation -> IRREVERSIBLE");
+    if step.backwards {
+        for op in m.operations.iter().rev() {
+            println!("    Undo {}", op.describe());
+            if !op.is_reversible() {
+                println!("      Raw SQL operation -> IRREVERSIBLE");
+            }
+        }
+        return Ok(());
+    }
+    for (op, warnings) in lint(executor, dialect, step)? {
+        println!("    {}", op.describe());
+        for w in warnings {
+            println!("      ! {}", w.headline());
+            println!("        Safer: {}", w.safer);
         }
     }
     Ok(())
+}
+
+/// The safety lint's warnings on `dialect` for each operation of a forward step, judged
+/// against the state before it (an unapplied migration is not linted backwards).
+fn lint<'m>(
+    executor: &'m Executor<'_>,
+    dialect: crate::db::Dialect,
+    step: &Step,
+) -> Result<Vec<(&'m rjango_schema::Operation, Vec<safety::Warning>)>> {
+    let m = executor
+        .graph
+        .get(&step.key)
+        .ok_or_else(|| err("unknown migration"))?;
+    let backend = match dialect {
+        crate::db::Dialect::Sqlite => safety::Backend::Sqlite,
+        crate::db::Dialect::Postgres => safety::Backend::Postgres,
+        crate::db::Dialect::Mysql => safety::Backend::Mariadb,
+    };
+    let mut state = executor.state_before(&step.key).map_err(err)?;
+    let mut out = Vec::new();
+    for op in &m.operations {
+        let warnings = safety::check(&m.app_label, op, &state)
+            .into_iter()
+            .filter(|w| w.applies_to(backend))
+            .collect();
+        op.state_forwards(&m.app_label, &mut state).map_err(err)?;
+        out.push((op, warnings));
+    }
+    Ok(out)
+}
+
+/// `migrate --check-safety`: the operations of the migrations `migrate` would apply that
+/// could lose data, lock a table or break the release still serving, on this database;
+/// exit 1 when there is one, for a deploy pipeline to stop at.
+fn check_safety(executor: &Executor<'_>, conn: &Connection, steps: &[Step]) -> Result<()> {
+    let mut unsafe_ops = 0;
+    let forwards: Vec<&Step> = steps.iter().filter(|s| !s.backwards).collect();
+    for step in &forwards {
+        for (op, warnings) in lint(executor, conn.dialect, step)? {
+            if warnings.is_empty() {
+                continue;
+            }
+            unsafe_ops += 1;
+            println!("{}.{}: {}", step.key.0, step.key.1, op.describe());
+            for w in warnings {
+                println!("  ! {}", w.headline());
+                println!("    Safer: {}", w.safer);
+            }
+        }
+    }
+    if unsafe_ops == 0 {
+        println!(
+            "No unsafe operations in the {} migrations to apply on {}.",
+            forwards.len(),
+            conn.display_name
+        );
+        return Ok(());
+    }
+    Err(err(format!(
+        "{unsafe_ops} {} of the migrations to apply could lose data, lock a table or break the release that serves while it runs, on {} (above). Split {} as each one says, or apply knowingly with `migrate`.",
+        if unsafe_ops == 1 {
+            "operation"
+        } else {
+            "operations"
+        },
+        conn.display_name,
+        if unsafe_ops == 1 { "it" } else { "them" },
+    )))
 }
 
 /// `showmigrations [app ...] [--plan] [-v 2]`: each app's migrations, [X] applied, [ ] not;

@@ -429,20 +429,19 @@ impl Connection {
 
     /// Whether the next query may have to open a connection.
     fn may_connect(&self) -> bool {
-        let (idle, size) = match self.dialect {
+        match self.dialect {
             #[cfg(feature = "postgres")]
             Dialect::Postgres => {
                 let pool = self.db.get_postgres_connection_pool();
-                (pool.num_idle(), pool.size())
+                pool.num_idle() == 0 && pool.size() < self.pool_size
             }
             #[cfg(feature = "mysql")]
             Dialect::Mysql => {
                 let pool = self.db.get_mysql_connection_pool();
-                (pool.num_idle(), pool.size())
+                pool.num_idle() == 0 && pool.size() < self.pool_size
             }
-            _ => return false,
-        };
-        idle == 0 && size < self.pool_size
+            _ => false,
+        }
     }
 
     /// The error of a query refused at once because the database is down, if it is.

@@ -22,7 +22,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use super::{Connection, DbError, Dialect};
+use super::{Connection, DbError};
 
 /// How often a watcher tries the database while it is down, and the Retry-After of a 503
 /// answered meanwhile.
@@ -212,15 +212,16 @@ async fn watch(conn: Connection, watching: Watching, how: Lost) {
 /// retry loop reads the options on every attempt, so they give up at their next one. The pool
 /// is replaced by a fresh one when the database is back.
 fn refuse_new_connections(conn: &Connection) {
+    #[cfg(any(feature = "postgres", feature = "mysql"))]
     const NOWHERE: &str = "/nonexistent/rjango-database-is-down";
     match conn.dialect {
         #[cfg(feature = "postgres")]
-        Dialect::Postgres => {
+        super::Dialect::Postgres => {
             let pool = conn.sea_orm().get_postgres_connection_pool();
             pool.set_connect_options((*pool.connect_options()).clone().socket(NOWHERE));
         }
         #[cfg(feature = "mysql")]
-        Dialect::Mysql => {
+        super::Dialect::Mysql => {
             let pool = conn.sea_orm().get_mysql_connection_pool();
             pool.set_connect_options((*pool.connect_options()).clone().socket(NOWHERE));
         }
@@ -233,20 +234,20 @@ fn refuse_new_connections(conn: &Connection) {
 /// report those), or why it could not be reached.
 async fn probe(conn: &Connection) -> Result<(), String> {
     use sea_orm::sqlx::Error;
-    let url = conn.url.clone();
     let attempt = async move {
-        use sea_orm::sqlx::Connection as _;
         match conn.dialect {
             #[cfg(feature = "postgres")]
-            Dialect::Postgres => {
-                sea_orm::sqlx::postgres::PgConnection::connect(&url)
+            super::Dialect::Postgres => {
+                use sea_orm::sqlx::Connection as _;
+                sea_orm::sqlx::postgres::PgConnection::connect(&conn.url)
                     .await?
                     .close()
                     .await
             }
             #[cfg(feature = "mysql")]
-            Dialect::Mysql => {
-                sea_orm::sqlx::mysql::MySqlConnection::connect(&url)
+            super::Dialect::Mysql => {
+                use sea_orm::sqlx::Connection as _;
+                sea_orm::sqlx::mysql::MySqlConnection::connect(&conn.url)
                     .await?
                     .close()
                     .await

@@ -98,9 +98,13 @@ enum Command {
         /// Record the migrations as applied (or unapplied) without running their SQL
         #[arg(long)]
         fake: bool,
-        /// Show the operations that would run, and stop
+        /// Show the operations that would run, with what each risks on this database, and stop
         #[arg(long)]
         plan: bool,
+        /// Check the operations that would run for what could lose data, lock a table or break
+        /// the release still serving; exit 1 if any would, without applying anything
+        #[arg(long, conflicts_with_all = ["plan", "fake"])]
+        check_safety: bool,
         /// The DATABASES alias
         #[arg(long, default_value = "default")]
         database: String,
@@ -467,11 +471,17 @@ fn run(project: Project, command: Command, custom: &[CustomCommand]) -> Result<(
             migration_name,
             fake,
             plan,
+            check_safety,
             database,
             ..
         } => {
             conf::configure((project.settings)());
-            super::migrate::migrate(project, app_label, migration_name, fake, plan, &database)
+            let mode = match (plan, check_safety) {
+                (true, _) => super::migrate::Mode::Plan,
+                (_, true) => super::migrate::Mode::CheckSafety,
+                _ => super::migrate::Mode::Apply,
+            };
+            super::migrate::migrate(project, app_label, migration_name, fake, mode, &database)
         }
         Command::Showmigrations {
             app_labels,

@@ -1,0 +1,737 @@
+//! The migration safety lint: what an operation does to a database that is serving while it
+//! runs. Django leaves this to third-party linters (django-migration-linter,
+//! django-pg-zero-downtime-migrations); `makemigrations`, `migrate --plan` and
+//! `migrate --check-safety` ask it here.
+//!
+//! Three risks, each judged from the operation and the state before it, per backend:
+//!
+//! - [`Risk::Locks`]: the table is locked against writes (or reads) while the statement works
+//!   through every row: an index built without CONCURRENTLY, a type change that rewrites the
+//!   table, a NOT NULL checked by a full scan. On PostgreSQL and MariaDB; SQLite has one writer
+//!   at a time whatever the statement.
+//! - [`Risk::LosesData`]: values are gone once it has run: a column or table dropped, a
+//!   type or max_length narrowed.
+//! - [`Risk::BreaksOldCode`]: a deploy runs the migration while the previous release still
+//!   serves, and that release names every column of its models in its queries: a column
+//!   dropped or renamed, a table renamed, a NOT NULL column it does not write.
+//!
+//! Each warning says the safer sequence. The lint knows the schema, not the table's size: a
+//! lock on a table of a hundred rows is harmless, which is the reader's call.
+
+use std::fmt;
+
+use crate::operations::Operation;
+use crate::state::{Constraint, FieldState, FieldType, ModelState, ProjectState};
+
+/// The databases a warning is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+    /// MySQL and MariaDB (one SQL dialect; the lock rules are InnoDB's online DDL).
+    Mariadb,
+}
+
+impl Backend {
+    pub fn display_name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "SQLite",
+            Backend::Postgres => "PostgreSQL",
+            Backend::Mariadb => "MariaDB/MySQL",
+        }
+    }
+}
+
+/// What could go wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Risk {
+    Locks,
+    LosesData,
+    BreaksOldCode,
+}
+
+impl Risk {
+    pub fn label(self) -> &'static str {
+        match self {
+            Risk::Locks => "locks the table",
+            Risk::LosesData => "loses data",
+            Risk::BreaksOldCode => "breaks the running release",
+        }
+    }
+}
+
+/// One thing an operation risks, and how to do it safely.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    pub risk: Risk,
+    /// The backends it is true of; every backend when empty.
+    pub backends: Vec<Backend>,
+    pub what: String,
+    pub safer: String,
+}
+
+impl Warning {
+    /// Whether the warning is about `backend`.
+    pub fn applies_to(&self, backend: Backend) -> bool {
+        self.backends.is_empty() || self.backends.contains(&backend)
+    }
+
+    fn new(risk: Risk, backends: &[Backend], what: String, safer: impl Into<String>) -> Warning {
+        Warning {
+            risk,
+            backends: backends.to_vec(),
+            what,
+            safer: safer.into(),
+        }
+    }
+}
+
+impl Warning {
+    /// `loses data (every database): RemoveField drops ...`: the risk, where, and what.
+    pub fn headline(&self) -> String {
+        let on = if self.backends.is_empty() {
+            "every database".to_owned()
+        } else {
+            self.backends
+                .iter()
+                .map(|b| b.display_name())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        format!("{} ({on}): {}", self.risk.label(), self.what)
+    }
+}
+
+impl fmt::Display for Warning {
+    /// The headline and the safer way, on one line.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} Safer: {}", self.headline(), self.safer)
+    }
+}
+
+const PG: &[Backend] = &[Backend::Postgres];
+const SERVERS: &[Backend] = &[Backend::Postgres, Backend::Mariadb];
+const ALL: &[Backend] = &[];
+
+const POST_DEPLOY: &str = "apply it once the release that no longer uses it serves everywhere (a post-deploy migration), not before the new code starts.";
+const NEW_COLUMN: &str = "add a new column of the new type, copy the values in batches, switch the code to it, then remove the old one in a later release.";
+
+/// The warnings for `op`, a migration of `app`, applied to `before`.
+pub fn check(app: &str, op: &Operation, before: &ProjectState) -> Vec<Warning> {
+    let mut out = Vec::new();
+    match op {
+        Operation::DeleteModel { name } => {
+            let table = table(before, app, name);
+            out.push(Warning::new(
+                Risk::LosesData,
+                ALL,
+                format!("DeleteModel drops the table {table} and every row in it."),
+                format!(
+                    "keep a copy if the rows may be wanted again (`dumpdata {app}.{name}`), and {POST_DEPLOY}"
+                ),
+            ));
+            out.push(Warning::new(
+                Risk::BreaksOldCode,
+                ALL,
+                format!("the previous release still queries {table} until it stops."),
+                POST_DEPLOY,
+            ));
+        }
+        Operation::RenameModel { old_name, new_name } => {
+            if let Some(model) = before.get(app, old_name)
+                && model.options.db_table.is_none()
+            {
+                let old = model.db_table();
+                let new = format!("{app}_{}", new_name.to_ascii_lowercase());
+                out.push(Warning::new(
+                    Risk::BreaksOldCode,
+                    ALL,
+                    format!("renaming the model renames its table {old} to {new}, which the previous release still queries."),
+                    format!("keep the table: rename the struct and give it `#[model(db_table = \"{old}\")]`, which needs no SQL."),
+                ));
+            }
+        }
+        Operation::AlterModelTable { name, table: new } => {
+            let old = table(before, app, name);
+            let new = new
+                .clone()
+                .unwrap_or_else(|| format!("{app}_{}", name.to_ascii_lowercase()));
+            if old != new {
+                out.push(Warning::new(
+                    Risk::BreaksOldCode,
+                    ALL,
+                    format!("the table {old} is renamed to {new}, which the previous release still queries."),
+                    format!("keep `db_table = \"{old}\"` until no release reads it, or {POST_DEPLOY}"),
+                ));
+            }
+        }
+        Operation::RemoveField { model_name, name } => {
+            let Some(model) = before.get(app, model_name) else {
+                return out;
+            };
+            let Some(field) = model.field(name) else {
+                return out;
+            };
+            if matches!(field.field_type, FieldType::ManyToManyField { .. }) {
+                out.push(Warning::new(
+                    Risk::LosesData,
+                    ALL,
+                    format!(
+                        "removing the many-to-many field {name} drops its join table and every link in it."
+                    ),
+                    format!("keep a copy if the links may be wanted again, and {POST_DEPLOY}"),
+                ));
+                return out;
+            }
+            let column = column(model, name, field);
+            out.push(Warning::new(
+                Risk::LosesData,
+                ALL,
+                format!("RemoveField drops the column {column} and every value in it."),
+                "keep a copy if the values may be wanted again (`dumpdata`), or make the field nullable and stop using it for a release before removing it.",
+            ));
+            out.push(Warning::new(
+                Risk::BreaksOldCode,
+                ALL,
+                format!(
+                    "the previous release still selects {column} in every query of {}, and fails once it is gone.",
+                    model.name
+                ),
+                format!(
+                    "make the field nullable (or give it a default) one release earlier, so that the new code can insert rows without it; then {POST_DEPLOY}"
+                ),
+            ));
+        }
+        Operation::RenameField {
+            model_name,
+            old_name,
+            new_name,
+        } => {
+            let Some(model) = before.get(app, model_name) else {
+                return out;
+            };
+            let Some(field) = model.field(old_name) else {
+                return out;
+            };
+            let old = field.column(old_name);
+            let new = field.column(new_name);
+            if old != new && !matches!(field.field_type, FieldType::ManyToManyField { .. }) {
+                out.push(Warning::new(
+                    Risk::BreaksOldCode,
+                    ALL,
+                    format!(
+                        "the column {}.{old} is renamed to {new}, which the previous release still selects.",
+                        model.db_table()
+                    ),
+                    format!("keep the column: rename the field in Rust only, with `#[field(db_column = \"{old}\")]`, which needs no SQL."),
+                ));
+            }
+        }
+        Operation::AddField {
+            model_name,
+            name,
+            field,
+            preserve_default,
+        } => {
+            let Some(model) = before.get(app, model_name) else {
+                return out;
+            };
+            if matches!(field.field_type, FieldType::ManyToManyField { .. }) {
+                return out;
+            }
+            let column = column(model, name, field);
+            let default_kept = field.default.is_some() && *preserve_default;
+            if !field.null && !default_kept && !field.primary_key && !is_auto_date(field) {
+                out.push(Warning::new(
+                    Risk::BreaksOldCode,
+                    ALL,
+                    format!(
+                        "{column} is NOT NULL with no default in the database, and the previous release inserts rows without it."
+                    ),
+                    "add the field as nullable (`Option<...>`) or with a default first, fill it in, and make it required in a later release.",
+                ));
+            }
+            if is_relation(field) {
+                out.push(Warning::new(
+                    Risk::Locks,
+                    PG,
+                    format!("the foreign key on {column} is checked against every row while a lock blocks writes to both tables, and its index is built without CONCURRENTLY."),
+                    "add the column first (nullable, without the key), then the key NOT VALID and VALIDATE CONSTRAINT in a later migration (RunSql), and the index with CREATE INDEX CONCURRENTLY.",
+                ));
+            } else if field.unique || field.db_index {
+                out.push(index_lock(
+                    &model.db_table(),
+                    &[field.column(name)],
+                    field.unique,
+                ));
+            }
+        }
+        Operation::AlterField {
+            model_name,
+            name,
+            field: new,
+            ..
+        } => {
+            let Some(model) = before.get(app, model_name) else {
+                return out;
+            };
+            let Some(old) = model.field(name) else {
+                return out;
+            };
+            let column = column(model, name, new);
+            out.extend(type_change(&column, &old.field_type, &new.field_type));
+            if old.null && !new.null {
+                out.push(Warning::new(
+                    Risk::Locks,
+                    PG,
+                    format!("SET NOT NULL on {column} scans the whole table under an ACCESS EXCLUSIVE lock (no reads, no writes), after an UPDATE of every NULL row."),
+                    "fill the NULLs in batches first; on PostgreSQL 12+ add CHECK (column IS NOT NULL) NOT VALID and VALIDATE it in a later migration, so that SET NOT NULL needs no scan.",
+                ));
+                out.push(Warning::new(
+                    Risk::BreaksOldCode,
+                    ALL,
+                    format!("the previous release may still write NULL into {column}."),
+                    format!("deploy code that always writes a value first; then {POST_DEPLOY}"),
+                ));
+            }
+            let indexed = |f: &FieldState| f.unique || f.db_index || is_relation(f);
+            if !indexed(old) && indexed(new) {
+                out.push(index_lock(
+                    &model.db_table(),
+                    &[new.column(name)],
+                    new.unique,
+                ));
+            } else if !old.unique && new.unique {
+                out.push(index_lock(&model.db_table(), &[new.column(name)], true));
+            }
+        }
+        Operation::AddIndex { model_name, index } => {
+            if let Some(model) = before.get(app, model_name) {
+                let columns = columns(model, &index.fields);
+                out.push(index_lock(&model.db_table(), &columns, false));
+            }
+        }
+        Operation::AddConstraint {
+            model_name,
+            constraint,
+        } => {
+            let Some(model) = before.get(app, model_name) else {
+                return out;
+            };
+            match constraint {
+                Constraint::Unique { fields, .. } => {
+                    out.push(index_lock(&model.db_table(), &columns(model, fields), true));
+                }
+                Constraint::Check { name, .. } => out.push(Warning::new(
+                    Risk::Locks,
+                    PG,
+                    format!("the check {name} is validated against every row of {} under an ACCESS EXCLUSIVE lock.", model.db_table()),
+                    "add it NOT VALID, then VALIDATE CONSTRAINT in a later migration (RunSql), which lets writes go on.",
+                )),
+            }
+        }
+        Operation::AlterUniqueTogether {
+            name,
+            unique_together,
+        } => {
+            let Some(model) = before.get(app, name) else {
+                return out;
+            };
+            for group in unique_together {
+                if !model.options.unique_together.contains(group) {
+                    out.push(index_lock(&model.db_table(), &columns(model, group), true));
+                }
+            }
+        }
+        Operation::CreateModel { .. }
+        | Operation::AlterModelOptions { .. }
+        | Operation::RemoveIndex { .. }
+        | Operation::RemoveConstraint { .. }
+        | Operation::RunSql { .. }
+        | Operation::RunRust { .. } => {}
+    }
+    out
+}
+
+/// An index built the plain way: PostgreSQL blocks writes to the table until it is built
+/// (MariaDB's InnoDB builds secondary indexes online).
+fn index_lock(table: &str, columns: &[String], unique: bool) -> Warning {
+    let kind = if unique { "a unique index" } else { "an index" };
+    Warning::new(
+        Risk::Locks,
+        PG,
+        format!(
+            "{kind} on {table} ({}) is built without CONCURRENTLY, blocking writes to the table until it is done.",
+            columns.join(", ")
+        ),
+        format!(
+            "build it with CREATE {}INDEX CONCURRENTLY in a migration of its own that is not atomic (RunSql), then let this operation find it.",
+            if unique { "UNIQUE " } else { "" }
+        ),
+    )
+}
+
+/// What changing a column's type does: narrowing loses data, and most changes rewrite the
+/// table.
+fn type_change(column: &str, old: &FieldType, new: &FieldType) -> Vec<Warning> {
+    if old == new {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let (from, to) = (type_text(old), type_text(new));
+    if let Some(why) = narrowing(old, new) {
+        out.push(Warning::new(
+            Risk::LosesData,
+            ALL,
+            format!("{column} changes from {from} to {to}: {why}."),
+            "check the longest or largest value first (and shorten it yourself), or keep the wider type.",
+        ));
+    }
+    let widening_text = matches!(
+        (max_length(old), max_length(new)),
+        (Some(a), Some(b)) if b >= a
+    ) || (max_length(old).is_some() && *new == FieldType::TextField);
+    let same_column_type = same_sql_type(old, new);
+    if !same_column_type && !widening_text {
+        out.push(Warning::new(
+            Risk::Locks,
+            SERVERS,
+            format!("{column} changes from {from} to {to}, which rewrites the whole table (PostgreSQL holds an ACCESS EXCLUSIVE lock; MariaDB copies it, blocking writes)."),
+            NEW_COLUMN,
+        ));
+    }
+    out
+}
+
+/// Why `old` → `new` can lose values, if it can.
+fn narrowing(old: &FieldType, new: &FieldType) -> Option<String> {
+    use FieldType as T;
+    if let (Some(a), Some(b)) = (max_length(old), max_length(new)) {
+        return (b < a)
+            .then(|| format!("values longer than {b} characters are cut or make it fail"));
+    }
+    if max_length(new).is_some() && matches!(old, T::TextField | T::JSONField) {
+        return Some(format!(
+            "text longer than {} characters is cut or makes it fail",
+            max_length(new).unwrap_or_default()
+        ));
+    }
+    if let (
+        T::DecimalField {
+            max_digits: d1,
+            decimal_places: p1,
+        },
+        T::DecimalField {
+            max_digits: d2,
+            decimal_places: p2,
+        },
+    ) = (old, new)
+    {
+        return (p2 < p1 || d2 - p2.min(d2) < d1 - p1.min(d1))
+            .then(|| "digits are rounded away or large values fail".to_owned());
+    }
+    let (Some(a), Some(b)) = (int_width(old), int_width(new)) else {
+        return match (old, new) {
+            (T::FloatField | T::DecimalField { .. }, _) if int_width(new).is_some() => {
+                Some("fractions are rounded away".into())
+            }
+            (T::DateTimeField { .. }, T::DateField { .. }) => {
+                Some("the time of day is dropped".into())
+            }
+            (_, T::BooleanField) if old != new => Some("every value becomes true or false".into()),
+            _ => None,
+        };
+    };
+    (b < a).then(|| "values out of the smaller range make it fail".to_owned())
+}
+
+/// The bytes of an integer column (signed or not), for narrowing.
+fn int_width(t: &FieldType) -> Option<u8> {
+    use FieldType as T;
+    Some(match t {
+        T::SmallIntegerField | T::PositiveSmallIntegerField | T::SmallAutoField => 2,
+        T::IntegerField | T::PositiveIntegerField | T::AutoField => 4,
+        T::BigIntegerField | T::PositiveBigIntegerField | T::BigAutoField => 8,
+        _ => return None,
+    })
+}
+
+fn max_length(t: &FieldType) -> Option<u32> {
+    match t {
+        FieldType::CharField { max_length }
+        | FieldType::SlugField { max_length }
+        | FieldType::EmailField { max_length }
+        | FieldType::URLField { max_length } => Some(*max_length),
+        _ => None,
+    }
+}
+
+/// Whether two field types make the same column (CharField and SlugField of one max_length,
+/// a date field's auto_now): no SQL type change at all.
+fn same_sql_type(old: &FieldType, new: &FieldType) -> bool {
+    use FieldType as T;
+    let date_kind = |t: &FieldType| match t {
+        T::DateField { .. } => Some(0),
+        T::DateTimeField { .. } => Some(1),
+        T::TimeField { .. } => Some(2),
+        _ => None,
+    };
+    if let (Some(a), Some(b)) = (date_kind(old), date_kind(new)) {
+        return a == b;
+    }
+    if max_length(old).is_some() && max_length(old) == max_length(new) {
+        return true;
+    }
+    let relation_target = |t: &FieldType| match t {
+        T::ForeignKey { to, .. } | T::OneToOneField { to, .. } => Some(to.clone()),
+        _ => None,
+    };
+    if let (Some(a), Some(b)) = (relation_target(old), relation_target(new)) {
+        return a == b;
+    }
+    false
+}
+
+fn type_text(t: &FieldType) -> String {
+    match (max_length(t), t) {
+        (Some(n), _) => format!("{}(max_length={n})", t.class_name()),
+        (
+            None,
+            FieldType::DecimalField {
+                max_digits,
+                decimal_places,
+            },
+        ) => format!("DecimalField({max_digits}, {decimal_places})"),
+        _ => t.class_name().to_owned(),
+    }
+}
+
+fn is_relation(f: &FieldState) -> bool {
+    matches!(
+        f.field_type,
+        FieldType::ForeignKey { .. } | FieldType::OneToOneField { .. }
+    )
+}
+
+fn is_auto_date(f: &FieldState) -> bool {
+    let (now, now_add) = f.field_type.auto_now();
+    now || now_add
+}
+
+fn table(state: &ProjectState, app: &str, model: &str) -> String {
+    state.get(app, model).map_or_else(
+        || format!("{app}_{}", model.to_ascii_lowercase()),
+        ModelState::db_table,
+    )
+}
+
+/// `table.column` of a field.
+fn column(model: &ModelState, name: &str, field: &FieldState) -> String {
+    format!("{}.{}", model.db_table(), field.column(name))
+}
+
+/// The columns of fields named in an index or constraint (`-` for descending dropped).
+fn columns(model: &ModelState, fields: &[String]) -> Vec<String> {
+    fields
+        .iter()
+        .map(|f| {
+            let f = f.trim_start_matches('-');
+            model.field(f).map_or_else(|| f.to_owned(), |s| s.column(f))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::{Index, ModelOptions, OnDelete};
+
+    fn post() -> ProjectState {
+        let mut state = ProjectState::default();
+        let mut views = FieldState::new(FieldType::IntegerField);
+        views.default = Some(crate::state::Value::Int(0));
+        let mut summary = FieldState::new(FieldType::CharField { max_length: 200 });
+        summary.null = true;
+        let mut id = FieldState::new(FieldType::BigAutoField);
+        id.primary_key = true;
+        state.add(ModelState {
+            app_label: "blog".into(),
+            name: "Post".into(),
+            fields: vec![
+                ("id".into(), id),
+                (
+                    "title".into(),
+                    FieldState::new(FieldType::CharField { max_length: 100 }),
+                ),
+                ("body".into(), FieldState::new(FieldType::TextField)),
+                ("views".into(), views),
+                ("summary".into(), summary),
+            ],
+            options: ModelOptions::default(),
+        });
+        state
+    }
+
+    fn risks(op: Operation) -> Vec<(Risk, Vec<Backend>)> {
+        check("blog", &op, &post())
+            .into_iter()
+            .map(|w| (w.risk, w.backends))
+            .collect()
+    }
+
+    fn alter(name: &str, field: FieldState) -> Operation {
+        Operation::AlterField {
+            model_name: "post".into(),
+            name: name.into(),
+            field,
+            preserve_default: true,
+        }
+    }
+
+    #[test]
+    fn dropping_loses_data_and_breaks_the_running_release() {
+        let warnings = check(
+            "blog",
+            &Operation::RemoveField {
+                model_name: "post".into(),
+                name: "body".into(),
+            },
+            &post(),
+        );
+        assert_eq!(warnings.len(), 2);
+        assert_eq!(
+            warnings[0].to_string(),
+            "loses data (every database): RemoveField drops the column blog_post.body and every value in it. Safer: keep a copy if the values may be wanted again (`dumpdata`), or make the field nullable and stop using it for a release before removing it."
+        );
+        assert_eq!(warnings[1].risk, Risk::BreaksOldCode);
+        assert!(
+            warnings[1].what.contains("every query of Post"),
+            "{}",
+            warnings[1]
+        );
+        assert_eq!(
+            risks(Operation::DeleteModel {
+                name: "Post".into()
+            }),
+            [(Risk::LosesData, vec![]), (Risk::BreaksOldCode, vec![])]
+        );
+    }
+
+    #[test]
+    fn renames_break_the_running_release_and_say_how_to_keep_the_name() {
+        let w = check(
+            "blog",
+            &Operation::RenameField {
+                model_name: "post".into(),
+                old_name: "body".into(),
+                new_name: "text".into(),
+            },
+            &post(),
+        );
+        assert_eq!(w.len(), 1);
+        assert!(
+            w[0].safer.contains("#[field(db_column = \"body\")]"),
+            "{}",
+            w[0]
+        );
+        let w = check(
+            "blog",
+            &Operation::RenameModel {
+                old_name: "Post".into(),
+                new_name: "Article".into(),
+            },
+            &post(),
+        );
+        assert!(w[0].what.contains("blog_post to blog_article"), "{}", w[0]);
+        assert!(w[0].safer.contains("db_table = \"blog_post\""), "{}", w[0]);
+    }
+
+    #[test]
+    fn type_changes_narrowing_and_rewrites() {
+        let char = |n| FieldState::new(FieldType::CharField { max_length: n });
+        let servers = vec![Backend::Postgres, Backend::Mariadb];
+        // Wider text: no rewrite on either server, nothing lost.
+        assert_eq!(risks(alter("title", char(200))), []);
+        assert_eq!(
+            risks(alter("title", FieldState::new(FieldType::TextField))),
+            []
+        );
+        // Narrower: values may be cut, and every row is checked under the lock.
+        assert_eq!(
+            risks(alter("title", char(50))),
+            [(Risk::LosesData, vec![]), (Risk::Locks, servers.clone())]
+        );
+        assert_eq!(
+            risks(alter("body", char(10))),
+            [(Risk::LosesData, vec![]), (Risk::Locks, servers.clone())]
+        );
+        // int to bigint: nothing lost, but the table is rewritten.
+        let mut big = FieldState::new(FieldType::BigIntegerField);
+        big.default = Some(crate::state::Value::Int(0));
+        assert_eq!(risks(alter("views", big)), [(Risk::Locks, servers)]);
+        let mut small = FieldState::new(FieldType::SmallIntegerField);
+        small.default = Some(crate::state::Value::Int(0));
+        assert_eq!(risks(alter("views", small))[0].0, Risk::LosesData);
+    }
+
+    #[test]
+    fn not_null_and_indexes_lock_postgresql() {
+        // summary: NULL allowed, made required.
+        let required = FieldState::new(FieldType::CharField { max_length: 200 });
+        assert_eq!(
+            risks(alter("summary", required)),
+            [
+                (Risk::Locks, vec![Backend::Postgres]),
+                (Risk::BreaksOldCode, vec![])
+            ]
+        );
+        let mut indexed = FieldState::new(FieldType::CharField { max_length: 100 });
+        indexed.db_index = true;
+        let w = check("blog", &alter("title", indexed), &post());
+        assert_eq!(w.len(), 1);
+        assert_eq!(w[0].backends, [Backend::Postgres]);
+        assert!(w[0].what.contains("blog_post (title)"), "{}", w[0]);
+        assert!(w[0].safer.contains("CREATE INDEX CONCURRENTLY"), "{}", w[0]);
+        let add_index = Operation::AddIndex {
+            model_name: "post".into(),
+            index: Index {
+                name: "blog_post_views".into(),
+                fields: vec!["-views".into()],
+            },
+        };
+        let w = check("blog", &add_index, &post());
+        assert!(w[0].what.contains("blog_post (views)"), "{}", w[0]);
+        assert!(!w[0].applies_to(Backend::Mariadb) && w[0].applies_to(Backend::Postgres));
+    }
+
+    #[test]
+    fn an_added_required_column_breaks_the_running_releases_inserts() {
+        let add = |field: FieldState, preserve_default| Operation::AddField {
+            model_name: "post".into(),
+            name: "rating".into(),
+            field,
+            preserve_default,
+        };
+        let mut with_default = FieldState::new(FieldType::IntegerField);
+        with_default.default = Some(crate::state::Value::Int(3));
+        assert_eq!(risks(add(with_default.clone(), true)), []);
+        // A one-off default (makemigrations' question) is dropped after the column is added.
+        assert_eq!(
+            risks(add(with_default, false)),
+            [(Risk::BreaksOldCode, vec![])]
+        );
+        let mut nullable = FieldState::new(FieldType::IntegerField);
+        nullable.null = true;
+        assert_eq!(risks(add(nullable, true)), []);
+        let mut author = FieldState::new(FieldType::ForeignKey {
+            to: "auth.User".into(),
+            on_delete: OnDelete::Cascade,
+            related_name: None,
+        });
+        author.null = true;
+        assert_eq!(
+            risks(add(author, true)),
+            [(Risk::Locks, vec![Backend::Postgres])]
+        );
+    }
+}
