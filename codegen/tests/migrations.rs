@@ -478,6 +478,17 @@ fn every_operation_prints_and_parses_back() {
             model_name: "post".into(),
             name: "i".into(),
         },
+        Operation::AddIndexConcurrently {
+            model_name: "post".into(),
+            index: rjango_schema::Index {
+                name: "c".into(),
+                fields: vec!["-title".into()],
+            },
+        },
+        Operation::RemoveIndexConcurrently {
+            model_name: "post".into(),
+            name: "c".into(),
+        },
         Operation::AddConstraint {
             model_name: "post".into(),
             constraint: rjango_schema::Constraint::unique("u", vec!["a".into(), "b".into()]),
@@ -531,6 +542,8 @@ fn every_operation_prints_and_parses_back() {
     ];
     let body = syntax::MigrationBody {
         initial: true,
+        // Django's `atomic = False`, which AddIndexConcurrently needs; printed only when false.
+        atomic: false,
         dependencies: vec![("a".into(), "0001_x".into())],
         operations: ops,
         replaces: vec![
@@ -544,6 +557,7 @@ fn every_operation_prints_and_parses_back() {
         panic!()
     };
     assert_eq!(syntax::parse_body(mac.mac.tokens.clone()).unwrap(), body);
+    assert!(text.contains("    atomic: false,\n"), "{text}");
 }
 
 #[test]

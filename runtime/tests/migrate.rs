@@ -984,3 +984,141 @@ fn squashed_migrations_follow_the_database() {
         assert!(ran.contains(&Dialect::Sqlite));
     });
 }
+
+mod concurrent_0001 {
+    rjango::migration! {
+        initial: true,
+        dependencies: [],
+        operations: [CreateModel { name: "Box", fields: [("id", BigAutoField { primary_key: true }), ("size", IntegerField { default: 1 })] }],
+    }
+}
+mod concurrent_0002 {
+    rjango::migration! {
+        atomic: false,
+        dependencies: [("depot", "0001_initial")],
+        operations: [
+            AddIndexConcurrently { model_name: "box", index: Index { name: "depot_box_size_idx", fields: ["size"] } },
+        ],
+    }
+}
+mod concurrent_atomic {
+    rjango::migration! {
+        dependencies: [("depot", "0001_initial")],
+        operations: [
+            AddIndexConcurrently { model_name: "box", index: Index { name: "depot_box_size_idx", fields: ["size"] } },
+        ],
+    }
+}
+
+/// Django's AddIndexConcurrently (django.contrib.postgres): in a migration that says
+/// `atomic: false`, PostgreSQL builds the index with CREATE INDEX CONCURRENTLY, outside a
+/// transaction, and unapplying drops it CONCURRENTLY; the other databases build a plain index.
+/// In an atomic migration PostgreSQL refuses it with Django's message, and nothing is applied.
+#[test]
+fn indexes_are_built_concurrently_outside_a_transaction() {
+    rjango::__private::block_on(async {
+        let mut ran = Vec::new();
+        for dialect in DIALECTS {
+            let Some(db) = TestDb::open(dialect).await else {
+                continue;
+            };
+            recorder::ensure_table(&db.conn).await.unwrap();
+            let index_exists = || async {
+                let sql = match dialect {
+                    Dialect::Sqlite => {
+                        "SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'depot_box_size_idx'"
+                    }
+                    Dialect::Postgres => {
+                        "SELECT indexname FROM pg_indexes WHERE indexname = 'depot_box_size_idx'"
+                    }
+                    Dialect::Mysql => {
+                        "SELECT index_name FROM information_schema.statistics WHERE table_schema = DATABASE() AND index_name = 'depot_box_size_idx'"
+                    }
+                };
+                !db.conn
+                    .query_strings(sql, &["name"])
+                    .await
+                    .unwrap()
+                    .is_empty()
+            };
+
+            // Atomic: refused on PostgreSQL before anything runs.
+            let atomic = vec![
+                concurrent_0001::migration("depot", "0001_initial"),
+                concurrent_atomic::migration("depot", "0002_concurrent"),
+            ];
+            let mut executor = Executor::new(&atomic, Default::default()).unwrap();
+            let steps = executor.plan(&Target::All);
+            executor.run(&db.conn, &steps[0], false).await.unwrap();
+            let outcome = executor.run(&db.conn, &steps[1], false).await;
+            if dialect == Dialect::Postgres {
+                let e = outcome.unwrap_err().to_string();
+                assert!(
+                    e.contains("the AddIndexConcurrently operation cannot be executed inside a transaction (set `atomic: false` on the migration"),
+                    "{e}"
+                );
+                assert!(!index_exists().await);
+            } else {
+                outcome.unwrap();
+                assert!(index_exists().await, "{dialect:?}");
+                executor
+                    .run(
+                        &db.conn,
+                        &Step {
+                            key: steps[1].key.clone(),
+                            backwards: true,
+                        },
+                        false,
+                    )
+                    .await
+                    .unwrap();
+            }
+
+            // atomic: false.
+            let applied = recorder::applied(&db.conn).await.unwrap();
+            let migrations = vec![
+                concurrent_0001::migration("depot", "0001_initial"),
+                concurrent_0002::migration("depot", "0002_concurrent"),
+            ];
+            let mut executor = Executor::new(&migrations, applied).unwrap();
+            let steps = executor.plan(&Target::All);
+            assert_eq!(steps.len(), 1, "{dialect:?}");
+            let sql: Vec<String> = executor
+                .sql(dialect, &steps[0])
+                .unwrap()
+                .into_iter()
+                .flat_map(|(_, actions)| actions)
+                .map(|a| a.as_sql())
+                .collect();
+            let concurrent = sql.iter().any(|s| s.contains("CREATE INDEX CONCURRENTLY"));
+            assert_eq!(
+                concurrent,
+                dialect == Dialect::Postgres,
+                "{dialect:?}: {sql:?}"
+            );
+            executor.run(&db.conn, &steps[0], false).await.unwrap();
+            assert!(index_exists().await, "{dialect:?}");
+            let back = Step {
+                key: steps[0].key.clone(),
+                backwards: true,
+            };
+            let undo: Vec<String> = executor
+                .sql(dialect, &back)
+                .unwrap()
+                .into_iter()
+                .flat_map(|(_, actions)| actions)
+                .map(|a| a.as_sql())
+                .collect();
+            assert_eq!(
+                undo.iter().any(|s| s.contains("DROP INDEX CONCURRENTLY")),
+                dialect == Dialect::Postgres,
+                "{dialect:?}: {undo:?}"
+            );
+            executor.run(&db.conn, &back, false).await.unwrap();
+            assert!(!index_exists().await, "{dialect:?}");
+            ran.push(dialect);
+        }
+        println!("concurrent indexes ran on {ran:?}");
+        assert!(ran.contains(&Dialect::Sqlite));
+    });
+}

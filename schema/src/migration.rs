@@ -10,6 +10,10 @@ pub struct Migration {
     /// Django's migration name: `0002_post_views`.
     pub name: String,
     pub initial: bool,
+    /// Django's `atomic`: the whole migration in one transaction where the database can roll
+    /// DDL back (SQLite, PostgreSQL). `atomic: false` runs each operation on its own, for
+    /// what PostgreSQL refuses inside a transaction (CREATE INDEX CONCURRENTLY).
+    pub atomic: bool,
     /// (app_label, migration name) pairs that must be applied first.
     pub dependencies: Vec<(String, String)>,
     pub operations: Vec<Operation>,

@@ -66,6 +66,19 @@ pub enum Operation {
         model_name: String,
         name: String,
     },
+    /// Django's `django.contrib.postgres.operations.AddIndexConcurrently`: the index built
+    /// without blocking writes (PostgreSQL's CREATE INDEX CONCURRENTLY; a plain CREATE INDEX
+    /// elsewhere). PostgreSQL refuses it inside a transaction, so its migration must say
+    /// `atomic: false`.
+    AddIndexConcurrently {
+        model_name: String,
+        index: Index,
+    },
+    /// `RemoveIndexConcurrently`: DROP INDEX CONCURRENTLY on PostgreSQL.
+    RemoveIndexConcurrently {
+        model_name: String,
+        name: String,
+    },
     AddConstraint {
         model_name: String,
         constraint: Constraint,
@@ -246,13 +259,15 @@ impl Operation {
                     c.rename_field(old_name, new_name);
                 }
             }
-            Operation::AddIndex { model_name, index } => {
+            Operation::AddIndex { model_name, index }
+            | Operation::AddIndexConcurrently { model_name, index } => {
                 model_mut(state, app, model_name)?
                     .options
                     .indexes
                     .push(index.clone());
             }
-            Operation::RemoveIndex { model_name, name } => {
+            Operation::RemoveIndex { model_name, name }
+            | Operation::RemoveIndexConcurrently { model_name, name } => {
                 model_mut(state, app, model_name)?
                     .options
                     .indexes
@@ -328,6 +343,16 @@ impl Operation {
             Operation::RemoveIndex { model_name, name } => {
                 format!("Remove index {name} from {model_name}")
             }
+            Operation::AddIndexConcurrently { model_name, index } => {
+                format!(
+                    "Concurrently create index {} on field(s) {} of model {model_name}",
+                    index.name,
+                    index.fields.join(", ")
+                )
+            }
+            Operation::RemoveIndexConcurrently { model_name, name } => {
+                format!("Concurrently remove index {name} from {model_name}")
+            }
             Operation::AddConstraint {
                 model_name,
                 constraint,
@@ -380,10 +405,12 @@ impl Operation {
                     lower(new_name)
                 )
             }
-            Operation::AddIndex { model_name, index } => {
+            Operation::AddIndex { model_name, index }
+            | Operation::AddIndexConcurrently { model_name, index } => {
                 format!("{}_{}", lower(model_name), lower(&index.name))
             }
-            Operation::RemoveIndex { model_name, name } => {
+            Operation::RemoveIndex { model_name, name }
+            | Operation::RemoveIndexConcurrently { model_name, name } => {
                 format!("remove_{}_{}", lower(model_name), lower(name))
             }
             Operation::AddConstraint {

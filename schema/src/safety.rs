@@ -116,6 +116,78 @@ const ALL: &[Backend] = &[];
 const POST_DEPLOY: &str = "apply it once the release that no longer uses it serves everywhere (a post-deploy migration), not before the new code starts.";
 const NEW_COLUMN: &str = "add a new column of the new type, copy the values in batches, switch the code to it, then remove the old one in a later release.";
 
+/// Judges operations in the order they run, each against the state before it. A table made
+/// earlier in the same run (a migration's CreateModel, or an earlier one of the same plan) is
+/// new and empty: nothing done to it risks anything, so the foreign keys an initial
+/// migration adds after its models are not flagged.
+#[derive(Debug, Clone, Default)]
+pub struct Lint {
+    state: ProjectState,
+    created: std::collections::BTreeSet<(String, String)>,
+}
+
+impl Lint {
+    pub fn new(state: ProjectState) -> Lint {
+        Lint {
+            state,
+            created: Default::default(),
+        }
+    }
+
+    /// Starts from `state` (the state before the next migration), keeping what the run made.
+    pub fn set_state(&mut self, state: ProjectState) {
+        self.state = state;
+    }
+
+    /// The warnings for `op` of a migration of `app`; then `op` is applied to the state.
+    pub fn step(&mut self, app: &str, op: &Operation) -> Vec<Warning> {
+        let key = |m: &str| (app.to_owned(), m.to_ascii_lowercase());
+        let fresh = model_of(op).is_some_and(|m| self.created.contains(&key(m)));
+        let warnings = if fresh {
+            Vec::new()
+        } else {
+            check(app, op, &self.state)
+        };
+        match op {
+            Operation::CreateModel { name, .. } => {
+                self.created.insert(key(name));
+            }
+            Operation::RenameModel { old_name, new_name }
+                if self.created.remove(&key(old_name)) =>
+            {
+                self.created.insert(key(new_name));
+            }
+            _ => {}
+        }
+        // A state that cannot take the operation was refused before the lint ran.
+        let _ = op.state_forwards(app, &mut self.state);
+        warnings
+    }
+}
+
+/// The model an operation changes.
+fn model_of(op: &Operation) -> Option<&str> {
+    Some(match op {
+        Operation::CreateModel { name, .. }
+        | Operation::DeleteModel { name }
+        | Operation::AlterModelTable { name, .. }
+        | Operation::AlterModelOptions { name, .. }
+        | Operation::AlterUniqueTogether { name, .. } => name,
+        Operation::RenameModel { old_name, .. } => old_name,
+        Operation::AddField { model_name, .. }
+        | Operation::RemoveField { model_name, .. }
+        | Operation::AlterField { model_name, .. }
+        | Operation::RenameField { model_name, .. }
+        | Operation::AddIndex { model_name, .. }
+        | Operation::RemoveIndex { model_name, .. }
+        | Operation::AddIndexConcurrently { model_name, .. }
+        | Operation::RemoveIndexConcurrently { model_name, .. }
+        | Operation::AddConstraint { model_name, .. }
+        | Operation::RemoveConstraint { model_name, .. } => model_name,
+        Operation::RunSql { .. } | Operation::RunRust { .. } => return None,
+    })
+}
+
 /// The warnings for `op`, a migration of `app`, applied to `before`.
 pub fn check(app: &str, op: &Operation, before: &ProjectState) -> Vec<Warning> {
     let mut out = Vec::new();
@@ -147,7 +219,7 @@ pub fn check(app: &str, op: &Operation, before: &ProjectState) -> Vec<Warning> {
                     Risk::BreaksOldCode,
                     ALL,
                     format!("renaming the model renames its table {old} to {new}, which the previous release still queries."),
-                    format!("keep the table: rename the struct and give it `#[model(db_table = \"{old}\")]`, which needs no SQL."),
+                    "keep the struct's name (it names the table), or deploy this release with no server of the previous one running.",
                 ));
             }
         }
@@ -223,7 +295,7 @@ pub fn check(app: &str, op: &Operation, before: &ProjectState) -> Vec<Warning> {
                         "the column {}.{old} is renamed to {new}, which the previous release still selects.",
                         model.db_table()
                     ),
-                    format!("keep the column: rename the field in Rust only, with `#[field(db_column = \"{old}\")]`, which needs no SQL."),
+                    "add the new field beside the old one, copy the values (RunRust), switch the code to it, and remove the old field in a later release; or deploy with no server of the previous release running.",
                 ));
             }
         }
@@ -241,7 +313,8 @@ pub fn check(app: &str, op: &Operation, before: &ProjectState) -> Vec<Warning> {
             }
             let column = column(model, name, field);
             let default_kept = field.default.is_some() && *preserve_default;
-            if !field.null && !default_kept && !field.primary_key && !is_auto_date(field) {
+            // (auto_now dates too: the existing rows are filled, and no default is kept.)
+            if !field.null && !default_kept && !field.primary_key {
                 out.push(Warning::new(
                     Risk::BreaksOldCode,
                     ALL,
@@ -254,11 +327,11 @@ pub fn check(app: &str, op: &Operation, before: &ProjectState) -> Vec<Warning> {
             if is_relation(field) {
                 out.push(Warning::new(
                     Risk::Locks,
-                    PG,
-                    format!("the foreign key on {column} is checked against every row while a lock blocks writes to both tables, and its index is built without CONCURRENTLY."),
-                    "add the column first (nullable, without the key), then the key NOT VALID and VALIDATE CONSTRAINT in a later migration (RunSql), and the index with CREATE INDEX CONCURRENTLY.",
+                    SERVERS,
+                    format!("the foreign key on {column} is checked against every row while writes wait (PostgreSQL locks both tables; MariaDB copies the table), and its index is built without CONCURRENTLY."),
+                    "add it while the table is small or writes can wait; on a large PostgreSQL table, write the column, the key (NOT VALID, then VALIDATE CONSTRAINT) and the index (CONCURRENTLY) as RunSql in a migration that says `atomic: false`, instead of this operation.",
                 ));
-            } else if field.unique || field.db_index {
+            } else if field.unique || indexed(field) {
                 out.push(index_lock(
                     &model.db_table(),
                     &[field.column(name)],
@@ -279,6 +352,19 @@ pub fn check(app: &str, op: &Operation, before: &ProjectState) -> Vec<Warning> {
                 return out;
             };
             let column = column(model, name, new);
+            let was = old.column(name);
+            if was != new.column(name) {
+                out.push(Warning::new(
+                    Risk::BreaksOldCode,
+                    ALL,
+                    format!(
+                        "the column {}.{was} is renamed to {}, which the previous release still selects.",
+                        model.db_table(),
+                        new.column(name)
+                    ),
+                    "keep the column's name, or deploy with no server of the previous release running.",
+                ));
+            }
             out.extend(type_change(&column, &old.field_type, &new.field_type));
             if old.null && !new.null {
                 out.push(Warning::new(
@@ -294,7 +380,7 @@ pub fn check(app: &str, op: &Operation, before: &ProjectState) -> Vec<Warning> {
                     format!("deploy code that always writes a value first; then {POST_DEPLOY}"),
                 ));
             }
-            let indexed = |f: &FieldState| f.unique || f.db_index || is_relation(f);
+            let indexed = |f: &FieldState| f.unique || indexed(f);
             if !indexed(old) && indexed(new) {
                 out.push(index_lock(
                     &model.db_table(),
@@ -308,7 +394,9 @@ pub fn check(app: &str, op: &Operation, before: &ProjectState) -> Vec<Warning> {
         Operation::AddIndex { model_name, index } => {
             if let Some(model) = before.get(app, model_name) {
                 let columns = columns(model, &index.fields);
-                out.push(index_lock(&model.db_table(), &columns, false));
+                let mut w = index_lock(&model.db_table(), &columns, false);
+                w.safer = "write AddIndexConcurrently instead of AddIndex in this migration, and `atomic: false` at its top (Django's AddIndexConcurrently, from django.contrib.postgres).".into();
+                out.push(w);
             }
         }
         Operation::AddConstraint {
@@ -346,6 +434,8 @@ pub fn check(app: &str, op: &Operation, before: &ProjectState) -> Vec<Warning> {
         Operation::CreateModel { .. }
         | Operation::AlterModelOptions { .. }
         | Operation::RemoveIndex { .. }
+        | Operation::AddIndexConcurrently { .. }
+        | Operation::RemoveIndexConcurrently { .. }
         | Operation::RemoveConstraint { .. }
         | Operation::RunSql { .. }
         | Operation::RunRust { .. } => {}
@@ -356,18 +446,29 @@ pub fn check(app: &str, op: &Operation, before: &ProjectState) -> Vec<Warning> {
 /// An index built the plain way: PostgreSQL blocks writes to the table until it is built
 /// (MariaDB's InnoDB builds secondary indexes online).
 fn index_lock(table: &str, columns: &[String], unique: bool) -> Warning {
-    let kind = if unique { "a unique index" } else { "an index" };
+    let kind = if unique {
+        "a unique constraint"
+    } else {
+        "an index"
+    };
+    let safer = if unique {
+        "add it while the table is small or the site can wait; on a large table, build it as a unique index with CREATE UNIQUE INDEX CONCURRENTLY in a RunSql of a migration that says `atomic: false`, instead of this operation."
+    } else {
+        "declare it in the model's `indexes` and write AddIndexConcurrently for it, in a migration that says `atomic: false` (Django's AddIndexConcurrently, from django.contrib.postgres)."
+    };
     Warning::new(
         Risk::Locks,
         PG,
         format!(
-            "{kind} on {table} ({}) is built without CONCURRENTLY, blocking writes to the table until it is done.",
-            columns.join(", ")
+            "{kind} on {table} ({}) is built without CONCURRENTLY, blocking {} the table until it is done.",
+            columns.join(", "),
+            if unique {
+                "reads and writes of"
+            } else {
+                "writes to"
+            }
         ),
-        format!(
-            "build it with CREATE {}INDEX CONCURRENTLY in a migration of its own that is not atomic (RunSql), then let this operation find it.",
-            if unique { "UNIQUE " } else { "" }
-        ),
+        safer,
     )
 }
 
@@ -379,10 +480,12 @@ fn type_change(column: &str, old: &FieldType, new: &FieldType) -> Vec<Warning> {
     }
     let mut out = Vec::new();
     let (from, to) = (type_text(old), type_text(new));
+    // (SQLite enforces neither a length nor an integer's width: its remake copies the values
+    // as they are.)
     if let Some(why) = narrowing(old, new) {
         out.push(Warning::new(
             Risk::LosesData,
-            ALL,
+            SERVERS,
             format!("{column} changes from {from} to {to}: {why}."),
             "check the longest or largest value first (and shorten it yourself), or keep the wider type.",
         ));
@@ -392,7 +495,22 @@ fn type_change(column: &str, old: &FieldType, new: &FieldType) -> Vec<Warning> {
         (Some(a), Some(b)) if b >= a
     ) || (max_length(old).is_some() && *new == FieldType::TextField);
     let same_column_type = same_sql_type(old, new);
-    if !same_column_type && !widening_text {
+    // More digits at the same scale: PostgreSQL only changes the constraint, MariaDB copies.
+    let more_digits = matches!(
+        (old, new),
+        (
+            FieldType::DecimalField { max_digits: d1, decimal_places: p1 },
+            FieldType::DecimalField { max_digits: d2, decimal_places: p2 },
+        ) if p1 == p2 && d2 >= d1
+    );
+    if more_digits {
+        out.push(Warning::new(
+            Risk::Locks,
+            &[Backend::Mariadb],
+            format!("{column} changes from {from} to {to}, which MariaDB does by copying the table, blocking writes."),
+            NEW_COLUMN,
+        ));
+    } else if !same_column_type && !widening_text {
         out.push(Warning::new(
             Risk::Locks,
             SERVERS,
@@ -506,16 +624,17 @@ fn type_text(t: &FieldType) -> String {
     }
 }
 
+/// Whether the schema editor gives the column an index of its own: `db_index`, a foreign
+/// key, a SlugField (indexed unless it says otherwise, as in Django).
+fn indexed(f: &FieldState) -> bool {
+    f.db_index || is_relation(f) || matches!(f.field_type, FieldType::SlugField { .. })
+}
+
 fn is_relation(f: &FieldState) -> bool {
     matches!(
         f.field_type,
         FieldType::ForeignKey { .. } | FieldType::OneToOneField { .. }
     )
-}
-
-fn is_auto_date(f: &FieldState) -> bool {
-    let (now, now_add) = f.field_type.auto_now();
-    now || now_add
 }
 
 fn table(state: &ProjectState, app: &str, model: &str) -> String {
@@ -629,11 +748,7 @@ mod tests {
             &post(),
         );
         assert_eq!(w.len(), 1);
-        assert!(
-            w[0].safer.contains("#[field(db_column = \"body\")]"),
-            "{}",
-            w[0]
-        );
+        assert!(w[0].safer.contains("add the new field beside"), "{}", w[0]);
         let w = check(
             "blog",
             &Operation::RenameModel {
@@ -643,7 +758,7 @@ mod tests {
             &post(),
         );
         assert!(w[0].what.contains("blog_post to blog_article"), "{}", w[0]);
-        assert!(w[0].safer.contains("db_table = \"blog_post\""), "{}", w[0]);
+        assert!(w[0].safer.contains("keep the struct's name"), "{}", w[0]);
     }
 
     #[test]
@@ -656,14 +771,39 @@ mod tests {
             risks(alter("title", FieldState::new(FieldType::TextField))),
             []
         );
-        // Narrower: values may be cut, and every row is checked under the lock.
+        // Narrower: values may be cut (not on SQLite, which enforces no length), and every
+        // row is checked under the lock.
         assert_eq!(
             risks(alter("title", char(50))),
-            [(Risk::LosesData, vec![]), (Risk::Locks, servers.clone())]
+            [
+                (Risk::LosesData, servers.clone()),
+                (Risk::Locks, servers.clone())
+            ]
         );
         assert_eq!(
             risks(alter("body", char(10))),
-            [(Risk::LosesData, vec![]), (Risk::Locks, servers.clone())]
+            [
+                (Risk::LosesData, servers.clone()),
+                (Risk::Locks, servers.clone())
+            ]
+        );
+        // A SlugField is indexed by default: a CharField made one gets an index.
+        assert_eq!(
+            risks(alter(
+                "title",
+                FieldState::new(FieldType::SlugField { max_length: 100 })
+            )),
+            [(Risk::Locks, vec![Backend::Postgres])]
+        );
+        // A column renamed through db_column.
+        let mut renamed = char(100);
+        renamed.db_column = Some("headline".into());
+        let w = check("blog", &alter("title", renamed), &post());
+        assert_eq!(w.len(), 1);
+        assert!(
+            w[0].what.contains("blog_post.title is renamed to headline"),
+            "{}",
+            w[0]
         );
         // int to bigint: nothing lost, but the table is rewritten.
         let mut big = FieldState::new(FieldType::BigIntegerField);
@@ -691,7 +831,8 @@ mod tests {
         assert_eq!(w.len(), 1);
         assert_eq!(w[0].backends, [Backend::Postgres]);
         assert!(w[0].what.contains("blog_post (title)"), "{}", w[0]);
-        assert!(w[0].safer.contains("CREATE INDEX CONCURRENTLY"), "{}", w[0]);
+        assert!(w[0].safer.contains("AddIndexConcurrently"), "{}", w[0]);
+        assert!(w[0].safer.contains("`atomic: false`"), "{}", w[0]);
         let add_index = Operation::AddIndex {
             model_name: "post".into(),
             index: Index {
@@ -731,7 +872,55 @@ mod tests {
         author.null = true;
         assert_eq!(
             risks(add(author, true)),
-            [(Risk::Locks, vec![Backend::Postgres])]
+            [(Risk::Locks, vec![Backend::Postgres, Backend::Mariadb])]
         );
+        // auto_now_add fills the existing rows and keeps no default.
+        assert_eq!(
+            risks(add(
+                FieldState::new(FieldType::DateTimeField {
+                    auto_now: false,
+                    auto_now_add: true
+                }),
+                true
+            )),
+            [(Risk::BreaksOldCode, vec![])]
+        );
+    }
+
+    #[test]
+    fn a_concurrent_index_and_a_new_table_risk_nothing() {
+        let index = Index {
+            name: "blog_post_views".into(),
+            fields: vec!["views".into()],
+        };
+        assert_eq!(
+            risks(Operation::AddIndexConcurrently {
+                model_name: "post".into(),
+                index: index.clone(),
+            }),
+            []
+        );
+        // A model made earlier in the same run: its foreign key and index are on an empty
+        // table (an initial migration's deferred foreign keys).
+        let mut lint = Lint::new(ProjectState::default());
+        let create = Operation::CreateModel {
+            name: "Post".into(),
+            fields: post().get("blog", "post").unwrap().fields.clone(),
+            options: ModelOptions::default(),
+        };
+        assert_eq!(lint.step("blog", &create), []);
+        let add_index = Operation::AddIndex {
+            model_name: "post".into(),
+            index,
+        };
+        assert_eq!(lint.step("blog", &add_index), []);
+        let remove = Operation::RemoveField {
+            model_name: "post".into(),
+            name: "body".into(),
+        };
+        assert_eq!(lint.step("blog", &remove), []);
+        // The same on a table that was there before.
+        let mut lint = Lint::new(post());
+        assert_eq!(lint.step("blog", &remove).len(), 2);
     }
 }

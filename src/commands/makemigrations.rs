@@ -152,10 +152,11 @@ fn report(
     root: &Path,
     args: &MakeMigrations,
     written_at: &str,
-    mut state: ProjectState,
+    before: ProjectState,
 ) {
     let mut current_app: Option<&str> = None;
     let mut risky = 0;
+    let mut lint = safety::Lint::new(before);
     for m in migrations {
         if current_app != Some(m.app.as_str()) {
             ui::heading(format!("Migrations for '{}':", m.app));
@@ -164,13 +165,11 @@ fn report(
         ui::info(format!("  {}", relative(&root.join(&m.path), root)));
         for op in &m.body.operations {
             ui::info(format!("    {} {}", writer::symbol(op), op.describe()));
-            let warnings = safety::check(&m.app, op, &state);
+            let warnings = lint.step(&m.app, op);
             risky += usize::from(!warnings.is_empty());
             for w in &warnings {
                 ui::caution(w.headline(), &w.safer);
             }
-            // A state that cannot take the operation was refused by the loader already.
-            let _ = op.state_forwards(&m.app, &mut state);
         }
         if args.dry_run && args.verbosity >= 3 {
             ui::info(m.text(written_at));

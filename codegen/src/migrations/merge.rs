@@ -159,6 +159,7 @@ pub fn merge_migration(
             .join(format!("{name}.rs")),
         body: MigrationBody {
             initial: false,
+            atomic: true,
             dependencies: conflict
                 .leaves
                 .iter()

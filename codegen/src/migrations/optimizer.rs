@@ -60,6 +60,8 @@ fn model_of(op: &Operation) -> Option<String> {
             | Operation::RenameField { model_name, .. }
             | Operation::AddIndex { model_name, .. }
             | Operation::RemoveIndex { model_name, .. }
+            | Operation::AddIndexConcurrently { model_name, .. }
+            | Operation::RemoveIndexConcurrently { model_name, .. }
             | Operation::AddConstraint { model_name, .. }
             | Operation::RemoveConstraint { model_name, .. } => model_name,
             Operation::RunSql { .. } | Operation::RunRust { .. } => return None,

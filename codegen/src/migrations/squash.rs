@@ -147,6 +147,7 @@ pub fn plan(loader: &Loader, request: &Request) -> Result<Squash, String> {
                 .join(format!("{name}.rs")),
             body: MigrationBody {
                 initial: start.is_none(),
+                atomic: true,
                 dependencies,
                 operations,
                 replaces: squashed,

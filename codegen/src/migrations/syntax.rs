@@ -31,6 +31,8 @@ use crate::models::condition::{parse_q, q_text, q_tokens};
 #[derive(Debug, Clone, PartialEq)]
 pub struct MigrationBody {
     pub initial: bool,
+    /// `atomic: false` (Django's `atomic = False`); true when the file does not say.
+    pub atomic: bool,
     pub dependencies: Vec<(String, String)>,
     pub operations: Vec<Operation>,
     /// A squashed migration's `replaces`.
@@ -48,6 +50,7 @@ pub fn parse_body(tokens: TokenStream) -> R<MigrationBody> {
     let wrapped: ExprStruct = syn::parse2(quote!(Migration { #tokens }))?;
     let mut body = MigrationBody {
         initial: false,
+        atomic: true,
         dependencies: Vec::new(),
         operations: Vec::new(),
         replaces: Vec::new(),
@@ -69,6 +72,7 @@ pub fn parse_body(tokens: TokenStream) -> R<MigrationBody> {
     for fv in &wrapped.fields {
         match member(fv)?.as_str() {
             "initial" => body.initial = bool_of(&fv.expr)?,
+            "atomic" => body.atomic = bool_of(&fv.expr)?,
             "dependencies" => body.dependencies = pairs(&fv.expr)?,
             "replaces" => body.replaces = pairs(&fv.expr)?,
             "operations" => {
@@ -80,7 +84,7 @@ pub fn parse_body(tokens: TokenStream) -> R<MigrationBody> {
                 return err(
                     fv.member.span(),
                     format!(
-                        "unknown migration key `{other}`: expected initial, replaces, dependencies or operations"
+                        "unknown migration key `{other}`: expected initial, atomic, replaces, dependencies or operations"
                     ),
                 );
             }
@@ -462,6 +466,14 @@ fn operation(e: &Expr) -> R<Operation> {
             model_name: s("model_name")?,
             index: index(need("index")?)?,
         },
+        "AddIndexConcurrently" => Operation::AddIndexConcurrently {
+            model_name: s("model_name")?,
+            index: index(need("index")?)?,
+        },
+        "RemoveIndexConcurrently" => Operation::RemoveIndexConcurrently {
+            model_name: s("model_name")?,
+            name: s("name")?,
+        },
         "RemoveIndex" => Operation::RemoveIndex {
             model_name: s("model_name")?,
             name: s("name")?,
@@ -839,6 +851,20 @@ fn operation_text(op: &Operation, indent: usize) -> String {
                 format!("name: {}", lit(name)),
             ],
         ),
+        Operation::AddIndexConcurrently { model_name, index } => block(
+            "AddIndexConcurrently",
+            vec![
+                format!("model_name: {}", lit(model_name)),
+                format!("index: {}", index_text(index)),
+            ],
+        ),
+        Operation::RemoveIndexConcurrently { model_name, name } => block(
+            "RemoveIndexConcurrently",
+            vec![
+                format!("model_name: {}", lit(model_name)),
+                format!("name: {}", lit(name)),
+            ],
+        ),
         Operation::AddConstraint {
             model_name,
             constraint,
@@ -882,6 +908,9 @@ pub fn migration_text(body: &MigrationBody) -> String {
     let mut out = String::from("rjango::migration! {\n");
     if body.initial {
         out.push_str("    initial: true,\n");
+    }
+    if !body.atomic {
+        out.push_str("    atomic: false,\n");
     }
     if !body.replaces.is_empty() {
         out.push_str("    replaces: [\n");
@@ -1192,6 +1221,14 @@ fn operation_tokens(op: &Operation) -> TokenStream {
             let (m, n) = (s(model_name), s(name));
             quote!(S::Operation::RemoveIndex { model_name: #m, name: #n })
         }
+        Operation::AddIndexConcurrently { model_name, index } => {
+            let (m, i) = (s(model_name), index_tokens(index));
+            quote!(S::Operation::AddIndexConcurrently { model_name: #m, index: #i })
+        }
+        Operation::RemoveIndexConcurrently { model_name, name } => {
+            let (m, n) = (s(model_name), s(name));
+            quote!(S::Operation::RemoveIndexConcurrently { model_name: #m, name: #n })
+        }
         Operation::AddConstraint {
             model_name,
             constraint,
@@ -1219,6 +1256,7 @@ fn operation_tokens(op: &Operation) -> TokenStream {
 /// (so a wrong path fails to compile, and the executor can call the right one).
 pub fn construct(body: &MigrationBody) -> TokenStream {
     let initial = body.initial;
+    let atomic = body.atomic;
     let deps = body.dependencies.iter().map(|(a, n)| {
         let (a, n) = (s_tokens(a), s_tokens(n));
         quote!((#a, #n))
@@ -1277,6 +1315,7 @@ pub fn construct(body: &MigrationBody) -> TokenStream {
                 app_label: ::std::string::String::from(app_label),
                 name: ::std::string::String::from(name),
                 initial: #initial,
+                atomic: #atomic,
                 dependencies: ::std::vec![#(#deps),*],
                 operations: ::std::vec![#(#ops),*],
                 replaces: ::std::vec![#(#replaces),*],

@@ -129,6 +129,7 @@ pub fn arrange(
                 .join(format!("{name}.rs")),
             body: MigrationBody {
                 initial,
+                atomic: true,
                 dependencies,
                 operations: p.operations,
                 replaces: Vec::new(),
@@ -146,10 +147,12 @@ pub fn symbol(op: &Operation) -> char {
         Operation::CreateModel { .. }
         | Operation::AddField { .. }
         | Operation::AddIndex { .. }
+        | Operation::AddIndexConcurrently { .. }
         | Operation::AddConstraint { .. } => '+',
         Operation::DeleteModel { .. }
         | Operation::RemoveField { .. }
         | Operation::RemoveIndex { .. }
+        | Operation::RemoveIndexConcurrently { .. }
         | Operation::RemoveConstraint { .. } => '-',
         Operation::RunSql { .. } => 's',
         Operation::RunRust { .. } => 'p',

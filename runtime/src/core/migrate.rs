@@ -22,14 +22,15 @@ async fn open(database: &str) -> Result<Connection> {
 }
 
 /// What `migrate` does besides applying: Django's `--plan`, and rjango's `--check-safety`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum Mode {
     #[default]
     Apply,
     /// Print the operations that would run, with the safety lint's warnings, and stop.
     Plan,
-    /// Lint the operations that would run; fail if any is unsafe on this database.
-    CheckSafety,
+    /// Lint the operations that would run; fail if any is unsafe on this database, but for
+    /// those of the migrations `accepted` (`app.0002_name`), which are listed only.
+    CheckSafety { accepted: Vec<String> },
 }
 
 /// `migrate [app] [target] [--fake] [--plan | --check-safety]`
@@ -76,13 +77,14 @@ pub fn migrate(
             if steps.is_empty() {
                 println!("  No planned migration operations.");
             }
+            let mut walk = safety::Lint::default();
             for step in &steps {
-                print_planned(&executor, conn.dialect, step)?;
+                print_planned(&executor, conn.dialect, step, &mut walk)?;
             }
             return Ok(());
         }
-        if mode == Mode::CheckSafety {
-            return check_safety(&executor, &conn, &steps);
+        if let Mode::CheckSafety { accepted } = &mode {
+            return check_safety(&executor, &conn, &steps, accepted);
         }
         println!("Operations to perform:");
         match &target {
@@ -154,7 +156,12 @@ fn resolve_target(
     }
 }
 
-fn print_planned(executor: &Executor<'_>, dialect: crate::db::Dialect, step: &Step) -> Result<()> {
+fn print_planned(
+    executor: &Executor<'_>,
+    dialect: crate::db::Dialect,
+    step: &Step,
+    walk: &mut safety::Lint,
+) -> Result<()> {
     let m = executor
         .graph
         .get(&step.key)
@@ -169,7 +176,7 @@ fn print_planned(executor: &Executor<'_>, dialect: crate::db::Dialect, step: &St
         }
         return Ok(());
     }
-    for (op, warnings) in lint(executor, dialect, step)? {
+    for (op, warnings) in lint(executor, dialect, step, walk)? {
         println!("    {}", op.describe());
         for w in warnings {
             println!("      ! {}", w.headline());
@@ -185,6 +192,7 @@ fn lint<'m>(
     executor: &'m Executor<'_>,
     dialect: crate::db::Dialect,
     step: &Step,
+    walk: &mut safety::Lint,
 ) -> Result<Vec<(&'m rjango_schema::Operation, Vec<safety::Warning>)>> {
     let m = executor
         .graph
@@ -195,32 +203,55 @@ fn lint<'m>(
         crate::db::Dialect::Postgres => safety::Backend::Postgres,
         crate::db::Dialect::Mysql => safety::Backend::Mariadb,
     };
-    let mut state = executor.state_before(&step.key).map_err(err)?;
-    let mut out = Vec::new();
-    for op in &m.operations {
-        let warnings = safety::check(&m.app_label, op, &state)
-            .into_iter()
-            .filter(|w| w.applies_to(backend))
-            .collect();
-        op.state_forwards(&m.app_label, &mut state).map_err(err)?;
-        out.push((op, warnings));
-    }
-    Ok(out)
+    walk.set_state(executor.state_before(&step.key).map_err(err)?);
+    Ok(m.operations
+        .iter()
+        .map(|op| {
+            let warnings = walk
+                .step(&m.app_label, op)
+                .into_iter()
+                .filter(|w| w.applies_to(backend))
+                .collect();
+            (op, warnings)
+        })
+        .collect())
 }
 
 /// `migrate --check-safety`: the operations of the migrations `migrate` would apply that
 /// could lose data, lock a table or break the release still serving, on this database;
 /// exit 1 when there is one, for a deploy pipeline to stop at.
-fn check_safety(executor: &Executor<'_>, conn: &Connection, steps: &[Step]) -> Result<()> {
+fn check_safety(
+    executor: &Executor<'_>,
+    conn: &Connection,
+    steps: &[Step],
+    accepted: &[String],
+) -> Result<()> {
+    for a in accepted {
+        let known = a
+            .split_once('.')
+            .is_some_and(|(app, name)| executor.graph.get(&(app.into(), name.into())).is_some());
+        if !known {
+            return Err(err(format!(
+                "--accept {a}: no such migration (write it as app.0002_name, the full name)"
+            )));
+        }
+    }
     let mut unsafe_ops = 0;
+    let mut walk = safety::Lint::default();
     let forwards: Vec<&Step> = steps.iter().filter(|s| !s.backwards).collect();
     for step in &forwards {
-        for (op, warnings) in lint(executor, conn.dialect, step)? {
+        let label = format!("{}.{}", step.key.0, step.key.1);
+        let accept = accepted.contains(&label);
+        for (op, warnings) in lint(executor, conn.dialect, step, &mut walk)? {
             if warnings.is_empty() {
                 continue;
             }
+            if accept {
+                println!("{label}: {} (accepted)", op.describe());
+                continue;
+            }
             unsafe_ops += 1;
-            println!("{}.{}: {}", step.key.0, step.key.1, op.describe());
+            println!("{label}: {}", op.describe());
             for w in warnings {
                 println!("  ! {}", w.headline());
                 println!("    Safer: {}", w.safer);
@@ -236,7 +267,7 @@ fn check_safety(executor: &Executor<'_>, conn: &Connection, steps: &[Step]) -> R
         return Ok(());
     }
     Err(err(format!(
-        "{unsafe_ops} {} of the migrations to apply could lose data, lock a table or break the release that serves while it runs, on {} (above). Split {} as each one says, or apply knowingly with `migrate`.",
+        "{unsafe_ops} {} of the migrations to apply could lose data, lock a table or break the release that serves while it runs, on {} (above). Split {} as each one says, or accept a migration you have made safe with `--accept app.migration`.",
         if unsafe_ops == 1 {
             "operation"
         } else {
@@ -383,7 +414,10 @@ pub fn sqlmigrate(
     let sql = executor
         .sql(dialect, &step)
         .map_err(|e: MigrateError| err(e))?;
-    let atomic = dialect.can_rollback_ddl();
+    // As migrate runs it: in a transaction where DDL rolls back, unless the migration says
+    // `atomic: false` (kept on SQLite, whose remakes need the transaction).
+    let declared = executor.graph.get(&step.key).is_none_or(|m| m.atomic);
+    let atomic = dialect.can_rollback_ddl() && (declared || dialect == crate::db::Dialect::Sqlite);
     if atomic {
         println!("BEGIN;");
     }

@@ -105,6 +105,10 @@ enum Command {
         /// the release still serving; exit 1 if any would, without applying anything
         #[arg(long, conflicts_with_all = ["plan", "fake"])]
         check_safety: bool,
+        /// With --check-safety: a migration whose warnings you have dealt with (app.0002_name);
+        /// its operations are listed but do not fail the check. Repeatable
+        #[arg(long, value_name = "APP.MIGRATION", requires = "check_safety")]
+        accept: Vec<String>,
         /// The DATABASES alias
         #[arg(long, default_value = "default")]
         database: String,
@@ -472,13 +476,14 @@ fn run(project: Project, command: Command, custom: &[CustomCommand]) -> Result<(
             fake,
             plan,
             check_safety,
+            accept,
             database,
             ..
         } => {
             conf::configure((project.settings)());
             let mode = match (plan, check_safety) {
                 (true, _) => super::migrate::Mode::Plan,
-                (_, true) => super::migrate::Mode::CheckSafety,
+                (_, true) => super::migrate::Mode::CheckSafety { accepted: accept },
                 _ => super::migrate::Mode::Apply,
             };
             super::migrate::migrate(project, app_label, migration_name, fake, mode, &database)

@@ -33,7 +33,7 @@ pub enum MigrateError {
         error: String,
     },
     #[error(
-        "{migration} failed at statement {index} of {total} and was NOT recorded as applied:\n  {sql}\n  {error}\nMySQL cannot roll back DDL: the statements before it ran and stay. Fix the cause, undo them by hand if needed, and migrate again."
+        "{migration} failed at statement {index} of {total} and was NOT recorded as applied:\n  {sql}\n  {error}\nThe migration ran statement by statement (MySQL cannot roll back DDL; a migration that says `atomic: false` asks for it): the statements before it ran and stay. Fix the cause, undo them by hand if needed, and migrate again."
     )]
     PartiallyApplied {
         migration: String,
@@ -336,8 +336,30 @@ impl<'a> Executor<'a> {
                 .collect()
         };
         let total = statements.len();
+        // Django's `atomic = False`: on PostgreSQL each statement on its own, as on MySQL (for
+        // CREATE INDEX CONCURRENTLY, which PostgreSQL refuses in a transaction). SQLite keeps
+        // the transaction, which its table remakes need.
+        let atomic = self.graph.get(&step.key).is_none_or(|m| m.atomic);
+        if atomic && conn.dialect == Dialect::Postgres && !fake {
+            let concurrent = self.graph.get(&step.key).and_then(|m| {
+                m.operations.iter().find_map(|op| match op {
+                    rjango_schema::Operation::AddIndexConcurrently { .. } => {
+                        Some("AddIndexConcurrently")
+                    }
+                    rjango_schema::Operation::RemoveIndexConcurrently { .. } => {
+                        Some("RemoveIndexConcurrently")
+                    }
+                    _ => None,
+                })
+            });
+            if let Some(op) = concurrent {
+                return Err(MigrateError::Plan(format!(
+                    "{label}: the {op} operation cannot be executed inside a transaction (set `atomic: false` on the migration, as Django's `atomic = False`)."
+                )));
+            }
+        }
         match conn.dialect {
-            Dialect::Mysql => {
+            dialect if dialect == Dialect::Mysql || (!atomic && dialect == Dialect::Postgres) => {
                 for (i, action) in statements.iter().enumerate() {
                     self.perform(conn, app, name, action)
                         .await

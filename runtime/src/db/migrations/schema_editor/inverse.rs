@@ -84,6 +84,27 @@ pub(crate) fn inverse(
             model_name: model_name.clone(),
             name: index.name.clone(),
         }],
+        Operation::AddIndexConcurrently { model_name, index } => {
+            vec![Operation::RemoveIndexConcurrently {
+                model_name: model_name.clone(),
+                name: index.name.clone(),
+            }]
+        }
+        Operation::RemoveIndexConcurrently { model_name, name } => {
+            let index = model(before, app, model_name)?
+                .options
+                .indexes
+                .iter()
+                .find(|i| &i.name == name)
+                .cloned()
+                .ok_or_else(|| {
+                    SchemaError::State(format!("{app}.{model_name} has no index {name}"))
+                })?;
+            vec![Operation::AddIndexConcurrently {
+                model_name: model_name.clone(),
+                index,
+            }]
+        }
         Operation::RemoveIndex { model_name, name } => {
             let index = model(before, app, model_name)?
                 .options

@@ -158,6 +158,8 @@ fn touched_models(
         | Operation::RenameField { model_name, .. }
         | Operation::AddIndex { model_name, .. }
         | Operation::RemoveIndex { model_name, .. }
+        | Operation::AddIndexConcurrently { model_name, .. }
+        | Operation::RemoveIndexConcurrently { model_name, .. }
         | Operation::AddConstraint { model_name, .. }
         | Operation::RemoveConstraint { model_name, .. } => {
             seeds.insert(key(model_name));
@@ -181,6 +183,40 @@ fn touched_models(
     touched
 }
 
+/// AddIndexConcurrently and RemoveIndexConcurrently as the plain operations whose SQL they
+/// take, CONCURRENTLY added by [`concurrently`].
+fn without_concurrently(op: &Operation) -> Option<Operation> {
+    match op {
+        Operation::AddIndexConcurrently { model_name, index } => Some(Operation::AddIndex {
+            model_name: model_name.clone(),
+            index: index.clone(),
+        }),
+        Operation::RemoveIndexConcurrently { model_name, name } => Some(Operation::RemoveIndex {
+            model_name: model_name.clone(),
+            name: name.clone(),
+        }),
+        _ => None,
+    }
+}
+
+/// PostgreSQL's CREATE/DROP INDEX CONCURRENTLY, which lets writes go on while the index is
+/// built or dropped; the plain statements elsewhere (MariaDB builds indexes online anyway).
+fn concurrently(dialect: Dialect, sql: Vec<String>) -> Vec<String> {
+    if dialect != Dialect::Postgres {
+        return sql;
+    }
+    sql.into_iter()
+        .map(|s| {
+            for verb in ["CREATE INDEX ", "CREATE UNIQUE INDEX ", "DROP INDEX "] {
+                if let Some(rest) = s.strip_prefix(verb) {
+                    return format!("{verb}CONCURRENTLY {rest}");
+                }
+            }
+            s
+        })
+        .collect()
+}
+
 pub fn forwards(
     dialect: Dialect,
     app: &str,
@@ -191,6 +227,10 @@ pub fn forwards(
         Operation::RunSql { sql, .. } => return Ok(vec![sql.clone()]),
         Operation::RunRust { .. } => return Ok(Vec::new()),
         _ => {}
+    }
+    if let Some(plain) = without_concurrently(op) {
+        let sql = forwards(dialect, app, &plain, before)?;
+        return Ok(concurrently(dialect, sql));
     }
     let mut after = before.clone();
     op.state_forwards(app, &mut after)
