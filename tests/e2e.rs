@@ -4,6 +4,9 @@
 
 mod support;
 
+#[path = "e2e/hostile.rs"]
+mod hostile;
+
 use std::path::{Path, PathBuf};
 use std::sync::{OnceLock, RwLock};
 use std::time::Duration;

@@ -105,6 +105,36 @@ fn too_large() -> HttpResponse {
     .status(413)
 }
 
+/// gunicorn's limits, which a Django site has in front of it (`limit_request_line`,
+/// `limit_request_field_size`, `limit_request_fields`): actix alone would take a header of
+/// up to its 128 KiB buffer.
+const MAX_REQUEST_LINE: usize = 4094;
+const MAX_HEADER_FIELD: usize = 8190;
+const MAX_HEADER_FIELDS: usize = 100;
+
+/// The refusal of a request whose target or headers are past gunicorn's limits: 414, or 431.
+fn oversized(req: &ServiceRequest, headers: &HeaderMap) -> Option<HttpResponse> {
+    let target = req.uri().path_and_query().map_or(0, |p| p.as_str().len());
+    if target > MAX_REQUEST_LINE {
+        return Some(
+            HttpResponse::new(format!(
+                "<h1>Request-URI Too Long (414)</h1><p>The request's path and query are longer than {MAX_REQUEST_LINE} bytes.</p>"
+            ))
+            .status(414),
+        );
+    }
+    let too_big = headers.len() > MAX_HEADER_FIELDS
+        || headers
+            .iter()
+            .any(|(n, v)| n.as_str().len() + v.len() > MAX_HEADER_FIELD);
+    too_big.then(|| {
+        HttpResponse::new(format!(
+            "<h1>Request Header Fields Too Large (431)</h1><p>More than {MAX_HEADER_FIELDS} headers, or one longer than {MAX_HEADER_FIELD} bytes.</p>"
+        ))
+        .status(431)
+    })
+}
+
 /// True for HTTPS: TLS on this connection, or the proxy header of SECURE_PROXY_SSL_HEADER.
 /// Never `X-Forwarded-Proto`/`Forwarded` on their own: any client can send those.
 fn is_secure(req: &ServiceRequest, headers: &HeaderMap) -> bool {
@@ -136,7 +166,9 @@ async fn entry(
     let declared = headers
         .get(actix_web::http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
-    let response = if declared.is_some_and(|n| n > limit) {
+    let response = if let Some(refusal) = oversized(&req, &headers) {
+        refusal
+    } else if declared.is_some_and(|n| n > limit) {
         too_large()
     } else {
         match read_body(&mut req, declared, limit).await {
