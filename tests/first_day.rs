@@ -914,6 +914,19 @@ fn risky_migrations_are_named_before_they_run() {
             "No unsafe operations in the 0 migrations to apply on SQLite."
         )
     );
+    // Going back is linted too: undoing RemoveField adds back a NOT NULL column the release
+    // then serving does not write.
+    let (code, text) = run(
+        &db.url,
+        &["migrate", "blog", "0001_initial", "--check-safety"],
+    );
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains(&format!(
+            "blog.{file}: Undo Remove field body from post\n  ! breaks the running release (every database): blog_post.body is NOT NULL"
+        )),
+        "{text}"
+    );
 
     let Ok(admin) = std::env::var("RJANGO_TEST_POSTGRES") else {
         return support::skip::skip(

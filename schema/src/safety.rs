@@ -285,6 +285,16 @@ pub fn check(app: &str, op: &Operation, before: &ProjectState) -> Vec<Warning> {
             let Some(field) = model.field(old_name) else {
                 return out;
             };
+            if let FieldType::ManyToManyField { db_table: None, .. } = &field.field_type {
+                let table = model.db_table();
+                out.push(Warning::new(
+                    Risk::BreaksOldCode,
+                    ALL,
+                    format!("the join table {table}_{old_name} is renamed to {table}_{new_name}, which the previous release still queries."),
+                    "deploy with no server of the previous release running, or keep the field's name.",
+                ));
+                return out;
+            }
             let old = field.column(old_name);
             let new = field.column(new_name);
             if old != new && !matches!(field.field_type, FieldType::ManyToManyField { .. }) {
@@ -503,7 +513,19 @@ fn type_change(column: &str, old: &FieldType, new: &FieldType) -> Vec<Warning> {
             FieldType::DecimalField { max_digits: d2, decimal_places: p2 },
         ) if p1 == p2 && d2 >= d1
     );
-    if more_digits {
+    // MariaDB widens a VARCHAR in place only while its length prefix stays one byte (up to
+    // 255 bytes: 63 characters of utf8mb4); past that, or to a TEXT, it copies the table.
+    let copies_on_mariadb = widening_text
+        && (*new == FieldType::TextField
+            || matches!((max_length(old), max_length(new)), (Some(a), Some(b)) if a <= 63 && b > 63));
+    if copies_on_mariadb {
+        out.push(Warning::new(
+            Risk::Locks,
+            &[Backend::Mariadb],
+            format!("{column} changes from {from} to {to}, which MariaDB does by copying the table, blocking writes (PostgreSQL only changes the type's limit)."),
+            NEW_COLUMN,
+        ));
+    } else if more_digits {
         out.push(Warning::new(
             Risk::Locks,
             &[Backend::Mariadb],
@@ -765,12 +787,23 @@ mod tests {
     fn type_changes_narrowing_and_rewrites() {
         let char = |n| FieldState::new(FieldType::CharField { max_length: n });
         let servers = vec![Backend::Postgres, Backend::Mariadb];
-        // Wider text: no rewrite on either server, nothing lost.
+        // Wider text: no rewrite on PostgreSQL, nothing lost; MariaDB copies the table past
+        // 63 characters or to a TEXT.
         assert_eq!(risks(alter("title", char(200))), []);
+        let mariadb = vec![Backend::Mariadb];
         assert_eq!(
             risks(alter("title", FieldState::new(FieldType::TextField))),
-            []
+            [(Risk::Locks, mariadb.clone())]
         );
+        let mut code = post();
+        code.get_mut("blog", "post")
+            .unwrap()
+            .field_mut("title")
+            .unwrap()
+            .field_type = FieldType::CharField { max_length: 40 };
+        let widened = check("blog", &alter("title", char(100)), &code);
+        assert_eq!(widened.len(), 1);
+        assert_eq!(widened[0].backends, mariadb);
         // Narrower: values may be cut (not on SQLite, which enforces no length), and every
         // row is checked under the lock.
         assert_eq!(

@@ -167,17 +167,15 @@ fn print_planned(
         .get(&step.key)
         .ok_or_else(|| err("unknown migration"))?;
     println!("{}.{}", m.app_label, m.name);
-    if step.backwards {
-        for op in m.operations.iter().rev() {
+    for (op, warnings) in lint(executor, dialect, step, walk)? {
+        if step.backwards {
             println!("    Undo {}", op.describe());
             if !op.is_reversible() {
                 println!("      Raw SQL operation -> IRREVERSIBLE");
             }
+        } else {
+            println!("    {}", op.describe());
         }
-        return Ok(());
-    }
-    for (op, warnings) in lint(executor, dialect, step, walk)? {
-        println!("    {}", op.describe());
         for w in warnings {
             println!("      ! {}", w.headline());
             println!("        Safer: {}", w.safer);
@@ -186,8 +184,9 @@ fn print_planned(
     Ok(())
 }
 
-/// The safety lint's warnings on `dialect` for each operation of a forward step, judged
-/// against the state before it (an unapplied migration is not linted backwards).
+/// The safety lint's warnings on `dialect` for each operation of a step, judged against the
+/// state before it; unapplying, the operations that undo each (undoing an AddField is a
+/// RemoveField), last first, as they run.
 fn lint<'m>(
     executor: &'m Executor<'_>,
     dialect: crate::db::Dialect,
@@ -203,18 +202,43 @@ fn lint<'m>(
         crate::db::Dialect::Postgres => safety::Backend::Postgres,
         crate::db::Dialect::Mysql => safety::Backend::Mariadb,
     };
-    walk.set_state(executor.state_before(&step.key).map_err(err)?);
-    Ok(m.operations
-        .iter()
-        .map(|op| {
-            let warnings = walk
-                .step(&m.app_label, op)
-                .into_iter()
-                .filter(|w| w.applies_to(backend))
-                .collect();
-            (op, warnings)
-        })
-        .collect())
+    let before = executor.state_before(&step.key).map_err(err)?;
+    let app = m.app_label.as_str();
+    if !step.backwards {
+        walk.set_state(before);
+        return Ok(m
+            .operations
+            .iter()
+            .map(|op| {
+                let warnings = walk
+                    .step(app, op)
+                    .into_iter()
+                    .filter(|w| w.applies_to(backend))
+                    .collect();
+                (op, warnings)
+            })
+            .collect());
+    }
+    // The state before each operation, and after the last.
+    let mut states = vec![before];
+    for op in &m.operations {
+        let mut next = states[states.len() - 1].clone();
+        op.state_forwards(app, &mut next).map_err(err)?;
+        states.push(next);
+    }
+    let mut out = Vec::new();
+    for (i, op) in m.operations.iter().enumerate().rev() {
+        let undo =
+            crate::db::migrations::schema_editor::inverse(app, op, &states[i]).unwrap_or_default();
+        walk.set_state(states[i + 1].clone());
+        let warnings = undo
+            .iter()
+            .flat_map(|u| walk.step(app, u))
+            .filter(|w| w.applies_to(backend))
+            .collect();
+        out.push((op, warnings));
+    }
+    Ok(out)
 }
 
 /// `migrate --check-safety`: the operations of the migrations `migrate` would apply that
@@ -238,20 +262,24 @@ fn check_safety(
     }
     let mut unsafe_ops = 0;
     let mut walk = safety::Lint::default();
-    let forwards: Vec<&Step> = steps.iter().filter(|s| !s.backwards).collect();
-    for step in &forwards {
+    for step in steps {
         let label = format!("{}.{}", step.key.0, step.key.1);
         let accept = accepted.contains(&label);
         for (op, warnings) in lint(executor, conn.dialect, step, &mut walk)? {
             if warnings.is_empty() {
                 continue;
             }
+            let what = if step.backwards {
+                format!("Undo {}", op.describe())
+            } else {
+                op.describe()
+            };
             if accept {
-                println!("{label}: {} (accepted)", op.describe());
+                println!("{label}: {what} (accepted)");
                 continue;
             }
             unsafe_ops += 1;
-            println!("{label}: {}", op.describe());
+            println!("{label}: {what}");
             for w in warnings {
                 println!("  ! {}", w.headline());
                 println!("    Safer: {}", w.safer);
@@ -261,7 +289,7 @@ fn check_safety(
     if unsafe_ops == 0 {
         println!(
             "No unsafe operations in the {} migrations to apply on {}.",
-            forwards.len(),
+            steps.len(),
             conn.display_name
         );
         return Ok(());

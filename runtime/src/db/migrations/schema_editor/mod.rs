@@ -64,6 +64,7 @@
 mod condition;
 mod ddl;
 mod inverse;
+pub(crate) use self::inverse::inverse;
 mod names;
 mod tables;
 mod types;
