@@ -97,6 +97,34 @@ fn first_day() -> &'static Built {
     })
 }
 
+/// A copy of the built project as a package of its own named `name` (so the shared build is
+/// not disturbed), without its database; with `every_driver`, PostgreSQL's and MySQL's
+/// compiled in, as the e2e tests' seed project has them (the same build of rjango).
+fn copy_of(built: &Built, name: &str, every_driver: bool) -> (tempfile::TempDir, PathBuf) {
+    let copy = tempfile::tempdir().unwrap();
+    let root = copy.path().join(name);
+    let status = Command::new("cp")
+        .arg("-r")
+        .arg(&built.root)
+        .arg(&root)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let _ = std::fs::remove_file(root.join("db.sqlite3"));
+    let mut toml = std::fs::read_to_string(root.join("Cargo.toml"))
+        .unwrap()
+        .replacen("name = \"firstday\"", &format!("name = \"{name}\""), 1);
+    if every_driver {
+        toml = toml.replacen(
+            r#"features = ["sqlite"]"#,
+            r#"features = ["sqlite", "postgres", "mysql"]"#,
+            1,
+        );
+    }
+    write(&root, "Cargo.toml", &toml);
+    (copy, root)
+}
+
 /// A database of the test's own (tests run side by side): its DATABASE_URL.
 struct Db {
     _dir: tempfile::TempDir,
@@ -472,22 +500,7 @@ fn check_catches_a_model_without_its_migration_and_tests_run() {
 
     // A copy of the project (a package of its own, so the shared build is not disturbed) whose
     // model gained a field nobody ran makemigrations for.
-    let copy = tempfile::tempdir().unwrap();
-    let root = copy.path().join("drift");
-    let status = Command::new("cp")
-        .arg("-r")
-        .arg(&built.root)
-        .arg(&root)
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let _ = std::fs::remove_file(root.join("db.sqlite3"));
-    let toml = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
-    write(
-        &root,
-        "Cargo.toml",
-        &toml.replacen("name = \"firstday\"", "name = \"drift\"", 1),
-    );
+    let (_copy, root) = copy_of(built, "drift", false);
     let models = std::fs::read_to_string(root.join("src/notes/models.rs")).unwrap();
     write(
         &root,
@@ -785,30 +798,9 @@ fn stale_content_types_are_removed_after_asking() {
 #[test]
 fn risky_migrations_are_named_before_they_run() {
     let built = first_day();
-    let copy = tempfile::tempdir().unwrap();
-    let root = copy.path().join("risky");
-    let status = Command::new("cp")
-        .arg("-r")
-        .arg(&built.root)
-        .arg(&root)
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let _ = std::fs::remove_file(root.join("db.sqlite3"));
-    let toml = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
-    write(
-        &root,
-        "Cargo.toml",
-        // Every driver, as the seed project of the e2e tests has them (the same build of
-        // rjango): it is checked on PostgreSQL too.
-        &toml
-            .replacen("name = \"firstday\"", "name = \"risky\"", 1)
-            .replacen(
-                r#"features = ["sqlite"]"#,
-                r#"features = ["sqlite", "postgres", "mysql"]"#,
-                1,
-            ),
-    );
+    // Every driver, as the seed project of the e2e tests has them (the same build of
+    // rjango): it is checked on PostgreSQL too.
+    let (_copy, root) = copy_of(built, "risky", true);
     let models = fixture("blog_models.rs")
         .replacen("    pub body: TextField,\n", "", 1)
         .replacen(

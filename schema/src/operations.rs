@@ -293,6 +293,30 @@ impl Operation {
         Ok(())
     }
 
+    /// The model the operation is about, as the operation names it (its old name for a
+    /// RenameModel); None for RunSql and RunRust.
+    pub fn model_name(&self) -> Option<&str> {
+        Some(match self {
+            Operation::CreateModel { name, .. }
+            | Operation::DeleteModel { name }
+            | Operation::AlterModelTable { name, .. }
+            | Operation::AlterModelOptions { name, .. }
+            | Operation::AlterUniqueTogether { name, .. } => name,
+            Operation::RenameModel { old_name, .. } => old_name,
+            Operation::AddField { model_name, .. }
+            | Operation::RemoveField { model_name, .. }
+            | Operation::AlterField { model_name, .. }
+            | Operation::RenameField { model_name, .. }
+            | Operation::AddIndex { model_name, .. }
+            | Operation::RemoveIndex { model_name, .. }
+            | Operation::AddIndexConcurrently { model_name, .. }
+            | Operation::RemoveIndexConcurrently { model_name, .. }
+            | Operation::AddConstraint { model_name, .. }
+            | Operation::RemoveConstraint { model_name, .. } => model_name,
+            Operation::RunSql { .. } | Operation::RunRust { .. } => return None,
+        })
+    }
+
     /// Django's `describe()`: the line makemigrations prints for the operation.
     pub fn describe(&self) -> String {
         match self {

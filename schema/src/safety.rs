@@ -142,7 +142,9 @@ impl Lint {
     /// The warnings for `op` of a migration of `app`; then `op` is applied to the state.
     pub fn step(&mut self, app: &str, op: &Operation) -> Vec<Warning> {
         let key = |m: &str| (app.to_owned(), m.to_ascii_lowercase());
-        let fresh = model_of(op).is_some_and(|m| self.created.contains(&key(m)));
+        let fresh = op
+            .model_name()
+            .is_some_and(|m| self.created.contains(&key(m)));
         let warnings = if fresh {
             Vec::new()
         } else {
@@ -163,29 +165,6 @@ impl Lint {
         let _ = op.state_forwards(app, &mut self.state);
         warnings
     }
-}
-
-/// The model an operation changes.
-fn model_of(op: &Operation) -> Option<&str> {
-    Some(match op {
-        Operation::CreateModel { name, .. }
-        | Operation::DeleteModel { name }
-        | Operation::AlterModelTable { name, .. }
-        | Operation::AlterModelOptions { name, .. }
-        | Operation::AlterUniqueTogether { name, .. } => name,
-        Operation::RenameModel { old_name, .. } => old_name,
-        Operation::AddField { model_name, .. }
-        | Operation::RemoveField { model_name, .. }
-        | Operation::AlterField { model_name, .. }
-        | Operation::RenameField { model_name, .. }
-        | Operation::AddIndex { model_name, .. }
-        | Operation::RemoveIndex { model_name, .. }
-        | Operation::AddIndexConcurrently { model_name, .. }
-        | Operation::RemoveIndexConcurrently { model_name, .. }
-        | Operation::AddConstraint { model_name, .. }
-        | Operation::RemoveConstraint { model_name, .. } => model_name,
-        Operation::RunSql { .. } | Operation::RunRust { .. } => return None,
-    })
 }
 
 /// The warnings for `op`, a migration of `app`, applied to `before`.

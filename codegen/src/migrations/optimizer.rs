@@ -46,28 +46,7 @@ fn optimize_once(app: &str, ops: &[Operation]) -> Option<Vec<Operation>> {
 
 /// The model (lower case) an operation is about.
 fn model_of(op: &Operation) -> Option<String> {
-    Some(
-        match op {
-            Operation::CreateModel { name, .. }
-            | Operation::DeleteModel { name }
-            | Operation::AlterModelTable { name, .. }
-            | Operation::AlterModelOptions { name, .. }
-            | Operation::AlterUniqueTogether { name, .. } => name,
-            Operation::RenameModel { old_name, .. } => old_name,
-            Operation::AddField { model_name, .. }
-            | Operation::RemoveField { model_name, .. }
-            | Operation::AlterField { model_name, .. }
-            | Operation::RenameField { model_name, .. }
-            | Operation::AddIndex { model_name, .. }
-            | Operation::RemoveIndex { model_name, .. }
-            | Operation::AddIndexConcurrently { model_name, .. }
-            | Operation::RemoveIndexConcurrently { model_name, .. }
-            | Operation::AddConstraint { model_name, .. }
-            | Operation::RemoveConstraint { model_name, .. } => model_name,
-            Operation::RunSql { .. } | Operation::RunRust { .. } => return None,
-        }
-        .to_ascii_lowercase(),
-    )
+    op.model_name().map(str::to_ascii_lowercase)
 }
 
 /// Whether `op` names `model` of `app` at all: as its own model, a new name, or the target of

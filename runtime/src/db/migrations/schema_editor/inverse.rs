@@ -15,6 +15,22 @@ fn model<'a>(
         .ok_or_else(|| SchemaError::State(format!("model {app}.{name} does not exist")))
 }
 
+/// The index `name` of a model in `state`, as a RemoveIndex finds it to put it back.
+fn index_named(
+    state: &ProjectState,
+    app: &str,
+    model_name: &str,
+    name: &str,
+) -> Result<rjango_schema::Index, SchemaError> {
+    model(state, app, model_name)?
+        .options
+        .indexes
+        .iter()
+        .find(|i| i.name == name)
+        .cloned()
+        .ok_or_else(|| SchemaError::State(format!("{app}.{model_name} has no index {name}")))
+}
+
 /// The operations that take the state after `op` back to `before`, in order. None for the
 /// operations that need no SQL either way.
 pub(crate) fn inverse(
@@ -91,30 +107,14 @@ pub(crate) fn inverse(
             }]
         }
         Operation::RemoveIndexConcurrently { model_name, name } => {
-            let index = model(before, app, model_name)?
-                .options
-                .indexes
-                .iter()
-                .find(|i| &i.name == name)
-                .cloned()
-                .ok_or_else(|| {
-                    SchemaError::State(format!("{app}.{model_name} has no index {name}"))
-                })?;
+            let index = index_named(before, app, model_name, name)?;
             vec![Operation::AddIndexConcurrently {
                 model_name: model_name.clone(),
                 index,
             }]
         }
         Operation::RemoveIndex { model_name, name } => {
-            let index = model(before, app, model_name)?
-                .options
-                .indexes
-                .iter()
-                .find(|i| &i.name == name)
-                .cloned()
-                .ok_or_else(|| {
-                    SchemaError::State(format!("{app}.{model_name} has no index {name}"))
-                })?;
+            let index = index_named(before, app, model_name, name)?;
             vec![Operation::AddIndex {
                 model_name: model_name.clone(),
                 index,
