@@ -141,31 +141,10 @@ fn touched_models(
 ) -> std::collections::BTreeSet<(String, String)> {
     let key = |name: &str| (app.to_owned(), name.to_ascii_lowercase());
     let mut seeds = std::collections::BTreeSet::new();
-    match op {
-        Operation::CreateModel { name, .. }
-        | Operation::DeleteModel { name }
-        | Operation::AlterModelTable { name, .. }
-        | Operation::AlterModelOptions { name, .. }
-        | Operation::AlterUniqueTogether { name, .. } => {
-            seeds.insert(key(name));
-        }
-        Operation::RenameModel { old_name, new_name } => {
-            seeds.insert(key(old_name));
-            seeds.insert(key(new_name));
-        }
-        Operation::AddField { model_name, .. }
-        | Operation::RemoveField { model_name, .. }
-        | Operation::AlterField { model_name, .. }
-        | Operation::RenameField { model_name, .. }
-        | Operation::AddIndex { model_name, .. }
-        | Operation::RemoveIndex { model_name, .. }
-        | Operation::AddIndexConcurrently { model_name, .. }
-        | Operation::RemoveIndexConcurrently { model_name, .. }
-        | Operation::AddConstraint { model_name, .. }
-        | Operation::RemoveConstraint { model_name, .. } => {
-            seeds.insert(key(model_name));
-        }
-        Operation::RunSql { .. } | Operation::RunRust { .. } => {}
+    // The operation's model, and a renamed model's new name too.
+    seeds.extend(op.model_name().map(key));
+    if let Operation::RenameModel { new_name, .. } = op {
+        seeds.insert(key(new_name));
     }
     let mut touched = seeds.clone();
     for state in [before, after] {
