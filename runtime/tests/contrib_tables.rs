@@ -127,25 +127,6 @@ fn migrations() -> Vec<Migration> {
     all
 }
 
-/// Django's DATABASES entry (without ENGINE) for a test database's URL.
-fn django_params(dialect: Dialect, url: &str) -> Value {
-    if dialect == Dialect::Sqlite {
-        return json!({"NAME": url.trim_start_matches("sqlite://")});
-    }
-    let rest = url.split_once("://").unwrap().1;
-    let (auth, rest) = rest.split_once('@').unwrap();
-    let (host, name) = rest.split_once('/').unwrap();
-    let (host, port) = host.split_once(':').unwrap();
-    let (user, password) = auth.split_once(':').unwrap_or((auth, ""));
-    json!({
-        "NAME": name.split('?').next().unwrap(),
-        "USER": user,
-        "PASSWORD": password,
-        "HOST": host,
-        "PORT": port,
-    })
-}
-
 async fn migrate(db: &TestDb, migrations: &[Migration]) {
     recorder::ensure_table(&db.conn).await.unwrap();
     let applied = recorder::applied(&db.conn).await.unwrap();
@@ -214,8 +195,8 @@ fn contrib_tables_are_djangos_on_every_database() {
             let request = json!({
                 "vendor": dialect.vendor(),
                 "secret_key": SECRET_KEY,
-                "rjango": django_params(dialect, &ours.url),
-                "fresh": django_params(dialect, &fresh.url),
+                "rjango": venv::database(dialect, &ours.url),
+                "fresh": venv::database(dialect, &fresh.url),
                 "session_key": key,
                 "login_key": login_key,
             });

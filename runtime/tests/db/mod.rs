@@ -206,7 +206,7 @@ pub fn expected(
     for model in state.models.values() {
         let mut table = Table::default();
         for (name, field) in &model.fields {
-            let Some(ty) = schema_editor::column_type(dialect, field) else {
+            let Some(ty) = column_type(dialect, state, field) else {
                 continue;
             };
             let column = field.column(name);
@@ -251,6 +251,9 @@ pub fn expected(
                     FieldType::ForeignKey { .. } | FieldType::SlugField { .. }
                 ))
                 && !field.primary_key
+                // MySQL indexes TEXT, BLOB and JSON only by a prefix: Django leaves them out.
+                && !(dialect == Dialect::Mysql
+                    && ["longtext", "longblob", "json"].contains(&ty.as_str()))
             {
                 table.indexes.insert(vec![column.clone()]);
             }
@@ -285,6 +288,37 @@ pub fn expected(
         out.insert(model.db_table(), table);
     }
     out
+}
+
+/// A field's column type; a relation's is its target's primary key's, an auto field's as the
+/// plain integer it holds (Django's `rel_db_type`).
+fn column_type(
+    dialect: Dialect,
+    state: &ProjectState,
+    field: &rjango::db::migrations::schema::FieldState,
+) -> Option<String> {
+    let target_pk = match &field.field_type {
+        FieldType::ForeignKey { .. } | FieldType::OneToOneField { .. } => field
+            .field_type
+            .related_model()
+            .and_then(|t| t.split_once('.'))
+            .and_then(|(app, m)| state.get(app, m))
+            .and_then(|m| m.fields.iter().find(|(_, f)| f.primary_key))
+            .map(|(_, pk)| pk.field_type.clone()),
+        _ => None,
+    };
+    let Some(pk) = target_pk else {
+        return schema_editor::column_type(dialect, field);
+    };
+    let held = match pk {
+        FieldType::AutoField => FieldType::IntegerField,
+        FieldType::BigAutoField => FieldType::BigIntegerField,
+        FieldType::SmallAutoField => FieldType::SmallIntegerField,
+        other => other,
+    };
+    let mut column = field.clone();
+    column.field_type = held;
+    schema_editor::column_type(dialect, &column)
 }
 
 fn literal(v: &Value) -> String {
@@ -495,7 +529,16 @@ async fn table(conn: &Connection, t: &str) -> Table {
                 "SELECT CAST(constraint_name AS CHAR) AS name FROM information_schema.check_constraints \
                  WHERE constraint_schema = DATABASE() AND table_name = '{t}' AND level = 'Table'"), &["name"]).await
             {
-                table.checks.insert(r[0].clone());
+                // A positive field's own CHECK, named `<table>_<column>_<hash>_check` by rjango,
+                // belongs to its type.
+                let own = table.columns.iter().any(|c| {
+                    c.ty.ends_with(" unsigned")
+                        && r[0].starts_with(&format!("{t}_{}_", c.name))
+                        && r[0].ends_with("_check")
+                });
+                if !own {
+                    table.checks.insert(r[0].clone());
+                }
             }
         }
     }

@@ -12,29 +12,12 @@ import json
 import sys
 
 request = json.load(sys.stdin)
-vendor = request["vendor"]
-if vendor == "mysql":
-    import pymysql
 
-    # PyMySQL stands in for mysqlclient, which needs a C toolchain and headers to install.
-    pymysql.version_info = (2, 2, 7, "final", 0)
-    pymysql.install_as_MySQLdb()
+from django_schema import differences, schema, setup  # noqa: E402
 
-import django  # noqa: E402
-from django.conf import settings  # noqa: E402
-
-ENGINES = {
-    "sqlite": "django.db.backends.sqlite3",
-    "postgresql": "django.db.backends.postgresql",
-    "mysql": "django.db.backends.mysql",
-}
-
-
-def database(params):
-    return {"ENGINE": ENGINES[vendor], **params}
-
-
-settings.configure(
+setup(
+    request["vendor"],
+    {"default": request["rjango"], "fresh": request["fresh"]},
     SECRET_KEY=request["secret_key"],
     INSTALLED_APPS=[
         "django.contrib.auth",
@@ -43,14 +26,10 @@ settings.configure(
         "django.contrib.messages",
         "django.contrib.admin",
     ],
-    DATABASES={
-        "default": database(request["rjango"]),
-        "fresh": database(request["fresh"]),
-    },
-    USE_TZ=True,
 )
-django.setup()
 
+import django  # noqa: E402
+from django.conf import settings  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.contrib.sessions.models import Session  # noqa: E402
 from django.core.management import call_command  # noqa: E402
@@ -60,63 +39,10 @@ from django.db.migrations.executor import MigrationExecutor  # noqa: E402
 call_command("migrate", database="fresh", verbosity=0, interactive=False)
 
 
-def schema(alias):
-    conn = connections[alias]
-    out = {}
-    with conn.cursor() as cursor:
-        tables = sorted(
-            t.name
-            for t in conn.introspection.get_table_list(cursor)
-            if t.type == "t" and t.name != "django_migrations"
-        )
-        for table in tables:
-            columns = {}
-            for c in conn.introspection.get_table_description(cursor, table):
-                columns[c.name] = {
-                    "type": str(c.type_code),
-                    "field": conn.introspection.get_field_type(c.type_code, c),
-                    "size": c.internal_size,
-                    "null": bool(c.null_ok),
-                    "default": c.default,
-                }
-            constraints = {}
-            for name, info in conn.introspection.get_constraints(cursor, table).items():
-                if name.startswith("__unnamed_constraint_"):
-                    # SQLite numbers a table's unnamed constraints in column order, which
-                    # Django's table remakes shuffled: keyed by what they hold instead.
-                    name = "unnamed " + ",".join(info["columns"] or [])
-                if vendor == "mysql" and info.get("check"):
-                    # A positive field's CHECK: Django's is inline (MariaDB leaves it
-                    # unnamed, MySQL names it <table>_chk_<n> by the table's history), rjango
-                    # names it so a later migration can find it. Compared by what it checks.
-                    name = "check " + ",".join(info["columns"] or [])
-                constraints[name] = {
-                    k: info.get(k)
-                    for k in ("columns", "primary_key", "unique", "foreign_key", "index", "check")
-                }
-            out[table] = {"columns": columns, "constraints": constraints}
-    return out
-
-
 def rows(alias, sql):
     with connections[alias].cursor() as cursor:
         cursor.execute(sql)
         return [list(r) for r in cursor.fetchall()]
-
-
-def differences(ours, theirs, path=""):
-    if isinstance(ours, dict) and isinstance(theirs, dict):
-        out = []
-        for key in sorted(set(ours) | set(theirs)):
-            where = f"{path}/{key}"
-            if key not in ours:
-                out.append(f"{where}: only Django's has it: {theirs[key]!r}")
-            elif key not in theirs:
-                out.append(f"{where}: only rjango's has it: {ours[key]!r}")
-            else:
-                out.extend(differences(ours[key], theirs[key], where))
-        return out
-    return [] if ours == theirs else [f"{path}: rjango {ours!r}, Django {theirs!r}"]
 
 
 CONTENT_TYPES = "SELECT id, app_label, model FROM django_content_type ORDER BY id"

@@ -90,3 +90,86 @@ fn run(python: &Path, script: &str, request: &serde_json::Value) -> Vec<u8> {
 pub fn run_django(python: &Path, script: &str, request: &serde_json::Value) -> serde_json::Value {
     serde_json::from_slice(&run(python, script, request)).unwrap()
 }
+
+/// Django's DATABASES entry (without ENGINE) for a test database's URL.
+#[allow(dead_code)]
+pub fn database(dialect: rjango::db::Dialect, url: &str) -> serde_json::Value {
+    if dialect == rjango::db::Dialect::Sqlite {
+        return serde_json::json!({"NAME": url.trim_start_matches("sqlite://")});
+    }
+    let rest = url.split_once("://").unwrap().1;
+    let (auth, rest) = rest.split_once('@').unwrap();
+    let (host, name) = rest.split_once('/').unwrap();
+    let (host, port) = host.split_once(':').unwrap();
+    let (user, password) = auth.split_once(':').unwrap_or((auth, ""));
+    serde_json::json!({
+        "NAME": name.split('?').next().unwrap(),
+        "USER": user,
+        "PASSWORD": password,
+        "HOST": host,
+        "PORT": port,
+    })
+}
+
+/// A `tests/support/<script>` kept running for a conversation in JSON lines: one request line
+/// in, one answer line out, so Django starts once for many questions.
+#[allow(dead_code)]
+pub struct Conversation {
+    script: &'static str,
+    child: std::process::Child,
+    answers: std::io::BufReader<std::process::ChildStdout>,
+}
+
+#[allow(dead_code)]
+impl Conversation {
+    /// Starts `script`, its first line `hello`.
+    pub fn start(python: &Path, script: &'static str, hello: &serde_json::Value) -> Conversation {
+        let mut child = Command::new(python)
+            .arg(
+                Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("tests/support")
+                    .join(script),
+            )
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("the venv's python");
+        let answers = std::io::BufReader::new(child.stdout.take().unwrap());
+        let mut conversation = Conversation {
+            script,
+            child,
+            answers,
+        };
+        conversation.say(hello);
+        conversation
+    }
+
+    fn say(&mut self, line: &serde_json::Value) {
+        let stdin = self.child.stdin.as_mut().unwrap();
+        writeln!(stdin, "{line}")
+            .and_then(|()| stdin.flush())
+            .unwrap_or_else(|e| panic!("{}: Django stopped listening: {e}", self.script));
+    }
+
+    /// Asks one question; Django's answer. Django's failure (its traceback is on the test's
+    /// standard error) is the test's.
+    pub fn ask(&mut self, question: &serde_json::Value) -> serde_json::Value {
+        use std::io::BufRead;
+        self.say(question);
+        let mut answer = String::new();
+        self.answers.read_line(&mut answer).unwrap();
+        assert!(
+            !answer.is_empty(),
+            "{}: Django failed on {question} (its traceback is above)",
+            self.script
+        );
+        serde_json::from_str(&answer).unwrap()
+    }
+}
+
+impl Drop for Conversation {
+    fn drop(&mut self) {
+        drop(self.child.stdin.take());
+        let _ = self.child.wait();
+    }
+}

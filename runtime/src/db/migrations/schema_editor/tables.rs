@@ -128,6 +128,10 @@ fn col(
     let is_fk = fk.is_some();
     let unique =
         !f.primary_key && (f.unique || matches!(f.field_type, FieldType::OneToOneField { .. }));
+    // MySQL indexes a TEXT, BLOB or JSON column only by a prefix: Django's
+    // `_field_should_be_indexed` leaves db_index out there (`_is_limited_data_type`).
+    let indexable =
+        !(d == Dialect::Mysql && MYSQL_LIMITED_TYPES.contains(&ty.to_ascii_lowercase().as_str()));
     Ok(Col {
         field: name.to_owned(),
         check: type_check(d, &f.field_type, &column),
@@ -145,9 +149,23 @@ fn col(
         // ForeignKey and SlugField default to db_index=True in Django.
         index: (f.db_index || is_fk || matches!(f.field_type, FieldType::SlugField { .. }))
             && !unique
-            && !f.primary_key,
+            && !f.primary_key
+            && indexable,
     })
 }
+
+/// MySQL's column types an index takes only a prefix of (Django's `_limited_data_types`).
+const MYSQL_LIMITED_TYPES: [&str; 9] = [
+    "tinyblob",
+    "blob",
+    "mediumblob",
+    "longblob",
+    "tinytext",
+    "text",
+    "mediumtext",
+    "longtext",
+    "json",
+];
 
 /// The tables of `state` (of the models in `only`, when given), models in key order, each
 /// followed by its join tables. Foreign key targets resolve against the whole state.
