@@ -63,7 +63,15 @@ pub fn parse_file(path: &Path) -> Result<syn::File> {
 /// The app names listed in `INSTALLED_APPS: vec![...]` of src/settings.rs.
 pub fn installed_apps(root: &Path) -> Result<Vec<String>> {
     let path = root.join("src/settings.rs");
-    let file = parse_file(&path)?;
+    let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+    installed_apps_in(&path, &text)
+}
+
+/// The app names listed in `INSTALLED_APPS: vec![...]` of a settings.rs's `text`; `path`
+/// names it in errors.
+pub fn installed_apps_in(path: &Path, text: &str) -> Result<Vec<String>> {
+    let path = path.to_path_buf();
+    let file = syn::parse_file(text).map_err(|e| Error::parse(&path, &e))?;
     let mut finder = FieldFinder {
         field: "INSTALLED_APPS",
         found: None,

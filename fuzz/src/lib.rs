@@ -1,0 +1,6 @@
+//! What the fuzz targets check of rjango's parsers. The workspace's tests include these files
+//! to replay the corpus kept in the repository on stable.
+
+pub mod parsers;
+pub mod replay;
+pub mod request;
