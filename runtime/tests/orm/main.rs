@@ -9,6 +9,7 @@ mod db;
 mod decimals;
 mod deletion;
 mod expressions;
+mod hostile;
 mod keys;
 mod queryset_api;
 mod querysets;
