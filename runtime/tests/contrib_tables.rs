@@ -15,7 +15,6 @@ use rjango::conf::Settings;
 use rjango::contrib::auth::models::{Group, Permission, User, permission};
 use rjango::contrib::sessions::SessionStore;
 use rjango::contrib::sessions::backends::Db;
-use rjango::db::Dialect;
 use rjango::db::migrations::executor::{Executor, Target};
 use rjango::db::migrations::{Migration, recorder};
 use rjango::models::prelude::*;

@@ -355,8 +355,27 @@ fn app_operations(
 }
 
 /// Same fields (names and definitions, any order) and ordering: a model rename candidate.
+/// Whether `b` may be `a` renamed: the same fields, compared as Django's
+/// `only_relation_agnostic_fields` compares them, with each relation's target left out (a
+/// model pointing at itself points at its new name in `b`), and the same ordering.
 fn same_fields(a: &ModelState, b: &ModelState) -> bool {
-    a.same_fields(b) && a.options.ordering == b.options.ordering
+    a.fields.len() == b.fields.len()
+        && a.fields.iter().all(|(name, f)| {
+            b.field(name)
+                .is_some_and(|g| relation_agnostic(f) == relation_agnostic(g))
+        })
+        && a.options.ordering == b.options.ordering
+}
+
+fn relation_agnostic(f: &FieldState) -> FieldState {
+    let mut f = f.clone();
+    if let FieldType::ForeignKey { to, .. }
+    | FieldType::OneToOneField { to, .. }
+    | FieldType::ManyToManyField { to, .. } = &mut f.field_type
+    {
+        to.clear();
+    }
+    f
 }
 
 /// CreateModel operations for new models, ordered so a model comes after the models it points

@@ -325,13 +325,21 @@ fn alter_column(
         }
         return Ok(());
     }
+    // PostgreSQL casts a column's default with the column, and fails where the old default
+    // does not cast (a kept default of 'once' on a column turning integer): it is dropped
+    // before and the new one set after.
+    let recast_default = o.ty != n.ty && old_default.is_some();
+    if recast_default {
+        s.push(set_default(&None));
+    }
     if o.ty != n.ty {
         s.push(format!(
             "ALTER TABLE {t} ALTER COLUMN {c} TYPE {ty} USING {c}::{ty}",
             ty = n.ty
         ));
     }
-    if old_default != new_default {
+    if (recast_default && new_default.is_some()) || (!recast_default && old_default != new_default)
+    {
         s.push(set_default(&new_default));
     }
     if fill_nulls {
