@@ -71,12 +71,14 @@ struct Tally {
     zero_with_rows: usize,
 }
 
-static TALLY: std::sync::Mutex<Tally> = std::sync::Mutex::new(Tally {
-    steps: 0,
-    operations: BTreeMap::new(),
-    rows_checked: 0,
-    zero_with_rows: 0,
-});
+thread_local! {
+    /// Each test's own: the tests of this file run side by side, a case on its test's thread.
+    static TALLY: std::cell::RefCell<Tally> = std::cell::RefCell::default();
+}
+
+fn tally(count: impl FnOnce(&mut Tally)) {
+    TALLY.with(|t| count(&mut t.borrow_mut()));
+}
 
 // ---------------------------------------------------------------------------------------------
 // The models a case declares.
@@ -394,6 +396,9 @@ impl Schema {
             5 => {
                 let fresh = self.fresh();
                 let m = &mut self.models[mi];
+                if m.fields.is_empty() {
+                    return false;
+                }
                 let i = b as usize % m.fields.len();
                 let f = &mut m.fields[i];
                 let new_name = format!("f{}_{fresh}", f.id);
@@ -720,13 +725,12 @@ impl Project {
             autodetector::detect(&from, &to, &apps, &mut answers).map_err(|q| q.0.clone())?;
         let written =
             writer::arrange(&loader, planned, None, "20261207_0000").map_err(|e| e.to_string())?;
-        let mut tally = TALLY.lock().unwrap();
         for m in &written {
             std::fs::write(root.join(&m.path), m.text("2026-12-07 00:00")).unwrap();
             for op in &m.body.operations {
                 let debug = format!("{op:?}");
                 let kind = debug.split([' ', '{', '(']).next().unwrap_or_default();
-                *tally.operations.entry(kind.to_owned()).or_default() += 1;
+                tally(|t| *t.operations.entry(kind.to_owned()).or_default() += 1);
             }
         }
         Ok(written.len())
@@ -871,8 +875,14 @@ impl Rows {
                         continue;
                     }
                     match (old.field(f.id), row.get_mut(&f.id)) {
+                        // Filled with the field's default where it has one (no question is
+                        // asked then), else with the one-off default typed.
                         (Some(_), Some(v)) if v.is_none() && !f.null => {
-                            *v = Some(f.kind.one_off().text());
+                            *v = Some(
+                                f.default
+                                    .as_ref()
+                                    .map_or_else(|| f.kind.one_off().text(), Val::text),
+                            );
                         }
                         (Some(_), _) => {}
                         (None, _) => {
@@ -947,7 +957,7 @@ impl Rows {
                 actual.insert(id, row);
             }
             let wanted = self.values.get(&m.id).cloned().unwrap_or_default();
-            TALLY.lock().unwrap().rows_checked += actual.len();
+            tally(|t| t.rows_checked += actual.len());
             if actual != wanted {
                 out.push(format!(
                     "{d:?} {}: rows {actual:?}, wanted {wanted:?}",
@@ -977,7 +987,7 @@ impl Rows {
                     )
                 })
                 .collect();
-            TALLY.lock().unwrap().rows_checked += got.len();
+            tally(|t| t.rows_checked += got.len());
             if &got != wanted {
                 out.push(format!(
                     "{d:?} {}: links {got:?}, wanted {wanted:?}",
@@ -1093,7 +1103,7 @@ async fn run_case(steps: &[Vec<Edit>]) -> Result<(), String> {
             .filter(|e| schema.edit(*e, &mut renames))
             .collect();
         log.push(format!("step {n}: edits {applied:?}, {renames:?}"));
-        TALLY.lock().unwrap().steps += 1;
+        tally(|t| t.steps += 1);
         let fail = |what: String| {
             format!(
                 "{what}\n\nsteps:\n{}\n\nmodels.rs:\n{}\n{}",
@@ -1154,7 +1164,7 @@ async fn run_case(steps: &[Vec<Edit>]) -> Result<(), String> {
     if schema.undone_only_empty {
         return Ok(());
     }
-    TALLY.lock().unwrap().zero_with_rows += 1;
+    tally(|t| t.zero_with_rows += 1);
     let migrations = project.migrations();
     let state = rjango::db::migrations::project_state(&migrations).map_err(|e| e.to_string())?;
     for backend in &backends {
@@ -1223,7 +1233,7 @@ fn run_seed(seed: u64, cases: u32) {
         ran.set(ran.get() + 1);
         rjango::__private::block_on(run_case(&steps)).map_err(TestCaseError::fail)
     });
-    let tally = std::mem::take(&mut *TALLY.lock().unwrap());
+    let tally = TALLY.with(|t| std::mem::take(&mut *t.borrow_mut()));
     eprintln!(
         "evolutions: seed {seed}: {} runs, {} steps, {} rows and links compared, {} ended at zero with rows; operations written: {:?}",
         ran.get(),
@@ -1235,7 +1245,7 @@ fn run_seed(seed: u64, cases: u32) {
     match result {
         Ok(()) => eprintln!("evolutions: seed {seed}: {cases} cases passed"),
         Err(e) => panic!(
-            "evolutions: seed {seed} failed (rerun it alone with RJANGO_EVOLUTION_SEED={seed}); shrunk to the case below, which belongs in REGRESSIONS once fixed:\n{e}"
+            "evolutions: seed {seed} failed (rerun it alone with RJANGO_EVOLUTION_SEED={seed} RJANGO_EVOLUTION_CASES={cases}); shrunk to the case below, which belongs in REGRESSIONS once fixed:\n{e}"
         ),
     }
 }

@@ -238,19 +238,34 @@ async fn assert_schema(db: &TestDb, migrations: &[Migration], n: usize, when: &s
     );
 }
 
-/// Whether `migrations` rename a table or column: from there on Django's index and constraint
-/// names are the old ones it leaves behind, and rjango's the renamed ones (a documented
-/// departure), so the matrix compares constraints by what they are instead.
-fn renamed_before(migrations: &[Migration]) -> bool {
+/// The tables, after the first `n` migrations, of the models a table or column rename among
+/// them touched: there Django's index and constraint names are the old ones it leaves behind
+/// and rjango's the renamed ones (a documented departure), so the matrix compares their
+/// constraints by what they are instead of by name.
+fn renamed_tables(migrations: &[Migration], n: usize) -> Vec<String> {
     use rjango::db::migrations::Operation;
-    migrations.iter().flat_map(|m| &m.operations).any(|op| {
-        matches!(
-            op,
-            Operation::RenameField { .. }
-                | Operation::RenameModel { .. }
-                | Operation::AlterModelTable { .. }
-        )
-    })
+    let mut renamed = std::collections::BTreeSet::new();
+    for op in migrations[..n].iter().flat_map(|m| &m.operations) {
+        match op {
+            Operation::RenameField { model_name, .. } => {
+                renamed.insert(model_name.to_ascii_lowercase());
+            }
+            Operation::RenameModel { old_name, new_name } => {
+                renamed.insert(old_name.to_ascii_lowercase());
+                renamed.insert(new_name.to_ascii_lowercase());
+            }
+            Operation::AlterModelTable { name, .. } => {
+                renamed.insert(name.to_ascii_lowercase());
+            }
+            _ => {}
+        }
+    }
+    state_after(migrations, n)
+        .models
+        .values()
+        .filter(|m| renamed.contains(&m.name.to_ascii_lowercase()))
+        .map(|m| m.db_table())
+        .collect()
 }
 
 /// (table, column) of every field whose model declares a default: rjango keeps it as the
@@ -279,9 +294,9 @@ fn kept_defaults(state: &rjango::db::migrations::ProjectState) -> Vec<(String, S
 /// equals what the models declare.
 #[test]
 fn every_operation_forwards_and_backwards_as_django_does() {
-    let Some(python) = venv::django_python() else {
-        return;
-    };
+    // Without Django (a printed notice; a failure under CI), the declared schema is still
+    // checked at every step.
+    let python = venv::django_python();
     rjango::__private::block_on(async {
         let migrations = chain();
         let mut counted = Vec::new();
@@ -291,15 +306,17 @@ fn every_operation_forwards_and_backwards_as_django_does() {
             else {
                 continue;
             };
-            let mut django = venv::Conversation::start(
-                &python,
-                "migration_matrix.py",
-                &serde_json::json!({
-                    "vendor": dialect.vendor(),
-                    "rjango": venv::database(dialect, &db.url),
-                    "django": venv::database(dialect, &djangos.url),
-                }),
-            );
+            let mut django = python.as_ref().map(|python| {
+                venv::Conversation::start(
+                    python,
+                    "migration_matrix.py",
+                    &serde_json::json!({
+                        "vendor": dialect.vendor(),
+                        "rjango": venv::database(dialect, &db.url),
+                        "django": venv::database(dialect, &djangos.url),
+                    }),
+                )
+            });
             let mut tables = std::collections::BTreeSet::new();
             let mut parted = Vec::new();
             let mut departures = std::collections::BTreeSet::new();
@@ -309,9 +326,12 @@ fn every_operation_forwards_and_backwards_as_django_does() {
                 } else {
                     &migrations[n - 1].name
                 };
+                let Some(django) = django.as_mut() else {
+                    return;
+                };
                 let answer = django.ask(&serde_json::json!({
                     "target": target,
-                    "by_name": !renamed_before(&migrations[..n]),
+                    "by_content": renamed_tables(&migrations, n),
                     "kept_defaults": kept_defaults(&state_after(&migrations, n)),
                 }));
                 let differences: Vec<&str> = answer["differences"]
@@ -383,7 +403,8 @@ fn every_operation_forwards_and_backwards_as_django_does() {
                 parted.join("\n")
             );
             assert!(
-                tables.contains("shop_article_tags") && tables.contains("shop_plain_smalls"),
+                python.is_none()
+                    || tables.contains("shop_article_tags") && tables.contains("shop_plain_smalls"),
                 "{dialect:?}: the join table was compared too: {tables:?}"
             );
             let ops: usize = migrations.iter().map(|m| m.operations.len()).sum();

@@ -354,17 +354,16 @@ fn app_operations(
     Ok(ops)
 }
 
-/// Same fields (names and definitions, any order) and ordering: a model rename candidate.
-/// Whether `b` may be `a` renamed: the same fields, compared as Django's
+/// Whether `b` may be `a` renamed: the same fields (any order), compared as Django's
 /// `only_relation_agnostic_fields` compares them, with each relation's target left out (a
-/// model pointing at itself points at its new name in `b`), and the same ordering.
+/// model pointing at itself points at its new name in `b`). Options are not compared: a
+/// changed ordering follows the rename as AlterModelOptions, as in Django.
 fn same_fields(a: &ModelState, b: &ModelState) -> bool {
     a.fields.len() == b.fields.len()
         && a.fields.iter().all(|(name, f)| {
             b.field(name)
                 .is_some_and(|g| relation_agnostic(f) == relation_agnostic(g))
         })
-        && a.options.ordering == b.options.ordering
 }
 
 fn relation_agnostic(f: &FieldState) -> FieldState {

@@ -533,8 +533,12 @@ async fn table(conn: &Connection, t: &str) -> Table {
                 // belongs to its type.
                 let own = table.columns.iter().any(|c| {
                     c.ty.ends_with(" unsigned")
-                        && r[0].starts_with(&format!("{t}_{}_", c.name))
-                        && r[0].ends_with("_check")
+                        && r[0]
+                            .strip_prefix(&format!("{t}_{}_", c.name))
+                            .and_then(|rest| rest.strip_suffix("_check"))
+                            .is_some_and(|hash| {
+                                hash.len() == 8 && hash.bytes().all(|b| b.is_ascii_hexdigit())
+                            })
                 });
                 if !own {
                     table.checks.insert(r[0].clone());

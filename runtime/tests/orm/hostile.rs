@@ -1,7 +1,8 @@
-//! Hostile values through every lookup: SQL a value might smuggle in (quotes, comments,
-//! statement ends, LIKE wildcards and escapes, backslashes) is only ever a value. Each lookup
-//! runs without error, finds the row that holds the value where it should, and the table keeps
-//! every row.
+//! Hostile values through every lookup but `regex`/`iregex` (whose value is a pattern by
+//! design): SQL a value might smuggle in (quotes, comments, statement ends, LIKE wildcards and
+//! escapes, backslashes) is only ever a value. Each lookup runs without error, finds the row
+//! that holds the value, finds no row that does not (a wildcard matches itself only), and the
+//! table keeps every row.
 
 use super::*;
 
@@ -59,13 +60,43 @@ fn hostile_values_through_every_lookup() {
                     count(post::title.gt(v)).await.unwrap(),
                 );
                 assert_eq!(lt + eq + gt, total as u64, "{dialect:?} {v:?}");
-                // A LIKE wildcard in a value is a character: contains finds only rows
-                // holding it.
-                for t in q(post::title.contains(v)).await {
-                    assert!(
-                        t.contains(v) || dialect != Dialect::Postgres,
-                        "{dialect:?} contains({v:?}) found {t:?}"
-                    );
+                // A LIKE wildcard in a value is a character: each pattern lookup finds only
+                // rows that hold the value where it says (SQLite's LIKE ignores ASCII case).
+                let fold = |s: &str, insensitive: bool| {
+                    if insensitive || dialect == Dialect::Sqlite {
+                        s.to_lowercase()
+                    } else {
+                        s.to_owned()
+                    }
+                };
+                type Holds = fn(&str, &str) -> bool;
+                let patterns: [(&str, Q<Post>, bool, Holds); 6] = [
+                    ("contains", post::title.contains(v), false, |t, v| {
+                        t.contains(v)
+                    }),
+                    ("icontains", post::title.icontains(v), true, |t, v| {
+                        t.contains(v)
+                    }),
+                    ("startswith", post::title.startswith(v), false, |t, v| {
+                        t.starts_with(v)
+                    }),
+                    ("istartswith", post::title.istartswith(v), true, |t, v| {
+                        t.starts_with(v)
+                    }),
+                    ("endswith", post::title.endswith(v), false, |t, v| {
+                        t.ends_with(v)
+                    }),
+                    ("iendswith", post::title.iendswith(v), true, |t, v| {
+                        t.ends_with(v)
+                    }),
+                ];
+                for (lookup, filter, insensitive, holds) in patterns {
+                    for t in q(filter).await {
+                        assert!(
+                            holds(&fold(&t, insensitive), &fold(v, insensitive)),
+                            "{dialect:?} {lookup}({v:?}) found {t:?}"
+                        );
+                    }
                 }
                 // Through the value of an update as well.
                 Post::objects()

@@ -33,11 +33,11 @@ def setup(vendor, databases, **settings_):
     django.setup()
 
 
-def schema(alias, by_name=True):
+def schema(alias, by_content=()):
     """Every table but the migration recorder's, as Django's introspection reads it: columns
     (type, size, NULL, default) and constraints (primary keys, uniques, foreign keys, indexes,
-    checks) by name, or with `by_name` false by what they are: a rename leaves Django's names
-    behind where rjango renames them with the table or column."""
+    checks) by name, or, for the tables in `by_content`, by what they are: a rename leaves
+    Django's names behind where rjango renames them with the table or column."""
     from django.db import connections
 
     conn = connections[alias]
@@ -62,19 +62,6 @@ def schema(alias, by_name=True):
             found = conn.introspection.get_constraints(cursor, table)
             if conn.vendor == "mysql":
                 found = fk_indexes_apart(found)
-                # An unsigned column's CHECK (>= 0): Django writes it inline, and MariaDB
-                # drops an inline CHECK with the column definition an AlterField's MODIFY
-                # replaces; rjango's is a named constraint that stays. The unsigned type holds
-                # the column to >= 0 either way.
-                found = {
-                    name: info
-                    for name, info in found.items()
-                    if not (
-                        info.get("check")
-                        and len(info["columns"] or []) == 1
-                        and columns[info["columns"][0]]["field"].startswith("Positive")
-                    )
-                }
             for name, info in found.items():
                 if name.startswith("__unnamed_constraint_"):
                     # SQLite numbers a table's unnamed constraints in column order, which
@@ -92,7 +79,7 @@ def schema(alias, by_name=True):
                     k: info.get(k)
                     for k in ("columns", "primary_key", "unique", "foreign_key", "index", "check")
                 }
-                if not by_name:
+                if table in by_content:
                     name = ", ".join(f"{k}={v}" for k, v in what.items() if v)
                     while name in constraints:
                         name += " (again)"

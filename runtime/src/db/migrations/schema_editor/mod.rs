@@ -36,7 +36,7 @@
 //!   and everything else that changes the table's definition goes through `_remake_table`.
 //! - MariaDB 10.7+: a UUIDField is `char(32)`, as on MySQL; Django 5 uses MariaDB's native
 //!   `uuid` type there. The SQL here is a function of the dialect alone, not the server's
-//!   version (the migration matrix sets this difference aside by name and prints it).
+//!   version (the migration matrix sets this difference aside where it applies, and prints it).
 //! - Statements are formatted here rather than built with sea-query: Django's exact DDL
 //!   (deferrable inline references, identity columns, SQLite's remake) is beyond what its
 //!   statement builders write.
