@@ -51,21 +51,7 @@ pub fn migration(data: &[u8], lines: bool) {
 /// The body of a migration file's `migration! { ... }`.
 fn body(text: &str) -> MigrationBody {
     let file = syn::parse_file(text).unwrap_or_else(|e| panic!("{e}:\n{text}"));
-    let mac = file
-        .items
-        .iter()
-        .find_map(|item| match item {
-            syn::Item::Macro(m)
-                if m.mac
-                    .path
-                    .segments
-                    .last()
-                    .is_some_and(|s| s.ident == "migration") =>
-            {
-                Some(&m.mac)
-            }
-            _ => None,
-        })
+    let mac = rjango_codegen::migrations::loader::migration_macro(&file)
         .expect("a migration! invocation");
     parse_body(mac.tokens.clone()).unwrap_or_else(|e| panic!("{e}:\n{text}"))
 }

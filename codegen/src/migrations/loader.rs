@@ -63,16 +63,26 @@ pub fn read_migration(app: &str, file: &Path) -> Result<Migration> {
     parse_migration(app, file, &text)
 }
 
+/// The file's `migration! { ... }` invocation.
+pub fn migration_macro(file: &syn::File) -> Option<&syn::Macro> {
+    file.items.iter().find_map(|item| match item {
+        syn::Item::Macro(m)
+            if m.mac
+                .path
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == "migration") =>
+        {
+            Some(&m.mac)
+        }
+        _ => None,
+    })
+}
+
 /// Parses a migration's source; `file` names it (its stem is the migration's name).
 pub fn parse_migration(app: &str, file: &Path, text: &str) -> Result<Migration> {
     let parsed = syn::parse_file(text).map_err(|e| Error::parse(file, &e))?;
-    let mac = parsed
-        .items
-        .iter()
-        .find_map(|item| match item {
-            syn::Item::Macro(m) if m.mac.path.segments.last().is_some_and(|s| s.ident == "migration") => Some(&m.mac),
-            _ => None,
-        })
+    let mac = migration_macro(&parsed)
         .ok_or_else(|| Error::Source {
             location: crate::error::Location { file: file.to_owned(), line: 1, column: 1 },
             message: "no `rjango::migration! { ... }` in this migration file".into(),

@@ -57,13 +57,19 @@ pub fn run_django_text(python: &Path, script: &str, request: &serde_json::Value)
     String::from_utf8(out).expect("UTF-8 from Django")
 }
 
+/// `python tests/support/<script>`.
+fn script(python: &Path, script: &str) -> Command {
+    let mut command = Command::new(python);
+    command.arg(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/support")
+            .join(script),
+    );
+    command
+}
+
 fn run(python: &Path, script: &str, request: &serde_json::Value) -> Vec<u8> {
-    let mut child = Command::new(python)
-        .arg(
-            Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("tests/support")
-                .join(script),
-        )
+    let mut child = self::script(python, script)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -124,12 +130,7 @@ pub struct Conversation {
 impl Conversation {
     /// Starts `script`, its first line `hello`.
     pub fn start(python: &Path, script: &'static str, hello: &serde_json::Value) -> Conversation {
-        let mut child = Command::new(python)
-            .arg(
-                Path::new(env!("CARGO_MANIFEST_DIR"))
-                    .join("tests/support")
-                    .join(script),
-            )
+        let mut child = self::script(python, script)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()
