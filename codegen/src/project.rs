@@ -54,6 +54,17 @@ pub fn package_name(root: &Path) -> Result<String> {
     ))
 }
 
+/// The file's first top-level invocation of the macro `name`, under any path (`name!`,
+/// `rjango::...::name!`).
+pub fn top_level_macro<'a>(file: &'a syn::File, name: &str) -> Option<&'a syn::Macro> {
+    file.items.iter().find_map(|item| match item {
+        syn::Item::Macro(m) if m.mac.path.segments.last().is_some_and(|s| s.ident == name) => {
+            Some(&m.mac)
+        }
+        _ => None,
+    })
+}
+
 /// Reads and parses a Rust file.
 pub fn parse_file(path: &Path) -> Result<syn::File> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;

@@ -20,18 +20,7 @@ use crate::routes::{self, Segment};
 /// A URLconf file's top-level `urlpatterns![...]` (under any path: `urlpatterns!`,
 /// `rjango::urls::urlpatterns!`): what the generator reads and the CLI edits.
 pub fn find_macro(file: &syn::File) -> Option<&syn::Macro> {
-    file.items.iter().find_map(|item| match item {
-        syn::Item::Macro(m)
-            if m.mac
-                .path
-                .segments
-                .last()
-                .is_some_and(|s| s.ident == "urlpatterns") =>
-        {
-            Some(&m.mac)
-        }
-        _ => None,
-    })
+    crate::project::top_level_macro(file, "urlpatterns")
 }
 
 /// A parsed `urlpatterns!` body.

@@ -65,18 +65,7 @@ pub fn read_migration(app: &str, file: &Path) -> Result<Migration> {
 
 /// The file's `migration! { ... }` invocation.
 pub fn migration_macro(file: &syn::File) -> Option<&syn::Macro> {
-    file.items.iter().find_map(|item| match item {
-        syn::Item::Macro(m)
-            if m.mac
-                .path
-                .segments
-                .last()
-                .is_some_and(|s| s.ident == "migration") =>
-        {
-            Some(&m.mac)
-        }
-        _ => None,
-    })
+    crate::project::top_level_macro(file, "migration")
 }
 
 /// Parses a migration's source; `file` names it (its stem is the migration's name).
