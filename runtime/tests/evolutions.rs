@@ -273,9 +273,9 @@ struct Schema {
     models: Vec<Model>,
     next: usize,
     /// A step that cannot be undone with rows in the table, in Django either: an integer
-    /// column turned to text (the text rows do not convert back), or a NOT NULL field without a
-    /// default removed (putting it back needs a value for every row). `migrate shop zero` with
-    /// rows is then not tried.
+    /// column turned to text (the text rows do not convert back) or to bigint (big values do not
+    /// fit back), or a NOT NULL field without a default removed (putting it back needs a value
+    /// for every row). `migrate shop zero` with rows is then not tried.
     undone_only_empty: bool,
 }
 
@@ -428,7 +428,11 @@ impl Schema {
                         }
                         Kind::Char(20)
                     }
-                    Kind::Int => Kind::Big,
+                    Kind::Int => {
+                        // Big rows (row × 1000003) would not fit back into an int or smallint.
+                        self.undone_only_empty = true;
+                        Kind::Big
+                    }
                     Kind::Char(_) if b.is_multiple_of(3) && plain => {
                         // Text rows longer than the old max_length would not fit back.
                         self.undone_only_empty = true;
