@@ -962,4 +962,47 @@ fn risky_migrations_are_named_before_they_run() {
         text.contains("--accept blog.0009_nothing: no such migration"),
         "{text}"
     );
+    // Or in its file, with the reason, which the next reader sees: rebuilt, the binary passes
+    // it, and `migrate --plan` says so.
+    let path = format!("src/blog/migrations/{file}.rs");
+    let text = std::fs::read_to_string(root.join(&path)).unwrap();
+    write(
+        &root,
+        &path,
+        &text.replacen(
+            "rjango::migration! {\n",
+            "rjango::migration! {\n    accepted: \"body is unused since 1.4; posts has 300 rows\",\n",
+            1,
+        ),
+    );
+    let binary = project::build(&root, "risky");
+    let out = Command::new(&binary)
+        .args(["migrate", "--check-safety"])
+        .current_dir(&root)
+        .env("DEBUG", "true")
+        .env("DATABASE_URL", &pg.url)
+        .output()
+        .unwrap();
+    let text = combined(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains(&format!(
+            "{accept}: Remove field body from post (accepted: body is unused since 1.4; posts has 300 rows)"
+        )),
+        "{text}"
+    );
+    let out = Command::new(&binary)
+        .args(["migrate", "--plan"])
+        .current_dir(&root)
+        .env("DEBUG", "true")
+        .env("DATABASE_URL", &pg.url)
+        .output()
+        .unwrap();
+    assert!(
+        combined(&out).contains(&format!(
+            "{accept} (accepted: body is unused since 1.4; posts has 300 rows)\n    Remove field body from post\n      ! loses data"
+        )),
+        "{}",
+        combined(&out)
+    );
 }

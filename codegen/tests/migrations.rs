@@ -550,6 +550,7 @@ fn every_operation_prints_and_parses_back() {
             ("blog".into(), "0001_initial".into()),
             ("blog".into(), "0002_post_views".into()),
         ],
+        accepted: Some("the \"box\" table holds 40 rows".into()),
     };
     let text = syntax::migration_text(&body);
     let file: syn::File = syn::parse_str(&text).unwrap();
@@ -558,6 +559,10 @@ fn every_operation_prints_and_parses_back() {
     };
     assert_eq!(syntax::parse_body(mac.mac.tokens.clone()).unwrap(), body);
     assert!(text.contains("    atomic: false,\n"), "{text}");
+    assert!(
+        text.contains("    accepted: \"the \\\"box\\\" table holds 40 rows\",\n"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -713,6 +718,53 @@ fn squashing_replaces_a_chain() {
     assert_eq!(
         e,
         "Cannot find a migration matching '0009' from app 'blog'."
+    );
+}
+
+/// A squash of a chain with a migration that says `atomic: false` (AddIndexConcurrently, which
+/// PostgreSQL refuses inside a transaction) says `atomic: false` too; one of atomic migrations
+/// alone does not.
+#[test]
+fn a_squash_is_not_atomic_when_a_squashed_migration_is_not() {
+    use rjango_codegen::migrations::squash::{Request, plan};
+    let dir = project(&[("blog", AUTHOR_POST)]);
+    let root = dir.path();
+    makemigrations(root, &mut NonInteractive).unwrap();
+    write(
+        root,
+        "src/blog/migrations/0002_post_title_idx.rs",
+        r#"rjango::migration! {
+    atomic: false,
+    dependencies: [("blog", "0001_initial")],
+    operations: [
+        AddIndexConcurrently { model_name: "post", index: Index { name: "blog_post_title_idx", fields: ["title"] } },
+    ],
+}
+"#,
+    );
+    let installed = apps(root);
+    let loader = Loader::load(root, &installed).unwrap();
+    let squash = |end: &'static str| {
+        plan(
+            &loader,
+            &Request {
+                app: "blog",
+                start: None,
+                end,
+                squashed_name: None,
+                optimize: true,
+            },
+        )
+        .unwrap()
+        .migration
+    };
+    assert!(squash("0001").body.atomic);
+    let both = squash("0002");
+    assert!(!both.body.atomic);
+    assert!(
+        both.text("now").contains("    atomic: false,\n"),
+        "{}",
+        both.text("now")
     );
 }
 

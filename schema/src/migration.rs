@@ -19,6 +19,10 @@ pub struct Migration {
     pub operations: Vec<Operation>,
     /// The migrations a squashed migration stands for (Django's `replaces`), empty otherwise.
     pub replaces: Vec<(String, String)>,
+    /// `accepted: "why"`: the safety lint's warnings on this migration were read and judged
+    /// safe (a small table, a column no release reads), so `migrate --check-safety` passes
+    /// it, as `--accept app.migration` does; the reason is printed beside it.
+    pub accepted: Option<String>,
 }
 
 impl Migration {

@@ -201,6 +201,18 @@ pub fn check(app: &str, op: &Operation, before: &ProjectState) -> Vec<Warning> {
                     "keep the struct's name (it names the table), or deploy this release with no server of the previous one running.",
                 ));
             }
+            let renamed = join_tables_renamed(before, app, old_name, new_name);
+            if !renamed.is_empty() {
+                out.push(Warning::new(
+                    Risk::BreaksOldCode,
+                    ALL,
+                    format!(
+                        "renaming the model renames, in the many-to-many join tables, {}, which the previous release still queries.",
+                        renamed.join(", ")
+                    ),
+                    "keep the struct's name (it names these columns, even under a `db_table`), or deploy this release with no server of the previous one running.",
+                ));
+            }
         }
         Operation::AlterModelTable { name, table: new } => {
             let old = table(before, app, name);
@@ -645,6 +657,60 @@ fn table(state: &ProjectState, app: &str, model: &str) -> String {
     )
 }
 
+/// What renaming model `old_name` of `app` to `new_name` renames in the many-to-many join
+/// tables, as Django's RenameModel does: its own join tables (named after its table, unless
+/// they or it have a `db_table`), and the column naming it in every join table that points at
+/// it (`<model>_id`; `from_<model>_id` and `to_<model>_id` for one to itself), however the
+/// tables are named.
+fn join_tables_renamed(
+    before: &ProjectState,
+    app: &str,
+    old_name: &str,
+    new_name: &str,
+) -> Vec<String> {
+    let (old_l, new_l) = (old_name.to_ascii_lowercase(), new_name.to_ascii_lowercase());
+    let Some(renamed) = before.get(app, old_name) else {
+        return Vec::new();
+    };
+    if old_l == new_l {
+        // A change of case names nothing anew.
+        return Vec::new();
+    }
+    let is_renamed = |to: &str| {
+        to.split_once('.')
+            .map_or(to.eq_ignore_ascii_case(old_name), |(a, m)| {
+                a == app && m.eq_ignore_ascii_case(old_name)
+            })
+    };
+    let mut out = Vec::new();
+    for ((model_app, _), model) in &before.models {
+        let own = model_app == app && model.name_lower() == old_l;
+        for (field, f) in &model.fields {
+            let FieldType::ManyToManyField { to, db_table, .. } = &f.field_type else {
+                continue;
+            };
+            let to_it = is_renamed(to);
+            if !own && !to_it {
+                continue;
+            }
+            let join = db_table
+                .clone()
+                .unwrap_or_else(|| format!("{}_{field}", model.db_table()));
+            if own && db_table.is_none() && renamed.options.db_table.is_none() {
+                out.push(format!("the table {join} to {app}_{new_l}_{field}"));
+            }
+            if own && to_it {
+                out.push(format!(
+                    "{join}.from_{old_l}_id and {join}.to_{old_l}_id to from_{new_l}_id and to_{new_l}_id"
+                ));
+            } else {
+                out.push(format!("{join}.{old_l}_id to {new_l}_id"));
+            }
+        }
+    }
+    out
+}
+
 /// `table.column` of a field.
 fn column(model: &ModelState, name: &str, field: &FieldState) -> String {
     format!("{}.{}", model.db_table(), field.column(name))
@@ -760,6 +826,70 @@ mod tests {
         );
         assert!(w[0].what.contains("blog_post to blog_article"), "{}", w[0]);
         assert!(w[0].safer.contains("keep the struct's name"), "{}", w[0]);
+        assert_eq!(w.len(), 1, "no many-to-many field: no join table renamed");
+
+        // Its many-to-many fields' join tables and the columns naming it in every join table
+        // that points at it are renamed too, even when its own table keeps its name.
+        let m2m = |to: &str, db_table: Option<&str>| {
+            FieldState::new(FieldType::ManyToManyField {
+                to: to.into(),
+                related_name: None,
+                db_table: db_table.map(Into::into),
+            })
+        };
+        let mut state = post();
+        let p = state.get_mut("blog", "post").unwrap();
+        p.options.db_table = Some("posts".into());
+        p.fields.push(("tags".into(), m2m("blog.Tag", None)));
+        p.fields.push(("related".into(), m2m("blog.Post", None)));
+        let mut id = FieldState::new(FieldType::BigAutoField);
+        id.primary_key = true;
+        state.add(ModelState {
+            app_label: "blog".into(),
+            name: "Tag".into(),
+            fields: vec![
+                ("id".into(), id),
+                ("featured".into(), m2m("blog.Post", Some("featured_posts"))),
+            ],
+            options: ModelOptions::default(),
+        });
+        let w = check(
+            "blog",
+            &Operation::RenameModel {
+                old_name: "Post".into(),
+                new_name: "Article".into(),
+            },
+            &state,
+        );
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert_eq!(w[0].risk, Risk::BreaksOldCode);
+        for renamed in [
+            "posts_tags.post_id to article_id",
+            "posts_related.from_post_id and posts_related.to_post_id to from_article_id and to_article_id",
+            "featured_posts.post_id to article_id",
+        ] {
+            assert!(w[0].what.contains(renamed), "{renamed}: {}", w[0]);
+        }
+        assert!(
+            !w[0].what.contains("the table"),
+            "db_table keeps the names: {}",
+            w[0]
+        );
+        state.get_mut("blog", "post").unwrap().options.db_table = None;
+        let w = check(
+            "blog",
+            &Operation::RenameModel {
+                old_name: "Post".into(),
+                new_name: "Article".into(),
+            },
+            &state,
+        );
+        assert!(
+            w[1].what
+                .contains("the table blog_post_tags to blog_article_tags"),
+            "{}",
+            w[1]
+        );
     }
 
     #[test]

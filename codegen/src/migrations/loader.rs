@@ -91,6 +91,7 @@ pub fn parse_migration(app: &str, file: &Path, text: &str) -> Result<Migration> 
         operations: body.operations,
         replaces: body.replaces,
         atomic: body.atomic,
+        accepted: body.accepted,
     })
 }
 

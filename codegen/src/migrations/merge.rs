@@ -167,6 +167,7 @@ pub fn merge_migration(
                 .collect(),
             operations: Vec::new(),
             replaces: Vec::new(),
+            accepted: None,
         },
         app: conflict.app.clone(),
         name,

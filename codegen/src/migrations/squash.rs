@@ -147,10 +147,14 @@ pub fn plan(loader: &Loader, request: &Request) -> Result<Squash, String> {
                 .join(format!("{name}.rs")),
             body: MigrationBody {
                 initial: start.is_none(),
-                atomic: true,
+                // One migration that must run outside a transaction (AddIndexConcurrently on
+                // PostgreSQL) makes the squash so too: inside one, PostgreSQL would refuse it.
+                atomic: chain.iter().all(|m| m.atomic),
                 dependencies,
                 operations,
                 replaces: squashed,
+                // The squash is a new migration: its warnings are read again.
+                accepted: None,
             },
             app: app.to_owned(),
             name,

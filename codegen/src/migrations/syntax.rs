@@ -37,6 +37,8 @@ pub struct MigrationBody {
     pub operations: Vec<Operation>,
     /// A squashed migration's `replaces`.
     pub replaces: Vec<(String, String)>,
+    /// `accepted: "why"`: the safety lint's warnings judged safe by whoever wrote the reason.
+    pub accepted: Option<String>,
 }
 
 type R<T> = syn::Result<T>;
@@ -54,6 +56,7 @@ pub fn parse_body(tokens: TokenStream) -> R<MigrationBody> {
         dependencies: Vec::new(),
         operations: Vec::new(),
         replaces: Vec::new(),
+        accepted: None,
     };
     let pairs = |e: &Expr| -> R<Vec<(String, String)>> {
         list(e)?
@@ -75,6 +78,16 @@ pub fn parse_body(tokens: TokenStream) -> R<MigrationBody> {
             "atomic" => body.atomic = bool_of(&fv.expr)?,
             "dependencies" => body.dependencies = pairs(&fv.expr)?,
             "replaces" => body.replaces = pairs(&fv.expr)?,
+            "accepted" => {
+                let why = string(&fv.expr)?;
+                if why.trim().is_empty() {
+                    return err(
+                        fv.expr.span(),
+                        "`accepted` says why the migration is safe to run on a serving database: write the reason",
+                    );
+                }
+                body.accepted = Some(why);
+            }
             "operations" => {
                 for op in list(&fv.expr)? {
                     body.operations.push(operation(op)?);
@@ -84,7 +97,7 @@ pub fn parse_body(tokens: TokenStream) -> R<MigrationBody> {
                 return err(
                     fv.member.span(),
                     format!(
-                        "unknown migration key `{other}`: expected initial, atomic, replaces, dependencies or operations"
+                        "unknown migration key `{other}`: expected initial, atomic, accepted, replaces, dependencies or operations"
                     ),
                 );
             }
@@ -912,6 +925,9 @@ pub fn migration_text(body: &MigrationBody) -> String {
     if !body.atomic {
         out.push_str("    atomic: false,\n");
     }
+    if let Some(why) = &body.accepted {
+        let _ = writeln!(out, "    accepted: {},", lit(why));
+    }
     if !body.replaces.is_empty() {
         out.push_str("    replaces: [\n");
         for (a, n) in &body.replaces {
@@ -1257,6 +1273,13 @@ fn operation_tokens(op: &Operation) -> TokenStream {
 pub fn construct(body: &MigrationBody) -> TokenStream {
     let initial = body.initial;
     let atomic = body.atomic;
+    let accepted = match &body.accepted {
+        Some(why) => {
+            let why = s_tokens(why);
+            quote!(::std::option::Option::Some(#why))
+        }
+        None => quote!(::std::option::Option::None),
+    };
     let deps = body.dependencies.iter().map(|(a, n)| {
         let (a, n) = (s_tokens(a), s_tokens(n));
         quote!((#a, #n))
@@ -1319,6 +1342,7 @@ pub fn construct(body: &MigrationBody) -> TokenStream {
                 dependencies: ::std::vec![#(#deps),*],
                 operations: ::std::vec![#(#ops),*],
                 replaces: ::std::vec![#(#replaces),*],
+                accepted: #accepted,
             }
         }
     }

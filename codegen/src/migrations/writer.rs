@@ -133,6 +133,7 @@ pub fn arrange(
                 dependencies,
                 operations: p.operations,
                 replaces: Vec::new(),
+                accepted: None,
             },
             app: p.app,
             name,

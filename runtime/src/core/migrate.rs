@@ -166,7 +166,10 @@ fn print_planned(
         .graph
         .get(&step.key)
         .ok_or_else(|| err("unknown migration"))?;
-    println!("{}.{}", m.app_label, m.name);
+    match &m.accepted {
+        Some(why) => println!("{}.{} (accepted: {why})", m.app_label, m.name),
+        None => println!("{}.{}", m.app_label, m.name),
+    }
     for (op, warnings) in lint(executor, dialect, step, walk)? {
         if step.backwards {
             println!("    Undo {}", op.describe());
@@ -264,7 +267,15 @@ fn check_safety(
     let mut walk = safety::Lint::default();
     for step in steps {
         let label = format!("{}.{}", step.key.0, step.key.1);
-        let accept = accepted.contains(&label);
+        // Accepted on the command line, or in the file (`accepted: "why"`).
+        let accept = match executor
+            .graph
+            .get(&step.key)
+            .and_then(|m| m.accepted.as_ref())
+        {
+            Some(why) => Some(format!("accepted: {why}")),
+            None => accepted.contains(&label).then(|| "accepted".to_owned()),
+        };
         for (op, warnings) in lint(executor, conn.dialect, step, &mut walk)? {
             if warnings.is_empty() {
                 continue;
@@ -274,8 +285,8 @@ fn check_safety(
             } else {
                 op.describe()
             };
-            if accept {
-                println!("{label}: {what} (accepted)");
+            if let Some(accept) = &accept {
+                println!("{label}: {what} ({accept})");
                 continue;
             }
             unsafe_ops += 1;
