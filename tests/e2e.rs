@@ -6,6 +6,8 @@ mod support;
 
 #[path = "e2e/hostile.rs"]
 mod hostile;
+#[path = "e2e/stalled.rs"]
+mod stalled;
 
 use std::path::{Path, PathBuf};
 use std::sync::{OnceLock, RwLock};
@@ -191,6 +193,13 @@ fn seed_project() -> &'static Built {
         let binary = project::build(&root, "seedsite");
         Built { _dir: dir, root, binary }
     })
+}
+
+/// The seed project built for serving (`cargo build --release`), once per test run: what the
+/// hostile HTTP test attacks.
+fn seed_release_binary() -> &'static Path {
+    static BINARY: OnceLock<PathBuf> = OnceLock::new();
+    BINARY.get_or_init(|| project::build_release(&seed_project().root, "seedsite"))
 }
 
 /// A new project compiles SQLite's driver alone; a DATABASE_URL naming another database is

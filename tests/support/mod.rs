@@ -6,6 +6,7 @@ pub mod databases;
 pub mod http;
 pub mod load;
 pub mod project;
+pub mod proxy;
 #[allow(dead_code)]
 #[path = "../../runtime/src/test/skip.rs"]
 pub mod skip;

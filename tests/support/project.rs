@@ -69,6 +69,27 @@ pub fn build(root: &Path, name: &str) -> PathBuf {
     shared_target_dir().join("debug").join(name)
 }
 
+/// `cargo build --release` of a project into the shared target dir; returns the binary. The
+/// project's release profile is kept (optimized, no debug assertions, no overflow checks: the
+/// code that serves), but for its whole-program LTO and single codegen unit, which change no
+/// behaviour and would cost a test run minutes.
+pub fn build_release(root: &Path, name: &str) -> PathBuf {
+    let out = Command::new(env!("CARGO"))
+        .args(["build", "--release", "--color=never"])
+        .current_dir(root)
+        .env("CARGO_TARGET_DIR", shared_target_dir())
+        .env("CARGO_PROFILE_RELEASE_LTO", "false")
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
+        .output()
+        .expect("run cargo build --release");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && !stderr.contains("warning"),
+        "the generated project {name} did not build for release without warnings:\n{stderr}"
+    );
+    shared_target_dir().join("release").join(name)
+}
+
 /// `cargo test` of a generated project (its apps' tests.rs); returns the output.
 pub fn cargo_test(root: &Path) -> String {
     let out = Command::new(env!("CARGO"))

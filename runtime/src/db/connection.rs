@@ -408,39 +408,43 @@ impl Connection {
         })
     }
 
-    /// Runs `query`, which may have to open a connection: when the pool has none idle and
-    /// room for more, sqlx connects, and retries a refused connection until the pool
-    /// timeout. So if it is not done within [`super::health::RETRY`], the watcher tries the
-    /// database meanwhile; if it is down, the retries give up (see `health`). A pool that is
-    /// full or has a connection idle costs two atomic loads more.
-    pub(crate) async fn guarded<T>(&self, query: impl std::future::Future<Output = T>) -> T {
-        let Some(h) = self.health.as_ref().filter(|_| self.may_connect()) else {
+    /// Runs `query` against a server database that may not answer: the pool may have to open
+    /// a connection (sqlx retries a refused one until the pool timeout), or the server (or
+    /// the network to it) may have stopped answering a connection it holds, which nothing
+    /// else would ever time out. So a query not done within [`super::health::RETRY`] has the
+    /// watcher try the database meanwhile; if the watcher finds it down (no connection of
+    /// its own within the pool timeout), the query stops waiting and fails as the database's
+    /// outage (a 503), and the retries give up (see `health`). A query that is merely slow
+    /// on a database that answers runs on.
+    pub(crate) async fn guarded<T>(
+        &self,
+        query: impl std::future::Future<Output = Result<T, sea_orm::DbErr>>,
+    ) -> Result<T, sea_orm::DbErr> {
+        let Some(h) = self.health.as_ref() else {
             return query.await;
         };
+        let down = || {
+            // Read by `lost` as the pool's timeout; the database being down, a 503.
+            Err(sea_orm::DbErr::ConnectionAcquire(
+                sea_orm::ConnAcquireErr::Timeout,
+            ))
+        };
+        if h.is_down() {
+            // A request that began before the outage was found: its connection would not
+            // answer either (a ROLLBACK after a failed statement, say).
+            return down();
+        }
         let mut query = std::pin::pin!(query);
         tokio::select! {
-            done = &mut query => done,
-            () = tokio::time::sleep(super::health::RETRY) => {
-                super::health::suspect(self, h, super::health::Lost::Busy);
-                query.await
-            }
+            biased;
+            done = &mut query => return done,
+            () = tokio::time::sleep(super::health::RETRY) => {}
         }
-    }
-
-    /// Whether the next query may have to open a connection.
-    fn may_connect(&self) -> bool {
-        match self.dialect {
-            #[cfg(feature = "postgres")]
-            Dialect::Postgres => {
-                let pool = self.db.get_postgres_connection_pool();
-                pool.num_idle() == 0 && pool.size() < self.pool_size
-            }
-            #[cfg(feature = "mysql")]
-            Dialect::Mysql => {
-                let pool = self.db.get_mysql_connection_pool();
-                pool.num_idle() == 0 && pool.size() < self.pool_size
-            }
-            _ => false,
+        super::health::suspect(self, h, super::health::Lost::Busy);
+        tokio::select! {
+            biased;
+            done = &mut query => done,
+            () = h.down() => down(),
         }
     }
 

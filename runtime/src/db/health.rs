@@ -38,6 +38,9 @@ pub(crate) struct Health {
     watching: AtomicBool,
     /// When the outage was noticed, and the error that showed it.
     outage: Mutex<Option<(Instant, String)>>,
+    /// Woken when the database is found down: the queries that were already waiting for it
+    /// (a server that stopped answering, not one that refused) stop waiting.
+    went_down: tokio::sync::Notify,
     /// The runtime the pool was opened on (the server's main one), where the watcher runs and
     /// opens the pool that replaces it: a worker's runtime may end before the server does.
     runtime: Option<tokio::runtime::Handle>,
@@ -54,6 +57,17 @@ impl Health {
 
     pub(crate) fn is_down(&self) -> bool {
         self.down.load(Ordering::Relaxed)
+    }
+
+    /// Resolves once the watcher finds the database down (at once if it is).
+    pub(crate) async fn down(&self) {
+        let notified = self.went_down.notified();
+        let mut notified = std::pin::pin!(notified);
+        notified.as_mut().enable();
+        if self.is_down() {
+            return;
+        }
+        notified.await;
     }
 
     pub(crate) fn generation(&self) -> u64 {
@@ -172,6 +186,7 @@ async fn watch(conn: Connection, watching: Watching, how: Lost) {
                     *health.outage.lock().unwrap_or_else(|e| e.into_inner()) =
                         Some((Instant::now(), error.clone()));
                     refuse_new_connections(&conn);
+                    health.went_down.notify_waiters();
                     crate::log::error(&format!(
                         "the database '{}' ({}) cannot be reached: {error}. Requests that need it are answered 503 until it is back; trying again every {} s.",
                         conn.alias,

@@ -140,7 +140,7 @@ impl Executor {
                 let stmt = Statement::from_sql_and_values(a.0.dialect.backend(), sql, values);
                 Box::pin(async move {
                     a.0.usable()?;
-                    let rows = a.0.tx.query_all_raw(stmt).await;
+                    let rows = a.0.conn.guarded(a.0.tx.query_all_raw(stmt)).await;
                     a.0.watch(rows.map_err(|e| a.0.conn.error(e, sql)))
                 })
             }
@@ -158,7 +158,7 @@ impl Executor {
                 let stmt = Statement::from_sql_and_values(a.0.dialect.backend(), sql, values);
                 Box::pin(async move {
                     a.0.usable()?;
-                    let done = a.0.tx.execute_raw(stmt).await;
+                    let done = a.0.conn.guarded(a.0.tx.execute_raw(stmt)).await;
                     a.0.watch(done.map_err(|e| a.0.conn.error(e, sql)))
                 })
             }
@@ -287,7 +287,8 @@ pub(crate) async fn rolled_back<T>(
         .scope(atomic.clone(), AssertUnwindSafe(body).catch_unwind())
         .await;
     if let Ok(atomic) = Arc::try_unwrap(atomic) {
-        let rollback: BoxFuture<'_, Result<(), sea_orm::DbErr>> = Box::pin(atomic.tx.rollback());
+        let rollback: BoxFuture<'_, Result<(), sea_orm::DbErr>> =
+            Box::pin(atomic.conn.guarded(atomic.tx.rollback()));
         let _ = rollback.await;
     }
     match outcome {
@@ -353,7 +354,8 @@ where
     match outcome {
         Ok(Ok(value)) => {
             crate::db::queries::count("COMMIT");
-            let commit: BoxFuture<'_, Result<(), sea_orm::DbErr>> = Box::pin(atomic.tx.commit());
+            let commit: BoxFuture<'_, Result<(), sea_orm::DbErr>> =
+                Box::pin(atomic.conn.guarded(atomic.tx.commit()));
             commit.await.map_err(|e| {
                 conn.lost(&e)
                     .unwrap_or_else(|| DbError::Transaction(format!("COMMIT failed: {e}")))
@@ -366,14 +368,14 @@ where
         Ok(Err(e)) => {
             crate::db::queries::count("ROLLBACK");
             let rollback: BoxFuture<'_, Result<(), sea_orm::DbErr>> =
-                Box::pin(atomic.tx.rollback());
+                Box::pin(atomic.conn.guarded(atomic.tx.rollback()));
             let _ = rollback.await;
             Err(e)
         }
         Err(panic) => {
             crate::db::queries::count("ROLLBACK");
             let rollback: BoxFuture<'_, Result<(), sea_orm::DbErr>> =
-                Box::pin(atomic.tx.rollback());
+                Box::pin(atomic.conn.guarded(atomic.tx.rollback()));
             let _ = rollback.await;
             std::panic::resume_unwind(panic)
         }
@@ -402,8 +404,8 @@ where
         async move {
             crate::db::queries::count(&sql);
             atomic
-                .tx
-                .execute_unprepared(&sql)
+                .conn
+                .guarded(atomic.tx.execute_unprepared(&sql))
                 .await
                 .map(|_| ())
                 .map_err(|e| {
