@@ -31,6 +31,9 @@ pub fn request(data: &[u8]) {
     for (k, v) in request.POST().iter() {
         let _ = (k.len(), v.len());
     }
+    for (k, f) in request.FILES().iter() {
+        let _ = (k.len(), f.name.len(), f.size());
+    }
     for (k, v) in request.COOKIES() {
         let _ = (k.len(), v.len());
     }

@@ -34,6 +34,9 @@ pub struct Settings {
     /// Most fields a query string or form body may carry (Django's TooManyFieldsSent, a 400);
     /// None for no limit. Django's default, 1000.
     pub DATA_UPLOAD_MAX_NUMBER_FIELDS: Option<usize>,
+    /// Most files a multipart form may carry (Django's TooManyFilesSent, a 400); None for no
+    /// limit. Django's default, 100.
+    pub DATA_UPLOAD_MAX_NUMBER_FILES: Option<usize>,
     /// Behind a TLS-terminating proxy: the header and value that mark a request as HTTPS,
     /// e.g. `Some(("X-Forwarded-Proto".into(), "https".into()))`. Only set it when the proxy
     /// always sets or strips that header; clients could forge it otherwise.
@@ -148,6 +151,7 @@ impl Default for Settings {
             MIDDLEWARE: Vec::new(),
             DATA_UPLOAD_MAX_MEMORY_SIZE: 2_621_440,
             DATA_UPLOAD_MAX_NUMBER_FIELDS: Some(1000),
+            DATA_UPLOAD_MAX_NUMBER_FILES: Some(100),
             SECURE_PROXY_SSL_HEADER: None,
             APPEND_SLASH: true,
             X_FRAME_OPTIONS: "DENY".into(),

@@ -366,6 +366,19 @@ pub(crate) async fn too_many_fields(request: HttpRequest) -> HttpResponse {
     }
 }
 
+/// The 400 for a multipart body that could not be read (Django's MultiPartParserError,
+/// TooManyFieldsSent, TooManyFilesSent).
+pub(crate) async fn unreadable_body(
+    request: HttpRequest,
+    e: crate::http::MultiPartParserError,
+) -> HttpResponse {
+    let e = crate::http::BadRequest::new(e.to_string());
+    match crate::urls::resolver_installed() {
+        Some(resolver) => response_for_error(resolver, request, ViewError::BadRequest(e)).await,
+        None => default_400(),
+    }
+}
+
 /// The 500 for a panic outside a view (in a middleware): the DEBUG page or handler500, as
 /// Django's `convert_exception_to_response` gives around every middleware.
 pub(crate) async fn panicked(request: HttpRequest, message: String) -> HttpResponse {

@@ -53,6 +53,7 @@ pub(crate) async fn handle(
         .catch_unwind()
         .await;
     match outcome {
+        Ok(_) if request.unreadable_post().is_some() => Box::pin(unreadable(request)).await,
         Ok(response) if response.refused().is_none() => response,
         Ok(response) => Box::pin(handlers::unless_refused(request, response)).await,
         Err(panic) => {
@@ -62,12 +63,27 @@ pub(crate) async fn handle(
     }
 }
 
+/// The 400 of a multipart body Django would refuse, once a middleware or the view has read
+/// `POST()` or `FILES()` (Django raises there, and its handler answers 400); what they
+/// answered with the empty form is dropped. A view that never reads them answers as usual.
+async fn unreadable(request: HttpRequest) -> HttpResponse {
+    let e =
+        request
+            .unreadable_post()
+            .cloned()
+            .unwrap_or(crate::http::MultiPartParserError::Malformed(
+                "The multipart body could not be read.",
+            ));
+    handlers::unreadable_body(request, e).await
+}
+
 /// With DEBUG on, each response says how many statements it took (as Django's debug
 /// toolbar does): a page whose count grows with its rows has an N+1 query.
 async fn handle_counting_queries(chain: &GetResponse, request: HttpRequest) -> HttpResponse {
     let call = AssertUnwindSafe(chain.call(request.clone())).catch_unwind();
     let (outcome, queries) = crate::db::count_queries(call).await;
     let mut response = match outcome {
+        Ok(_) if request.unreadable_post().is_some() => unreadable(request).await,
         Ok(response) => handlers::unless_refused(request, response).await,
         Err(panic) => handlers::panicked(request, crate::debug::panic_message(&panic)).await,
     };
@@ -193,6 +209,13 @@ async fn entry(
             Body::Broken => {
                 return Ok(req.into_response(actix_web::HttpResponse::BadRequest().finish()));
             }
+            Body::Stalled => {
+                return Ok(req.into_response(
+                    actix_web::HttpResponse::RequestTimeout()
+                        .force_close()
+                        .finish(),
+                ));
+            }
         }
     };
     if log_requests {
@@ -226,13 +249,35 @@ enum Body {
     Read(bytes::Bytes),
     TooLarge,
     Broken,
+    /// The client did not send it whole within BODY_TIMEOUT.
+    Stalled,
 }
 
-/// The request body, within DATA_UPLOAD_MAX_MEMORY_SIZE.
+/// How long a request body may take to arrive before the request is answered 408 and its
+/// connection closed: gunicorn's worker timeout, which a Django site has in front of it.
+/// actix bounds the head (5 s) but not the body, so a client could otherwise hold a
+/// connection and a worker's task forever by sending a body slowly, or part of one.
+const BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// The request body, within DATA_UPLOAD_MAX_MEMORY_SIZE and BODY_TIMEOUT.
 async fn read_body(req: &mut ServiceRequest, declared: Option<usize>, limit: usize) -> Body {
     let mut payload = req.take_payload();
     let mut body = BytesMut::with_capacity(declared.unwrap_or(0));
-    while let Some(chunk) = payload.next().await {
+    let mut deadline = None;
+    loop {
+        // A body already here (every GET's empty one) takes no timer.
+        let next = match payload.next().now_or_never() {
+            Some(next) => next,
+            None => {
+                let deadline =
+                    *deadline.get_or_insert_with(|| tokio::time::Instant::now() + BODY_TIMEOUT);
+                match tokio::time::timeout_at(deadline, payload.next()).await {
+                    Ok(next) => next,
+                    Err(_) => return Body::Stalled,
+                }
+            }
+        };
+        let Some(chunk) = next else { break };
         match chunk {
             Ok(chunk) if body.len() + chunk.len() <= limit => body.extend_from_slice(&chunk),
             Ok(_) => return Body::TooLarge,

@@ -815,6 +815,108 @@ async fn add_change_history_and_delete() {
     assert_eq!(r.header("location"), Some("/admin/"));
 }
 
+/// Hostile text in a model's str, its fields and the query string (issue 21, part 3): every
+/// admin page that shows it (the success message, the change list with its search box and
+/// filters, the change form, the history, the delete confirmation, the index's recent
+/// actions) escapes it, as Django's templates do.
+#[rjango::test(db, project = project)]
+async fn html_in_names_and_queries_is_escaped_on_every_admin_page() {
+    const HOSTILE: &str = r#"<script>alert("x")</script>&'"#;
+    const QUERY: &str = r#""><script>alert(1)</script>"#;
+    let (c, _) = superuser().await;
+    let r = c
+        .post_form(
+            "/admin/blog/author/add/",
+            &[
+                ("name", HOSTILE),
+                ("email", ""),
+                ("_continue", "1"),
+                NO_POSTS[0],
+                NO_POSTS[1],
+            ],
+        )
+        .await;
+    let author = Author::objects()
+        .get(author::name.eq(HOSTILE))
+        .await
+        .unwrap();
+    let change = format!("/admin/blog/author/{}/change/", author.id);
+    assert_eq!(r.header("location"), Some(change.as_str()));
+    post(HOSTILE, &author, true).await;
+    let query = "?q=%22%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E";
+    for path in [
+        change.clone(),
+        "/admin/blog/author/".to_owned(),
+        format!("/admin/blog/author/{query}"),
+        "/admin/blog/post/".to_owned(),
+        format!("/admin/blog/post/{query}"),
+        format!("/admin/blog/author/{}/history/", author.id),
+        format!("/admin/blog/author/{}/delete/", author.id),
+        "/admin/".to_owned(),
+    ] {
+        let r = c.get(&path).await;
+        let page = r.text();
+        assert_eq!(r.status_code(), 200, "{path}: {page}");
+        assert!(
+            !page.contains("<script>alert"),
+            "{path} shows the text unescaped: {page}"
+        );
+        // Escaped, not dropped: the page's text, its entities read, holds it.
+        let shown = unescape(&page);
+        if path.contains("?q=") {
+            assert!(
+                shown.contains(QUERY),
+                "{path}: the search box keeps the query: {page}"
+            );
+        } else {
+            assert!(
+                shown.contains(HOSTILE),
+                "{path} does not show the name: {page}"
+            );
+        }
+    }
+}
+
+/// HTML text with its character references read (`&lt;`, `&#60;`, `&#x27;`), as a browser
+/// shows it.
+fn unescape(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(at) = rest.find('&') {
+        out += &rest[..at];
+        rest = &rest[at..];
+        let Some(end) = rest.find(';').filter(|e| *e <= 8) else {
+            out.push('&');
+            rest = &rest[1..];
+            continue;
+        };
+        let entity = &rest[1..end];
+        let c = match entity {
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "amp" => Some('&'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            _ => entity
+                .strip_prefix("#x")
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .or_else(|| entity.strip_prefix('#').and_then(|d| d.parse().ok()))
+                .and_then(char::from_u32),
+        };
+        match c {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out + rest
+}
+
 /// Django's inlines: an author's posts added, changed and deleted on the author's own page,
 /// in one transaction with the author, every row's change in the author's history; a
 /// refused row keeps the author unsaved; a missing management form or a row of another

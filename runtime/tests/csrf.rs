@@ -143,6 +143,29 @@ async fn unsafe_requests_need_the_token_of_their_cookie() {
         .request(post(Some(&secret), &format!("csrfmiddlewaretoken={token}")))
         .await;
     assert_eq!((r.status_code(), r.text().as_str()), (200, "accepted"));
+    // A form with a file input sends the token in a multipart body.
+    let multipart = |token: &str| {
+        HttpRequest::builder("POST", "/submit/")
+            .header(
+                "Content-Type",
+                &format!(
+                    "multipart/form-data; boundary={}",
+                    rjango::test::MULTIPART_BOUNDARY
+                ),
+            )
+            .header("Cookie", &format!("csrftoken={secret}"))
+            .body(rjango::test::encode_multipart(
+                rjango::test::MULTIPART_BOUNDARY,
+                &[("csrfmiddlewaretoken", token)],
+                &[("photo", "cat.png", "image/png", b"png")],
+            ))
+    };
+    let r = c.request(multipart(&token)).await;
+    assert_eq!((r.status_code(), r.text().as_str()), (200, "accepted"));
+    refused(
+        &c.request(multipart(&wrong)).await,
+        "CSRF token from POST incorrect.",
+    );
     // The header, as JavaScript sends it; the unmasked secret passes too, as in Django.
     let r = c
         .request(post(Some(&secret), "").header("X-CSRFToken", &token))

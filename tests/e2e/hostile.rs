@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use crate::support::http::{Request, get};
 use crate::support::project::Running;
-use crate::{prod_with, seed_project};
+use crate::{prod_with, seed_project, seed_release_binary};
 
 /// Sends `bytes` on a new connection and reads until the server closes it: (the status, if
 /// an HTTP response came, and the raw answer).
@@ -55,7 +55,8 @@ fn hostile_requests_are_refused_and_the_server_goes_on() {
     let built = seed_project();
     let db = built.migrated_database();
     let env = prod_with(&[("DATABASE_URL", db.url.as_str())]);
-    let mut server = Running::server(&built.binary, &env);
+    // The build that serves: `cargo build --release`.
+    let mut server = Running::server(seed_release_binary(), &env);
     let port = server.port;
     let serving = || {
         let r = get(port, "/hello/");
@@ -230,6 +231,52 @@ fn hostile_requests_are_refused_and_the_server_goes_on() {
         "{cut_after:?}: {answer:?}"
     );
 
+    // A keep-alive connection answered once, then a request left half-written: the first is
+    // answered, the second cut off as a slow client's, and others served meanwhile.
+    let started = Instant::now();
+    let partial = std::thread::spawn(move || {
+        raw(
+            port,
+            b"GET /hello/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\nGET /hello/ HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Half",
+        )
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    serving();
+    let (status, text) = partial.join().unwrap();
+    let partial_cut_after = started.elapsed();
+    assert_eq!(status, Some(200), "{text}");
+    assert_eq!(text.matches("HTTP/1.1 200").count(), 1, "{text}");
+    assert!(
+        partial_cut_after < Duration::from_secs(15),
+        "{partial_cut_after:?}: {text}"
+    );
+
+    // A body that stops halfway (Content-Length 100, 10 bytes sent): 408 once it has taken
+    // 30 s (gunicorn's worker timeout), the connection closed; others are
+    // served meanwhile.
+    let started = Instant::now();
+    let stalled = std::thread::spawn(move || {
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(60)))
+            .unwrap();
+        stream
+            .write_all(b"POST /parse-json/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"a\": 1, ")
+            .unwrap();
+        let mut out = Vec::new();
+        let _ = stream.read_to_end(&mut out);
+        String::from_utf8_lossy(&out).into_owned()
+    });
+    std::thread::sleep(Duration::from_millis(300));
+    serving();
+    let text = stalled.join().unwrap();
+    let body_cut_after = started.elapsed();
+    assert!(
+        text.starts_with("HTTP/1.1 408") && body_cut_after < Duration::from_secs(40),
+        "{body_cut_after:?}: {text}"
+    );
+    serving();
+
     // Thousands of idle connections: the server still answers at once, closes them itself,
     // and its memory stays bounded.
     let idle: Vec<TcpStream> = (0..2000)
@@ -264,6 +311,6 @@ fn hostile_requests_are_refused_and_the_server_goes_on() {
     );
     assert!(!server.output().contains("panicked"), "{}", server.output());
     println!(
-        "hostile HTTP: RSS {rss_before} KiB before, {rss_idle} KiB with 2000 idle connections, {rss_after} KiB after; a slow client cut after {cut_after:.1?}; /hello/ in {answered_in:.1?} beside 2000 idle connections"
+        "hostile HTTP (release build): RSS {rss_before} KiB before, {rss_idle} KiB with 2000 idle connections, {rss_after} KiB after; a slow client cut after {cut_after:.1?}, a half-written second request after {partial_cut_after:.1?}, a stalled body after {body_cut_after:.1?}; /hello/ in {answered_in:.1?} beside 2000 idle connections"
     );
 }

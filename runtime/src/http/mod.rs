@@ -3,6 +3,7 @@
 
 mod error;
 mod json_body;
+pub mod multipart;
 mod querydict;
 mod request;
 mod response;
@@ -10,6 +11,7 @@ mod response;
 pub use actix_web::cookie::{Cookie, SameSite};
 pub use actix_web::http::{Method, StatusCode};
 pub use error::{BadRequest, Http404, IntoResponse, PermissionDenied, ViewError, ViewResult};
+pub use multipart::{Files, MultiPartParserError, UploadedFile};
 pub use querydict::QueryDict;
 pub use request::{Headers, HttpRequest, RequestBuilder, ResolverMatch};
 pub use response::{

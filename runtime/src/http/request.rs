@@ -28,7 +28,7 @@ struct Inner {
     scheme: &'static str,
     peer_addr: Option<SocketAddr>,
     get: OnceLock<QueryDict>,
-    post: OnceLock<QueryDict>,
+    post: OnceLock<PostData>,
     cookies: OnceLock<HashMap<String, String>>,
     content_type: OnceLock<String>,
     resolver_match: OnceLock<ResolverMatch>,
@@ -43,6 +43,15 @@ struct Inner {
     /// The test client's default: unsafe requests pass without a CSRF token, as Django's
     /// `_dont_enforce_csrf_checks`.
     dont_enforce_csrf_checks: bool,
+}
+
+/// A POST body, read once: Django's `_post` and `_files`, and why a multipart body was
+/// refused.
+#[derive(Default)]
+struct PostData {
+    post: QueryDict,
+    files: super::Files,
+    error: Option<super::MultiPartParserError>,
 }
 
 /// Which route answered a request: Django's `request.resolver_match`.
@@ -152,15 +161,57 @@ impl HttpRequest {
             .get_or_init(|| QueryDict::parse(self.inner.query_string.as_bytes()))
     }
 
-    /// A POST form body's fields (`application/x-www-form-urlencoded`): Django's
-    /// `request.POST`. Empty for other methods and content types; read those from `body()`.
+    /// A POST form body's fields (`application/x-www-form-urlencoded` or
+    /// `multipart/form-data`): Django's `request.POST`. Empty for other methods and content
+    /// types (read those from `body()`), and for a multipart body Django would refuse: the
+    /// server then answers the request 400, whatever the view answered, as Django's raise
+    /// from `request.POST` does.
     pub fn POST(&self) -> &QueryDict {
+        &self.post_data().post
+    }
+
+    /// The files of a `multipart/form-data` POST, by field name: Django's `request.FILES`.
+    pub fn FILES(&self) -> &super::Files {
+        &self.post_data().files
+    }
+
+    /// Why the multipart body could not be read, once `POST()` or `FILES()` has read it and
+    /// found it could not: the server's 400.
+    pub(crate) fn unreadable_post(&self) -> Option<&super::MultiPartParserError> {
+        self.inner.post.get().and_then(|data| data.error.as_ref())
+    }
+
+    fn post_data(&self) -> &PostData {
         self.inner.post.get_or_init(|| {
-            if self.method() == "POST" && self.content_type() == "application/x-www-form-urlencoded"
-            {
-                QueryDict::parse(&self.inner.body)
-            } else {
-                QueryDict::default()
+            if self.method() != "POST" {
+                return PostData::default();
+            }
+            match self.content_type() {
+                "application/x-www-form-urlencoded" => PostData {
+                    post: QueryDict::parse(&self.inner.body),
+                    ..PostData::default()
+                },
+                "multipart/form-data" => {
+                    let limits = crate::conf::try_settings()
+                        .map(|s| super::multipart::Limits {
+                            fields: s.DATA_UPLOAD_MAX_NUMBER_FIELDS,
+                            files: s.DATA_UPLOAD_MAX_NUMBER_FILES,
+                        })
+                        .unwrap_or_default();
+                    let header = self.headers().get("content-type").unwrap_or_default();
+                    match super::multipart::parse(header, &self.inner.body, limits) {
+                        Ok((post, files)) => PostData {
+                            post,
+                            files,
+                            error: None,
+                        },
+                        Err(e) => PostData {
+                            error: Some(e),
+                            ..PostData::default()
+                        },
+                    }
+                }
+                _ => PostData::default(),
             }
         })
     }

@@ -66,6 +66,17 @@ pub mod views {
         Ok(response)
     }
 
+    /// A form with files: its fields, and each file's field, name, type and size.
+    pub async fn upload(request: HttpRequest) -> JsonResponse {
+        let files: Vec<_> = request
+            .FILES()
+            .iter()
+            .map(|(field, f)| json!([field, f.name, f.content_type, f.size()]))
+            .collect();
+        let fields: Vec<_> = request.POST().iter().collect();
+        JsonResponse::new(json!({ "fields": fields, "files": files }))
+    }
+
     pub async fn not_found(request: HttpRequest, _e: Http404) -> JsonResponse {
         if request.path().contains("handler-panics") {
             panic!("the 404 handler itself fails");
@@ -87,6 +98,7 @@ urlpatterns![
     path("json-body/", views::json_body, name = "json-body"),
     path("go/", views::go, name = "go"),
     path("header/", views::header, name = "header"),
+    path("upload/", views::upload, name = "upload"),
     path("<path:rest>/", views::catch_all, name = "catch-all"),
     handler404 = views::not_found,
     handler400 = views::bad_request,

@@ -18,6 +18,7 @@ pub fn items(s: &Settings) -> Vec<(&'static str, String)> {
         APPEND_SLASH,
         DATA_UPLOAD_MAX_MEMORY_SIZE,
         DATA_UPLOAD_MAX_NUMBER_FIELDS,
+        DATA_UPLOAD_MAX_NUMBER_FILES,
         DEBUG,
         FIXTURE_DIRS,
         INSTALLED_APPS,
