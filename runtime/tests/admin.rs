@@ -2331,6 +2331,6 @@ fn the_admin_on_postgresql_and_mariadb() {
             "the admin tests on {name}:\n{stdout}\n{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        assert!(stdout.contains("test result: ok. 17 passed"), "{stdout}");
+        assert!(stdout.contains("test result: ok. 18 passed"), "{stdout}");
     }
 }
