@@ -4,6 +4,8 @@
 
 mod support;
 
+#[path = "e2e/bank.rs"]
+mod bank;
 #[path = "e2e/hostile.rs"]
 mod hostile;
 #[path = "e2e/stalled.rs"]
@@ -833,51 +835,12 @@ fn a_database_outage_is_answered_at_once_and_recovered() {
 }
 
 fn outage(built: &Built, server: Server, admin: &str) {
-    use support::load::{Kind, Load, quantile};
+    use support::load::quantile;
     let db = TempDatabase::create(server, admin, "outage");
     migrate_to(&built.root, &db.url);
     let env = prod_with(&[("DATABASE_URL", db.url.as_str())]);
     let running = Running::server(&built.binary, &env);
-    let port = running.port;
-    for (owner, id) in [("A", 1), ("B", 2)] {
-        let r = Request::new("POST", "/accounts/")
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .body(format!("owner={owner}&balance=1000000"))
-            .send(port);
-        assert_eq!(
-            (r.status, r.json()["id"].as_i64()),
-            (201, Some(id)),
-            "{}",
-            r.text()
-        );
-    }
-    let kinds = vec![
-        Kind {
-            name: "hello",
-            method: "GET",
-            path: "/hello/",
-            body: |_| String::new(),
-        },
-        Kind {
-            name: "read",
-            method: "GET",
-            path: "/authors/",
-            body: |_| String::new(),
-        },
-        Kind {
-            name: "create",
-            method: "POST",
-            path: "/accounts/",
-            body: |n| format!("owner=o{n}&balance=0"),
-        },
-        Kind {
-            name: "transfer",
-            method: "POST",
-            path: "/transfer/",
-            body: |_| "from=1&to=2&amount=1".into(),
-        },
-    ];
-    let load = Load::start(port, kinds, 2);
+    let load = bank::start(running.port);
     std::thread::sleep(Duration::from_secs(2));
     let stopping = load.now();
     let stopped = server.stop();
@@ -886,23 +849,7 @@ fn outage(built: &Built, server: Server, admin: &str) {
     let restarting = load.now();
     stopped.start();
     let up = load.now();
-    let recovered = loop {
-        let first = load
-            .samples()
-            .into_iter()
-            .filter(|s| s.kind == "read" && s.asked >= up && s.status == 200)
-            .map(|s| s.asked + s.took)
-            .min();
-        if let Some(at) = first {
-            break at - up;
-        }
-        assert!(
-            load.now() - up < Duration::from_secs(30),
-            "{server:?}: no read succeeded within 30 s of the server's return:\n{}",
-            running.output()
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    let recovered = bank::first_read_after(&load, up, &running, &format!("{server:?}"));
     std::thread::sleep(Duration::from_secs(2));
     let samples = load.finish();
     let log = running.output();
@@ -988,50 +935,15 @@ fn outage(built: &Built, server: Server, admin: &str) {
         "{server:?}: {logged_503} 503s logged:\n{log}"
     );
 
-    // No write answered 2xx is lost, and no transfer is half-applied.
-    let owners: std::collections::BTreeSet<String> = db
-        .query("SELECT owner FROM blog_account")
-        .lines()
-        .map(str::to_owned)
-        .collect();
-    let created: Vec<String> = samples
-        .iter()
-        .filter(|s| s.kind == "create" && s.status == 201)
-        .map(|s| format!("o{}", s.number))
-        .collect();
-    let lost: Vec<&String> = created.iter().filter(|o| !owners.contains(*o)).collect();
-    assert!(
-        lost.is_empty(),
-        "{server:?}: answered 201 but not in the database: {lost:?}"
-    );
-    let balances: Vec<i64> = db
-        .query("SELECT balance FROM blog_account WHERE id IN (1, 2) ORDER BY id")
-        .lines()
-        .map(|l| l.trim().parse().unwrap())
-        .collect();
-    assert_eq!(
-        balances.iter().sum::<i64>(),
-        2_000_000,
-        "{server:?}: {balances:?}"
-    );
-    let moved = 1_000_000 - balances[0];
-    let count = |kind: &str, status: u16| {
-        samples
-            .iter()
-            .filter(|s| s.kind == kind && s.status == status)
-            .count() as i64
-    };
-    let (done, refused) = (count("transfer", 200), count("transfer", 503));
-    assert!(
-        done <= moved && moved <= done + refused,
-        "{server:?}: {moved} moved, {done} transfers answered 200, {refused} 503"
-    );
+    let writes = bank::writes_kept(&db, &samples, &format!("{server:?}"));
     println!(
-        "{server:?} outage: stopped at {stopping:.1?} (down {down:.1?}), back at {up:.1?}; {} requests, {} answered 503 (median {:.1?}, p99 {p99_503:.1?}, slowest {slowest_503:.1?}), {logged_503} of them logged; /hello/ p99 {hello_p99:.1?}; first read {recovered:.2?} after the server was back; {} accounts created, {done} transfers done, {moved} moved",
+        "{server:?} outage: stopped at {stopping:.1?} (down {down:.1?}), back at {up:.1?}; {} requests, {} answered 503 (median {:.1?}, p99 {p99_503:.1?}, slowest {slowest_503:.1?}), {logged_503} of them logged; /hello/ p99 {hello_p99:.1?}; first read {recovered:.2?} after the server was back; {} accounts created, {} transfers done, {} moved",
         samples.len(),
         unavailable.len(),
         quantile(unavailable.clone(), 0.5),
-        created.len(),
+        writes.created,
+        writes.done,
+        writes.moved,
     );
 }
 

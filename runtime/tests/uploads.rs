@@ -247,6 +247,12 @@ fn cases() -> Vec<(String, Vec<u8>)> {
         "name=\"f\"; filename=\"a&sol;b&period;txt\"",
         "name=\"f\"; filename=\"x&amp;y&ampz&#128;.txt\"",
         "name=\"f\"; filename=\"tab\there\u{200b}.txt\"",
+        "name=a\u{1f}",
+        "name=\"f\"; filename*=''%22q.txt%22",
+        "name=\"f\"; filename*0=b; filename*0=a",
+        "name=\"f\"; filename=a.txt; filename*0=b; filename*99999999999=c",
+        "name=\"f\"; filename=\"&GTy&nbspz.txt\"",
+        "name=\"f\"; filename=\"&aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\u{e9}.txt\"",
     ] {
         out.push((ct.into(), cd(params)));
     }
@@ -277,6 +283,27 @@ fn cases() -> Vec<(String, Vec<u8>)> {
     out.push((
         ct.into(),
         raw(&format!("{}{}", field("a", "1"), field("b", "2")).repeat(3)),
+    ));
+    // A last file with nothing after it is an interrupted upload.
+    out.push((ct.into(), raw(&file("f", "a.txt", "xyz"))));
+    out.push((
+        ct.into(),
+        raw(&format!("{}--B0und", file("f", "a.txt", "xyz"))),
+    ));
+    // The request's charset decodes names, values and file names.
+    out.push((
+        "multipart/form-data; boundary=B0und; charset=latin-1".into(),
+        [
+            raw("--B0und\nContent-Disposition: form-data; name=\"\u{e9}\"\n\n"),
+            vec![0xe9],
+            raw(&format!("\n{}{end}", file("f", "\u{e9}.txt", "x"))),
+        ]
+        .concat(),
+    ));
+    // Django's MultiPartParser takes only a Content-Type written `multipart/`.
+    out.push((
+        "Multipart/form-data; boundary=B0und".into(),
+        raw(&format!("{}{end}", field("a", "1"))),
     ));
     // A preamble of 1024 bytes or more without an empty line.
     out.push((
@@ -323,7 +350,9 @@ fn rjango_reads(content_type: &str, body: &[u8]) -> serde_json::Value {
             "error": match e {
                 MultiPartParserError::TooManyFields => "TooManyFieldsSent",
                 MultiPartParserError::TooManyFiles => "TooManyFilesSent",
-                MultiPartParserError::InvalidBoundary(_) | MultiPartParserError::Malformed(_) => {
+                MultiPartParserError::InvalidContentType(_)
+                | MultiPartParserError::InvalidBoundary(_)
+                | MultiPartParserError::Malformed(_) => {
                     "MultiPartParserError"
                 }
             }

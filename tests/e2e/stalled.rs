@@ -7,12 +7,11 @@
 use std::time::Duration;
 
 use crate::support::databases::{Server, TempDatabase};
-use crate::support::http::Request;
-use crate::support::load::{Kind, Load, quantile};
+use crate::support::load::quantile;
 use crate::support::project::Running;
 use crate::support::proxy::{self, Proxy};
 use crate::support::skip::skip;
-use crate::{Built, SERVERS, migrate_to, prod_with, seed_project};
+use crate::{Built, SERVERS, bank, migrate_to, prod_with, seed_project};
 
 /// The pool timeout the server runs with (DATABASE_POOL_TIMEOUT's default) and the watcher's
 /// first look (health::RETRY): a request that needs the stalled database is answered within
@@ -44,69 +43,14 @@ fn stalled(built: &Built, server: Server, admin: &str) {
     let (url, _) = proxy::through(&db.url, proxy.port);
     let env = prod_with(&[("DATABASE_URL", url.as_str())]);
     let running = Running::server(&built.binary, &env);
-    let port = running.port;
-    for (owner, id) in [("A", 1), ("B", 2)] {
-        let r = Request::new("POST", "/accounts/")
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .body(format!("owner={owner}&balance=1000000"))
-            .send(port);
-        assert_eq!(
-            (r.status, r.json()["id"].as_i64()),
-            (201, Some(id)),
-            "{}",
-            r.text()
-        );
-    }
-    let kinds = vec![
-        Kind {
-            name: "hello",
-            method: "GET",
-            path: "/hello/",
-            body: |_| String::new(),
-        },
-        Kind {
-            name: "read",
-            method: "GET",
-            path: "/authors/",
-            body: |_| String::new(),
-        },
-        Kind {
-            name: "create",
-            method: "POST",
-            path: "/accounts/",
-            body: |n| format!("owner=o{n}&balance=0"),
-        },
-        Kind {
-            name: "transfer",
-            method: "POST",
-            path: "/transfer/",
-            body: |_| "from=1&to=2&amount=1".into(),
-        },
-    ];
-    let load = Load::start(port, kinds, 2);
+    let load = bank::start(running.port);
     std::thread::sleep(Duration::from_secs(2));
     let stalled_at = load.now();
     proxy.stall(true);
     std::thread::sleep(Duration::from_secs(20));
     let resumed_at = load.now();
     proxy.stall(false);
-    let recovered = loop {
-        let first = load
-            .samples()
-            .into_iter()
-            .filter(|s| s.kind == "read" && s.asked >= resumed_at && s.status == 200)
-            .map(|s| s.asked + s.took)
-            .min();
-        if let Some(at) = first {
-            break at - resumed_at;
-        }
-        assert!(
-            load.now() - resumed_at < Duration::from_secs(30),
-            "{server:?}: no read succeeded within 30 s of the database answering again:\n{}",
-            running.output()
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    let recovered = bank::first_read_after(&load, resumed_at, &running, &format!("{server:?}"));
     std::thread::sleep(Duration::from_secs(2));
     let samples = load.finish();
     let log = running.output();
@@ -177,36 +121,13 @@ fn stalled(built: &Built, server: Server, admin: &str) {
     );
     assert!(!log.contains("Internal Server Error"), "{server:?}:\n{log}");
 
-    // No write answered 2xx is lost, and no transfer is half-applied.
-    let owners: std::collections::BTreeSet<String> = db
-        .query("SELECT owner FROM blog_account")
-        .lines()
-        .map(str::to_owned)
-        .collect();
-    let created: Vec<String> = samples
-        .iter()
-        .filter(|s| s.kind == "create" && s.status == 201)
-        .map(|s| format!("o{}", s.number))
-        .collect();
-    let lost: Vec<&String> = created.iter().filter(|o| !owners.contains(*o)).collect();
-    assert!(
-        lost.is_empty(),
-        "{server:?}: answered 201 but not in the database: {lost:?}"
-    );
-    let balances: Vec<i64> = db
-        .query("SELECT balance FROM blog_account WHERE id IN (1, 2) ORDER BY id")
-        .lines()
-        .map(|l| l.trim().parse().unwrap())
-        .collect();
-    assert_eq!(
-        balances.iter().sum::<i64>(),
-        2_000_000,
-        "{server:?}: {balances:?}"
-    );
+    let writes = bank::writes_kept(&db, &samples, &format!("{server:?}"));
     println!(
-        "{server:?} stalled for 20 s: {} requests, {} answered 503 (slowest {slowest_503:.1?}; once known down p99 {late_p99:.1?}); /hello/ p99 {hello_p99:.1?}; first read {recovered:.2?} after the database answered again; {} accounts created",
+        "{server:?} stalled for 20 s: {} requests, {} answered 503 (slowest {slowest_503:.1?}; once known down p99 {late_p99:.1?}); /hello/ p99 {hello_p99:.1?}; first read {recovered:.2?} after the database answered again; {} accounts created, {} transfers done, {} moved",
         samples.len(),
         unavailable.len(),
-        created.len(),
+        writes.created,
+        writes.done,
+        writes.moved,
     );
 }

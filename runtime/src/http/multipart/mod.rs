@@ -94,6 +94,8 @@ impl Files {
 /// TooManyFilesSent, each a 400.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MultiPartParserError {
+    #[error("Invalid Content-Type: {0}")]
+    InvalidContentType(String),
     #[error("Invalid boundary in multipart: {0}")]
     InvalidBoundary(String),
     #[error("{0}")]
@@ -126,8 +128,22 @@ pub fn parse(
     body: &Bytes,
     limits: Limits,
 ) -> Result<(QueryDict, Files), MultiPartParserError> {
+    if !content_type.starts_with("multipart/") {
+        return Err(MultiPartParserError::InvalidContentType(
+            content_type.to_owned(),
+        ));
+    }
     let (_, params) = params::parse_header_parameters(content_type).unwrap_or_default();
     let boundary = param(&params, "boundary").unwrap_or_default();
+    // The request's encoding (Django's `request.encoding`), UTF-8 unless the Content-Type
+    // names another: names, values and file names are decoded in it.
+    let charset = param(&params, "charset")
+        .and_then(|c| params::Charset::named(&c))
+        .unwrap_or(params::Charset::Utf8);
+    let text = |s: &str| match charset {
+        params::Charset::Utf8 => s.to_owned(),
+        other => other.decode(s.as_bytes()),
+    };
     if !valid_boundary(&boundary) {
         return Err(MultiPartParserError::InvalidBoundary(
             if boundary.is_empty() {
@@ -143,7 +159,9 @@ pub fn parse(
         return Ok((QueryDict::from_pairs(fields), files));
     }
     let (mut piece_count, mut file_count) = (0usize, 0usize);
-    for piece in pieces(body, format!("--{boundary}").as_bytes()) {
+    let pieces = pieces(body, format!("--{boundary}").as_bytes());
+    let last = pieces.len().saturating_sub(1);
+    for (i, piece) in pieces.into_iter().enumerate() {
         let part = split_part(&piece)?;
         let headers = part.as_ref().map(|(headers, _)| Headers::parse(headers));
         let disposition = headers.as_ref().and_then(|h| h.disposition.as_ref());
@@ -165,9 +183,7 @@ pub fn parse(
             continue;
         };
         // Django strips the name's bytes: ASCII whitespace only.
-        let name = name
-            .trim_matches(|c: char| c.is_ascii_whitespace() || c == '\x0b')
-            .to_owned();
+        let name = text(name.trim_matches(|c: char| c.is_ascii_whitespace() || c == '\x0b'));
         let Some(filename) = filename else {
             let content = if headers.base64 {
                 // Not base64 after all: the bytes as sent, as Django keeps them.
@@ -175,14 +191,19 @@ pub fn parse(
             } else {
                 content
             };
-            fields.push((name, String::from_utf8_lossy(&content).into_owned()));
+            fields.push((name, charset.decode(&content)));
             continue;
         };
         file_count += 1;
         if limits.files.is_some_and(|limit| file_count > limit) {
             return Err(MultiPartParserError::TooManyFiles);
         }
-        let Some(filename) = names::sanitize_file_name(&filename) else {
+        // Django completes a file when the next piece begins: the last one, with nothing
+        // after it, is an interrupted upload, and dropped.
+        if i == last {
+            continue;
+        }
+        let Some(filename) = names::sanitize_file_name(&text(&filename)) else {
             continue;
         };
         let content =

@@ -91,12 +91,14 @@ fn reference(s: &str) -> Option<(String, usize)> {
         let n = u32::from_str_radix(&digits[..len], radix).unwrap_or(u32::MAX);
         return Some((charref(n), used));
     }
-    // Named: the longest name that is one, `;` included where it follows.
+    // Named: the longest name that is one, `;` included where it follows; a name is at most
+    // 32 characters.
     let name_len = s
-        .bytes()
-        .take_while(|b| !b"\t\n\x0c <&#;".contains(b))
-        .count()
-        .min(32);
+        .char_indices()
+        .take_while(|(_, c)| !"\t\n\x0c <&#;".contains(*c))
+        .take(32)
+        .last()
+        .map_or(0, |(i, c)| i + c.len_utf8());
     let with_semicolon = s[name_len..].starts_with(';');
     if with_semicolon && let Some(c) = named(&s[..name_len]) {
         return Some((c.to_owned(), name_len + 1));
@@ -112,7 +114,7 @@ fn reference(s: &str) -> Option<(String, usize)> {
 }
 
 /// The named references that may come without `;` (HTML's legacy ones, of those read here).
-const LEGACY: [&str; 6] = ["amp", "lt", "gt", "quot", "AMP", "LT"];
+const LEGACY: [&str; 9] = ["amp", "lt", "gt", "quot", "AMP", "LT", "GT", "QUOT", "nbsp"];
 
 fn named(name: &str) -> Option<&'static str> {
     Some(match name {
@@ -192,6 +194,10 @@ mod tests {
             Some("tabhere.txt")
         );
         assert_eq!(name(".."), None);
+        // A reference cut at 32 characters inside a multi-byte one.
+        let cut = format!("&{}\u{e9}.txt", "a".repeat(31));
+        assert_eq!(name(&cut).as_deref(), Some(cut.as_str()));
+        assert_eq!(name("&GTy&nbspz.txt").as_deref(), Some(">yz.txt"));
         let long = format!("{}.tar.gz", "a".repeat(300));
         let kept = name(&long).unwrap();
         assert_eq!(kept.chars().count(), 255);

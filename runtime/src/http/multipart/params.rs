@@ -17,7 +17,7 @@
 /// Python's dict ends up with them (the last of a name wins); None for a line Django skips.
 pub(super) fn parse_header_parameters(line: &str) -> Option<(String, Vec<(String, String)>)> {
     if !line.contains(';') {
-        return Some((line.trim().to_lowercase(), Vec::new()));
+        return Some((py_strip(line).to_lowercase(), Vec::new()));
     }
     let mut pieces = parse_params(line).into_iter();
     let key = pieces.next().unwrap_or_default().0.to_lowercase();
@@ -37,7 +37,8 @@ pub(super) fn parse_header_parameters(line: &str) -> Option<(String, Vec<(String
         }
     }
     for (name, mut parts) in extended {
-        parts.sort_by_key(|(number, _, _)| *number);
+        // Python sorts the tuples whole: equal numbers by their text.
+        parts.sort();
         let was_encoded = parts.iter().any(|(_, _, encoded)| *encoded);
         let joined: String = parts
             .into_iter()
@@ -63,7 +64,7 @@ pub(super) fn parse_header_parameters(line: &str) -> Option<(String, Vec<(String
 
 /// One piece of an RFC 2231 parameter: its number (none for `name*`), its text, and whether
 /// it is percent-encoded.
-type Continuation = (Option<u32>, String, bool);
+type Continuation = (Option<u128>, String, bool);
 
 /// Python's `email.message._parseparam` and `_get_params_preserve`: (name, raw value) pairs,
 /// the first the header's own value.
@@ -86,8 +87,8 @@ fn parse_params(line: &str) -> Vec<(String, String)> {
         }
         let piece = &rest[..end.unwrap_or(rest.len())];
         out.push(match piece.split_once('=') {
-            Some((name, value)) => (name.trim().to_lowercase(), value.trim().to_owned()),
-            None => (piece.trim().to_owned(), String::new()),
+            Some((name, value)) => (py_strip(name).to_lowercase(), py_strip(value).to_owned()),
+            None => (py_strip(piece).to_owned(), String::new()),
         });
         match end {
             Some(i) => rest = &rest[i + 1..],
@@ -111,7 +112,7 @@ fn unquote(value: &str) -> String {
 
 /// `name*`, `name*0`, `name*0*` (Python's `^(\w+)\*((\d+)\*?)?$`, ASCII): the name, and the
 /// continuation's number.
-fn rfc2231_name(name: &str) -> Option<(String, Option<u32>)> {
+fn rfc2231_name(name: &str) -> Option<(String, Option<u128>)> {
     let (base, rest) = name.split_once('*')?;
     if base.is_empty() || !base.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
         return None;
@@ -172,18 +173,51 @@ fn decode_in(charset: Option<&str>, text: &str) -> Option<String> {
         return Some(ascii(&raw()));
     };
     if charset.is_empty() {
-        return Some(text.to_owned());
+        // Python finds no codec named "", and falls back to unquoting the text again.
+        return Some(unquote(text));
     }
-    let normalized = charset.trim().to_ascii_lowercase().replace('_', "-");
-    match normalized.as_str() {
-        "utf-8" | "utf8" | "u8" | "utf" | "cp65001" => {
-            Some(String::from_utf8_lossy(&raw()).into_owned())
+    Some(Charset::named(charset)?.decode(&raw()))
+}
+
+/// The charsets read here, under the names Python's codec lookup takes for them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Charset {
+    Utf8,
+    Latin1,
+    Ascii,
+}
+
+impl Charset {
+    /// Python normalizes a codec's name to its letters and digits, lower-cased.
+    pub(super) fn named(name: &str) -> Option<Charset> {
+        let key: String = name
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        Some(match key.as_str() {
+            "utf8" | "u8" | "utf" | "cp65001" => Charset::Utf8,
+            "latin1" | "iso88591" | "iso8859" | "8859" | "cp819" | "l1" | "latin" | "isoir100" => {
+                Charset::Latin1
+            }
+            "ascii" | "usascii" | "646" | "us" | "ansix341968" => Charset::Ascii,
+            _ => return None,
+        })
+    }
+
+    /// Bytes as Python's `force_str(..., errors="replace")` decodes them in this charset.
+    pub(super) fn decode(self, bytes: &[u8]) -> String {
+        match self {
+            Charset::Utf8 => String::from_utf8_lossy(bytes).into_owned(),
+            Charset::Latin1 => bytes.iter().copied().map(char::from).collect(),
+            Charset::Ascii => ascii(bytes),
         }
-        "latin-1" | "latin1" | "iso-8859-1" | "iso8859-1" | "8859" | "cp819" | "l1" | "latin"
-        | "iso-ir-100" => Some(raw().into_iter().map(char::from).collect()),
-        "ascii" | "us-ascii" | "646" | "us" => Some(ascii(&raw())),
-        _ => None,
     }
+}
+
+/// Python's `str.strip()`: Unicode whitespace, and the information separators `\x1c`-`\x1f`.
+pub(super) fn py_strip(s: &str) -> &str {
+    s.trim_matches(|c: char| c.is_whitespace() || ('\x1c'..='\x1f').contains(&c))
 }
 
 fn ascii(bytes: &[u8]) -> String {
