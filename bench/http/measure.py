@@ -71,9 +71,11 @@ ENDPOINTS = [
 
 
 class Server:
-    def __init__(self, name, argv, port, cwd, env, callgrind=False, database=None):
+    def __init__(self, name, argv, port, cwd, env, callgrind=False, database=None, load=True):
         self.name, self.argv, self.port, self.cwd, self.env = name, argv, port, cwd, env
         self.callgrind = callgrind
+        # False for a variant measured under callgrind only (its instructions, no wrk).
+        self.load = load
         # [seed, database]: the server starts on a fresh copy of the seeded database each
         # time, so rows created by one phase's load do not slow the next.
         self.database = database
@@ -279,6 +281,13 @@ def ratio(a, b):
     return f"{a / b:5.2f}" if b else "   - "
 
 
+# The instruction ratios printed, where both servers ran: rjango against the bare hand-written
+# server, against the hand-written server sending the four headers Django's default
+# MIDDLEWARE sends (the same answers, headers included), and rjango without MIDDLEWARE
+# against the bare one (the framework's own cost).
+RATIOS = [("hand", "rjango"), ("hand+headers", "rjango"), ("hand", "rjango-bare")]
+
+
 def report(results, names, idle, loaded, instructions):
     hand, rj, dj = names
     if results:
@@ -300,10 +309,14 @@ def report(results, names, idle, loaded, instructions):
                   f" {ratio(rss[rj], rss[hand]):>7}")
     if instructions:
         print()
-        print(f"{'instructions per request':<36} {'hand':>10} {'rjango':>9} {'hand/rj':>7}")
+        columns = list(instructions)
+        pairs = [(a, b) for a, b in RATIOS if a in instructions and b in instructions]
+        print(f"{'instructions per request':<36}" + "".join(f" {c:>12}" for c in columns)
+              + "".join(f" {a + '/' + b:>20}" for a, b in pairs))
         for e in ENDPOINTS:
-            h, r = instructions[hand][e.name], instructions[rj][e.name]
-            print(f"{e.label:<36} {h:>10.0f} {r:>9.0f} {ratio(h, r):>7}")
+            print(f"{e.label:<36}" + "".join(f" {instructions[c][e.name]:>12.0f}" for c in columns)
+                  + "".join(f" {ratio(instructions[a][e.name], instructions[b][e.name]):>20}"
+                            for a, b in pairs))
 
 
 def main():
@@ -320,7 +333,8 @@ def main():
     if args.only:
         ENDPOINTS = [e for e in ENDPOINTS if e.name in args.only.split(",")]
     servers = [Server(**s) for s in json.load(open(args.config))]
-    names = [s.name for s in servers]
+    loaded_servers = [s for s in servers if s.load]
+    names = [s.name for s in loaded_servers]
     results, idle, loaded = {}, {}, {}
     try:
         for s in servers:
@@ -331,7 +345,7 @@ def main():
         check_agreement(servers)
         if not args.skip_load:
             print(f"== wrk -t1 -c{args.connections}, {args.rounds} x {args.seconds} s a server, the medians (req/s)")
-            results = load(servers, args.seconds, args.rounds, args.connections)
+            results = load(loaded_servers, args.seconds, args.rounds, args.connections)
             loaded = {s.name: s.rss_kib() for s in servers}
     finally:
         for s in servers:

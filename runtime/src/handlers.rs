@@ -16,63 +16,76 @@ use crate::urls::{Resolved, Resolver};
 
 /// The full chain for a project: MIDDLEWARE around the view handler.
 pub fn build_chain(settings: &Settings) -> GetResponse {
-    let inner = GetResponse::from_fn(|request| Box::pin(get_response(request)));
-    middleware::chain(&settings.MIDDLEWARE, inner)
+    middleware::chain(&settings.MIDDLEWARE, GetResponse::view())
 }
 
-async fn get_response(request: HttpRequest) -> HttpResponse {
+pub(crate) async fn get_response(request: HttpRequest) -> HttpResponse {
     let Some(resolver) = crate::urls::resolver_installed() else {
         return HttpResponse::new("no URLconf installed").status(500);
     };
+    // Nothing but the view's future is held across its await, and the rare answers are
+    // boxed: what this future keeps, every layer of middleware around it carries.
+    let error = match dispatch(resolver, &request) {
+        Dispatched::View(future) => match AssertUnwindSafe(future).catch_unwind().await {
+            Ok(Ok(response)) => match response.refused().cloned() {
+                None => return response,
+                Some(e) => ViewError::BadRequest(e),
+            },
+            Ok(Err(error)) => error,
+            Err(panic) => ViewError::Internal(debug::panic_message(&panic).into()),
+        },
+        Dispatched::Panicked(panic) => ViewError::Internal(debug::panic_message(&panic).into()),
+        Dispatched::Answered(response) => return response,
+        Dispatched::NotFound(tried) => {
+            let e = ViewError::NotFound(Http404::unresolved(tried));
+            return Box::pin(response_for_error(resolver, request, e)).await;
+        }
+    };
+    Box::pin(view_failed(resolver, request, error)).await
+}
+
+/// The answer to a view's error or panic. A refused header (returned, or in a
+/// ViewError::Response) is the view's error, as Django's DisallowedRedirect is raised in the
+/// view: the middleware see its 400, not the refused response.
+async fn view_failed(resolver: &Resolver, request: HttpRequest, error: ViewError) -> HttpResponse {
+    let response = response_for_error(resolver, request.clone(), error).await;
+    match response.refused().cloned() {
+        Some(e) => response_for_error(resolver, request, ViewError::BadRequest(e)).await,
+        None => response,
+    }
+}
+
+/// Where the request's URL led, before anything is awaited.
+enum Dispatched {
+    /// The view's answer, to await.
+    View(futures_util::future::LocalBoxFuture<'static, crate::http::ViewResult>),
+    /// The view panicked before it made its future.
+    Panicked(Box<dyn std::any::Any + Send>),
+    /// Answered without the view (CsrfViewMiddleware's process_view refused it).
+    Answered(HttpResponse),
+    /// No route matched: the patterns tried.
+    NotFound(Vec<String>),
+}
+
+/// Resolves the URL, runs Django's `process_view` of CsrfViewMiddleware and calls the view.
+fn dispatch(resolver: &Resolver, request: &HttpRequest) -> Dispatched {
     match resolver.resolve(request.path(), settings().DEBUG) {
         Resolved::Match(found) => {
             request.set_resolver_match(found.resolver_match);
-            // Django's process_view of CsrfViewMiddleware: after resolution, so an unknown
-            // URL is a 404 and a csrf_exempt view is let through.
-            if let Some(refused) =
-                crate::middleware::csrf::process_view(&request, found.csrf_exempt)
+            // After resolution, so an unknown URL is a 404 and a csrf_exempt view is let
+            // through.
+            if let Some(refused) = crate::middleware::csrf::process_view(request, found.csrf_exempt)
             {
-                return refused;
+                return Dispatched::Answered(refused);
             }
-            let call = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            match std::panic::catch_unwind(AssertUnwindSafe(|| {
                 (found.view)(request.clone(), &found.args)
-            }));
-            let outcome = match call {
-                Ok(future) => AssertUnwindSafe(future).catch_unwind().await,
-                Err(panic) => Err(panic),
-            };
-            // The errors' answers are boxed futures: rare, and large.
-            let response = match outcome {
-                Ok(Ok(response)) => response,
-                Ok(Err(error)) => {
-                    Box::pin(response_for_error(resolver, request.clone(), error)).await
-                }
-                Err(panic) => {
-                    let message = debug::panic_message(&panic);
-                    let error = ViewError::Internal(message.into());
-                    Box::pin(response_for_error(resolver, request.clone(), error)).await
-                }
-            };
-            // A refused header (returned, or in a ViewError::Response) is the view's error, as
-            // Django's DisallowedRedirect is raised in the view: the middleware see its 400,
-            // not the refused response.
-            match response.refused().cloned() {
-                Some(e) => {
-                    let error = ViewError::BadRequest(e);
-                    Box::pin(response_for_error(resolver, request, error)).await
-                }
-                None => response,
+            })) {
+                Ok(future) => Dispatched::View(future),
+                Err(panic) => Dispatched::Panicked(panic),
             }
         }
-        Resolved::NotFound(tried) => {
-            let e = Http404::unresolved(tried);
-            Box::pin(response_for_error(
-                resolver,
-                request,
-                ViewError::NotFound(e),
-            ))
-            .await
-        }
+        Resolved::NotFound(tried) => Dispatched::NotFound(tried),
     }
 }
 
@@ -244,7 +257,7 @@ pub(crate) fn default_500() -> HttpResponse {
 /// Django's `split_domain_port`: `(domain, port)` of a Host header, the domain lower case
 /// without one trailing dot; None when the Host is not a valid name or IP literal.
 pub(crate) fn split_domain_port(host: &str) -> Option<(Cow<'_, str>, &str)> {
-    let (domain, port) = if host.starts_with('[') {
+    let (domain, port, upper) = if host.starts_with('[') {
         let end = host.find(']')?;
         let (d, rest) = host.split_at(end + 1);
         let inner = &d[1..d.len() - 1];
@@ -256,19 +269,27 @@ pub(crate) fn split_domain_port(host: &str) -> Option<(Cow<'_, str>, &str)> {
         if !hex(before, "") || after.is_empty() || !hex(after, ".:") {
             return None;
         }
-        (d, rest)
+        (d, rest, d.bytes().any(|b| b.is_ascii_uppercase()))
     } else {
-        // By bytes: this runs on every request, and a Host is ASCII or refused.
-        let end = host.bytes().position(|b| b == b':').unwrap_or(host.len());
-        let (d, rest) = host.split_at(end);
-        if d.is_empty()
-            || !d
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
-        {
+        // One pass by bytes: this runs on every request, and a Host is ASCII or refused.
+        let mut end = host.len();
+        let mut upper = false;
+        for (i, b) in host.bytes().enumerate() {
+            match b {
+                b'a'..=b'z' | b'0'..=b'9' | b'.' | b'-' => {}
+                b'A'..=b'Z' => upper = true,
+                b':' => {
+                    end = i;
+                    break;
+                }
+                _ => return None,
+            }
+        }
+        if end == 0 {
             return None;
         }
-        (d, rest)
+        let (d, rest) = host.split_at(end);
+        (d, rest, upper)
     };
     let port = match port.strip_prefix(':') {
         Some(p) if !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) => p,
@@ -278,7 +299,7 @@ pub(crate) fn split_domain_port(host: &str) -> Option<(Cow<'_, str>, &str)> {
     // Lower case, copied only when it is not already (the Host header of nearly every
     // request is).
     let domain = domain.strip_suffix('.').unwrap_or(domain);
-    let domain = if domain.bytes().any(|b| b.is_ascii_uppercase()) {
+    let domain = if upper {
         Cow::Owned(domain.to_ascii_lowercase())
     } else {
         Cow::Borrowed(domain)

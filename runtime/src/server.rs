@@ -176,9 +176,9 @@ async fn entry(
     let limit = settings().DATA_UPLOAD_MAX_MEMORY_SIZE;
     // The headers move into rjango's request: actix is done with them once it has parsed the
     // request line (keep-alive and `Expect` are decided by then), and a copy would cost a
-    // hash table and an allocation per header on every request. actix's pooled head gets a
-    // map sized as its own was, for the next request's headers.
-    let mut headers = std::mem::replace(&mut req.head_mut().headers, HeaderMap::with_capacity(16));
+    // hash table and an allocation per header on every request. They move back at the end,
+    // so actix's pooled head reuses the map's allocation for the connection's next request.
+    let mut headers = std::mem::take(&mut req.head_mut().headers);
     let declared = headers
         .get(actix_web::http::header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
@@ -196,14 +196,22 @@ async fn entry(
                     headers.insert(actix_web::http::header::HOST, authority);
                 }
                 let secure = is_secure(&req, &headers);
-                let path = req.uri().path_and_query().map_or("/", |p| p.as_str());
-                let request = HttpRequest::server_builder(method(&req), path)
+                let target = req
+                    .uri()
+                    .path_and_query()
+                    .cloned()
+                    .unwrap_or_else(|| actix_web::http::uri::PathAndQuery::from_static("/"));
+                let request = HttpRequest::server_builder(method(&req), target)
                     .headers(headers)
                     .body(body)
                     .secure(secure)
                     .peer_addr(req.peer_addr())
                     .build();
-                handle(&chain, request, None).await
+                let response = handle(&chain, request.clone(), None).await;
+                if let Some(headers) = request.into_headers() {
+                    req.head_mut().headers = headers;
+                }
+                response
             }
             Body::TooLarge => too_large(),
             Body::Broken => {
@@ -293,7 +301,7 @@ fn to_actix(response: HttpResponse) -> actix_web::HttpResponse {
     let (status, mut headers, cookies, body) = response.into_parts();
     headers.remove(actix_web::http::header::CONTENT_LENGTH);
     let mut out = actix_web::HttpResponse::with_body(status, body).map_into_boxed_body();
-    *out.headers_mut() = headers;
+    crate::http::header_maps::give_back(std::mem::replace(out.headers_mut(), headers));
     for cookie in cookies {
         // A cookie that cannot be a header is actix's error response, as it always was.
         if out.add_cookie(&cookie).is_err() {

@@ -7,6 +7,7 @@ pub mod multipart;
 mod querydict;
 mod request;
 mod response;
+mod slot;
 
 pub use actix_web::cookie::{Cookie, SameSite};
 pub use actix_web::http::{Method, StatusCode};
@@ -14,6 +15,7 @@ pub use error::{BadRequest, Http404, IntoResponse, PermissionDenied, ViewError, 
 pub use multipart::{Files, MultiPartParserError, UploadedFile};
 pub use querydict::QueryDict;
 pub use request::{Headers, HttpRequest, RequestBuilder, ResolverMatch};
+pub(crate) use response::header_maps;
 pub use response::{
     BadHeaderError, HttpResponse, HttpResponseBadRequest, HttpResponseForbidden, HttpResponseGone,
     HttpResponseNotAllowed, HttpResponseNotFound, HttpResponseNotModified,

@@ -4,13 +4,14 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use actix_web::http::Method;
-use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue};
+use actix_web::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use bytes::Bytes;
 
 use super::QueryDict;
+use super::slot::Slot;
 
 /// An HTTP request, with Django's accessors: `method()`, `path()`, `GET()`, `POST()`, `body()`,
 /// `headers()`, `content_type()`, `COOKIES()`.
@@ -21,28 +22,96 @@ pub struct HttpRequest {
 
 struct Inner {
     method: Method,
-    path: String,
-    query_string: String,
+    target: Target,
     headers: Headers,
     body: Bytes,
     scheme: &'static str,
     peer_addr: Option<SocketAddr>,
-    get: OnceLock<QueryDict>,
-    post: OnceLock<PostData>,
-    cookies: OnceLock<HashMap<String, String>>,
-    content_type: OnceLock<String>,
-    resolver_match: OnceLock<ResolverMatch>,
-    /// Given by SessionMiddleware.
-    session: OnceLock<crate::contrib::sessions::Session>,
+    get: Slot<QueryDict>,
+    post: Slot<PostData>,
+    cookies: Slot<HashMap<String, String>>,
+    content_type: Slot<Cow<'static, str>>,
+    resolver_match: Slot<ResolverMatch>,
+    /// Given by SessionMiddleware: where the session is kept.
+    session_store: Slot<Arc<dyn crate::contrib::sessions::SessionStore>>,
+    /// The session, made on first use from the store and the request's cookie (most
+    /// requests never touch it).
+    session: Slot<crate::contrib::sessions::Session>,
     /// Given by CsrfViewMiddleware.
-    csrf: OnceLock<crate::middleware::csrf::CsrfState>,
+    csrf: Slot<crate::middleware::csrf::CsrfState>,
     /// Given by MessageMiddleware.
-    messages: OnceLock<crate::contrib::messages::MessageStore>,
+    messages: Slot<crate::contrib::messages::MessageStore>,
     /// Given by AuthenticationMiddleware: the user, once read from the session.
-    user: OnceLock<tokio::sync::Mutex<Option<crate::contrib::auth::AuthUser>>>,
+    user: Slot<tokio::sync::Mutex<Option<crate::contrib::auth::AuthUser>>>,
     /// The test client's default: unsafe requests pass without a CSRF token, as Django's
     /// `_dont_enforce_csrf_checks`.
     dont_enforce_csrf_checks: bool,
+}
+
+/// The request target, path and query, as it came. The server's is shared with actix's
+/// (a reference count, not a copy); the path is read from it unless it had to change.
+#[derive(Debug)]
+struct Target {
+    raw: RawTarget,
+    /// Where the query starts (after `?`), if there is one.
+    query_at: Option<usize>,
+    /// The path when it is not the target's own: percent-escapes decoded, or `/` added.
+    path: Option<String>,
+}
+
+#[derive(Debug)]
+enum RawTarget {
+    Shared(actix_web::http::uri::PathAndQuery),
+    Owned(String),
+}
+
+impl Target {
+    fn new(raw: RawTarget) -> Self {
+        let text = match &raw {
+            RawTarget::Shared(p) => p.as_str(),
+            RawTarget::Owned(s) => s.as_str(),
+        };
+        // By bytes, and decoded only when there is an escape: this runs on every request.
+        let query_at = text.bytes().position(|b| b == b'?');
+        let raw_path = &text[..query_at.unwrap_or(text.len())];
+        let decoded = raw_path.as_bytes().contains(&b'%').then(|| {
+            percent_encoding::percent_decode_str(raw_path)
+                .decode_utf8_lossy()
+                .into_owned()
+        });
+        let path = match decoded {
+            Some(p) if p.starts_with('/') => Some(p),
+            Some(p) => Some(format!("/{p}")),
+            None if raw_path.starts_with('/') => None,
+            None => Some(format!("/{raw_path}")),
+        };
+        Target {
+            raw,
+            query_at: query_at.map(|at| at + 1),
+            path,
+        }
+    }
+
+    fn text(&self) -> &str {
+        match &self.raw {
+            RawTarget::Shared(p) => p.as_str(),
+            RawTarget::Owned(s) => s.as_str(),
+        }
+    }
+
+    fn path(&self) -> &str {
+        match &self.path {
+            Some(path) => path,
+            None => {
+                let text = self.text();
+                &text[..self.query_at.map_or(text.len(), |at| at - 1)]
+            }
+        }
+    }
+
+    fn query(&self) -> &str {
+        self.query_at.map_or("", |at| &self.text()[at..])
+    }
 }
 
 /// A POST body, read once: Django's `_post` and `_files`, and why a multipart body was
@@ -124,7 +193,10 @@ impl HttpRequest {
     }
 
     /// The built-in server's start: the method as actix parsed it.
-    pub(crate) fn server_builder(method: Method, path_and_query: &str) -> RequestBuilder {
+    pub(crate) fn server_builder(
+        method: Method,
+        path_and_query: actix_web::http::uri::PathAndQuery,
+    ) -> RequestBuilder {
         RequestBuilder::with_method(method, path_and_query)
     }
 
@@ -135,22 +207,21 @@ impl HttpRequest {
 
     /// The percent-decoded path, leading slash included: Django's `request.path`.
     pub fn path(&self) -> &str {
-        &self.inner.path
+        self.inner.target.path()
     }
 
     /// The raw query string, without `?`.
     pub fn query_string(&self) -> &str {
-        &self.inner.query_string
+        self.inner.target.query()
     }
 
     /// Path (re-escaped for use in a URL, as Django's `escape_uri_path` does) and query
     /// string: Django's `request.get_full_path()`. Safe to put in a `Location` header.
     pub fn get_full_path(&self) -> String {
-        let path = crate::urls::escape_uri_path(&self.inner.path);
-        if self.inner.query_string.is_empty() {
-            path
-        } else {
-            format!("{path}?{}", self.inner.query_string)
+        let path = crate::urls::escape_uri_path(self.path());
+        match self.query_string() {
+            "" => path,
+            query => format!("{path}?{query}"),
         }
     }
 
@@ -158,7 +229,7 @@ impl HttpRequest {
     pub fn GET(&self) -> &QueryDict {
         self.inner
             .get
-            .get_or_init(|| QueryDict::parse(self.inner.query_string.as_bytes()))
+            .get_or_init(|| QueryDict::parse(self.query_string().as_bytes()))
     }
 
     /// A POST form body's fields (`application/x-www-form-urlencoded` or
@@ -216,6 +287,12 @@ impl HttpRequest {
         })
     }
 
+    /// The headers back, when this is the request's last handle (the server's, once the
+    /// response is made): for actix's pooled head to reuse.
+    pub(crate) fn into_headers(mut self) -> Option<HeaderMap> {
+        Arc::get_mut(&mut self.inner).map(|inner| std::mem::take(&mut inner.headers.0))
+    }
+
     /// The raw body bytes: Django's `request.body`.
     pub fn body(&self) -> &[u8] {
         &self.inner.body
@@ -245,16 +322,26 @@ impl HttpRequest {
     /// absent: Django's `request.content_type`.
     pub fn content_type(&self) -> &str {
         self.inner.content_type.get_or_init(|| {
-            self.headers()
-                .get("content-type")
-                .map(|ct| {
-                    ct.split(';')
-                        .next()
-                        .unwrap_or("")
-                        .trim()
-                        .to_ascii_lowercase()
-                })
-                .unwrap_or_default()
+            let media_type = self
+                .inner
+                .headers
+                .0
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .map_or("", |ct| ct.split(';').next().unwrap_or("").trim());
+            // The usual ones without an allocation.
+            const KNOWN: [&str; 6] = [
+                "",
+                "application/json",
+                "application/x-www-form-urlencoded",
+                "multipart/form-data",
+                "text/plain",
+                "text/html",
+            ];
+            match KNOWN.iter().find(|k| **k == media_type) {
+                Some(known) => Cow::Borrowed(*known),
+                None => Cow::Owned(media_type.to_ascii_lowercase()),
+            }
         })
     }
 
@@ -264,7 +351,7 @@ impl HttpRequest {
     pub fn COOKIES(&self) -> &HashMap<String, String> {
         self.inner.cookies.get_or_init(|| {
             let mut out = HashMap::new();
-            for header in self.headers().as_header_map().get_all("cookie") {
+            for header in self.headers().as_header_map().get_all(header::COOKIE) {
                 let header = String::from_utf8_lossy(header.as_bytes());
                 for chunk in header.split(';') {
                     let (name, value) = chunk.split_once('=').unwrap_or(("", chunk));
@@ -281,7 +368,13 @@ impl HttpRequest {
     /// The Host header (port included), unvalidated. The handler has already refused hosts not
     /// in ALLOWED_HOSTS before a view runs, so in a view this is Django's `get_host()`.
     pub fn get_host(&self) -> &str {
-        self.headers().get("host").unwrap_or("")
+        // The name as actix's constant: a `&str` would be parsed into a name on each call.
+        self.inner
+            .headers
+            .0
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
     }
 
     pub fn scheme(&self) -> &str {
@@ -306,7 +399,8 @@ impl HttpRequest {
         } else if location.starts_with('/') {
             format!("{base}{location}")
         } else {
-            let dir = &self.inner.path[..=self.inner.path.rfind('/').unwrap_or(0)];
+            let path = self.path();
+            let dir = &path[..=path.rfind('/').unwrap_or(0)];
             format!("{base}{}{location}", crate::urls::escape_uri_path(dir))
         }
     }
@@ -321,17 +415,23 @@ impl HttpRequest {
     /// [`SessionMiddleware`](crate::contrib::sessions::SessionMiddleware): MIDDLEWARE must
     /// list it, before anything that uses the session.
     pub fn session(&self) -> &crate::contrib::sessions::Session {
-        self.inner.session.get().expect(
-            "request.session() needs rjango::contrib::sessions::SessionMiddleware in MIDDLEWARE",
-        )
+        self.inner.session.get_or_init(|| {
+            let store = self.inner.session_store.get().expect(
+                "request.session() needs rjango::contrib::sessions::SessionMiddleware in MIDDLEWARE",
+            );
+            crate::contrib::sessions::Session::new(
+                store.clone(),
+                crate::contrib::sessions::middleware::key_from_cookie(self),
+            )
+        })
     }
 
     /// Whether SessionMiddleware gave the request its session.
     pub(crate) fn has_session(&self) -> bool {
-        self.inner.session.get().is_some()
+        self.inner.session_store.get().is_some() || self.inner.session.get().is_some()
     }
 
-    /// The session, when SessionMiddleware gave the request one.
+    /// The session, when it has been made (read or written) already.
     pub(crate) fn session_if_set(&self) -> Option<&crate::contrib::sessions::Session> {
         self.inner.session.get()
     }
@@ -377,7 +477,13 @@ impl HttpRequest {
         }
     }
 
-    /// Sets the session (SessionMiddleware's work).
+    /// Gives the request its session's store (SessionMiddleware's work); the session itself
+    /// is made when first used.
+    pub(crate) fn set_session_store(&self, store: Arc<dyn crate::contrib::sessions::SessionStore>) {
+        let _ = self.inner.session_store.set(store);
+    }
+
+    /// Sets the session itself (the test client's logins).
     pub(crate) fn set_session(&self, session: crate::contrib::sessions::Session) {
         let _ = self.inner.session.set(session);
     }
@@ -448,8 +554,7 @@ impl std::fmt::Debug for HttpRequest {
 #[derive(Debug)]
 pub struct RequestBuilder {
     method: Method,
-    path: String,
-    query_string: String,
+    target: Target,
     headers: HeaderMap,
     body: Bytes,
     scheme: &'static str,
@@ -463,31 +568,24 @@ impl RequestBuilder {
     fn new(method: &str, path_and_query: &str) -> Self {
         let method = Method::from_bytes(method.to_ascii_uppercase().as_bytes())
             .unwrap_or_else(|_| panic!("{method:?} is not an HTTP method"));
-        Self::with_method(method, path_and_query)
+        Self::with_target(
+            method,
+            Target::new(RawTarget::Owned(path_and_query.to_owned())),
+        )
     }
 
-    /// The server's start: the method parsed already, so nothing is allocated for it.
-    pub(crate) fn with_method(method: Method, path_and_query: &str) -> Self {
-        // By bytes, and decoded only when there is an escape: this runs on every request.
-        let (raw_path, query) = match path_and_query.bytes().position(|b| b == b'?') {
-            Some(at) => (&path_and_query[..at], &path_and_query[at + 1..]),
-            None => (path_and_query, ""),
-        };
-        let path = if raw_path.as_bytes().contains(&b'%') {
-            percent_encoding::percent_decode_str(raw_path)
-                .decode_utf8_lossy()
-                .into_owned()
-        } else {
-            raw_path.to_owned()
-        };
+    /// The server's start: the method parsed already, and the target shared with actix's.
+    pub(crate) fn with_method(
+        method: Method,
+        path_and_query: actix_web::http::uri::PathAndQuery,
+    ) -> Self {
+        Self::with_target(method, Target::new(RawTarget::Shared(path_and_query)))
+    }
+
+    fn with_target(method: Method, target: Target) -> Self {
         RequestBuilder {
             method,
-            path: if path.starts_with('/') {
-                path
-            } else {
-                format!("/{path}")
-            },
-            query_string: query.to_owned(),
+            target,
             headers: HeaderMap::new(),
             body: Bytes::new(),
             scheme: "http",
@@ -551,22 +649,22 @@ impl RequestBuilder {
         HttpRequest {
             inner: Arc::new(Inner {
                 method: self.method,
-                path: self.path,
-                query_string: self.query_string,
+                target: self.target,
                 headers: Headers(self.headers),
                 body: self.body,
                 scheme: self.scheme,
                 peer_addr: self.peer_addr,
-                get: OnceLock::new(),
-                post: OnceLock::new(),
-                cookies: OnceLock::new(),
-                session: OnceLock::new(),
-                csrf: OnceLock::new(),
-                messages: OnceLock::new(),
-                user: OnceLock::new(),
+                get: Slot::new(),
+                post: Slot::new(),
+                cookies: Slot::new(),
+                session_store: Slot::new(),
+                session: Slot::new(),
+                csrf: Slot::new(),
+                messages: Slot::new(),
+                user: Slot::new(),
                 dont_enforce_csrf_checks: self.dont_enforce_csrf_checks,
-                content_type: OnceLock::new(),
-                resolver_match: OnceLock::new(),
+                content_type: Slot::new(),
+                resolver_match: Slot::new(),
             }),
         }
     }

@@ -83,17 +83,18 @@ impl From<BadHeaderError> for super::ViewError {
 impl HttpResponse {
     /// A 200 response with `text/html; charset=utf-8`, like Django's `HttpResponse(content)`.
     pub fn new(content: impl Into<Bytes>) -> Self {
-        // Room for the headers the default middleware add, so the map is not grown twice.
-        let mut headers = HeaderMap::with_capacity(8);
-        headers.insert(
-            actix_web::http::header::CONTENT_TYPE,
-            HeaderValue::from_static(HTML),
-        );
+        Self::typed(content.into(), HeaderValue::from_static(HTML))
+    }
+
+    /// A 200 of `content_type`: a constant, so nothing is parsed, checked or replaced.
+    fn typed(content: Bytes, content_type: HeaderValue) -> Self {
+        let mut headers = header_maps::take();
+        headers.append(actix_web::http::header::CONTENT_TYPE, content_type);
         HttpResponse {
             status: StatusCode::OK,
             headers,
             cookies: Vec::new(),
-            content: content.into(),
+            content,
             extras: None,
         }
     }
@@ -216,8 +217,10 @@ impl HttpResponse {
     pub fn set_default(&mut self, header: &PreparedHeader) {
         match &header.value {
             Ok(value) => {
+                // `append` to a name known absent: actix's `insert` also builds and drops
+                // the values it replaces, on every response.
                 if !self.headers.contains_key(&header.name) {
-                    self.headers.insert(header.name.clone(), value.clone());
+                    self.headers.append(header.name.clone(), value.clone());
                 }
             }
             Err(raw) => self.set_default_header(header.name.as_str(), raw),
@@ -292,6 +295,47 @@ impl HttpResponse {
     }
 }
 
+/// The header maps of responses, reused on each server thread. A map holds room for a few
+/// headers (a few KiB: actix keeps up to four values of a name inline); allocating and freeing
+/// one per response showed in every request's profile. The server hands the map actix's
+/// response came with (from actix's own pool, empty) back here for the next response.
+pub(crate) mod header_maps {
+    use std::cell::RefCell;
+
+    use actix_web::http::header::HeaderMap;
+
+    /// Room for the default middleware's headers and a few of the view's, so the map is not
+    /// grown: 7 fills hashbrown's 8 buckets.
+    const ROOM: usize = 7;
+    /// Maps kept per thread: a response in flight holds one each.
+    const KEPT: usize = 32;
+
+    thread_local! {
+        static FREE: RefCell<Vec<HeaderMap>> = const { RefCell::new(Vec::new()) };
+    }
+
+    pub(crate) fn take() -> HeaderMap {
+        FREE.with_borrow_mut(Vec::pop)
+            .unwrap_or_else(|| HeaderMap::with_capacity(ROOM))
+    }
+
+    /// Keeps `map` for a later response, emptied, unless it has grown large.
+    pub(crate) fn give_back(mut map: HeaderMap) {
+        if map.capacity() < ROOM || map.capacity() > 4 * ROOM {
+            return;
+        }
+        // actix's pool hands its maps over emptied already.
+        if !map.is_empty() {
+            map.clear();
+        }
+        FREE.with_borrow_mut(|free| {
+            if free.len() < KEPT {
+                free.push(map);
+            }
+        });
+    }
+}
+
 impl Default for HttpResponse {
     fn default() -> Self {
         HttpResponse::new(Bytes::new())
@@ -335,15 +379,10 @@ impl JsonResponse {
     /// panic; the error is not sent.
     pub fn new(data: impl serde::Serialize) -> Self {
         match to_json(&data) {
-            Ok(body) => {
-                let mut response = HttpResponse::new(body);
-                // A constant: nothing to parse or check per response.
-                response.headers.insert(
-                    actix_web::http::header::CONTENT_TYPE,
-                    HeaderValue::from_static("application/json"),
-                );
-                JsonResponse(response)
-            }
+            Ok(body) => JsonResponse(HttpResponse::typed(
+                body.into(),
+                HeaderValue::from_static("application/json"),
+            )),
             Err(e) => {
                 crate::log::error(&format!("JsonResponse: the data is not serializable: {e}"));
                 JsonResponse(

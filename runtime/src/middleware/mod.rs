@@ -104,7 +104,14 @@ impl<T> From<T> for Hook<T> {
 
 /// The rest of the chain: the next middleware, or the view with its error handling.
 #[derive(Clone)]
-pub struct GetResponse(Rc<dyn Fn(HttpRequest) -> LocalBoxFuture<'static, HttpResponse>>);
+pub struct GetResponse(Next);
+
+#[derive(Clone)]
+enum Next {
+    Fn(Rc<dyn Fn(HttpRequest) -> LocalBoxFuture<'static, HttpResponse>>),
+    /// The handler's own dispatch to the view (URL resolution, the view, its errors).
+    View,
+}
 
 impl std::fmt::Debug for GetResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -116,12 +123,31 @@ impl GetResponse {
     pub fn from_fn(
         f: impl Fn(HttpRequest) -> LocalBoxFuture<'static, HttpResponse> + 'static,
     ) -> Self {
-        GetResponse(Rc::new(f))
+        GetResponse(Next::Fn(Rc::new(f)))
+    }
+
+    /// The innermost `get_response`: URL resolution and the view.
+    pub(crate) fn view() -> Self {
+        GetResponse(Next::View)
     }
 
     /// Runs the rest of the chain for `request`.
     pub fn call(&self, request: HttpRequest) -> LocalBoxFuture<'static, HttpResponse> {
-        (self.0)(request)
+        match &self.0 {
+            Next::Fn(f) => f(request),
+            Next::View => Box::pin(crate::handlers::get_response(request)),
+        }
+    }
+
+    /// As `call`, but the view's dispatch is not boxed: the layer of mixins that awaits it
+    /// holds it in its own future, one allocation fewer per request.
+    fn run(&self, request: HttpRequest) -> impl Future<Output = HttpResponse> + 'static {
+        match &self.0 {
+            Next::Fn(f) => futures_util::future::Either::Left(f(request)),
+            Next::View => {
+                futures_util::future::Either::Right(crate::handlers::get_response(request))
+            }
+        }
     }
 }
 
@@ -269,7 +295,7 @@ impl Mixins {
         let (mut upto, mut response) = loop {
             match self.enter(&request, from) {
                 Entered::Through => {
-                    let outcome = AssertUnwindSafe(self.next.call(request.clone()))
+                    let outcome = AssertUnwindSafe(self.next.run(request.clone()))
                         .catch_unwind()
                         .await;
                     let response = match outcome {
@@ -300,33 +326,38 @@ impl Mixins {
     }
 
     /// `process_request` of the hooks from `from` on, until one answers, waits or panics.
+    /// One panic guard for the loop: the hook it stopped in is the one that panicked.
     fn enter(&self, request: &HttpRequest, from: usize) -> Entered {
-        for (i, hooks) in self.hooks.iter().enumerate().skip(from) {
-            match std::panic::catch_unwind(AssertUnwindSafe(|| hooks.process_request(request))) {
-                Ok(Hook::Ready(None)) => {}
-                Ok(Hook::Ready(Some(response))) => return Entered::Answered(i, response),
-                Ok(Hook::Later(future)) => return Entered::Waits(i, future),
-                Err(panic) => return Entered::Panicked(i, panic),
+        let mut at = from;
+        let run = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            for (i, hooks) in self.hooks.iter().enumerate().skip(from) {
+                at = i;
+                match hooks.process_request(request) {
+                    Hook::Ready(None) => {}
+                    Hook::Ready(Some(response)) => return Entered::Answered(i, response),
+                    Hook::Later(future) => return Entered::Waits(i, future),
+                }
             }
-        }
-        Entered::Through
+            Entered::Through
+        }));
+        run.unwrap_or_else(|panic| Entered::Panicked(at, panic))
     }
 
     /// `process_response` of the hooks under `upto`, innermost first, until one waits or
-    /// panics (`upto` then counts the hooks still to run).
-    fn leave(&self, request: &HttpRequest, upto: &mut usize, mut response: HttpResponse) -> Left {
-        while *upto > 0 {
-            *upto -= 1;
-            let hooks = &self.hooks[*upto];
-            match std::panic::catch_unwind(AssertUnwindSafe(|| {
-                hooks.process_response(request, response)
-            })) {
-                Ok(Hook::Ready(next)) => response = next,
-                Ok(Hook::Later(future)) => return Left::Waits(future),
-                Err(panic) => return Left::Panicked(panic),
+    /// panics (`upto` then counts the hooks still to run). One panic guard for the loop.
+    fn leave(&self, request: &HttpRequest, upto: &mut usize, response: HttpResponse) -> Left {
+        let run = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            let mut response = response;
+            while *upto > 0 {
+                *upto -= 1;
+                match self.hooks[*upto].process_response(request, response) {
+                    Hook::Ready(next) => response = next,
+                    Hook::Later(future) => return Left::Waits(future),
+                }
             }
-        }
-        Left::Done(response)
+            Left::Done(response)
+        }));
+        run.unwrap_or_else(Left::Panicked)
     }
 }
 

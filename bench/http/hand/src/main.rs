@@ -1,9 +1,10 @@
 //! bench/http's baseline: the bench's eight endpoints written by hand on actix-web 4, SeaORM 2
 //! and askama, the way a team that knows those crates well writes them (a small pool, no
-//! statement logging, no middleware). Its answers are the same bytes as rjango's and
-//! Django's (JSON spacing aside).
+//! statement logging, no middleware; with `--security-headers`, actix's DefaultHeaders with
+//! the four headers Django's default MIDDLEWARE sends). Its answers are the same bytes as
+//! rjango's and Django's (JSON spacing aside).
 //!
-//!     bench-hand 127.0.0.1:8831 sqlite:///path/db.sqlite3 [workers]
+//!     bench-hand 127.0.0.1:8831 sqlite:///path/db.sqlite3 [workers] [--security-headers]
 
 mod db;
 mod escape;
@@ -236,13 +237,32 @@ async fn post_create(db: web::Data<DatabaseConnection>, new: web::Json<NewPost>)
     }
 }
 
+/// The eight routes on `$app`.
+macro_rules! routes {
+    ($app:expr, $db:expr) => {
+        $app.app_data($db.clone())
+            .route("/hello/", web::get().to(hello))
+            .route("/items/{item_id}/", web::get().to(item_detail))
+            .route("/search/", web::get().to(search))
+            .route("/posts/{post_id}/", web::get().to(post_detail))
+            .route("/page/", web::get().to(page))
+            .route("/echo/", web::post().to(echo))
+            .route("/posts/", web::get().to(post_list))
+            .route("/api/posts/", web::post().to(post_create))
+    };
+}
+
 fn main() -> std::io::Result<()> {
     let mut args = std::env::args().skip(1);
     let (Some(addr), Some(url)) = (args.next(), args.next()) else {
-        eprintln!("usage: bench-hand ADDR DATABASE_URL [WORKERS]");
+        eprintln!("usage: bench-hand ADDR DATABASE_URL [WORKERS] [--security-headers]");
         std::process::exit(2);
     };
     let workers: usize = args.next().and_then(|w| w.parse().ok()).unwrap_or(1);
+    // The four headers Django's default MIDDLEWARE puts on every response, set as a team
+    // writing actix-web by hand would (DefaultHeaders): the same answers, headers included.
+    // Without the flag, the server is the bare baseline, with no middleware at all.
+    let security_headers = args.next().as_deref() == Some("--security-headers");
     actix_web::rt::System::new().block_on(async move {
         let mut options = ConnectOptions::new(url);
         options.max_connections(2).sqlx_logging(false);
@@ -250,21 +270,25 @@ fn main() -> std::io::Result<()> {
             .await
             .map_err(std::io::Error::other)?;
         let db = web::Data::new(db);
-        HttpServer::new(move || {
-            App::new()
-                .app_data(db.clone())
-                .route("/hello/", web::get().to(hello))
-                .route("/items/{item_id}/", web::get().to(item_detail))
-                .route("/search/", web::get().to(search))
-                .route("/posts/{post_id}/", web::get().to(post_detail))
-                .route("/page/", web::get().to(page))
-                .route("/echo/", web::post().to(echo))
-                .route("/posts/", web::get().to(post_list))
-                .route("/api/posts/", web::post().to(post_create))
-        })
-        .workers(workers)
-        .bind(addr)?
-        .run()
-        .await
+        if security_headers {
+            HttpServer::new(move || {
+                let headers = actix_web::middleware::DefaultHeaders::new()
+                    .add(("X-Content-Type-Options", "nosniff"))
+                    .add(("Referrer-Policy", "same-origin"))
+                    .add(("Cross-Origin-Opener-Policy", "same-origin"))
+                    .add(("X-Frame-Options", "DENY"));
+                routes!(App::new().wrap(headers), db)
+            })
+            .workers(workers)
+            .bind(addr)?
+            .run()
+            .await
+        } else {
+            HttpServer::new(move || routes!(App::new(), db))
+                .workers(workers)
+                .bind(addr)?
+                .run()
+                .await
+        }
     })
 }

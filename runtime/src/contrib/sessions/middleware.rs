@@ -39,14 +39,7 @@ impl MiddlewareMixin for SessionMiddleware {
             Ok(store) => store.clone(),
             Err(why) => return crate::middleware::improperly_configured(request, why.as_str()),
         };
-        let settings = crate::conf::settings();
-        // Django's `_validate_session_key`: a key under 8 characters is no key.
-        let key = request
-            .COOKIES()
-            .get(&settings.SESSION_COOKIE_NAME)
-            .filter(|k| k.len() >= 8)
-            .cloned();
-        request.set_session(Session::new(store, key));
+        request.set_session_store(store);
         Hook::Ready(None)
     }
 
@@ -55,14 +48,20 @@ impl MiddlewareMixin for SessionMiddleware {
         request: &HttpRequest,
         mut response: HttpResponse,
     ) -> Hook<HttpResponse> {
-        // No session: the store is misconfigured (process_request answered with the 500).
-        let Some(session) = request.session_if_set() else {
+        // No store: it is misconfigured (process_request answered with the 500).
+        if !request.has_session() {
             return Hook::Ready(response);
-        };
+        }
         let settings = crate::conf::settings();
         let had_cookie = request
             .COOKIES()
             .contains_key(&settings.SESSION_COOKIE_NAME);
+        let session = match request.session_if_set() {
+            Some(session) => session,
+            // Not made: neither read nor changed, but there may be a cookie to answer.
+            None if had_cookie || settings.SESSION_SAVE_EVERY_REQUEST => request.session(),
+            None => return Hook::Ready(response),
+        };
         // A request that neither brought a session nor touched one has nothing to answer with.
         if !(had_cookie
             || session.accessed()
@@ -77,6 +76,17 @@ impl MiddlewareMixin for SessionMiddleware {
             response
         })
     }
+}
+
+/// The session key of the request's cookie. Django's `_validate_session_key`: a key under 8
+/// characters is no key.
+pub(crate) fn key_from_cookie(request: &HttpRequest) -> Option<String> {
+    let name = &crate::conf::settings().SESSION_COOKIE_NAME;
+    request
+        .COOKIES()
+        .get(name)
+        .filter(|k| k.len() >= 8)
+        .cloned()
 }
 
 /// Django's `process_response`.
