@@ -65,12 +65,18 @@ enum RawTarget {
     Owned(String),
 }
 
-impl Target {
-    fn new(raw: RawTarget) -> Self {
-        let text = match &raw {
+impl RawTarget {
+    fn as_str(&self) -> &str {
+        match self {
             RawTarget::Shared(p) => p.as_str(),
             RawTarget::Owned(s) => s.as_str(),
-        };
+        }
+    }
+}
+
+impl Target {
+    fn new(raw: RawTarget) -> Self {
+        let text = raw.as_str();
         // By bytes, and decoded only when there is an escape: this runs on every request.
         let query_at = text.bytes().position(|b| b == b'?');
         let raw_path = &text[..query_at.unwrap_or(text.len())];
@@ -92,25 +98,18 @@ impl Target {
         }
     }
 
-    fn text(&self) -> &str {
-        match &self.raw {
-            RawTarget::Shared(p) => p.as_str(),
-            RawTarget::Owned(s) => s.as_str(),
-        }
-    }
-
     fn path(&self) -> &str {
         match &self.path {
             Some(path) => path,
             None => {
-                let text = self.text();
+                let text = self.raw.as_str();
                 &text[..self.query_at.map_or(text.len(), |at| at - 1)]
             }
         }
     }
 
     fn query(&self) -> &str {
-        self.query_at.map_or("", |at| &self.text()[at..])
+        self.query_at.map_or("", |at| &self.raw.as_str()[at..])
     }
 }
 
