@@ -27,9 +27,14 @@ pub(crate) async fn get_response(request: HttpRequest) -> HttpResponse {
     // boxed: what this future keeps, every layer of middleware around it carries.
     let error = match dispatch(resolver, &request) {
         Dispatched::View(future) => match AssertUnwindSafe(future).catch_unwind().await {
+            // A refused header the view returned is its error, as Django's DisallowedRedirect
+            // is raised in the view: the middleware see its 400, answered once.
             Ok(Ok(response)) => match response.refused().cloned() {
                 None => return response,
-                Some(e) => ViewError::BadRequest(e),
+                Some(e) => {
+                    let e = ViewError::BadRequest(e);
+                    return Box::pin(response_for_error(resolver, request, e)).await;
+                }
             },
             Ok(Err(error)) => error,
             Err(panic) => ViewError::Internal(debug::panic_message(&panic).into()),
@@ -44,9 +49,9 @@ pub(crate) async fn get_response(request: HttpRequest) -> HttpResponse {
     Box::pin(view_failed(resolver, request, error)).await
 }
 
-/// The answer to a view's error or panic. A refused header (returned, or in a
-/// ViewError::Response) is the view's error, as Django's DisallowedRedirect is raised in the
-/// view: the middleware see its 400, not the refused response.
+/// The answer to a view's error or panic. A refused header in the answer (a
+/// ViewError::Response's) is the view's error too: the middleware see its 400, not the
+/// refused response.
 async fn view_failed(resolver: &Resolver, request: HttpRequest, error: ViewError) -> HttpResponse {
     let response = response_for_error(resolver, request.clone(), error).await;
     match response.refused().cloned() {
