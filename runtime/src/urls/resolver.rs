@@ -83,17 +83,7 @@ impl Matcher {
                 };
                 hit.then_some(text.len())
             }
-            Matcher::Segments(segments) => {
-                let matched = match_segments(segments, path, out);
-                match matched {
-                    Some(len) if !endpoint || len == path.len() => Some(len),
-                    Some(_) => {
-                        out.truncate(out.len() - captures(segments));
-                        None
-                    }
-                    None => None,
-                }
-            }
+            Matcher::Segments(segments) => match_segments(segments, path, endpoint, out),
             Matcher::Pattern(regex, convs, prefix) => {
                 if !path.starts_with(prefix) {
                     return None;
@@ -139,18 +129,12 @@ fn takes(conv: Converter, b: u8) -> bool {
     }
 }
 
-fn captures(segments: &[Segment]) -> usize {
-    segments
-        .iter()
-        .filter(|s| matches!(s, Segment::Capture(..)))
-        .count()
-}
-
-/// The length of `path` the segments match from its start, their captures pushed to `out`;
-/// None (and `out` as it was) when they do not match.
+/// The length of `path` the segments match from its start (all of it for an `endpoint`),
+/// their captures pushed to `out`; None (and `out` as it was) when they do not match.
 fn match_segments(
     segments: &[Segment],
     path: &str,
+    endpoint: bool,
     out: &mut Vec<(String, String)>,
 ) -> Option<usize> {
     let start = out.len();
@@ -183,6 +167,10 @@ fn match_segments(
                 return None;
             }
         }
+    }
+    if endpoint && at != path.len() {
+        out.truncate(start);
+        return None;
     }
     Some(at)
 }
