@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use std::panic::AssertUnwindSafe;
 
 use futures_util::FutureExt;
+use futures_util::future::LocalBoxFuture;
 
 use crate::conf::{Settings, settings};
 use crate::debug;
@@ -23,30 +24,63 @@ pub(crate) async fn get_response(request: HttpRequest) -> HttpResponse {
     let Some(resolver) = crate::urls::resolver_installed() else {
         return HttpResponse::new("no URLconf installed").status(500);
     };
-    // Nothing but the view's future is held across its await, and the rare answers are
-    // boxed: what this future keeps, every layer of middleware around it carries.
-    let error = match dispatch(resolver, &request) {
-        Dispatched::View(future) => match AssertUnwindSafe(future).catch_unwind().await {
-            // A refused header the view returned is its error, as Django's DisallowedRedirect
-            // is raised in the view: the middleware see its 400, answered once.
-            Ok(Ok(response)) => match response.refused().cloned() {
-                None => return response,
-                Some(e) => {
-                    let e = ViewError::BadRequest(e);
-                    return Box::pin(response_for_error(resolver, request, e)).await;
+    // Only the view's future is held across its await, and the rare answers are one boxed
+    // future made by plain functions: an async fn's future keeps room for every local whose
+    // scope spans an await (moved out or not), and every layer of middleware around this one
+    // carries it. (A layer's future past 1032 bytes leaves glibc's per-thread cache, and every
+    // request pays malloc's slow path.)
+    let failure = {
+        let dispatched = dispatch(resolver, &request);
+        match dispatched {
+            Dispatched::View(future) => {
+                match viewed(
+                    resolver,
+                    &request,
+                    AssertUnwindSafe(future).catch_unwind().await,
+                ) {
+                    Ok(response) => return response,
+                    Err(failure) => failure,
                 }
-            },
-            Ok(Err(error)) => error,
-            Err(panic) => ViewError::Internal(debug::panic_message(&panic).into()),
-        },
-        Dispatched::Panicked(panic) => ViewError::Internal(debug::panic_message(&panic).into()),
-        Dispatched::Answered(response) => return response,
-        Dispatched::NotFound(tried) => {
-            let e = ViewError::NotFound(Http404::unresolved(tried));
-            return Box::pin(response_for_error(resolver, request, e)).await;
+            }
+            Dispatched::Answered(response) => return response,
+            Dispatched::Panicked(panic) => {
+                let error = ViewError::Internal(debug::panic_message(&panic).into());
+                Box::pin(view_failed(resolver, request.clone(), error))
+            }
+            Dispatched::NotFound(tried) => {
+                let error = ViewError::NotFound(Http404::unresolved(tried));
+                Box::pin(response_for_error(resolver, request.clone(), error))
+            }
         }
     };
-    Box::pin(view_failed(resolver, request, error)).await
+    failure.await
+}
+
+/// The view's answer, or the boxed work that answers its error, its panic or a refused
+/// header it returned.
+fn viewed(
+    resolver: &'static Resolver,
+    request: &HttpRequest,
+    outcome: Result<crate::http::ViewResult, Box<dyn std::any::Any + Send>>,
+) -> Result<HttpResponse, LocalBoxFuture<'static, HttpResponse>> {
+    let error = match outcome {
+        // A refused header the view returned is its error, as Django's DisallowedRedirect
+        // is raised in the view: the middleware see its 400, answered once.
+        Ok(Ok(response)) => match response.refused().cloned() {
+            None => return Ok(response),
+            Some(e) => {
+                let error = ViewError::BadRequest(e);
+                return Err(Box::pin(response_for_error(
+                    resolver,
+                    request.clone(),
+                    error,
+                )));
+            }
+        },
+        Ok(Err(error)) => error,
+        Err(panic) => ViewError::Internal(debug::panic_message(&panic).into()),
+    };
+    Err(Box::pin(view_failed(resolver, request.clone(), error)))
 }
 
 /// The answer to a view's error or panic. A refused header in the answer (a
@@ -325,6 +359,28 @@ pub fn validate_host(host: &str, allowed: &[String]) -> bool {
                 || (pattern.starts_with('.')
                     && (domain.ends_with(pattern.as_str()) || *domain == pattern[1..]))
         })
+}
+
+/// The request's Host checked against ALLOWED_HOSTS, remembering on each thread the last
+/// one that passed: nearly every request a server sees carries the same Host, and the check
+/// scans its bytes and the list each time. Under `override_settings`, whose list changes,
+/// nothing is remembered.
+pub(crate) fn host_allowed(host: &str) -> bool {
+    thread_local!(static PASSED: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) });
+    if crate::conf::overridden().is_some() {
+        return validate_host(host, allowed_hosts());
+    }
+    if PASSED.with_borrow(|passed| !passed.is_empty() && passed == host) {
+        return true;
+    }
+    let allowed = validate_host(host, allowed_hosts());
+    if allowed {
+        PASSED.with_borrow_mut(|passed| {
+            passed.clear();
+            passed.push_str(host);
+        });
+    }
+    allowed
 }
 
 /// ALLOWED_HOSTS as the host check applies it, lower-cased once per process (or per

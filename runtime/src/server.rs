@@ -34,7 +34,7 @@ pub(crate) async fn handle(
     let host = request.get_host();
     // The rare answers below are boxed: an async fn's future is as large as its largest
     // branch, and this one is moved and allocated on every request.
-    if extra_host != Some(host) && !handlers::validate_host(host, handlers::allowed_hosts()) {
+    if extra_host != Some(host) && !handlers::host_allowed(host) {
         return Box::pin(handlers::disallowed_host(request)).await;
     }
     // Django's StaticFilesHandler: under DEBUG, STATIC_URL's files before any middleware.
@@ -49,7 +49,7 @@ pub(crate) async fn handle(
     if s.DEBUG {
         return Box::pin(handle_counting_queries(chain, request)).await;
     }
-    let outcome = AssertUnwindSafe(chain.call(request.clone()))
+    let outcome = AssertUnwindSafe(chain.serve(request.clone()))
         .catch_unwind()
         .await;
     match outcome {
@@ -179,19 +179,33 @@ async fn entry(
     // hash table and an allocation per header on every request. They move back at the end,
     // so actix's pooled head reuses the map's allocation for the connection's next request.
     let mut headers = std::mem::take(&mut req.head_mut().headers);
-    let declared = headers
-        .get(actix_web::http::header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
+    let payload = req.take_payload();
+    // A request without a body (no Content-Length, or 0, and not chunked) has no payload:
+    // its Content-Length is not looked up.
+    let declared = match payload {
+        actix_web::dev::Payload::None => None,
+        _ => headers
+            .get(actix_web::http::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok()?.parse::<usize>().ok()),
+    };
     let response = if let Some(refusal) = oversized(&req, &headers) {
         refusal
     } else if declared.is_some_and(|n| n > limit) {
         too_large()
     } else {
-        match read_body(&mut req, declared, limit).await {
+        // Most requests have no body: no future is made to read one.
+        let body = match payload {
+            actix_web::dev::Payload::None => Body::Read(bytes::Bytes::new()),
+            payload => read_body(payload, declared, limit).await,
+        };
+        match body {
             Body::Read(body) => {
-                if !headers.contains_key(actix_web::http::header::HOST)
-                    && let Some(authority) =
-                        req.uri().authority().and_then(|a| a.as_str().parse().ok())
+                // A request line in absolute form names the host; a request without a Host
+                // header (HTTP/1.0) takes it from there. Most requests have no authority, so
+                // that is looked at first.
+                if let Some(authority) = req.uri().authority()
+                    && !headers.contains_key(actix_web::http::header::HOST)
+                    && let Ok(authority) = authority.as_str().parse()
                 {
                     headers.insert(actix_web::http::header::HOST, authority);
                 }
@@ -268,8 +282,11 @@ enum Body {
 const BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// The request body, within DATA_UPLOAD_MAX_MEMORY_SIZE and BODY_TIMEOUT.
-async fn read_body(req: &mut ServiceRequest, declared: Option<usize>, limit: usize) -> Body {
-    let mut payload = req.take_payload();
+async fn read_body(
+    mut payload: actix_web::dev::Payload,
+    declared: Option<usize>,
+    limit: usize,
+) -> Body {
     let mut body = BytesMut::with_capacity(declared.unwrap_or(0));
     let mut deadline = None;
     loop {
@@ -298,8 +315,7 @@ async fn read_body(req: &mut ServiceRequest, declared: Option<usize>, limit: usi
 /// rjango's response as actix's: the header map moves over whole (no header is parsed or
 /// hashed again); cookies become Set-Cookie headers; the length is actix's to write.
 fn to_actix(response: HttpResponse) -> actix_web::HttpResponse {
-    let (status, mut headers, cookies, body) = response.into_parts();
-    headers.remove(actix_web::http::header::CONTENT_LENGTH);
+    let (status, headers, cookies, body) = response.into_parts();
     let mut out = actix_web::HttpResponse::with_body(status, body).map_into_boxed_body();
     crate::http::header_maps::give_back(std::mem::replace(out.headers_mut(), headers));
     for cookie in cookies {

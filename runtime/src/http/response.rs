@@ -29,6 +29,9 @@ struct Extras {
     refused: Option<super::BadRequest>,
     /// The template value a TemplateResponse rendered, for tests (Django's response.context).
     context: Option<std::sync::Arc<dyn std::any::Any + Send + Sync>>,
+    /// The code set a Content-Length: the server drops it and sends the body's own length
+    /// (kept here, so that a response without one costs the server no lookup).
+    content_length: bool,
 }
 
 /// A header a middleware sets on every response, its name and value checked once when the
@@ -171,6 +174,9 @@ impl HttpResponse {
         let value = HeaderValue::try_from(value).map_err(|_| {
             BadHeaderError(format!("{value:?} is not a valid value for header {name}"))
         })?;
+        if header == actix_web::http::header::CONTENT_LENGTH {
+            self.extras.get_or_insert_default().content_length = true;
+        }
         self.headers.insert(header, value);
         Ok(())
     }
@@ -220,6 +226,9 @@ impl HttpResponse {
                 // `append` to a name known absent: actix's `insert` also builds and drops
                 // the values it replaces, on every response.
                 if !self.headers.contains_key(&header.name) {
+                    if header.name == actix_web::http::header::CONTENT_LENGTH {
+                        self.extras.get_or_insert_default().content_length = true;
+                    }
                     self.headers.append(header.name.clone(), value.clone());
                 }
             }
@@ -290,8 +299,14 @@ impl HttpResponse {
         &self.cookies
     }
 
+    /// The parts the server sends, the headers without a Content-Length the code set (the
+    /// server writes the body's own).
     pub(crate) fn into_parts(self) -> (StatusCode, HeaderMap, Vec<Cookie<'static>>, Bytes) {
-        (self.status, self.headers, self.cookies, self.content)
+        let mut headers = self.headers;
+        if self.extras.is_some_and(|e| e.content_length) {
+            headers.remove(actix_web::http::header::CONTENT_LENGTH);
+        }
+        (self.status, headers, self.cookies, self.content)
     }
 }
 

@@ -195,16 +195,18 @@ enum Node {
 }
 
 /// A matched route: the view to call and what Django's `request.resolver_match` holds.
-pub(crate) struct Found {
-    pub view: ErasedView,
+pub(crate) struct Found<'r> {
+    /// Borrowed from the resolver, which lives as long as the server: no reference count
+    /// is taken and dropped per request.
+    pub view: &'r ErasedView,
     pub args: Vec<String>,
     pub resolver_match: ResolverMatch,
     /// The view is `csrf_exempt`.
     pub csrf_exempt: bool,
 }
 
-pub(crate) enum Resolved {
-    Match(Found),
+pub(crate) enum Resolved<'r> {
+    Match(Found<'r>),
     /// No route matched; the patterns tried, one line each, for the DEBUG 404 page.
     NotFound(Vec<String>),
 }
@@ -275,7 +277,7 @@ impl Resolver {
 
     /// Resolves a request path (with its leading `/`). The patterns tried are collected only
     /// when `collect_tried` (the DEBUG 404 page needs them; production does not pay for them).
-    pub fn resolve(&self, path: &str, collect_tried: bool) -> Resolved {
+    pub fn resolve(&self, path: &str, collect_tried: bool) -> Resolved<'_> {
         let path = path.strip_prefix('/').unwrap_or(path);
         let mut tried_list = Vec::new();
         let mut tried = collect_tried.then_some(&mut tried_list);
@@ -425,14 +427,14 @@ fn compile_entries(
 /// Where resolution collects the patterns it tried: only for the DEBUG 404 page.
 type Tried<'a> = Option<&'a mut Vec<String>>;
 
-fn resolve_in(
-    nodes: &[Node],
+fn resolve_in<'r>(
+    nodes: &'r [Node],
     path: &str,
     kwargs: &mut Vec<(String, String)>,
     namespaces: &mut Vec<&'static str>,
     route_out: &mut String,
     tried: &mut Tried<'_>,
-) -> Option<(ErasedView, Option<&'static str>, bool, &'static str)> {
+) -> Option<(&'r ErasedView, Option<&'static str>, bool, &'static str)> {
     for node in nodes {
         match node {
             Node::Route {
@@ -445,7 +447,7 @@ fn resolve_in(
             } => {
                 let mark = kwargs.len();
                 if matcher.matches(path, true, kwargs).is_some() {
-                    return Some((view.clone(), *name, *csrf_exempt, route));
+                    return Some((view, *name, *csrf_exempt, route));
                 }
                 kwargs.truncate(mark);
                 if let Some(t) = tried.as_deref_mut() {
