@@ -286,10 +286,11 @@ def ratio(a, b):
 # MIDDLEWARE sends (the same answers, headers included), and rjango without MIDDLEWARE
 # against the bare one (the framework's own cost).
 RATIOS = [("hand", "rjango"), ("hand+headers", "rjango"), ("hand", "rjango-bare")]
+HEADERS = "hand+headers"
 
 
 def report(results, names, idle, loaded, instructions):
-    hand, rj, dj = names
+    hand, rj, dj = names[:3]
     if results:
         print()
         print(f"{'endpoint':<36} {'hand req/s':>10} {'rjango':>9} {'Django':>8} {'rj/hand':>7} {'rj/Dj':>6}"
@@ -302,6 +303,18 @@ def report(results, names, idle, loaded, instructions):
                 f" {r[hand][1]:>7.2f}ms {r[rj][1]:>6.2f}ms {r[dj][1]:>6.2f}ms"
                 f"  {r[hand][2]:>10.1f}us {r[rj][2]:>5.1f}us {r[dj][2]:>5.0f}us"
             )
+        if HEADERS in names:
+            # rjango against the hand-written server sending the same four headers: the same
+            # answers, byte for byte.
+            print()
+            print(f"{'endpoint':<36} {'hand+headers req/s':>18} {'rjango':>9} {'rj/hand+headers':>15}"
+                  f" {'p99':>8} {'rjango':>7}  {'CPU/req':>8} {'rjango':>7}")
+            for e in ENDPOINTS:
+                r = results[e.name]
+                print(
+                    f"{e.label:<36} {r[HEADERS][0]:>18.0f} {r[rj][0]:>9.0f} {ratio(r[rj][0], r[HEADERS][0]):>15}"
+                    f" {r[HEADERS][1]:>6.2f}ms {r[rj][1]:>5.2f}ms  {r[HEADERS][2]:>6.1f}us {r[rj][2]:>5.1f}us"
+                )
         print()
         print(f"{'RSS':<36} {'hand':>10} {'rjango':>9} {'Django':>8} {'rj/hand':>7}")
         for label, rss in (("idle (after start)", idle), ("after the load", loaded)):
