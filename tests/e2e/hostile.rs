@@ -155,8 +155,10 @@ fn hostile_requests_are_refused_and_the_server_goes_on() {
         "{}",
         answer.1
     );
-    // A Content-Length the view set is replaced by the body's own: a wrong one would make
-    // the client wait for bytes that never come, or read the next answer as this one's.
+    // A Content-Length the view set never reaches the client: the body's own is sent (a
+    // wrong one would make the client wait for bytes that never come, or read the next
+    // answer as this one's). rjango drops the view's, and actix writes the length itself for
+    // a body of known size.
     let answer = raw(port, &request("GET /echo-header/?length=999 HTTP/1.1"));
     let head = answer.1.to_ascii_lowercase();
     assert!(
