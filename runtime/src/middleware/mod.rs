@@ -137,10 +137,7 @@ impl GetResponse {
     pub fn call(&self, request: HttpRequest) -> LocalBoxFuture<'static, HttpResponse> {
         match &self.0 {
             Next::Fn(f) => f(request),
-            Next::Mixins(layer) => {
-                let layer = layer.clone();
-                Box::pin(async move { layer.call(request).await })
-            }
+            Next::Mixins(_) => Box::pin(self.serve(request)),
             Next::View => Box::pin(crate::handlers::get_response(request)),
         }
     }
