@@ -1,16 +1,23 @@
-//! actix-web underneath: one catch-all service per worker that reads the body (within
+//! actix-web's server underneath, with one service per worker that reads the body (within
 //! DATA_UPLOAD_MAX_MEMORY_SIZE), builds an `HttpRequest`, runs the project's chain, and writes
 //! the `HttpResponse` back. URL resolution is rjango's own, so middleware sees every response,
 //! 404s included, as in Django.
+//!
+//! The service takes actix-http's request, not an actix-web `App`'s: an `App` would route
+//! every request a second time (to its one catch-all service), build its own request object
+//! from a pool, and box the service's future; about 1,400 instructions a request that rjango
+//! has no use for (bench/http). `HttpServer` still binds, spawns the workers, sets the
+//! timeouts and stops gracefully.
 
 use std::net::SocketAddr;
 use std::panic::AssertUnwindSafe;
 
-use actix_web::dev::{ServiceRequest, ServiceResponse, fn_service};
+use actix_http::Request;
+use actix_web::HttpServer;
+use actix_web::dev::fn_service;
 use actix_web::http::Method;
 use actix_web::http::header::HeaderMap;
-use actix_web::{App, HttpMessage, HttpServer};
-use bytes::BytesMut;
+use bytes::{Bytes, BytesMut};
 use futures_util::{FutureExt, StreamExt};
 
 use crate::conf::{Settings, settings};
@@ -129,7 +136,7 @@ const MAX_HEADER_FIELD: usize = 8190;
 const MAX_HEADER_FIELDS: usize = 100;
 
 /// The refusal of a request whose target or headers are past gunicorn's limits: 414, or 431.
-fn oversized(req: &ServiceRequest, headers: &HeaderMap) -> Option<HttpResponse> {
+fn oversized(req: &Request, headers: &HeaderMap) -> Option<HttpResponse> {
     let target = req.uri().path_and_query().map_or(0, |p| p.as_str().len());
     if target > MAX_REQUEST_LINE {
         return Some(
@@ -151,12 +158,10 @@ fn oversized(req: &ServiceRequest, headers: &HeaderMap) -> Option<HttpResponse> 
     })
 }
 
-/// True for HTTPS: TLS on this connection, or the proxy header of SECURE_PROXY_SSL_HEADER.
-/// Never `X-Forwarded-Proto`/`Forwarded` on their own: any client can send those.
-fn is_secure(req: &ServiceRequest, headers: &HeaderMap) -> bool {
-    if req.app_config().secure() {
-        return true;
-    }
+/// True for HTTPS: the proxy header of SECURE_PROXY_SSL_HEADER (the server itself speaks
+/// plain HTTP, behind a proxy that ends TLS, as Django's runserver and gunicorn do). Never
+/// `X-Forwarded-Proto`/`Forwarded` on their own: any client can send those.
+fn is_secure(headers: &HeaderMap) -> bool {
     settings()
         .SECURE_PROXY_SSL_HEADER
         .as_ref()
@@ -169,10 +174,10 @@ fn is_secure(req: &ServiceRequest, headers: &HeaderMap) -> bool {
 }
 
 async fn entry(
-    mut req: ServiceRequest,
+    mut req: Request,
     chain: GetResponse,
     log_requests: bool,
-) -> Result<ServiceResponse, actix_web::Error> {
+) -> Result<actix_http::Response<Bytes>, actix_web::Error> {
     let limit = settings().DATA_UPLOAD_MAX_MEMORY_SIZE;
     // The headers move into rjango's request: actix is done with them once it has parsed the
     // request line (keep-alive and `Expect` are decided by then), and a copy would cost a
@@ -195,7 +200,7 @@ async fn entry(
     } else {
         // Most requests have no body: no future is made to read one.
         let body = match payload {
-            actix_web::dev::Payload::None => Body::Read(bytes::Bytes::new()),
+            actix_web::dev::Payload::None => Body::Read(Bytes::new()),
             payload => read_body(payload, declared, limit).await,
         };
         match body {
@@ -209,7 +214,7 @@ async fn entry(
                 {
                     headers.insert(actix_web::http::header::HOST, authority);
                 }
-                let secure = is_secure(&req, &headers);
+                let secure = is_secure(&headers);
                 let target = req
                     .uri()
                     .path_and_query()
@@ -229,14 +234,20 @@ async fn entry(
             }
             Body::TooLarge => too_large(),
             Body::Broken => {
-                return Ok(req.into_response(actix_web::HttpResponse::BadRequest().finish()));
+                return Ok(actix_http::Response::with_body(
+                    actix_web::http::StatusCode::BAD_REQUEST,
+                    Bytes::new(),
+                ));
             }
             Body::Stalled => {
-                return Ok(req.into_response(
-                    actix_web::HttpResponse::RequestTimeout()
-                        .force_close()
-                        .finish(),
-                ));
+                let mut timeout = actix_http::Response::with_body(
+                    actix_web::http::StatusCode::REQUEST_TIMEOUT,
+                    Bytes::new(),
+                );
+                timeout
+                    .head_mut()
+                    .set_connection_type(actix_http::ConnectionType::Close);
+                return Ok(timeout);
             }
         }
     };
@@ -252,12 +263,12 @@ async fn entry(
             response.content().len()
         );
     }
-    Ok(req.into_response(to_actix(response)))
+    Ok(to_actix(response))
 }
 
 /// The request's method, upper-cased as Django's REQUEST_METHOD is: actix keeps `get` as an
 /// unknown method of its own, which no view or CSRF check would take for GET.
-fn method(req: &ServiceRequest) -> Method {
+fn method(req: &Request) -> Method {
     let method = req.method();
     if method.as_str().bytes().any(|b| b.is_ascii_lowercase()) {
         Method::from_bytes(method.as_str().to_ascii_uppercase().as_bytes())
@@ -268,7 +279,7 @@ fn method(req: &ServiceRequest) -> Method {
 }
 
 enum Body {
-    Read(bytes::Bytes),
+    Read(Bytes),
     TooLarge,
     Broken,
     /// The client did not send it whole within BODY_TIMEOUT.
@@ -314,14 +325,22 @@ async fn read_body(
 
 /// rjango's response as actix's: the header map moves over whole (no header is parsed or
 /// hashed again); cookies become Set-Cookie headers; the length is actix's to write.
-fn to_actix(response: HttpResponse) -> actix_web::HttpResponse {
+fn to_actix(response: HttpResponse) -> actix_http::Response<Bytes> {
     let (status, headers, cookies, body) = response.into_parts();
-    let mut out = actix_web::HttpResponse::with_body(status, body).map_into_boxed_body();
+    let mut out = actix_http::Response::with_body(status, body);
     crate::http::header_maps::give_back(std::mem::replace(out.headers_mut(), headers));
     for cookie in cookies {
-        // A cookie that cannot be a header is actix's error response, as it always was.
-        if out.add_cookie(&cookie).is_err() {
-            return actix_web::HttpResponse::InternalServerError().finish();
+        // A cookie that cannot be a header value is a 500, as actix-web's `add_cookie` gives.
+        match actix_web::http::header::HeaderValue::from_str(&cookie.to_string()) {
+            Ok(value) => out
+                .headers_mut()
+                .append(actix_web::http::header::SET_COOKIE, value),
+            Err(_) => {
+                return actix_http::Response::with_body(
+                    actix_web::http::StatusCode::INTERNAL_SERVER_ERROR,
+                    Bytes::new(),
+                );
+            }
         }
     }
     out
@@ -360,9 +379,7 @@ pub fn serve(
         crate::db::connections::open_all().await?;
         let server = HttpServer::new(move || {
             let chain = handlers::build_chain(settings);
-            App::new().default_service(fn_service(move |req: ServiceRequest| {
-                entry(req, chain.clone(), log_requests)
-            }))
+            fn_service(move |req: Request| entry(req, chain.clone(), log_requests))
         })
         .workers(workers.max(1))
         .shutdown_timeout(5)
